@@ -1,0 +1,78 @@
+//! Badges and awarded achievements.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CourseId, UserId};
+
+/// A badge a student can earn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    /// Handed in the first homework.
+    FirstHomework,
+    /// Five homework hand-ins in a row on time.
+    OnTimeStreak5,
+    /// Full marks in a quiz.
+    PerfectQuiz,
+    /// Completed every lesson, assignment and quiz of a course.
+    CourseCompleted,
+}
+
+impl Badge {
+    /// Every badge.
+    pub const ALL: [Badge; 4] = [
+        Self::FirstHomework,
+        Self::OnTimeStreak5,
+        Self::PerfectQuiz,
+        Self::CourseCompleted,
+    ];
+
+    /// Stable name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::FirstHomework => "first_homework",
+            Self::OnTimeStreak5 => "on_time_streak_5",
+            Self::PerfectQuiz => "perfect_quiz",
+            Self::CourseCompleted => "course_completed",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+
+    /// Whether the badge is earned once per course (else once per student).
+    #[must_use]
+    pub fn is_per_course(self) -> bool {
+        matches!(self, Self::CourseCompleted)
+    }
+}
+
+/// A badge awarded to a student. Unique per (student, badge, course scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Achievement {
+    /// The student.
+    pub user_id: UserId,
+    /// The badge.
+    pub badge: Badge,
+    /// The course for per-course badges, `None` otherwise.
+    pub course_id: Option<CourseId>,
+    /// When.
+    pub awarded_at: DateTime<Utc>,
+}
+
+impl Achievement {
+    /// An award of `badge` in `course` (ignored for badges that are not per course).
+    #[must_use]
+    pub fn new(user_id: UserId, badge: Badge, course_id: CourseId, at: DateTime<Utc>) -> Self {
+        Self {
+            user_id,
+            badge,
+            course_id: badge.is_per_course().then_some(course_id),
+            awarded_at: at,
+        }
+    }
+}

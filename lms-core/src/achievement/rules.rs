@@ -1,0 +1,184 @@
+//! Pure achievement rules and the course-progress facts they share with
+//! dashboards.
+
+use serde::{Deserialize, Serialize};
+
+use crate::homework::Submission;
+use crate::quiz::AttemptResult;
+
+/// How many on-time hand-ins in a row earn [`Badge::OnTimeStreak5`](super::Badge::OnTimeStreak5).
+pub const ON_TIME_STREAK: usize = 5;
+
+/// Whether a student's hand-in history (any order) earns the first-homework badge.
+#[must_use]
+pub fn earns_first_homework(history: &[Submission]) -> bool {
+    history.iter().any(|s| !s.versions.is_empty())
+}
+
+/// Whether the history holds [`ON_TIME_STREAK`] consecutive on-time first
+/// hand-ins (each assignment counts once, by its first version, in time order).
+#[must_use]
+pub fn earns_on_time_streak(history: &[Submission]) -> bool {
+    let mut firsts: Vec<_> = history.iter().filter_map(|s| s.versions.first()).collect();
+    firsts.sort_by_key(|v| v.submitted_at);
+    let mut run = 0usize;
+    for v in firsts {
+        run = if v.late { 0 } else { run + 1 };
+        if run >= ON_TIME_STREAK {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a finished attempt has full marks (no essay pending, something to score).
+#[must_use]
+pub fn earns_perfect_quiz(result: &AttemptResult) -> bool {
+    !result.pending_manual && result.max_score.value() > 0.0 && result.score >= result.max_score
+}
+
+/// A student's progress in one course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CourseProgress {
+    /// Lessons visible now.
+    pub lessons_total: u32,
+    /// Of those, opened.
+    pub lessons_viewed: u32,
+    /// Published assignments.
+    pub assignments_total: u32,
+    /// Of those, graded.
+    pub assignments_done: u32,
+    /// Published quizzes.
+    pub quizzes_total: u32,
+    /// Of those, with a finished attempt.
+    pub quizzes_done: u32,
+}
+
+impl CourseProgress {
+    /// Overall progress, 0..=100, over every item of the course.
+    #[must_use]
+    pub fn percent(&self) -> u8 {
+        let total = self.lessons_total + self.assignments_total + self.quizzes_total;
+        if total == 0 {
+            return 0;
+        }
+        let done = self.lessons_viewed.min(self.lessons_total)
+            + self.assignments_done.min(self.assignments_total)
+            + self.quizzes_done.min(self.quizzes_total);
+        u8::try_from(u64::from(done) * 100 / u64::from(total)).unwrap_or(100)
+    }
+
+    /// Every item done, and there was at least one item.
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        let total = self.lessons_total + self.assignments_total + self.quizzes_total;
+        total > 0
+            && self.lessons_viewed >= self.lessons_total
+            && self.assignments_done >= self.assignments_total
+            && self.quizzes_done >= self.quizzes_total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::homework::{SubmissionState, SubmissionVersion};
+    use crate::ids::{AssignmentId, SubmissionId, SubmissionVersionId, UserId};
+    use crate::score::Points;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn submission(day: i64, late: bool) -> Submission {
+        let id = SubmissionId::new();
+        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::days(day);
+        Submission {
+            id,
+            assignment_id: AssignmentId::new(),
+            student_id: UserId::new(),
+            state: SubmissionState::Submitted,
+            versions: vec![SubmissionVersion {
+                id: SubmissionVersionId::new(),
+                submission_id: id,
+                number: 1,
+                text: None,
+                files: vec![],
+                submitted_at: at,
+                late,
+                idempotency_key: None,
+            }],
+            grade: None,
+            rework_feedback: None,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn first_homework() {
+        assert!(!earns_first_homework(&[]));
+        assert!(earns_first_homework(&[submission(0, true)]));
+    }
+
+    #[test]
+    fn streak_needs_five_in_a_row_in_time_order() {
+        let four: Vec<_> = (0..4).map(|d| submission(d, false)).collect();
+        assert!(!earns_on_time_streak(&four));
+        let mut broken = four.clone();
+        broken.push(submission(10, true));
+        broken.push(submission(11, false));
+        assert!(!earns_on_time_streak(&broken));
+        let mut five = four;
+        five.insert(0, submission(20, false));
+        assert!(
+            earns_on_time_streak(&five),
+            "order of the slice does not matter"
+        );
+        // A late one in the middle of the timeline breaks the run even if listed last.
+        let mut mid: Vec<_> = [0, 1, 3, 4, 5]
+            .iter()
+            .map(|d| submission(*d, false))
+            .collect();
+        mid.push(submission(2, true));
+        assert!(!earns_on_time_streak(&mid));
+    }
+
+    #[test]
+    fn perfect_quiz_needs_full_marks_and_no_pending_essay() {
+        let mut r = AttemptResult {
+            per_question: Default::default(),
+            score: Points::new(5.0).unwrap(),
+            max_score: Points::new(5.0).unwrap(),
+            pending_manual: false,
+        };
+        assert!(earns_perfect_quiz(&r));
+        r.pending_manual = true;
+        assert!(!earns_perfect_quiz(&r));
+        r.pending_manual = false;
+        r.score = Points::new(4.99).unwrap();
+        assert!(!earns_perfect_quiz(&r));
+        r.max_score = Points::ZERO;
+        r.score = Points::ZERO;
+        assert!(!earns_perfect_quiz(&r));
+    }
+
+    #[test]
+    fn progress() {
+        let p = CourseProgress {
+            lessons_total: 2,
+            lessons_viewed: 1,
+            assignments_total: 1,
+            assignments_done: 1,
+            quizzes_total: 1,
+            quizzes_done: 0,
+        };
+        assert_eq!(p.percent(), 50);
+        assert!(!p.is_complete());
+        let done = CourseProgress {
+            lessons_viewed: 2,
+            quizzes_done: 1,
+            ..p
+        };
+        assert_eq!(done.percent(), 100);
+        assert!(done.is_complete());
+        assert!(!CourseProgress::default().is_complete());
+        assert_eq!(CourseProgress::default().percent(), 0);
+    }
+}

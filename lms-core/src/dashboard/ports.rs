@@ -1,0 +1,101 @@
+//! Storage port of dashboards (a read model): one call gathers what a
+//! dashboard is built from, so adapters can answer in few round trips.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::achievement::Achievement;
+use crate::course::{Course, CourseRole};
+use crate::error::StorageResult;
+use crate::homework::{Assignment, Extension, PendingSubmission, Submission};
+use crate::ids::{CourseId, UserId};
+use crate::quiz::{Attempt, Quiz};
+use crate::webinar::Webinar;
+
+/// One enrolled course in a student's snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudentCourseData {
+    /// The course (published or archived).
+    pub course: Course,
+    /// Lessons visible now.
+    pub lessons_visible: u32,
+    /// Of those, opened by the student.
+    pub lessons_viewed: u32,
+    /// Published assignments.
+    pub assignments: Vec<Assignment>,
+    /// The student's extensions in the course.
+    pub extensions: Vec<Extension>,
+    /// The student's submissions in the course.
+    pub submissions: Vec<Submission>,
+    /// Published quizzes.
+    pub quizzes: Vec<Quiz>,
+    /// The student's attempts in the course.
+    pub attempts: Vec<Attempt>,
+}
+
+/// What a student's dashboard is built from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudentSnapshot {
+    /// Enrolled courses that are published or archived.
+    pub courses: Vec<StudentCourseData>,
+    /// Scheduled webinars of those courses ending after `now`.
+    pub webinars: Vec<Webinar>,
+    /// The student's badges.
+    pub achievements: Vec<Achievement>,
+}
+
+/// One course in a staff member's snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffCourseData {
+    /// The course.
+    pub course: Course,
+    /// The viewer's role (owner or assistant; admins see owner).
+    pub role: CourseRole,
+    /// Enrolled students.
+    pub student_count: u32,
+    /// Assignments.
+    pub assignments: Vec<Assignment>,
+    /// Every submission in the course.
+    pub submissions: Vec<Submission>,
+    /// Quizzes.
+    pub quizzes: Vec<Quiz>,
+    /// Every finished attempt in the course.
+    pub attempts: Vec<Attempt>,
+}
+
+/// What a teacher's or assistant's dashboard is built from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffSnapshot {
+    /// Courses the user owns or assists in (not archived).
+    pub courses: Vec<StaffCourseData>,
+    /// The oldest submissions waiting for a grade (at most the requested number).
+    pub queue: Vec<PendingSubmission>,
+    /// Scheduled webinars of those courses ending after `now`.
+    pub webinars: Vec<Webinar>,
+}
+
+/// Reads what dashboards are built from.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait DashboardStore: Send + Sync {
+    /// A student's snapshot at `now`.
+    async fn student_snapshot(
+        &self,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<StudentSnapshot>;
+    /// A staff member's snapshot at `now` with at most `queue_limit` queue entries.
+    async fn staff_snapshot(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        queue_limit: u32,
+    ) -> StorageResult<StaffSnapshot>;
+    /// The snapshot of one course for staff (any course, for admins).
+    async fn staff_course(
+        &self,
+        course: CourseId,
+        role: CourseRole,
+    ) -> StorageResult<Option<StaffCourseData>>;
+}

@@ -1,0 +1,154 @@
+//! Storage port of the homework aggregate.
+
+use async_trait::async_trait;
+
+use crate::achievement::Achievement;
+use crate::error::StorageResult;
+use crate::homework::model::{
+    Assignment, Extension, Grade, GradeAuditEntry, PendingSubmission, Submission, SubmissionState,
+    SubmissionVersion,
+};
+use crate::ids::{AssignmentId, CourseId, SubmissionId, UserId};
+use crate::notification::OutboxEntry;
+use crate::page::Page;
+use crate::richtext::RichText;
+
+/// A hand-in and everything that must be stored with it, atomically.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandIn {
+    /// Id for the submission if this is the student's first hand-in
+    /// (ignored when a submission already exists).
+    pub new_submission_id: SubmissionId,
+    /// The assignment.
+    pub assignment_id: AssignmentId,
+    /// The student.
+    pub student_id: UserId,
+    /// The version; the adapter sets `submission_id` and `number` (count + 1).
+    pub version: SubmissionVersion,
+    /// The state after the hand-in.
+    pub state: SubmissionState,
+    /// Messages to enqueue with it (duplicates by de-dup key are skipped).
+    pub outbox: Vec<OutboxEntry>,
+    /// Badges to award with it (already-awarded ones are skipped).
+    pub awards: Vec<Achievement>,
+}
+
+/// What a hand-in did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandInOutcome {
+    /// A new version was stored.
+    Stored(Submission),
+    /// A version with the same idempotency key already existed for this
+    /// student and assignment: nothing was written; the submission as it is.
+    Duplicate(Submission),
+}
+
+impl HandInOutcome {
+    /// The submission either way.
+    #[must_use]
+    pub fn submission(&self) -> &Submission {
+        match self {
+            Self::Stored(s) | Self::Duplicate(s) => s,
+        }
+    }
+}
+
+/// A grade or return for rework, with its audit entry, messages and awards,
+/// stored atomically.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    /// The submission.
+    pub submission_id: SubmissionId,
+    /// The version number the reviewer saw: if a newer version was handed in
+    /// meanwhile, the adapter writes nothing and returns `Conflict(Stale)`.
+    pub expected_version: u32,
+    /// New state (`Graded` or `ReturnedForRework`).
+    pub state: SubmissionState,
+    /// The grade when graded (`None` keeps no grade when returned).
+    pub grade: Option<Grade>,
+    /// Feedback when returned for rework.
+    pub rework_feedback: Option<RichText>,
+    /// Audit entry to append.
+    pub audit: GradeAuditEntry,
+    /// Messages to enqueue.
+    pub outbox: Vec<OutboxEntry>,
+    /// Badges to award.
+    pub awards: Vec<Achievement>,
+}
+
+/// Assignments, extensions, submissions and grades.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait HomeworkStore: Send + Sync {
+    /// Inserts an assignment; `outbox` (e.g. "new assignment" messages when it
+    /// is created published) is enqueued in the same transaction.
+    async fn insert_assignment(
+        &self,
+        assignment: &Assignment,
+        outbox: &[OutboxEntry],
+    ) -> StorageResult<()>;
+    /// Replaces an assignment's fields (not its course); enqueues `outbox` with it. `NotFound`.
+    async fn update_assignment(
+        &self,
+        assignment: &Assignment,
+        outbox: &[OutboxEntry],
+    ) -> StorageResult<()>;
+    /// One assignment.
+    async fn get_assignment(&self, id: AssignmentId) -> StorageResult<Option<Assignment>>;
+    /// Assignments of a course by due date.
+    async fn list_assignments(&self, course: CourseId) -> StorageResult<Vec<Assignment>>;
+
+    /// Grants or replaces a student's extension.
+    async fn upsert_extension(&self, extension: &Extension) -> StorageResult<()>;
+    /// Removes an extension; returns whether it existed.
+    async fn delete_extension(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<bool>;
+    /// One student's extension.
+    async fn get_extension(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<Extension>>;
+    /// Every extension of an assignment.
+    async fn list_extensions(&self, assignment: AssignmentId) -> StorageResult<Vec<Extension>>;
+
+    /// Stores a hand-in with its messages and awards atomically.
+    async fn hand_in(&self, hand_in: &HandIn) -> StorageResult<HandInOutcome>;
+    /// Stores a review atomically. `NotFound`, `Conflict(Stale)`.
+    async fn review(&self, review: &Review) -> StorageResult<Submission>;
+    /// One submission with its versions.
+    async fn get_submission(&self, id: SubmissionId) -> StorageResult<Option<Submission>>;
+    /// A student's submission to an assignment.
+    async fn find_submission(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<Submission>>;
+    /// Submissions to an assignment, by student's first hand-in.
+    async fn list_submissions(
+        &self,
+        assignment: AssignmentId,
+        page: Page,
+    ) -> StorageResult<Vec<Submission>>;
+    /// A student's submissions in a course.
+    async fn student_submissions(
+        &self,
+        course: CourseId,
+        student: UserId,
+    ) -> StorageResult<Vec<Submission>>;
+    /// A student's submissions in every course, oldest first hand-in first
+    /// (for achievement rules).
+    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>>;
+    /// Submissions waiting for a grade in these courses, oldest latest
+    /// hand-in first.
+    async fn pending_submissions(
+        &self,
+        courses: &[CourseId],
+        page: Page,
+    ) -> StorageResult<Vec<PendingSubmission>>;
+    /// The audit trail of a submission, oldest first.
+    async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>>;
+}

@@ -1,0 +1,14 @@
+//! Notifications: event kinds, per-user channel preferences, the durable
+//! outbox, Telegram linking and the pure reminder planner.
+
+pub mod fanout;
+pub mod model;
+pub mod planner;
+pub mod ports;
+pub mod service;
+
+pub use fanout::*;
+pub use model::*;
+pub use planner::*;
+pub use ports::*;
+pub use service::*;

@@ -1,0 +1,431 @@
+//! Notification entities: what happened, to whom, over which channel.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AssignmentId, CourseId, OutboxId, QuizId, SubmissionId, UserId, WebinarId};
+use crate::user::{Locale, TimeZone};
+
+/// A delivery channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// E-mail over SMTP.
+    Email,
+    /// A Telegram bot message to the linked chat.
+    Telegram,
+}
+
+impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 2] = [Channel::Email, Channel::Telegram];
+
+    /// Stable name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Telegram => "telegram",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A new assignment was published.
+    NewAssignment,
+    /// A deadline is near and nothing was handed in.
+    DeadlineReminder,
+    /// Homework was graded.
+    HomeworkGraded,
+    /// Homework was returned for rework.
+    HomeworkReturned,
+    /// A webinar was scheduled.
+    WebinarScheduled,
+    /// A webinar was moved or cancelled.
+    WebinarChanged,
+    /// A webinar starts soon.
+    WebinarReminder,
+    /// A badge was awarded.
+    AchievementAwarded,
+}
+
+impl NotificationKind {
+    /// Every kind.
+    pub const ALL: [NotificationKind; 8] = [
+        Self::NewAssignment,
+        Self::DeadlineReminder,
+        Self::HomeworkGraded,
+        Self::HomeworkReturned,
+        Self::WebinarScheduled,
+        Self::WebinarChanged,
+        Self::WebinarReminder,
+        Self::AchievementAwarded,
+    ];
+
+    /// Stable name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewAssignment => "new_assignment",
+            Self::DeadlineReminder => "deadline_reminder",
+            Self::HomeworkGraded => "homework_graded",
+            Self::HomeworkReturned => "homework_returned",
+            Self::WebinarScheduled => "webinar_scheduled",
+            Self::WebinarChanged => "webinar_changed",
+            Self::WebinarReminder => "webinar_reminder",
+            Self::AchievementAwarded => "achievement_awarded",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Urgent messages (reminders close to the event) ignore quiet hours.
+    #[must_use]
+    pub fn is_urgent(self) -> bool {
+        matches!(self, Self::DeadlineReminder | Self::WebinarReminder)
+    }
+}
+
+/// The data a notifier needs to render a message, per event. Titles are
+/// copied in so a message renders even if the object changes later.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Notification {
+    /// A new assignment was published.
+    NewAssignment {
+        /// Course.
+        course_id: CourseId,
+        /// Course title.
+        course_title: String,
+        /// Assignment.
+        assignment_id: AssignmentId,
+        /// Assignment title.
+        title: String,
+        /// Due date.
+        due_at: DateTime<Utc>,
+    },
+    /// A deadline is near.
+    DeadlineReminder {
+        /// Course.
+        course_id: CourseId,
+        /// Course title.
+        course_title: String,
+        /// Assignment.
+        assignment_id: AssignmentId,
+        /// Assignment title.
+        title: String,
+        /// The student's due date.
+        due_at: DateTime<Utc>,
+        /// Whole hours left when the reminder was planned (24 or 2).
+        hours_before: u32,
+    },
+    /// Homework was graded.
+    HomeworkGraded {
+        /// Course.
+        course_id: CourseId,
+        /// Assignment.
+        assignment_id: AssignmentId,
+        /// Assignment title.
+        title: String,
+        /// Submission.
+        submission_id: SubmissionId,
+        /// Final score.
+        score: f64,
+        /// Maximum score.
+        max_score: f64,
+    },
+    /// Homework was returned for rework.
+    HomeworkReturned {
+        /// Course.
+        course_id: CourseId,
+        /// Assignment.
+        assignment_id: AssignmentId,
+        /// Assignment title.
+        title: String,
+        /// Submission.
+        submission_id: SubmissionId,
+    },
+    /// A webinar was scheduled.
+    WebinarScheduled {
+        /// Course.
+        course_id: CourseId,
+        /// Course title.
+        course_title: String,
+        /// Webinar.
+        webinar_id: WebinarId,
+        /// Title.
+        title: String,
+        /// Start.
+        starts_at: DateTime<Utc>,
+        /// Join link.
+        join_url: Option<String>,
+    },
+    /// A webinar was moved or cancelled.
+    WebinarChanged {
+        /// Course.
+        course_id: CourseId,
+        /// Webinar.
+        webinar_id: WebinarId,
+        /// Title.
+        title: String,
+        /// New start (`None` when cancelled).
+        starts_at: Option<DateTime<Utc>>,
+        /// Whether it was cancelled.
+        cancelled: bool,
+    },
+    /// A webinar starts soon.
+    WebinarReminder {
+        /// Course.
+        course_id: CourseId,
+        /// Webinar.
+        webinar_id: WebinarId,
+        /// Title.
+        title: String,
+        /// Start.
+        starts_at: DateTime<Utc>,
+        /// Minutes left when the reminder was planned (60 or 10).
+        minutes_before: u32,
+        /// Join link.
+        join_url: Option<String>,
+    },
+    /// A badge was awarded.
+    AchievementAwarded {
+        /// The badge.
+        badge: crate::achievement::Badge,
+        /// The course it was earned in, if any.
+        course_id: Option<CourseId>,
+        /// The quiz, for a perfect score.
+        quiz_id: Option<QuizId>,
+    },
+}
+
+impl Notification {
+    /// The kind of event.
+    #[must_use]
+    pub fn kind(&self) -> NotificationKind {
+        match self {
+            Self::NewAssignment { .. } => NotificationKind::NewAssignment,
+            Self::DeadlineReminder { .. } => NotificationKind::DeadlineReminder,
+            Self::HomeworkGraded { .. } => NotificationKind::HomeworkGraded,
+            Self::HomeworkReturned { .. } => NotificationKind::HomeworkReturned,
+            Self::WebinarScheduled { .. } => NotificationKind::WebinarScheduled,
+            Self::WebinarChanged { .. } => NotificationKind::WebinarChanged,
+            Self::WebinarReminder { .. } => NotificationKind::WebinarReminder,
+            Self::AchievementAwarded { .. } => NotificationKind::AchievementAwarded,
+        }
+    }
+
+    /// The web-UI path of the object the message is about (prefixed with the
+    /// school's base URL by notifiers).
+    #[must_use]
+    pub fn link_path(&self) -> String {
+        match self {
+            Self::NewAssignment { assignment_id, .. }
+            | Self::DeadlineReminder { assignment_id, .. }
+            | Self::HomeworkGraded { assignment_id, .. }
+            | Self::HomeworkReturned { assignment_id, .. } => format!("/homework/{assignment_id}"),
+            Self::WebinarScheduled { .. }
+            | Self::WebinarChanged { .. }
+            | Self::WebinarReminder { .. } => "/schedule".to_owned(),
+            Self::AchievementAwarded { .. } => "/achievements".to_owned(),
+        }
+    }
+}
+
+/// Identifies one message so it is enqueued at most once per
+/// (recipient, event, channel), however often the producer runs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DedupKey(pub String);
+
+impl DedupKey {
+    /// The key for `event` (a stable description such as
+    /// `deadline:<assignment>:<due>:24h`) to `recipient` over `channel`.
+    #[must_use]
+    pub fn new(recipient: UserId, event: &str, channel: Channel) -> Self {
+        Self(format!("{recipient}|{event}|{}", channel.as_str()))
+    }
+}
+
+/// State of an outbox entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting for (another) delivery attempt.
+    Pending,
+    /// Delivered.
+    Sent,
+    /// Given up: a permanent failure or too many attempts.
+    Failed,
+}
+
+impl OutboxStatus {
+    /// Stable name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => Self::Pending,
+            "sent" => Self::Sent,
+            "failed" => Self::Failed,
+            _ => return None,
+        })
+    }
+}
+
+/// A message waiting in (or done with) the durable outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// Identifier.
+    pub id: OutboxId,
+    /// Unique per (recipient, event, channel).
+    pub dedup_key: DedupKey,
+    /// Recipient.
+    pub recipient_id: UserId,
+    /// Channel.
+    pub channel: Channel,
+    /// What to say.
+    pub notification: Notification,
+    /// State.
+    pub status: OutboxStatus,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Not to be tried before this instant (backoff, quiet hours).
+    pub next_attempt_at: DateTime<Utc>,
+    /// While set and in the future, a worker holds the entry.
+    pub lease_until: Option<DateTime<Utc>>,
+    /// The last delivery error.
+    pub last_error: Option<String>,
+    /// When enqueued.
+    pub created_at: DateTime<Utc>,
+    /// When delivered.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl OutboxEntry {
+    /// A new pending entry due at `at`.
+    #[must_use]
+    pub fn new(
+        recipient_id: UserId,
+        channel: Channel,
+        event: &str,
+        notification: Notification,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: OutboxId::new(),
+            dedup_key: DedupKey::new(recipient_id, event, channel),
+            recipient_id,
+            channel,
+            notification,
+            status: OutboxStatus::Pending,
+            attempts: 0,
+            next_attempt_at: at,
+            lease_until: None,
+            last_error: None,
+            created_at: at,
+            sent_at: None,
+        }
+    }
+}
+
+/// Quiet hours in the user's zone: non-urgent messages wait until they end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuietHours {
+    /// Local start (e.g. 22:00).
+    pub from: NaiveTime,
+    /// Local end (e.g. 08:00); may be before `from` (over midnight).
+    pub to: NaiveTime,
+}
+
+/// A user's notification settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationPreferences {
+    /// The user.
+    pub user_id: UserId,
+    /// Per kind, the channels the user wants. Kinds absent here use the
+    /// default: every channel.
+    pub channels: BTreeMap<NotificationKind, Vec<Channel>>,
+    /// Quiet hours, if any.
+    pub quiet_hours: Option<QuietHours>,
+}
+
+impl NotificationPreferences {
+    /// Defaults: every kind on every channel, no quiet hours.
+    #[must_use]
+    pub fn defaults(user_id: UserId) -> Self {
+        Self {
+            user_id,
+            channels: BTreeMap::new(),
+            quiet_hours: None,
+        }
+    }
+
+    /// Whether the user wants `kind` over `channel`.
+    #[must_use]
+    pub fn wants(&self, kind: NotificationKind, channel: Channel) -> bool {
+        self.channels
+            .get(&kind)
+            .is_none_or(|chs| chs.contains(&channel))
+    }
+}
+
+/// Where and how to reach one recipient, resolved by the dispatcher.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// The user.
+    pub user_id: UserId,
+    /// Their name.
+    pub display_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Linked Telegram chat, if any.
+    pub telegram_chat_id: Option<i64>,
+    /// Language of the message.
+    pub locale: Locale,
+    /// Zone for times in the message.
+    pub time_zone: TimeZone,
+}
+
+/// One message handed to a [`Notifier`](super::Notifier).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboundMessage {
+    /// The outbox entry being delivered (its id makes a stable Message-ID).
+    pub outbox_id: OutboxId,
+    /// Recipient.
+    pub recipient: Recipient,
+    /// Content.
+    pub notification: Notification,
+}
+
+/// A pending Telegram link: the user opened the bot deep link with this token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TelegramLinkToken {
+    /// Hash of the one-time token.
+    pub token_hash: crate::user::TokenHash,
+    /// Who asked.
+    pub user_id: UserId,
+    /// Expires at.
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,0 +1,146 @@
+//! Ports of notifications: the outbox and preferences in storage, and the
+//! per-channel notifiers.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::error::StorageResult;
+use crate::ids::{AssignmentId, CourseId, OutboxId, UserId};
+use crate::notification::model::{
+    Channel, NotificationPreferences, OutboundMessage, OutboxEntry, Recipient, TelegramLinkToken,
+};
+use crate::page::Page;
+use crate::user::TokenHash;
+
+/// One student's deadline, for the reminder planner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineTarget {
+    /// The assignment.
+    pub assignment_id: AssignmentId,
+    /// Its title.
+    pub assignment_title: String,
+    /// The course.
+    pub course_id: CourseId,
+    /// Its title.
+    pub course_title: String,
+    /// The student.
+    pub student_id: UserId,
+    /// The student's due date (extension applied).
+    pub due_at: DateTime<Utc>,
+    /// Whether the student has handed anything in.
+    pub submitted: bool,
+}
+
+/// Who may get a message and how (for fan-out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryProfile {
+    /// The user.
+    pub user_id: UserId,
+    /// Deactivated users get nothing.
+    pub active: bool,
+    /// Their preferences (defaults when never set).
+    pub preferences: NotificationPreferences,
+    /// Whether a Telegram chat is linked.
+    pub telegram_linked: bool,
+}
+
+/// The outbox, preferences and Telegram links.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    /// Enqueues entries, skipping any whose de-dup key exists; returns how
+    /// many were inserted.
+    async fn enqueue(&self, entries: &[OutboxEntry]) -> StorageResult<u64>;
+    /// Claims up to `limit` pending entries with `next_attempt_at <= now`
+    /// whose lease is unset or expired: sets `lease_until` and increments
+    /// `attempts`. Two concurrent claimers never get the same entry.
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        lease_until: DateTime<Utc>,
+    ) -> StorageResult<Vec<OutboxEntry>>;
+    /// Marks an entry delivered and clears its lease.
+    async fn mark_sent(&self, id: OutboxId, at: DateTime<Utc>) -> StorageResult<()>;
+    /// Returns an entry to pending, not before `next_attempt_at`, with the error.
+    async fn mark_retry(
+        &self,
+        id: OutboxId,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+    ) -> StorageResult<()>;
+    /// Marks an entry permanently failed.
+    async fn mark_failed(&self, id: OutboxId, error: &str) -> StorageResult<()>;
+    /// One entry.
+    async fn get_outbox_entry(&self, id: OutboxId) -> StorageResult<Option<OutboxEntry>>;
+    /// A user's entries, newest first.
+    async fn list_user_outbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>>;
+
+    /// A user's preferences, if ever set.
+    async fn get_preferences(&self, user: UserId)
+    -> StorageResult<Option<NotificationPreferences>>;
+    /// Stores a user's preferences.
+    async fn set_preferences(&self, preferences: &NotificationPreferences) -> StorageResult<()>;
+    /// Delivery profiles of these users (unknown ids skipped).
+    async fn delivery_profiles(&self, users: &[UserId]) -> StorageResult<Vec<DeliveryProfile>>;
+    /// Addresses of a recipient, for the dispatcher.
+    async fn recipient(&self, user: UserId) -> StorageResult<Option<Recipient>>;
+
+    /// Stores a one-time Telegram link token.
+    async fn insert_telegram_token(&self, token: &TelegramLinkToken) -> StorageResult<()>;
+    /// Consumes a token: deletes it and returns its user if it existed and
+    /// had not expired at `now`. A token works once.
+    async fn consume_telegram_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<UserId>>;
+    /// Links (or with `None` unlinks) a user's Telegram chat. A chat linked
+    /// to another user moves to this one.
+    async fn set_telegram_chat(&self, user: UserId, chat_id: Option<i64>) -> StorageResult<()>;
+    /// Unlinks a chat from whoever has it; returns that user.
+    async fn unlink_telegram_chat(&self, chat_id: i64) -> StorageResult<Option<UserId>>;
+
+    /// Deadlines in `[from, to)` of published assignments in published
+    /// courses, one per enrolled student, extensions applied.
+    async fn deadline_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<DeadlineTarget>>;
+}
+
+/// Why a delivery failed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum DeliveryError {
+    /// Worth retrying (connection refused, SMTP 4xx, Telegram 429/5xx);
+    /// `retry_after_secs` when the provider said how long to wait.
+    #[error("temporary delivery failure: {reason}")]
+    Transient {
+        /// What happened.
+        reason: String,
+        /// Provider-requested wait.
+        retry_after_secs: Option<u64>,
+    },
+    /// Retrying cannot help (SMTP 5xx, invalid address, bot blocked).
+    #[error("permanent delivery failure: {reason}")]
+    Permanent {
+        /// What happened.
+        reason: String,
+        /// The recipient cannot be reached over this channel any more
+        /// (e.g. the bot was blocked): the channel should be unlinked.
+        unreachable: bool,
+    },
+}
+
+/// Delivers messages over one channel.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// The channel this notifier serves.
+    fn channel(&self) -> Channel;
+    /// Delivers one message. `Err(DeliveryError::Transient)` may be retried.
+    async fn deliver(&self, message: &OutboundMessage) -> Result<(), DeliveryError>;
+}

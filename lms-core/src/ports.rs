@@ -1,0 +1,97 @@
+//! Every port in one place, and [`Storage`]: the bundle of storage ports a
+//! storage adapter provides.
+
+use std::sync::Arc;
+
+pub use crate::achievement::AchievementStore;
+pub use crate::clock::Clock;
+pub use crate::course::CourseStore;
+pub use crate::dashboard::DashboardStore;
+pub use crate::file::{FileRead, FileStore, FileWrite};
+pub use crate::homework::HomeworkStore;
+pub use crate::notification::{NotificationStore, Notifier};
+pub use crate::quiz::QuizStore;
+pub use crate::schedule::ScheduleStore;
+pub use crate::user::{SessionStore, UserStore};
+pub use crate::webinar::{WebinarProvider, WebinarStore};
+
+/// The storage ports of one storage adapter. Adapters implement every trait
+/// on one type and hand out clones of one `Arc` via [`Storage::from_adapter`].
+#[derive(Clone)]
+pub struct Storage {
+    /// Users and credentials.
+    pub users: Arc<dyn UserStore>,
+    /// Login sessions.
+    pub sessions: Arc<dyn SessionStore>,
+    /// Courses, lessons, staff, enrolment.
+    pub courses: Arc<dyn CourseStore>,
+    /// Homework.
+    pub homework: Arc<dyn HomeworkStore>,
+    /// Quizzes.
+    pub quizzes: Arc<dyn QuizStore>,
+    /// Webinars.
+    pub webinars: Arc<dyn WebinarStore>,
+    /// Outbox, preferences, Telegram links.
+    pub notifications: Arc<dyn NotificationStore>,
+    /// Badges.
+    pub achievements: Arc<dyn AchievementStore>,
+    /// Dashboard read model.
+    pub dashboards: Arc<dyn DashboardStore>,
+    /// Schedule read model.
+    pub schedules: Arc<dyn ScheduleStore>,
+}
+
+/// A type implementing every storage port.
+pub trait StorageAdapter:
+    UserStore
+    + SessionStore
+    + CourseStore
+    + HomeworkStore
+    + QuizStore
+    + WebinarStore
+    + NotificationStore
+    + AchievementStore
+    + DashboardStore
+    + ScheduleStore
+    + 'static
+{
+}
+
+impl<T> StorageAdapter for T where
+    T: UserStore
+        + SessionStore
+        + CourseStore
+        + HomeworkStore
+        + QuizStore
+        + WebinarStore
+        + NotificationStore
+        + AchievementStore
+        + DashboardStore
+        + ScheduleStore
+        + 'static
+{
+}
+
+impl Storage {
+    /// Every port served by one adapter.
+    pub fn from_adapter<A: StorageAdapter>(adapter: Arc<A>) -> Self {
+        Self {
+            users: adapter.clone(),
+            sessions: adapter.clone(),
+            courses: adapter.clone(),
+            homework: adapter.clone(),
+            quizzes: adapter.clone(),
+            webinars: adapter.clone(),
+            notifications: adapter.clone(),
+            achievements: adapter.clone(),
+            dashboards: adapter.clone(),
+            schedules: adapter,
+        }
+    }
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Storage { .. }")
+    }
+}

@@ -1,0 +1,280 @@
+//! Sanitised rich text: the only way to get a [`RichText`] is to pass HTML
+//! through the sanitiser, so stored and served lesson bodies, instructions and
+//! feedback can never carry scripts or foreign markup.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+/// HTML that contains only what the Quill 2 editor produces: paragraphs,
+/// headings, lists, bold/italic/underline/strike, links with safe schemes,
+/// images, code blocks, blockquotes and line breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub struct RichText(String);
+
+/// URL schemes allowed in links and images.
+const SAFE_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let tags: HashSet<&'static str> = [
+        "p",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ol",
+        "ul",
+        "li",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "a",
+        "img",
+        "pre",
+        "code",
+        "blockquote",
+        "span",
+    ]
+    .into_iter()
+    .collect();
+    let mut tag_attributes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    tag_attributes.insert("a", ["href", "target"].into_iter().collect());
+    tag_attributes.insert(
+        "img",
+        ["src", "alt", "width", "height"].into_iter().collect(),
+    );
+    tag_attributes.insert("li", ["data-list"].into_iter().collect());
+    tag_attributes.insert("pre", ["data-language"].into_iter().collect());
+    let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    let align = ["ql-align-center", "ql-align-right", "ql-align-justify"];
+    let indent = [
+        "ql-indent-1",
+        "ql-indent-2",
+        "ql-indent-3",
+        "ql-indent-4",
+        "ql-indent-5",
+    ];
+    for tag in ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote"] {
+        classes.insert(tag, align.iter().chain(indent.iter()).copied().collect());
+    }
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(tags)
+        .generic_attributes(HashSet::new())
+        .tag_attributes(tag_attributes)
+        .allowed_classes(classes)
+        .url_schemes(SAFE_SCHEMES.into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .set_tag_attribute_value("a", "target", "_blank")
+        .strip_comments(true);
+    builder
+});
+
+impl RichText {
+    /// Sanitises untrusted HTML into rich text. Everything outside the
+    /// allow-list is removed (scripts and styles with their content, other
+    /// tags keeping their text).
+    #[must_use]
+    pub fn sanitize(html: &str) -> Self {
+        // Misnested input (a heading inside a heading) serialises to markup
+        // that parses differently again; cleaning to a fixed point makes
+        // sanitising idempotent, so stored text never changes on re-save.
+        let mut current = SANITIZER.clean(html).to_string();
+        for _ in 0..4 {
+            let next = SANITIZER.clean(&current).to_string();
+            if next == current {
+                break;
+            }
+            current = next;
+        }
+        Self(current)
+    }
+
+    /// Rich text holding `text` as one escaped paragraph per line.
+    #[must_use]
+    pub fn from_plain_text(text: &str) -> Self {
+        let html: String = text
+            .lines()
+            .map(|line| format!("<p>{}</p>", ammonia::clean_text(line)))
+            .collect();
+        Self::sanitize(&html)
+    }
+
+    /// The sanitised HTML.
+    #[must_use]
+    pub fn as_html(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether there is no visible text and no image.
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        !self.0.contains("<img") && self.plain_text().trim().is_empty()
+    }
+
+    /// The text without markup (entities decoded for the common cases),
+    /// block elements separated by newlines: for e-mail and Telegram previews.
+    #[must_use]
+    pub fn plain_text(&self) -> String {
+        let mut out = String::with_capacity(self.0.len());
+        let mut in_tag = false;
+        let mut tag = String::new();
+        for c in self.0.chars() {
+            match (in_tag, c) {
+                (false, '<') => {
+                    in_tag = true;
+                    tag.clear();
+                }
+                (true, '>') => {
+                    in_tag = false;
+                    let name = tag
+                        .trim_start_matches('/')
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("");
+                    if tag.starts_with('/')
+                        && matches!(
+                            name,
+                            "p" | "li"
+                                | "h1"
+                                | "h2"
+                                | "h3"
+                                | "h4"
+                                | "h5"
+                                | "h6"
+                                | "pre"
+                                | "blockquote"
+                        )
+                        || name == "br"
+                    {
+                        out.push('\n');
+                    }
+                }
+                (true, c) => tag.push(c),
+                (false, c) => out.push(c),
+            }
+        }
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", "\u{a0}")
+            .replace("&amp;", "&")
+            .trim_end()
+            .to_owned()
+    }
+}
+
+impl From<String> for RichText {
+    /// Deserialised or converted HTML is sanitised too: there is no way in
+    /// that skips the sanitiser.
+    fn from(html: String) -> Self {
+        Self::sanitize(&html)
+    }
+}
+
+impl From<RichText> for String {
+    fn from(text: RichText) -> Self {
+        text.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn keeps_what_quill_produces() {
+        let html = r#"<h2>Тема</h2><p><strong>жирный</strong> <em>курсив</em> <u>подчёркнутый</u></p><ol><li data-list="bullet">пункт</li></ol><blockquote>цитата</blockquote><pre data-language="plain">let x = 1;</pre><p><img src="https://example.org/a.png"></p>"#;
+        let clean = RichText::sanitize(html);
+        for fragment in [
+            "<h2>",
+            "<strong>",
+            "<em>",
+            "<u>",
+            "data-list=\"bullet\"",
+            "<blockquote>",
+            "<pre data-language=\"plain\">",
+            "<img src=\"https://example.org/a.png\">",
+        ] {
+            assert!(
+                clean.as_html().contains(fragment),
+                "{fragment} lost in {}",
+                clean.as_html()
+            );
+        }
+    }
+
+    #[test]
+    fn removes_scripts_handlers_and_unsafe_links() {
+        let clean = RichText::sanitize(
+            r#"<p onclick="steal()">hi<script>alert(1)</script></p><a href="javascript:alert(1)">x</a><img src="x" onerror="alert(1)"><iframe src="https://evil"></iframe><style>p{}</style>"#,
+        );
+        let html = clean.as_html();
+        for bad in [
+            "script",
+            "onclick",
+            "javascript:",
+            "onerror",
+            "iframe",
+            "style",
+            "alert",
+        ] {
+            assert!(!html.contains(bad), "{bad} survived in {html}");
+        }
+        assert!(html.contains("hi"));
+    }
+
+    #[test]
+    fn links_open_safely() {
+        let clean = RichText::sanitize(r#"<a href="https://ya.ru">ya</a>"#);
+        assert!(
+            clean
+                .as_html()
+                .contains(r#"rel="noopener noreferrer nofollow""#)
+        );
+        assert!(clean.as_html().contains(r#"target="_blank""#));
+    }
+
+    #[test]
+    fn deserialising_sanitises() {
+        let text: RichText = serde_json::from_str(r#""<p>ok</p><script>x()</script>""#).unwrap();
+        assert_eq!(text.as_html(), "<p>ok</p>");
+    }
+
+    #[test]
+    fn plain_text_strips_markup() {
+        let text = RichText::sanitize("<h1>Заголовок</h1><p>a &amp; b</p><p>c</p>");
+        assert_eq!(text.plain_text(), "Заголовок\na & b\nc");
+        assert!(RichText::sanitize("<p> </p>").is_blank());
+        assert!(!RichText::sanitize("<p><img src=\"https://x.org/a.png\"></p>").is_blank());
+    }
+
+    #[test]
+    fn plain_text_is_escaped() {
+        let text = RichText::from_plain_text("<b>не тег</b>\nвторая");
+        assert_eq!(
+            text.as_html(),
+            "<p>&lt;b&gt;не тег&lt;/b&gt;</p><p>вторая</p>"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn sanitising_is_idempotent(html in "(<(p|b|a href=\"javascript:x\"|img src=x|script|h1|ol|li|pre)>|</(p|b|a|script|h1|ol|li|pre)>|[a-zа-я &<>\"'=]){0,40}") {
+            let once = RichText::sanitize(&html);
+            let twice = RichText::sanitize(once.as_html());
+            prop_assert_eq!(once, twice);
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! User entities and their validated parts.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::ids::UserId;
+
+/// A user's school-wide role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages users; may read and manage every course.
+    Admin,
+    /// Creates and runs courses.
+    Teacher,
+    /// Checks homework in the courses they are assigned to.
+    Assistant,
+    /// Studies in the courses they are enrolled in.
+    Student,
+}
+
+impl Role {
+    /// The stable snake_case name used in storage and APIs.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Teacher => "teacher",
+            Self::Assistant => "assistant",
+            Self::Student => "student",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "admin" => Self::Admin,
+            "teacher" => Self::Teacher,
+            "assistant" => Self::Assistant,
+            "student" => Self::Student,
+            _ => return None,
+        })
+    }
+}
+
+/// The language a user reads the UI and messages in. Russian first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Locale {
+    /// Русский (default).
+    #[default]
+    Ru,
+    /// English.
+    En,
+}
+
+impl Locale {
+    /// `ru` or `en`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ru => "ru",
+            Self::En => "en",
+        }
+    }
+
+    /// Parses `ru`/`en` (case-insensitive, region suffix ignored: `en-GB`).
+    pub fn parse(s: &str) -> Option<Self> {
+        let lang = s
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match lang.as_str() {
+            "ru" => Some(Self::Ru),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+/// An IANA time zone such as `Europe/Moscow`; instants are stored in UTC and
+/// shown in this zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl TimeZone {
+    /// Parses an IANA name.
+    pub fn parse(s: &str) -> Result<Self, UserFieldError> {
+        s.trim()
+            .parse::<chrono_tz::Tz>()
+            .map(Self)
+            .map_err(|_| UserFieldError::TimeZone(s.to_owned()))
+    }
+
+    /// The IANA name.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// `at` as a wall-clock time in this zone.
+    #[must_use]
+    pub fn local(&self, at: DateTime<Utc>) -> DateTime<chrono_tz::Tz> {
+        at.with_timezone(&self.0)
+    }
+}
+
+impl Default for TimeZone {
+    fn default() -> Self {
+        Self(chrono_tz::Europe::Moscow)
+    }
+}
+
+impl TryFrom<String> for TimeZone {
+    type Error = UserFieldError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<TimeZone> for String {
+    fn from(tz: TimeZone) -> Self {
+        tz.name().to_owned()
+    }
+}
+
+/// Why a user field was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UserFieldError {
+    /// Not a plausible e-mail address.
+    #[error("invalid e-mail address: {0:?}")]
+    Email(String),
+    /// Empty or too long display name.
+    #[error("display name must be 1 to 200 characters")]
+    DisplayName,
+    /// Unknown IANA time zone.
+    #[error("unknown time zone: {0:?}")]
+    TimeZone(String),
+}
+
+/// A normalised (trimmed, lower-cased) e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// Validates and normalises an address: one `@`, a non-empty local part,
+    /// a domain with a dot, no spaces, at most 254 characters.
+    pub fn parse(s: &str) -> Result<Self, UserFieldError> {
+        let normalised = s.trim().to_lowercase();
+        let bad = || UserFieldError::Email(s.to_owned());
+        if normalised.len() > 254
+            || normalised
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(bad());
+        }
+        let (local, domain) = normalised.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains("..")
+        {
+            return Err(bad());
+        }
+        Ok(Self(normalised))
+    }
+
+    /// The address.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = UserFieldError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> Self {
+        e.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A person's name as shown to others: trimmed, 1 to 200 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Validates a display name.
+    pub fn parse(s: &str) -> Result<Self, UserFieldError> {
+        let trimmed = s.trim();
+        let len = trimmed.chars().count();
+        if len == 0 || len > 200 || trimmed.chars().any(char::is_control) {
+            return Err(UserFieldError::DisplayName);
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// The name.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for DisplayName {
+    type Error = UserFieldError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<DisplayName> for String {
+    fn from(n: DisplayName) -> Self {
+        n.0
+    }
+}
+
+/// A user account and profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// Identifier.
+    pub id: UserId,
+    /// Login and e-mail notifications address (unique).
+    pub email: Email,
+    /// Name shown to others.
+    pub display_name: DisplayName,
+    /// School-wide role.
+    pub role: Role,
+    /// UI and message language.
+    pub locale: Locale,
+    /// Zone in which times are shown.
+    pub time_zone: TimeZone,
+    /// Deactivated users cannot log in and get no notifications.
+    pub active: bool,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    /// The acting-user view of this account.
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            role: self.role,
+        }
+    }
+}
+
+/// Who is performing a service call. Every service method takes one, and
+/// every authorisation decision is made from it plus stored memberships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Actor {
+    /// The acting user.
+    pub user_id: UserId,
+    /// Their school-wide role.
+    pub role: Role,
+}
+
+impl Actor {
+    /// Whether the actor is a school admin.
+    #[must_use]
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// An opaque password hash (PHC string, e.g. argon2id) produced by the
+/// embedder's hasher; the core never sees a password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordHash(pub String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(..)")
+    }
+}
+
+/// A hash of a secret token (session, calendar feed, Telegram link); tokens
+/// themselves are never stored.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TokenHash(pub String);
+
+impl std::fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenHash(..)")
+    }
+}
+
+/// A login session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    /// Hash of the bearer token.
+    pub token_hash: TokenHash,
+    /// Whose session.
+    pub user_id: UserId,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// After this instant the session is no longer valid.
+    pub expires_at: DateTime<Utc>,
+}

@@ -1,0 +1,57 @@
+//! Storage ports of the user aggregate: accounts, credentials, sessions and
+//! calendar-feed tokens.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::error::StorageResult;
+use crate::ids::UserId;
+use crate::page::Page;
+use crate::user::model::{Email, PasswordHash, Session, TokenHash, User};
+
+/// Accounts and their credentials.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a new user. `Conflict(Email)` when the address is taken.
+    async fn insert_user(&self, user: &User, password: Option<PasswordHash>) -> StorageResult<()>;
+    /// Replaces the profile fields (e-mail, name, role, locale, zone, active).
+    /// `NotFound` for an unknown id; `Conflict(Email)` when the new address is taken.
+    async fn update_user(&self, user: &User) -> StorageResult<()>;
+    /// One user.
+    async fn get_user(&self, id: UserId) -> StorageResult<Option<User>>;
+    /// Several users at once, in any order; unknown ids are skipped.
+    async fn get_users(&self, ids: &[UserId]) -> StorageResult<Vec<User>>;
+    /// The user with this e-mail address.
+    async fn find_user_by_email(&self, email: &Email) -> StorageResult<Option<User>>;
+    /// Users ordered by e-mail.
+    async fn list_users(&self, page: Page) -> StorageResult<Vec<User>>;
+    /// Replaces the password hash. `NotFound` for an unknown id.
+    async fn set_password_hash(&self, id: UserId, hash: &PasswordHash) -> StorageResult<()>;
+    /// The user and password hash for a login attempt.
+    async fn credentials_by_email(
+        &self,
+        email: &Email,
+    ) -> StorageResult<Option<(User, PasswordHash)>>;
+    /// Sets (replacing any previous) the user's calendar-feed token hash.
+    async fn set_feed_token(&self, id: UserId, hash: &TokenHash) -> StorageResult<()>;
+    /// The user whose calendar-feed token has this hash.
+    async fn user_by_feed_token(&self, hash: &TokenHash) -> StorageResult<Option<User>>;
+}
+
+/// Login sessions, shared by every HTTP node.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Stores a new session.
+    async fn insert_session(&self, session: &Session) -> StorageResult<()>;
+    /// The session with this token hash, if it exists (expired ones included;
+    /// the service checks expiry).
+    async fn get_session(&self, hash: &TokenHash) -> StorageResult<Option<Session>>;
+    /// Revokes one session; revoking an unknown one is not an error.
+    async fn delete_session(&self, hash: &TokenHash) -> StorageResult<()>;
+    /// Revokes every session of a user (deactivation, password change).
+    async fn delete_user_sessions(&self, user: UserId) -> StorageResult<u64>;
+    /// Deletes sessions that expired before `now`; returns how many.
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StorageResult<u64>;
+}

@@ -1,0 +1,1 @@
+//! Planned: see README.md and the issue for this crate.
