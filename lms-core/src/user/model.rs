@@ -300,6 +300,30 @@ impl std::fmt::Debug for PasswordHash {
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TokenHash(pub String);
 
+impl TokenHash {
+    /// The SHA-256 of a token, hex-encoded: how every adapter stores tokens.
+    #[must_use]
+    pub fn of(token: &str) -> Self {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(token.as_bytes());
+        Self(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+}
+
+/// A fresh secret token (256 bits from the OS random source, hex-encoded)
+/// for sessions, calendar feeds and Telegram links. Only its
+/// [`TokenHash`] is stored.
+#[must_use]
+pub fn generate_token() -> String {
+    let a = uuid::Uuid::new_v4();
+    let b = uuid::Uuid::new_v4();
+    a.as_bytes()
+        .iter()
+        .chain(b.as_bytes())
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
 impl std::fmt::Debug for TokenHash {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("TokenHash(..)")
