@@ -1,0 +1,604 @@
+//! Assignments, extensions, submissions with versions, reviews and the grade
+//! audit trail. Hand-ins and reviews are one transaction each, together with
+//! their outbox entries and awards.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lms_core::course::Title;
+use lms_core::error::{Conflict, StorageResult};
+use lms_core::file::{FileLimits, FileRef};
+use lms_core::homework::{
+    Assignment, AuditAction, Extension, Grade, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore, LatePolicy,
+    PendingSubmission, Review, Submission, SubmissionKind, SubmissionState, SubmissionVersion,
+};
+use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
+use lms_core::notification::OutboxEntry;
+use lms_core::page::Page;
+use lms_core::richtext::RichText;
+use lms_core::score::Points;
+use lms_core::StorageError;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::achievement::award_in;
+use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
+use crate::notification::enqueue_in;
+use crate::PgStorage;
+
+pub(crate) struct AssignmentRow {
+    pub id: Uuid,
+    pub course_id: Uuid,
+    pub title: String,
+    pub instructions: String,
+    pub attachments: serde_json::Value,
+    pub opens_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub cut_off_at: Option<DateTime<Utc>>,
+    pub max_score: f64,
+    pub late_policy: serde_json::Value,
+    pub submission_kind: String,
+    pub file_limits: serde_json::Value,
+    pub published: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<AssignmentRow> for Assignment {
+    type Error = StorageError;
+    fn try_from(r: AssignmentRow) -> Result<Self, Self::Error> {
+        Ok(Assignment {
+            id: AssignmentId(r.id),
+            course_id: CourseId(r.course_id),
+            title: Title::parse(&r.title).map_err(|e| corrupt("assignment title", e))?,
+            instructions: RichText::sanitize(&r.instructions),
+            attachments: from_json::<Vec<FileRef>>("assignment attachments", r.attachments)?,
+            opens_at: r.opens_at,
+            due_at: r.due_at,
+            cut_off_at: r.cut_off_at,
+            max_score: Points::new(r.max_score).map_err(|e| corrupt("max score", e))?,
+            late_policy: from_json::<LatePolicy>("late policy", r.late_policy)?,
+            submission_kind: from_json::<SubmissionKind>("submission kind", serde_json::Value::String(r.submission_kind))?,
+            file_limits: from_json::<FileLimits>("file limits", r.file_limits)?,
+            published: r.published,
+            created_at: r.created_at,
+        })
+    }
+}
+
+fn kind_str(kind: SubmissionKind) -> &'static str {
+    match kind {
+        SubmissionKind::Text => "text",
+        SubmissionKind::Files => "files",
+        SubmissionKind::TextAndFiles => "text_and_files",
+    }
+}
+
+struct SubmissionRow {
+    id: Uuid,
+    assignment_id: Uuid,
+    student_id: Uuid,
+    state: String,
+    raw_score: Option<f64>,
+    kept_percent: Option<i16>,
+    final_score: Option<f64>,
+    feedback: Option<String>,
+    graded_by: Option<Uuid>,
+    graded_at: Option<DateTime<Utc>>,
+    graded_version: Option<i32>,
+    rework_feedback: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+struct VersionRow {
+    id: Uuid,
+    submission_id: Uuid,
+    number: i32,
+    text: Option<String>,
+    files: serde_json::Value,
+    submitted_at: DateTime<Utc>,
+    late: bool,
+    idempotency_key: Option<String>,
+}
+
+fn version_from(r: VersionRow) -> StorageResult<SubmissionVersion> {
+    Ok(SubmissionVersion {
+        id: SubmissionVersionId(r.id),
+        submission_id: SubmissionId(r.submission_id),
+        number: to_u32("version number", r.number)?,
+        text: r.text.map(|t| RichText::sanitize(&t)),
+        files: from_json::<Vec<FileRef>>("submission files", r.files)?,
+        submitted_at: r.submitted_at,
+        late: r.late,
+        idempotency_key: r.idempotency_key,
+    })
+}
+
+fn submission_from(r: SubmissionRow, versions: Vec<SubmissionVersion>) -> StorageResult<Submission> {
+    let grade = match (r.raw_score, r.kept_percent, r.final_score, r.graded_by, r.graded_at, r.graded_version) {
+        (Some(raw), Some(kept), Some(fin), Some(by), Some(at), Some(version)) => Some(Grade {
+            raw_score: Points::new(raw).map_err(|e| corrupt("raw score", e))?,
+            kept_percent: u8::try_from(kept).map_err(|e| corrupt("kept percent", e))?,
+            final_score: Points::new(fin).map_err(|e| corrupt("final score", e))?,
+            feedback: RichText::sanitize(r.feedback.as_deref().unwrap_or_default()),
+            graded_by: UserId(by),
+            graded_at: at,
+            version: to_u32("graded version", version)?,
+        }),
+        _ => None,
+    };
+    Ok(Submission {
+        id: SubmissionId(r.id),
+        assignment_id: AssignmentId(r.assignment_id),
+        student_id: UserId(r.student_id),
+        state: SubmissionState::parse(&r.state).ok_or_else(|| corrupt("submission state", &r.state))?,
+        versions,
+        grade,
+        rework_feedback: r.rework_feedback.map(|f| RichText::sanitize(&f)),
+        updated_at: r.updated_at,
+    })
+}
+
+/// Loads submissions with their versions, in the order of `ids`.
+pub(crate) async fn load_submissions(conn: &mut PgConnection, ids: &[Uuid]) -> StorageResult<Vec<Submission>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query_as!(
+        SubmissionRow,
+        "SELECT id, assignment_id, student_id, state, raw_score, kept_percent, final_score, feedback, graded_by,
+                graded_at, graded_version, rework_feedback, updated_at
+         FROM submissions WHERE id = ANY($1)",
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let version_rows = sqlx::query_as!(
+        VersionRow,
+        "SELECT id, submission_id, number, text, files, submitted_at, late, idempotency_key
+         FROM submission_versions WHERE submission_id = ANY($1) ORDER BY submission_id, number",
+        ids
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let mut versions: HashMap<Uuid, Vec<SubmissionVersion>> = HashMap::new();
+    for v in version_rows {
+        versions.entry(v.submission_id).or_default().push(version_from(v)?);
+    }
+    let mut by_id: HashMap<Uuid, Submission> = HashMap::new();
+    for r in rows {
+        let id = r.id;
+        let vs = versions.remove(&id).unwrap_or_default();
+        by_id.insert(id, submission_from(r, vs)?);
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+async fn load_one(conn: &mut PgConnection, id: Uuid) -> StorageResult<Submission> {
+    load_submissions(conn, &[id]).await?.pop().ok_or(StorageError::NotFound)
+}
+
+pub(crate) struct ExtensionRow {
+    pub assignment_id: Uuid,
+    pub student_id: Uuid,
+    pub due_at: DateTime<Utc>,
+    pub cut_off_at: Option<DateTime<Utc>>,
+    pub granted_by: Uuid,
+    pub granted_at: DateTime<Utc>,
+}
+
+impl From<ExtensionRow> for Extension {
+    fn from(r: ExtensionRow) -> Self {
+        Extension {
+            assignment_id: AssignmentId(r.assignment_id),
+            student_id: UserId(r.student_id),
+            due_at: r.due_at,
+            cut_off_at: r.cut_off_at,
+            granted_by: UserId(r.granted_by),
+            granted_at: r.granted_at,
+        }
+    }
+}
+
+#[async_trait]
+impl HomeworkStore for PgStorage {
+    async fn insert_assignment(&self, a: &Assignment, outbox: &[OutboxEntry]) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query!(
+            "INSERT INTO assignments (id, course_id, title, instructions, attachments, opens_at, due_at, cut_off_at,
+                                      max_score, late_policy, submission_kind, file_limits, published, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            a.id.0,
+            a.course_id.0,
+            a.title.as_str(),
+            a.instructions.as_html(),
+            to_json(&a.attachments)?,
+            a.opens_at,
+            a.due_at,
+            a.cut_off_at,
+            a.max_score.value(),
+            to_json(&a.late_policy)?,
+            kind_str(a.submission_kind),
+            to_json(&a.file_limits)?,
+            a.published,
+            a.created_at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        enqueue_in(&mut tx, outbox).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_assignment(&self, a: &Assignment, outbox: &[OutboxEntry]) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let done = sqlx::query!(
+            "UPDATE assignments SET title = $2, instructions = $3, attachments = $4, opens_at = $5, due_at = $6,
+                cut_off_at = $7, max_score = $8, late_policy = $9, submission_kind = $10, file_limits = $11,
+                published = $12
+             WHERE id = $1",
+            a.id.0,
+            a.title.as_str(),
+            a.instructions.as_html(),
+            to_json(&a.attachments)?,
+            a.opens_at,
+            a.due_at,
+            a.cut_off_at,
+            a.max_score.value(),
+            to_json(&a.late_policy)?,
+            kind_str(a.submission_kind),
+            to_json(&a.file_limits)?,
+            a.published
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        enqueue_in(&mut tx, outbox).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn get_assignment(&self, id: AssignmentId) -> StorageResult<Option<Assignment>> {
+        sqlx::query_as!(
+            AssignmentRow,
+            "SELECT id, course_id, title, instructions, attachments, opens_at, due_at, cut_off_at, max_score,
+                    late_policy, submission_kind, file_limits, published, created_at
+             FROM assignments WHERE id = $1",
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Assignment::try_from)
+        .transpose()
+    }
+
+    async fn list_assignments(&self, course: CourseId) -> StorageResult<Vec<Assignment>> {
+        sqlx::query_as!(
+            AssignmentRow,
+            "SELECT id, course_id, title, instructions, attachments, opens_at, due_at, cut_off_at, max_score,
+                    late_policy, submission_kind, file_limits, published, created_at
+             FROM assignments WHERE course_id = $1 ORDER BY due_at, id",
+            course.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Assignment::try_from)
+        .collect()
+    }
+
+    async fn upsert_extension(&self, e: &Extension) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO extensions (assignment_id, student_id, due_at, cut_off_at, granted_by, granted_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (assignment_id, student_id) DO UPDATE
+             SET due_at = EXCLUDED.due_at, cut_off_at = EXCLUDED.cut_off_at,
+                 granted_by = EXCLUDED.granted_by, granted_at = EXCLUDED.granted_at",
+            e.assignment_id.0,
+            e.student_id.0,
+            e.due_at,
+            e.cut_off_at,
+            e.granted_by.0,
+            e.granted_at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_extension(&self, assignment: AssignmentId, student: UserId) -> StorageResult<bool> {
+        let done = sqlx::query!(
+            "DELETE FROM extensions WHERE assignment_id = $1 AND student_id = $2",
+            assignment.0,
+            student.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn get_extension(&self, assignment: AssignmentId, student: UserId) -> StorageResult<Option<Extension>> {
+        let row = sqlx::query_as!(
+            ExtensionRow,
+            "SELECT assignment_id, student_id, due_at, cut_off_at, granted_by, granted_at FROM extensions
+             WHERE assignment_id = $1 AND student_id = $2",
+            assignment.0,
+            student.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(row.map(Extension::from))
+    }
+
+    async fn list_extensions(&self, assignment: AssignmentId) -> StorageResult<Vec<Extension>> {
+        let rows = sqlx::query_as!(
+            ExtensionRow,
+            "SELECT assignment_id, student_id, due_at, cut_off_at, granted_by, granted_at FROM extensions
+             WHERE assignment_id = $1 ORDER BY granted_at, student_id",
+            assignment.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows.into_iter().map(Extension::from).collect())
+    }
+
+    async fn hand_in(&self, h: &HandIn) -> StorageResult<HandInOutcome> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query!(
+            "INSERT INTO submissions (id, assignment_id, student_id, state, latest_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)
+             ON CONFLICT (assignment_id, student_id) DO NOTHING",
+            h.new_submission_id.0,
+            h.assignment_id.0,
+            h.student_id.0,
+            h.state.as_str(),
+            h.version.submitted_at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        // Serialise hand-ins of one student to one assignment.
+        let sub = sqlx::query!(
+            "SELECT id FROM submissions WHERE assignment_id = $1 AND student_id = $2 FOR UPDATE",
+            h.assignment_id.0,
+            h.student_id.0
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if let Some(key) = &h.version.idempotency_key {
+            let dup = sqlx::query!(
+                "SELECT 1 AS one FROM submission_versions WHERE submission_id = $1 AND idempotency_key = $2",
+                sub.id,
+                key
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if dup.is_some() {
+                let existing = load_one(&mut tx, sub.id).await?;
+                tx.rollback().await.map_err(map_err)?;
+                return Ok(HandInOutcome::Duplicate(existing));
+            }
+        }
+        sqlx::query!(
+            "INSERT INTO submission_versions (id, submission_id, number, text, files, submitted_at, late, idempotency_key)
+             VALUES ($1, $2, (SELECT coalesce(max(number), 0) + 1 FROM submission_versions WHERE submission_id = $2),
+                     $3, $4, $5, $6, $7)",
+            h.version.id.0,
+            sub.id,
+            h.version.text.as_ref().map(RichText::as_html),
+            to_json(&h.version.files)?,
+            h.version.submitted_at,
+            h.version.late,
+            h.version.idempotency_key
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query!(
+            "UPDATE submissions SET state = $2, latest_at = $3, updated_at = $3 WHERE id = $1",
+            sub.id,
+            h.state.as_str(),
+            h.version.submitted_at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        enqueue_in(&mut tx, &h.outbox).await?;
+        award_in(&mut tx, &h.awards).await?;
+        let stored = load_one(&mut tx, sub.id).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(HandInOutcome::Stored(stored))
+    }
+
+    async fn review(&self, r: &Review) -> StorageResult<Submission> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let latest = sqlx::query!(
+            r#"SELECT s.id, (SELECT max(number) FROM submission_versions v WHERE v.submission_id = s.id) AS "latest"
+               FROM submissions s WHERE s.id = $1 FOR UPDATE"#,
+            r.submission_id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .ok_or(StorageError::NotFound)?;
+        if latest.latest != Some(crate::error::to_i32(r.expected_version)) {
+            return Err(StorageError::Conflict(Conflict::Stale));
+        }
+        let g = r.grade.as_ref();
+        sqlx::query!(
+            "UPDATE submissions SET state = $2, raw_score = $3, kept_percent = $4, final_score = $5, feedback = $6,
+                graded_by = $7, graded_at = $8, graded_version = $9, rework_feedback = $10, updated_at = $11
+             WHERE id = $1",
+            r.submission_id.0,
+            r.state.as_str(),
+            g.map(|g| g.raw_score.value()),
+            g.map(|g| i16::from(g.kept_percent)),
+            g.map(|g| g.final_score.value()),
+            g.map(|g| g.feedback.as_html().to_owned()),
+            g.map(|g| g.graded_by.0),
+            g.map(|g| g.graded_at),
+            g.map(|g| crate::error::to_i32(g.version)),
+            r.rework_feedback.as_ref().map(|f| f.as_html().to_owned()),
+            r.audit.at
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query!(
+            "INSERT INTO grade_audit (id, submission_id, actor_id, at, action, feedback) VALUES ($1, $2, $3, $4, $5, $6)",
+            r.audit.id.0,
+            r.submission_id.0,
+            r.audit.actor_id.0,
+            r.audit.at,
+            to_json(&r.audit.action)?,
+            r.audit.feedback.as_html()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        enqueue_in(&mut tx, &r.outbox).await?;
+        award_in(&mut tx, &r.awards).await?;
+        let stored = load_one(&mut tx, r.submission_id.0).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(stored)
+    }
+
+    async fn get_submission(&self, id: SubmissionId) -> StorageResult<Option<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        Ok(load_submissions(&mut conn, &[id.0]).await?.pop())
+    }
+
+    async fn find_submission(&self, assignment: AssignmentId, student: UserId) -> StorageResult<Option<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let id = sqlx::query!(
+            "SELECT id FROM submissions WHERE assignment_id = $1 AND student_id = $2",
+            assignment.0,
+            student.0
+        )
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        match id {
+            Some(r) => Ok(load_submissions(&mut conn, &[r.id]).await?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_submissions(&self, assignment: AssignmentId, page: Page) -> StorageResult<Vec<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let ids: Vec<Uuid> = sqlx::query!(
+            "SELECT s.id FROM submissions s
+             WHERE s.assignment_id = $1
+             ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id
+             LIMIT $2 OFFSET $3",
+            assignment.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        load_submissions(&mut conn, &ids).await
+    }
+
+    async fn student_submissions(&self, course: CourseId, student: UserId) -> StorageResult<Vec<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let ids: Vec<Uuid> = sqlx::query!(
+            "SELECT s.id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+             WHERE a.course_id = $1 AND s.student_id = $2 ORDER BY a.due_at, s.id",
+            course.0,
+            student.0
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        load_submissions(&mut conn, &ids).await
+    }
+
+    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let ids: Vec<Uuid> = sqlx::query!(
+            "SELECT s.id FROM submissions s WHERE s.student_id = $1
+             ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id",
+            student.0
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        load_submissions(&mut conn, &ids).await
+    }
+
+    async fn pending_submissions(&self, courses: &[CourseId], page: Page) -> StorageResult<Vec<PendingSubmission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
+        let rows = sqlx::query!(
+            "SELECT s.id, s.assignment_id, a.course_id FROM submissions s
+             JOIN assignments a ON a.id = s.assignment_id
+             WHERE a.course_id = ANY($1) AND s.state IN ('submitted', 'submitted_late')
+             ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3",
+            &course_ids,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let subs = load_submissions(&mut conn, &ids).await?;
+        Ok(subs
+            .into_iter()
+            .zip(rows)
+            .map(|(submission, r)| PendingSubmission {
+                submission,
+                assignment_id: AssignmentId(r.assignment_id),
+                course_id: CourseId(r.course_id),
+            })
+            .collect())
+    }
+
+    async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>> {
+        let rows = sqlx::query!(
+            "SELECT id, submission_id, actor_id, at, action, feedback FROM grade_audit
+             WHERE submission_id = $1 ORDER BY at, id",
+            submission.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(GradeAuditEntry {
+                    id: AuditId(r.id),
+                    submission_id: SubmissionId(r.submission_id),
+                    actor_id: UserId(r.actor_id),
+                    at: r.at,
+                    action: from_json::<AuditAction>("audit action", r.action)?,
+                    feedback: RichText::sanitize(&r.feedback),
+                })
+            })
+            .collect()
+    }
+}

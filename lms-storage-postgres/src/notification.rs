@@ -1,0 +1,384 @@
+//! The outbox, notification preferences and Telegram links.
+//!
+//! Claiming uses `FOR UPDATE SKIP LOCKED` in one `UPDATE … RETURNING`
+//! statement: concurrent workers lock disjoint rows, and the lease keeps a
+//! claimed row away from others until it expires (a crashed worker's rows
+//! come back then).
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveTime, Utc};
+use lms_core::error::StorageResult;
+use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
+use lms_core::notification::{
+    Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind, NotificationPreferences,
+    NotificationStore, OutboxEntry, OutboxStatus, QuietHours, Recipient, TelegramLinkToken,
+};
+use lms_core::page::Page;
+use lms_core::user::{Locale, TimeZone, TokenHash};
+use lms_core::StorageError;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
+use crate::PgStorage;
+
+/// Inserts outbox entries inside a transaction, skipping duplicate keys.
+pub(crate) async fn enqueue_in(conn: &mut PgConnection, entries: &[OutboxEntry]) -> StorageResult<u64> {
+    let mut inserted = 0;
+    for e in entries {
+        let done = sqlx::query!(
+            "INSERT INTO outbox (id, dedup_key, recipient_id, channel, notification, status, attempts,
+                                 next_attempt_at, lease_until, last_error, created_at, sent_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (dedup_key) DO NOTHING",
+            e.id.0,
+            e.dedup_key.0,
+            e.recipient_id.0,
+            e.channel.as_str(),
+            to_json(&e.notification)?,
+            e.status.as_str(),
+            crate::error::to_i32(e.attempts),
+            e.next_attempt_at,
+            e.lease_until,
+            e.last_error,
+            e.created_at,
+            e.sent_at
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        inserted += done.rows_affected();
+    }
+    Ok(inserted)
+}
+
+struct OutboxRow {
+    id: Uuid,
+    dedup_key: String,
+    recipient_id: Uuid,
+    channel: String,
+    notification: serde_json::Value,
+    status: String,
+    attempts: i32,
+    next_attempt_at: DateTime<Utc>,
+    lease_until: Option<DateTime<Utc>>,
+    last_error: Option<String>,
+    created_at: DateTime<Utc>,
+    sent_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<OutboxRow> for OutboxEntry {
+    type Error = StorageError;
+    fn try_from(r: OutboxRow) -> Result<Self, Self::Error> {
+        Ok(OutboxEntry {
+            id: OutboxId(r.id),
+            dedup_key: DedupKey(r.dedup_key),
+            recipient_id: UserId(r.recipient_id),
+            channel: Channel::parse(&r.channel).ok_or_else(|| corrupt("channel", &r.channel))?,
+            notification: from_json::<Notification>("notification", r.notification)?,
+            status: OutboxStatus::parse(&r.status).ok_or_else(|| corrupt("outbox status", &r.status))?,
+            attempts: to_u32("attempts", r.attempts)?,
+            next_attempt_at: r.next_attempt_at,
+            lease_until: r.lease_until,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        })
+    }
+}
+
+fn preferences_from(
+    user: Uuid,
+    channels: serde_json::Value,
+    from: Option<NaiveTime>,
+    to: Option<NaiveTime>,
+) -> StorageResult<NotificationPreferences> {
+    Ok(NotificationPreferences {
+        user_id: UserId(user),
+        channels: from_json::<BTreeMap<NotificationKind, Vec<Channel>>>("preferences", channels)?,
+        quiet_hours: match (from, to) {
+            (Some(from), Some(to)) => Some(QuietHours { from, to }),
+            _ => None,
+        },
+    })
+}
+
+#[async_trait]
+impl NotificationStore for PgStorage {
+    async fn enqueue(&self, entries: &[OutboxEntry]) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let n = enqueue_in(&mut tx, entries).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(n)
+    }
+
+    async fn claim_due(&self, now: DateTime<Utc>, limit: u32, lease_until: DateTime<Utc>) -> StorageResult<Vec<OutboxEntry>> {
+        let rows = sqlx::query_as!(
+            OutboxRow,
+            "UPDATE outbox SET lease_until = $3, attempts = attempts + 1
+             WHERE id IN (
+                 SELECT id FROM outbox
+                 WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+                 ORDER BY next_attempt_at, id
+                 LIMIT $2
+                 FOR UPDATE SKIP LOCKED)
+             RETURNING id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
+                       lease_until, last_error, created_at, sent_at",
+            now,
+            i64::from(limit),
+            lease_until
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        let mut entries: Vec<OutboxEntry> = rows.into_iter().map(OutboxEntry::try_from).collect::<Result<_, _>>()?;
+        entries.sort_by(|a, b| a.next_attempt_at.cmp(&b.next_attempt_at).then(a.id.cmp(&b.id)));
+        Ok(entries)
+    }
+
+    async fn mark_sent(&self, id: OutboxId, at: DateTime<Utc>) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1",
+            id.0,
+            at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn mark_retry(&self, id: OutboxId, next_attempt_at: DateTime<Utc>, error: &str) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $3, lease_until = NULL
+             WHERE id = $1",
+            id.0,
+            next_attempt_at,
+            error
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn mark_failed(&self, id: OutboxId, error: &str) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1",
+            id.0,
+            error
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn get_outbox_entry(&self, id: OutboxId) -> StorageResult<Option<OutboxEntry>> {
+        sqlx::query_as!(
+            OutboxRow,
+            "SELECT id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
+                    lease_until, last_error, created_at, sent_at
+             FROM outbox WHERE id = $1",
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(OutboxEntry::try_from)
+        .transpose()
+    }
+
+    async fn list_user_outbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>> {
+        sqlx::query_as!(
+            OutboxRow,
+            "SELECT id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
+                    lease_until, last_error, created_at, sent_at
+             FROM outbox WHERE recipient_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
+            user.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(OutboxEntry::try_from)
+        .collect()
+    }
+
+    async fn get_preferences(&self, user: UserId) -> StorageResult<Option<NotificationPreferences>> {
+        let row = sqlx::query!(
+            "SELECT user_id, channels, quiet_from, quiet_to FROM notification_preferences WHERE user_id = $1",
+            user.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        row.map(|r| preferences_from(r.user_id, r.channels, r.quiet_from, r.quiet_to)).transpose()
+    }
+
+    async fn set_preferences(&self, p: &NotificationPreferences) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO notification_preferences (user_id, channels, quiet_from, quiet_to) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id) DO UPDATE
+             SET channels = EXCLUDED.channels, quiet_from = EXCLUDED.quiet_from, quiet_to = EXCLUDED.quiet_to",
+            p.user_id.0,
+            to_json(&p.channels)?,
+            p.quiet_hours.map(|q| q.from),
+            p.quiet_hours.map(|q| q.to)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delivery_profiles(&self, users: &[UserId]) -> StorageResult<Vec<DeliveryProfile>> {
+        let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
+        let rows = sqlx::query!(
+            r#"SELECT u.id, u.active, p.channels AS "channels?", p.quiet_from AS "quiet_from?",
+                      p.quiet_to AS "quiet_to?", (t.chat_id IS NOT NULL) AS "telegram_linked!"
+               FROM users u
+               LEFT JOIN notification_preferences p ON p.user_id = u.id
+               LEFT JOIN telegram_chats t ON t.user_id = u.id
+               WHERE u.id = ANY($1)"#,
+            &ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                let preferences = match r.channels {
+                    Some(ch) => preferences_from(r.id, ch, r.quiet_from, r.quiet_to)?,
+                    None => NotificationPreferences::defaults(UserId(r.id)),
+                };
+                Ok(DeliveryProfile { user_id: UserId(r.id), active: r.active, preferences, telegram_linked: r.telegram_linked })
+            })
+            .collect()
+    }
+
+    async fn recipient(&self, user: UserId) -> StorageResult<Option<Recipient>> {
+        let row = sqlx::query!(
+            r#"SELECT u.id, u.display_name, u.email, u.locale, u.time_zone, t.chat_id AS "chat_id?"
+               FROM users u LEFT JOIN telegram_chats t ON t.user_id = u.id WHERE u.id = $1"#,
+            user.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        row.map(|r| {
+            Ok(Recipient {
+                user_id: UserId(r.id),
+                display_name: r.display_name,
+                email: r.email,
+                telegram_chat_id: r.chat_id,
+                locale: Locale::parse(&r.locale).ok_or_else(|| corrupt("locale", &r.locale))?,
+                time_zone: TimeZone::parse(&r.time_zone).map_err(|e| corrupt("time zone", e))?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_telegram_token(&self, token: &TelegramLinkToken) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO telegram_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+            token.token_hash.0,
+            token.user_id.0,
+            token.expires_at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn consume_telegram_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> StorageResult<Option<UserId>> {
+        let row = sqlx::query!("DELETE FROM telegram_tokens WHERE token_hash = $1 RETURNING user_id, expires_at", hash.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(row.filter(|r| r.expires_at > now).map(|r| UserId(r.user_id)))
+    }
+
+    async fn set_telegram_chat(&self, user: UserId, chat_id: Option<i64>) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        match chat_id {
+            Some(chat) => {
+                sqlx::query!("DELETE FROM telegram_chats WHERE chat_id = $1 AND user_id <> $2", chat, user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+                sqlx::query!(
+                    "INSERT INTO telegram_chats (user_id, chat_id) VALUES ($1, $2)
+                     ON CONFLICT (user_id) DO UPDATE SET chat_id = EXCLUDED.chat_id",
+                    user.0,
+                    chat
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            }
+            None => {
+                sqlx::query!("DELETE FROM telegram_chats WHERE user_id = $1", user.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+            }
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn unlink_telegram_chat(&self, chat_id: i64) -> StorageResult<Option<UserId>> {
+        let row = sqlx::query!("DELETE FROM telegram_chats WHERE chat_id = $1 RETURNING user_id", chat_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(row.map(|r| UserId(r.user_id)))
+    }
+
+    async fn deadline_targets(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StorageResult<Vec<DeadlineTarget>> {
+        let rows = sqlx::query!(
+            r#"SELECT a.id AS assignment_id, a.title AS assignment_title, c.id AS course_id, c.title AS course_title,
+                      e.student_id, coalesce(x.due_at, a.due_at) AS "due_at!",
+                      EXISTS (SELECT 1 FROM submissions s WHERE s.assignment_id = a.id AND s.student_id = e.student_id)
+                        AS "submitted!"
+               FROM assignments a
+               JOIN courses c ON c.id = a.course_id AND c.status = 'published'
+               JOIN enrollments e ON e.course_id = a.course_id
+               LEFT JOIN extensions x ON x.assignment_id = a.id AND x.student_id = e.student_id
+               WHERE a.published AND coalesce(x.due_at, a.due_at) >= $1 AND coalesce(x.due_at, a.due_at) < $2
+               ORDER BY 6, a.id, e.student_id"#,
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| DeadlineTarget {
+                assignment_id: AssignmentId(r.assignment_id),
+                assignment_title: r.assignment_title,
+                course_id: CourseId(r.course_id),
+                course_title: r.course_title,
+                student_id: UserId(r.student_id),
+                due_at: r.due_at,
+                submitted: r.submitted,
+            })
+            .collect())
+    }
+}
