@@ -68,6 +68,8 @@ pub type StorageResult<T> = Result<T, StorageError>;
 pub enum ErrorClass {
     /// The input is invalid (HTTP 422); the message names the field.
     Invalid,
+    /// No valid login: bad credentials, unknown or expired session (HTTP 401).
+    Unauthenticated,
     /// The actor may not do this (HTTP 403).
     Forbidden,
     /// The object does not exist or the actor may not know it exists (HTTP 404).

@@ -248,7 +248,7 @@ impl NotificationStore for PgStorage {
     async fn delivery_profiles(&self, users: &[UserId]) -> StorageResult<Vec<DeliveryProfile>> {
         let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
         let rows = sqlx::query!(
-            r#"SELECT u.id, u.active, p.channels AS "channels?", p.quiet_from AS "quiet_from?",
+            r#"SELECT u.id AS "id!", u.active AS "active!", p.channels AS "channels?", p.quiet_from AS "quiet_from?",
                       p.quiet_to AS "quiet_to?", (t.chat_id IS NOT NULL) AS "telegram_linked!"
                FROM users u
                LEFT JOIN notification_preferences p ON p.user_id = u.id

@@ -108,7 +108,8 @@ async fn template() -> &'static str {
         .get_or_init(|| async {
             let name = format!("lms_tmpl_{}", uuid::Uuid::new_v4().simple());
             let mut admin = PgConnection::connect(server_url()).await.expect("connect to the test server");
-            admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create template");
+            let create = format!("CREATE DATABASE {name}");
+            admin.execute(create.as_str()).await.expect("create template");
             let pg = PgStorage::connect(&with_database(server_url(), &name)).await.expect("connect template");
             pg.migrate().await.expect("migrate template");
             pg.pool().close().await;
@@ -124,9 +125,10 @@ pub async fn fresh_pg() -> PgStorage {
     let mut admin = PgConnection::connect(server_url()).await.expect("connect to the test server");
     // CREATE DATABASE … TEMPLATE fails while another session is copying the
     // same template; retry briefly.
+    let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
     let mut tries = 0;
     loop {
-        match admin.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str()).await {
+        match admin.execute(create.as_str()).await {
             Ok(_) => break,
             Err(e) if tries < 50 => {
                 tries += 1;

@@ -139,7 +139,7 @@ pub enum LoginError {
 }
 
 crate::domain_error!(LoginError {
-    InvalidCredentials => (Forbidden, "invalid_credentials"),
+    InvalidCredentials => (Unauthenticated, "invalid_credentials"),
 });
 
 /// Why a session could not be started.
@@ -179,9 +179,9 @@ pub enum SessionError {
 }
 
 crate::domain_error!(SessionError {
-    Unknown => (Forbidden, "session_unknown"),
-    Expired => (Forbidden, "session_expired"),
-    UserInactive => (Forbidden, "user_inactive"),
+    Unknown => (Unauthenticated, "session_unknown"),
+    Expired => (Unauthenticated, "session_expired"),
+    UserInactive => (Unauthenticated, "user_inactive"),
 });
 
 /// Accounts, profiles, login, sessions and calendar-feed tokens.
