@@ -1,12 +1,15 @@
 //! Notifications: event kinds, per-user channel preferences, the durable
-//! outbox, Telegram linking and the pure reminder planner.
+//! outbox, Telegram linking, the pure reminder planner and the outbox
+//! dispatcher.
 
+pub mod dispatch;
 pub mod fanout;
 pub mod model;
 pub mod planner;
 pub mod ports;
 pub mod service;
 
+pub use dispatch::*;
 pub use fanout::*;
 pub use model::*;
 pub use planner::*;

@@ -1,1 +1,477 @@
-//! Work in progress.
+//! The reminder planner: which deadline and webinar reminders are due at an
+//! instant. Pure; the periodic sweep in
+//! [`NotificationService::sweep_reminders`](super::NotificationService::sweep_reminders)
+//! loads the targets, calls [`plan_reminders`] and enqueues the result.
+//!
+//! A reminder with offset `o` before an instant `due` is due while
+//! `due - o <= now < due`. When several offsets of one target are due, only
+//! the smallest is planned, so a sweep that runs late (or a deadline set an
+//! hour ahead) sends "2 hours left" rather than a stale "24 hours left".
+//! Event keys contain the target instant: a moved deadline or webinar gets
+//! new keys, and the old ones are never planned again.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::ids::UserId;
+use crate::notification::model::Notification;
+use crate::notification::ports::DeadlineTarget;
+use crate::webinar::{Webinar, WebinarState};
+
+/// Hours before a student's due date at which deadline reminders go out,
+/// largest first.
+pub const DEADLINE_REMINDER_HOURS: [u32; 2] = [24, 2];
+
+/// Minutes before a webinar's start at which reminders go out, largest first.
+pub const WEBINAR_REMINDER_MINUTES: [u32; 2] = [60, 10];
+
+/// How far ahead of `now` the sweep must load deadlines and webinars: the
+/// largest reminder offset (24 hours).
+pub const PLANNER_LOOKAHEAD: Duration = Duration::hours(24);
+
+/// How far ahead of `now` the sweep must load webinars: the largest webinar
+/// reminder offset (60 minutes).
+pub const WEBINAR_LOOKAHEAD: Duration = Duration::minutes(60);
+
+/// One reminder the sweep should enqueue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedReminder {
+    /// Who gets it.
+    pub recipient: UserId,
+    /// Stable description of the event, e.g.
+    /// `deadline:<assignment>:<due unix seconds>:24h`; with the recipient and
+    /// channel it forms the outbox de-duplication key.
+    pub event_key: String,
+    /// What to say.
+    pub notification: Notification,
+}
+
+/// The event key of a deadline reminder `hours` before `due_at`.
+#[must_use]
+pub fn deadline_event_key(
+    assignment: crate::ids::AssignmentId,
+    due_at: DateTime<Utc>,
+    hours: u32,
+) -> String {
+    format!("deadline:{assignment}:{}:{hours}h", due_at.timestamp())
+}
+
+/// The event key of a webinar reminder `minutes` before `starts_at`.
+#[must_use]
+pub fn webinar_event_key(
+    webinar: crate::ids::WebinarId,
+    starts_at: DateTime<Utc>,
+    minutes: u32,
+) -> String {
+    format!("webinar:{webinar}:{}:{minutes}m", starts_at.timestamp())
+}
+
+/// The smallest offset (of `offsets`, each turned into a duration by
+/// `to_duration`) whose reminder is due at `now` for an event at `due`.
+fn smallest_due_offset(
+    now: DateTime<Utc>,
+    due: DateTime<Utc>,
+    offsets: &[u32],
+    to_duration: fn(i64) -> Duration,
+) -> Option<u32> {
+    if now >= due {
+        return None;
+    }
+    offsets
+        .iter()
+        .copied()
+        .filter(|&o| due - to_duration(i64::from(o)) <= now)
+        .min()
+}
+
+/// The reminders due at `now`.
+///
+/// Deadline reminders go to students who have not handed anything in, 24 and
+/// 2 hours before their own due date; webinar reminders go to every listed
+/// recipient (enrolled students and the teacher) 60 and 10 minutes before a
+/// scheduled webinar starts (cancelled webinars get none). Each target
+/// yields at most one reminder per recipient: the one with the smallest due
+/// offset. Recipients listed twice for a webinar get one reminder.
+#[must_use]
+pub fn plan_reminders(
+    now: DateTime<Utc>,
+    deadlines: &[DeadlineTarget],
+    webinars: &[(Webinar, Vec<UserId>)],
+) -> Vec<PlannedReminder> {
+    let deadline_reminders = deadlines.iter().filter(|t| !t.submitted).filter_map(|t| {
+        let hours = smallest_due_offset(now, t.due_at, &DEADLINE_REMINDER_HOURS, Duration::hours)?;
+        Some(PlannedReminder {
+            recipient: t.student_id,
+            event_key: deadline_event_key(t.assignment_id, t.due_at, hours),
+            notification: Notification::DeadlineReminder {
+                course_id: t.course_id,
+                course_title: t.course_title.clone(),
+                assignment_id: t.assignment_id,
+                title: t.assignment_title.clone(),
+                due_at: t.due_at,
+                hours_before: hours,
+            },
+        })
+    });
+
+    let webinar_reminders = webinars
+        .iter()
+        .filter(|(w, _)| w.state == WebinarState::Scheduled)
+        .filter_map(|(w, recipients)| {
+            let minutes = smallest_due_offset(
+                now,
+                w.starts_at,
+                &WEBINAR_REMINDER_MINUTES,
+                Duration::minutes,
+            )?;
+            Some((w, recipients, minutes))
+        })
+        .flat_map(|(w, recipients, minutes)| {
+            let event_key = webinar_event_key(w.id, w.starts_at, minutes);
+            let notification = Notification::WebinarReminder {
+                course_id: w.course_id,
+                webinar_id: w.id,
+                title: w.title.as_str().to_owned(),
+                starts_at: w.starts_at,
+                minutes_before: minutes,
+                join_url: (!w.join_url.is_empty()).then(|| w.join_url.clone()),
+            };
+            let mut seen = std::collections::HashSet::new();
+            recipients
+                .iter()
+                .filter(move |r| seen.insert(**r))
+                .map(move |&recipient| PlannedReminder {
+                    recipient,
+                    event_key: event_key.clone(),
+                    notification: notification.clone(),
+                })
+        });
+
+    deadline_reminders.chain(webinar_reminders).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Title;
+    use crate::ids::{AssignmentId, CourseId, WebinarId};
+    use crate::webinar::ProviderKind;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 10, h, m, 0).unwrap()
+    }
+
+    fn target(due_at: DateTime<Utc>, submitted: bool) -> DeadlineTarget {
+        DeadlineTarget {
+            assignment_id: AssignmentId::new(),
+            assignment_title: "ДЗ 3: дроби".into(),
+            course_id: CourseId::new(),
+            course_title: "Математика, 5 класс".into(),
+            student_id: UserId::new(),
+            due_at,
+            submitted,
+        }
+    }
+
+    fn webinar(starts_at: DateTime<Utc>, state: WebinarState) -> Webinar {
+        Webinar {
+            id: WebinarId::new(),
+            course_id: CourseId::new(),
+            title: Title::parse("Разбор ДЗ").unwrap(),
+            starts_at,
+            duration_minutes: 60,
+            provider: ProviderKind::ExternalLink,
+            conference_id: None,
+            join_url: "https://meet.example/abc".into(),
+            host_url: None,
+            state,
+            created_by: UserId::new(),
+            created_at: at(0, 0),
+        }
+    }
+
+    /// The planned offset label of a single-target plan (`None` when nothing).
+    fn deadline_label(now: DateTime<Utc>, due: DateTime<Utc>) -> Option<u32> {
+        let plan = plan_reminders(now, &[target(due, false)], &[]);
+        assert!(plan.len() <= 1);
+        plan.first().map(|p| match p.notification {
+            Notification::DeadlineReminder { hours_before, .. } => hours_before,
+            _ => panic!("not a deadline reminder"),
+        })
+    }
+
+    fn webinar_label(now: DateTime<Utc>, start: DateTime<Utc>) -> Option<u32> {
+        let w = webinar(start, WebinarState::Scheduled);
+        let plan = plan_reminders(now, &[], &[(w, vec![UserId::new()])]);
+        assert!(plan.len() <= 1);
+        plan.first().map(|p| match p.notification {
+            Notification::WebinarReminder { minutes_before, .. } => minutes_before,
+            _ => panic!("not a webinar reminder"),
+        })
+    }
+
+    #[test]
+    fn deadline_offsets_at_every_boundary() {
+        let due = at(20, 0);
+        let s = Duration::seconds;
+        let cases = [
+            (due - Duration::hours(30), None),
+            (due - Duration::hours(24) - s(1), None),
+            (due - Duration::hours(24), Some(24)),
+            (due - Duration::hours(24) + s(1), Some(24)),
+            (due - Duration::hours(3), Some(24)),
+            (due - Duration::hours(2) - s(1), Some(24)),
+            (due - Duration::hours(2), Some(2)),
+            (due - Duration::hours(1), Some(2)),
+            (due - s(1), Some(2)),
+            (due, None),
+            (due + s(1), None),
+            (due + Duration::hours(5), None),
+        ];
+        for (now, want) in cases {
+            assert_eq!(deadline_label(now, due), want, "now = {now}");
+        }
+    }
+
+    #[test]
+    fn webinar_offsets_at_every_boundary() {
+        let start = at(18, 0);
+        let s = Duration::seconds;
+        let cases = [
+            (start - Duration::hours(2), None),
+            (start - Duration::minutes(60) - s(1), None),
+            (start - Duration::minutes(60), Some(60)),
+            (start - Duration::minutes(30), Some(60)),
+            (start - Duration::minutes(10) - s(1), Some(60)),
+            (start - Duration::minutes(10), Some(10)),
+            (start - Duration::minutes(1), Some(10)),
+            (start, None),
+            (start + Duration::minutes(5), None),
+        ];
+        for (now, want) in cases {
+            assert_eq!(webinar_label(now, start), want, "now = {now}");
+        }
+    }
+
+    #[test]
+    fn deadline_reminder_carries_the_target_and_a_keyed_event() {
+        let due = at(20, 0);
+        let t = target(due, false);
+        let plan = plan_reminders(due - Duration::hours(23), std::slice::from_ref(&t), &[]);
+        assert_eq!(
+            plan,
+            vec![PlannedReminder {
+                recipient: t.student_id,
+                event_key: format!("deadline:{}:{}:24h", t.assignment_id, due.timestamp()),
+                notification: Notification::DeadlineReminder {
+                    course_id: t.course_id,
+                    course_title: "Математика, 5 класс".into(),
+                    assignment_id: t.assignment_id,
+                    title: "ДЗ 3: дроби".into(),
+                    due_at: due,
+                    hours_before: 24,
+                },
+            }]
+        );
+        let late = plan_reminders(due - Duration::minutes(30), std::slice::from_ref(&t), &[]);
+        assert_eq!(
+            late[0].event_key,
+            format!("deadline:{}:{}:2h", t.assignment_id, due.timestamp())
+        );
+    }
+
+    #[test]
+    fn submitted_students_get_no_deadline_reminder() {
+        let due = at(20, 0);
+        let done = target(due, true);
+        let pending = target(due, false);
+        let plan = plan_reminders(due - Duration::hours(1), &[done, pending.clone()], &[]);
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan[0].recipient, pending.student_id);
+    }
+
+    #[test]
+    fn moved_deadline_gets_new_keys() {
+        let t = target(at(20, 0), false);
+        let moved = DeadlineTarget {
+            due_at: at(22, 0),
+            ..t.clone()
+        };
+        let now = at(19, 0);
+        let before = plan_reminders(now, &[t], &[]);
+        let after = plan_reminders(now, &[moved], &[]);
+        assert_eq!(before.len(), 1);
+        assert_eq!(after.len(), 1);
+        assert_ne!(before[0].event_key, after[0].event_key);
+        assert!(before[0].event_key.ends_with(":2h"));
+        // Three hours left on the new date: the 24 h reminder of the new
+        // date is due, under a key the old date never used.
+        assert!(
+            after[0]
+                .event_key
+                .ends_with(&format!(":{}:24h", at(22, 0).timestamp()))
+        );
+    }
+
+    #[test]
+    fn webinar_reminder_goes_to_each_recipient_once() {
+        let start = at(18, 0);
+        let w = webinar(start, WebinarState::Scheduled);
+        let teacher = UserId::new();
+        let student = UserId::new();
+        let plan = plan_reminders(
+            start - Duration::minutes(45),
+            &[],
+            &[(w.clone(), vec![student, teacher, student])],
+        );
+        let key = format!("webinar:{}:{}:60m", w.id, start.timestamp());
+        let expected = Notification::WebinarReminder {
+            course_id: w.course_id,
+            webinar_id: w.id,
+            title: "Разбор ДЗ".into(),
+            starts_at: start,
+            minutes_before: 60,
+            join_url: Some("https://meet.example/abc".into()),
+        };
+        assert_eq!(
+            plan,
+            vec![
+                PlannedReminder {
+                    recipient: student,
+                    event_key: key.clone(),
+                    notification: expected.clone(),
+                },
+                PlannedReminder {
+                    recipient: teacher,
+                    event_key: key,
+                    notification: expected,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn cancelled_webinars_and_empty_links() {
+        let start = at(18, 0);
+        let now = start - Duration::minutes(5);
+        let cancelled = webinar(start, WebinarState::Cancelled);
+        assert!(plan_reminders(now, &[], &[(cancelled, vec![UserId::new()])]).is_empty());
+
+        let mut no_link = webinar(start, WebinarState::Scheduled);
+        no_link.join_url.clear();
+        let plan = plan_reminders(now, &[], &[(no_link.clone(), vec![UserId::new()])]);
+        assert!(matches!(
+            plan[0].notification,
+            Notification::WebinarReminder {
+                join_url: None,
+                minutes_before: 10,
+                ..
+            }
+        ));
+        assert_eq!(
+            plan[0].event_key,
+            format!("webinar:{}:{}:10m", no_link.id, start.timestamp())
+        );
+        assert!(plan_reminders(now, &[], &[(no_link, vec![])]).is_empty());
+    }
+
+    #[test]
+    fn deadlines_come_before_webinars_in_input_order() {
+        let now = at(12, 0);
+        let d1 = target(at(13, 0), false);
+        let d2 = target(at(20, 0), false);
+        let w = webinar(at(12, 30), WebinarState::Scheduled);
+        let u = UserId::new();
+        let plan = plan_reminders(now, &[d1.clone(), d2.clone()], &[(w, vec![u])]);
+        let recipients: Vec<_> = plan.iter().map(|p| p.recipient).collect();
+        assert_eq!(recipients, vec![d1.student_id, d2.student_id, u]);
+    }
+
+    #[test]
+    fn lookahead_covers_the_largest_offsets() {
+        let largest_hours = DEADLINE_REMINDER_HOURS.into_iter().max().unwrap();
+        assert_eq!(PLANNER_LOOKAHEAD, Duration::hours(i64::from(largest_hours)));
+        let largest_minutes = WEBINAR_REMINDER_MINUTES.into_iter().max().unwrap();
+        assert_eq!(
+            WEBINAR_LOOKAHEAD,
+            Duration::minutes(i64::from(largest_minutes))
+        );
+        assert!(WEBINAR_LOOKAHEAD <= PLANNER_LOOKAHEAD);
+    }
+
+    proptest! {
+        /// A deadline gets at most one reminder, exactly when it is within
+        /// 24 hours, not submitted and not past; the offset is the smallest due.
+        #[test]
+        fn deadline_plan_matches_the_rule(
+            secs_left in -100_000i64..200_000,
+            submitted in any::<bool>(),
+        ) {
+            let now = at(0, 0);
+            let due = now + Duration::seconds(secs_left);
+            let plan = plan_reminders(now, &[target(due, submitted)], &[]);
+            let expected = if submitted || secs_left <= 0 || secs_left > 24 * 3600 {
+                None
+            } else if secs_left <= 2 * 3600 {
+                Some(2)
+            } else {
+                Some(24)
+            };
+            let got = plan.first().map(|p| match p.notification {
+                Notification::DeadlineReminder { hours_before, .. } => hours_before,
+                _ => unreachable!(),
+            });
+            prop_assert!(plan.len() <= 1);
+            prop_assert_eq!(got, expected);
+        }
+
+        /// Sweeping at any increasing sequence of instants never plans a
+        /// larger offset after a smaller one (no stale 24 h reminder after
+        /// the 2 h one), and every key names the same due instant.
+        #[test]
+        fn reminders_only_move_to_smaller_offsets(
+            mut offsets in proptest::collection::vec(0i64..30 * 3600, 1..40),
+        ) {
+            let due = at(23, 0);
+            let t = target(due, false);
+            // Seconds before the deadline, sweeps in time order.
+            offsets.sort_unstable_by(|a, b| b.cmp(a));
+            let mut last: Option<u32> = None;
+            for secs_before in offsets {
+                let now = due - Duration::seconds(secs_before);
+                for p in plan_reminders(now, std::slice::from_ref(&t), &[]) {
+                    let Notification::DeadlineReminder { hours_before, .. } = p.notification else {
+                        unreachable!()
+                    };
+                    if let Some(prev) = last {
+                        prop_assert!(hours_before <= prev);
+                    }
+                    let prefix = format!("deadline:{}:{}:", t.assignment_id, due.timestamp());
+                    prop_assert!(p.event_key.starts_with(&prefix));
+                    last = Some(hours_before);
+                }
+            }
+        }
+
+        /// A webinar reminder reaches every distinct recipient exactly once,
+        /// all with the same key.
+        #[test]
+        fn webinar_reminder_reaches_every_distinct_recipient(
+            secs_left in 1i64..3600,
+            picks in proptest::collection::vec(0usize..5, 0..12),
+        ) {
+            let users: Vec<UserId> = (0..5).map(|_| UserId::new()).collect();
+            let recipients: Vec<UserId> = picks.iter().map(|&i| users[i]).collect();
+            let now = at(12, 0);
+            let w = webinar(now + Duration::seconds(secs_left), WebinarState::Scheduled);
+            let plan = plan_reminders(now, &[], &[(w, recipients.clone())]);
+            let distinct: std::collections::HashSet<_> = recipients.iter().collect();
+            prop_assert_eq!(plan.len(), distinct.len());
+            let got: std::collections::HashSet<_> = plan.iter().map(|p| &p.recipient).collect();
+            prop_assert_eq!(got, distinct);
+            let keys: std::collections::HashSet<_> = plan.iter().map(|p| &p.event_key).collect();
+            prop_assert!(keys.len() <= 1);
+        }
+    }
+}
