@@ -441,7 +441,8 @@ impl HomeworkStore for PgStorage {
         let g = r.grade.as_ref();
         sqlx::query!(
             "UPDATE submissions SET state = $2, raw_score = $3, kept_percent = $4, final_score = $5, feedback = $6,
-                graded_by = $7, graded_at = $8, graded_version = $9, rework_feedback = $10, updated_at = $11
+                graded_by = $7, graded_at = $8, graded_version = $9, rework_feedback = coalesce($10, rework_feedback),
+                updated_at = $11
              WHERE id = $1",
             r.submission_id.0,
             r.state.as_str(),

@@ -506,8 +506,14 @@ impl QuizStore for PgStorage {
         )
         .fetch_optional(&mut *tx)
         .await
-        .map_err(map_err)?
-        .ok_or(StorageError::NotFound)?;
+        .map_err(map_err)?;
+        let Some(row) = row else {
+            return if attempt_exists(&mut tx, attempt.0).await? {
+                Err(StorageError::Conflict(Conflict::OpenAttempt))
+            } else {
+                Err(StorageError::NotFound)
+            };
+        };
         award_in(&mut tx, awards).await?;
         tx.commit().await.map_err(map_err)?;
         Attempt::try_from(row)

@@ -66,7 +66,8 @@ pub struct Review {
     pub state: SubmissionState,
     /// The grade when graded (`None` keeps no grade when returned).
     pub grade: Option<Grade>,
-    /// Feedback when returned for rework.
+    /// Feedback when returned for rework; `None` keeps the feedback of an
+    /// earlier return.
     pub rework_feedback: Option<RichText>,
     /// Audit entry to append.
     pub audit: GradeAuditEntry,

@@ -68,7 +68,8 @@ pub trait QuizStore: Send + Sync {
     /// Every attempt at a quiz, by start.
     async fn list_quiz_attempts(&self, quiz: QuizId, page: Page) -> StorageResult<Vec<Attempt>>;
     /// Merges answers into an open attempt and sets `saved_at`.
-    /// `Conflict(AttemptClosed)` if it is not open or its deadline is before `at`.
+    /// `Conflict(AttemptClosed)` if it is not open or its deadline is before
+    /// `at` (saving at the deadline instant itself is accepted); `NotFound`.
     async fn save_answers(
         &self,
         attempt: AttemptId,
@@ -79,7 +80,7 @@ pub trait QuizStore: Send + Sync {
     /// `Conflict(AttemptClosed)` if it was already finished (nothing written).
     async fn finish_attempt(&self, finish: &FinishAttempt) -> StorageResult<Attempt>;
     /// Replaces the result of a finished attempt (manual essay grading),
-    /// with awards. `NotFound`.
+    /// with awards. `NotFound`; `Conflict(OpenAttempt)` while it is still open.
     async fn set_attempt_result(
         &self,
         attempt: AttemptId,
