@@ -38,6 +38,7 @@ pub mod file;
 pub mod gradebook;
 pub mod homework;
 pub mod ids;
+pub mod lms;
 pub mod notification;
 pub mod page;
 pub mod policy;
@@ -53,5 +54,6 @@ pub mod webinar;
 
 pub use error::{Conflict, DomainError, ErrorClass, StorageError, StorageResult};
 pub use ids::*;
+pub use lms::Lms;
 pub use page::Page;
 pub use user::{Actor, Role};

@@ -1,0 +1,109 @@
+//! [`Lms`]: every service of the core wired to one storage, clock and set of
+//! webinar providers — the usual entry point for embedders and HTTP layers.
+
+use std::sync::Arc;
+
+use crate::achievement::AchievementService;
+use crate::clock::Clock;
+use crate::course::CourseService;
+use crate::dashboard::DashboardService;
+use crate::gradebook::GradebookService;
+use crate::homework::HomeworkService;
+use crate::notification::{DispatchConfig, Dispatcher, NotificationService, Notifier};
+use crate::ports::Storage;
+use crate::quiz::QuizService;
+use crate::schedule::ScheduleService;
+use crate::user::UserService;
+use crate::webinar::{WebinarProvider, WebinarService};
+
+/// Every service of the core, sharing one storage and clock. Cheap to clone
+/// behind an `Arc`; services are stateless apart from their ports.
+pub struct Lms {
+    /// Accounts, login sessions, calendar-feed tokens.
+    pub users: UserService,
+    /// Courses, lessons, staff and enrolment.
+    pub courses: CourseService,
+    /// Assignments, hand-ins and grading.
+    pub homework: HomeworkService,
+    /// Quizzes and attempts.
+    pub quizzes: QuizService,
+    /// Webinars at the configured providers.
+    pub webinars: WebinarService,
+    /// Per-user schedules and calendar feeds.
+    pub schedule: ScheduleService,
+    /// Student and staff dashboards.
+    pub dashboards: DashboardService,
+    /// Gradebooks and CSV export.
+    pub gradebook: GradebookService,
+    /// Badges.
+    pub achievements: AchievementService,
+    /// Preferences, Telegram linking, reminder sweep.
+    pub notifications: NotificationService,
+    storage: Storage,
+    clock: Arc<dyn Clock>,
+}
+
+impl Lms {
+    /// Wires every service to `storage`, `clock` and the webinar `providers`
+    /// the school has configured.
+    #[must_use]
+    pub fn new(storage: Storage, clock: Arc<dyn Clock>, providers: Vec<Arc<dyn WebinarProvider>>) -> Self {
+        let s = &storage;
+        Self {
+            users: UserService::new(s.users.clone(), s.sessions.clone(), clock.clone()),
+            courses: CourseService::new(s.courses.clone(), s.users.clone(), clock.clone()),
+            homework: HomeworkService::new(
+                s.homework.clone(),
+                s.courses.clone(),
+                s.notifications.clone(),
+                s.dashboards.clone(),
+                clock.clone(),
+            ),
+            quizzes: QuizService::new(s.quizzes.clone(), s.courses.clone(), s.notifications.clone(), clock.clone()),
+            webinars: WebinarService::new(
+                s.webinars.clone(),
+                s.courses.clone(),
+                s.users.clone(),
+                s.notifications.clone(),
+                providers,
+                clock.clone(),
+            ),
+            schedule: ScheduleService::new(s.schedules.clone(), s.users.clone(), clock.clone()),
+            dashboards: DashboardService::new(s.dashboards.clone(), s.courses.clone(), clock.clone()),
+            gradebook: GradebookService::new(s.dashboards.clone(), s.courses.clone(), s.users.clone()),
+            achievements: AchievementService::new(s.achievements.clone(), s.courses.clone()),
+            notifications: NotificationService::new(
+                s.notifications.clone(),
+                s.webinars.clone(),
+                s.courses.clone(),
+                clock.clone(),
+            ),
+            storage,
+            clock,
+        }
+    }
+
+    /// An outbox dispatcher delivering through `notifiers` (one per channel).
+    #[must_use]
+    pub fn dispatcher(&self, notifiers: Vec<Arc<dyn Notifier>>, config: DispatchConfig) -> Dispatcher {
+        Dispatcher::new(self.storage.notifications.clone(), notifiers, self.clock.clone(), config)
+    }
+
+    /// The storage ports the services use.
+    #[must_use]
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    /// The clock the services use.
+    #[must_use]
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+}
+
+impl std::fmt::Debug for Lms {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lms { .. }")
+    }
+}
