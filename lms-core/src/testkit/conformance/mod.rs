@@ -1,1 +1,283 @@
-//! Work in progress.
+//! The storage conformance suite: the behaviour every storage adapter must
+//! show, written once against the ports and run by each adapter against its
+//! real database, so adapters cannot drift apart.
+//!
+//! Each case is a public `async fn case(storage: Storage)` in the module of
+//! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
+//! [`quizzes`], [`webinars`], [`notifications`], [`achievements`],
+//! [`read_models`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
+//! creates its own data through the ports (see [`fixtures`]) and panics with
+//! a message naming the broken rule. The rustdoc of each port method is the
+//! contract the cases check: constraints, ordering, pagination, `NotFound`
+//! on updates of missing rows, atomicity of writes that carry messages and
+//! awards, and behaviour under concurrent calls.
+//!
+//! An adapter runs the whole suite with one line in a test file; the macro
+//! expands to one `#[tokio::test]` (multi-threaded) per case, named
+//! `<aggregate>::<case>`, so failures are reported by name and cases run in
+//! parallel. The expression is evaluated once per case and must produce a
+//! `Storage` over an empty database (the test crate needs `tokio` with the
+//! `macros` and `rt-multi-thread` features):
+//!
+//! ```ignore
+//! // lms-storage-sqlite/tests/conformance.rs
+//! lms_core::storage_conformance_tests!(async {
+//!     lms_storage_sqlite::SqliteStorage::open_in_memory()
+//!         .await
+//!         .expect("open an empty database")
+//!         .storage()
+//! });
+//! ```
+//!
+//! [`CASES`] lists every case as `"<aggregate>::<case>"`.
+
+pub mod achievements;
+pub mod courses;
+pub mod fixtures;
+pub mod homework;
+#[cfg(test)]
+mod mutants;
+pub mod notifications;
+pub mod quizzes;
+pub mod read_models;
+pub mod sessions;
+pub mod users;
+pub mod webinars;
+
+/// Expands to one `#[tokio::test(flavor = "multi_thread", worker_threads = 4)]`
+/// per conformance case, each running the case against a fresh storage made
+/// by awaiting `$make` (an expression whose value is a future of
+/// [`Storage`](crate::ports::Storage)). Tests are grouped in modules named
+/// after the aggregates: `users::users_round_trip`, ...
+///
+/// See the [module documentation](crate::testkit::conformance) for an example.
+#[macro_export]
+macro_rules! storage_conformance_tests {
+    ($make:expr $(,)?) => {
+        $crate::__storage_conformance_cases!(@tests ($make));
+    };
+}
+
+/// The one list of conformance cases; hands it to
+/// `__storage_conformance_expand!` with a mode (`@tests (make)` or `@names`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storage_conformance_cases {
+    ($($mode:tt)*) => {
+        $crate::__storage_conformance_expand! { [$($mode)*]
+            users {
+                users_round_trip,
+                get_users_skips_unknown_ids,
+                duplicate_email_is_a_conflict,
+                update_user_replaces_profile_fields,
+                update_user_conflict_and_not_found,
+                list_users_by_email_with_pages,
+                credentials_follow_password_changes,
+                feed_tokens_are_replaced,
+            }
+            sessions {
+                sessions_round_trip_and_revoke,
+                expired_sessions_are_purged,
+                user_sessions_are_revoked_together,
+            }
+            courses {
+                courses_round_trip,
+                invite_codes_are_unique,
+                list_all_courses_newest_first,
+                member_courses_carry_roles,
+                membership_reflects_staff_and_enrolment,
+                assistants_are_unique,
+                enrolment_is_unique,
+                enrolments_oldest_first_with_pages,
+                lessons_are_appended_and_updated,
+                deleting_a_lesson_closes_the_gap,
+                reorder_lessons_sets_positions,
+                reorder_lessons_with_changed_set_is_stale,
+                lesson_views_are_recorded_once,
+            }
+            homework {
+                assignments_round_trip_with_outbox,
+                assignments_are_listed_by_due_date,
+                extensions_are_upserted_and_deleted,
+                first_hand_in_creates_a_submission,
+                later_hand_ins_add_numbered_versions,
+                repeated_idempotency_key_is_a_duplicate,
+                hand_in_skips_duplicate_messages_and_awards,
+                failed_hand_in_writes_nothing,
+                grading_stores_grade_audit_and_messages,
+                returning_for_rework_stores_feedback,
+                stale_review_writes_nothing,
+                review_of_unknown_submission_is_not_found,
+                audit_trail_is_oldest_first,
+                submissions_are_listed_by_first_hand_in,
+                student_submissions_and_history,
+                pending_submissions_oldest_first,
+                concurrent_hand_ins_are_numbered_once,
+            }
+            quizzes {
+                quizzes_round_trip,
+                questions_are_appended_updated_and_deleted,
+                reorder_questions_sets_positions,
+                attempts_are_numbered_per_student,
+                open_attempt_blocks_a_new_start,
+                attempt_limit_is_enforced,
+                concurrent_starts_respect_the_limit,
+                concurrent_starts_allow_one_open_attempt,
+                answers_are_merged_until_the_deadline,
+                saving_into_a_closed_attempt_conflicts,
+                finishing_stores_result_once,
+                concurrent_finishes_succeed_once,
+                manual_grading_replaces_the_result,
+                overdue_attempts_oldest_deadline_first,
+                quiz_attempts_are_listed_by_start,
+            }
+            webinars {
+                webinars_round_trip_with_outbox,
+                course_webinars_by_start,
+                webinars_starting_between_bounds,
+            }
+            notifications {
+                enqueue_skips_duplicate_keys,
+                outbox_entries_round_trip,
+                claim_due_takes_due_pending_entries,
+                claim_due_respects_the_limit,
+                expired_leases_return_entries,
+                two_concurrent_claimers_never_share,
+                four_concurrent_claimers_never_share,
+                mark_sent_finishes_an_entry,
+                mark_retry_reschedules_an_entry,
+                mark_failed_gives_up,
+                user_outbox_newest_first,
+                preferences_round_trip,
+                delivery_profiles_use_defaults,
+                recipients_carry_addresses,
+                telegram_tokens_work_once,
+                telegram_chats_move_between_users,
+                deadline_targets_apply_extensions,
+            }
+            achievements {
+                awards_are_made_once,
+                per_course_badges_are_scoped_by_course,
+                achievements_are_listed_oldest_first,
+                concurrent_awards_are_made_once,
+            }
+            read_models {
+                student_snapshot_counts_and_filters,
+                student_snapshot_webinars_and_badges,
+                staff_snapshot_courses_queue_and_webinars,
+                staff_course_of_any_course,
+                schedule_sources_for_students,
+                schedule_sources_for_staff,
+            }
+        }
+    };
+}
+
+/// Turns the case list into tests (`@tests (make)`) or names (`@names`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __storage_conformance_expand {
+    ([@tests ($make:expr)] $($group:ident { $($case:ident),* $(,)? })*) => {
+        #[allow(dead_code)]
+        async fn __lms_conformance_storage() -> $crate::ports::Storage {
+            $make.await
+        }
+        $(
+            mod $group {
+                $(
+                    #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                    async fn $case() {
+                        let storage = super::__lms_conformance_storage().await;
+                        $crate::testkit::conformance::$group::$case(storage).await;
+                    }
+                )*
+            }
+        )*
+    };
+    ([@names] $($group:ident { $($case:ident),* $(,)? })*) => {
+        &[$($(concat!(stringify!($group), "::", stringify!($case)),)*)*]
+    };
+}
+
+/// Every conformance case as `"<aggregate>::<case>"`, in suite order: the
+/// tests [`storage_conformance_tests!`](crate::storage_conformance_tests)
+/// generates.
+pub const CASES: &[&str] = crate::__storage_conformance_cases!(@names);
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::CASES;
+
+    /// The source of every case module, by aggregate.
+    const SOURCES: &[(&str, &str)] = &[
+        ("users", include_str!("users.rs")),
+        ("sessions", include_str!("sessions.rs")),
+        ("courses", include_str!("courses.rs")),
+        ("homework", include_str!("homework.rs")),
+        ("quizzes", include_str!("quizzes.rs")),
+        ("webinars", include_str!("webinars.rs")),
+        ("notifications", include_str!("notifications.rs")),
+        ("achievements", include_str!("achievements.rs")),
+        ("read_models", include_str!("read_models.rs")),
+    ];
+
+    fn public_cases() -> BTreeSet<String> {
+        SOURCES
+            .iter()
+            .flat_map(|(group, source)| {
+                source.lines().filter_map(move |line| {
+                    let rest = line.strip_prefix("pub async fn ")?;
+                    let name = rest.split(['(', '<']).next()?.trim();
+                    Some(format!("{group}::{name}"))
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_macro_runs_every_public_case_once() {
+        let listed: BTreeSet<String> = CASES.iter().map(|c| (*c).to_owned()).collect();
+        assert_eq!(
+            listed.len(),
+            CASES.len(),
+            "a case is listed twice: {CASES:?}"
+        );
+        let public = public_cases();
+        let missing: Vec<_> = public.difference(&listed).collect();
+        let extra: Vec<_> = listed.difference(&public).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "the case list in storage_conformance_tests! must match the public suite \
+             functions; not listed: {missing:?}; listed but not public cases: {extra:?}"
+        );
+        assert!(CASES.len() > 80, "the suite is not empty: {}", CASES.len());
+    }
+
+    #[test]
+    fn every_case_module_is_scanned() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/testkit/conformance");
+        let files: BTreeSet<String> = std::fs::read_dir(dir)
+            .expect("the conformance folder is readable")
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().into_string().ok()?;
+                name.strip_suffix(".rs").map(str::to_owned)
+            })
+            .filter(|stem| !matches!(stem.as_str(), "mod" | "fixtures" | "mutants"))
+            .collect();
+        let scanned: BTreeSet<String> = SOURCES.iter().map(|(g, _)| (*g).to_owned()).collect();
+        assert_eq!(
+            files, scanned,
+            "every case module must be listed in SOURCES (and in the macro)"
+        );
+    }
+}
+
+/// The whole suite against the in-memory reference storage.
+#[cfg(test)]
+mod memory {
+    crate::storage_conformance_tests!(async {
+        crate::ports::Storage::from_adapter(crate::testkit::memory::MemoryStorage::new())
+    });
+}
