@@ -22,8 +22,7 @@ fn server_url() -> &'static str {
 /// Starts a private PostgreSQL server in a temporary directory and returns
 /// its URL. Runs the binaries as the `postgres` user when we are root
 /// (PostgreSQL refuses to run as root). The server lives as long as the test
-/// process: it is started with the process group and stops when the
-/// directory's postmaster.pid owner exits (we also ask it to stop at exit).
+/// process.
 fn throwaway_server() -> String {
     let bin = find_bin_dir();
     let dir = std::env::temp_dir().join(format!("lms-pg-{}", std::process::id()));
@@ -69,6 +68,25 @@ fn throwaway_server() -> String {
     .status()
     .expect("run pg_ctl");
     assert!(status.success(), "pg_ctl start failed; see {}", log.display());
+    // A watchdog stops the server and removes its files once this test
+    // process has exited.
+    let stop = format!(
+        "{} {} -D {data_s} -m immediate stop",
+        if as_root { "runuser -u postgres --" } else { "" },
+        bin.join("pg_ctl").display()
+    );
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        dir = dir.display()
+    );
+    Command::new("sh")
+        .args(["-c", &watchdog])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the watchdog");
     format!("postgres://postgres@127.0.0.1:{port}/postgres")
 }
 
@@ -108,14 +126,31 @@ async fn template() -> &'static str {
         .get_or_init(|| async {
             let name = format!("lms_tmpl_{}", uuid::Uuid::new_v4().simple());
             let mut admin = PgConnection::connect(server_url()).await.expect("connect to the test server");
+            drop_stale_databases(&mut admin).await;
             let create = format!("CREATE DATABASE {name}");
-            admin.execute(create.as_str()).await.expect("create template");
+            admin.execute(sqlx::AssertSqlSafe(create)).await.expect("create template");
             let pg = PgStorage::connect(&with_database(server_url(), &name)).await.expect("connect template");
             pg.migrate().await.expect("migrate template");
             pg.pool().close().await;
             name
         })
         .await
+}
+
+/// Drops test databases left by earlier runs (test functions cannot drop
+/// their own database when they end). Cargo runs test binaries one after
+/// another, so no other run is using them.
+async fn drop_stale_databases(admin: &mut PgConnection) {
+    let stale: Vec<String> = sqlx::query_scalar(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'lms\\_t\\_%' OR datname LIKE 'lms\\_tmpl\\_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .expect("list stale test databases");
+    for db in stale {
+        let drop = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+        let _ = admin.execute(sqlx::AssertSqlSafe(drop)).await;
+    }
 }
 
 /// A fresh, migrated database and the adapter on it.
@@ -128,7 +163,7 @@ pub async fn fresh_pg() -> PgStorage {
     let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
     let mut tries = 0;
     loop {
-        match admin.execute(create.as_str()).await {
+        match admin.execute(sqlx::AssertSqlSafe(create.clone())).await {
             Ok(_) => break,
             Err(e) if tries < 50 => {
                 tries += 1;

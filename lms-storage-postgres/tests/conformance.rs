@@ -3,4 +3,4 @@
 
 mod common;
 
-lms_core::storage_conformance_tests!(common::fresh_storage().await);
+lms_core::storage_conformance_tests!(common::fresh_storage());

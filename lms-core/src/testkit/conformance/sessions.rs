@@ -9,7 +9,9 @@ fn session(user: UserId, expires_in_minutes: i64) -> Session {
     Session {
         token_hash: TokenHash::of(&generate_token()),
         user_id: user,
-        created_at: t0(),
+        // Created a day before t0, so an "expired" session is still a
+        // valid row (it expires after it was created).
+        created_at: at(-24 * 60),
         expires_at: at(expires_in_minutes),
     }
 }
