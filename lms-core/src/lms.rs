@@ -47,7 +47,11 @@ impl Lms {
     /// Wires every service to `storage`, `clock` and the webinar `providers`
     /// the school has configured.
     #[must_use]
-    pub fn new(storage: Storage, clock: Arc<dyn Clock>, providers: Vec<Arc<dyn WebinarProvider>>) -> Self {
+    pub fn new(
+        storage: Storage,
+        clock: Arc<dyn Clock>,
+        providers: Vec<Arc<dyn WebinarProvider>>,
+    ) -> Self {
         let s = &storage;
         Self {
             users: UserService::new(s.users.clone(), s.sessions.clone(), clock.clone()),
@@ -59,7 +63,12 @@ impl Lms {
                 s.dashboards.clone(),
                 clock.clone(),
             ),
-            quizzes: QuizService::new(s.quizzes.clone(), s.courses.clone(), s.notifications.clone(), clock.clone()),
+            quizzes: QuizService::new(
+                s.quizzes.clone(),
+                s.courses.clone(),
+                s.notifications.clone(),
+                clock.clone(),
+            ),
             webinars: WebinarService::new(
                 s.webinars.clone(),
                 s.courses.clone(),
@@ -69,8 +78,16 @@ impl Lms {
                 clock.clone(),
             ),
             schedule: ScheduleService::new(s.schedules.clone(), s.users.clone(), clock.clone()),
-            dashboards: DashboardService::new(s.dashboards.clone(), s.courses.clone(), clock.clone()),
-            gradebook: GradebookService::new(s.dashboards.clone(), s.courses.clone(), s.users.clone()),
+            dashboards: DashboardService::new(
+                s.dashboards.clone(),
+                s.courses.clone(),
+                clock.clone(),
+            ),
+            gradebook: GradebookService::new(
+                s.dashboards.clone(),
+                s.courses.clone(),
+                s.users.clone(),
+            ),
             achievements: AchievementService::new(s.achievements.clone(), s.courses.clone()),
             notifications: NotificationService::new(
                 s.notifications.clone(),
@@ -85,8 +102,17 @@ impl Lms {
 
     /// An outbox dispatcher delivering through `notifiers` (one per channel).
     #[must_use]
-    pub fn dispatcher(&self, notifiers: Vec<Arc<dyn Notifier>>, config: DispatchConfig) -> Dispatcher {
-        Dispatcher::new(self.storage.notifications.clone(), notifiers, self.clock.clone(), config)
+    pub fn dispatcher(
+        &self,
+        notifiers: Vec<Arc<dyn Notifier>>,
+        config: DispatchConfig,
+    ) -> Dispatcher {
+        Dispatcher::new(
+            self.storage.notifications.clone(),
+            notifiers,
+            self.clock.clone(),
+            config,
+        )
     }
 
     /// The storage ports the services use.

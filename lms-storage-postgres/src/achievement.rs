@@ -7,12 +7,15 @@ use lms_core::ids::{CourseId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::error::{corrupt, map_err};
 use crate::PgStorage;
+use crate::error::{corrupt, map_err};
 
 /// Inserts awards inside a transaction, skipping ones already awarded.
 /// Returns how many were new.
-pub(crate) async fn award_in(conn: &mut PgConnection, awards: &[Achievement]) -> StorageResult<u64> {
+pub(crate) async fn award_in(
+    conn: &mut PgConnection,
+    awards: &[Achievement],
+) -> StorageResult<u64> {
     let mut inserted = 0;
     for a in awards {
         let done = sqlx::query!(
@@ -31,7 +34,12 @@ pub(crate) async fn award_in(conn: &mut PgConnection, awards: &[Achievement]) ->
     Ok(inserted)
 }
 
-pub(crate) fn achievement_from(user: Uuid, badge: &str, course: Uuid, at: chrono::DateTime<chrono::Utc>) -> StorageResult<Achievement> {
+pub(crate) fn achievement_from(
+    user: Uuid,
+    badge: &str,
+    course: Uuid,
+    at: chrono::DateTime<chrono::Utc>,
+) -> StorageResult<Achievement> {
     Ok(Achievement {
         user_id: UserId(user),
         badge: Badge::parse(badge).ok_or_else(|| corrupt("badge", badge))?,
@@ -56,6 +64,8 @@ impl AchievementStore for PgStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        rows.into_iter().map(|r| achievement_from(r.user_id, &r.badge, r.course_id, r.awarded_at)).collect()
+        rows.into_iter()
+            .map(|r| achievement_from(r.user_id, &r.badge, r.course_id, r.awarded_at))
+            .collect()
     }
 }

@@ -2,20 +2,20 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lms_core::StorageError;
 use lms_core::course::{
-    Course, CourseMembership, CourseRole, CourseStatus, CourseStore, Enrollment, EnrollmentSource, InviteCode, Lesson,
-    Title,
+    Course, CourseMembership, CourseRole, CourseStatus, CourseStore, Enrollment, EnrollmentSource,
+    InviteCode, Lesson, Title,
 };
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::FileRef;
 use lms_core::ids::{CourseId, LessonId, UserId};
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
-use lms_core::StorageError;
 use uuid::Uuid;
 
-use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
 use crate::PgStorage;
+use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
 
 pub(crate) struct CourseRow {
     pub id: Uuid,
@@ -35,7 +35,8 @@ impl TryFrom<CourseRow> for Course {
             title: Title::parse(&r.title).map_err(|e| corrupt("course title", e))?,
             description: RichText::sanitize(&r.description),
             owner_id: UserId(r.owner_id),
-            status: CourseStatus::parse(&r.status).ok_or_else(|| corrupt("course status", &r.status))?,
+            status: CourseStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("course status", &r.status))?,
             invite_code: r
                 .invite_code
                 .map(|c| InviteCode::parse(&c).map_err(|e| corrupt("invite code", e)))
@@ -165,7 +166,11 @@ impl CourseStore for PgStorage {
         .collect()
     }
 
-    async fn list_member_courses(&self, user: UserId, page: Page) -> StorageResult<Vec<CourseMembership>> {
+    async fn list_member_courses(
+        &self,
+        user: UserId,
+        page: Page,
+    ) -> StorageResult<Vec<CourseMembership>> {
         let rows = sqlx::query!(
             r#"SELECT c.id, c.title, c.description, c.owner_id, c.status, c.invite_code, c.created_at,
                       m.role AS "role!"
@@ -214,7 +219,11 @@ impl CourseStore for PgStorage {
         .transpose()
     }
 
-    async fn membership(&self, course: CourseId, user: UserId) -> StorageResult<Option<CourseRole>> {
+    async fn membership(
+        &self,
+        course: CourseId,
+        user: UserId,
+    ) -> StorageResult<Option<CourseRole>> {
         let row = sqlx::query!(
             r#"SELECT CASE
                  WHEN EXISTS (SELECT 1 FROM courses WHERE id = $1 AND owner_id = $2) THEN 'owner'
@@ -231,18 +240,26 @@ impl CourseStore for PgStorage {
     }
 
     async fn add_assistant(&self, course: CourseId, user: UserId) -> StorageResult<()> {
-        sqlx::query!("INSERT INTO course_assistants (course_id, user_id) VALUES ($1, $2)", course.0, user.0)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        sqlx::query!(
+            "INSERT INTO course_assistants (course_id, user_id) VALUES ($1, $2)",
+            course.0,
+            user.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
     async fn remove_assistant(&self, course: CourseId, user: UserId) -> StorageResult<bool> {
-        let done = sqlx::query!("DELETE FROM course_assistants WHERE course_id = $1 AND user_id = $2", course.0, user.0)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let done = sqlx::query!(
+            "DELETE FROM course_assistants WHERE course_id = $1 AND user_id = $2",
+            course.0,
+            user.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -273,14 +290,22 @@ impl CourseStore for PgStorage {
     }
 
     async fn unenroll(&self, course: CourseId, student: UserId) -> StorageResult<bool> {
-        let done = sqlx::query!("DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2", course.0, student.0)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let done = sqlx::query!(
+            "DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2",
+            course.0,
+            student.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(done.rows_affected() > 0)
     }
 
-    async fn list_enrollments(&self, course: CourseId, page: Page) -> StorageResult<Vec<Enrollment>> {
+    async fn list_enrollments(
+        &self,
+        course: CourseId,
+        page: Page,
+    ) -> StorageResult<Vec<Enrollment>> {
         let rows = sqlx::query!(
             "SELECT course_id, student_id, source, enrolled_at FROM enrollments WHERE course_id = $1
              ORDER BY enrolled_at, student_id LIMIT $2 OFFSET $3",
@@ -317,11 +342,14 @@ impl CourseStore for PgStorage {
     async fn insert_lesson(&self, lesson: &Lesson) -> StorageResult<Lesson> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         // Lock the course so concurrent inserts take positions one after another.
-        sqlx::query!("SELECT id FROM courses WHERE id = $1 FOR UPDATE", lesson.course_id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .ok_or(StorageError::NotFound)?;
+        sqlx::query!(
+            "SELECT id FROM courses WHERE id = $1 FOR UPDATE",
+            lesson.course_id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .ok_or(StorageError::NotFound)?;
         let row = sqlx::query_as!(
             LessonRow,
             r#"INSERT INTO lessons (id, course_id, title, body, position, publish_at, attachments, created_at)
@@ -369,14 +397,20 @@ impl CourseStore for PgStorage {
         else {
             return Ok(false);
         };
-        sqlx::query!("SELECT id FROM courses WHERE id = $1 FOR UPDATE", found.course_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        let Some(deleted) = sqlx::query!("DELETE FROM lessons WHERE id = $1 RETURNING course_id, position", id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?
+        sqlx::query!(
+            "SELECT id FROM courses WHERE id = $1 FOR UPDATE",
+            found.course_id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let Some(deleted) = sqlx::query!(
+            "DELETE FROM lessons WHERE id = $1 RETURNING course_id, position",
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
         else {
             return Ok(false);
         };
@@ -428,13 +462,14 @@ impl CourseStore for PgStorage {
             .await
             .map_err(map_err)?
             .ok_or(StorageError::NotFound)?;
-        let mut current: Vec<Uuid> = sqlx::query!("SELECT id FROM lessons WHERE course_id = $1", course.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let mut current: Vec<Uuid> =
+            sqlx::query!("SELECT id FROM lessons WHERE course_id = $1", course.0)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_err)?
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
         let mut wanted: Vec<Uuid> = order.iter().map(|l| l.0).collect();
         current.sort_unstable();
         wanted.sort_unstable();
@@ -456,7 +491,12 @@ impl CourseStore for PgStorage {
         Ok(())
     }
 
-    async fn mark_lesson_viewed(&self, lesson: LessonId, student: UserId, at: DateTime<Utc>) -> StorageResult<()> {
+    async fn mark_lesson_viewed(
+        &self,
+        lesson: LessonId,
+        student: UserId,
+        at: DateTime<Utc>,
+    ) -> StorageResult<()> {
         sqlx::query!(
             "INSERT INTO lesson_views (lesson_id, student_id, viewed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             lesson.0,
@@ -469,7 +509,11 @@ impl CourseStore for PgStorage {
         Ok(())
     }
 
-    async fn viewed_lessons(&self, course: CourseId, student: UserId) -> StorageResult<Vec<LessonId>> {
+    async fn viewed_lessons(
+        &self,
+        course: CourseId,
+        student: UserId,
+    ) -> StorageResult<Vec<LessonId>> {
         let rows = sqlx::query!(
             "SELECT v.lesson_id FROM lesson_views v JOIN lessons l ON l.id = v.lesson_id
              WHERE l.course_id = $1 AND v.student_id = $2 ORDER BY l.position",

@@ -2,31 +2,38 @@
 //! set-based queries (one per kind of row, over all courses at once),
 //! never one query per course or per row.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::achievement::Achievement;
 use lms_core::course::{Course, CourseRole};
-use lms_core::dashboard::{DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot};
+use lms_core::dashboard::{
+    DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot,
+};
 use lms_core::error::StorageResult;
 use lms_core::homework::{Assignment, Extension, HomeworkStore, Submission};
-use lms_core::ids::{CourseId, UserId};
+use lms_core::ids::{CourseId, QuizId, UserId};
 use lms_core::page::Page;
 use lms_core::quiz::{Attempt, Quiz};
+use lms_core::score::Points;
 use lms_core::webinar::Webinar;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::PgStorage;
 use crate::achievement::achievement_from;
-use crate::course::{course_role, CourseRow};
+use crate::course::{CourseRow, course_role};
 use crate::error::{map_err, to_u32};
-use crate::homework::{load_submissions, AssignmentRow, ExtensionRow};
+use crate::homework::{AssignmentRow, ExtensionRow, load_submissions};
 use crate::quiz::{AttemptRow, QuizRow};
 use crate::webinar::WebinarRow;
-use crate::PgStorage;
 
-pub(crate) async fn assignments_of(conn: &mut PgConnection, courses: &[Uuid], published_only: bool) -> StorageResult<Vec<Assignment>> {
+pub(crate) async fn assignments_of(
+    conn: &mut PgConnection,
+    courses: &[Uuid],
+    published_only: bool,
+) -> StorageResult<Vec<Assignment>> {
     sqlx::query_as!(
         AssignmentRow,
         "SELECT id, course_id, title, instructions, attachments, opens_at, due_at, cut_off_at, max_score,
@@ -43,7 +50,11 @@ pub(crate) async fn assignments_of(conn: &mut PgConnection, courses: &[Uuid], pu
     .collect()
 }
 
-pub(crate) async fn quizzes_of(conn: &mut PgConnection, courses: &[Uuid], published_only: bool) -> StorageResult<Vec<Quiz>> {
+pub(crate) async fn quizzes_of(
+    conn: &mut PgConnection,
+    courses: &[Uuid],
+    published_only: bool,
+) -> StorageResult<Vec<Quiz>> {
     sqlx::query_as!(
         QuizRow,
         "SELECT id, course_id, title, description, settings, published, created_at FROM quizzes
@@ -59,7 +70,11 @@ pub(crate) async fn quizzes_of(conn: &mut PgConnection, courses: &[Uuid], publis
     .collect()
 }
 
-pub(crate) async fn webinars_of(conn: &mut PgConnection, courses: &[Uuid], ending_after: Option<DateTime<Utc>>) -> StorageResult<Vec<Webinar>> {
+pub(crate) async fn webinars_of(
+    conn: &mut PgConnection,
+    courses: &[Uuid],
+    ending_after: Option<DateTime<Utc>>,
+) -> StorageResult<Vec<Webinar>> {
     sqlx::query_as!(
         WebinarRow,
         "SELECT id, course_id, title, starts_at, duration_minutes, provider, conference_id, join_url, host_url,
@@ -79,7 +94,11 @@ pub(crate) async fn webinars_of(conn: &mut PgConnection, courses: &[Uuid], endin
     .collect()
 }
 
-pub(crate) async fn student_extensions(conn: &mut PgConnection, student: Uuid, courses: &[Uuid]) -> StorageResult<Vec<Extension>> {
+pub(crate) async fn student_extensions(
+    conn: &mut PgConnection,
+    student: Uuid,
+    courses: &[Uuid],
+) -> StorageResult<Vec<Extension>> {
     let rows = sqlx::query_as!(
         ExtensionRow,
         "SELECT x.assignment_id, x.student_id, x.due_at, x.cut_off_at, x.granted_by, x.granted_at
@@ -94,7 +113,12 @@ pub(crate) async fn student_extensions(conn: &mut PgConnection, student: Uuid, c
     Ok(rows.into_iter().map(Extension::from).collect())
 }
 
-async fn attempts_in(conn: &mut PgConnection, courses: &[Uuid], student: Option<Uuid>, finished_only: bool) -> StorageResult<Vec<(Uuid, Attempt)>> {
+async fn attempts_in(
+    conn: &mut PgConnection,
+    courses: &[Uuid],
+    student: Option<Uuid>,
+    finished_only: bool,
+) -> StorageResult<Vec<(Uuid, Attempt)>> {
     let rows = sqlx::query!(
         r#"SELECT q.course_id, t.id, t.quiz_id, t.student_id, t.number, t.seed, t.question_order, t.started_at,
                   t.deadline, t.state, t.answers, t.saved_at, t.finished_at, t.result, t.submit_key
@@ -132,7 +156,11 @@ async fn attempts_in(conn: &mut PgConnection, courses: &[Uuid], student: Option<
         .collect()
 }
 
-async fn course_submissions(conn: &mut PgConnection, courses: &[Uuid], student: Option<Uuid>) -> StorageResult<Vec<(Uuid, Submission)>> {
+async fn course_submissions(
+    conn: &mut PgConnection,
+    courses: &[Uuid],
+    student: Option<Uuid>,
+) -> StorageResult<Vec<(Uuid, Submission)>> {
     let rows = sqlx::query!(
         "SELECT s.id, a.course_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
          WHERE a.course_id = ANY($1) AND ($2::uuid IS NULL OR s.student_id = $2)
@@ -161,7 +189,11 @@ fn group<T>(items: Vec<(Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
 }
 
 impl PgStorage {
-    async fn staff_courses_data(&self, conn: &mut PgConnection, courses: Vec<(Course, CourseRole)>) -> StorageResult<Vec<StaffCourseData>> {
+    async fn staff_courses_data(
+        &self,
+        conn: &mut PgConnection,
+        courses: Vec<(Course, CourseRole)>,
+    ) -> StorageResult<Vec<StaffCourseData>> {
         let ids: Vec<Uuid> = courses.iter().map(|(c, _)| c.id.0).collect();
         let counts: HashMap<Uuid, i64> = sqlx::query!(
             r#"SELECT course_id, count(*) AS "n!" FROM enrollments WHERE course_id = ANY($1) GROUP BY course_id"#,
@@ -173,21 +205,52 @@ impl PgStorage {
         .into_iter()
         .map(|r| (r.course_id, r.n))
         .collect();
-        let mut assignments = group(assignments_of(conn, &ids, false).await?.into_iter().map(|a| (a.course_id.0, a)).collect());
-        let mut quizzes = group(quizzes_of(conn, &ids, false).await?.into_iter().map(|q| (q.course_id.0, q)).collect());
+        let mut assignments = group(
+            assignments_of(conn, &ids, false)
+                .await?
+                .into_iter()
+                .map(|a| (a.course_id.0, a))
+                .collect(),
+        );
+        let mut quizzes = group(
+            quizzes_of(conn, &ids, false)
+                .await?
+                .into_iter()
+                .map(|q| (q.course_id.0, q))
+                .collect(),
+        );
         let mut submissions = group(course_submissions(conn, &ids, None).await?);
         let mut attempts = group(attempts_in(conn, &ids, None, true).await?);
+        let max_rows = sqlx::query!(
+            r#"SELECT q.course_id, q.id, coalesce(sum(x.points), 0)::float8 AS "max!"
+               FROM quizzes q LEFT JOIN questions x ON x.quiz_id = q.id
+               WHERE q.course_id = ANY($1) GROUP BY q.course_id, q.id"#,
+            &ids
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        let mut quiz_max: HashMap<Uuid, BTreeMap<QuizId, Points>> = HashMap::new();
+        for r in max_rows {
+            let max = Points::new(r.max).map_err(|e| crate::error::corrupt("quiz maximum", e))?;
+            quiz_max
+                .entry(r.course_id)
+                .or_default()
+                .insert(QuizId(r.id), max);
+        }
         Ok(courses
             .into_iter()
             .map(|(course, role)| {
                 let id = course.id.0;
                 StaffCourseData {
                     role,
-                    student_count: u32::try_from(counts.get(&id).copied().unwrap_or(0)).unwrap_or(u32::MAX),
+                    student_count: u32::try_from(counts.get(&id).copied().unwrap_or(0))
+                        .unwrap_or(u32::MAX),
                     assignments: assignments.remove(&id).unwrap_or_default(),
                     submissions: submissions.remove(&id).unwrap_or_default(),
                     quizzes: quizzes.remove(&id).unwrap_or_default(),
                     attempts: attempts.remove(&id).unwrap_or_default(),
+                    quiz_max_scores: quiz_max.remove(&id).unwrap_or_default(),
                     course,
                 }
             })
@@ -197,7 +260,11 @@ impl PgStorage {
 
 #[async_trait]
 impl DashboardStore for PgStorage {
-    async fn student_snapshot(&self, student: UserId, now: DateTime<Utc>) -> StorageResult<StudentSnapshot> {
+    async fn student_snapshot(
+        &self,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<StudentSnapshot> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let rows = sqlx::query!(
             r#"SELECT c.id, c.title, c.description, c.owner_id, c.status, c.invite_code, c.created_at,
@@ -215,8 +282,20 @@ impl DashboardStore for PgStorage {
         .await
         .map_err(map_err)?;
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut assignments = group(assignments_of(&mut conn, &ids, true).await?.into_iter().map(|a| (a.course_id.0, a)).collect());
-        let mut quizzes = group(quizzes_of(&mut conn, &ids, true).await?.into_iter().map(|q| (q.course_id.0, q)).collect());
+        let mut assignments = group(
+            assignments_of(&mut conn, &ids, true)
+                .await?
+                .into_iter()
+                .map(|a| (a.course_id.0, a))
+                .collect(),
+        );
+        let mut quizzes = group(
+            quizzes_of(&mut conn, &ids, true)
+                .await?
+                .into_iter()
+                .map(|q| (q.course_id.0, q))
+                .collect(),
+        );
         let mut submissions = group(course_submissions(&mut conn, &ids, Some(student.0)).await?);
         let mut attempts = group(attempts_in(&mut conn, &ids, Some(student.0), false).await?);
         let extensions = student_extensions(&mut conn, student.0, &ids).await?;
@@ -226,8 +305,11 @@ impl DashboardStore for PgStorage {
         for r in rows {
             let id = r.id;
             let course_assignments = assignments.remove(&id).unwrap_or_default();
-            let course_extensions =
-                extensions.iter().filter(|x| course_assignments.iter().any(|a| a.id == x.assignment_id)).cloned().collect();
+            let course_extensions = extensions
+                .iter()
+                .filter(|x| course_assignments.iter().any(|a| a.id == x.assignment_id))
+                .cloned()
+                .collect();
             courses.push(StudentCourseData {
                 lessons_visible: to_u32("lesson count", r.visible)?,
                 lessons_viewed: to_u32("lesson count", r.viewed)?,
@@ -247,10 +329,19 @@ impl DashboardStore for PgStorage {
                 })?,
             });
         }
-        Ok(StudentSnapshot { courses, webinars, achievements })
+        Ok(StudentSnapshot {
+            courses,
+            webinars,
+            achievements,
+        })
     }
 
-    async fn staff_snapshot(&self, user: UserId, now: DateTime<Utc>, queue_limit: u32) -> StorageResult<StaffSnapshot> {
+    async fn staff_snapshot(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        queue_limit: u32,
+    ) -> StorageResult<StaffSnapshot> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let rows = sqlx::query!(
             r#"SELECT c.id, c.title, c.description, c.owner_id, c.status, c.invite_code, c.created_at, m.role AS "role!"
@@ -284,11 +375,21 @@ impl DashboardStore for PgStorage {
         let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
         let data = self.staff_courses_data(&mut conn, courses).await?;
         drop(conn);
-        let queue = self.pending_submissions(&course_ids, Page::new(queue_limit, 0)).await?;
-        Ok(StaffSnapshot { courses: data, queue, webinars })
+        let queue = self
+            .pending_submissions(&course_ids, Page::new(queue_limit, 0))
+            .await?;
+        Ok(StaffSnapshot {
+            courses: data,
+            queue,
+            webinars,
+        })
     }
 
-    async fn staff_course(&self, course: CourseId, role: CourseRole) -> StorageResult<Option<StaffCourseData>> {
+    async fn staff_course(
+        &self,
+        course: CourseId,
+        role: CourseRole,
+    ) -> StorageResult<Option<StaffCourseData>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let Some(row) = sqlx::query_as!(
             CourseRow,
@@ -301,13 +402,19 @@ impl DashboardStore for PgStorage {
         else {
             return Ok(None);
         };
-        let data = self.staff_courses_data(&mut conn, vec![(Course::try_from(row)?, role)]).await?;
+        let data = self
+            .staff_courses_data(&mut conn, vec![(Course::try_from(row)?, role)])
+            .await?;
         Ok(data.into_iter().next())
     }
 }
 
 impl PgStorage {
-    async fn list_achievements_conn(&self, conn: &mut PgConnection, user: Uuid) -> StorageResult<Vec<Achievement>> {
+    async fn list_achievements_conn(
+        &self,
+        conn: &mut PgConnection,
+        user: Uuid,
+    ) -> StorageResult<Vec<Achievement>> {
         let rows = sqlx::query!(
             "SELECT user_id, badge, course_id, awarded_at FROM achievements WHERE user_id = $1 ORDER BY awarded_at, badge",
             user
@@ -315,6 +422,8 @@ impl PgStorage {
         .fetch_all(&mut *conn)
         .await
         .map_err(map_err)?;
-        rows.into_iter().map(|r| achievement_from(r.user_id, &r.badge, r.course_id, r.awarded_at)).collect()
+        rows.into_iter()
+            .map(|r| achievement_from(r.user_id, &r.badge, r.course_id, r.awarded_at))
+            .collect()
     }
 }

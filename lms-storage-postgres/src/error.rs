@@ -11,7 +11,9 @@ pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
             let code = db.code().unwrap_or_default();
             match code.as_ref() {
                 // unique_violation
-                "23505" => StorageError::Conflict(conflict_for(db.constraint().unwrap_or_default())),
+                "23505" => {
+                    StorageError::Conflict(conflict_for(db.constraint().unwrap_or_default()))
+                }
                 // foreign_key_violation: the referenced row does not exist
                 "23503" => StorageError::NotFound,
                 // serialization_failure, deadlock_detected, lock_not_available,
@@ -43,7 +45,9 @@ fn conflict_for(constraint: &str) -> Conflict {
         "attempts_one_open_key" => Conflict::OpenAttempt,
         "attempts_number_key" => Conflict::AttemptLimit,
         "achievements_pkey" => Conflict::Achievement,
-        "lessons_position_key" | "questions_position_key" | "submission_versions_number_key" => Conflict::Stale,
+        "lessons_position_key" | "questions_position_key" | "submission_versions_number_key" => {
+            Conflict::Stale
+        }
         _ => Conflict::Other,
     }
 }
@@ -55,11 +59,15 @@ pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StorageErro
 
 /// Encodes a value object as JSON for a JSONB column.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, StorageError> {
-    serde_json::to_value(value).map_err(|e| StorageError::Permanent(format!("cannot encode value: {e}")))
+    serde_json::to_value(value)
+        .map_err(|e| StorageError::Permanent(format!("cannot encode value: {e}")))
 }
 
 /// Decodes a JSONB column into a value object.
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(what: &str, value: serde_json::Value) -> Result<T, StorageError> {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    value: serde_json::Value,
+) -> Result<T, StorageError> {
     serde_json::from_value(value).map_err(|e| corrupt(what, e))
 }
 

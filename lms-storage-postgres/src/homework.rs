@@ -6,26 +6,27 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lms_core::StorageError;
 use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::{FileLimits, FileRef};
 use lms_core::homework::{
-    Assignment, AuditAction, Extension, Grade, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore, LatePolicy,
-    PendingSubmission, Review, Submission, SubmissionKind, SubmissionState, SubmissionVersion,
+    Assignment, AuditAction, Extension, Grade, GradeAuditEntry, HandIn, HandInOutcome,
+    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionKind,
+    SubmissionState, SubmissionVersion,
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
 use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
-use lms_core::StorageError;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::PgStorage;
 use crate::achievement::award_in;
 use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
 use crate::notification::enqueue_in;
-use crate::PgStorage;
 
 pub(crate) struct AssignmentRow {
     pub id: Uuid,
@@ -58,7 +59,10 @@ impl TryFrom<AssignmentRow> for Assignment {
             cut_off_at: r.cut_off_at,
             max_score: Points::new(r.max_score).map_err(|e| corrupt("max score", e))?,
             late_policy: from_json::<LatePolicy>("late policy", r.late_policy)?,
-            submission_kind: from_json::<SubmissionKind>("submission kind", serde_json::Value::String(r.submission_kind))?,
+            submission_kind: from_json::<SubmissionKind>(
+                "submission kind",
+                serde_json::Value::String(r.submission_kind),
+            )?,
             file_limits: from_json::<FileLimits>("file limits", r.file_limits)?,
             published: r.published,
             created_at: r.created_at,
@@ -114,8 +118,18 @@ fn version_from(r: VersionRow) -> StorageResult<SubmissionVersion> {
     })
 }
 
-fn submission_from(r: SubmissionRow, versions: Vec<SubmissionVersion>) -> StorageResult<Submission> {
-    let grade = match (r.raw_score, r.kept_percent, r.final_score, r.graded_by, r.graded_at, r.graded_version) {
+fn submission_from(
+    r: SubmissionRow,
+    versions: Vec<SubmissionVersion>,
+) -> StorageResult<Submission> {
+    let grade = match (
+        r.raw_score,
+        r.kept_percent,
+        r.final_score,
+        r.graded_by,
+        r.graded_at,
+        r.graded_version,
+    ) {
         (Some(raw), Some(kept), Some(fin), Some(by), Some(at), Some(version)) => Some(Grade {
             raw_score: Points::new(raw).map_err(|e| corrupt("raw score", e))?,
             kept_percent: u8::try_from(kept).map_err(|e| corrupt("kept percent", e))?,
@@ -131,7 +145,8 @@ fn submission_from(r: SubmissionRow, versions: Vec<SubmissionVersion>) -> Storag
         id: SubmissionId(r.id),
         assignment_id: AssignmentId(r.assignment_id),
         student_id: UserId(r.student_id),
-        state: SubmissionState::parse(&r.state).ok_or_else(|| corrupt("submission state", &r.state))?,
+        state: SubmissionState::parse(&r.state)
+            .ok_or_else(|| corrupt("submission state", &r.state))?,
         versions,
         grade,
         rework_feedback: r.rework_feedback.map(|f| RichText::sanitize(&f)),
@@ -140,7 +155,10 @@ fn submission_from(r: SubmissionRow, versions: Vec<SubmissionVersion>) -> Storag
 }
 
 /// Loads submissions with their versions, in the order of `ids`.
-pub(crate) async fn load_submissions(conn: &mut PgConnection, ids: &[Uuid]) -> StorageResult<Vec<Submission>> {
+pub(crate) async fn load_submissions(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+) -> StorageResult<Vec<Submission>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -165,7 +183,10 @@ pub(crate) async fn load_submissions(conn: &mut PgConnection, ids: &[Uuid]) -> S
     .map_err(map_err)?;
     let mut versions: HashMap<Uuid, Vec<SubmissionVersion>> = HashMap::new();
     for v in version_rows {
-        versions.entry(v.submission_id).or_default().push(version_from(v)?);
+        versions
+            .entry(v.submission_id)
+            .or_default()
+            .push(version_from(v)?);
     }
     let mut by_id: HashMap<Uuid, Submission> = HashMap::new();
     for r in rows {
@@ -177,7 +198,10 @@ pub(crate) async fn load_submissions(conn: &mut PgConnection, ids: &[Uuid]) -> S
 }
 
 async fn load_one(conn: &mut PgConnection, id: Uuid) -> StorageResult<Submission> {
-    load_submissions(conn, &[id]).await?.pop().ok_or(StorageError::NotFound)
+    load_submissions(conn, &[id])
+        .await?
+        .pop()
+        .ok_or(StorageError::NotFound)
 }
 
 pub(crate) struct ExtensionRow {
@@ -315,7 +339,11 @@ impl HomeworkStore for PgStorage {
         Ok(())
     }
 
-    async fn delete_extension(&self, assignment: AssignmentId, student: UserId) -> StorageResult<bool> {
+    async fn delete_extension(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<bool> {
         let done = sqlx::query!(
             "DELETE FROM extensions WHERE assignment_id = $1 AND student_id = $2",
             assignment.0,
@@ -327,7 +355,11 @@ impl HomeworkStore for PgStorage {
         Ok(done.rows_affected() > 0)
     }
 
-    async fn get_extension(&self, assignment: AssignmentId, student: UserId) -> StorageResult<Option<Extension>> {
+    async fn get_extension(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<Extension>> {
         let row = sqlx::query_as!(
             ExtensionRow,
             "SELECT assignment_id, student_id, due_at, cut_off_at, granted_by, granted_at FROM extensions
@@ -483,7 +515,11 @@ impl HomeworkStore for PgStorage {
         Ok(load_submissions(&mut conn, &[id.0]).await?.pop())
     }
 
-    async fn find_submission(&self, assignment: AssignmentId, student: UserId) -> StorageResult<Option<Submission>> {
+    async fn find_submission(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<Submission>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let id = sqlx::query!(
             "SELECT id FROM submissions WHERE assignment_id = $1 AND student_id = $2",
@@ -499,7 +535,11 @@ impl HomeworkStore for PgStorage {
         }
     }
 
-    async fn list_submissions(&self, assignment: AssignmentId, page: Page) -> StorageResult<Vec<Submission>> {
+    async fn list_submissions(
+        &self,
+        assignment: AssignmentId,
+        page: Page,
+    ) -> StorageResult<Vec<Submission>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let ids: Vec<Uuid> = sqlx::query!(
             "SELECT s.id FROM submissions s
@@ -519,7 +559,11 @@ impl HomeworkStore for PgStorage {
         load_submissions(&mut conn, &ids).await
     }
 
-    async fn student_submissions(&self, course: CourseId, student: UserId) -> StorageResult<Vec<Submission>> {
+    async fn student_submissions(
+        &self,
+        course: CourseId,
+        student: UserId,
+    ) -> StorageResult<Vec<Submission>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let ids: Vec<Uuid> = sqlx::query!(
             "SELECT s.id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
@@ -552,7 +596,11 @@ impl HomeworkStore for PgStorage {
         load_submissions(&mut conn, &ids).await
     }
 
-    async fn pending_submissions(&self, courses: &[CourseId], page: Page) -> StorageResult<Vec<PendingSubmission>> {
+    async fn pending_submissions(
+        &self,
+        courses: &[CourseId],
+        page: Page,
+    ) -> StorageResult<Vec<PendingSubmission>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
         let rows = sqlx::query!(

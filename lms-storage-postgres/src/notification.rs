@@ -9,23 +9,27 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveTime, Utc};
+use lms_core::StorageError;
 use lms_core::error::StorageResult;
 use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
 use lms_core::notification::{
-    Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind, NotificationPreferences,
-    NotificationStore, OutboxEntry, OutboxStatus, QuietHours, Recipient, TelegramLinkToken,
+    Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
+    NotificationPreferences, NotificationStore, OutboxEntry, OutboxStatus, QuietHours, Recipient,
+    TelegramLinkToken,
 };
 use lms_core::page::Page;
 use lms_core::user::{Locale, TimeZone, TokenHash};
-use lms_core::StorageError;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
 use crate::PgStorage;
+use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
 
 /// Inserts outbox entries inside a transaction, skipping duplicate keys.
-pub(crate) async fn enqueue_in(conn: &mut PgConnection, entries: &[OutboxEntry]) -> StorageResult<u64> {
+pub(crate) async fn enqueue_in(
+    conn: &mut PgConnection,
+    entries: &[OutboxEntry],
+) -> StorageResult<u64> {
     let mut inserted = 0;
     for e in entries {
         let done = sqlx::query!(
@@ -78,7 +82,8 @@ impl TryFrom<OutboxRow> for OutboxEntry {
             recipient_id: UserId(r.recipient_id),
             channel: Channel::parse(&r.channel).ok_or_else(|| corrupt("channel", &r.channel))?,
             notification: from_json::<Notification>("notification", r.notification)?,
-            status: OutboxStatus::parse(&r.status).ok_or_else(|| corrupt("outbox status", &r.status))?,
+            status: OutboxStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("outbox status", &r.status))?,
             attempts: to_u32("attempts", r.attempts)?,
             next_attempt_at: r.next_attempt_at,
             lease_until: r.lease_until,
@@ -114,7 +119,12 @@ impl NotificationStore for PgStorage {
         Ok(n)
     }
 
-    async fn claim_due(&self, now: DateTime<Utc>, limit: u32, lease_until: DateTime<Utc>) -> StorageResult<Vec<OutboxEntry>> {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        lease_until: DateTime<Utc>,
+    ) -> StorageResult<Vec<OutboxEntry>> {
         let rows = sqlx::query_as!(
             OutboxRow,
             "UPDATE outbox SET lease_until = $3, attempts = attempts + 1
@@ -133,8 +143,15 @@ impl NotificationStore for PgStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        let mut entries: Vec<OutboxEntry> = rows.into_iter().map(OutboxEntry::try_from).collect::<Result<_, _>>()?;
-        entries.sort_by(|a, b| a.next_attempt_at.cmp(&b.next_attempt_at).then(a.id.cmp(&b.id)));
+        let mut entries: Vec<OutboxEntry> = rows
+            .into_iter()
+            .map(OutboxEntry::try_from)
+            .collect::<Result<_, _>>()?;
+        entries.sort_by(|a, b| {
+            a.next_attempt_at
+                .cmp(&b.next_attempt_at)
+                .then(a.id.cmp(&b.id))
+        });
         Ok(entries)
     }
 
@@ -153,7 +170,12 @@ impl NotificationStore for PgStorage {
         Ok(())
     }
 
-    async fn mark_retry(&self, id: OutboxId, next_attempt_at: DateTime<Utc>, error: &str) -> StorageResult<()> {
+    async fn mark_retry(
+        &self,
+        id: OutboxId,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+    ) -> StorageResult<()> {
         let done = sqlx::query!(
             "UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $3, lease_until = NULL
              WHERE id = $1",
@@ -218,7 +240,10 @@ impl NotificationStore for PgStorage {
         .collect()
     }
 
-    async fn get_preferences(&self, user: UserId) -> StorageResult<Option<NotificationPreferences>> {
+    async fn get_preferences(
+        &self,
+        user: UserId,
+    ) -> StorageResult<Option<NotificationPreferences>> {
         let row = sqlx::query!(
             "SELECT user_id, channels, quiet_from, quiet_to FROM notification_preferences WHERE user_id = $1",
             user.0
@@ -226,7 +251,8 @@ impl NotificationStore for PgStorage {
         .fetch_optional(&self.pool)
         .await
         .map_err(map_err)?;
-        row.map(|r| preferences_from(r.user_id, r.channels, r.quiet_from, r.quiet_to)).transpose()
+        row.map(|r| preferences_from(r.user_id, r.channels, r.quiet_from, r.quiet_to))
+            .transpose()
     }
 
     async fn set_preferences(&self, p: &NotificationPreferences) -> StorageResult<()> {
@@ -265,7 +291,12 @@ impl NotificationStore for PgStorage {
                     Some(ch) => preferences_from(r.id, ch, r.quiet_from, r.quiet_to)?,
                     None => NotificationPreferences::defaults(UserId(r.id)),
                 };
-                Ok(DeliveryProfile { user_id: UserId(r.id), active: r.active, preferences, telegram_linked: r.telegram_linked })
+                Ok(DeliveryProfile {
+                    user_id: UserId(r.id),
+                    active: r.active,
+                    preferences,
+                    telegram_linked: r.telegram_linked,
+                })
             })
             .collect()
     }
@@ -305,22 +336,35 @@ impl NotificationStore for PgStorage {
         Ok(())
     }
 
-    async fn consume_telegram_token(&self, hash: &TokenHash, now: DateTime<Utc>) -> StorageResult<Option<UserId>> {
-        let row = sqlx::query!("DELETE FROM telegram_tokens WHERE token_hash = $1 RETURNING user_id, expires_at", hash.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
-        Ok(row.filter(|r| r.expires_at > now).map(|r| UserId(r.user_id)))
+    async fn consume_telegram_token(
+        &self,
+        hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<UserId>> {
+        let row = sqlx::query!(
+            "DELETE FROM telegram_tokens WHERE token_hash = $1 RETURNING user_id, expires_at",
+            hash.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(row
+            .filter(|r| r.expires_at > now)
+            .map(|r| UserId(r.user_id)))
     }
 
     async fn set_telegram_chat(&self, user: UserId, chat_id: Option<i64>) -> StorageResult<()> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         match chat_id {
             Some(chat) => {
-                sqlx::query!("DELETE FROM telegram_chats WHERE chat_id = $1 AND user_id <> $2", chat, user.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
+                sqlx::query!(
+                    "DELETE FROM telegram_chats WHERE chat_id = $1 AND user_id <> $2",
+                    chat,
+                    user.0
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
                 sqlx::query!(
                     "INSERT INTO telegram_chats (user_id, chat_id) VALUES ($1, $2)
                      ON CONFLICT (user_id) DO UPDATE SET chat_id = EXCLUDED.chat_id",
@@ -343,14 +387,21 @@ impl NotificationStore for PgStorage {
     }
 
     async fn unlink_telegram_chat(&self, chat_id: i64) -> StorageResult<Option<UserId>> {
-        let row = sqlx::query!("DELETE FROM telegram_chats WHERE chat_id = $1 RETURNING user_id", chat_id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query!(
+            "DELETE FROM telegram_chats WHERE chat_id = $1 RETURNING user_id",
+            chat_id
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(row.map(|r| UserId(r.user_id)))
     }
 
-    async fn deadline_targets(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StorageResult<Vec<DeadlineTarget>> {
+    async fn deadline_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<DeadlineTarget>> {
         let rows = sqlx::query!(
             r#"SELECT a.id AS assignment_id, a.title AS assignment_title, c.id AS course_id, c.title AS course_title,
                       e.student_id, coalesce(x.due_at, a.due_at) AS "due_at!",

@@ -7,24 +7,26 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lms_core::StorageError;
 use lms_core::achievement::Achievement;
 use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
+use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::quiz::{
-    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz, QuizSettings, QuizStore,
+    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz,
+    QuizSettings, QuizStore,
 };
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
-use lms_core::StorageError;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::PgStorage;
 use crate::achievement::award_in;
 use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
 use crate::notification::enqueue_in;
-use crate::PgStorage;
 
 pub(crate) struct QuizRow {
     pub id: Uuid,
@@ -127,18 +129,23 @@ impl TryFrom<AttemptRow> for Attempt {
             answers: from_json::<BTreeMap<QuestionId, Answer>>("answers", r.answers)?,
             saved_at: r.saved_at,
             finished_at: r.finished_at,
-            result: r.result.map(|v| from_json::<AttemptResult>("attempt result", v)).transpose()?,
+            result: r
+                .result
+                .map(|v| from_json::<AttemptResult>("attempt result", v))
+                .transpose()?,
             submit_key: r.submit_key,
         })
     }
 }
 
 async fn attempt_exists(conn: &mut PgConnection, id: Uuid) -> StorageResult<bool> {
-    Ok(sqlx::query!("SELECT 1 AS one FROM attempts WHERE id = $1", id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?
-        .is_some())
+    Ok(
+        sqlx::query!("SELECT 1 AS one FROM attempts WHERE id = $1", id)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_err)?
+            .is_some(),
+    )
 }
 
 #[async_trait]
@@ -209,11 +216,14 @@ impl QuizStore for PgStorage {
 
     async fn insert_question(&self, q: &Question) -> StorageResult<Question> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        sqlx::query!("SELECT id FROM quizzes WHERE id = $1 FOR UPDATE", q.quiz_id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .ok_or(StorageError::NotFound)?;
+        sqlx::query!(
+            "SELECT id FROM quizzes WHERE id = $1 FOR UPDATE",
+            q.quiz_id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .ok_or(StorageError::NotFound)?;
         let row = sqlx::query_as!(
             QuestionRow,
             "INSERT INTO questions (id, quiz_id, position, prompt, points, body, explanation)
@@ -260,14 +270,20 @@ impl QuizStore for PgStorage {
         else {
             return Ok(false);
         };
-        sqlx::query!("SELECT id FROM quizzes WHERE id = $1 FOR UPDATE", found.quiz_id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        let Some(deleted) = sqlx::query!("DELETE FROM questions WHERE id = $1 RETURNING quiz_id, position", id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_err)?
+        sqlx::query!(
+            "SELECT id FROM quizzes WHERE id = $1 FOR UPDATE",
+            found.quiz_id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let Some(deleted) = sqlx::query!(
+            "DELETE FROM questions WHERE id = $1 RETURNING quiz_id, position",
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
         else {
             return Ok(false);
         };
@@ -305,13 +321,14 @@ impl QuizStore for PgStorage {
             .await
             .map_err(map_err)?
             .ok_or(StorageError::NotFound)?;
-        let mut current: Vec<Uuid> = sqlx::query!("SELECT id FROM questions WHERE quiz_id = $1", quiz.0)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(map_err)?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let mut current: Vec<Uuid> =
+            sqlx::query!("SELECT id FROM questions WHERE quiz_id = $1", quiz.0)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_err)?
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
         let ids: Vec<Uuid> = order.iter().map(|q| q.0).collect();
         let mut wanted = ids.clone();
         current.sort_unstable();
@@ -337,10 +354,13 @@ impl QuizStore for PgStorage {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         // One lock per (quiz, student): concurrent starts queue here.
         let lock_key = format!("attempt:{}:{}", a.quiz_id, a.student_id);
-        sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", lock_key)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+        sqlx::query!(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            lock_key
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
         let counts = sqlx::query!(
             r#"SELECT count(*) AS "total!", count(*) FILTER (WHERE state = 'open') AS "open!"
                FROM attempts WHERE quiz_id = $1 AND student_id = $2"#,
@@ -454,7 +474,9 @@ impl QuizStore for PgStorage {
         .map_err(map_err)?;
         match row {
             Some(r) => Attempt::try_from(r),
-            None if attempt_exists(&mut conn, attempt.0).await? => Err(StorageError::Conflict(Conflict::AttemptClosed)),
+            None if attempt_exists(&mut conn, attempt.0).await? => {
+                Err(StorageError::Conflict(Conflict::AttemptClosed))
+            }
             None => Err(StorageError::NotFound),
         }
     }
@@ -494,6 +516,7 @@ impl QuizStore for PgStorage {
         attempt: AttemptId,
         result: &AttemptResult,
         awards: &[Achievement],
+        outbox: &[OutboxEntry],
     ) -> StorageResult<Attempt> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         let row = sqlx::query_as!(
@@ -515,11 +538,16 @@ impl QuizStore for PgStorage {
             };
         };
         award_in(&mut tx, awards).await?;
+        enqueue_in(&mut tx, outbox).await?;
         tx.commit().await.map_err(map_err)?;
         Attempt::try_from(row)
     }
 
-    async fn overdue_attempts(&self, now: DateTime<Utc>, limit: u32) -> StorageResult<Vec<Attempt>> {
+    async fn overdue_attempts(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StorageResult<Vec<Attempt>> {
         sqlx::query_as!(
             AttemptRow,
             "SELECT id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,

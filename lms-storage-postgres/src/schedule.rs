@@ -7,10 +7,10 @@ use lms_core::ids::UserId;
 use lms_core::schedule::{ScheduleSources, ScheduleStore};
 use uuid::Uuid;
 
+use crate::PgStorage;
 use crate::course::{CourseRow, LessonRow};
 use crate::dashboard::{assignments_of, quizzes_of, student_extensions, webinars_of};
 use crate::error::map_err;
-use crate::PgStorage;
 
 #[async_trait]
 impl ScheduleStore for PgStorage {
@@ -32,7 +32,11 @@ impl ScheduleStore for PgStorage {
         .fetch_all(&mut *conn)
         .await
         .map_err(map_err)?;
-        let staff_ids: Vec<Uuid> = rows.iter().filter(|r| !r.as_student).map(|r| r.id).collect();
+        let staff_ids: Vec<Uuid> = rows
+            .iter()
+            .filter(|r| !r.as_student)
+            .map(|r| r.id)
+            .collect();
         let student_ids: Vec<Uuid> = rows.iter().filter(|r| r.as_student).map(|r| r.id).collect();
         let all_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut courses = Vec::with_capacity(rows.len());
@@ -66,6 +70,13 @@ impl ScheduleStore for PgStorage {
         quizzes.extend(quizzes_of(&mut conn, &student_ids, true).await?);
         let extensions = student_extensions(&mut conn, user.0, &student_ids).await?;
         let webinars = webinars_of(&mut conn, &all_ids, None).await?;
-        Ok(ScheduleSources { courses, lessons, assignments, extensions, quizzes, webinars })
+        Ok(ScheduleSources {
+            courses,
+            lessons,
+            assignments,
+            extensions,
+            quizzes,
+            webinars,
+        })
     }
 }

@@ -2,17 +2,18 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lms_core::StorageError;
 use lms_core::error::StorageResult;
 use lms_core::ids::UserId;
 use lms_core::page::Page;
 use lms_core::user::{
-    DisplayName, Email, Locale, PasswordHash, Role, Session, SessionStore, TimeZone, TokenHash, User, UserStore,
+    DisplayName, Email, Locale, PasswordHash, Role, Session, SessionStore, TimeZone, TokenHash,
+    User, UserStore,
 };
-use lms_core::StorageError;
 use uuid::Uuid;
 
-use crate::error::{corrupt, map_err};
 use crate::PgStorage;
+use crate::error::{corrupt, map_err};
 
 pub(crate) struct UserRow {
     pub id: Uuid,
@@ -31,7 +32,8 @@ impl TryFrom<UserRow> for User {
         Ok(User {
             id: UserId(r.id),
             email: Email::parse(&r.email).map_err(|e| corrupt("user e-mail", e))?,
-            display_name: DisplayName::parse(&r.display_name).map_err(|e| corrupt("user name", e))?,
+            display_name: DisplayName::parse(&r.display_name)
+                .map_err(|e| corrupt("user name", e))?,
             role: Role::parse(&r.role).ok_or_else(|| corrupt("user role", &r.role))?,
             locale: Locale::parse(&r.locale).ok_or_else(|| corrupt("user locale", &r.locale))?,
             time_zone: TimeZone::parse(&r.time_zone).map_err(|e| corrupt("user time zone", e))?,
@@ -143,17 +145,24 @@ impl UserStore for PgStorage {
     }
 
     async fn set_password_hash(&self, id: UserId, hash: &PasswordHash) -> StorageResult<()> {
-        let done = sqlx::query!("UPDATE users SET password_hash = $2 WHERE id = $1", id.0, hash.0)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let done = sqlx::query!(
+            "UPDATE users SET password_hash = $2 WHERE id = $1",
+            id.0,
+            hash.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         if done.rows_affected() == 0 {
             return Err(StorageError::NotFound);
         }
         Ok(())
     }
 
-    async fn credentials_by_email(&self, email: &Email) -> StorageResult<Option<(User, PasswordHash)>> {
+    async fn credentials_by_email(
+        &self,
+        email: &Email,
+    ) -> StorageResult<Option<(User, PasswordHash)>> {
         let row = sqlx::query!(
             r#"SELECT id, email, display_name, role, locale, time_zone, active, created_at,
                       password_hash AS "password_hash!"
@@ -180,10 +189,14 @@ impl UserStore for PgStorage {
     }
 
     async fn set_feed_token(&self, id: UserId, hash: &TokenHash) -> StorageResult<()> {
-        let done = sqlx::query!("UPDATE users SET feed_token_hash = $2 WHERE id = $1", id.0, hash.0)
-            .execute(&self.pool)
-            .await
-            .map_err(map_err)?;
+        let done = sqlx::query!(
+            "UPDATE users SET feed_token_hash = $2 WHERE id = $1",
+            id.0,
+            hash.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         if done.rows_affected() == 0 {
             return Err(StorageError::NotFound);
         }

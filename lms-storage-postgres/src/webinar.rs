@@ -2,17 +2,17 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lms_core::StorageError;
 use lms_core::course::Title;
 use lms_core::error::StorageResult;
 use lms_core::ids::{CourseId, UserId, WebinarId};
 use lms_core::notification::OutboxEntry;
 use lms_core::webinar::{ProviderKind, Webinar, WebinarState, WebinarStore};
-use lms_core::StorageError;
 use uuid::Uuid;
 
+use crate::PgStorage;
 use crate::error::{corrupt, map_err, to_i32, to_u32};
 use crate::notification::enqueue_in;
-use crate::PgStorage;
 
 pub(crate) struct WebinarRow {
     pub id: Uuid,
@@ -38,7 +38,8 @@ impl TryFrom<WebinarRow> for Webinar {
             title: Title::parse(&r.title).map_err(|e| corrupt("webinar title", e))?,
             starts_at: r.starts_at,
             duration_minutes: to_u32("webinar duration", r.duration_minutes)?,
-            provider: ProviderKind::parse(&r.provider).ok_or_else(|| corrupt("webinar provider", &r.provider))?,
+            provider: ProviderKind::parse(&r.provider)
+                .ok_or_else(|| corrupt("webinar provider", &r.provider))?,
             conference_id: r.conference_id,
             join_url: r.join_url,
             host_url: r.host_url,
@@ -147,7 +148,11 @@ impl WebinarStore for PgStorage {
         .collect()
     }
 
-    async fn webinars_starting_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StorageResult<Vec<Webinar>> {
+    async fn webinars_starting_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<Webinar>> {
         sqlx::query_as!(
             WebinarRow,
             "SELECT id, course_id, title, starts_at, duration_minutes, provider, conference_id, join_url, host_url,

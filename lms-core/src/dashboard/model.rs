@@ -1300,6 +1300,7 @@ mod tests {
             submissions: vec![],
             quizzes: vec![],
             attempts: vec![],
+            quiz_max_scores: Default::default(),
         }
     }
 

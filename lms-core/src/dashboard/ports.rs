@@ -1,6 +1,8 @@
 //! Storage port of dashboards (a read model): one call gathers what a
 //! dashboard is built from, so adapters can answer in few round trips.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -9,8 +11,9 @@ use crate::achievement::Achievement;
 use crate::course::{Course, CourseRole};
 use crate::error::StorageResult;
 use crate::homework::{Assignment, Extension, PendingSubmission, Submission};
-use crate::ids::{CourseId, UserId};
+use crate::ids::{CourseId, QuizId, UserId};
 use crate::quiz::{Attempt, Quiz};
+use crate::score::Points;
 use crate::webinar::Webinar;
 
 /// One enrolled course in a student's snapshot.
@@ -62,6 +65,8 @@ pub struct StaffCourseData {
     pub quizzes: Vec<Quiz>,
     /// Every finished attempt in the course.
     pub attempts: Vec<Attempt>,
+    /// Each quiz's maximum score: the sum of its questions' points.
+    pub quiz_max_scores: BTreeMap<QuizId, Points>,
 }
 
 /// What a teacher's or assistant's dashboard is built from.

@@ -220,6 +220,7 @@ mod tests {
                     submissions: vec![],
                     quizzes: vec![],
                     attempts: vec![],
+                    quiz_max_scores: Default::default(),
                 }],
                 queue: vec![],
                 webinars: vec![w.clone()],
@@ -290,6 +291,7 @@ mod tests {
             assignments: vec![a],
             quizzes: vec![],
             attempts: vec![],
+            quiz_max_scores: Default::default(),
         }
     }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::dashboard::{StaffCourseData, quiz_scores_by_student};
 use crate::homework::Assignment;
 use crate::ids::{CourseId, UserId};
-use crate::quiz::{AttemptState, Quiz};
+use crate::quiz::Quiz;
 use crate::score::Points;
 use crate::user::User;
 
@@ -148,12 +148,10 @@ impl Gradebook {
         }
         for q in &quizzes {
             let latest_max = data
-                .attempts
-                .iter()
-                .filter(|a| a.quiz_id == q.id && a.state != AttemptState::Open)
-                .filter_map(|a| a.result.as_ref().map(|r| (a.finished_at, a.number, r)))
-                .max_by_key(|(at, n, _)| (*at, *n))
-                .map_or(Points::ZERO, |(_, _, r)| r.max_score);
+                .quiz_max_scores
+                .get(&q.id)
+                .copied()
+                .unwrap_or(Points::ZERO);
             columns.push(GradebookColumn {
                 kind: ColumnKind::Quiz,
                 id: q.id.as_uuid(),
@@ -256,6 +254,7 @@ mod tests {
             submissions: vec![],
             quizzes: vec![],
             attempts: vec![],
+            quiz_max_scores: Default::default(),
         }
     }
 
@@ -295,6 +294,11 @@ mod tests {
             attempt(&hidden, anna, 1, 3.0, 3.0),
         ];
         d.assignments = vec![later, draft, first];
+        d.quiz_max_scores = [
+            (q.id, Points::new(8.0).unwrap()),
+            (hidden.id, Points::new(3.0).unwrap()),
+        ]
+        .into();
         d.quizzes = vec![q, hidden];
         (d, students)
     }

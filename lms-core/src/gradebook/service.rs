@@ -156,6 +156,7 @@ mod tests {
             assignments: vec![a],
             quizzes: vec![],
             attempts: vec![],
+            quiz_max_scores: Default::default(),
         };
         World {
             course,

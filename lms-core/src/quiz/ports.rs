@@ -80,12 +80,14 @@ pub trait QuizStore: Send + Sync {
     /// `Conflict(AttemptClosed)` if it was already finished (nothing written).
     async fn finish_attempt(&self, finish: &FinishAttempt) -> StorageResult<Attempt>;
     /// Replaces the result of a finished attempt (manual essay grading),
-    /// with awards. `NotFound`; `Conflict(OpenAttempt)` while it is still open.
+    /// with its awards and messages, atomically. `NotFound`;
+    /// `Conflict(OpenAttempt)` while it is still open (nothing written).
     async fn set_attempt_result(
         &self,
         attempt: AttemptId,
         result: &AttemptResult,
         awards: &[Achievement],
+        outbox: &[OutboxEntry],
     ) -> StorageResult<Attempt>;
     /// Open attempts whose deadline is before `now`, oldest deadline first.
     async fn overdue_attempts(&self, now: DateTime<Utc>, limit: u32)

@@ -1116,17 +1116,12 @@ impl QuizService {
             .await?;
         let stored = self
             .quizzes
-            .set_attempt_result(attempt_id, &result, &awards)
+            .set_attempt_result(attempt_id, &result, &awards, &outbox)
             .await
             .map_err(|e| match e {
                 StorageError::NotFound => GradeEssayError::NotFound,
                 e => e.into(),
             })?;
-        if !outbox.is_empty() {
-            // `set_attempt_result` takes no outbox; the de-duplication key
-            // makes a retried grading enqueue the same message at most once.
-            self.notifications.enqueue(&outbox).await?;
-        }
         Ok(staff_review(&questions, &access.quiz.settings, &stored))
     }
 
@@ -2770,23 +2765,20 @@ mod tests {
             let mut q = w.quizzes();
             stored_attempt(&mut q, &attempt);
             let seen = Arc::new(Mutex::new(None));
-            let (s, a) = (seen.clone(), attempt.clone());
+            let enqueued = Arc::new(Mutex::new(Vec::new()));
+            let (s, e, a) = (seen.clone(), enqueued.clone(), attempt.clone());
             q.expect_set_attempt_result()
                 .times(1)
-                .returning(move |id, result, awards| {
+                .returning(move |id, result, awards, outbox| {
                     *s.lock().unwrap() = Some((id, result.clone(), awards.to_vec()));
+                    // The message is stored in the same call as the result.
+                    e.lock().unwrap().extend(outbox.iter().cloned());
                     Ok(Attempt {
                         result: Some(result.clone()),
                         ..a.clone()
                     })
                 });
-            let mut notes = profiles();
-            let enqueued = Arc::new(Mutex::new(Vec::new()));
-            let e = enqueued.clone();
-            notes.expect_enqueue().returning(move |entries| {
-                e.lock().unwrap().extend(entries.iter().cloned());
-                Ok(entries.len() as u64)
-            });
+            let notes = profiles();
             let review = w
                 .service(q, notes)
                 .grade_essay(&w.assistant, attempt.id, w.essay_id(), pts(points))
@@ -2837,14 +2829,14 @@ mod tests {
         stored_attempt(&mut q, &attempt);
         let (first_essay, second_id, stored) = (w.essay_id(), second.id, attempt.clone());
         q.expect_set_attempt_result()
-            .withf(move |_, r, _| {
+            .withf(move |_, r, _, _| {
                 r.per_question[&first_essay] == QuestionScore::Scored(pts(1.0))
                     && r.per_question[&second_id] == QuestionScore::Scored(pts(2.0))
                     && r.score == pts(7.0)
                     && !r.pending_manual
             })
             .times(1)
-            .returning(move |_, r, _| {
+            .returning(move |_, r, _, _| {
                 Ok(Attempt {
                     result: Some(r.clone()),
                     ..stored.clone()

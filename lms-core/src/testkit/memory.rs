@@ -48,6 +48,7 @@ use crate::quiz::{
     Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, Quiz, QuizStore,
 };
 use crate::schedule::{ScheduleSources, ScheduleStore};
+use crate::score::Points;
 use crate::user::{Email, PasswordHash, Session, SessionStore, TokenHash, User, UserStore};
 use crate::webinar::{Webinar, WebinarState, WebinarStore};
 
@@ -1353,6 +1354,7 @@ impl QuizStore for MemoryStorage {
         attempt: AttemptId,
         result: &AttemptResult,
         awards: &[Achievement],
+        outbox: &[OutboxEntry],
     ) -> StorageResult<Attempt> {
         let mut st = self.lock();
         let current = st.attempts.get(&attempt).ok_or(StorageError::NotFound)?;
@@ -1360,6 +1362,7 @@ impl QuizStore for MemoryStorage {
         if current.value.state == AttemptState::Open {
             return conflict(Conflict::OpenAttempt);
         }
+        let fresh = st.check_outbox(outbox)?;
         let awards = st.new_awards(awards);
         let row = st
             .attempts
@@ -1367,7 +1370,7 @@ impl QuizStore for MemoryStorage {
             .ok_or(StorageError::NotFound)?;
         row.value.result = Some(result.clone());
         let updated = row.value.clone();
-        st.apply_outbox_and_awards(Vec::new(), awards);
+        st.apply_outbox_and_awards(fresh, awards);
         Ok(updated)
     }
 
@@ -1750,6 +1753,18 @@ impl State {
             submissions: self.course_submissions(course.id),
             quizzes: self.quizzes_of(course.id),
             attempts: self.course_attempts(course.id, |a| a.state != AttemptState::Open),
+            quiz_max_scores: self
+                .quizzes_of(course.id)
+                .iter()
+                .map(|q| {
+                    let points = self
+                        .questions
+                        .values()
+                        .filter(|x| x.quiz_id == q.id)
+                        .map(|x| x.points);
+                    (q.id, Points::sum(points))
+                })
+                .collect(),
         }
     }
 }

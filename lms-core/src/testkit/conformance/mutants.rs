@@ -231,8 +231,12 @@ impl QuizStore for LimitlessQuizzes {
         a: AttemptId,
         r: &AttemptResult,
         awards: &[Achievement],
+        outbox: &[OutboxEntry],
     ) -> StorageResult<Attempt> {
-        self.0.quizzes.set_attempt_result(a, r, awards).await
+        self.0
+            .quizzes
+            .set_attempt_result(a, r, awards, outbox)
+            .await
     }
     async fn overdue_attempts(
         &self,

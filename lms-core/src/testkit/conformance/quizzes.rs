@@ -763,10 +763,16 @@ pub async fn manual_grading_replaces_the_result(storage: Storage) {
     );
     let graded = attempt_result(&qs, 1.0, 1.0);
     let badge = award(class.student.id, Badge::PerfectQuiz, class.course.id, at(9));
+    let note = outbox_entry(class.student.id, "perfect:set_attempt_result", at(9));
     let got = ok(
         storage
             .quizzes
-            .set_attempt_result(a.id, &graded, std::slice::from_ref(&badge))
+            .set_attempt_result(
+                a.id,
+                &graded,
+                std::slice::from_ref(&badge),
+                std::slice::from_ref(&note),
+            )
             .await,
         "set_attempt_result",
     );
@@ -789,10 +795,19 @@ pub async fn manual_grading_replaces_the_result(storage: Storage) {
         [badge],
         "the award is stored"
     );
+    assert_eq!(
+        ok(
+            storage.notifications.get_outbox_entry(note.id).await,
+            "get_outbox_entry"
+        )
+        .map(|e| e.dedup_key),
+        Some(note.dedup_key.clone()),
+        "the message is stored with the result"
+    );
     assert_not_found(
         storage
             .quizzes
-            .set_attempt_result(AttemptId::new(), &attempt_result(&qs, 0.0, 1.0), &[])
+            .set_attempt_result(AttemptId::new(), &attempt_result(&qs, 0.0, 1.0), &[], &[])
             .await,
         "set_attempt_result of an unknown attempt",
     );

@@ -29,7 +29,11 @@ fn throwaway_server() -> String {
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let as_root = nix_is_root();
     if as_root {
-        Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().expect("chown");
+        Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(&dir)
+            .status()
+            .expect("chown");
     }
     let run = |program: PathBuf, args: &[&str]| {
         let mut cmd = if as_root {
@@ -44,10 +48,22 @@ fn throwaway_server() -> String {
     };
     let data = dir.join("data");
     let data_s = data.to_str().expect("utf-8 path");
-    let status = run(bin.join("initdb"), &["-D", data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("run initdb");
+    let status = run(
+        bin.join("initdb"),
+        &[
+            "-D",
+            data_s,
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+    )
+    .stdout(std::process::Stdio::null())
+    .status()
+    .expect("run initdb");
     assert!(status.success(), "initdb failed");
     let port = free_port();
     let port_s = port.to_string();
@@ -67,12 +83,20 @@ fn throwaway_server() -> String {
     )
     .status()
     .expect("run pg_ctl");
-    assert!(status.success(), "pg_ctl start failed; see {}", log.display());
+    assert!(
+        status.success(),
+        "pg_ctl start failed; see {}",
+        log.display()
+    );
     // A watchdog stops the server and removes its files once this test
     // process has exited.
     let stop = format!(
         "{} {} -D {data_s} -m immediate stop",
-        if as_root { "runuser -u postgres --" } else { "" },
+        if as_root {
+            "runuser -u postgres --"
+        } else {
+            ""
+        },
         bin.join("pg_ctl").display()
     );
     let watchdog = format!(
@@ -91,7 +115,11 @@ fn throwaway_server() -> String {
 }
 
 fn nix_is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 fn find_bin_dir() -> PathBuf {
@@ -103,19 +131,30 @@ fn find_bin_dir() -> PathBuf {
             return dir;
         }
     }
-    let mut candidates: Vec<PathBuf> =
-        std::fs::read_dir("/usr/lib/postgresql").map(|d| d.flatten().map(|e| e.path().join("bin")).collect()).unwrap_or_default();
+    let mut candidates: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.flatten().map(|e| e.path().join("bin")).collect())
+        .unwrap_or_default();
     candidates.sort();
-    candidates.into_iter().rev().find(|p| p.join("initdb").exists()).expect("PostgreSQL binaries (initdb) not found")
+    candidates
+        .into_iter()
+        .rev()
+        .find(|p| p.join("initdb").exists())
+        .expect("PostgreSQL binaries (initdb) not found")
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 fn with_database(url: &str, db: &str) -> String {
     let (base, _) = url.rsplit_once('/').expect("database URL with a path");
-    let query = url.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
     format!("{base}/{db}{query}")
 }
 
@@ -125,11 +164,18 @@ async fn template() -> &'static str {
     TEMPLATE
         .get_or_init(|| async {
             let name = format!("lms_tmpl_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = PgConnection::connect(server_url()).await.expect("connect to the test server");
+            let mut admin = PgConnection::connect(server_url())
+                .await
+                .expect("connect to the test server");
             drop_stale_databases(&mut admin).await;
             let create = format!("CREATE DATABASE {name}");
-            admin.execute(sqlx::AssertSqlSafe(create)).await.expect("create template");
-            let pg = PgStorage::connect(&with_database(server_url(), &name)).await.expect("connect template");
+            admin
+                .execute(sqlx::AssertSqlSafe(create))
+                .await
+                .expect("create template");
+            let pg = PgStorage::connect(&with_database(server_url(), &name))
+                .await
+                .expect("connect template");
             pg.migrate().await.expect("migrate template");
             pg.pool().close().await;
             name
@@ -157,7 +203,9 @@ async fn drop_stale_databases(admin: &mut PgConnection) {
 pub async fn fresh_pg() -> PgStorage {
     let template = template().await;
     let name = format!("lms_t_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(server_url()).await.expect("connect to the test server");
+    let mut admin = PgConnection::connect(server_url())
+        .await
+        .expect("connect to the test server");
     // CREATE DATABASE … TEMPLATE fails while another session is copying the
     // same template; retry briefly.
     let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
@@ -173,7 +221,9 @@ pub async fn fresh_pg() -> PgStorage {
             Err(e) => panic!("create test database: {e}"),
         }
     }
-    PgStorage::connect(&with_database(server_url(), &name)).await.expect("connect test database")
+    PgStorage::connect(&with_database(server_url(), &name))
+        .await
+        .expect("connect test database")
 }
 
 /// A fresh database as the core's storage ports.
