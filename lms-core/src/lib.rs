@@ -49,6 +49,7 @@ pub mod schedule;
 pub mod score;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
+pub mod transfer;
 pub mod user;
 pub mod webinar;
 
