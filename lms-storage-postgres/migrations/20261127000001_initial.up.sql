@@ -130,7 +130,9 @@ CREATE TABLE submissions (
     CHECK (state <> 'graded' OR final_score IS NOT NULL)
 );
 CREATE INDEX submissions_student_idx ON submissions (student_id);
-CREATE INDEX submissions_pending_idx ON submissions (latest_at) WHERE state IN ('submitted', 'submitted_late');
+CREATE INDEX submissions_pending_idx ON submissions (latest_at, id) WHERE state IN ('submitted', 'submitted_late');
+CREATE INDEX submissions_assignment_pending_idx ON submissions (assignment_id, latest_at)
+    WHERE state IN ('submitted', 'submitted_late');
 
 CREATE TABLE submission_versions (
     id              uuid PRIMARY KEY,
@@ -231,7 +233,7 @@ CREATE TABLE outbox (
     sent_at         timestamptz,
     CONSTRAINT outbox_dedup_key UNIQUE (dedup_key)
 );
-CREATE INDEX outbox_due_idx ON outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX outbox_due_idx ON outbox (next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX outbox_recipient_idx ON outbox (recipient_id, created_at DESC);
 
 CREATE TABLE notification_preferences (

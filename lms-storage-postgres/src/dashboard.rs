@@ -1,260 +1,24 @@
-//! Dashboard read models: each snapshot is gathered with a fixed number of
-//! set-based queries (one per kind of row, over all courses at once),
-//! never one query per course or per row.
-
-use std::collections::{BTreeMap, HashMap};
+//! Dashboard read models. Each snapshot is ONE query: PostgreSQL assembles
+//! the whole document with the `lms_*_json` functions of the second
+//! migration (in the serde shape of the core's types) and the adapter
+//! deserialises it. Plans checked with `EXPLAIN ANALYZE` are in
+//! `docs/query-plans.md` of this crate.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lms_core::achievement::Achievement;
-use lms_core::course::{Course, CourseRole};
-use lms_core::dashboard::{
-    DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot,
-};
+use lms_core::course::CourseRole;
+use lms_core::dashboard::{DashboardStore, StaffCourseData, StaffSnapshot, StudentSnapshot};
 use lms_core::error::StorageResult;
-use lms_core::homework::{Assignment, Extension, HomeworkStore, Submission};
-use lms_core::ids::{CourseId, QuizId, UserId};
-use lms_core::page::Page;
-use lms_core::quiz::{Attempt, Quiz};
-use lms_core::score::Points;
-use lms_core::webinar::Webinar;
-use sqlx::PgConnection;
-use uuid::Uuid;
+use lms_core::ids::{CourseId, UserId};
 
 use crate::PgStorage;
-use crate::achievement::achievement_from;
-use crate::course::{CourseRow, course_role};
-use crate::error::{map_err, to_u32};
-use crate::homework::{AssignmentRow, ExtensionRow, load_submissions};
-use crate::quiz::{AttemptRow, QuizRow};
-use crate::webinar::WebinarRow;
+use crate::error::{from_json, map_err};
 
-pub(crate) async fn assignments_of(
-    conn: &mut PgConnection,
-    courses: &[Uuid],
-    published_only: bool,
-) -> StorageResult<Vec<Assignment>> {
-    sqlx::query_as!(
-        AssignmentRow,
-        "SELECT id, course_id, title, instructions, attachments, opens_at, due_at, cut_off_at, max_score,
-                late_policy, submission_kind, file_limits, published, created_at
-         FROM assignments WHERE course_id = ANY($1) AND (published OR NOT $2) ORDER BY due_at, id",
-        courses,
-        published_only
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?
-    .into_iter()
-    .map(Assignment::try_from)
-    .collect()
-}
-
-pub(crate) async fn quizzes_of(
-    conn: &mut PgConnection,
-    courses: &[Uuid],
-    published_only: bool,
-) -> StorageResult<Vec<Quiz>> {
-    sqlx::query_as!(
-        QuizRow,
-        "SELECT id, course_id, title, description, settings, published, created_at FROM quizzes
-         WHERE course_id = ANY($1) AND (published OR NOT $2) ORDER BY created_at, id",
-        courses,
-        published_only
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?
-    .into_iter()
-    .map(Quiz::try_from)
-    .collect()
-}
-
-pub(crate) async fn webinars_of(
-    conn: &mut PgConnection,
-    courses: &[Uuid],
-    ending_after: Option<DateTime<Utc>>,
-) -> StorageResult<Vec<Webinar>> {
-    sqlx::query_as!(
-        WebinarRow,
-        "SELECT id, course_id, title, starts_at, duration_minutes, provider, conference_id, join_url, host_url,
-                state, created_by, created_at
-         FROM webinars
-         WHERE course_id = ANY($1) AND state = 'scheduled'
-           AND ($2::timestamptz IS NULL OR starts_at + make_interval(mins => duration_minutes) > $2)
-         ORDER BY starts_at, id",
-        courses,
-        ending_after
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?
-    .into_iter()
-    .map(Webinar::try_from)
-    .collect()
-}
-
-pub(crate) async fn student_extensions(
-    conn: &mut PgConnection,
-    student: Uuid,
-    courses: &[Uuid],
-) -> StorageResult<Vec<Extension>> {
-    let rows = sqlx::query_as!(
-        ExtensionRow,
-        "SELECT x.assignment_id, x.student_id, x.due_at, x.cut_off_at, x.granted_by, x.granted_at
-         FROM extensions x JOIN assignments a ON a.id = x.assignment_id
-         WHERE x.student_id = $1 AND a.course_id = ANY($2)",
-        student,
-        courses
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    Ok(rows.into_iter().map(Extension::from).collect())
-}
-
-async fn attempts_in(
-    conn: &mut PgConnection,
-    courses: &[Uuid],
-    student: Option<Uuid>,
-    finished_only: bool,
-) -> StorageResult<Vec<(Uuid, Attempt)>> {
-    let rows = sqlx::query!(
-        r#"SELECT q.course_id, t.id, t.quiz_id, t.student_id, t.number, t.seed, t.question_order, t.started_at,
-                  t.deadline, t.state, t.answers, t.saved_at, t.finished_at, t.result, t.submit_key
-           FROM attempts t JOIN quizzes q ON q.id = t.quiz_id
-           WHERE q.course_id = ANY($1) AND ($2::uuid IS NULL OR t.student_id = $2)
-             AND (NOT $3 OR t.state <> 'open')
-           ORDER BY t.started_at, t.id"#,
-        courses,
-        student,
-        finished_only
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    rows.into_iter()
-        .map(|r| {
-            let attempt = Attempt::try_from(AttemptRow {
-                id: r.id,
-                quiz_id: r.quiz_id,
-                student_id: r.student_id,
-                number: r.number,
-                seed: r.seed,
-                question_order: r.question_order,
-                started_at: r.started_at,
-                deadline: r.deadline,
-                state: r.state,
-                answers: r.answers,
-                saved_at: r.saved_at,
-                finished_at: r.finished_at,
-                result: r.result,
-                submit_key: r.submit_key,
-            })?;
-            Ok((r.course_id, attempt))
-        })
-        .collect()
-}
-
-async fn course_submissions(
-    conn: &mut PgConnection,
-    courses: &[Uuid],
-    student: Option<Uuid>,
-) -> StorageResult<Vec<(Uuid, Submission)>> {
-    let rows = sqlx::query!(
-        "SELECT s.id, a.course_id FROM submissions s JOIN assignments a ON a.id = s.assignment_id
-         WHERE a.course_id = ANY($1) AND ($2::uuid IS NULL OR s.student_id = $2)
-         ORDER BY s.latest_at, s.id",
-        courses,
-        student
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let course_of: HashMap<Uuid, Uuid> = rows.into_iter().map(|r| (r.id, r.course_id)).collect();
-    Ok(load_submissions(conn, &ids)
-        .await?
-        .into_iter()
-        .map(|s| (course_of.get(&s.id.0).copied().unwrap_or_default(), s))
-        .collect())
-}
-
-fn group<T>(items: Vec<(Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
-    let mut map: HashMap<Uuid, Vec<T>> = HashMap::new();
-    for (k, v) in items {
-        map.entry(k).or_default().push(v);
-    }
-    map
-}
-
-impl PgStorage {
-    async fn staff_courses_data(
-        &self,
-        conn: &mut PgConnection,
-        courses: Vec<(Course, CourseRole)>,
-    ) -> StorageResult<Vec<StaffCourseData>> {
-        let ids: Vec<Uuid> = courses.iter().map(|(c, _)| c.id.0).collect();
-        let counts: HashMap<Uuid, i64> = sqlx::query!(
-            r#"SELECT course_id, count(*) AS "n!" FROM enrollments WHERE course_id = ANY($1) GROUP BY course_id"#,
-            &ids
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(map_err)?
-        .into_iter()
-        .map(|r| (r.course_id, r.n))
-        .collect();
-        let mut assignments = group(
-            assignments_of(conn, &ids, false)
-                .await?
-                .into_iter()
-                .map(|a| (a.course_id.0, a))
-                .collect(),
-        );
-        let mut quizzes = group(
-            quizzes_of(conn, &ids, false)
-                .await?
-                .into_iter()
-                .map(|q| (q.course_id.0, q))
-                .collect(),
-        );
-        let mut submissions = group(course_submissions(conn, &ids, None).await?);
-        let mut attempts = group(attempts_in(conn, &ids, None, true).await?);
-        let max_rows = sqlx::query!(
-            r#"SELECT q.course_id, q.id, coalesce(sum(x.points), 0)::float8 AS "max!"
-               FROM quizzes q LEFT JOIN questions x ON x.quiz_id = q.id
-               WHERE q.course_id = ANY($1) GROUP BY q.course_id, q.id"#,
-            &ids
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(map_err)?;
-        let mut quiz_max: HashMap<Uuid, BTreeMap<QuizId, Points>> = HashMap::new();
-        for r in max_rows {
-            let max = Points::new(r.max).map_err(|e| crate::error::corrupt("quiz maximum", e))?;
-            quiz_max
-                .entry(r.course_id)
-                .or_default()
-                .insert(QuizId(r.id), max);
-        }
-        Ok(courses
-            .into_iter()
-            .map(|(course, role)| {
-                let id = course.id.0;
-                StaffCourseData {
-                    role,
-                    student_count: u32::try_from(counts.get(&id).copied().unwrap_or(0))
-                        .unwrap_or(u32::MAX),
-                    assignments: assignments.remove(&id).unwrap_or_default(),
-                    submissions: submissions.remove(&id).unwrap_or_default(),
-                    quizzes: quizzes.remove(&id).unwrap_or_default(),
-                    attempts: attempts.remove(&id).unwrap_or_default(),
-                    quiz_max_scores: quiz_max.remove(&id).unwrap_or_default(),
-                    course,
-                }
-            })
-            .collect())
+fn role_str(role: CourseRole) -> &'static str {
+    match role {
+        CourseRole::Owner => "owner",
+        CourseRole::Assistant => "assistant",
+        CourseRole::Student => "student",
     }
 }
 
@@ -265,75 +29,49 @@ impl DashboardStore for PgStorage {
         student: UserId,
         now: DateTime<Utc>,
     ) -> StorageResult<StudentSnapshot> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let rows = sqlx::query!(
-            r#"SELECT c.id, c.title, c.description, c.owner_id, c.status, c.invite_code, c.created_at,
-                      (SELECT count(*) FROM lessons l WHERE l.course_id = c.id
-                         AND (l.publish_at IS NULL OR l.publish_at <= $2))::int AS "visible!",
-                      (SELECT count(*) FROM lessons l JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
-                         WHERE l.course_id = c.id AND (l.publish_at IS NULL OR l.publish_at <= $2))::int AS "viewed!"
-               FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.student_id = $1
-               WHERE c.status IN ('published', 'archived')
-               ORDER BY e.enrolled_at, c.id"#,
+        let doc = sqlx::query_scalar!(
+            r#"SELECT jsonb_build_object(
+                 'courses', coalesce((
+                   SELECT jsonb_agg(jsonb_build_object(
+                     'course', lms_course_json(c),
+                     'lessons_visible', (SELECT count(*) FROM lessons l WHERE l.course_id = c.id
+                                           AND (l.publish_at IS NULL OR l.publish_at <= $2)),
+                     'lessons_viewed', (SELECT count(*) FROM lessons l
+                                          JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
+                                          WHERE l.course_id = c.id AND (l.publish_at IS NULL OR l.publish_at <= $2)),
+                     'assignments', coalesce((SELECT jsonb_agg(lms_assignment_json(a) ORDER BY a.due_at, a.id)
+                                              FROM assignments a WHERE a.course_id = c.id AND a.published), '[]'),
+                     'extensions', coalesce((SELECT jsonb_agg(lms_extension_json(x))
+                                             FROM extensions x JOIN assignments a ON a.id = x.assignment_id
+                                             WHERE a.course_id = c.id AND a.published AND x.student_id = $1), '[]'),
+                     'submissions', coalesce((SELECT jsonb_agg(lms_submission_json(s) ORDER BY s.latest_at, s.id)
+                                              FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+                                              WHERE a.course_id = c.id AND s.student_id = $1), '[]'),
+                     'quizzes', coalesce((SELECT jsonb_agg(lms_quiz_json(q) ORDER BY q.created_at, q.id)
+                                          FROM quizzes q WHERE q.course_id = c.id AND q.published), '[]'),
+                     'attempts', coalesce((SELECT jsonb_agg(lms_attempt_json(t) ORDER BY t.started_at, t.id)
+                                           FROM attempts t JOIN quizzes q ON q.id = t.quiz_id
+                                           WHERE q.course_id = c.id AND t.student_id = $1), '[]'))
+                     ORDER BY e.enrolled_at, c.id)
+                   FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.student_id = $1
+                   WHERE c.status IN ('published', 'archived')), '[]'),
+                 'webinars', coalesce((
+                   SELECT jsonb_agg(lms_webinar_json(w) ORDER BY w.starts_at, w.id)
+                   FROM webinars w
+                   JOIN courses c ON c.id = w.course_id AND c.status IN ('published', 'archived')
+                   JOIN enrollments e ON e.course_id = w.course_id AND e.student_id = $1
+                   WHERE w.state = 'scheduled' AND w.starts_at + make_interval(mins => w.duration_minutes) > $2), '[]'),
+                 'achievements', coalesce((
+                   SELECT jsonb_agg(lms_achievement_json(a) ORDER BY a.awarded_at, a.badge)
+                   FROM achievements a WHERE a.user_id = $1), '[]')
+               ) AS "doc!""#,
             student.0,
             now
         )
-        .fetch_all(&mut *conn)
+        .fetch_one(&self.pool)
         .await
         .map_err(map_err)?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut assignments = group(
-            assignments_of(&mut conn, &ids, true)
-                .await?
-                .into_iter()
-                .map(|a| (a.course_id.0, a))
-                .collect(),
-        );
-        let mut quizzes = group(
-            quizzes_of(&mut conn, &ids, true)
-                .await?
-                .into_iter()
-                .map(|q| (q.course_id.0, q))
-                .collect(),
-        );
-        let mut submissions = group(course_submissions(&mut conn, &ids, Some(student.0)).await?);
-        let mut attempts = group(attempts_in(&mut conn, &ids, Some(student.0), false).await?);
-        let extensions = student_extensions(&mut conn, student.0, &ids).await?;
-        let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
-        let achievements = self.list_achievements_conn(&mut conn, student.0).await?;
-        let mut courses = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id = r.id;
-            let course_assignments = assignments.remove(&id).unwrap_or_default();
-            let course_extensions = extensions
-                .iter()
-                .filter(|x| course_assignments.iter().any(|a| a.id == x.assignment_id))
-                .cloned()
-                .collect();
-            courses.push(StudentCourseData {
-                lessons_visible: to_u32("lesson count", r.visible)?,
-                lessons_viewed: to_u32("lesson count", r.viewed)?,
-                assignments: course_assignments,
-                extensions: course_extensions,
-                submissions: submissions.remove(&id).unwrap_or_default(),
-                quizzes: quizzes.remove(&id).unwrap_or_default(),
-                attempts: attempts.remove(&id).unwrap_or_default(),
-                course: Course::try_from(CourseRow {
-                    id: r.id,
-                    title: r.title,
-                    description: r.description,
-                    owner_id: r.owner_id,
-                    status: r.status,
-                    invite_code: r.invite_code,
-                    created_at: r.created_at,
-                })?,
-            });
-        }
-        Ok(StudentSnapshot {
-            courses,
-            webinars,
-            achievements,
-        })
+        from_json("student snapshot", doc)
     }
 
     async fn staff_snapshot(
@@ -342,47 +80,41 @@ impl DashboardStore for PgStorage {
         now: DateTime<Utc>,
         queue_limit: u32,
     ) -> StorageResult<StaffSnapshot> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let rows = sqlx::query!(
-            r#"SELECT c.id, c.title, c.description, c.owner_id, c.status, c.invite_code, c.created_at, m.role AS "role!"
-               FROM courses c
-               JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
-                     UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1) m
-                 ON m.course_id = c.id
-               WHERE c.status <> 'archived'
-               ORDER BY c.created_at DESC, c.id"#,
-            user.0
+        let doc = sqlx::query_scalar!(
+            r#"WITH mine AS (
+                 SELECT c AS course, m.role
+                 FROM courses c
+                 JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
+                       UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1) m
+                   ON m.course_id = c.id
+                 WHERE c.status <> 'archived')
+               SELECT jsonb_build_object(
+                 'courses', coalesce((SELECT jsonb_agg(lms_staff_course_json(course, role)
+                                                       ORDER BY (course).created_at DESC, (course).id)
+                                      FROM mine), '[]'),
+                 'queue', coalesce((
+                   SELECT jsonb_agg(jsonb_build_object(
+                            'submission', lms_submission_json(s), 'assignment_id', s.assignment_id,
+                            'course_id', a.course_id) ORDER BY s.latest_at, s.id)
+                   FROM (SELECT s.* FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+                         WHERE a.course_id IN (SELECT (course).id FROM mine)
+                           AND s.state IN ('submitted', 'submitted_late')
+                         ORDER BY s.latest_at, s.id LIMIT $3) s
+                   JOIN assignments a ON a.id = s.assignment_id), '[]'),
+                 'webinars', coalesce((
+                   SELECT jsonb_agg(lms_webinar_json(w) ORDER BY w.starts_at, w.id)
+                   FROM webinars w
+                   WHERE w.course_id IN (SELECT (course).id FROM mine) AND w.state = 'scheduled'
+                     AND w.starts_at + make_interval(mins => w.duration_minutes) > $2), '[]')
+               ) AS "doc!""#,
+            user.0,
+            now,
+            i64::from(queue_limit)
         )
-        .fetch_all(&mut *conn)
+        .fetch_one(&self.pool)
         .await
         .map_err(map_err)?;
-        let mut courses = Vec::with_capacity(rows.len());
-        for r in rows {
-            let role = course_role(&r.role)?;
-            let course = Course::try_from(CourseRow {
-                id: r.id,
-                title: r.title,
-                description: r.description,
-                owner_id: r.owner_id,
-                status: r.status,
-                invite_code: r.invite_code,
-                created_at: r.created_at,
-            })?;
-            courses.push((course, role));
-        }
-        let ids: Vec<Uuid> = courses.iter().map(|(c, _)| c.id.0).collect();
-        let course_ids: Vec<CourseId> = courses.iter().map(|(c, _)| c.id).collect();
-        let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
-        let data = self.staff_courses_data(&mut conn, courses).await?;
-        drop(conn);
-        let queue = self
-            .pending_submissions(&course_ids, Page::new(queue_limit, 0))
-            .await?;
-        Ok(StaffSnapshot {
-            courses: data,
-            queue,
-            webinars,
-        })
+        from_json("staff snapshot", doc)
     }
 
     async fn staff_course(
@@ -390,40 +122,14 @@ impl DashboardStore for PgStorage {
         course: CourseId,
         role: CourseRole,
     ) -> StorageResult<Option<StaffCourseData>> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let Some(row) = sqlx::query_as!(
-            CourseRow,
-            "SELECT id, title, description, owner_id, status, invite_code, created_at FROM courses WHERE id = $1",
-            course.0
+        let doc = sqlx::query_scalar!(
+            r#"SELECT lms_staff_course_json(c, $2) AS "doc!" FROM courses c WHERE c.id = $1"#,
+            course.0,
+            role_str(role)
         )
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_err)?
-        else {
-            return Ok(None);
-        };
-        let data = self
-            .staff_courses_data(&mut conn, vec![(Course::try_from(row)?, role)])
-            .await?;
-        Ok(data.into_iter().next())
-    }
-}
-
-impl PgStorage {
-    async fn list_achievements_conn(
-        &self,
-        conn: &mut PgConnection,
-        user: Uuid,
-    ) -> StorageResult<Vec<Achievement>> {
-        let rows = sqlx::query!(
-            "SELECT user_id, badge, course_id, awarded_at FROM achievements WHERE user_id = $1 ORDER BY awarded_at, badge",
-            user
-        )
-        .fetch_all(&mut *conn)
+        .fetch_optional(&self.pool)
         .await
         .map_err(map_err)?;
-        rows.into_iter()
-            .map(|r| achievement_from(r.user_id, &r.badge, r.course_id, r.awarded_at))
-            .collect()
+        doc.map(|d| from_json("staff course", d)).transpose()
     }
 }

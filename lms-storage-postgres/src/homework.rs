@@ -11,11 +11,10 @@ use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::{FileLimits, FileRef};
 use lms_core::homework::{
-    Assignment, AuditAction, Extension, Grade, GradeAuditEntry, HandIn, HandInOutcome,
-    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionKind,
-    SubmissionState, SubmissionVersion,
+    Assignment, AuditAction, Extension, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
+    LatePolicy, PendingSubmission, Review, Submission, SubmissionKind,
 };
-use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
+use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, UserId};
 use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
@@ -25,7 +24,7 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::achievement::award_in;
-use crate::error::{corrupt, from_json, map_err, to_json, to_u32};
+use crate::error::{corrupt, from_json, map_err, to_json};
 use crate::notification::enqueue_in;
 
 pub(crate) struct AssignmentRow {
@@ -78,83 +77,8 @@ fn kind_str(kind: SubmissionKind) -> &'static str {
     }
 }
 
-struct SubmissionRow {
-    id: Uuid,
-    assignment_id: Uuid,
-    student_id: Uuid,
-    state: String,
-    raw_score: Option<f64>,
-    kept_percent: Option<i16>,
-    final_score: Option<f64>,
-    feedback: Option<String>,
-    graded_by: Option<Uuid>,
-    graded_at: Option<DateTime<Utc>>,
-    graded_version: Option<i32>,
-    rework_feedback: Option<String>,
-    updated_at: DateTime<Utc>,
-}
-
-struct VersionRow {
-    id: Uuid,
-    submission_id: Uuid,
-    number: i32,
-    text: Option<String>,
-    files: serde_json::Value,
-    submitted_at: DateTime<Utc>,
-    late: bool,
-    idempotency_key: Option<String>,
-}
-
-fn version_from(r: VersionRow) -> StorageResult<SubmissionVersion> {
-    Ok(SubmissionVersion {
-        id: SubmissionVersionId(r.id),
-        submission_id: SubmissionId(r.submission_id),
-        number: to_u32("version number", r.number)?,
-        text: r.text.map(|t| RichText::sanitize(&t)),
-        files: from_json::<Vec<FileRef>>("submission files", r.files)?,
-        submitted_at: r.submitted_at,
-        late: r.late,
-        idempotency_key: r.idempotency_key,
-    })
-}
-
-fn submission_from(
-    r: SubmissionRow,
-    versions: Vec<SubmissionVersion>,
-) -> StorageResult<Submission> {
-    let grade = match (
-        r.raw_score,
-        r.kept_percent,
-        r.final_score,
-        r.graded_by,
-        r.graded_at,
-        r.graded_version,
-    ) {
-        (Some(raw), Some(kept), Some(fin), Some(by), Some(at), Some(version)) => Some(Grade {
-            raw_score: Points::new(raw).map_err(|e| corrupt("raw score", e))?,
-            kept_percent: u8::try_from(kept).map_err(|e| corrupt("kept percent", e))?,
-            final_score: Points::new(fin).map_err(|e| corrupt("final score", e))?,
-            feedback: RichText::sanitize(r.feedback.as_deref().unwrap_or_default()),
-            graded_by: UserId(by),
-            graded_at: at,
-            version: to_u32("graded version", version)?,
-        }),
-        _ => None,
-    };
-    Ok(Submission {
-        id: SubmissionId(r.id),
-        assignment_id: AssignmentId(r.assignment_id),
-        student_id: UserId(r.student_id),
-        state: SubmissionState::parse(&r.state)
-            .ok_or_else(|| corrupt("submission state", &r.state))?,
-        versions,
-        grade,
-        rework_feedback: r.rework_feedback.map(|f| RichText::sanitize(&f)),
-        updated_at: r.updated_at,
-    })
-}
-
-/// Loads submissions with their versions, in the order of `ids`.
+/// Loads submissions with their versions and grade, in the order of `ids`,
+/// in one query (`lms_submission_json` builds each in the core's shape).
 pub(crate) async fn load_submissions(
     conn: &mut PgConnection,
     ids: &[Uuid],
@@ -162,37 +86,16 @@ pub(crate) async fn load_submissions(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows = sqlx::query_as!(
-        SubmissionRow,
-        "SELECT id, assignment_id, student_id, state, raw_score, kept_percent, final_score, feedback, graded_by,
-                graded_at, graded_version, rework_feedback, updated_at
-         FROM submissions WHERE id = ANY($1)",
+    let rows = sqlx::query!(
+        r#"SELECT s.id, lms_submission_json(s) AS "doc!" FROM submissions s WHERE s.id = ANY($1)"#,
         ids
     )
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?;
-    let version_rows = sqlx::query_as!(
-        VersionRow,
-        "SELECT id, submission_id, number, text, files, submitted_at, late, idempotency_key
-         FROM submission_versions WHERE submission_id = ANY($1) ORDER BY submission_id, number",
-        ids
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(map_err)?;
-    let mut versions: HashMap<Uuid, Vec<SubmissionVersion>> = HashMap::new();
-    for v in version_rows {
-        versions
-            .entry(v.submission_id)
-            .or_default()
-            .push(version_from(v)?);
-    }
-    let mut by_id: HashMap<Uuid, Submission> = HashMap::new();
+    let mut by_id: HashMap<Uuid, Submission> = HashMap::with_capacity(rows.len());
     for r in rows {
-        let id = r.id;
-        let vs = versions.remove(&id).unwrap_or_default();
-        by_id.insert(id, submission_from(r, vs)?);
+        by_id.insert(r.id, from_json("submission", r.doc)?);
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
@@ -601,31 +504,23 @@ impl HomeworkStore for PgStorage {
         courses: &[CourseId],
         page: Page,
     ) -> StorageResult<Vec<PendingSubmission>> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
-        let rows = sqlx::query!(
-            "SELECT s.id, s.assignment_id, a.course_id FROM submissions s
-             JOIN assignments a ON a.id = s.assignment_id
-             WHERE a.course_id = ANY($1) AND s.state IN ('submitted', 'submitted_late')
-             ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3",
+        let doc = sqlx::query_scalar!(
+            r#"SELECT coalesce(jsonb_agg(jsonb_build_object(
+                        'submission', lms_submission_json(p.sub), 'assignment_id', (p.sub).assignment_id,
+                        'course_id', p.course_id) ORDER BY (p.sub).latest_at, (p.sub).id), '[]') AS "doc!"
+               FROM (SELECT s AS sub, a.course_id FROM submissions s
+                     JOIN assignments a ON a.id = s.assignment_id
+                     WHERE a.course_id = ANY($1) AND s.state IN ('submitted', 'submitted_late')
+                     ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3) p"#,
             &course_ids,
             i64::from(page.limit()),
             i64::from(page.offset())
         )
-        .fetch_all(&mut *conn)
+        .fetch_one(&self.pool)
         .await
         .map_err(map_err)?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let subs = load_submissions(&mut conn, &ids).await?;
-        Ok(subs
-            .into_iter()
-            .zip(rows)
-            .map(|(submission, r)| PendingSubmission {
-                submission,
-                assignment_id: AssignmentId(r.assignment_id),
-                course_id: CourseId(r.course_id),
-            })
-            .collect())
+        from_json("grading queue", doc)
     }
 
     async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>> {

@@ -1,82 +1,52 @@
-//! The schedule read model.
+//! The schedule read model: one query (see `dashboard.rs` for the approach).
 
 use async_trait::async_trait;
-use lms_core::course::{Course, Lesson};
 use lms_core::error::StorageResult;
 use lms_core::ids::UserId;
 use lms_core::schedule::{ScheduleSources, ScheduleStore};
-use uuid::Uuid;
 
 use crate::PgStorage;
-use crate::course::{CourseRow, LessonRow};
-use crate::dashboard::{assignments_of, quizzes_of, student_extensions, webinars_of};
-use crate::error::map_err;
+use crate::error::{from_json, map_err};
 
 #[async_trait]
 impl ScheduleStore for PgStorage {
     async fn schedule_sources(&self, user: UserId) -> StorageResult<ScheduleSources> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        // Staff courses in any state; student courses once published.
-        let rows = sqlx::query!(
-            r#"SELECT c.id, c.title, c.description, c.owner_id, c.status, c.invite_code, c.created_at,
-                      (m.role = 'student') AS "as_student!"
-               FROM courses c
-               JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
-                     UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1
-                     UNION ALL SELECT course_id, 'student' FROM enrollments WHERE student_id = $1) m
-                 ON m.course_id = c.id
-               WHERE m.role <> 'student' OR c.status <> 'draft'
-               ORDER BY c.created_at, c.id"#,
+        // Staff see their courses in any state and every item; students see
+        // courses once published and published items only. Lesson bodies are
+        // left out: a calendar does not show them.
+        let doc = sqlx::query_scalar!(
+            r#"WITH member AS (
+                 SELECT c AS course, (m.role = 'student') AS as_student
+                 FROM courses c
+                 JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
+                       UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1
+                       UNION ALL SELECT course_id, 'student' FROM enrollments WHERE student_id = $1) m
+                   ON m.course_id = c.id
+                 WHERE m.role <> 'student' OR c.status <> 'draft')
+               SELECT jsonb_build_object(
+                 'courses', coalesce((SELECT jsonb_agg(lms_course_json(course)
+                                                       ORDER BY (course).created_at, (course).id) FROM member), '[]'),
+                 'lessons', coalesce((SELECT jsonb_agg(lms_lesson_json(l, false) ORDER BY l.course_id, l.position)
+                                      FROM lessons l JOIN member m ON (m.course).id = l.course_id), '[]'),
+                 'assignments', coalesce((SELECT jsonb_agg(lms_assignment_json(a) ORDER BY a.due_at, a.id)
+                                          FROM assignments a JOIN member m ON (m.course).id = a.course_id
+                                          WHERE a.published OR NOT m.as_student), '[]'),
+                 'extensions', coalesce((SELECT jsonb_agg(lms_extension_json(x))
+                                         FROM extensions x JOIN assignments a ON a.id = x.assignment_id
+                                         JOIN member m ON (m.course).id = a.course_id
+                                         WHERE x.student_id = $1 AND m.as_student), '[]'),
+                 'quizzes', coalesce((SELECT jsonb_agg(lms_quiz_json(q) ORDER BY q.created_at, q.id)
+                                      FROM quizzes q JOIN member m ON (m.course).id = q.course_id
+                                      WHERE q.published OR NOT m.as_student), '[]'),
+                 'webinars', coalesce((SELECT jsonb_agg(lms_webinar_json(w) ORDER BY w.starts_at, w.id)
+                                       FROM webinars w JOIN member m ON (m.course).id = w.course_id
+                                       WHERE w.state = 'scheduled'), '[]')
+               ) AS "doc!""#,
             user.0
         )
-        .fetch_all(&mut *conn)
+        .fetch_one(&self.pool)
         .await
         .map_err(map_err)?;
-        let staff_ids: Vec<Uuid> = rows
-            .iter()
-            .filter(|r| !r.as_student)
-            .map(|r| r.id)
-            .collect();
-        let student_ids: Vec<Uuid> = rows.iter().filter(|r| r.as_student).map(|r| r.id).collect();
-        let all_ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut courses = Vec::with_capacity(rows.len());
-        for r in rows {
-            courses.push(Course::try_from(CourseRow {
-                id: r.id,
-                title: r.title,
-                description: r.description,
-                owner_id: r.owner_id,
-                status: r.status,
-                invite_code: r.invite_code,
-                created_at: r.created_at,
-            })?);
-        }
-        // Bodies are not needed for a calendar: leave them empty.
-        let lessons = sqlx::query_as!(
-            LessonRow,
-            r#"SELECT id, course_id, title, '' AS "body!", position, publish_at, attachments, created_at
-               FROM lessons WHERE course_id = ANY($1) ORDER BY course_id, position"#,
-            &all_ids
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(map_err)?
-        .into_iter()
-        .map(Lesson::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-        let mut assignments = assignments_of(&mut conn, &staff_ids, false).await?;
-        assignments.extend(assignments_of(&mut conn, &student_ids, true).await?);
-        let mut quizzes = quizzes_of(&mut conn, &staff_ids, false).await?;
-        quizzes.extend(quizzes_of(&mut conn, &student_ids, true).await?);
-        let extensions = student_extensions(&mut conn, user.0, &student_ids).await?;
-        let webinars = webinars_of(&mut conn, &all_ids, None).await?;
-        Ok(ScheduleSources {
-            courses,
-            lessons,
-            assignments,
-            extensions,
-            quizzes,
-            webinars,
-        })
+        from_json("schedule sources", doc)
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::achievement::Achievement;
 use crate::course::{Course, CourseRole};
@@ -17,7 +17,7 @@ use crate::score::Points;
 use crate::webinar::Webinar;
 
 /// One enrolled course in a student's snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StudentCourseData {
     /// The course (published or archived).
     pub course: Course,
@@ -38,7 +38,7 @@ pub struct StudentCourseData {
 }
 
 /// What a student's dashboard is built from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StudentSnapshot {
     /// Enrolled courses that are published or archived.
     pub courses: Vec<StudentCourseData>,
@@ -49,7 +49,7 @@ pub struct StudentSnapshot {
 }
 
 /// One course in a staff member's snapshot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffCourseData {
     /// The course.
     pub course: Course,
@@ -70,7 +70,7 @@ pub struct StaffCourseData {
 }
 
 /// What a teacher's or assistant's dashboard is built from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaffSnapshot {
     /// Courses the user owns or assists in (not archived).
     pub courses: Vec<StaffCourseData>,

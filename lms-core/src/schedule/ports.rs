@@ -1,7 +1,7 @@
 //! Storage port of the schedule (a read model).
 
 use async_trait::async_trait;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::course::{Course, Lesson};
 use crate::error::StorageResult;
@@ -11,7 +11,7 @@ use crate::quiz::Quiz;
 use crate::webinar::Webinar;
 
 /// Everything a user's schedule is derived from.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleSources {
     /// Courses the user is a member of (for students: published or archived only).
     pub courses: Vec<Course>,
