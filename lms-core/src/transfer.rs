@@ -106,7 +106,7 @@ impl SchoolDump {
     /// Sorts every list by a stable key, so two dumps of the same school
     /// compare equal whatever order an adapter read the rows in.
     pub fn normalize(&mut self) {
-        self.users.sort_by(|a, b| a.user.id.cmp(&b.user.id));
+        self.users.sort_by_key(|a| a.user.id);
         self.sessions
             .sort_by(|a, b| a.token_hash.0.cmp(&b.token_hash.0));
         self.courses.sort_by_key(|c| c.id);

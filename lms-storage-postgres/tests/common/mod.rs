@@ -104,6 +104,8 @@ fn throwaway_server() -> String {
         pid = std::process::id(),
         dir = dir.display()
     );
+    // The watchdog must outlive this process, so it is never waited for.
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .args(["-c", &watchdog])
         .stdin(std::process::Stdio::null())
