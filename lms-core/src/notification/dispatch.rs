@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, LocalResult, Offset, TimeZone as _, Utc};
 use thiserror::Error;
 
 use crate::clock::Clock;
-use crate::error::StorageError;
+use crate::error::{Conflict, StorageError};
 use crate::ids::UserId;
 use crate::notification::model::{Channel, OutboundMessage, OutboxEntry, QuietHours};
 use crate::notification::ports::{DeliveryError, DeliveryProfile, NotificationStore, Notifier};
@@ -70,6 +70,9 @@ pub struct DispatchReport {
     pub failed: usize,
     /// Put back until the recipient's quiet hours end.
     pub deferred: usize,
+    /// Taken over by another worker after this run's lease expired; nothing
+    /// was recorded for them here (the other worker's result stands).
+    pub lost_lease: usize,
 }
 
 /// Why a dispatch run stopped. Entries claimed but not yet recorded are
@@ -92,11 +95,13 @@ pub struct Dispatcher {
 }
 
 /// The outcome of one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Outcome {
     Sent,
     Retried,
     Failed,
     Deferred,
+    LostLease,
 }
 
 impl Dispatcher {
@@ -174,6 +179,7 @@ impl Dispatcher {
                 Outcome::Retried => report.retried += 1,
                 Outcome::Failed => report.failed += 1,
                 Outcome::Deferred => report.deferred += 1,
+                Outcome::LostLease => report.lost_lease += 1,
             }
         }
         Ok(report)
@@ -185,6 +191,7 @@ impl Dispatcher {
         profile: Option<&DeliveryProfile>,
         now: DateTime<Utc>,
     ) -> Result<Outcome, StorageError> {
+        let lease = claimed_lease(entry);
         let Some(profile) = profile.filter(|p| p.active) else {
             return self
                 .fail(entry, "recipient is unknown or deactivated")
@@ -195,10 +202,11 @@ impl Dispatcher {
         };
         let Some(notifier) = self.notifiers.get(&entry.channel) else {
             let error = format!("no notifier configured for {}", entry.channel.as_str());
-            self.store
-                .mark_retry(entry.id, now + self.config.backoff_max, &error)
-                .await?;
-            return Ok(Outcome::Retried);
+            let marked = self
+                .store
+                .mark_retry(entry.id, lease, now + self.config.backoff_max, &error)
+                .await;
+            return settle(marked, Outcome::Retried);
         };
         let telegram_chat = recipient.telegram_chat_id;
         if entry.channel == Channel::Telegram && telegram_chat.is_none() {
@@ -208,10 +216,11 @@ impl Dispatcher {
             && let Some(quiet) = profile.preferences.quiet_hours
             && let Some(end) = quiet_hours_end(quiet, recipient.time_zone, now)
         {
-            self.store
-                .mark_retry(entry.id, end, "deferred: recipient's quiet hours")
-                .await?;
-            return Ok(Outcome::Deferred);
+            let marked = self
+                .store
+                .mark_retry(entry.id, lease, end, "deferred: recipient's quiet hours")
+                .await;
+            return settle(marked, Outcome::Deferred);
         }
 
         let message = OutboundMessage {
@@ -221,8 +230,11 @@ impl Dispatcher {
         };
         match notifier.deliver(&message).await {
             Ok(()) => {
-                self.store.mark_sent(entry.id, self.clock.now()).await?;
-                Ok(Outcome::Sent)
+                let marked = self
+                    .store
+                    .mark_sent(entry.id, lease, self.clock.now())
+                    .await;
+                settle(marked, Outcome::Sent)
             }
             Err(DeliveryError::Transient {
                 reason,
@@ -246,14 +258,17 @@ impl Dispatcher {
                         .map_or(MAX_RETRY_AFTER, |d| d.min(MAX_RETRY_AFTER))
                 });
                 let at = self.clock.now() + backoff.max(requested);
-                self.store.mark_retry(entry.id, at, &reason).await?;
-                Ok(Outcome::Retried)
+                let marked = self.store.mark_retry(entry.id, lease, at, &reason).await;
+                settle(marked, Outcome::Retried)
             }
             Err(DeliveryError::Permanent {
                 reason,
                 unreachable,
             }) => {
-                self.store.mark_failed(entry.id, &reason).await?;
+                let marked = self.store.mark_failed(entry.id, lease, &reason).await;
+                if settle(marked, Outcome::Failed)? == Outcome::LostLease {
+                    return Ok(Outcome::LostLease);
+                }
                 if unreachable
                     && entry.channel == Channel::Telegram
                     && let Some(chat) = telegram_chat
@@ -268,8 +283,26 @@ impl Dispatcher {
     }
 
     async fn fail(&self, entry: &OutboxEntry, error: &str) -> Result<Outcome, StorageError> {
-        self.store.mark_failed(entry.id, error).await?;
-        Ok(Outcome::Failed)
+        let marked = self
+            .store
+            .mark_failed(entry.id, claimed_lease(entry), error)
+            .await;
+        settle(marked, Outcome::Failed)
+    }
+}
+
+/// The lease the claim set on `entry` (claims always set one).
+fn claimed_lease(entry: &OutboxEntry) -> DateTime<Utc> {
+    entry.lease_until.unwrap_or(entry.next_attempt_at)
+}
+
+/// The outcome of recording a result: `LostLease` when another worker took
+/// the entry over after our lease expired (storage then changed nothing).
+fn settle(marked: Result<(), StorageError>, outcome: Outcome) -> Result<Outcome, StorageError> {
+    match marked {
+        Ok(()) => Ok(outcome),
+        Err(StorageError::Conflict(Conflict::Stale)) => Ok(Outcome::LostLease),
+        Err(e) => Err(e),
     }
 }
 
@@ -815,6 +848,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_lost_lease_records_nothing_and_is_reported() {
+        let user = UserId::new();
+        let e = entry(user, Channel::Email, graded(), 1);
+        let mut s = store(
+            vec![e.clone()],
+            vec![profile(user, true, None)],
+            vec![recipient(user, None)],
+        );
+        // Another worker claimed the entry after our lease expired.
+        s.expect_mark_sent()
+            .times(1)
+            .returning(|_, _, _| Err(StorageError::Conflict(Conflict::Stale)));
+        let mut email = notifier(Channel::Email);
+        email.expect_deliver().times(1).returning(|_| Ok(()));
+        let report = dispatcher(s, vec![email]).run_once().await.unwrap();
+        assert_eq!(
+            report,
+            DispatchReport {
+                claimed: 1,
+                lost_lease: 1,
+                ..DispatchReport::default()
+            },
+            "not counted as sent, and the run goes on"
+        );
+    }
+
+    #[tokio::test]
     async fn delivers_and_marks_sent() {
         let user = UserId::new();
         let e = entry(user, Channel::Email, graded(), 1);
@@ -825,9 +885,11 @@ mod tests {
         );
         let id = e.id;
         s.expect_mark_sent()
-            .withf(move |i, at| *i == id && *at == now())
+            .withf(move |i, lease, at| {
+                *i == id && *lease == now() + Duration::minutes(5) && *at == now()
+            })
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let mut email = notifier(Channel::Email);
         let expected = OutboundMessage {
             outbox_id: e.id,
@@ -871,10 +933,12 @@ mod tests {
         );
         let failed: Arc<Mutex<Vec<OutboxId>>> = Arc::default();
         let sink = failed.clone();
-        s.expect_mark_failed().times(3).returning(move |id, _| {
-            sink.lock().unwrap().push(id);
-            Ok(())
-        });
+        s.expect_mark_failed()
+            .times(3)
+            .returning(move |id, _lease, _| {
+                sink.lock().unwrap().push(id);
+                Ok(())
+            });
         // The notifier has no deliver expectation: delivering would panic.
         let report = dispatcher(s, vec![notifier(Channel::Email)])
             .run_once()
@@ -902,11 +966,11 @@ mod tests {
         );
         let id = e.id;
         s.expect_mark_retry()
-            .withf(move |i, at, err| {
+            .withf(move |i, _lease, at, err| {
                 *i == id && *at == now() + Duration::minutes(30) && err.contains("telegram")
             })
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let report = dispatcher(s, vec![notifier(Channel::Email)])
             .run_once()
             .await
@@ -926,9 +990,9 @@ mod tests {
         );
         let id = e.id;
         s.expect_mark_failed()
-            .withf(move |i, err| *i == id && err.contains("Telegram"))
+            .withf(move |i, _lease, err| *i == id && err.contains("Telegram"))
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let report = dispatcher(s, vec![notifier(Channel::Telegram)])
             .run_once()
             .await
@@ -956,13 +1020,13 @@ mod tests {
             .returning(move |_| Ok(Some(recipient(user, None))));
         let (routine_id, urgent_id) = (routine.id, urgent.id);
         s.expect_mark_retry()
-            .withf(move |i, at, _| *i == routine_id && *at == utc(2026, 3, 11, 5, 0))
+            .withf(move |i, _lease, at, _| *i == routine_id && *at == utc(2026, 3, 11, 5, 0))
+            .times(1)
+            .returning(|_, _, _, _| Ok(()));
+        s.expect_mark_sent()
+            .withf(move |i, _lease, _| *i == urgent_id)
             .times(1)
             .returning(|_, _, _| Ok(()));
-        s.expect_mark_sent()
-            .withf(move |i, _| *i == urgent_id)
-            .times(1)
-            .returning(|_, _| Ok(()));
         let mut email = notifier(Channel::Email);
         email
             .expect_deliver()
@@ -994,7 +1058,7 @@ mod tests {
             vec![profile(user, true, Some(q((22, 0), (8, 0))))],
             vec![recipient(user, None)],
         );
-        s.expect_mark_sent().times(1).returning(|_, _| Ok(()));
+        s.expect_mark_sent().times(1).returning(|_, _, _| Ok(()));
         let mut email = notifier(Channel::Email);
         email.expect_deliver().times(1).returning(|_| Ok(()));
         let report = dispatcher(s, vec![email]).run_once().await.unwrap();
@@ -1017,9 +1081,9 @@ mod tests {
         let sink = at.clone();
         let id = e.id;
         s.expect_mark_retry()
-            .withf(move |i, _, _| *i == id)
+            .withf(move |i, _lease, _, _| *i == id)
             .times(1)
-            .returning(move |_, next, err| {
+            .returning(move |_, _, next, err| {
                 *sink.lock().unwrap() = Some((next, err.to_owned()));
                 Ok(())
             });
@@ -1051,9 +1115,9 @@ mod tests {
         );
         let id = e.id;
         s.expect_mark_retry()
-            .withf(move |i, at, _| *i == id && *at == now() + Duration::seconds(120))
+            .withf(move |i, _lease, at, _| *i == id && *at == now() + Duration::seconds(120))
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut tg = notifier(Channel::Telegram);
         tg.expect_deliver().times(1).returning(|_| {
             Err(DeliveryError::Transient {
@@ -1075,9 +1139,9 @@ mod tests {
             vec![recipient(user, None)],
         );
         s.expect_mark_retry()
-            .withf(|_, at, _| *at == now() + MAX_RETRY_AFTER)
+            .withf(|_, _, at, _| *at == now() + MAX_RETRY_AFTER)
             .times(1)
-            .returning(|_, _, _| Ok(()));
+            .returning(|_, _, _, _| Ok(()));
         let mut email = notifier(Channel::Email);
         email.expect_deliver().returning(|_| {
             Err(DeliveryError::Transient {
@@ -1099,9 +1163,11 @@ mod tests {
         );
         let id = e.id;
         s.expect_mark_failed()
-            .withf(move |i, err| *i == id && err.contains("5 attempts") && err.contains("timeout"))
+            .withf(move |i, _lease, err| {
+                *i == id && err.contains("5 attempts") && err.contains("timeout")
+            })
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let mut email = notifier(Channel::Email);
         email.expect_deliver().times(1).returning(|_| {
             Err(DeliveryError::Transient {
@@ -1125,9 +1191,11 @@ mod tests {
         );
         let id = e.id;
         s.expect_mark_failed()
-            .withf(move |i, err| *i == id && err == "Forbidden: bot was blocked by the user")
+            .withf(move |i, _lease, err| {
+                *i == id && err == "Forbidden: bot was blocked by the user"
+            })
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         s.expect_unlink_telegram_chat()
             .withf(|chat| *chat == 4242)
             .times(1)
@@ -1155,7 +1223,7 @@ mod tests {
             vec![profile(user, true, None)],
             vec![recipient(user, Some(7))],
         );
-        s.expect_mark_failed().times(2).returning(|_, _| Ok(()));
+        s.expect_mark_failed().times(2).returning(|_, _, _| Ok(()));
         // No unlink_telegram_chat / set_telegram_chat expectation.
         let mut email = notifier(Channel::Email);
         email.expect_deliver().times(1).returning(|_| {
@@ -1194,7 +1262,7 @@ mod tests {
         );
         s.expect_mark_sent()
             .times(1)
-            .returning(|_, _| Err(StorageError::Transient("connection reset".into())));
+            .returning(|_, _, _| Err(StorageError::Transient("connection reset".into())));
         let mut email = notifier(Channel::Email);
         email.expect_deliver().times(1).returning(|_| Ok(()));
         let err = dispatcher(s, vec![email]).run_once().await.unwrap_err();

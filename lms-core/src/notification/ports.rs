@@ -63,16 +63,35 @@ pub trait NotificationStore: Send + Sync {
         lease_until: DateTime<Utc>,
     ) -> StorageResult<Vec<OutboxEntry>>;
     /// Marks an entry delivered and clears its lease.
-    async fn mark_sent(&self, id: OutboxId, at: DateTime<Utc>) -> StorageResult<()>;
-    /// Returns an entry to pending, not before `next_attempt_at`, with the error.
+    ///
+    /// Like every `mark_*`, it acts only while the entry is pending and still
+    /// held under `lease` (the `lease_until` its claim set). A worker whose
+    /// lease expired and whose entry another worker claimed gets
+    /// `Conflict(Stale)` and changes nothing, so a slow worker can never
+    /// undo another's delivery. `NotFound` for an unknown id.
+    async fn mark_sent(
+        &self,
+        id: OutboxId,
+        lease: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StorageResult<()>;
+    /// Returns an entry to pending, not before `next_attempt_at`, with the
+    /// error (same lease rule as [`mark_sent`](Self::mark_sent)).
     async fn mark_retry(
         &self,
         id: OutboxId,
+        lease: DateTime<Utc>,
         next_attempt_at: DateTime<Utc>,
         error: &str,
     ) -> StorageResult<()>;
-    /// Marks an entry permanently failed.
-    async fn mark_failed(&self, id: OutboxId, error: &str) -> StorageResult<()>;
+    /// Marks an entry permanently failed (same lease rule as
+    /// [`mark_sent`](Self::mark_sent)).
+    async fn mark_failed(
+        &self,
+        id: OutboxId,
+        lease: DateTime<Utc>,
+        error: &str,
+    ) -> StorageResult<()>;
     /// One entry.
     async fn get_outbox_entry(&self, id: OutboxId) -> StorageResult<Option<OutboxEntry>>;
     /// A user's entries, newest first.

@@ -1503,13 +1503,14 @@ impl NotificationStore for MemoryStorage {
             .collect())
     }
 
-    async fn mark_sent(&self, id: OutboxId, at: DateTime<Utc>) -> StorageResult<()> {
+    async fn mark_sent(
+        &self,
+        id: OutboxId,
+        lease: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StorageResult<()> {
         let mut st = self.lock();
-        let e = st
-            .outbox
-            .iter_mut()
-            .find(|e| e.id == id)
-            .ok_or(StorageError::NotFound)?;
+        let e = held_entry(&mut st.outbox, id, lease)?;
         e.status = OutboxStatus::Sent;
         e.sent_at = Some(at);
         e.lease_until = None;
@@ -1519,15 +1520,12 @@ impl NotificationStore for MemoryStorage {
     async fn mark_retry(
         &self,
         id: OutboxId,
+        lease: DateTime<Utc>,
         next_attempt_at: DateTime<Utc>,
         error: &str,
     ) -> StorageResult<()> {
         let mut st = self.lock();
-        let e = st
-            .outbox
-            .iter_mut()
-            .find(|e| e.id == id)
-            .ok_or(StorageError::NotFound)?;
+        let e = held_entry(&mut st.outbox, id, lease)?;
         e.status = OutboxStatus::Pending;
         e.next_attempt_at = next_attempt_at;
         e.last_error = Some(error.to_owned());
@@ -1535,13 +1533,14 @@ impl NotificationStore for MemoryStorage {
         Ok(())
     }
 
-    async fn mark_failed(&self, id: OutboxId, error: &str) -> StorageResult<()> {
+    async fn mark_failed(
+        &self,
+        id: OutboxId,
+        lease: DateTime<Utc>,
+        error: &str,
+    ) -> StorageResult<()> {
         let mut st = self.lock();
-        let e = st
-            .outbox
-            .iter_mut()
-            .find(|e| e.id == id)
-            .ok_or(StorageError::NotFound)?;
+        let e = held_entry(&mut st.outbox, id, lease)?;
         e.status = OutboxStatus::Failed;
         e.last_error = Some(error.to_owned());
         e.lease_until = None;
@@ -1767,6 +1766,23 @@ impl State {
                 .collect(),
         }
     }
+}
+
+/// The entry `id` if it is pending and held under `lease`; `Conflict(Stale)`
+/// when another claim took it over (or it is finished), `NotFound` when unknown.
+fn held_entry(
+    outbox: &mut [OutboxEntry],
+    id: OutboxId,
+    lease: DateTime<Utc>,
+) -> StorageResult<&mut OutboxEntry> {
+    let e = outbox
+        .iter_mut()
+        .find(|e| e.id == id)
+        .ok_or(StorageError::NotFound)?;
+    if e.status != OutboxStatus::Pending || e.lease_until != Some(lease) {
+        return Err(StorageError::Conflict(Conflict::Stale));
+    }
+    Ok(e)
 }
 
 #[async_trait]
@@ -2227,11 +2243,18 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
-        mem.mark_sent(entries[0].id, t0()).await.unwrap();
-        mem.mark_failed(entries[1].id, "bad address").await.unwrap();
-        mem.mark_retry(entries[2].id, t0() + Duration::minutes(30), "timeout")
+        mem.mark_sent(entries[0].id, lease, t0()).await.unwrap();
+        mem.mark_failed(entries[1].id, lease, "bad address")
             .await
             .unwrap();
+        mem.mark_retry(
+            entries[2].id,
+            lease,
+            t0() + Duration::minutes(30),
+            "timeout",
+        )
+        .await
+        .unwrap();
         let sent = mem.get_outbox_entry(entries[0].id).await.unwrap().unwrap();
         assert_eq!(
             (sent.status, sent.lease_until, sent.sent_at),

@@ -147,6 +147,7 @@ macro_rules! __storage_conformance_cases {
                 mark_sent_finishes_an_entry,
                 mark_retry_reschedules_an_entry,
                 mark_failed_gives_up,
+                marks_need_the_current_lease,
                 user_outbox_newest_first,
                 preferences_round_trip,
                 delivery_profiles_use_defaults,

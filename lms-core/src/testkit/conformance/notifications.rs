@@ -2,6 +2,8 @@
 //! the durable outbox with leases, preferences, delivery profiles, Telegram
 //! linking and deadline targets for the reminder planner.
 
+use crate::error::Conflict;
+use crate::testkit::conformance::fixtures::{assert_conflict, assert_not_found};
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveTime;
@@ -267,13 +269,16 @@ pub async fn claim_due_takes_due_pending_entries(storage: Storage) {
         "both due entries are claimed"
     );
     ok(
-        storage.notifications.mark_sent(sent.id, at(-9)).await,
+        storage
+            .notifications
+            .mark_sent(sent.id, at(-9), at(-9))
+            .await,
         "mark_sent",
     );
     ok(
         storage
             .notifications
-            .mark_failed(failed.id, "bad address")
+            .mark_failed(failed.id, at(-9), "bad address")
             .await,
         "mark_failed",
     );
@@ -446,7 +451,10 @@ pub async fn mark_sent_finishes_an_entry(storage: Storage) {
     );
     claim_ids(&storage, at(0), 10, at(1)).await;
     ok(
-        storage.notifications.mark_sent(e.id, at_secs(20)).await,
+        storage
+            .notifications
+            .mark_sent(e.id, at(1), at_secs(20))
+            .await,
         "mark_sent",
     );
     let got = entry(&storage, e.id).await;
@@ -480,7 +488,7 @@ pub async fn mark_retry_reschedules_an_entry(storage: Storage) {
     ok(
         storage
             .notifications
-            .mark_retry(e.id, at(5), "SMTP 451 try again later")
+            .mark_retry(e.id, at(30), at(5), "SMTP 451 try again later")
             .await,
         "mark_retry",
     );
@@ -521,7 +529,7 @@ pub async fn mark_failed_gives_up(storage: Storage) {
     ok(
         storage
             .notifications
-            .mark_failed(e.id, "bot was blocked by the user")
+            .mark_failed(e.id, at(1), "bot was blocked by the user")
             .await,
         "mark_failed",
     );
@@ -964,5 +972,80 @@ pub async fn deadline_targets_apply_extensions(storage: Storage) {
     assert_eq!(
         got, want,
         "from included, to excluded, extensions applied, drafts and unpublished courses excluded"
+    );
+}
+
+/// `mark_*` act only under the lease of the latest claim: a worker whose
+/// lease expired and whose entry was claimed again changes nothing, so it
+/// can neither undo nor repeat the new holder's delivery.
+pub async fn marks_need_the_current_lease(storage: Storage) {
+    let u = add_user(&storage, Role::Student).await;
+    let e = outbox_entry(u.id, "slow-worker", at(0));
+    ok(
+        storage
+            .notifications
+            .enqueue(std::slice::from_ref(&e))
+            .await,
+        "enqueue",
+    );
+    // Worker A claims with a lease to at(1) and stalls past it.
+    claim_ids(&storage, at(0), 10, at(1)).await;
+    // Worker B claims the expired entry at at(2) with a lease to at(10).
+    assert_eq!(
+        claim_ids(&storage, at(2), 10, at(10)).await,
+        [e.id],
+        "claimable after the lease expired"
+    );
+    assert_conflict(
+        storage
+            .notifications
+            .mark_retry(e.id, at(1), at(5), "A timed out")
+            .await,
+        Conflict::Stale,
+        "A's retry under its expired lease",
+    );
+    assert_conflict(
+        storage.notifications.mark_sent(e.id, at(1), at(3)).await,
+        Conflict::Stale,
+        "A's mark_sent",
+    );
+    assert_conflict(
+        storage
+            .notifications
+            .mark_failed(e.id, at(1), "A gave up")
+            .await,
+        Conflict::Stale,
+        "A's mark_failed",
+    );
+    let held = entry(&storage, e.id).await;
+    assert_eq!(
+        (held.status, held.lease_until, held.last_error.clone()),
+        (OutboxStatus::Pending, Some(at(10)), None),
+        "B still holds it"
+    );
+    ok(
+        storage.notifications.mark_sent(e.id, at(10), at(3)).await,
+        "B's mark_sent",
+    );
+    assert_conflict(
+        storage
+            .notifications
+            .mark_retry(e.id, at(10), at(20), "late retry")
+            .await,
+        Conflict::Stale,
+        "a sent entry cannot be reopened",
+    );
+    let done = entry(&storage, e.id).await;
+    assert_eq!(
+        (done.status, done.sent_at),
+        (OutboxStatus::Sent, Some(at(3))),
+        "sent stays sent"
+    );
+    assert_not_found(
+        storage
+            .notifications
+            .mark_sent(OutboxId::new(), at(10), at(3))
+            .await,
+        "unknown entry",
     );
 }
