@@ -48,10 +48,15 @@ fn remove_stale_dirs(root: &Path) {
     }
 }
 
+/// A path for a database file that does not exist yet.
+pub fn fresh_path() -> PathBuf {
+    process_dir().join(format!("{}.db", uuid::Uuid::new_v4().simple()))
+}
+
 /// A fresh database file (created by opening it) with every migration
 /// applied, and the adapter on it.
 pub async fn fresh_sqlite() -> SqliteStorage {
-    let path = process_dir().join(format!("{}.db", uuid::Uuid::new_v4().simple()));
+    let path = fresh_path();
     let db = SqliteStorage::open(path.to_str().expect("utf-8 temp path"))
         .await
         .expect("open a fresh database file");
