@@ -1,0 +1,567 @@
+//! Courses, lessons, staff and enrolment.
+//!
+//! SQLite checks unique keys row by row and cannot defer them, so when
+//! positions are renumbered the affected rows are first moved out of the
+//! way (by [`PARKED`]) and then to their final positions, all in one
+//! `BEGIN IMMEDIATE` transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lms_core::StorageError;
+use lms_core::course::{
+    Course, CourseMembership, CourseRole, CourseStatus, CourseStore, Enrollment, EnrollmentSource,
+    InviteCode, Lesson, Title,
+};
+use lms_core::error::{Conflict, StorageResult};
+use lms_core::file::FileRef;
+use lms_core::ids::{CourseId, LessonId, UserId};
+use lms_core::page::Page;
+use lms_core::richtext::RichText;
+use uuid::Uuid;
+
+use crate::SqliteStorage;
+use crate::error::{
+    corrupt, from_json, from_ts, from_ts_opt, id_list, map_err, to_json, to_u32, ts, ts_opt,
+};
+
+/// Added to positions that are being renumbered, so that no intermediate
+/// row collides with another on the (parent, position) unique key.
+pub(crate) const PARKED: i64 = 1_000_000_000;
+
+pub(crate) struct CourseRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub owner_id: Uuid,
+    pub status: String,
+    pub invite_code: Option<String>,
+    pub created_at: i64,
+}
+
+impl TryFrom<CourseRow> for Course {
+    type Error = StorageError;
+    fn try_from(r: CourseRow) -> Result<Self, Self::Error> {
+        Ok(Course {
+            id: CourseId(r.id),
+            title: Title::parse(&r.title).map_err(|e| corrupt("course title", e))?,
+            description: RichText::sanitize(&r.description),
+            owner_id: UserId(r.owner_id),
+            status: CourseStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("course status", &r.status))?,
+            invite_code: r
+                .invite_code
+                .map(|c| InviteCode::parse(&c).map_err(|e| corrupt("invite code", e)))
+                .transpose()?,
+            created_at: from_ts("course creation time", r.created_at)?,
+        })
+    }
+}
+
+pub(crate) struct LessonRow {
+    pub id: Uuid,
+    pub course_id: Uuid,
+    pub title: String,
+    pub body: String,
+    pub position: i64,
+    pub publish_at: Option<i64>,
+    pub attachments: String,
+    pub created_at: i64,
+}
+
+impl TryFrom<LessonRow> for Lesson {
+    type Error = StorageError;
+    fn try_from(r: LessonRow) -> Result<Self, Self::Error> {
+        Ok(Lesson {
+            id: LessonId(r.id),
+            course_id: CourseId(r.course_id),
+            title: Title::parse(&r.title).map_err(|e| corrupt("lesson title", e))?,
+            body: RichText::sanitize(&r.body),
+            position: to_u32("lesson position", r.position)?,
+            publish_at: from_ts_opt("lesson publication time", r.publish_at)?,
+            attachments: from_json::<Vec<FileRef>>("lesson attachments", &r.attachments)?,
+            created_at: from_ts("lesson creation time", r.created_at)?,
+        })
+    }
+}
+
+pub(crate) fn course_role(s: &str) -> StorageResult<CourseRole> {
+    match s {
+        "owner" => Ok(CourseRole::Owner),
+        "assistant" => Ok(CourseRole::Assistant),
+        "student" => Ok(CourseRole::Student),
+        other => Err(corrupt("course role", other)),
+    }
+}
+
+pub(crate) fn source_str(s: EnrollmentSource) -> &'static str {
+    match s {
+        EnrollmentSource::Staff => "staff",
+        EnrollmentSource::InviteCode => "invite_code",
+    }
+}
+
+pub(crate) fn source_parse(s: &str) -> StorageResult<EnrollmentSource> {
+    match s {
+        "staff" => Ok(EnrollmentSource::Staff),
+        "invite_code" => Ok(EnrollmentSource::InviteCode),
+        other => Err(corrupt("enrolment source", other)),
+    }
+}
+
+pub(crate) struct EnrollmentRow {
+    pub course_id: Uuid,
+    pub student_id: Uuid,
+    pub source: String,
+    pub enrolled_at: i64,
+}
+
+impl TryFrom<EnrollmentRow> for Enrollment {
+    type Error = StorageError;
+    fn try_from(r: EnrollmentRow) -> Result<Self, Self::Error> {
+        Ok(Enrollment {
+            course_id: CourseId(r.course_id),
+            student_id: UserId(r.student_id),
+            source: source_parse(&r.source)?,
+            enrolled_at: from_ts("enrolment time", r.enrolled_at)?,
+        })
+    }
+}
+
+#[async_trait]
+impl CourseStore for SqliteStorage {
+    async fn insert_course(&self, course: &Course) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO courses (id, title, description, owner_id, status, invite_code, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            course.id.0,
+            course.title.as_str(),
+            course.description.as_html(),
+            course.owner_id.0,
+            course.status.as_str(),
+            course.invite_code.as_ref().map(InviteCode::as_str),
+            ts(course.created_at),
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_course(&self, course: &Course) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE courses SET title = $2, description = $3, owner_id = $4, status = $5, invite_code = $6
+             WHERE id = $1",
+            course.id.0,
+            course.title.as_str(),
+            course.description.as_html(),
+            course.owner_id.0,
+            course.status.as_str(),
+            course.invite_code.as_ref().map(InviteCode::as_str),
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn get_course(&self, id: CourseId) -> StorageResult<Option<Course>> {
+        sqlx::query_as!(
+            CourseRow,
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+               FROM courses WHERE id = $1"#,
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Course::try_from)
+        .transpose()
+    }
+
+    async fn list_all_courses(&self, page: Page) -> StorageResult<Vec<Course>> {
+        sqlx::query_as!(
+            CourseRow,
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+               FROM courses ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"#,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Course::try_from)
+        .collect()
+    }
+
+    async fn list_member_courses(
+        &self,
+        user: UserId,
+        page: Page,
+    ) -> StorageResult<Vec<CourseMembership>> {
+        let rows = sqlx::query!(
+            r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
+                      c.invite_code, c.created_at, m.role AS "role!: String"
+               FROM courses c
+               JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
+                     UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1
+                     UNION ALL SELECT course_id, 'student' FROM enrollments WHERE student_id = $1) m
+                 ON m.course_id = c.id
+               ORDER BY c.created_at DESC, c.id LIMIT $2 OFFSET $3"#,
+            user.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(CourseMembership {
+                    role: course_role(&r.role)?,
+                    course: Course::try_from(CourseRow {
+                        id: r.id,
+                        title: r.title,
+                        description: r.description,
+                        owner_id: r.owner_id,
+                        status: r.status,
+                        invite_code: r.invite_code,
+                        created_at: r.created_at,
+                    })?,
+                })
+            })
+            .collect()
+    }
+
+    async fn find_course_by_invite_code(&self, code: &InviteCode) -> StorageResult<Option<Course>> {
+        sqlx::query_as!(
+            CourseRow,
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+               FROM courses WHERE invite_code = $1"#,
+            code.as_str()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Course::try_from)
+        .transpose()
+    }
+
+    async fn membership(
+        &self,
+        course: CourseId,
+        user: UserId,
+    ) -> StorageResult<Option<CourseRole>> {
+        let row = sqlx::query!(
+            r#"SELECT CASE
+                 WHEN EXISTS (SELECT 1 FROM courses WHERE id = $1 AND owner_id = $2) THEN 'owner'
+                 WHEN EXISTS (SELECT 1 FROM course_assistants WHERE course_id = $1 AND user_id = $2) THEN 'assistant'
+                 WHEN EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1 AND student_id = $2) THEN 'student'
+               END AS "role?: String""#,
+            course.0,
+            user.0
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        row.role.as_deref().map(course_role).transpose()
+    }
+
+    async fn add_assistant(&self, course: CourseId, user: UserId) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO course_assistants (course_id, user_id) VALUES ($1, $2)",
+            course.0,
+            user.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn remove_assistant(&self, course: CourseId, user: UserId) -> StorageResult<bool> {
+        let done = sqlx::query!(
+            "DELETE FROM course_assistants WHERE course_id = $1 AND user_id = $2",
+            course.0,
+            user.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_assistants(&self, course: CourseId) -> StorageResult<Vec<UserId>> {
+        let rows = sqlx::query!(
+            r#"SELECT a.user_id AS "user_id: Uuid" FROM course_assistants a JOIN users u ON u.id = a.user_id
+               WHERE a.course_id = $1 ORDER BY u.email"#,
+            course.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows.into_iter().map(|r| UserId(r.user_id)).collect())
+    }
+
+    async fn enroll(&self, enrollment: &Enrollment) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO enrollments (course_id, student_id, source, enrolled_at) VALUES ($1, $2, $3, $4)",
+            enrollment.course_id.0,
+            enrollment.student_id.0,
+            source_str(enrollment.source),
+            ts(enrollment.enrolled_at)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn unenroll(&self, course: CourseId, student: UserId) -> StorageResult<bool> {
+        let done = sqlx::query!(
+            "DELETE FROM enrollments WHERE course_id = $1 AND student_id = $2",
+            course.0,
+            student.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_enrollments(
+        &self,
+        course: CourseId,
+        page: Page,
+    ) -> StorageResult<Vec<Enrollment>> {
+        sqlx::query_as!(
+            EnrollmentRow,
+            r#"SELECT course_id AS "course_id: _", student_id AS "student_id: _", source, enrolled_at
+               FROM enrollments WHERE course_id = $1
+               ORDER BY enrolled_at, student_id LIMIT $2 OFFSET $3"#,
+            course.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Enrollment::try_from)
+        .collect()
+    }
+
+    async fn enrolled_students(&self, course: CourseId) -> StorageResult<Vec<UserId>> {
+        let rows = sqlx::query!(
+            r#"SELECT student_id AS "student_id: Uuid" FROM enrollments WHERE course_id = $1
+               ORDER BY enrolled_at, student_id"#,
+            course.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows.into_iter().map(|r| UserId(r.student_id)).collect())
+    }
+
+    async fn insert_lesson(&self, lesson: &Lesson) -> StorageResult<Lesson> {
+        // The write lock is held from the start, so concurrent inserts take
+        // positions one after another.
+        let mut tx = self.write_tx().await?;
+        sqlx::query!(
+            "SELECT 1 AS one FROM courses WHERE id = $1",
+            lesson.course_id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .ok_or(StorageError::NotFound)?;
+        let attachments = to_json(&lesson.attachments)?;
+        let row = sqlx::query_as!(
+            LessonRow,
+            r#"INSERT INTO lessons (id, course_id, title, body, position, publish_at, attachments, created_at)
+               VALUES ($1, $2, $3, $4, (SELECT count(*) FROM lessons WHERE course_id = $2), $5, $6, $7)
+               RETURNING id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
+                         created_at"#,
+            lesson.id.0,
+            lesson.course_id.0,
+            lesson.title.as_str(),
+            lesson.body.as_html(),
+            ts_opt(lesson.publish_at),
+            attachments,
+            ts(lesson.created_at)
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Lesson::try_from(row)
+    }
+
+    async fn update_lesson(&self, lesson: &Lesson) -> StorageResult<()> {
+        let attachments = to_json(&lesson.attachments)?;
+        let done = sqlx::query!(
+            "UPDATE lessons SET title = $2, body = $3, publish_at = $4, attachments = $5 WHERE id = $1",
+            lesson.id.0,
+            lesson.title.as_str(),
+            lesson.body.as_html(),
+            ts_opt(lesson.publish_at),
+            attachments
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn delete_lesson(&self, id: LessonId) -> StorageResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let Some(deleted) = sqlx::query!(
+            r#"DELETE FROM lessons WHERE id = $1 RETURNING course_id AS "course_id: Uuid", position"#,
+            id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        else {
+            return Ok(false);
+        };
+        // Close the gap: park the later lessons, then move each down by one.
+        sqlx::query!(
+            "UPDATE lessons SET position = position + $3 WHERE course_id = $1 AND position > $2",
+            deleted.course_id,
+            deleted.position,
+            PARKED
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query!(
+            "UPDATE lessons SET position = position - $2 - 1 WHERE course_id = $1 AND position >= $2",
+            deleted.course_id,
+            PARKED
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(true)
+    }
+
+    async fn get_lesson(&self, id: LessonId) -> StorageResult<Option<Lesson>> {
+        sqlx::query_as!(
+            LessonRow,
+            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
+                      created_at
+               FROM lessons WHERE id = $1"#,
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Lesson::try_from)
+        .transpose()
+    }
+
+    async fn list_lessons(&self, course: CourseId) -> StorageResult<Vec<Lesson>> {
+        sqlx::query_as!(
+            LessonRow,
+            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
+                      created_at
+               FROM lessons WHERE course_id = $1 ORDER BY position"#,
+            course.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Lesson::try_from)
+        .collect()
+    }
+
+    async fn reorder_lessons(&self, course: CourseId, order: &[LessonId]) -> StorageResult<()> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query!("SELECT 1 AS one FROM courses WHERE id = $1", course.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?
+            .ok_or(StorageError::NotFound)?;
+        let mut current: Vec<Uuid> = sqlx::query!(
+            r#"SELECT id AS "id: Uuid" FROM lessons WHERE course_id = $1"#,
+            course.0
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        let mut wanted: Vec<Uuid> = order.iter().map(|l| l.0).collect();
+        current.sort_unstable();
+        wanted.sort_unstable();
+        if current != wanted {
+            return Err(StorageError::Conflict(Conflict::Stale));
+        }
+        sqlx::query!(
+            "UPDATE lessons SET position = position + $2 WHERE course_id = $1",
+            course.0,
+            PARKED
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        // json_each numbers the array's elements from 0: the new positions.
+        let order = id_list(order.iter().map(|l| l.0));
+        sqlx::query!(
+            "UPDATE lessons SET position = (SELECT o.key FROM json_each($2) o WHERE unhex(o.value) = lessons.id)
+             WHERE course_id = $1",
+            course.0,
+            order
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn mark_lesson_viewed(
+        &self,
+        lesson: LessonId,
+        student: UserId,
+        at: DateTime<Utc>,
+    ) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO lesson_views (lesson_id, student_id, viewed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            lesson.0,
+            student.0,
+            ts(at)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn viewed_lessons(
+        &self,
+        course: CourseId,
+        student: UserId,
+    ) -> StorageResult<Vec<LessonId>> {
+        let rows = sqlx::query!(
+            r#"SELECT v.lesson_id AS "lesson_id: Uuid" FROM lesson_views v JOIN lessons l ON l.id = v.lesson_id
+               WHERE l.course_id = $1 AND v.student_id = $2 ORDER BY l.position"#,
+            course.0,
+            student.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows.into_iter().map(|r| LessonId(r.lesson_id)).collect())
+    }
+}

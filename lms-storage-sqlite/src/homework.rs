@@ -1,0 +1,709 @@
+//! Assignments, extensions, submissions with versions, reviews and the grade
+//! audit trail. Hand-ins and reviews are one `BEGIN IMMEDIATE` transaction
+//! each, together with their outbox entries and awards: version numbers are
+//! taken under the write lock, so concurrent hand-ins are numbered once.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use lms_core::StorageError;
+use lms_core::course::Title;
+use lms_core::error::{Conflict, StorageResult};
+use lms_core::file::{FileLimits, FileRef};
+use lms_core::homework::{
+    Assignment, AuditAction, Extension, Grade, GradeAuditEntry, HandIn, HandInOutcome,
+    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionKind,
+    SubmissionState, SubmissionVersion,
+};
+use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
+use lms_core::notification::OutboxEntry;
+use lms_core::page::Page;
+use lms_core::richtext::RichText;
+use lms_core::score::Points;
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::SqliteStorage;
+use crate::achievement::award_in;
+use crate::error::{
+    corrupt, from_json, from_ts, from_ts_opt, id_list, map_err, to_json, to_u32, ts, ts_opt,
+};
+use crate::notification::enqueue_in;
+
+pub(crate) struct AssignmentRow {
+    pub id: Uuid,
+    pub course_id: Uuid,
+    pub title: String,
+    pub instructions: String,
+    pub attachments: String,
+    pub opens_at: i64,
+    pub due_at: i64,
+    pub cut_off_at: Option<i64>,
+    pub max_score: f64,
+    pub late_policy: String,
+    pub submission_kind: String,
+    pub file_limits: String,
+    pub published: bool,
+    pub created_at: i64,
+}
+
+impl TryFrom<AssignmentRow> for Assignment {
+    type Error = StorageError;
+    fn try_from(r: AssignmentRow) -> Result<Self, Self::Error> {
+        Ok(Assignment {
+            id: AssignmentId(r.id),
+            course_id: CourseId(r.course_id),
+            title: Title::parse(&r.title).map_err(|e| corrupt("assignment title", e))?,
+            instructions: RichText::sanitize(&r.instructions),
+            attachments: from_json::<Vec<FileRef>>("assignment attachments", &r.attachments)?,
+            opens_at: from_ts("opening time", r.opens_at)?,
+            due_at: from_ts("due time", r.due_at)?,
+            cut_off_at: from_ts_opt("cut-off time", r.cut_off_at)?,
+            max_score: Points::new(r.max_score).map_err(|e| corrupt("max score", e))?,
+            late_policy: from_json::<LatePolicy>("late policy", &r.late_policy)?,
+            submission_kind: serde_json::from_value::<SubmissionKind>(serde_json::Value::String(
+                r.submission_kind,
+            ))
+            .map_err(|e| corrupt("submission kind", e))?,
+            file_limits: from_json::<FileLimits>("file limits", &r.file_limits)?,
+            published: r.published,
+            created_at: from_ts("assignment creation time", r.created_at)?,
+        })
+    }
+}
+
+fn kind_str(kind: SubmissionKind) -> &'static str {
+    match kind {
+        SubmissionKind::Text => "text",
+        SubmissionKind::Files => "files",
+        SubmissionKind::TextAndFiles => "text_and_files",
+    }
+}
+
+pub(crate) struct SubmissionRow {
+    pub id: Uuid,
+    pub assignment_id: Uuid,
+    pub student_id: Uuid,
+    pub state: String,
+    pub raw_score: Option<f64>,
+    pub kept_percent: Option<i64>,
+    pub final_score: Option<f64>,
+    pub feedback: Option<String>,
+    pub graded_by: Option<Uuid>,
+    pub graded_at: Option<i64>,
+    pub graded_version: Option<i64>,
+    pub rework_feedback: Option<String>,
+    pub updated_at: i64,
+}
+
+pub(crate) struct VersionRow {
+    pub id: Uuid,
+    pub submission_id: Uuid,
+    pub number: i64,
+    pub text: Option<String>,
+    pub files: String,
+    pub submitted_at: i64,
+    pub late: bool,
+    pub idempotency_key: Option<String>,
+}
+
+fn version_from(r: VersionRow) -> StorageResult<SubmissionVersion> {
+    Ok(SubmissionVersion {
+        id: SubmissionVersionId(r.id),
+        submission_id: SubmissionId(r.submission_id),
+        number: to_u32("version number", r.number)?,
+        text: r.text.map(|t| RichText::sanitize(&t)),
+        files: from_json::<Vec<FileRef>>("submission files", &r.files)?,
+        submitted_at: from_ts("hand-in time", r.submitted_at)?,
+        late: r.late,
+        idempotency_key: r.idempotency_key,
+    })
+}
+
+fn submission_from(
+    r: SubmissionRow,
+    versions: Vec<SubmissionVersion>,
+) -> StorageResult<Submission> {
+    let grade = match (
+        r.raw_score,
+        r.kept_percent,
+        r.final_score,
+        r.graded_by,
+        r.graded_at,
+        r.graded_version,
+    ) {
+        (Some(raw), Some(kept), Some(fin), Some(by), Some(at), Some(version)) => Some(Grade {
+            raw_score: Points::new(raw).map_err(|e| corrupt("raw score", e))?,
+            kept_percent: u8::try_from(kept).map_err(|e| corrupt("kept percent", e))?,
+            final_score: Points::new(fin).map_err(|e| corrupt("final score", e))?,
+            feedback: RichText::sanitize(r.feedback.as_deref().unwrap_or_default()),
+            graded_by: UserId(by),
+            graded_at: from_ts("grading time", at)?,
+            version: to_u32("graded version", version)?,
+        }),
+        _ => None,
+    };
+    Ok(Submission {
+        id: SubmissionId(r.id),
+        assignment_id: AssignmentId(r.assignment_id),
+        student_id: UserId(r.student_id),
+        state: SubmissionState::parse(&r.state)
+            .ok_or_else(|| corrupt("submission state", &r.state))?,
+        versions,
+        grade,
+        rework_feedback: r.rework_feedback.map(|f| RichText::sanitize(&f)),
+        updated_at: from_ts("submission update time", r.updated_at)?,
+    })
+}
+
+/// Groups version rows and builds the submissions, in the order of `rows`.
+pub(crate) fn assemble_submissions(
+    rows: Vec<SubmissionRow>,
+    version_rows: Vec<VersionRow>,
+) -> StorageResult<Vec<Submission>> {
+    let mut versions: HashMap<Uuid, Vec<SubmissionVersion>> = HashMap::new();
+    for v in version_rows {
+        versions
+            .entry(v.submission_id)
+            .or_default()
+            .push(version_from(v)?);
+    }
+    rows.into_iter()
+        .map(|r| {
+            let vs = versions.remove(&r.id).unwrap_or_default();
+            submission_from(r, vs)
+        })
+        .collect()
+}
+
+/// Loads submissions with their versions, in the order of `ids`.
+pub(crate) async fn load_submissions(
+    conn: &mut SqliteConnection,
+    ids: &[Uuid],
+) -> StorageResult<Vec<Submission>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = id_list(ids.iter().copied());
+    let rows = sqlx::query_as!(
+        SubmissionRow,
+        r#"SELECT id AS "id: _", assignment_id AS "assignment_id: _", student_id AS "student_id: _", state,
+                  raw_score, kept_percent, final_score, feedback, graded_by AS "graded_by: _", graded_at,
+                  graded_version, rework_feedback, updated_at
+           FROM submissions WHERE id IN (SELECT unhex(value) FROM json_each($1))"#,
+        list
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let version_rows = sqlx::query_as!(
+        VersionRow,
+        r#"SELECT id AS "id: _", submission_id AS "submission_id: _", number, text, files, submitted_at,
+                  late AS "late: _", idempotency_key
+           FROM submission_versions WHERE submission_id IN (SELECT unhex(value) FROM json_each($1))
+           ORDER BY submission_id, number"#,
+        list
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let mut by_id: HashMap<Uuid, Submission> = assemble_submissions(rows, version_rows)?
+        .into_iter()
+        .map(|s| (s.id.0, s))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+async fn load_one(conn: &mut SqliteConnection, id: Uuid) -> StorageResult<Submission> {
+    load_submissions(conn, &[id])
+        .await?
+        .pop()
+        .ok_or(StorageError::NotFound)
+}
+
+pub(crate) struct ExtensionRow {
+    pub assignment_id: Uuid,
+    pub student_id: Uuid,
+    pub due_at: i64,
+    pub cut_off_at: Option<i64>,
+    pub granted_by: Uuid,
+    pub granted_at: i64,
+}
+
+impl TryFrom<ExtensionRow> for Extension {
+    type Error = StorageError;
+    fn try_from(r: ExtensionRow) -> Result<Self, Self::Error> {
+        Ok(Extension {
+            assignment_id: AssignmentId(r.assignment_id),
+            student_id: UserId(r.student_id),
+            due_at: from_ts("extension due time", r.due_at)?,
+            cut_off_at: from_ts_opt("extension cut-off time", r.cut_off_at)?,
+            granted_by: UserId(r.granted_by),
+            granted_at: from_ts("extension grant time", r.granted_at)?,
+        })
+    }
+}
+
+pub(crate) struct AuditRow {
+    pub id: Uuid,
+    pub submission_id: Uuid,
+    pub actor_id: Uuid,
+    pub at: i64,
+    pub action: String,
+    pub feedback: String,
+}
+
+impl TryFrom<AuditRow> for GradeAuditEntry {
+    type Error = StorageError;
+    fn try_from(r: AuditRow) -> Result<Self, Self::Error> {
+        Ok(GradeAuditEntry {
+            id: AuditId(r.id),
+            submission_id: SubmissionId(r.submission_id),
+            actor_id: UserId(r.actor_id),
+            at: from_ts("audit time", r.at)?,
+            action: from_json::<AuditAction>("audit action", &r.action)?,
+            feedback: RichText::sanitize(&r.feedback),
+        })
+    }
+}
+
+#[async_trait]
+impl HomeworkStore for SqliteStorage {
+    async fn insert_assignment(&self, a: &Assignment, outbox: &[OutboxEntry]) -> StorageResult<()> {
+        let (attachments, late_policy, file_limits) = (
+            to_json(&a.attachments)?,
+            to_json(&a.late_policy)?,
+            to_json(&a.file_limits)?,
+        );
+        let mut tx = self.write_tx().await?;
+        sqlx::query!(
+            "INSERT INTO assignments (id, course_id, title, instructions, attachments, opens_at, due_at, cut_off_at,
+                                      max_score, late_policy, submission_kind, file_limits, published, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            a.id.0,
+            a.course_id.0,
+            a.title.as_str(),
+            a.instructions.as_html(),
+            attachments,
+            ts(a.opens_at),
+            ts(a.due_at),
+            ts_opt(a.cut_off_at),
+            a.max_score.value(),
+            late_policy,
+            kind_str(a.submission_kind),
+            file_limits,
+            a.published,
+            ts(a.created_at)
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        enqueue_in(&mut tx, outbox).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_assignment(&self, a: &Assignment, outbox: &[OutboxEntry]) -> StorageResult<()> {
+        let (attachments, late_policy, file_limits) = (
+            to_json(&a.attachments)?,
+            to_json(&a.late_policy)?,
+            to_json(&a.file_limits)?,
+        );
+        let mut tx = self.write_tx().await?;
+        let done = sqlx::query!(
+            "UPDATE assignments SET title = $2, instructions = $3, attachments = $4, opens_at = $5, due_at = $6,
+                cut_off_at = $7, max_score = $8, late_policy = $9, submission_kind = $10, file_limits = $11,
+                published = $12
+             WHERE id = $1",
+            a.id.0,
+            a.title.as_str(),
+            a.instructions.as_html(),
+            attachments,
+            ts(a.opens_at),
+            ts(a.due_at),
+            ts_opt(a.cut_off_at),
+            a.max_score.value(),
+            late_policy,
+            kind_str(a.submission_kind),
+            file_limits,
+            a.published
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        enqueue_in(&mut tx, outbox).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn get_assignment(&self, id: AssignmentId) -> StorageResult<Option<Assignment>> {
+        sqlx::query_as!(
+            AssignmentRow,
+            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, instructions, attachments, opens_at, due_at,
+                      cut_off_at, max_score, late_policy, submission_kind, file_limits, published AS "published: _",
+                      created_at
+               FROM assignments WHERE id = $1"#,
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Assignment::try_from)
+        .transpose()
+    }
+
+    async fn list_assignments(&self, course: CourseId) -> StorageResult<Vec<Assignment>> {
+        sqlx::query_as!(
+            AssignmentRow,
+            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, instructions, attachments, opens_at, due_at,
+                      cut_off_at, max_score, late_policy, submission_kind, file_limits, published AS "published: _",
+                      created_at
+               FROM assignments WHERE course_id = $1 ORDER BY due_at, id"#,
+            course.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Assignment::try_from)
+        .collect()
+    }
+
+    async fn upsert_extension(&self, e: &Extension) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO extensions (assignment_id, student_id, due_at, cut_off_at, granted_by, granted_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (assignment_id, student_id) DO UPDATE
+             SET due_at = excluded.due_at, cut_off_at = excluded.cut_off_at,
+                 granted_by = excluded.granted_by, granted_at = excluded.granted_at",
+            e.assignment_id.0,
+            e.student_id.0,
+            ts(e.due_at),
+            ts_opt(e.cut_off_at),
+            e.granted_by.0,
+            ts(e.granted_at)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_extension(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<bool> {
+        let done = sqlx::query!(
+            "DELETE FROM extensions WHERE assignment_id = $1 AND student_id = $2",
+            assignment.0,
+            student.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn get_extension(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<Extension>> {
+        sqlx::query_as!(
+            ExtensionRow,
+            r#"SELECT assignment_id AS "assignment_id: _", student_id AS "student_id: _", due_at, cut_off_at,
+                      granted_by AS "granted_by: _", granted_at
+               FROM extensions WHERE assignment_id = $1 AND student_id = $2"#,
+            assignment.0,
+            student.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Extension::try_from)
+        .transpose()
+    }
+
+    async fn list_extensions(&self, assignment: AssignmentId) -> StorageResult<Vec<Extension>> {
+        sqlx::query_as!(
+            ExtensionRow,
+            r#"SELECT assignment_id AS "assignment_id: _", student_id AS "student_id: _", due_at, cut_off_at,
+                      granted_by AS "granted_by: _", granted_at
+               FROM extensions WHERE assignment_id = $1 ORDER BY granted_at, student_id"#,
+            assignment.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Extension::try_from)
+        .collect()
+    }
+
+    async fn hand_in(&self, h: &HandIn) -> StorageResult<HandInOutcome> {
+        let files = to_json(&h.version.files)?;
+        // The write lock serialises hand-ins: the version number below is
+        // read and used under it.
+        let mut tx = self.write_tx().await?;
+        sqlx::query!(
+            "INSERT INTO submissions (id, assignment_id, student_id, state, latest_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)
+             ON CONFLICT (assignment_id, student_id) DO NOTHING",
+            h.new_submission_id.0,
+            h.assignment_id.0,
+            h.student_id.0,
+            h.state.as_str(),
+            ts(h.version.submitted_at)
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let sub = sqlx::query!(
+            r#"SELECT id AS "id: Uuid" FROM submissions WHERE assignment_id = $1 AND student_id = $2"#,
+            h.assignment_id.0,
+            h.student_id.0
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if let Some(key) = &h.version.idempotency_key {
+            let dup = sqlx::query!(
+                "SELECT 1 AS one FROM submission_versions WHERE submission_id = $1 AND idempotency_key = $2",
+                sub.id,
+                key
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if dup.is_some() {
+                let existing = load_one(&mut tx, sub.id).await?;
+                tx.rollback().await.map_err(map_err)?;
+                return Ok(HandInOutcome::Duplicate(existing));
+            }
+        }
+        sqlx::query!(
+            "INSERT INTO submission_versions (id, submission_id, number, text, files, submitted_at, late, idempotency_key)
+             VALUES ($1, $2, (SELECT coalesce(max(number), 0) + 1 FROM submission_versions WHERE submission_id = $2),
+                     $3, $4, $5, $6, $7)",
+            h.version.id.0,
+            sub.id,
+            h.version.text.as_ref().map(RichText::as_html),
+            files,
+            ts(h.version.submitted_at),
+            h.version.late,
+            h.version.idempotency_key
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query!(
+            "UPDATE submissions SET state = $2, latest_at = $3, updated_at = $3 WHERE id = $1",
+            sub.id,
+            h.state.as_str(),
+            ts(h.version.submitted_at)
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        enqueue_in(&mut tx, &h.outbox).await?;
+        award_in(&mut tx, &h.awards).await?;
+        let stored = load_one(&mut tx, sub.id).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(HandInOutcome::Stored(stored))
+    }
+
+    async fn review(&self, r: &Review) -> StorageResult<Submission> {
+        let action = to_json(&r.audit.action)?;
+        let mut tx = self.write_tx().await?;
+        let latest = sqlx::query!(
+            r#"SELECT (SELECT max(number) FROM submission_versions v WHERE v.submission_id = s.id) AS "latest?: i64"
+               FROM submissions s WHERE s.id = $1"#,
+            r.submission_id.0
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?
+        .ok_or(StorageError::NotFound)?;
+        if latest.latest != Some(i64::from(r.expected_version)) {
+            return Err(StorageError::Conflict(Conflict::Stale));
+        }
+        let g = r.grade.as_ref();
+        sqlx::query!(
+            "UPDATE submissions SET state = $2, raw_score = $3, kept_percent = $4, final_score = $5, feedback = $6,
+                graded_by = $7, graded_at = $8, graded_version = $9, rework_feedback = coalesce($10, rework_feedback),
+                updated_at = $11
+             WHERE id = $1",
+            r.submission_id.0,
+            r.state.as_str(),
+            g.map(|g| g.raw_score.value()),
+            g.map(|g| i64::from(g.kept_percent)),
+            g.map(|g| g.final_score.value()),
+            g.map(|g| g.feedback.as_html().to_owned()),
+            g.map(|g| g.graded_by.0),
+            g.map(|g| ts(g.graded_at)),
+            g.map(|g| i64::from(g.version)),
+            r.rework_feedback.as_ref().map(|f| f.as_html().to_owned()),
+            ts(r.audit.at)
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query!(
+            "INSERT INTO grade_audit (id, submission_id, actor_id, at, action, feedback) VALUES ($1, $2, $3, $4, $5, $6)",
+            r.audit.id.0,
+            r.submission_id.0,
+            r.audit.actor_id.0,
+            ts(r.audit.at),
+            action,
+            r.audit.feedback.as_html()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        enqueue_in(&mut tx, &r.outbox).await?;
+        award_in(&mut tx, &r.awards).await?;
+        let stored = load_one(&mut tx, r.submission_id.0).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(stored)
+    }
+
+    async fn get_submission(&self, id: SubmissionId) -> StorageResult<Option<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        Ok(load_submissions(&mut conn, &[id.0]).await?.pop())
+    }
+
+    async fn find_submission(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let id = sqlx::query!(
+            r#"SELECT id AS "id: Uuid" FROM submissions WHERE assignment_id = $1 AND student_id = $2"#,
+            assignment.0,
+            student.0
+        )
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        match id {
+            Some(r) => Ok(load_submissions(&mut conn, &[r.id]).await?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    async fn list_submissions(
+        &self,
+        assignment: AssignmentId,
+        page: Page,
+    ) -> StorageResult<Vec<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let ids: Vec<Uuid> = sqlx::query!(
+            r#"SELECT s.id AS "id: Uuid" FROM submissions s
+               WHERE s.assignment_id = $1
+               ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id
+               LIMIT $2 OFFSET $3"#,
+            assignment.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        load_submissions(&mut conn, &ids).await
+    }
+
+    async fn student_submissions(
+        &self,
+        course: CourseId,
+        student: UserId,
+    ) -> StorageResult<Vec<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let ids: Vec<Uuid> = sqlx::query!(
+            r#"SELECT s.id AS "id: Uuid" FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+               WHERE a.course_id = $1 AND s.student_id = $2 ORDER BY a.due_at, s.id"#,
+            course.0,
+            student.0
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        load_submissions(&mut conn, &ids).await
+    }
+
+    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let ids: Vec<Uuid> = sqlx::query!(
+            r#"SELECT s.id AS "id: Uuid" FROM submissions s WHERE s.student_id = $1
+               ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id"#,
+            student.0
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        load_submissions(&mut conn, &ids).await
+    }
+
+    async fn pending_submissions(
+        &self,
+        courses: &[CourseId],
+        page: Page,
+    ) -> StorageResult<Vec<PendingSubmission>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let course_ids = id_list(courses.iter().map(|c| c.0));
+        let rows = sqlx::query!(
+            r#"SELECT s.id AS "id: Uuid", s.assignment_id AS "assignment_id: Uuid", a.course_id AS "course_id: Uuid"
+               FROM submissions s
+               JOIN assignments a ON a.id = s.assignment_id
+               WHERE a.course_id IN (SELECT unhex(value) FROM json_each($1))
+                 AND s.state IN ('submitted', 'submitted_late')
+               ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3"#,
+            course_ids,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let subs = load_submissions(&mut conn, &ids).await?;
+        Ok(subs
+            .into_iter()
+            .zip(rows)
+            .map(|(submission, r)| PendingSubmission {
+                submission,
+                assignment_id: AssignmentId(r.assignment_id),
+                course_id: CourseId(r.course_id),
+            })
+            .collect())
+    }
+
+    async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>> {
+        sqlx::query_as!(
+            AuditRow,
+            r#"SELECT id AS "id: _", submission_id AS "submission_id: _", actor_id AS "actor_id: _", at, action,
+                      feedback
+               FROM grade_audit WHERE submission_id = $1 ORDER BY at, id"#,
+            submission.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(GradeAuditEntry::try_from)
+        .collect()
+    }
+}

@@ -1,0 +1,294 @@
+//! Users, credentials, sessions and calendar-feed tokens.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lms_core::StorageError;
+use lms_core::error::StorageResult;
+use lms_core::ids::UserId;
+use lms_core::page::Page;
+use lms_core::user::{
+    DisplayName, Email, Locale, PasswordHash, Role, Session, SessionStore, TimeZone, TokenHash,
+    User, UserStore,
+};
+use uuid::Uuid;
+
+use crate::SqliteStorage;
+use crate::error::{corrupt, from_ts, id_list, map_err, ts};
+
+pub(crate) struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub locale: String,
+    pub time_zone: String,
+    pub active: bool,
+    pub created_at: i64,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StorageError;
+    fn try_from(r: UserRow) -> Result<Self, Self::Error> {
+        Ok(User {
+            id: UserId(r.id),
+            email: Email::parse(&r.email).map_err(|e| corrupt("user e-mail", e))?,
+            display_name: DisplayName::parse(&r.display_name)
+                .map_err(|e| corrupt("user name", e))?,
+            role: Role::parse(&r.role).ok_or_else(|| corrupt("user role", &r.role))?,
+            locale: Locale::parse(&r.locale).ok_or_else(|| corrupt("user locale", &r.locale))?,
+            time_zone: TimeZone::parse(&r.time_zone).map_err(|e| corrupt("user time zone", e))?,
+            active: r.active,
+            created_at: from_ts("user creation time", r.created_at)?,
+        })
+    }
+}
+
+pub(crate) struct SessionRow {
+    pub token_hash: String,
+    pub user_id: Uuid,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl TryFrom<SessionRow> for Session {
+    type Error = StorageError;
+    fn try_from(r: SessionRow) -> Result<Self, Self::Error> {
+        Ok(Session {
+            token_hash: TokenHash(r.token_hash),
+            user_id: UserId(r.user_id),
+            created_at: from_ts("session start", r.created_at)?,
+            expires_at: from_ts("session expiry", r.expires_at)?,
+        })
+    }
+}
+
+#[async_trait]
+impl UserStore for SqliteStorage {
+    async fn insert_user(&self, user: &User, password: Option<PasswordHash>) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO users (id, email, display_name, role, locale, time_zone, active, created_at, password_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            user.id.0,
+            user.email.as_str(),
+            user.display_name.as_str(),
+            user.role.as_str(),
+            user.locale.as_str(),
+            user.time_zone.name(),
+            user.active,
+            ts(user.created_at),
+            password.map(|p| p.0),
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn update_user(&self, user: &User) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE users SET email = $2, display_name = $3, role = $4, locale = $5, time_zone = $6, active = $7
+             WHERE id = $1",
+            user.id.0,
+            user.email.as_str(),
+            user.display_name.as_str(),
+            user.role.as_str(),
+            user.locale.as_str(),
+            user.time_zone.name(),
+            user.active,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn get_user(&self, id: UserId) -> StorageResult<Option<User>> {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: _", email, display_name, role, locale, time_zone, active AS "active: _", created_at
+               FROM users WHERE id = $1"#,
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(User::try_from)
+        .transpose()
+    }
+
+    async fn get_users(&self, ids: &[UserId]) -> StorageResult<Vec<User>> {
+        let ids = id_list(ids.iter().map(|i| i.0));
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: _", email, display_name, role, locale, time_zone, active AS "active: _", created_at
+               FROM users WHERE id IN (SELECT unhex(value) FROM json_each($1)) ORDER BY email"#,
+            ids
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+    }
+
+    async fn find_user_by_email(&self, email: &Email) -> StorageResult<Option<User>> {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: _", email, display_name, role, locale, time_zone, active AS "active: _", created_at
+               FROM users WHERE email = $1"#,
+            email.as_str()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(User::try_from)
+        .transpose()
+    }
+
+    async fn list_users(&self, page: Page) -> StorageResult<Vec<User>> {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: _", email, display_name, role, locale, time_zone, active AS "active: _", created_at
+               FROM users ORDER BY email LIMIT $1 OFFSET $2"#,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+    }
+
+    async fn set_password_hash(&self, id: UserId, hash: &PasswordHash) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE users SET password_hash = $2 WHERE id = $1",
+            id.0,
+            hash.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn credentials_by_email(
+        &self,
+        email: &Email,
+    ) -> StorageResult<Option<(User, PasswordHash)>> {
+        let row = sqlx::query!(
+            r#"SELECT id AS "id: Uuid", email, display_name, role, locale, time_zone, active AS "active: bool",
+                      created_at, password_hash AS "password_hash!"
+               FROM users WHERE email = $1 AND password_hash IS NOT NULL"#,
+            email.as_str()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        row.map(|r| {
+            let user = User::try_from(UserRow {
+                id: r.id,
+                email: r.email,
+                display_name: r.display_name,
+                role: r.role,
+                locale: r.locale,
+                time_zone: r.time_zone,
+                active: r.active,
+                created_at: r.created_at,
+            })?;
+            Ok((user, PasswordHash(r.password_hash)))
+        })
+        .transpose()
+    }
+
+    async fn set_feed_token(&self, id: UserId, hash: &TokenHash) -> StorageResult<()> {
+        let done = sqlx::query!(
+            "UPDATE users SET feed_token_hash = $2 WHERE id = $1",
+            id.0,
+            hash.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn user_by_feed_token(&self, hash: &TokenHash) -> StorageResult<Option<User>> {
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: _", email, display_name, role, locale, time_zone, active AS "active: _", created_at
+               FROM users WHERE feed_token_hash = $1"#,
+            hash.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(User::try_from)
+        .transpose()
+    }
+}
+
+#[async_trait]
+impl SessionStore for SqliteStorage {
+    async fn insert_session(&self, session: &Session) -> StorageResult<()> {
+        sqlx::query!(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            session.token_hash.0,
+            session.user_id.0,
+            ts(session.created_at),
+            ts(session.expires_at)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn get_session(&self, hash: &TokenHash) -> StorageResult<Option<Session>> {
+        sqlx::query_as!(
+            SessionRow,
+            r#"SELECT token_hash, user_id AS "user_id: _", created_at, expires_at FROM sessions WHERE token_hash = $1"#,
+            hash.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .map(Session::try_from)
+        .transpose()
+    }
+
+    async fn delete_session(&self, hash: &TokenHash) -> StorageResult<()> {
+        sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", hash.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user: UserId) -> StorageResult<u64> {
+        let done = sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StorageResult<u64> {
+        let done = sqlx::query!("DELETE FROM sessions WHERE expires_at < $1", ts(now))
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+}
