@@ -4,9 +4,9 @@
 # and collects what the query macros describe.
 #   bash scripts/sqlx-prepare-sqlite.sh          # rewrite lms-storage-sqlite/.sqlx
 #   bash scripts/sqlx-prepare-sqlite.sh --check  # fail if .sqlx is not current
-# Needs the sqlite3 command-line shell (3.37 or newer, for STRICT tables) to
-# apply the migrations; the queries are then described by the SQLite that
-# sqlx bundles.
+# Applies the migrations with Python's sqlite3 module (SQLite 3.37 or newer,
+# for STRICT tables; no extra package needed); the queries are then described
+# by the SQLite that sqlx bundles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=false
@@ -15,9 +15,14 @@ check=false
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 db="$scratch/lms.db"
-for f in lms-storage-sqlite/migrations/*.up.sql; do
-    sqlite3 -bail "$db" < "$f"
-done
+python3 - "$db" lms-storage-sqlite/migrations/*.up.sql <<'PY'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+for path in sys.argv[2:]:
+    with open(path, encoding="utf-8") as f:
+        con.executescript(f.read())
+con.close()
+PY
 
 out="$scratch/sqlx"
 mkdir -p "$out"

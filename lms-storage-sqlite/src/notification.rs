@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveTime, Utc};
 use lms_core::StorageError;
-use lms_core::error::StorageResult;
+use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
 use lms_core::notification::{
     Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
@@ -113,6 +113,25 @@ pub(crate) fn preferences_from(
     })
 }
 
+impl SqliteStorage {
+    /// After a lease-guarded update: nothing updated means the entry is
+    /// unknown (`NotFound`) or held by a newer claim or finished (`Stale`).
+    async fn held(&self, id: OutboxId, updated: u64) -> StorageResult<()> {
+        if updated > 0 {
+            return Ok(());
+        }
+        let exists = sqlx::query!("SELECT 1 AS one FROM outbox WHERE id = $1", id.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Err(if exists.is_some() {
+            StorageError::Conflict(Conflict::Stale)
+        } else {
+            StorageError::NotFound
+        })
+    }
+}
+
 #[async_trait]
 impl NotificationStore for SqliteStorage {
     async fn enqueue(&self, entries: &[OutboxEntry]) -> StorageResult<u64> {
@@ -159,56 +178,63 @@ impl NotificationStore for SqliteStorage {
         Ok(entries)
     }
 
-    async fn mark_sent(&self, id: OutboxId, at: DateTime<Utc>) -> StorageResult<()> {
+    async fn mark_sent(
+        &self,
+        id: OutboxId,
+        lease: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> StorageResult<()> {
         let done = sqlx::query!(
-            "UPDATE outbox SET status = 'sent', sent_at = $2, lease_until = NULL, last_error = NULL WHERE id = $1",
+            "UPDATE outbox SET status = 'sent', sent_at = $3, lease_until = NULL, last_error = NULL
+             WHERE id = $1 AND status = 'pending' AND lease_until = $2",
             id.0,
+            ts(lease),
             ts(at)
         )
         .execute(&self.pool)
         .await
         .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        self.held(id, done.rows_affected()).await
     }
 
     async fn mark_retry(
         &self,
         id: OutboxId,
+        lease: DateTime<Utc>,
         next_attempt_at: DateTime<Utc>,
         error: &str,
     ) -> StorageResult<()> {
         let done = sqlx::query!(
-            "UPDATE outbox SET status = 'pending', next_attempt_at = $2, last_error = $3, lease_until = NULL
-             WHERE id = $1",
+            "UPDATE outbox SET next_attempt_at = $3, last_error = $4, lease_until = NULL
+             WHERE id = $1 AND status = 'pending' AND lease_until = $2",
             id.0,
+            ts(lease),
             ts(next_attempt_at),
             error
         )
         .execute(&self.pool)
         .await
         .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        self.held(id, done.rows_affected()).await
     }
 
-    async fn mark_failed(&self, id: OutboxId, error: &str) -> StorageResult<()> {
+    async fn mark_failed(
+        &self,
+        id: OutboxId,
+        lease: DateTime<Utc>,
+        error: &str,
+    ) -> StorageResult<()> {
         let done = sqlx::query!(
-            "UPDATE outbox SET status = 'failed', last_error = $2, lease_until = NULL WHERE id = $1",
+            "UPDATE outbox SET status = 'failed', last_error = $3, lease_until = NULL
+             WHERE id = $1 AND status = 'pending' AND lease_until = $2",
             id.0,
+            ts(lease),
             error
         )
         .execute(&self.pool)
         .await
         .map_err(map_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StorageError::NotFound);
-        }
-        Ok(())
+        self.held(id, done.rows_affected()).await
     }
 
     async fn get_outbox_entry(&self, id: OutboxId) -> StorageResult<Option<OutboxEntry>> {
