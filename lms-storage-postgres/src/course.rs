@@ -82,14 +82,14 @@ pub(crate) fn course_role(s: &str) -> StorageResult<CourseRole> {
     }
 }
 
-fn source_str(s: EnrollmentSource) -> &'static str {
+pub(crate) fn source_str(s: EnrollmentSource) -> &'static str {
     match s {
         EnrollmentSource::Staff => "staff",
         EnrollmentSource::InviteCode => "invite_code",
     }
 }
 
-fn source_parse(s: &str) -> StorageResult<EnrollmentSource> {
+pub(crate) fn source_parse(s: &str) -> StorageResult<EnrollmentSource> {
     match s {
         "staff" => Ok(EnrollmentSource::Staff),
         "invite_code" => Ok(EnrollmentSource::InviteCode),

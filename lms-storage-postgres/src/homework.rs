@@ -69,7 +69,7 @@ impl TryFrom<AssignmentRow> for Assignment {
     }
 }
 
-fn kind_str(kind: SubmissionKind) -> &'static str {
+pub(crate) fn kind_str(kind: SubmissionKind) -> &'static str {
     match kind {
         SubmissionKind::Text => "text",
         SubmissionKind::Files => "files",

@@ -39,6 +39,7 @@ mod homework;
 mod notification;
 mod quiz;
 mod schedule;
+mod transfer;
 mod user;
 mod webinar;
 

@@ -58,19 +58,19 @@ pub(crate) async fn enqueue_in(
     Ok(inserted)
 }
 
-struct OutboxRow {
-    id: Uuid,
-    dedup_key: String,
-    recipient_id: Uuid,
-    channel: String,
-    notification: serde_json::Value,
-    status: String,
-    attempts: i32,
-    next_attempt_at: DateTime<Utc>,
-    lease_until: Option<DateTime<Utc>>,
-    last_error: Option<String>,
-    created_at: DateTime<Utc>,
-    sent_at: Option<DateTime<Utc>>,
+pub(crate) struct OutboxRow {
+    pub id: Uuid,
+    pub dedup_key: String,
+    pub recipient_id: Uuid,
+    pub channel: String,
+    pub notification: serde_json::Value,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub lease_until: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<OutboxRow> for OutboxEntry {
@@ -94,7 +94,7 @@ impl TryFrom<OutboxRow> for OutboxEntry {
     }
 }
 
-fn preferences_from(
+pub(crate) fn preferences_from(
     user: Uuid,
     channels: serde_json::Value,
     from: Option<NaiveTime>,

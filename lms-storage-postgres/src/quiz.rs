@@ -53,14 +53,14 @@ impl TryFrom<QuizRow> for Quiz {
     }
 }
 
-struct QuestionRow {
-    id: Uuid,
-    quiz_id: Uuid,
-    position: i32,
-    prompt: String,
-    points: f64,
-    body: serde_json::Value,
-    explanation: Option<String>,
+pub(crate) struct QuestionRow {
+    pub id: Uuid,
+    pub quiz_id: Uuid,
+    pub position: i32,
+    pub prompt: String,
+    pub points: f64,
+    pub body: serde_json::Value,
+    pub explanation: Option<String>,
 }
 
 impl TryFrom<QuestionRow> for Question {
@@ -95,7 +95,7 @@ pub(crate) struct AttemptRow {
     pub submit_key: Option<String>,
 }
 
-fn state_str(s: AttemptState) -> &'static str {
+pub(crate) fn state_str(s: AttemptState) -> &'static str {
     match s {
         AttemptState::Open => "open",
         AttemptState::Submitted => "submitted",
