@@ -30,4 +30,12 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 echo "== cargo test (rustdoc examples included)"
 # PostgreSQL adapter tests use DATABASE_URL, or start a throwaway server from
 # the local PostgreSQL binaries when it is unset.
+# Afterwards (pass or fail) drop the per-test databases on that server.
+drop_test_databases() {
+    if [ -n "${DATABASE_URL:-}" ] && command -v psql >/dev/null 2>&1; then
+        psql "$DATABASE_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname ~ '^lms_(t|tmpl)_'" 2>/dev/null |
+            while read -r db; do psql "$DATABASE_URL" -q -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+    fi
+}
+trap drop_test_databases EXIT
 cargo test --workspace --all-features

@@ -190,7 +190,10 @@ async fn populate(s: &Storage) {
         "enqueue",
     );
     ok(s.notifications.claim_due(at(5), 10, at(6)).await, "claim");
-    ok(s.notifications.mark_sent(sent.id, at(6), at(5)).await, "sent");
+    ok(
+        s.notifications.mark_sent(sent.id, at(6), at(5)).await,
+        "sent",
+    );
     ok(
         s.notifications
             .mark_retry(retried.id, at(6), at(20), "smtp 451")

@@ -601,20 +601,23 @@ async fn build_school(storage: &Storage) -> School {
         "the four due entries are claimed: {claimed:?}"
     );
     ok(
-        storage.notifications.mark_sent(sent.id, at(2)).await,
+        storage
+            .notifications
+            .mark_sent(sent.id, lease_until, at(2))
+            .await,
         "mark sent",
     );
     ok(
         storage
             .notifications
-            .mark_failed(failed.id, "550 mailbox unavailable")
+            .mark_failed(failed.id, lease_until, "550 mailbox unavailable")
             .await,
         "mark failed",
     );
     ok(
         storage
             .notifications
-            .mark_retry(retried.id, at(30), "connection timed out")
+            .mark_retry(retried.id, lease_until, at(30), "connection timed out")
             .await,
         "mark retry",
     );

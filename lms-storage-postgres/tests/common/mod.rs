@@ -165,7 +165,7 @@ async fn template() -> &'static str {
     static TEMPLATE: OnceCell<String> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
-            let name = format!("lms_tmpl_{}", uuid::Uuid::new_v4().simple());
+            let name = format!("lms_tmpl_{}_{}", unix_now(), uuid::Uuid::new_v4().simple());
             let mut admin = PgConnection::connect(server_url())
                 .await
                 .expect("connect to the test server");
@@ -185,26 +185,42 @@ async fn template() -> &'static str {
         .await
 }
 
-/// Drops test databases left by earlier runs (test functions cannot drop
-/// their own database when they end). Cargo runs test binaries one after
-/// another, so no other run is using them.
+/// Seconds since the epoch: test database names carry their creation time.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Drops test databases older than an hour, left by earlier runs (a test
+/// cannot drop its own database when it ends; `scripts/test-all.sh` also
+/// cleans up after a run). Younger ones may belong to a run in progress.
 async fn drop_stale_databases(admin: &mut PgConnection) {
-    let stale: Vec<String> = sqlx::query_scalar(
+    let names: Vec<String> = sqlx::query_scalar(
         "SELECT datname FROM pg_database WHERE datname LIKE 'lms\\_t\\_%' OR datname LIKE 'lms\\_tmpl\\_%'",
     )
     .fetch_all(&mut *admin)
     .await
-    .expect("list stale test databases");
-    for db in stale {
-        let drop = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
-        let _ = admin.execute(sqlx::AssertSqlSafe(drop)).await;
+    .expect("list test databases");
+    let cutoff = unix_now().saturating_sub(3600);
+    for db in names {
+        let created = db
+            .split('_')
+            .nth(2)
+            .and_then(|t| t.parse::<u64>().ok())
+            .unwrap_or(0);
+        if created < cutoff {
+            let drop = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+            let _ = admin.execute(sqlx::AssertSqlSafe(drop)).await;
+        }
     }
 }
 
 /// A fresh, migrated database and the adapter on it.
 pub async fn fresh_pg() -> PgStorage {
     let template = template().await;
-    let name = format!("lms_t_{}", uuid::Uuid::new_v4().simple());
+    let name = format!("lms_t_{}_{}", unix_now(), uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(server_url())
         .await
         .expect("connect to the test server");
