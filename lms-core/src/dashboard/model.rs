@@ -954,7 +954,9 @@ mod tests {
         let me = UserId::new();
         let now = t0();
         let c = course("Алгебра", CourseStatus::Published);
-        let missing = assignment(&c, "Пропущено", now - days(2), 10.0);
+        let mut missing = assignment(&c, "Пропущено", now - days(3), 10.0);
+        missing.cut_off_at = Some(now - days(1));
+        let overdue = assignment(&c, "Просрочено", now - days(2), 10.0);
         let extended = assignment(&c, "Продлено", now - days(2), 10.0);
         let mut cut_off_later = assignment(&c, "Ещё можно сдать", now - days(1), 10.0);
         cut_off_later.cut_off_at = Some(now + days(1));
@@ -976,6 +978,7 @@ mod tests {
         let mut data = course_data(c.clone());
         data.assignments = vec![
             missing.clone(),
+            overdue.clone(),
             extended.clone(),
             cut_off_later.clone(),
             late.clone(),
@@ -1008,9 +1011,18 @@ mod tests {
         ];
         let d = build_student_dashboard(&student_snapshot(vec![data]), now);
 
-        assert_eq!(d.homework.len(), 7, "drafts are not shown");
+        assert_eq!(d.homework.len(), 8, "drafts are not shown");
         assert!(d.homework.iter().all(|h| h.assignment_id != draft.id));
-        assert_eq!(item(&d, &missing).status, HomeworkStatus::Missing);
+        assert_eq!(
+            item(&d, &missing).status,
+            HomeworkStatus::Missing,
+            "past the cut-off"
+        );
+        // Past the due date without a cut-off: still accepted, so not
+        // missing; its due date tells the UI it is overdue.
+        let o = item(&d, &overdue);
+        assert_eq!(o.status, HomeworkStatus::NotSubmitted);
+        assert!(o.due_at < now && o.cut_off_at.is_none());
         let ext = item(&d, &extended);
         assert_eq!(ext.status, HomeworkStatus::NotSubmitted);
         assert_eq!(ext.due_at, now + days(3), "the student's own due date");
@@ -1041,7 +1053,8 @@ mod tests {
         sorted.sort();
         assert_eq!(dues, sorted);
 
-        // Upcoming: still to hand in and due after now, soonest first.
+        // Upcoming: still to hand in and due after now, soonest first (the
+        // overdue one is not upcoming).
         let upcoming: Vec<_> = d
             .upcoming_deadlines
             .iter()
@@ -1050,7 +1063,7 @@ mod tests {
         assert_eq!(upcoming, vec![returned.id, extended.id]);
 
         // Progress counts graded work only.
-        assert_eq!(d.courses[0].progress.assignments_total, 7);
+        assert_eq!(d.courses[0].progress.assignments_total, 8);
         assert_eq!(d.courses[0].progress.assignments_done, 1);
         assert_eq!(d.recent_grades.len(), 1);
         assert_eq!(d.recent_grades[0].percent, 67.5);

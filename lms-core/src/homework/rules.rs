@@ -89,6 +89,11 @@ pub fn hand_in_timing(
 }
 
 /// The status of a student's homework at `now`.
+///
+/// Without a hand-in it is `Missing` only once the (student's) cut-off has
+/// passed, when nothing is accepted any more. Without a cut-off late work is
+/// always accepted, so it stays `NotSubmitted` however late it is; a UI flags
+/// it as overdue by comparing `now` with the due date.
 #[must_use]
 pub fn homework_status(
     deadline: Deadline,
@@ -97,14 +102,8 @@ pub fn homework_status(
 ) -> HomeworkStatus {
     match submission {
         Some(s) => s.state.into(),
-        None => {
-            let closes = deadline.cut_off_at.unwrap_or(deadline.due_at);
-            if now > closes {
-                HomeworkStatus::Missing
-            } else {
-                HomeworkStatus::NotSubmitted
-            }
-        }
+        None if deadline.cut_off_at.is_some_and(|c| now > c) => HomeworkStatus::Missing,
+        None => HomeworkStatus::NotSubmitted,
     }
 }
 
@@ -217,11 +216,20 @@ mod tests {
             homework_status(d, None, t0() + Duration::days(2)),
             HomeworkStatus::Missing
         );
-        let no_cut = effective_deadline(&assignment(None), None);
         assert_eq!(
-            homework_status(no_cut, None, t0() + Duration::seconds(1)),
-            HomeworkStatus::Missing
+            homework_status(d, None, t0() + Duration::days(1)),
+            HomeworkStatus::NotSubmitted,
+            "exactly at the cut-off work is still accepted"
         );
+        let no_cut = effective_deadline(&assignment(None), None);
+        for late in [Duration::seconds(1), Duration::days(1), Duration::days(400)] {
+            assert_eq!(
+                homework_status(no_cut, None, t0() + late),
+                HomeworkStatus::NotSubmitted,
+                "without a cut-off a hand-in is still accepted {late} after the due date"
+            );
+            assert!(hand_in_timing(&assignment(None), no_cut, t0() + late).is_ok());
+        }
         assert_eq!(
             homework_status(no_cut, None, t0()),
             HomeworkStatus::NotSubmitted
@@ -229,6 +237,19 @@ mod tests {
     }
 
     proptest! {
+        /// Missing exactly when nothing was handed in and a hand-in would be
+        /// refused for being past the cut-off.
+        #[test]
+        fn missing_means_no_longer_accepted(
+            cut_off_h in proptest::option::of(0i64..500), now_h in -200i64..1000,
+        ) {
+            let a = assignment(cut_off_h.map(|h| t0() + Duration::hours(h)));
+            let d = effective_deadline(&a, None);
+            let now = t0() + Duration::hours(now_h);
+            let refused = hand_in_timing(&a, d, now) == Err(TimingRefusal::PastCutOff);
+            prop_assert_eq!(homework_status(d, None, now) == HomeworkStatus::Missing, refused);
+        }
+
         #[test]
         fn late_penalty_is_monotone_and_bounded(
             per_day in 0u8..=100, floor in 0u8..=100, raw in 0.0f64..1000.0,

@@ -263,7 +263,9 @@ pub enum HandInError {
     /// The course is archived: nothing is accepted any more.
     #[error("the course is archived")]
     CourseArchived,
-    /// The assignment does not accept work yet.
+    /// The assignment does not accept work yet. Students cannot see an
+    /// assignment before it opens, so the service answers them `NotFound`
+    /// instead; this stays the rule's refusal ([`TimingRefusal::NotOpenYet`]).
     #[error("the assignment is not open yet")]
     NotOpenYet,
     /// The student's cut-off has passed.
@@ -382,9 +384,9 @@ impl Access {
     }
 
     /// Staff see every assignment; students only published ones of courses
-    /// they can view.
-    fn sees(&self, actor: &Actor, assignment: &Assignment) -> bool {
-        self.can_grade(actor) || (self.can_view(actor) && assignment.published)
+    /// they can view, from the moment they open.
+    fn sees(&self, actor: &Actor, assignment: &Assignment, now: DateTime<Utc>) -> bool {
+        self.can_grade(actor) || (self.can_view(actor) && student_sees(assignment, now))
     }
 
     /// Whether the actor sees the course only as a student does.
@@ -480,7 +482,7 @@ impl HomeworkService {
             .assignment_access(actor, id)
             .await?
             .ok_or(AssignmentError::NotFound)?;
-        if !access.sees(actor, &current) {
+        if !access.sees(actor, &current, self.clock.now()) {
             return Err(AssignmentError::NotFound);
         }
         if !access.can_manage(actor) {
@@ -509,7 +511,8 @@ impl HomeworkService {
     }
 
     /// One assignment as the actor sees it: a student gets their effective
-    /// deadline, status and own submission (published assignments only).
+    /// deadline, status and own submission (published assignments that have
+    /// opened; others are `AssignmentNotFound` to them).
     pub async fn get_assignment(
         &self,
         actor: &Actor,
@@ -519,7 +522,8 @@ impl HomeworkService {
             .assignment_access(actor, id)
             .await?
             .ok_or(HomeworkReadError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment) {
+        let now = self.clock.now();
+        if !access.sees(actor, &assignment, now) {
             return Err(HomeworkReadError::AssignmentNotFound);
         }
         if !access.is_student_view(actor) {
@@ -537,12 +541,12 @@ impl HomeworkService {
             assignment,
             extension.as_ref(),
             submission,
-            self.clock.now(),
+            now,
         ))
     }
 
-    /// The assignments of a course: every one for staff, published ones
-    /// with the student's status for students.
+    /// The assignments of a course: every one for staff; for students the
+    /// published ones that have opened, with the student's status.
     pub async fn list_assignments(
         &self,
         actor: &Actor,
@@ -565,7 +569,7 @@ impl HomeworkService {
             .student_submissions(course, actor.user_id)
             .await?;
         let mut views = Vec::new();
-        for assignment in assignments.into_iter().filter(|a| a.published) {
+        for assignment in assignments.into_iter().filter(|a| student_sees(a, now)) {
             let extension = self
                 .homework
                 .get_extension(assignment.id, actor.user_id)
@@ -644,7 +648,7 @@ impl HomeworkService {
             .assignment_access(actor, assignment)
             .await?
             .ok_or(ExtensionError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment) {
+        if !access.sees(actor, &assignment, self.clock.now()) {
             return Err(ExtensionError::AssignmentNotFound);
         }
         if !access.can_grade(actor) {
@@ -669,7 +673,8 @@ impl HomeworkService {
             .assignment_access(actor, assignment_id)
             .await?
             .ok_or(HandInError::NotFound)?;
-        if !access.sees(actor, &assignment) {
+        let now = self.clock.now();
+        if !access.sees(actor, &assignment, now) {
             return Err(HandInError::NotFound);
         }
         if !policy::can_study(actor, access.membership, access.course.status) {
@@ -684,7 +689,6 @@ impl HomeworkService {
         }
 
         let student = actor.user_id;
-        let now = self.clock.now();
         let history = self.homework.student_history(student).await?;
         let existing = history.iter().find(|s| s.assignment_id == assignment.id);
         let key = input.idempotency_key.filter(|k| !k.trim().is_empty());
@@ -920,7 +924,7 @@ impl HomeworkService {
             .assignment_access(actor, assignment)
             .await?
             .ok_or(HomeworkReadError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment) {
+        if !access.sees(actor, &assignment, self.clock.now()) {
             return Err(HomeworkReadError::AssignmentNotFound);
         }
         Ok(self
@@ -940,7 +944,7 @@ impl HomeworkService {
             .assignment_access(actor, assignment)
             .await?
             .ok_or(HomeworkReadError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment) {
+        if !access.sees(actor, &assignment, self.clock.now()) {
             return Err(HomeworkReadError::AssignmentNotFound);
         }
         if !access.can_grade(actor) {
@@ -974,7 +978,7 @@ impl HomeworkService {
                 vec![id]
             }
             None if actor.is_admin() => self.all_course_ids().await?,
-            None => self.graded_course_ids(actor.user_id).await?,
+            None => self.graded_course_ids(actor).await?,
         };
         if courses.is_empty() {
             return Ok(Vec::new());
@@ -1029,7 +1033,7 @@ impl HomeworkService {
             .assignment_access(actor, id)
             .await?
             .ok_or(ExtensionError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment) {
+        if !access.sees(actor, &assignment, self.clock.now()) {
             return Err(ExtensionError::AssignmentNotFound);
         }
         if !access.can_manage(actor) {
@@ -1171,18 +1175,22 @@ impl HomeworkService {
         }
     }
 
-    /// Ids of courses the user owns or assists in, page by page.
-    async fn graded_course_ids(&self, user: UserId) -> StorageResult<Vec<CourseId>> {
+    /// Ids of courses the actor checks (owns or assists in with a school
+    /// role that holds the membership), page by page.
+    async fn graded_course_ids(&self, actor: &Actor) -> StorageResult<Vec<CourseId>> {
         let mut ids = Vec::new();
         let mut offset = 0;
         loop {
             let page = Page::new(Page::MAX_LIMIT, offset);
-            let batch = self.courses.list_member_courses(user, page).await?;
+            let batch = self
+                .courses
+                .list_member_courses(actor.user_id, page)
+                .await?;
             let len = batch.len();
             ids.extend(
                 batch
                     .into_iter()
-                    .filter(|m| matches!(m.role, CourseRole::Owner | CourseRole::Assistant))
+                    .filter(|m| policy::can_grade(actor, Some(m.role)))
                     .map(|m| m.course.id),
             );
             if len < page.limit() as usize {
@@ -1423,6 +1431,12 @@ fn course_progress(data: &StudentCourseData, graded_now: Option<AssignmentId>) -
         quizzes_total: count(data.quizzes.len()),
         quizzes_done: count(quizzes_done),
     }
+}
+
+/// Whether students of a course they can view see this assignment at
+/// `now`: published, and open (hand-ins accepted) from `opens_at` on.
+fn student_sees(assignment: &Assignment, now: DateTime<Utc>) -> bool {
+    assignment.published && assignment.opens_at <= now
 }
 
 fn staff_view(assignment: Assignment) -> AssignmentView {
@@ -2199,18 +2213,113 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn student_without_work_after_the_deadline_is_missing() {
+    async fn student_without_work_is_missing_only_after_the_cut_off() {
         let mut w = World::new(CourseStatus::Archived);
-        let mut a = w.assignment();
-        a.due_at = t0() - Duration::days(1);
-        let a = w.add(a);
+        let mut overdue = w.assignment();
+        overdue.due_at = t0() - Duration::days(1);
+        let overdue = w.add(overdue);
+        let mut closed = w.assignment();
+        closed.due_at = t0() - Duration::days(2);
+        closed.cut_off_at = Some(t0() - Duration::days(1));
+        let closed = w.add(closed);
+        let status = |a: &Assignment| {
+            let mut m = Mocks::new();
+            m.hw.expect_get_extension().returning(|_, _| Ok(None));
+            m.hw.expect_find_submission().returning(|_, _| Ok(None));
+            let svc = m.build(&w);
+            let id = a.id;
+            let student = w.student;
+            async move { svc.get_assignment(&student, id).await.unwrap() }
+        };
+        // Past the due date without a cut-off: still accepted, so not missing;
+        // the view carries the due date for the UI to flag it as overdue.
+        let view = status(&overdue).await;
+        assert_eq!(view.status, Some(HomeworkStatus::NotSubmitted));
+        assert_eq!(view.deadline.due_at, overdue.due_at);
+        assert!(view.deadline.due_at < t0());
+        assert_eq!(view.submission, None);
+        // Past the cut-off: missing.
+        let view = status(&closed).await;
+        assert_eq!(view.status, Some(HomeworkStatus::Missing));
+        assert_eq!(view.deadline.cut_off_at, closed.cut_off_at);
+    }
+
+    #[tokio::test]
+    async fn students_see_an_assignment_only_once_it_opens() {
+        let mut w = World::new(CourseStatus::Published);
+        let mut upcoming = w.assignment();
+        upcoming.title = Title::parse("Скоро").unwrap();
+        upcoming.opens_at = t0() + Duration::seconds(1);
+        upcoming.due_at = t0() + Duration::days(3);
+        let upcoming = w.add(upcoming);
+        let mut opening = w.assignment();
+        opening.opens_at = t0();
+        let opening = w.add(opening);
+        let s = w.student.user_id;
+
+        // Not yet open: hidden from the student on every path, with no
+        // storage reads of their work and nothing stored.
+        let err = bare(&w)
+            .get_assignment(&w.student, upcoming.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, HomeworkReadError::AssignmentNotFound));
+        let err = bare(&w)
+            .my_submission(&w.student, upcoming.id)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, HomeworkReadError::AssignmentNotFound));
+        let err = bare(&w)
+            .hand_in(&w.student, upcoming.id, text_hand_in("<p>x</p>", None))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "assignment_not_found");
+        assert_eq!(err.class(), ErrorClass::NotFound);
+
+        // Opening exactly now: visible.
         let mut m = Mocks::new();
         m.hw.expect_get_extension().returning(|_, _| Ok(None));
         m.hw.expect_find_submission().returning(|_, _| Ok(None));
-        let view = m.build(&w).get_assignment(&w.student, a.id).await.unwrap();
-        assert_eq!(view.status, Some(HomeworkStatus::Missing));
-        assert_eq!(view.deadline.due_at, a.due_at);
-        assert_eq!(view.submission, None);
+        let view = m
+            .build(&w)
+            .get_assignment(&w.student, opening.id)
+            .await
+            .unwrap();
+        assert_eq!(view.status, Some(HomeworkStatus::NotSubmitted));
+
+        // The student's list leaves it out; staff list and open it.
+        let all = vec![upcoming.clone(), opening.clone()];
+        let mut m = Mocks::new();
+        let listed = all.clone();
+        m.hw.expect_list_assignments()
+            .returning(move |_| Ok(listed.clone()));
+        m.hw.expect_student_submissions()
+            .returning(|_, _| Ok(vec![]));
+        let up = upcoming.id;
+        m.hw.expect_get_extension()
+            .withf(move |a, u| *u == s && *a != up)
+            .returning(|_, _| Ok(None));
+        let views = m
+            .build(&w)
+            .list_assignments(&w.student, w.course.id)
+            .await
+            .unwrap();
+        let ids: Vec<_> = views.iter().map(|v| v.assignment.id).collect();
+        assert_eq!(ids, vec![opening.id]);
+        for who in [&w.owner, &w.assistant, &w.admin] {
+            let mut m = Mocks::new();
+            let listed = all.clone();
+            m.hw.expect_list_assignments()
+                .returning(move |_| Ok(listed.clone()));
+            let views = m
+                .build(&w)
+                .list_assignments(who, w.course.id)
+                .await
+                .unwrap();
+            assert_eq!(views.len(), 2, "{:?}", who.role);
+            let view = bare(&w).get_assignment(who, upcoming.id).await.unwrap();
+            assert_eq!(view.assignment.title.as_str(), "Скоро");
+        }
     }
 
     #[tokio::test]
@@ -2682,18 +2791,22 @@ mod tests {
         closed.due_at = t0() - Duration::days(2);
         closed.cut_off_at = Some(t0() - Duration::seconds(1));
         let closed = w.add(closed);
-        for (a, code) in [(&not_open, "not_open_yet"), (&closed, "past_cut_off")] {
-            let mut m = Mocks::new();
-            m.hw.expect_student_history().returning(|_| Ok(vec![]));
-            m.hw.expect_get_extension().returning(|_, _| Ok(None));
-            let err = m
-                .build(&w)
-                .hand_in(&w.student, a.id, text_hand_in("<p>x</p>", None))
-                .await
-                .unwrap_err();
-            assert_eq!(err.code(), code);
-            assert_eq!(err.class(), ErrorClass::Conflict);
-        }
+        // Before it opens the assignment is hidden from students.
+        let err = bare(&w)
+            .hand_in(&w.student, not_open.id, text_hand_in("<p>x</p>", None))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, HandInError::NotFound));
+        let mut m = Mocks::new();
+        m.hw.expect_student_history().returning(|_| Ok(vec![]));
+        m.hw.expect_get_extension().returning(|_, _| Ok(None));
+        let err = m
+            .build(&w)
+            .hand_in(&w.student, closed.id, text_hand_in("<p>x</p>", None))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "past_cut_off");
+        assert_eq!(err.class(), ErrorClass::Conflict);
     }
 
     #[tokio::test]
@@ -3381,6 +3494,55 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn staff_whose_school_role_changed_lose_the_course() {
+        let (mut w, a, sub) = grading_world();
+        let owner_as_assistant = Actor {
+            role: Role::Assistant,
+            ..w.owner
+        };
+        let owner_as_student = Actor {
+            role: Role::Student,
+            ..w.owner
+        };
+        let assistant_as_student = Actor {
+            role: Role::Student,
+            ..w.assistant
+        };
+        let input = input_from(&a);
+        for who in [
+            &owner_as_assistant,
+            &owner_as_student,
+            &assistant_as_student,
+        ] {
+            let err = bare(&w)
+                .grade(who, sub.id, grade_input(5.0, 1))
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), "submission_not_found", "{:?}", who.role);
+            let err = bare(&w)
+                .list_submissions(who, a.id, Page::first())
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), "assignment_not_found", "{:?}", who.role);
+            let err = bare(&w)
+                .create_assignment(who, w.course.id, input.clone())
+                .await
+                .unwrap_err();
+            assert_eq!(err.code(), "course_not_found", "{:?}", who.role);
+        }
+        // A teacher who assists keeps checking homework there.
+        w.assistant.role = Role::Teacher;
+        let mut m = Mocks::new();
+        m.hw.expect_list_submissions().returning(|_, _| Ok(vec![]));
+        let listed = m
+            .build(&w)
+            .list_submissions(&w.assistant, a.id, Page::first())
+            .await
+            .unwrap();
+        assert!(listed.is_empty());
+    }
+
+    #[tokio::test]
     async fn only_the_course_staff_and_admins_grade() {
         let (w, _, sub) = grading_world();
         let cases = [
@@ -3617,7 +3779,7 @@ mod tests {
     #[tokio::test]
     async fn the_queue_covers_courses_the_actor_checks() {
         let w = World::new(CourseStatus::Published);
-        let owned = other_course(w.assistant.user_id);
+        let owned = other_course(w.other_teacher.user_id);
         let assisted = other_course(UserId::new());
         let studied = other_course(UserId::new());
         let memberships = vec![
@@ -3636,24 +3798,48 @@ mod tests {
         ];
         let page = Page::new(5, 0);
         let queue = vec![pending(owned.id)];
+        let (o, a) = (owned.id, assisted.id);
+        // A teacher checks what they own and assist in; the same user
+        // demoted to assistant keeps only what an assistant may check.
+        let teacher = w.other_teacher;
+        let demoted = Actor {
+            role: Role::Assistant,
+            ..teacher
+        };
+        for (who, expected) in [(teacher, vec![o, a]), (demoted, vec![a])] {
+            let mut m = Mocks::new();
+            let ms = memberships.clone();
+            m.courses
+                .expect_list_member_courses()
+                .with(eq(teacher.user_id), eq(Page::new(Page::MAX_LIMIT, 0)))
+                .times(1)
+                .returning(move |_, _| Ok(ms.clone()));
+            let q2 = queue.clone();
+            m.hw.expect_pending_submissions()
+                .withf(move |courses, p| courses == expected.as_slice() && *p == page)
+                .times(1)
+                .returning(move |_, _| Ok(q2.clone()));
+            let got = m.build(&w).grading_queue(&who, None, page).await.unwrap();
+            assert_eq!(got, queue, "{:?}", who.role);
+        }
+
+        // Demoted to student, the same memberships check nothing: an empty
+        // queue without asking storage.
         let mut m = Mocks::new();
+        let ms = memberships.clone();
         m.courses
             .expect_list_member_courses()
-            .with(eq(w.assistant.user_id), eq(Page::new(Page::MAX_LIMIT, 0)))
-            .times(1)
-            .returning(move |_, _| Ok(memberships.clone()));
-        let (o, a) = (owned.id, assisted.id);
-        let q2 = queue.clone();
-        m.hw.expect_pending_submissions()
-            .withf(move |courses, p| courses == [o, a] && *p == page)
-            .times(1)
-            .returning(move |_, _| Ok(q2.clone()));
+            .returning(move |_, _| Ok(ms.clone()));
+        let student_now = Actor {
+            role: Role::Student,
+            ..teacher
+        };
         let got = m
             .build(&w)
-            .grading_queue(&w.assistant, None, page)
+            .grading_queue(&student_now, None, page)
             .await
             .unwrap();
-        assert_eq!(got, queue);
+        assert!(got.is_empty());
 
         // A student checks nothing: an empty queue without asking storage.
         let mut m = Mocks::new();

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use thiserror::Error;
 
 use crate::clock::Clock;
-use crate::course::CourseStore;
+use crate::course::{CourseStatus, CourseStore};
 use crate::error::StorageError;
 use crate::ids::{CourseId, UserId};
 use crate::notification::fanout::fan_out;
@@ -260,7 +260,8 @@ impl NotificationService {
     }
 
     /// The periodic reminder sweep (a system job, no actor): plans the
-    /// deadline and webinar reminders due now and enqueues them. Safe to run
+    /// deadline and webinar reminders due now and enqueues them. Webinars of
+    /// courses that are not published (drafts, archived) remind nobody. Safe to run
     /// as often as wanted and on several nodes: the outbox skips entries whose
     /// de-duplication key exists, so a second run at the same time enqueues
     /// nothing.
@@ -275,7 +276,8 @@ impl NotificationService {
             .webinars_starting_between(now, now + WEBINAR_LOOKAHEAD + SWEEP_SLACK)
             .await?;
 
-        let mut course_recipients: HashMap<CourseId, Vec<UserId>> = HashMap::new();
+        // Per course: its reminder recipients, `None` when it is not published.
+        let mut course_recipients: HashMap<CourseId, Option<Vec<UserId>>> = HashMap::new();
         let mut with_recipients = Vec::with_capacity(webinars.len());
         for webinar in webinars {
             let recipients = match course_recipients.get(&webinar.course_id) {
@@ -286,7 +288,9 @@ impl NotificationService {
                     r
                 }
             };
-            with_recipients.push((webinar, recipients));
+            if let Some(recipients) = recipients {
+                with_recipients.push((webinar, recipients));
+            }
         }
 
         let planned = plan_reminders(now, &deadlines, &with_recipients);
@@ -332,13 +336,20 @@ impl NotificationService {
     }
 
     /// Enrolled students and the owner of a course (webinar reminder
-    /// recipients).
-    async fn course_recipients(&self, course: CourseId) -> Result<Vec<UserId>, StorageError> {
-        let mut recipients = self.courses.enrolled_students(course).await?;
-        if let Some(c) = self.courses.get_course(course).await? {
-            recipients.push(c.owner_id);
+    /// recipients); `None` when the course is gone or not published.
+    async fn course_recipients(
+        &self,
+        course: CourseId,
+    ) -> Result<Option<Vec<UserId>>, StorageError> {
+        let Some(c) = self.courses.get_course(course).await? else {
+            return Ok(None);
+        };
+        if c.status != CourseStatus::Published {
+            return Ok(None);
         }
-        Ok(recipients)
+        let mut recipients = self.courses.enrolled_students(course).await?;
+        recipients.push(c.owner_id);
+        Ok(Some(recipients))
     }
 }
 
@@ -359,7 +370,7 @@ fn is_start_parameter(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
-    use crate::course::{Course, CourseStatus, MockCourseStore, Title};
+    use crate::course::{Course, MockCourseStore, Title};
     use crate::ids::{AssignmentId, WebinarId};
     use crate::notification::model::{DedupKey, Notification};
     use crate::notification::ports::{DeadlineTarget, DeliveryProfile, MockNotificationStore};
@@ -824,6 +835,70 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(report, SweepReport::default());
+    }
+
+    #[tokio::test]
+    async fn webinars_of_unpublished_courses_remind_nobody() {
+        let w = world();
+        let mut draft = w.course.clone();
+        draft.id = CourseId::new();
+        draft.status = CourseStatus::Draft;
+        let mut archived = w.course.clone();
+        archived.id = CourseId::new();
+        archived.status = CourseStatus::Archived;
+        let webinars: Vec<Webinar> = [&w.course, &draft, &archived]
+            .into_iter()
+            .map(|c| Webinar {
+                id: WebinarId::new(),
+                course_id: c.id,
+                ..w.webinar.clone()
+            })
+            .collect();
+        let published_webinar = webinars[0].id;
+
+        let mut n = MockNotificationStore::new();
+        n.expect_deadline_targets().returning(|_, _| Ok(vec![]));
+        let (student, teacher) = (w.student, w.teacher);
+        n.expect_delivery_profiles().returning(move |_| {
+            Ok(vec![
+                profile(student, false, true),
+                profile(teacher, false, true),
+            ])
+        });
+        let captured: Arc<Mutex<Vec<OutboxEntry>>> = Arc::default();
+        let sink = captured.clone();
+        n.expect_enqueue().times(1).returning(move |e| {
+            sink.lock().unwrap().extend_from_slice(e);
+            Ok(e.len() as u64)
+        });
+        let mut ws = MockWebinarStore::new();
+        ws.expect_webinars_starting_between()
+            .returning(move |_, _| Ok(webinars.clone()));
+        let mut c = MockCourseStore::new();
+        let published_id = w.course.id;
+        // Enrolled students of every course; only the published one is asked.
+        c.expect_enrolled_students()
+            .withf(move |id| *id == published_id)
+            .times(1)
+            .returning(move |_| Ok(vec![student]));
+        let courses = [w.course.clone(), draft, archived];
+        c.expect_get_course()
+            .returning(move |id| Ok(courses.iter().find(|c| c.id == id).cloned()));
+
+        let report = service(n, ws, c).sweep_reminders().await.unwrap();
+        assert_eq!(report.planned, 2, "the student and the owner, once");
+        let entries = captured.lock().unwrap().clone();
+        let mut got: Vec<_> = entries
+            .iter()
+            .map(|e| match &e.notification {
+                Notification::WebinarReminder { webinar_id, .. } => (e.recipient_id, *webinar_id),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        got.sort();
+        let mut expected = vec![(student, published_webinar), (teacher, published_webinar)];
+        expected.sort();
+        assert_eq!(got, expected);
     }
 
     #[tokio::test]

@@ -9,12 +9,13 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::clock::Clock;
-use crate::course::{Course, CourseStatus};
+use crate::course::{Course, CourseRole, CourseStatus};
 use crate::error::StorageError;
 use crate::homework::effective_deadline;
+use crate::policy;
 use crate::schedule::model::{EventSource, ScheduleEvent};
 use crate::schedule::ports::{ScheduleSources, ScheduleStore};
-use crate::user::{Actor, Role, TimeZone, User, UserStore};
+use crate::user::{Actor, TimeZone, User, UserStore};
 use crate::webinar::WebinarState;
 
 /// The longest range one schedule request may cover.
@@ -39,10 +40,13 @@ fn in_range(e: &ScheduleEvent, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
 ///   one is set;
 /// - scheduled webinars from start to end, with the host link for staff only.
 ///
-/// Staff are users whose school-wide role is not `Student`. For students,
-/// draft courses and unpublished assignments and quizzes are dropped even if
-/// the sources hold them; events of courses missing from the sources are
-/// dropped for everyone. UIDs are stable: `lesson-{id}@lms`,
+/// The viewer is staff of a course when they are an admin, or its owner
+/// (`owner_id`) while a teacher ([`policy::can_grade`]). The sources do not
+/// say who assists in a course, so assistants see their courses as students
+/// do: never more than they may. Where the viewer is not staff, draft
+/// courses, unpublished assignments and quizzes and webinar host links are
+/// dropped even if the sources hold them; events of courses missing from the
+/// sources are dropped for everyone. UIDs are stable: `lesson-{id}@lms`,
 /// `deadline-{assignment}@lms`, `quiz-{id}@lms`, `webinar-{id}@lms`.
 #[must_use]
 pub fn build_schedule(
@@ -51,12 +55,13 @@ pub fn build_schedule(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Vec<ScheduleEvent> {
-    let staff = viewer.role != Role::Student;
-    let courses: HashMap<_, &Course> = sources
+    // Per course: the course and whether the viewer is staff in it.
+    let courses: HashMap<_, (&Course, bool)> = sources
         .courses
         .iter()
-        .filter(|c| staff || c.status != CourseStatus::Draft)
-        .map(|c| (c.id, c))
+        .map(|c| (c, is_staff(viewer, c)))
+        .filter(|(c, staff)| *staff || c.status != CourseStatus::Draft)
+        .map(|(c, staff)| (c.id, (c, staff)))
         .collect();
     let mut events = Vec::new();
     let mut push = |course: &Course,
@@ -77,7 +82,8 @@ pub fn build_schedule(
     };
 
     for lesson in &sources.lessons {
-        let (Some(course), Some(at)) = (courses.get(&lesson.course_id), lesson.publish_at) else {
+        let (Some((course, _)), Some(at)) = (courses.get(&lesson.course_id), lesson.publish_at)
+        else {
             continue;
         };
         push(
@@ -93,7 +99,7 @@ pub fn build_schedule(
     }
 
     for assignment in &sources.assignments {
-        let Some(course) = courses.get(&assignment.course_id) else {
+        let Some(&(course, staff)) = courses.get(&assignment.course_id) else {
             continue;
         };
         if !staff && !assignment.published {
@@ -117,7 +123,7 @@ pub fn build_schedule(
     }
 
     for quiz in &sources.quizzes {
-        let Some(course) = courses.get(&quiz.course_id) else {
+        let Some(&(course, staff)) = courses.get(&quiz.course_id) else {
             continue;
         };
         if !staff && !quiz.published {
@@ -139,7 +145,7 @@ pub fn build_schedule(
     }
 
     for webinar in &sources.webinars {
-        let Some(course) = courses.get(&webinar.course_id) else {
+        let Some(&(course, staff)) = courses.get(&webinar.course_id) else {
             continue;
         };
         if webinar.state != WebinarState::Scheduled {
@@ -168,6 +174,14 @@ pub fn build_schedule(
         (a.starts_at, a.ends_at, &a.title, &a.uid).cmp(&(b.starts_at, b.ends_at, &b.title, &b.uid))
     });
     events
+}
+
+/// Whether the viewer sees a course of their schedule as staff: admins, and
+/// its owner while a teacher. Assistants are not told apart from students
+/// by [`ScheduleSources`], so they are not staff here.
+fn is_staff(viewer: &Actor, course: &Course) -> bool {
+    let membership = (course.owner_id == viewer.user_id).then_some(CourseRole::Owner);
+    policy::can_grade(viewer, membership)
 }
 
 /// A user's schedule for the UI.
@@ -275,7 +289,7 @@ mod tests {
     use crate::ids::UserId;
     use crate::quiz::ScoringPolicy;
     use crate::schedule::ports::MockScheduleStore;
-    use crate::user::MockUserStore;
+    use crate::user::{MockUserStore, Role};
     use proptest::prelude::*;
 
     fn actor(role: Role) -> Actor {
@@ -394,7 +408,9 @@ mod tests {
             d.starts_at, a.due_at,
             "another student's extension does not apply"
         );
-        let teacher = build_schedule(&s, &actor(Role::Teacher), from, to);
+        let owner = actor(Role::Teacher);
+        s.courses[0].owner_id = owner.user_id;
+        let teacher = build_schedule(&s, &owner, from, to);
         let d = teacher
             .iter()
             .find(|e| matches!(e.source, EventSource::Deadline { .. }))
@@ -431,11 +447,13 @@ mod tests {
     }
 
     #[test]
-    fn host_links_are_for_staff_only() {
-        let s = sources();
+    fn host_links_are_for_the_owner_and_admins_only() {
+        let mut s = sources();
+        let owner = actor(Role::Teacher);
+        s.courses[0].owner_id = owner.user_id;
         let (from, to) = wide();
-        let host = |role| {
-            build_schedule(&s, &actor(role), from, to)
+        let host = |viewer: &Actor| {
+            build_schedule(&s, viewer, from, to)
                 .into_iter()
                 .find_map(|e| match e.source {
                     EventSource::Webinar {
@@ -446,14 +464,92 @@ mod tests {
                 .unwrap()
         };
         let w = &s.webinars[0];
-        assert_eq!(host(Role::Student), (w.join_url.clone(), None));
-        for role in [Role::Teacher, Role::Assistant, Role::Admin] {
+        assert!(w.host_url.is_some());
+        for viewer in [owner, actor(Role::Admin)] {
             assert_eq!(
-                host(role),
+                host(&viewer),
                 (w.join_url.clone(), w.host_url.clone()),
-                "{role:?}"
+                "{:?}",
+                viewer.role
             );
         }
+        // Anyone else: a student, a teacher who does not own the course, an
+        // assistant (the sources do not say where they assist), and the owner
+        // after an admin changed their school role.
+        let others = [
+            actor(Role::Student),
+            actor(Role::Teacher),
+            actor(Role::Assistant),
+            Actor {
+                role: Role::Assistant,
+                ..owner
+            },
+            Actor {
+                role: Role::Student,
+                ..owner
+            },
+        ];
+        for viewer in others {
+            assert_eq!(
+                host(&viewer),
+                (w.join_url.clone(), None),
+                "{:?}",
+                viewer.role
+            );
+        }
+    }
+
+    #[test]
+    fn staff_is_decided_per_course() {
+        // A teacher who owns one course and is enrolled in another's
+        // (e.g. a colleague's course they take).
+        let me = actor(Role::Teacher);
+        let mut mine = course("Мой курс", CourseStatus::Draft);
+        mine.owner_id = me.user_id;
+        let theirs = course("Чужой курс", CourseStatus::Published);
+        let mut s = ScheduleSources::default();
+        for (c, tag) in [(&mine, "мой"), (&theirs, "чужой")] {
+            let mut a = assignment(c, &format!("ДЗ {tag}"), t0() + days(2), 1.0);
+            a.published = false;
+            let mut q = quiz(c, &format!("Тест {tag}"), ScoringPolicy::Best);
+            q.published = false;
+            q.settings.opens_at = Some(t0() + days(3));
+            s.assignments.push(a);
+            s.quizzes.push(q);
+            s.webinars
+                .push(webinar(c, &format!("Вебинар {tag}"), t0() + days(4), 30));
+        }
+        let mut draft_of_theirs = course("Чужой черновик", CourseStatus::Draft);
+        draft_of_theirs.owner_id = UserId::new();
+        s.lessons
+            .push(lesson(&draft_of_theirs, "Чужой урок", Some(t0() + days(1))));
+        s.courses = vec![mine, theirs, draft_of_theirs];
+
+        let (from, to) = wide();
+        let events = build_schedule(&s, &me, from, to);
+        let seen: Vec<(&str, bool)> = events
+            .iter()
+            .map(|e| {
+                let host = matches!(
+                    &e.source,
+                    EventSource::Webinar {
+                        host_url: Some(_),
+                        ..
+                    }
+                );
+                (e.title.as_str(), host)
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("ДЗ мой", false),
+                ("Тест мой", false),
+                ("Вебинар мой", true),
+                ("Вебинар чужой", false),
+            ],
+            "drafts and host links of the own course only"
+        );
     }
 
     #[test]
@@ -479,7 +575,15 @@ mod tests {
         let student = build_schedule(&s, &actor(Role::Student), from, to);
         let titles: Vec<_> = student.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, vec!["Урок 1", "Разбор"]);
-        let teacher = build_schedule(&s, &actor(Role::Teacher), from, to);
+        // A teacher who owns neither course sees what students see.
+        let stranger = build_schedule(&s, &actor(Role::Teacher), from, to);
+        let titles: Vec<_> = stranger.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, vec!["Урок 1", "Разбор"]);
+        let owner = actor(Role::Teacher);
+        for c in &mut s.courses {
+            c.owner_id = owner.user_id;
+        }
+        let teacher = build_schedule(&s, &owner, from, to);
         let titles: Vec<_> = teacher.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(
             titles,

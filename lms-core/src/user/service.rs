@@ -267,6 +267,15 @@ impl UserService {
 
     /// Changes a user's school-wide role (admins only; not their own).
     /// Setting the role a user already has changes nothing and succeeds.
+    ///
+    /// Course memberships are left as they are, also when the new role
+    /// cannot hold them (an owning teacher made a student or an assistant,
+    /// an assistant made a student). This is safe: every course power needs
+    /// a school role that holds the membership ([`policy::role_holds`]), so
+    /// such a user loses those powers with this call (their courses stay
+    /// managed by admins) and gets them back if the role is changed back.
+    /// The change applies from the user's next request, since sessions
+    /// resolve the role anew each time ([`UserService::authenticate`]).
     pub async fn set_role(
         &self,
         actor: &Actor,
@@ -759,6 +768,59 @@ mod tests {
             .unwrap();
         assert_eq!(updated.role, Role::Assistant);
         assert_eq!(updated.email, other.email);
+    }
+
+    #[tokio::test]
+    async fn a_new_role_takes_the_course_powers_it_cannot_hold() {
+        use crate::course::{CourseRole, CourseStatus};
+        // A teacher who owns a course and assists in another is demoted;
+        // the memberships stay, the powers go, and come back with the role.
+        let teacher = user(Role::Teacher);
+        let (owner, assistant) = (Some(CourseRole::Owner), Some(CourseRole::Assistant));
+        assert!(policy::can_manage_course(&teacher.actor(), owner));
+        let stored = Arc::new(Mutex::new(teacher.clone()));
+        let mut users = MockUserStore::new();
+        let s = stored.clone();
+        users
+            .expect_get_user()
+            .returning(move |_| Ok(Some(s.lock().unwrap().clone())));
+        let s = stored.clone();
+        users.expect_update_user().times(3).returning(move |u| {
+            *s.lock().unwrap() = u.clone();
+            Ok(())
+        });
+        let svc = service(users, MockSessionStore::new());
+        let admin = actor(Role::Admin);
+
+        let now_student = svc
+            .set_role(&admin, teacher.id, Role::Student)
+            .await
+            .unwrap();
+        let a = now_student.actor();
+        for m in [owner, assistant] {
+            assert!(!policy::can_manage_course(&a, m), "{m:?}");
+            assert!(!policy::can_grade(&a, m), "{m:?}");
+            assert!(
+                !policy::can_view_course(&a, m, CourseStatus::Draft),
+                "{m:?}"
+            );
+        }
+
+        let now_assistant = svc
+            .set_role(&admin, teacher.id, Role::Assistant)
+            .await
+            .unwrap();
+        let a = now_assistant.actor();
+        assert!(!policy::can_manage_course(&a, owner));
+        assert!(!policy::can_grade(&a, owner));
+        assert!(policy::can_grade(&a, assistant), "still assists");
+
+        let back = svc
+            .set_role(&admin, teacher.id, Role::Teacher)
+            .await
+            .unwrap();
+        assert!(policy::can_manage_course(&back.actor(), owner));
+        assert_eq!(stored.lock().unwrap().role, Role::Teacher);
     }
 
     #[tokio::test]
