@@ -379,6 +379,10 @@ fn student_course(data: &StudentCourseData, now: DateTime<Utc>) -> StudentCourse
         let extension = data.extensions.iter().find(|e| e.assignment_id == a.id);
         let submission = data.submissions.iter().find(|s| s.assignment_id == a.id);
         let deadline = effective_deadline(a, extension);
+        if a.opens_at > now {
+            // Not open yet: students do not see it (it still counts in progress).
+            continue;
+        }
         homework.push(HomeworkItem {
             assignment_id: a.id,
             course_id: course.id,
@@ -1067,6 +1071,21 @@ mod tests {
         assert_eq!(d.courses[0].progress.assignments_done, 1);
         assert_eq!(d.recent_grades.len(), 1);
         assert_eq!(d.recent_grades[0].percent, 67.5);
+    }
+
+    #[test]
+    fn assignments_not_open_yet_are_not_listed() {
+        let now = t0();
+        let c = course("Физика", CourseStatus::Published);
+        let mut data = course_data(c.clone());
+        let open = assignment(&c, "Открыто", now + days(1), 5.0);
+        let mut later = assignment(&c, "Позже", now + days(9), 5.0);
+        later.opens_at = now + Duration::hours(1);
+        data.assignments = vec![open.clone(), later];
+        let d = build_student_dashboard(&student_snapshot(vec![data]), now);
+        let listed: Vec<_> = d.homework.iter().map(|h| h.assignment_id).collect();
+        assert_eq!(listed, [open.id], "only opened assignments reach students");
+        assert!(d.upcoming_deadlines.iter().all(|h| h.assignment_id == open.id));
     }
 
     #[test]

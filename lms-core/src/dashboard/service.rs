@@ -89,10 +89,19 @@ impl DashboardService {
             return Err(DashboardError::NotStaff);
         }
         let now = self.clock.now();
-        let snapshot = self
+        let mut snapshot = self
             .dashboards
             .staff_snapshot(actor.user_id, now, QUEUE_LIMIT)
             .await?;
+        // Memberships alone are not enough: an owner demoted to student or
+        // assistant keeps the row but not the powers.
+        snapshot
+            .courses
+            .retain(|c| crate::policy::can_grade(actor, Some(c.role)));
+        let allowed: std::collections::HashSet<_> =
+            snapshot.courses.iter().map(|c| c.course.id).collect();
+        snapshot.queue.retain(|p| allowed.contains(&p.course_id));
+        snapshot.webinars.retain(|w| allowed.contains(&w.course_id));
         Ok(build_staff_dashboard(&snapshot, now))
     }
 
@@ -214,7 +223,11 @@ mod tests {
             let snapshot = StaffSnapshot {
                 courses: vec![StaffCourseData {
                     course: c.clone(),
-                    role: CourseRole::Owner,
+                    role: if role == Role::Assistant {
+                        CourseRole::Assistant
+                    } else {
+                        CourseRole::Owner
+                    },
                     student_count: 12,
                     assignments: vec![],
                     submissions: vec![],
@@ -239,6 +252,42 @@ mod tests {
             assert_eq!(d.courses[0].student_count, 12);
             assert_eq!(d.upcoming_webinars[0].host_url, w.host_url);
         }
+    }
+
+    #[tokio::test]
+    async fn a_demoted_owner_loses_the_course_from_the_staff_dashboard() {
+        // The ownership row stays when an admin makes the teacher an
+        // assistant, but the powers do not.
+        let me = actor(Role::Assistant);
+        let c = course("Физика", CourseStatus::Published);
+        let snapshot = StaffSnapshot {
+            courses: vec![StaffCourseData {
+                course: c.clone(),
+                role: CourseRole::Owner,
+                student_count: 3,
+                assignments: vec![],
+                submissions: vec![],
+                quizzes: vec![],
+                attempts: vec![],
+                quiz_max_scores: Default::default(),
+            }],
+            queue: vec![],
+            webinars: vec![webinar(&c, "Разбор", t0() + days(1), 30)],
+        };
+        let mut store = MockDashboardStore::new();
+        store
+            .expect_staff_snapshot()
+            .times(1)
+            .returning(move |_, _, _| Ok(snapshot.clone()));
+        let d = service(store, MockCourseStore::new())
+            .staff_dashboard(&me)
+            .await
+            .unwrap();
+        assert!(
+            d.courses.is_empty(),
+            "no statistics of a course they no longer own"
+        );
+        assert!(d.upcoming_webinars.is_empty(), "nor its webinars");
     }
 
     #[tokio::test]

@@ -124,8 +124,8 @@ pub enum HomeworkStatus {
     ReturnedForRework,
     /// Graded.
     Graded,
-    /// Nothing handed in and the deadline (cut-off, or due date when there is
-    /// no cut-off) has passed.
+    /// Nothing handed in and the (student's) cut-off has passed, so nothing
+    /// will be accepted any more. Without a cut-off work is never missing.
     Missing,
 }
 
