@@ -39,6 +39,8 @@ mod homework;
 mod notification;
 mod quiz;
 mod schedule;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod transfer;
 mod user;
 mod webinar;

@@ -2,7 +2,7 @@
 //! from another PostgreSQL database) with the core's transfer checks, each
 //! test on fresh databases.
 
-mod common;
+use lms_storage_postgres::testing as common;
 
 use lms_core::ports::Storage;
 use lms_core::testkit::memory::MemoryStorage;

@@ -1085,7 +1085,11 @@ mod tests {
         let d = build_student_dashboard(&student_snapshot(vec![data]), now);
         let listed: Vec<_> = d.homework.iter().map(|h| h.assignment_id).collect();
         assert_eq!(listed, [open.id], "only opened assignments reach students");
-        assert!(d.upcoming_deadlines.iter().all(|h| h.assignment_id == open.id));
+        assert!(
+            d.upcoming_deadlines
+                .iter()
+                .all(|h| h.assignment_id == open.id)
+        );
     }
 
     #[test]

@@ -1,15 +1,15 @@
-//! Test databases: every test gets its own fresh database, created from a
-//! migrated template on the server named by `DATABASE_URL`, or — when it is
-//! unset — on a throwaway server started from the local PostgreSQL binaries.
-
-#![allow(dead_code)]
+//! Test databases for this adapter's tests and for embedders' tests
+//! (feature `testing`): every call of [`fresh_pg`] gives a fresh database,
+//! created from a migrated template on the server named by `DATABASE_URL`,
+//! or — when it is unset — on a throwaway server started from the local
+//! PostgreSQL binaries.
 
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::OnceLock;
 
+use crate::PgStorage;
 use lms_core::ports::Storage;
-use lms_storage_postgres::PgStorage;
 use sqlx::{Connection, Executor, PgConnection};
 use tokio::sync::OnceCell;
 
@@ -218,7 +218,21 @@ async fn drop_stale_databases(admin: &mut PgConnection) {
 }
 
 /// A fresh, migrated database and the adapter on it.
+///
+/// # Panics
+/// When no server can be reached or started (tests want to fail loudly).
 pub async fn fresh_pg() -> PgStorage {
+    PgStorage::connect(&fresh_database_url().await)
+        .await
+        .expect("connect test database")
+}
+
+/// The URL of a fresh, migrated database (for tests that hand it to a
+/// program, such as `lms-server migrate-to`).
+///
+/// # Panics
+/// As [`fresh_pg`].
+pub async fn fresh_database_url() -> String {
     let template = template().await;
     let name = format!("lms_t_{}_{}", unix_now(), uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(server_url())
@@ -239,12 +253,13 @@ pub async fn fresh_pg() -> PgStorage {
             Err(e) => panic!("create test database: {e}"),
         }
     }
-    PgStorage::connect(&with_database(server_url(), &name))
-        .await
-        .expect("connect test database")
+    with_database(server_url(), &name)
 }
 
 /// A fresh database as the core's storage ports.
+///
+/// # Panics
+/// As [`fresh_pg`].
 pub async fn fresh_storage() -> Storage {
     fresh_pg().await.storage()
 }
