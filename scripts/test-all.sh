@@ -24,6 +24,8 @@ else
     echo "skipped: no PostgreSQL server reachable (set DATABASE_URL to check)"
 fi
 
+bash scripts/sqlx-prepare-sqlite.sh --check
+
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 

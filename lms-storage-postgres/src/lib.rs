@@ -18,6 +18,11 @@
 //! - Outbox entries are claimed with `FOR UPDATE SKIP LOCKED` and a lease,
 //!   so workers on many machines never deliver one entry twice and a crashed
 //!   worker's entries come back when its lease expires.
+//! - Dashboards, the schedule and the grading queue are one query each
+//!   (see `docs/query-plans.md`).
+//! - [`PgStorage`] also implements
+//!   [`SchoolTransfer`](lms_core::transfer::SchoolTransfer), the target of
+//!   `lms-server migrate-to`; feature `testing` gives fresh test databases.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
