@@ -67,6 +67,7 @@ impl Lms {
                 s.quizzes.clone(),
                 s.courses.clone(),
                 s.notifications.clone(),
+                s.dashboards.clone(),
                 clock.clone(),
             ),
             webinars: WebinarService::new(

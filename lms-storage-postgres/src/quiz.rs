@@ -483,26 +483,35 @@ impl QuizStore for PgStorage {
 
     async fn finish_attempt(&self, f: &FinishAttempt) -> StorageResult<Attempt> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
+        // Only an open attempt whose answers did not change since the result
+        // was computed: a save committed meanwhile makes the row not match
+        // (PostgreSQL re-checks the condition on the newest row version).
         let row = sqlx::query_as!(
             AttemptRow,
             "UPDATE attempts SET state = $2, finished_at = $3, result = $4, submit_key = $5
-             WHERE id = $1 AND state = 'open'
+             WHERE id = $1 AND state = 'open' AND saved_at IS NOT DISTINCT FROM $6
              RETURNING id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
                        saved_at, finished_at, result, submit_key",
             f.attempt_id.0,
             state_str(f.state),
             f.finished_at,
             to_json(&f.result)?,
-            f.submit_key
+            f.submit_key,
+            f.expected_saved_at
         )
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_err)?;
         let Some(row) = row else {
-            return if attempt_exists(&mut tx, f.attempt_id.0).await? {
-                Err(StorageError::Conflict(Conflict::AttemptClosed))
-            } else {
-                Err(StorageError::NotFound)
+            let state =
+                sqlx::query_scalar!("SELECT state FROM attempts WHERE id = $1", f.attempt_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+            return match state.as_deref() {
+                None => Err(StorageError::NotFound),
+                Some("open") => Err(StorageError::Conflict(Conflict::Stale)),
+                Some(_) => Err(StorageError::Conflict(Conflict::AttemptClosed)),
             };
         };
         enqueue_in(&mut tx, &f.outbox).await?;

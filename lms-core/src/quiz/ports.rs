@@ -23,6 +23,13 @@ pub struct FinishAttempt {
     pub finished_at: DateTime<Utc>,
     /// The computed result.
     pub result: AttemptResult,
+    /// The attempt's `saved_at` as read when `result` was computed: the
+    /// adapter finishes the attempt only if its `saved_at` still equals this
+    /// (`None`: answers were never saved), so an autosave that lands between
+    /// the read and this write is never stored unscored. On a mismatch it
+    /// returns `Conflict(Stale)` and writes nothing; the caller reloads the
+    /// attempt, scores it again and retries.
+    pub expected_saved_at: Option<DateTime<Utc>>,
     /// Idempotency key of the submit request, if any.
     pub submit_key: Option<String>,
     /// Messages to enqueue.
@@ -76,8 +83,11 @@ pub trait QuizStore: Send + Sync {
         answers: &BTreeMap<QuestionId, Answer>,
         at: DateTime<Utc>,
     ) -> StorageResult<Attempt>;
-    /// Finishes an open attempt atomically with its messages and awards.
-    /// `Conflict(AttemptClosed)` if it was already finished (nothing written).
+    /// Finishes an open attempt atomically with its messages and awards, if
+    /// its `saved_at` still equals `finish.expected_saved_at`.
+    /// `Conflict(AttemptClosed)` if it was already finished;
+    /// `Conflict(Stale)` if it is open but answers were saved since (in
+    /// both cases nothing is written); `NotFound`.
     async fn finish_attempt(&self, finish: &FinishAttempt) -> StorageResult<Attempt>;
     /// Replaces the result of a finished attempt (manual essay grading),
     /// with its awards and messages, atomically. `NotFound`;

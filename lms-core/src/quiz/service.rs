@@ -10,10 +10,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::achievement::{Achievement, Badge, earns_perfect_quiz};
+use crate::achievement::{Achievement, Badge, CourseProgress, earns_perfect_quiz};
 use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStore, Title};
+use crate::dashboard::{DashboardStore, StudentCourseData};
 use crate::error::{Conflict, StorageError};
+use crate::homework::SubmissionState;
 use crate::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use crate::notification::{Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
@@ -25,7 +27,8 @@ use crate::quiz::model::{
 };
 use crate::quiz::ports::{FinishAttempt, QuizStore};
 use crate::quiz::view::{
-    AttemptReview, AttemptSummary, StudentQuestion, attempt_questions, staff_review, student_review,
+    AttemptReview, AttemptSummary, ResultTotals, StudentQuestion, attempt_questions, staff_review,
+    student_review,
 };
 use crate::richtext::RichText;
 use crate::score::Points;
@@ -33,6 +36,10 @@ use crate::user::Actor;
 
 /// Longest idempotency key accepted with a submit, in characters.
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+
+/// How often finishing an attempt is retried when answers were saved
+/// between reading and finishing it (each retry scores the new answers).
+const FINISH_RETRIES: u32 = 3;
 
 /// A quiz's editable fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,14 +111,15 @@ pub struct AttemptView {
     pub answers: BTreeMap<QuestionId, Answer>,
     /// When answers were last saved.
     pub saved_at: Option<DateTime<Utc>>,
-    /// The result, once finished.
-    pub result: Option<AttemptResult>,
+    /// The total score, once finished (per-question scores are in the
+    /// review, once the reveal policy allows).
+    pub result: Option<ResultTotals>,
 }
 
 /// What a student learns when an attempt is finished.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttemptOutcome {
-    /// The finished attempt with its result.
+    /// The finished attempt with its total score.
     pub attempt: AttemptSummary,
     /// The student's quiz score after it, under the scoring policy.
     pub quiz_score: Option<Points>,
@@ -296,6 +304,10 @@ pub enum SubmitError {
     /// The idempotency key is longer than allowed.
     #[error("idempotency_key: at most {MAX_IDEMPOTENCY_KEY_CHARS} characters")]
     InvalidKey,
+    /// Answers kept being saved while the attempt was being finished;
+    /// nothing was finished, submit again.
+    #[error("answers were saved while submitting; submit again")]
+    ChangedMeanwhile,
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -305,6 +317,7 @@ crate::domain_error!(SubmitError {
     NotFound => (NotFound, "attempt_not_found"),
     AlreadyFinished => (Conflict, "attempt_already_finished"),
     InvalidKey => (Invalid, "invalid_idempotency_key"),
+    ChangedMeanwhile => (Conflict, "attempt_changed_meanwhile"),
 });
 
 /// Why an essay could not be graded.
@@ -369,21 +382,25 @@ pub struct QuizService {
     quizzes: Arc<dyn QuizStore>,
     courses: Arc<dyn CourseStore>,
     notifications: Arc<dyn NotificationStore>,
+    dashboards: Arc<dyn DashboardStore>,
     clock: Arc<dyn Clock>,
 }
 
 impl QuizService {
-    /// A service over these ports.
+    /// A service over these ports (`dashboards` tells whether finishing an
+    /// attempt completes the student's course).
     pub fn new(
         quizzes: Arc<dyn QuizStore>,
         courses: Arc<dyn CourseStore>,
         notifications: Arc<dyn NotificationStore>,
+        dashboards: Arc<dyn DashboardStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             quizzes,
             courses,
             notifications,
+            dashboards,
             clock,
         }
     }
@@ -935,6 +952,7 @@ impl QuizService {
             .await
         {
             Ok(finished) => Ok(self.outcome(&finished, &quiz).await?),
+            Err(StorageError::Conflict(Conflict::Stale)) => Err(SubmitError::ChangedMeanwhile),
             Err(StorageError::Conflict(Conflict::AttemptClosed)) => {
                 let current = self
                     .quizzes
@@ -1007,7 +1025,9 @@ impl QuizService {
             };
             match self.finish_overdue_attempt(&attempt, quiz, questions).await {
                 Ok(_) => finished += 1,
-                Err(StorageError::Conflict(Conflict::AttemptClosed)) => {}
+                // Finished meanwhile, or still being saved into (it is
+                // listed again by the next sweep).
+                Err(StorageError::Conflict(Conflict::AttemptClosed | Conflict::Stale)) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -1177,7 +1197,7 @@ impl QuizService {
             questions: attempt_questions(questions, attempt, quiz.settings.shuffle_options),
             answers: attempt.answers.clone(),
             saved_at: attempt.saved_at,
-            result: attempt.result.clone(),
+            result: attempt.result.as_ref().map(ResultTotals::from),
         }
     }
 
@@ -1214,8 +1234,43 @@ impl QuizService {
     }
 
     /// Scores the saved answers and finishes the attempt, with the
-    /// perfect-quiz badge and its notification when earned.
+    /// perfect-quiz and course-completed badges and their notifications
+    /// when earned. When answers were saved between reading the attempt and
+    /// finishing it (`Conflict(Stale)`), reads it again and scores the new
+    /// answers, up to [`FINISH_RETRIES`] times; `Conflict(AttemptClosed)`
+    /// when it was finished meanwhile.
     async fn finish(
+        &self,
+        attempt: &Attempt,
+        quiz: &Quiz,
+        questions: &[Question],
+        state: AttemptState,
+        submit_key: Option<String>,
+    ) -> Result<Attempt, StorageError> {
+        let mut current = attempt.clone();
+        let mut retries = 0;
+        loop {
+            match self
+                .finish_once(&current, quiz, questions, state, submit_key.clone())
+                .await
+            {
+                Err(StorageError::Conflict(Conflict::Stale)) if retries < FINISH_RETRIES => {
+                    retries += 1;
+                    current = self
+                        .quizzes
+                        .get_attempt(attempt.id)
+                        .await?
+                        .ok_or(StorageError::NotFound)?;
+                    if current.state != AttemptState::Open {
+                        return Err(StorageError::Conflict(Conflict::AttemptClosed));
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn finish_once(
         &self,
         attempt: &Attempt,
         quiz: &Quiz,
@@ -1233,15 +1288,19 @@ impl QuizService {
             &attempt.answers,
             &BTreeMap::new(),
         );
-        let (awards, outbox) = self
-            .perfect_quiz_award(attempt.student_id, quiz, &result)
-            .await?;
+        let mut badges = self.perfect_quiz_badge(attempt.student_id, quiz, &result);
+        badges.extend(
+            self.course_completion(attempt.student_id, quiz, now)
+                .await?,
+        );
+        let (awards, outbox) = self.award_messages(attempt.student_id, badges).await?;
         self.quizzes
             .finish_attempt(&FinishAttempt {
                 attempt_id: attempt.id,
                 state,
                 finished_at,
                 result,
+                expected_saved_at: attempt.saved_at,
                 submit_key,
                 outbox,
                 awards,
@@ -1255,25 +1314,102 @@ impl QuizService {
         quiz: &Quiz,
         result: &AttemptResult,
     ) -> Result<(Vec<Achievement>, Vec<OutboxEntry>), StorageError> {
+        let badges = self.perfect_quiz_badge(student, quiz, result);
+        self.award_messages(student, badges).await
+    }
+
+    /// The perfect-quiz badge when `result` earns it.
+    fn perfect_quiz_badge(
+        &self,
+        student: UserId,
+        quiz: &Quiz,
+        result: &AttemptResult,
+    ) -> Vec<NewBadge> {
         if !earns_perfect_quiz(result) {
+            return Vec::new();
+        }
+        vec![NewBadge {
+            award: Achievement::new(
+                student,
+                Badge::PerfectQuiz,
+                quiz.course_id,
+                self.clock.now(),
+            ),
+            event: format!("badge:{student}:{}", Badge::PerfectQuiz.as_str()),
+            notification: Notification::AchievementAwarded {
+                badge: Badge::PerfectQuiz,
+                course_id: Some(quiz.course_id),
+                quiz_id: Some(quiz.id),
+            },
+        }]
+    }
+
+    /// The course badge when finishing an attempt at `quiz` completes the
+    /// student's course (the quiz counts as done) and they do not hold it
+    /// yet. A course found complete without the badge (its last item done
+    /// where nothing checked) earns it here too.
+    async fn course_completion(
+        &self,
+        student: UserId,
+        quiz: &Quiz,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<NewBadge>, StorageError> {
+        let snapshot = self.dashboards.student_snapshot(student, now).await?;
+        let held = snapshot
+            .achievements
+            .iter()
+            .any(|a| a.badge == Badge::CourseCompleted && a.course_id == Some(quiz.course_id));
+        let complete = snapshot
+            .courses
+            .iter()
+            .find(|c| c.course.id == quiz.course_id)
+            .is_some_and(|data| course_progress(data, quiz.id).is_complete());
+        if held || !complete {
+            return Ok(Vec::new());
+        }
+        let award = Achievement::new(student, Badge::CourseCompleted, quiz.course_id, now);
+        Ok(vec![NewBadge {
+            // The key homework grading uses for this badge, so a course
+            // completed by either path is announced once.
+            event: format!(
+                "achievement:{}:{}",
+                Badge::CourseCompleted.as_str(),
+                quiz.course_id
+            ),
+            award,
+            notification: Notification::AchievementAwarded {
+                badge: Badge::CourseCompleted,
+                course_id: Some(quiz.course_id),
+                quiz_id: None,
+            },
+        }])
+    }
+
+    /// The awards and their "badge awarded" messages to the student.
+    async fn award_messages(
+        &self,
+        student: UserId,
+        badges: Vec<NewBadge>,
+    ) -> Result<(Vec<Achievement>, Vec<OutboxEntry>), StorageError> {
+        if badges.is_empty() {
             return Ok((Vec::new(), Vec::new()));
         }
         let now = self.clock.now();
-        let award = Achievement::new(student, Badge::PerfectQuiz, quiz.course_id, now);
-        let notification = Notification::AchievementAwarded {
-            badge: Badge::PerfectQuiz,
-            course_id: Some(quiz.course_id),
-            quiz_id: Some(quiz.id),
-        };
         let profiles = self.notifications.delivery_profiles(&[student]).await?;
-        let outbox = fan_out(
-            &profiles,
-            &format!("badge:{student}:{}", Badge::PerfectQuiz.as_str()),
-            &notification,
-            now,
-        );
-        Ok((vec![award], outbox))
+        let outbox = badges
+            .iter()
+            .flat_map(|b| fan_out(&profiles, &b.event, &b.notification, now))
+            .collect();
+        Ok((badges.into_iter().map(|b| b.award).collect(), outbox))
     }
+}
+
+/// A badge to award with its message.
+struct NewBadge {
+    award: Achievement,
+    /// The event key of its message (the recipient is part of the de-dup key).
+    event: String,
+    notification: Notification,
 }
 
 fn check_question(input: &QuestionInput) -> Result<(), ManageQuestionError> {
@@ -1292,6 +1428,42 @@ fn questions_in_attempt(questions: &[Question], attempt: &Attempt) -> Vec<Questi
         .filter_map(|id| questions.iter().find(|q| q.id == *id))
         .cloned()
         .collect()
+}
+
+/// A student's progress in a course from their dashboard data, with
+/// `finishing` counted as a done quiz (the attempt being finished is still
+/// open in the data). Counts as homework grading does: graded assignments,
+/// quizzes with a finished attempt.
+fn course_progress(data: &StudentCourseData, finishing: QuizId) -> CourseProgress {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let assignments_done = data
+        .assignments
+        .iter()
+        .filter(|a| {
+            data.submissions
+                .iter()
+                .any(|s| s.assignment_id == a.id && s.state == SubmissionState::Graded)
+        })
+        .count();
+    let quizzes_done = data
+        .quizzes
+        .iter()
+        .filter(|q| {
+            q.id == finishing
+                || data
+                    .attempts
+                    .iter()
+                    .any(|t| t.quiz_id == q.id && t.state != AttemptState::Open)
+        })
+        .count();
+    CourseProgress {
+        lessons_total: data.lessons_visible,
+        lessons_viewed: data.lessons_viewed,
+        assignments_total: count(data.assignments.len()),
+        assignments_done: count(assignments_done),
+        quizzes_total: count(data.quizzes.len()),
+        quizzes_done: count(quizzes_done),
+    }
 }
 
 fn attempts_left(settings: &QuizSettings, attempts: &[Attempt]) -> Option<u32> {
@@ -1321,10 +1493,11 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::course::{CourseStatus, MockCourseStore};
+    use crate::dashboard::{MockDashboardStore, StudentSnapshot};
     use crate::error::{DomainError, ErrorClass};
     use crate::ids::OptionId;
     use crate::notification::{
-        Channel, DeliveryProfile, MockNotificationStore, NotificationPreferences,
+        Channel, DedupKey, DeliveryProfile, MockNotificationStore, NotificationPreferences,
     };
     use crate::quiz::model::{Choice, RevealPolicy, ScoringPolicy};
     use crate::quiz::ports::MockQuizStore;
@@ -1531,13 +1704,87 @@ mod tests {
             quizzes: MockQuizStore,
             notifications: MockNotificationStore,
         ) -> QuizService {
+            self.service_with(quizzes, notifications, no_course_data())
+        }
+
+        fn service_with(
+            &self,
+            quizzes: MockQuizStore,
+            notifications: MockNotificationStore,
+            dashboards: MockDashboardStore,
+        ) -> QuizService {
             QuizService::new(
                 Arc::new(quizzes),
                 Arc::new(self.courses()),
                 Arc::new(notifications),
+                Arc::new(dashboards),
                 Arc::new(ManualClock::new(t0())),
             )
         }
+
+        /// The student's dashboard data with this quiz and, with
+        /// `other_quiz_done`, a second quiz of the course, finished or not.
+        fn course_data(
+            &self,
+            attempts: Vec<Attempt>,
+            other_quiz_done: Option<bool>,
+        ) -> StudentSnapshot {
+            let mut quizzes = vec![self.quiz.clone()];
+            let mut attempts = attempts;
+            if let Some(done) = other_quiz_done {
+                let other = Quiz {
+                    id: QuizId::new(),
+                    ..self.quiz.clone()
+                };
+                let mut a = self.attempt(
+                    &self.student,
+                    if done {
+                        AttemptState::Submitted
+                    } else {
+                        AttemptState::Open
+                    },
+                );
+                a.quiz_id = other.id;
+                attempts.push(a);
+                quizzes.push(other);
+            }
+            StudentSnapshot {
+                courses: vec![StudentCourseData {
+                    course: self.course.clone(),
+                    lessons_visible: 1,
+                    lessons_viewed: 1,
+                    assignments: vec![],
+                    extensions: vec![],
+                    submissions: vec![],
+                    quizzes,
+                    attempts,
+                }],
+                webinars: vec![],
+                achievements: vec![],
+            }
+        }
+    }
+
+    /// A dashboard store whose snapshot has no course (nothing to complete).
+    fn no_course_data() -> MockDashboardStore {
+        let mut m = MockDashboardStore::new();
+        m.expect_student_snapshot().returning(|_, _| {
+            Ok(StudentSnapshot {
+                courses: vec![],
+                webinars: vec![],
+                achievements: vec![],
+            })
+        });
+        m
+    }
+
+    /// A dashboard store answering the student's snapshot once per finish.
+    fn snapshot_of(student: UserId, snapshot: StudentSnapshot) -> MockDashboardStore {
+        let mut m = MockDashboardStore::new();
+        m.expect_student_snapshot()
+            .withf(move |s, now| *s == student && *now == t0())
+            .returning(move |_, _| Ok(snapshot.clone()));
+        m
     }
 
     /// A notification store that returns default profiles (e-mail only).
@@ -2603,6 +2850,225 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn answers_saved_while_submitting_are_scored_on_a_retry() {
+        let w = World::new();
+        let read = w.attempt(&w.student, AttemptState::Open);
+        let mut saved = read.clone();
+        saved.answers = w.right.clone();
+        saved.saved_at = Some(t0() - Duration::seconds(1));
+        let mut q = w.quizzes();
+        let reads = Arc::new(AtomicUsize::new(0));
+        let (r, first, later) = (reads.clone(), read.clone(), saved.clone());
+        q.expect_get_attempt().returning(move |_| {
+            Ok(Some(if r.fetch_add(1, Ordering::SeqCst) == 0 {
+                first.clone()
+            } else {
+                later.clone()
+            }))
+        });
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (s, current) = (seen.clone(), saved.clone());
+        q.expect_finish_attempt().times(2).returning(move |f| {
+            s.lock().unwrap().push(f.clone());
+            // As storage does: finish only what was scored from the latest save.
+            if f.expected_saved_at == current.saved_at {
+                Ok(apply(&current, f))
+            } else {
+                Err(StorageError::Conflict(Conflict::Stale))
+            }
+        });
+        let done = apply(
+            &saved,
+            &FinishAttempt {
+                attempt_id: saved.id,
+                state: AttemptState::Submitted,
+                finished_at: t0(),
+                result: score_attempt(&w.questions, &w.right, &BTreeMap::new()),
+                expected_saved_at: saved.saved_at,
+                submit_key: None,
+                outbox: vec![],
+                awards: vec![],
+            },
+        );
+        q.expect_list_attempts()
+            .returning(move |_, _| Ok(vec![done.clone()]));
+        let outcome = w
+            .service(q, profiles())
+            .submit(&w.student, read.id, Some("k".into()))
+            .await
+            .unwrap();
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(
+            seen[0].expected_saved_at, None,
+            "the first try used the first read"
+        );
+        assert_eq!(seen[0].result.score, Points::ZERO);
+        assert!(seen[0].awards.is_empty());
+        assert_eq!(seen[1].expected_saved_at, saved.saved_at);
+        assert_eq!(
+            seen[1].result.score,
+            pts(4.0),
+            "the saved answers are scored"
+        );
+        assert_eq!(seen[1].awards.len(), 1, "and earn the badge");
+        assert_eq!(seen[1].submit_key.as_deref(), Some("k"));
+        assert!(outcome.perfect);
+        assert_eq!(outcome.quiz_score, Some(pts(4.0)));
+    }
+
+    #[tokio::test]
+    async fn a_submit_gives_up_when_answers_keep_changing() {
+        let w = World::new();
+        let attempt = w.attempt(&w.student, AttemptState::Open);
+        let mut q = w.quizzes();
+        stored_attempt(&mut q, &attempt);
+        q.expect_finish_attempt()
+            .times(1 + FINISH_RETRIES as usize)
+            .returning(|_| Err(StorageError::Conflict(Conflict::Stale)));
+        let err = w
+            .service(q, MockNotificationStore::new())
+            .submit(&w.student, attempt.id, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SubmitError::ChangedMeanwhile), "{err:?}");
+        assert_eq!(err.class(), ErrorClass::Conflict);
+        assert_eq!(err.code(), "attempt_changed_meanwhile");
+    }
+
+    #[tokio::test]
+    async fn a_submit_whose_retry_finds_the_attempt_finished_replays_by_key() {
+        let w = World::new();
+        let open = w.attempt(&w.student, AttemptState::Open);
+        let mut finished = open.clone();
+        finished.state = AttemptState::AutoSubmitted;
+        finished.saved_at = Some(t0() - Duration::seconds(1));
+        finished.submit_key = None;
+        finished.result = Some(score_attempt(
+            &w.questions,
+            &BTreeMap::new(),
+            &BTreeMap::new(),
+        ));
+        let mut q = w.quizzes();
+        let reads = Arc::new(AtomicUsize::new(0));
+        let (r, o, f) = (reads.clone(), open.clone(), finished.clone());
+        q.expect_get_attempt().returning(move |_| {
+            Ok(Some(if r.fetch_add(1, Ordering::SeqCst) == 0 {
+                o.clone()
+            } else {
+                f.clone()
+            }))
+        });
+        q.expect_finish_attempt()
+            .times(1)
+            .returning(|_| Err(StorageError::Conflict(Conflict::Stale)));
+        let err = w
+            .service(q, MockNotificationStore::new())
+            .submit(&w.student, open.id, Some("k".into()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, SubmitError::AlreadyFinished),
+            "finished by the sweep meanwhile: {err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn finishing_the_last_item_of_a_course_awards_the_course_badge() {
+        let w = World::new();
+        let mut attempt = w.attempt(&w.student, AttemptState::Open);
+        attempt.answers = BTreeMap::from([(w.questions[1].id, Answer::TrueFalse(false))]);
+        let course_event = format!("achievement:course_completed:{}", w.course.id);
+        let course_badge =
+            Achievement::new(w.student.user_id, Badge::CourseCompleted, w.course.id, t0());
+        // The attempt being finished is still open in the read model.
+        let mut held = w.course_data(vec![attempt.clone()], Some(true));
+        held.achievements = vec![course_badge.clone()];
+        for (snapshot, perfect, expected) in [
+            (
+                w.course_data(vec![attempt.clone()], Some(true)),
+                false,
+                vec![Badge::CourseCompleted],
+            ),
+            (
+                w.course_data(vec![attempt.clone()], Some(true)),
+                true,
+                vec![Badge::PerfectQuiz, Badge::CourseCompleted],
+            ),
+            (
+                w.course_data(vec![attempt.clone()], Some(false)),
+                false,
+                vec![],
+            ),
+            (held.clone(), false, vec![]),
+            (
+                w.course_data(vec![attempt.clone()], None),
+                false,
+                vec![Badge::CourseCompleted],
+            ),
+        ] {
+            let mut attempt = attempt.clone();
+            if perfect {
+                attempt.answers = w.right.clone();
+            }
+            let mut q = w.quizzes();
+            stored_attempt(&mut q, &attempt);
+            let finish = capture_finish(&mut q, &attempt);
+            q.expect_list_attempts().returning(|_, _| Ok(vec![]));
+            let mut notes = MockNotificationStore::new();
+            if !expected.is_empty() {
+                let student = w.student.user_id;
+                notes
+                    .expect_delivery_profiles()
+                    .withf(move |u| u == [student])
+                    .times(1)
+                    .returning(move |users| {
+                        Ok(vec![DeliveryProfile {
+                            user_id: users[0],
+                            active: true,
+                            preferences: NotificationPreferences::defaults(users[0]),
+                            telegram_linked: true,
+                        }])
+                    });
+            }
+            w.service_with(q, notes, snapshot_of(w.student.user_id, snapshot))
+                .submit(&w.student, attempt.id, None)
+                .await
+                .unwrap();
+            let f = finish.lock().unwrap().clone().unwrap();
+            let badges: Vec<Badge> = f.awards.iter().map(|a| a.badge).collect();
+            assert_eq!(badges, expected);
+            assert_eq!(
+                f.outbox.len(),
+                2 * expected.len(),
+                "e-mail and Telegram per badge"
+            );
+            if expected.contains(&Badge::CourseCompleted) {
+                assert!(f.awards.contains(&course_badge));
+                let course_entries: Vec<&OutboxEntry> = f
+                    .outbox
+                    .iter()
+                    .filter(|e| e.dedup_key.0.contains("course_completed"))
+                    .collect();
+                assert_eq!(course_entries.len(), 2);
+                for e in course_entries {
+                    assert_eq!(
+                        e.dedup_key,
+                        DedupKey::new(w.student.user_id, &course_event, e.channel)
+                    );
+                    assert_eq!(
+                        e.notification,
+                        Notification::AchievementAwarded {
+                            badge: Badge::CourseCompleted,
+                            course_id: Some(w.course.id),
+                            quiz_id: None,
+                        }
+                    );
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn a_submit_after_the_deadline_is_an_auto_submit() {
         let w = World::new();
         let mut attempt = w.attempt(&w.student, AttemptState::Open);
@@ -2689,30 +3155,40 @@ mod tests {
             stored_attempt(&mut q, &attempt);
             let svc = w.service(q, MockNotificationStore::new());
             let review = svc.review(&w.student, attempt.id).await.unwrap();
-            assert_eq!(review.answers_revealed, revealed);
-            assert_eq!(review.items.len(), 3);
-            assert_eq!(review.items[1].answer, Some(Answer::TrueFalse(true)));
+            assert_eq!(review.answers_revealed(), revealed);
+            assert_eq!(review.items().len(), 3);
+            assert_eq!(review.items()[1].answer(), Some(&Answer::TrueFalse(true)));
             assert_eq!(
-                review.items[1].score,
-                Some(QuestionScore::Scored(Points::ZERO))
+                review.items()[1].score(),
+                revealed.then_some(QuestionScore::Scored(Points::ZERO)),
+                "a wrong true/false scored 0 tells the answer: only once revealed"
+            );
+            assert_eq!(
+                review.attempt().result.map(|r| (r.score, r.max_score)),
+                Some((Points::ZERO, pts(4.0))),
+                "the total is always shown"
             );
             let json = serde_json::to_string(&review).unwrap();
             assert_eq!(json.contains("SECRET-ACCEPTED"), revealed);
             assert_eq!(json.contains("SECRET-EXPLANATION"), revealed);
             if revealed {
                 assert_eq!(
-                    review.items[1].correct,
-                    Some(CorrectAnswer::TrueFalse { value: false })
+                    review.items()[1].correct(),
+                    Some(&CorrectAnswer::TrueFalse { value: false })
                 );
             }
 
             // Staff always see everything; classmates and strangers nothing.
             for staff in [&w.owner, &w.assistant, &w.admin] {
                 let full = svc.review(staff, attempt.id).await.unwrap();
-                assert!(full.answers_revealed);
+                assert!(full.answers_revealed());
                 assert_eq!(
-                    full.items[0].correct,
+                    full.items()[0].correct().cloned(),
                     CorrectAnswer::of(&w.questions[0].body)
+                );
+                assert_eq!(
+                    full.items()[1].score(),
+                    Some(QuestionScore::Scored(Points::ZERO))
                 );
             }
             for nobody in [&w.classmate, &w.outsider, &w.stranger_teacher] {
@@ -2733,12 +3209,12 @@ mod tests {
             .review(&w.student, attempt.id)
             .await
             .unwrap();
-        assert!(!review.answers_revealed);
+        assert!(!review.answers_revealed());
         assert!(
             review
-                .items
+                .items()
                 .iter()
-                .all(|i| i.correct.is_none() && i.score.is_none())
+                .all(|i| i.correct().is_none() && i.score().is_none())
         );
     }
 
@@ -2800,10 +3276,10 @@ mod tests {
                 assert!(enqueued[0].dedup_key.0.contains("perfect_quiz"));
             }
             assert_eq!(
-                review.items[3].score,
+                review.items()[3].score(),
                 Some(QuestionScore::Scored(pts(points)))
             );
-            assert!(review.answers_revealed, "staff review");
+            assert!(review.answers_revealed(), "staff review");
         }
     }
 
@@ -2847,7 +3323,7 @@ mod tests {
             .grade_essay(&w.owner, attempt.id, second.id, pts(2.0))
             .await
             .unwrap();
-        assert_eq!(review.attempt.result.unwrap().score, pts(7.0));
+        assert_eq!(review.attempt().result.unwrap().score, pts(7.0));
     }
 
     #[tokio::test]
@@ -2932,5 +3408,424 @@ mod tests {
         assert_eq!(own[0].student_id, w.student.user_id);
         let err = svc.my_attempts(&w.outsider, w.quiz.id).await.unwrap_err();
         assert!(matches!(err, ViewQuizError::NotFound));
+    }
+
+    // ----- end to end over the in-memory storage -------------------------------
+
+    /// The real service over [`MemoryStorage`](crate::testkit::memory::MemoryStorage),
+    /// for races and read-model interplay that mocks cannot show.
+    mod on_memory_storage {
+        use super::*;
+        use crate::ports::Storage;
+        use crate::testkit::conformance::fixtures::{self, Class};
+        use crate::testkit::memory::MemoryStorage;
+        use async_trait::async_trait;
+
+        struct School {
+            storage: Storage,
+            clock: Arc<ManualClock>,
+            class: Class,
+            teacher: Actor,
+            student: Actor,
+        }
+
+        async fn school() -> School {
+            let storage = MemoryStorage::storage();
+            let class = fixtures::published_course_with_student(&storage).await;
+            let teacher = Actor {
+                user_id: class.teacher.id,
+                role: Role::Teacher,
+            };
+            let student = Actor {
+                user_id: class.student.id,
+                role: Role::Student,
+            };
+            School {
+                storage,
+                clock: Arc::new(ManualClock::new(fixtures::t0())),
+                class,
+                teacher,
+                student,
+            }
+        }
+
+        impl School {
+            fn service_over(&self, quizzes: Arc<dyn QuizStore>) -> QuizService {
+                QuizService::new(
+                    quizzes,
+                    self.storage.courses.clone(),
+                    self.storage.notifications.clone(),
+                    self.storage.dashboards.clone(),
+                    self.clock.clone(),
+                )
+            }
+
+            fn service(&self) -> QuizService {
+                self.service_over(self.storage.quizzes.clone())
+            }
+
+            /// A published quiz of two true/false questions (1 point each,
+            /// both answered right by `true`) with these settings.
+            async fn quiz(&self, settings: QuizSettings) -> (Quiz, Vec<Question>) {
+                let svc = self.service();
+                let quiz = svc
+                    .create_quiz(
+                        &self.teacher,
+                        self.class.course.id,
+                        QuizInput {
+                            title: Title::parse("Проверочная").unwrap(),
+                            description: RichText::default(),
+                            settings,
+                        },
+                    )
+                    .await
+                    .unwrap();
+                let mut questions = Vec::new();
+                for n in 0..2 {
+                    questions.push(
+                        svc.add_question(
+                            &self.teacher,
+                            quiz.id,
+                            QuestionInput {
+                                prompt: RichText::from_plain_text(&format!("Утверждение {n}")),
+                                points: pts(1.0),
+                                body: QuestionBody::TrueFalse { correct: true },
+                                explanation: Some(RichText::from_plain_text("SECRET-EXPLANATION")),
+                            },
+                        )
+                        .await
+                        .unwrap(),
+                    );
+                }
+                let quiz = svc
+                    .set_published(&self.teacher, quiz.id, true)
+                    .await
+                    .unwrap();
+                (quiz, questions)
+            }
+
+            async fn badges(&self) -> Vec<Achievement> {
+                self.storage
+                    .achievements
+                    .list_achievements(self.student.user_id)
+                    .await
+                    .unwrap()
+            }
+
+            async fn outbox_keys(&self) -> Vec<String> {
+                self.storage
+                    .notifications
+                    .list_user_outbox(self.student.user_id, Page::max())
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| e.dedup_key.0)
+                    .collect()
+            }
+        }
+
+        /// Whether a serialised student view holds any per-question score.
+        fn holds_question_scores(json: &serde_json::Value) -> bool {
+            let text = json.to_string();
+            text.contains("per_question") || text.contains("\"status\":\"scored\"")
+        }
+
+        #[tokio::test]
+        async fn students_see_only_totals_until_answers_are_revealed() {
+            let w = school().await;
+            let closes = fixtures::t0() + Duration::days(7);
+            let (quiz, qs) = w
+                .quiz(QuizSettings {
+                    attempts_allowed: Some(2),
+                    closes_at: Some(closes),
+                    reveal: RevealPolicy::AfterClose,
+                    ..QuizSettings::default()
+                })
+                .await;
+            let svc = w.service();
+            let attempt = svc.start_attempt(&w.student, quiz.id).await.unwrap();
+            svc.save_answers(
+                &w.student,
+                attempt.attempt_id,
+                BTreeMap::from([
+                    (qs[0].id, Answer::TrueFalse(true)),
+                    (qs[1].id, Answer::TrueFalse(false)),
+                ]),
+            )
+            .await
+            .unwrap();
+            let outcome = svc
+                .submit(&w.student, attempt.attempt_id, None)
+                .await
+                .unwrap();
+            let view = svc
+                .get_attempt(&w.student, attempt.attempt_id)
+                .await
+                .unwrap();
+            let overview = svc.get_quiz(&w.student, quiz.id).await.unwrap();
+            let mine = svc.my_attempts(&w.student, quiz.id).await.unwrap();
+            let review = svc.review(&w.student, attempt.attempt_id).await.unwrap();
+            for (what, json) in [
+                ("outcome", serde_json::to_value(&outcome).unwrap()),
+                ("attempt view", serde_json::to_value(&view).unwrap()),
+                ("overview", serde_json::to_value(&overview).unwrap()),
+                ("my attempts", serde_json::to_value(&mine).unwrap()),
+                ("review", serde_json::to_value(&review).unwrap()),
+            ] {
+                assert!(
+                    !holds_question_scores(&json),
+                    "{what} tells which answer was wrong before the quiz closes: {json}"
+                );
+                assert!(!json.to_string().contains("SECRET-EXPLANATION"), "{what}");
+            }
+            // The total is shown.
+            assert_eq!(outcome.quiz_score, Some(pts(1.0)));
+            let totals = serde_json::to_value(&view).unwrap()["result"].clone();
+            assert_eq!(totals["score"], 1.0, "{totals}");
+            assert_eq!(totals["max_score"], 2.0, "{totals}");
+
+            // Once the quiz has closed, the review shows everything.
+            w.clock.set(closes);
+            let review = svc.review(&w.student, attempt.attempt_id).await.unwrap();
+            let json = serde_json::to_value(&review).unwrap();
+            assert!(holds_question_scores(&json), "{json}");
+            assert!(json.to_string().contains("SECRET-EXPLANATION"));
+        }
+
+        /// Answers saved at an instant.
+        type Autosave = (BTreeMap<QuestionId, Answer>, DateTime<Utc>);
+
+        /// A quiz store whose `finish_attempt` first lets an autosave of
+        /// `race` land, as a concurrent request would between the service's
+        /// read and its write.
+        struct AutosaveRacesFinish {
+            inner: Arc<dyn QuizStore>,
+            race: Mutex<Option<Autosave>>,
+        }
+
+        #[async_trait]
+        impl QuizStore for AutosaveRacesFinish {
+            async fn insert_quiz(&self, q: &Quiz) -> crate::error::StorageResult<()> {
+                self.inner.insert_quiz(q).await
+            }
+            async fn update_quiz(&self, q: &Quiz) -> crate::error::StorageResult<()> {
+                self.inner.update_quiz(q).await
+            }
+            async fn get_quiz(&self, id: QuizId) -> crate::error::StorageResult<Option<Quiz>> {
+                self.inner.get_quiz(id).await
+            }
+            async fn list_quizzes(&self, c: CourseId) -> crate::error::StorageResult<Vec<Quiz>> {
+                self.inner.list_quizzes(c).await
+            }
+            async fn insert_question(&self, q: &Question) -> crate::error::StorageResult<Question> {
+                self.inner.insert_question(q).await
+            }
+            async fn update_question(&self, q: &Question) -> crate::error::StorageResult<()> {
+                self.inner.update_question(q).await
+            }
+            async fn delete_question(&self, id: QuestionId) -> crate::error::StorageResult<bool> {
+                self.inner.delete_question(id).await
+            }
+            async fn list_questions(
+                &self,
+                q: QuizId,
+            ) -> crate::error::StorageResult<Vec<Question>> {
+                self.inner.list_questions(q).await
+            }
+            async fn reorder_questions(
+                &self,
+                q: QuizId,
+                order: &[QuestionId],
+            ) -> crate::error::StorageResult<()> {
+                self.inner.reorder_questions(q, order).await
+            }
+            async fn start_attempt(
+                &self,
+                a: &Attempt,
+                limit: Option<u32>,
+            ) -> crate::error::StorageResult<Attempt> {
+                self.inner.start_attempt(a, limit).await
+            }
+            async fn get_attempt(
+                &self,
+                id: AttemptId,
+            ) -> crate::error::StorageResult<Option<Attempt>> {
+                self.inner.get_attempt(id).await
+            }
+            async fn list_attempts(
+                &self,
+                q: QuizId,
+                s: UserId,
+            ) -> crate::error::StorageResult<Vec<Attempt>> {
+                self.inner.list_attempts(q, s).await
+            }
+            async fn list_quiz_attempts(
+                &self,
+                q: QuizId,
+                p: Page,
+            ) -> crate::error::StorageResult<Vec<Attempt>> {
+                self.inner.list_quiz_attempts(q, p).await
+            }
+            async fn save_answers(
+                &self,
+                a: AttemptId,
+                answers: &BTreeMap<QuestionId, Answer>,
+                at: DateTime<Utc>,
+            ) -> crate::error::StorageResult<Attempt> {
+                self.inner.save_answers(a, answers, at).await
+            }
+            async fn finish_attempt(
+                &self,
+                f: &FinishAttempt,
+            ) -> crate::error::StorageResult<Attempt> {
+                let race = self.race.lock().unwrap().take();
+                if let Some((answers, at)) = race {
+                    self.inner
+                        .save_answers(f.attempt_id, &answers, at)
+                        .await
+                        .expect("the racing autosave lands");
+                }
+                self.inner.finish_attempt(f).await
+            }
+            async fn set_attempt_result(
+                &self,
+                a: AttemptId,
+                r: &AttemptResult,
+                awards: &[Achievement],
+                outbox: &[OutboxEntry],
+            ) -> crate::error::StorageResult<Attempt> {
+                self.inner.set_attempt_result(a, r, awards, outbox).await
+            }
+            async fn overdue_attempts(
+                &self,
+                now: DateTime<Utc>,
+                limit: u32,
+            ) -> crate::error::StorageResult<Vec<Attempt>> {
+                self.inner.overdue_attempts(now, limit).await
+            }
+        }
+
+        #[tokio::test]
+        async fn an_autosave_racing_the_submit_is_scored() {
+            let w = school().await;
+            let (quiz, qs) = w
+                .quiz(QuizSettings {
+                    attempts_allowed: Some(2),
+                    ..QuizSettings::default()
+                })
+                .await;
+            let racing = Arc::new(AutosaveRacesFinish {
+                inner: w.storage.quizzes.clone(),
+                race: Mutex::new(None),
+            });
+            let svc = w.service_over(racing.clone());
+            let attempt = svc.start_attempt(&w.student, quiz.id).await.unwrap();
+            svc.save_answers(
+                &w.student,
+                attempt.attempt_id,
+                BTreeMap::from([(qs[0].id, Answer::TrueFalse(true))]),
+            )
+            .await
+            .unwrap();
+            w.clock.advance(Duration::seconds(3));
+            *racing.race.lock().unwrap() = Some((
+                BTreeMap::from([(qs[1].id, Answer::TrueFalse(true))]),
+                w.clock.now(),
+            ));
+            let outcome = svc
+                .submit(&w.student, attempt.attempt_id, Some("submit-1".into()))
+                .await
+                .unwrap();
+            let stored = w
+                .storage
+                .quizzes
+                .get_attempt(attempt.attempt_id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(stored.answers.len(), 2, "the autosave is stored");
+            assert_eq!(
+                stored.result.as_ref().map(|r| r.score),
+                Some(pts(2.0)),
+                "and scored: both answers are right"
+            );
+            assert_eq!(outcome.quiz_score, Some(pts(2.0)));
+            assert!(outcome.perfect);
+            assert_eq!(stored.submit_key.as_deref(), Some("submit-1"));
+        }
+
+        #[tokio::test]
+        async fn finishing_the_last_quiz_completes_the_course() {
+            let w = school().await;
+            let (quiz, qs) = w.quiz(QuizSettings::default()).await;
+            let svc = w.service();
+            let attempt = svc.start_attempt(&w.student, quiz.id).await.unwrap();
+            svc.save_answers(
+                &w.student,
+                attempt.attempt_id,
+                BTreeMap::from([(qs[0].id, Answer::TrueFalse(false))]),
+            )
+            .await
+            .unwrap();
+            svc.submit(&w.student, attempt.attempt_id, None)
+                .await
+                .unwrap();
+            let course = w.class.course.id;
+            assert_eq!(
+                w.badges().await,
+                vec![Achievement::new(
+                    w.student.user_id,
+                    Badge::CourseCompleted,
+                    course,
+                    fixtures::t0()
+                )],
+                "the only item of the course is done, though not perfectly"
+            );
+            let event = format!("achievement:course_completed:{course}");
+            assert_eq!(
+                w.outbox_keys().await,
+                vec![DedupKey::new(w.student.user_id, &event, Channel::Email).0],
+                "one message about the badge, by e-mail"
+            );
+        }
+
+        #[tokio::test]
+        async fn an_auto_finish_completes_the_course_once() {
+            let w = school().await;
+            let (first, _) = w
+                .quiz(QuizSettings {
+                    time_limit_minutes: Some(10),
+                    attempts_allowed: None,
+                    ..QuizSettings::default()
+                })
+                .await;
+            let (second, _) = w
+                .quiz(QuizSettings {
+                    time_limit_minutes: Some(10),
+                    attempts_allowed: None,
+                    ..QuizSettings::default()
+                })
+                .await;
+            let svc = w.service();
+            svc.start_attempt(&w.student, first.id).await.unwrap();
+            w.clock.advance(Duration::minutes(11));
+            assert_eq!(svc.finish_overdue(10).await.unwrap(), 1);
+            assert!(w.badges().await.is_empty(), "the second quiz is not done");
+
+            svc.start_attempt(&w.student, second.id).await.unwrap();
+            w.clock.advance(Duration::minutes(11));
+            assert_eq!(svc.finish_overdue(10).await.unwrap(), 1);
+            let badges = w.badges().await;
+            assert_eq!(badges.len(), 1, "{badges:?}");
+            assert_eq!(badges[0].badge, Badge::CourseCompleted);
+            assert_eq!(badges[0].course_id, Some(w.class.course.id));
+
+            // Another attempt after completion awards nothing new.
+            svc.start_attempt(&w.student, second.id).await.unwrap();
+            w.clock.advance(Duration::minutes(11));
+            assert_eq!(svc.finish_overdue(10).await.unwrap(), 1);
+            assert_eq!(w.badges().await.len(), 1);
+            assert_eq!(w.outbox_keys().await.len(), 1, "one badge message");
+        }
     }
 }

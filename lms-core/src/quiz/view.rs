@@ -1,7 +1,14 @@
 //! What a student may see of a quiz: questions without their correct
 //! answers (by type: [`StudentQuestionBody`] has no field that could hold
-//! one), and reviews that carry correct answers only when the quiz's reveal
-//! policy allows it.
+//! one), results as totals only (by type: [`ResultTotals`] has no
+//! per-question part), and reviews that carry per-question scores, correct
+//! answers and explanations only when the quiz's reveal policy allows it
+//! (a [`ReviewItem`] is built only by [`student_review`], which checks
+//! [`reveal_allowed`], and [`staff_review`]).
+//!
+//! Per-question scores are answers too: a true/false question scored 0
+//! tells the right value, and with several attempts a student could fix
+//! exactly the wrong answers before the quiz closes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -271,6 +278,29 @@ pub fn reveal_allowed(settings: &QuizSettings, attempt: &Attempt, now: DateTime<
     }
 }
 
+/// What anyone who may see an attempt may see of its result, before and
+/// after answers are revealed: the totals, without the per-question scores
+/// that would tell which answers were right.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ResultTotals {
+    /// Points earned so far (pending essays count 0).
+    pub score: Points,
+    /// Points available.
+    pub max_score: Points,
+    /// Whether an essay still waits for a teacher.
+    pub pending_manual: bool,
+}
+
+impl From<&AttemptResult> for ResultTotals {
+    fn from(r: &AttemptResult) -> Self {
+        Self {
+            score: r.score,
+            max_score: r.max_score,
+            pending_manual: r.pending_manual,
+        }
+    }
+}
+
 /// An attempt without its answers: for lists and review headers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptSummary {
@@ -290,8 +320,8 @@ pub struct AttemptSummary {
     pub deadline: Option<DateTime<Utc>>,
     /// When finished.
     pub finished_at: Option<DateTime<Utc>>,
-    /// Result, once finished.
-    pub result: Option<AttemptResult>,
+    /// Total score, once finished (per-question scores are only in reviews).
+    pub result: Option<ResultTotals>,
 }
 
 impl From<&Attempt> for AttemptSummary {
@@ -305,35 +335,87 @@ impl From<&Attempt> for AttemptSummary {
             started_at: a.started_at,
             deadline: a.deadline,
             finished_at: a.finished_at,
-            result: a.result.clone(),
+            result: a.result.as_ref().map(ResultTotals::from),
         }
     }
 }
 
 /// One question of a review.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Built only by [`student_review`] and [`staff_review`]: the score,
+/// correct answer and explanation are filled only when revealing is allowed
+/// (always for staff). Fields are read through accessors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewItem {
+    question: StudentQuestion,
+    answer: Option<Answer>,
+    score: Option<QuestionScore>,
+    correct: Option<CorrectAnswer>,
+    explanation: Option<RichText>,
+}
+
+impl ReviewItem {
     /// The question as the student saw it.
-    pub question: StudentQuestion,
+    #[must_use]
+    pub fn question(&self) -> &StudentQuestion {
+        &self.question
+    }
+
     /// The student's answer.
-    pub answer: Option<Answer>,
-    /// The question's score, once the attempt is finished.
-    pub score: Option<QuestionScore>,
+    #[must_use]
+    pub fn answer(&self) -> Option<&Answer> {
+        self.answer.as_ref()
+    }
+
+    /// The question's score, when revealed and the attempt is finished.
+    #[must_use]
+    pub fn score(&self) -> Option<QuestionScore> {
+        self.score
+    }
+
     /// The correct answer, when revealed (essays have none).
-    pub correct: Option<CorrectAnswer>,
+    #[must_use]
+    pub fn correct(&self) -> Option<&CorrectAnswer> {
+        self.correct.as_ref()
+    }
+
     /// The teacher's explanation, when revealed.
-    pub explanation: Option<RichText>,
+    #[must_use]
+    pub fn explanation(&self) -> Option<&RichText> {
+        self.explanation.as_ref()
+    }
 }
 
 /// A finished (or, for staff, any) attempt question by question.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Built only by [`student_review`] and [`staff_review`]; fields are read
+/// through accessors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttemptReview {
-    /// The attempt.
-    pub attempt: AttemptSummary,
-    /// Whether correct answers and explanations are included.
-    pub answers_revealed: bool,
+    attempt: AttemptSummary,
+    answers_revealed: bool,
+    items: Vec<ReviewItem>,
+}
+
+impl AttemptReview {
+    /// The attempt, with its total score once finished.
+    #[must_use]
+    pub fn attempt(&self) -> &AttemptSummary {
+        &self.attempt
+    }
+
+    /// Whether per-question scores, correct answers and explanations are
+    /// included.
+    #[must_use]
+    pub fn answers_revealed(&self) -> bool {
+        self.answers_revealed
+    }
+
     /// Questions in the attempt's order.
-    pub items: Vec<ReviewItem>,
+    #[must_use]
+    pub fn items(&self) -> &[ReviewItem] {
+        &self.items
+    }
 }
 
 fn review(
@@ -346,10 +428,14 @@ fn review(
         .map(|q| ReviewItem {
             question: StudentQuestion::for_attempt(q, attempt.seed, settings.shuffle_options),
             answer: attempt.answers.get(&q.id).cloned(),
-            score: attempt
-                .result
-                .as_ref()
-                .and_then(|r| r.per_question.get(&q.id).copied()),
+            score: if reveal {
+                attempt
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.per_question.get(&q.id).copied())
+            } else {
+                None
+            },
             correct: if reveal {
                 CorrectAnswer::of(&q.body)
             } else {
@@ -365,8 +451,9 @@ fn review(
     }
 }
 
-/// The review the attempt's student gets at `now`: correct answers and
-/// explanations only when [`reveal_allowed`].
+/// The review the attempt's student gets at `now`: per-question scores,
+/// correct answers and explanations only when [`reveal_allowed`]; before
+/// that, only the total in [`AttemptReview::attempt`].
 #[must_use]
 pub fn student_review(
     questions: &[Question],
@@ -382,7 +469,8 @@ pub fn student_review(
     )
 }
 
-/// The review staff get: always with correct answers and explanations.
+/// The review staff get: always with per-question scores, correct answers
+/// and explanations.
 #[must_use]
 pub fn staff_review(
     questions: &[Question],
@@ -669,46 +757,95 @@ mod tests {
             ..QuizSettings::default()
         };
         let hidden = student_review(&qs, &never, &a, now());
-        assert!(!hidden.answers_revealed);
-        assert_eq!(hidden.items.len(), qs.len());
+        assert!(!hidden.answers_revealed());
+        assert_eq!(hidden.items().len(), qs.len());
         assert!(
             hidden
-                .items
+                .items()
                 .iter()
-                .all(|i| i.correct.is_none() && i.explanation.is_none())
+                .all(|i| i.correct().is_none() && i.explanation().is_none() && i.score().is_none())
         );
-        assert_eq!(hidden.items[2].answer, Some(Answer::TrueFalse(false)));
+        assert_eq!(hidden.items()[2].answer(), Some(&Answer::TrueFalse(false)));
+        let totals = hidden
+            .attempt()
+            .result
+            .expect("a finished attempt has totals");
         assert_eq!(
-            hidden.items[2].score,
-            Some(QuestionScore::Scored(Points::ZERO)),
-            "scores are shown even when answers are not"
+            (totals.score, totals.max_score),
+            (Points::ZERO, Points::new(16.0).unwrap()),
+            "only the total is shown"
         );
         let json = serde_json::to_string(&hidden).unwrap();
-        for marker in ["SECRET-ACCEPTED", "31415", "EXPLANATION", "\"correct\":{"] {
+        for marker in [
+            "SECRET-ACCEPTED",
+            "31415",
+            "EXPLANATION",
+            "\"correct\":{",
+            "per_question",
+            "\"status\":",
+        ] {
             assert!(!json.contains(marker), "{marker} leaked in {json}");
         }
 
         let after = QuizSettings::default();
         let shown = student_review(&qs, &after, &a, now());
-        assert!(shown.answers_revealed);
+        assert!(shown.answers_revealed());
         assert_eq!(
-            shown.items[2].correct,
-            Some(CorrectAnswer::TrueFalse { value: true })
+            shown.items()[2].correct(),
+            Some(&CorrectAnswer::TrueFalse { value: true })
         );
         assert_eq!(
-            shown.items[7].correct, None,
+            shown.items()[2].score(),
+            Some(QuestionScore::Scored(Points::ZERO)),
+            "per-question scores once revealed"
+        );
+        assert_eq!(
+            shown.items()[7].correct(),
+            None,
             "essays have no correct answer"
         );
-        assert_eq!(shown.items[7].explanation, qs[7].explanation);
+        assert_eq!(shown.items()[7].explanation(), qs[7].explanation.as_ref());
 
         let staff = staff_review(&qs, &never, &a);
-        assert!(staff.answers_revealed);
+        assert!(staff.answers_revealed());
         assert_eq!(
-            staff.items[0].correct,
+            staff.items()[0].correct().cloned(),
             CorrectAnswer::of(&qs[0].body),
             "staff see answers whatever the policy"
         );
-        assert_eq!(staff.attempt, AttemptSummary::from(&a));
+        assert_eq!(
+            staff.items()[2].score(),
+            Some(QuestionScore::Scored(Points::ZERO)),
+            "and per-question scores"
+        );
+        assert_eq!(staff.attempt(), &AttemptSummary::from(&a));
+    }
+
+    #[test]
+    fn summaries_carry_totals_only() {
+        let qs: Vec<Question> = twins().into_iter().map(|(a, _)| a).collect();
+        let mut a = attempt(&qs, AttemptState::Submitted);
+        a.answers.insert(qs[2].id, Answer::TrueFalse(true));
+        a.answers.insert(qs[7].id, Answer::Essay("Эссе".into()));
+        let result = score_attempt(&qs, &a.answers, &BTreeMap::new());
+        a.result = Some(result.clone());
+        let summary = AttemptSummary::from(&a);
+        assert_eq!(
+            summary.result,
+            Some(ResultTotals {
+                score: result.score,
+                max_score: result.max_score,
+                pending_manual: true,
+            })
+        );
+        let json = serde_json::to_string(&summary).unwrap();
+        for id in qs.iter().map(|q| q.id.to_string()) {
+            assert!(!json.contains(&id), "a question id in {json}");
+        }
+        assert_eq!(
+            AttemptSummary::from(&attempt(&qs, AttemptState::Open)).result,
+            None
+        );
     }
 
     #[test]
@@ -719,9 +856,9 @@ mod tests {
         let mut a = attempt(&qs, AttemptState::Submitted);
         a.question_order = vec![qs[2].id, QuestionId::new(), qs[0].id, qs[1].id];
         let ids: Vec<_> = student_review(&qs, &QuizSettings::default(), &a, now())
-            .items
+            .items()
             .iter()
-            .map(|i| i.question.id())
+            .map(|i| i.question().id())
             .collect();
         assert_eq!(ids, vec![qs[2].id, qs[0].id, qs[1].id]);
         let shown: Vec<_> = attempt_questions(&qs, &a, false)

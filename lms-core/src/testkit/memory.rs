@@ -1336,6 +1336,11 @@ impl QuizStore for MemoryStorage {
         if current.value.state != AttemptState::Open {
             return conflict(Conflict::AttemptClosed);
         }
+        // Answers saved since the caller read the attempt are not in its
+        // result: refuse, so they are scored on the retry.
+        if current.value.saved_at != finish.expected_saved_at {
+            return conflict(Conflict::Stale);
+        }
         let fresh = st.check_outbox(&finish.outbox)?;
         let awards = st.new_awards(&finish.awards);
         let row = st
@@ -2720,6 +2725,7 @@ mod tests {
                 max_score: Points::new(5.0).unwrap(),
                 pending_manual: false,
             },
+            expected_saved_at: None,
             submit_key: Some("submit-1".into()),
             outbox,
             awards: Vec::new(),
@@ -2841,10 +2847,9 @@ mod tests {
         assert_eq!(overdue.iter().map(|a| a.id).collect::<Vec<_>>(), vec![a.id]);
 
         let note = entry(w.student.id, "finished", t0());
-        w.mem
-            .finish_attempt(&finish(a.id, vec![note]))
-            .await
-            .unwrap();
+        let mut done = finish(a.id, vec![note]);
+        done.expected_saved_at = saved.saved_at;
+        w.mem.finish_attempt(&done).await.unwrap();
         let again = w
             .mem
             .finish_attempt(&finish(a.id, vec![entry(w.student.id, "twice", t0())]))

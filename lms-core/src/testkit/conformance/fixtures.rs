@@ -575,7 +575,8 @@ pub fn attempt_result(questions: &[Question], per_question: f64, max_each: f64) 
     }
 }
 
-/// A student's submit of `attempt` at `finished_at` with `result`.
+/// A student's submit of `attempt`, whose answers were never saved, at
+/// `finished_at` with `result` (set `expected_saved_at` after a save).
 #[must_use]
 pub fn finish(
     attempt: AttemptId,
@@ -587,6 +588,7 @@ pub fn finish(
         state: AttemptState::Submitted,
         finished_at,
         result,
+        expected_saved_at: None,
         submit_key: Some(format!("submit-{attempt}")),
         outbox: Vec::new(),
         awards: Vec::new(),

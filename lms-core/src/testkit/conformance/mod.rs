@@ -127,6 +127,8 @@ macro_rules! __storage_conformance_cases {
                 saving_into_a_closed_attempt_conflicts,
                 finishing_stores_result_once,
                 concurrent_finishes_succeed_once,
+                finishing_after_a_newer_save_is_stale,
+                a_racing_save_and_finish_never_both_succeed,
                 manual_grading_replaces_the_result,
                 overdue_attempts_oldest_deadline_first,
                 quiz_attempts_are_listed_by_start,

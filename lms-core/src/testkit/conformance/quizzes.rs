@@ -741,6 +741,141 @@ pub async fn concurrent_finishes_succeed_once(storage: Storage) {
     );
 }
 
+/// A finish carrying the `saved_at` read before a later save is
+/// `Conflict(Stale)` and writes nothing (the attempt stays open with the
+/// new answers, no message, no badge); with the current `saved_at` it
+/// succeeds. A finished attempt stays `Conflict(AttemptClosed)` whatever
+/// `saved_at` the finish expects; an unknown one is `NotFound`.
+pub async fn finishing_after_a_newer_save_is_stale(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let (qz, qs) = add_quiz_with_questions(&storage, class.course.id, at(0), 2).await;
+    let a = attempt(&qz, &qs, class.student.id, at(0), Some(at(30)));
+    ok(storage.quizzes.start_attempt(&a, None).await, "start");
+    let first = BTreeMap::from([(qs[0].id, Answer::TrueFalse(true))]);
+    let read = ok(
+        storage.quizzes.save_answers(a.id, &first, at(5)).await,
+        "save_answers",
+    );
+    assert_eq!(read.saved_at, Some(at(5)));
+    let second = BTreeMap::from([(qs[1].id, Answer::TrueFalse(false))]);
+    let saved = ok(
+        storage.quizzes.save_answers(a.id, &second, at(6)).await,
+        "a later save",
+    );
+
+    for expected_saved_at in [Some(at(5)), None, Some(at(7))] {
+        let mut stale = finish(a.id, at(8), attempt_result(&qs, 1.0, 1.0));
+        stale.expected_saved_at = expected_saved_at;
+        let note = outbox_entry(class.student.id, "stale-finish", at(8));
+        stale.outbox = vec![note.clone()];
+        stale.awards = vec![award(
+            class.student.id,
+            Badge::PerfectQuiz,
+            class.course.id,
+            at(8),
+        )];
+        assert_conflict(
+            storage.quizzes.finish_attempt(&stale).await,
+            Conflict::Stale,
+            &format!(
+                "finishing with saved_at {expected_saved_at:?} after a save at {:?}",
+                saved.saved_at
+            ),
+        );
+        assert_eq!(
+            ok(storage.quizzes.get_attempt(a.id).await, "get_attempt"),
+            Some(saved.clone()),
+            "a stale finish leaves the attempt open with every saved answer"
+        );
+        assert_eq!(
+            ok(storage.notifications.get_outbox_entry(note.id).await, "get"),
+            None,
+            "a stale finish enqueues nothing"
+        );
+        assert!(
+            ok(
+                storage
+                    .achievements
+                    .list_achievements(class.student.id)
+                    .await,
+                "list"
+            )
+            .is_empty(),
+            "a stale finish awards nothing"
+        );
+    }
+
+    let mut current = finish(a.id, at(8), attempt_result(&qs, 1.0, 1.0));
+    current.expected_saved_at = saved.saved_at;
+    let done = ok(
+        storage.quizzes.finish_attempt(&current).await,
+        "finishing with the current saved_at",
+    );
+    assert_eq!(done.state, AttemptState::Submitted);
+    assert_eq!(done.answers.len(), 2, "the answers stay with the attempt");
+    assert_eq!(done.saved_at, Some(at(6)));
+    assert_eq!(done.result, Some(current.result.clone()));
+
+    let mut again = finish(a.id, at(9), attempt_result(&qs, 0.0, 1.0));
+    again.expected_saved_at = Some(at(5));
+    assert_conflict(
+        storage.quizzes.finish_attempt(&again).await,
+        Conflict::AttemptClosed,
+        "a finished attempt is closed, not stale",
+    );
+    assert_not_found(
+        storage
+            .quizzes
+            .finish_attempt(&finish(
+                AttemptId::new(),
+                at(9),
+                attempt_result(&qs, 0.0, 1.0),
+            ))
+            .await,
+        "finishing an unknown attempt",
+    );
+}
+
+/// A save and a finish racing on one attempt never both succeed: either
+/// the save lands first (the finish, which expected no save, is
+/// `Conflict(Stale)`) or the finish does (the save is
+/// `Conflict(AttemptClosed)`), so no saved answer is left unscored.
+pub async fn a_racing_save_and_finish_never_both_succeed(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let (qz, qs) = add_quiz_with_questions(&storage, class.course.id, at(0), 1).await;
+    let answers = BTreeMap::from([(qs[0].id, Answer::TrueFalse(true))]);
+    for i in 0..8 {
+        let a = attempt(&qz, &qs, class.student.id, at(i), None);
+        ok(storage.quizzes.start_attempt(&a, None).await, "start");
+        let f = finish(a.id, at(i + 1), attempt_result(&qs, 0.0, 1.0));
+        let (save, done) = futures::join!(
+            retry_transient(|| storage.quizzes.save_answers(a.id, &answers, at(i))),
+            retry_transient(|| storage.quizzes.finish_attempt(&f)),
+        );
+        let stored = ok(storage.quizzes.get_attempt(a.id).await, "get").expect("exists");
+        match (&save, &done) {
+            (Ok(_), Err(StorageError::Conflict(Conflict::Stale))) => {
+                assert_eq!(stored.state, AttemptState::Open, "the finish wrote nothing");
+                assert_eq!(stored.answers, answers);
+                let mut retry = finish(a.id, at(i + 1), attempt_result(&qs, 1.0, 1.0));
+                retry.expected_saved_at = stored.saved_at;
+                ok(
+                    storage.quizzes.finish_attempt(&retry).await,
+                    "finishing with the saved_at just read",
+                );
+            }
+            (Err(StorageError::Conflict(Conflict::AttemptClosed)), Ok(_)) => {
+                assert_eq!(stored.state, AttemptState::Submitted);
+                assert!(stored.answers.is_empty(), "the refused save stored nothing");
+            }
+            other => panic!(
+                "round {i}: exactly one of a racing save and finish succeeds, the \
+                 other is Stale or AttemptClosed; got {other:?}"
+            ),
+        }
+    }
+}
+
 /// Manual grading replaces a finished attempt's result and stores awards;
 /// an unknown attempt is `NotFound`.
 pub async fn manual_grading_replaces_the_result(storage: Storage) {
