@@ -504,11 +504,12 @@ impl QuizStore for SqliteStorage {
 
     async fn finish_attempt(&self, f: &FinishAttempt) -> StorageResult<Attempt> {
         let result = to_json(&f.result)?;
+        let expected_saved_at = f.expected_saved_at.map(ts);
         let mut tx = self.write_tx().await?;
         let row = sqlx::query_as!(
             AttemptRow,
             r#"UPDATE attempts SET state = $2, finished_at = $3, result = $4, submit_key = $5
-               WHERE id = $1 AND state = 'open'
+               WHERE id = $1 AND state = 'open' AND saved_at IS $6
                RETURNING id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
                          question_order, started_at, deadline, state, answers, saved_at, finished_at, result,
                          submit_key"#,
@@ -516,16 +517,24 @@ impl QuizStore for SqliteStorage {
             state_str(f.state),
             ts(f.finished_at),
             result,
-            f.submit_key
+            f.submit_key,
+            expected_saved_at
         )
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_err)?;
         let Some(row) = row else {
-            return if attempt_exists(&mut tx, f.attempt_id.0).await? {
-                Err(StorageError::Conflict(Conflict::AttemptClosed))
-            } else {
-                Err(StorageError::NotFound)
+            // Nothing changed: unknown, finished already, or answers were
+            // saved since the caller scored them (it must rescore).
+            let state =
+                sqlx::query_scalar!("SELECT state FROM attempts WHERE id = $1", f.attempt_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+            return match state.as_deref() {
+                None => Err(StorageError::NotFound),
+                Some("open") => Err(StorageError::Conflict(Conflict::Stale)),
+                Some(_) => Err(StorageError::Conflict(Conflict::AttemptClosed)),
             };
         };
         enqueue_in(&mut tx, &f.outbox).await?;

@@ -472,6 +472,7 @@ async fn build_school(storage: &Storage) -> School {
                 finished_at: at(115),
                 result: result.clone(),
                 submit_key: Some(format!("submit-{}", a1.id)),
+                expected_saved_at: Some(at(110)),
                 outbox: Vec::new(),
                 awards: vec![award(student.id, Badge::PerfectQuiz, course.id, at(115))],
             })
@@ -517,6 +518,7 @@ async fn build_school(storage: &Storage) -> School {
                     pending_manual: false,
                 },
                 submit_key: None,
+                expected_saved_at: None,
                 outbox: Vec::new(),
                 awards: Vec::new(),
             })
