@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::homework::Submission;
-use crate::quiz::AttemptResult;
+use crate::dashboard::StudentCourseData;
+use crate::homework::{Submission, SubmissionState};
+use crate::ids::{AssignmentId, QuizId};
+use crate::quiz::{AttemptResult, AttemptState};
 
 /// How many on-time hand-ins in a row earn [`Badge::OnTimeStreak5`](super::Badge::OnTimeStreak5).
 pub const ON_TIME_STREAK: usize = 5;
@@ -55,6 +57,49 @@ pub struct CourseProgress {
 }
 
 impl CourseProgress {
+    /// A student's progress from their course data (as the dashboard read
+    /// model gives it), counting `graded_now` (an assignment being graded)
+    /// and `finishing` (a quiz whose attempt is being finished) as done:
+    /// award decisions are made before the write that completes them.
+    #[must_use]
+    pub fn of_student(
+        data: &StudentCourseData,
+        graded_now: Option<AssignmentId>,
+        finishing: Option<QuizId>,
+    ) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let assignments_done = data
+            .assignments
+            .iter()
+            .filter(|a| {
+                graded_now == Some(a.id)
+                    || data
+                        .submissions
+                        .iter()
+                        .any(|s| s.assignment_id == a.id && s.state == SubmissionState::Graded)
+            })
+            .count();
+        let quizzes_done = data
+            .quizzes
+            .iter()
+            .filter(|q| {
+                finishing == Some(q.id)
+                    || data
+                        .attempts
+                        .iter()
+                        .any(|t| t.quiz_id == q.id && t.state != AttemptState::Open)
+            })
+            .count();
+        Self {
+            lessons_total: data.lessons_visible,
+            lessons_viewed: data.lessons_viewed,
+            assignments_total: count(data.assignments.len()),
+            assignments_done: count(assignments_done),
+            quizzes_total: count(data.quizzes.len()),
+            quizzes_done: count(quizzes_done),
+        }
+    }
+
     /// Overall progress, 0..=100, over every item of the course.
     #[must_use]
     pub fn percent(&self) -> u8 {

@@ -18,7 +18,7 @@ use crate::achievement::{
 };
 use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStatus, CourseStore, Title};
-use crate::dashboard::{DashboardStore, StudentCourseData};
+use crate::dashboard::DashboardStore;
 use crate::error::{Conflict, StorageError, StorageResult};
 use crate::file::{FileLimitError, FileLimits, FileRef};
 use crate::homework::model::{
@@ -33,7 +33,6 @@ use crate::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersio
 use crate::notification::{DeliveryProfile, Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
 use crate::policy;
-use crate::quiz::AttemptState;
 use crate::richtext::RichText;
 use crate::score::{Points, PointsError};
 use crate::user::{Actor, Role};
@@ -1143,8 +1142,8 @@ impl HomeworkService {
         else {
             return Ok(Vec::new());
         };
-        let before = course_progress(data, None);
-        let after = course_progress(data, Some(assignment.id));
+        let before = CourseProgress::of_student(data, None, None);
+        let after = CourseProgress::of_student(data, Some(assignment.id), None);
         Ok(
             if !already && after.is_complete() && !before.is_complete() {
                 vec![Achievement::new(
@@ -1401,38 +1400,6 @@ fn hand_in_badges(
 
 /// A student's progress in a course from their dashboard data; with
 /// `graded_now`, that assignment counts as graded.
-fn course_progress(data: &StudentCourseData, graded_now: Option<AssignmentId>) -> CourseProgress {
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let assignments_done = data
-        .assignments
-        .iter()
-        .filter(|a| {
-            graded_now == Some(a.id)
-                || data
-                    .submissions
-                    .iter()
-                    .any(|s| s.assignment_id == a.id && s.state == SubmissionState::Graded)
-        })
-        .count();
-    let quizzes_done = data
-        .quizzes
-        .iter()
-        .filter(|q| {
-            data.attempts
-                .iter()
-                .any(|t| t.quiz_id == q.id && t.state != AttemptState::Open)
-        })
-        .count();
-    CourseProgress {
-        lessons_total: data.lessons_visible,
-        lessons_viewed: data.lessons_viewed,
-        assignments_total: count(data.assignments.len()),
-        assignments_done: count(assignments_done),
-        quizzes_total: count(data.quizzes.len()),
-        quizzes_done: count(quizzes_done),
-    }
-}
-
 /// Whether students of a course they can view see this assignment at
 /// `now`: published, and open (hand-ins accepted) from `opens_at` on.
 fn student_sees(assignment: &Assignment, now: DateTime<Utc>) -> bool {
@@ -1468,6 +1435,8 @@ fn student_view(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dashboard::StudentCourseData;
+    use crate::quiz::AttemptState;
     use std::collections::BTreeMap;
     use std::sync::Mutex;
 
@@ -3940,7 +3909,7 @@ mod tests {
             attempt(q.id, s, AttemptState::Submitted),
         ];
         assert_eq!(
-            course_progress(&data, None),
+            CourseProgress::of_student(&data, None, None),
             CourseProgress {
                 lessons_total: 2,
                 lessons_viewed: 1,
@@ -3950,14 +3919,17 @@ mod tests {
                 quizzes_done: 1,
             }
         );
-        assert_eq!(course_progress(&data, Some(b.id)).assignments_done, 2);
         assert_eq!(
-            course_progress(&data, Some(a.id)).assignments_done,
+            CourseProgress::of_student(&data, Some(b.id), None).assignments_done,
+            2
+        );
+        assert_eq!(
+            CourseProgress::of_student(&data, Some(a.id), None).assignments_done,
             1,
             "already graded counts once"
         );
         assert_eq!(
-            course_progress(&data, Some(AssignmentId::new())).assignments_done,
+            CourseProgress::of_student(&data, Some(AssignmentId::new()), None).assignments_done,
             1,
             "an assignment not in the course data does not count"
         );

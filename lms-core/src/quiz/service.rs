@@ -13,9 +13,8 @@ use thiserror::Error;
 use crate::achievement::{Achievement, Badge, CourseProgress, earns_perfect_quiz};
 use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStore, Title};
-use crate::dashboard::{DashboardStore, StudentCourseData};
+use crate::dashboard::DashboardStore;
 use crate::error::{Conflict, StorageError};
-use crate::homework::SubmissionState;
 use crate::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use crate::notification::{Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
@@ -1363,7 +1362,9 @@ impl QuizService {
             .courses
             .iter()
             .find(|c| c.course.id == quiz.course_id)
-            .is_some_and(|data| course_progress(data, quiz.id).is_complete());
+            .is_some_and(|data| {
+                CourseProgress::of_student(data, None, Some(quiz.id)).is_complete()
+            });
         if held || !complete {
             return Ok(Vec::new());
         }
@@ -1434,38 +1435,6 @@ fn questions_in_attempt(questions: &[Question], attempt: &Attempt) -> Vec<Questi
 /// `finishing` counted as a done quiz (the attempt being finished is still
 /// open in the data). Counts as homework grading does: graded assignments,
 /// quizzes with a finished attempt.
-fn course_progress(data: &StudentCourseData, finishing: QuizId) -> CourseProgress {
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let assignments_done = data
-        .assignments
-        .iter()
-        .filter(|a| {
-            data.submissions
-                .iter()
-                .any(|s| s.assignment_id == a.id && s.state == SubmissionState::Graded)
-        })
-        .count();
-    let quizzes_done = data
-        .quizzes
-        .iter()
-        .filter(|q| {
-            q.id == finishing
-                || data
-                    .attempts
-                    .iter()
-                    .any(|t| t.quiz_id == q.id && t.state != AttemptState::Open)
-        })
-        .count();
-    CourseProgress {
-        lessons_total: data.lessons_visible,
-        lessons_viewed: data.lessons_viewed,
-        assignments_total: count(data.assignments.len()),
-        assignments_done: count(assignments_done),
-        quizzes_total: count(data.quizzes.len()),
-        quizzes_done: count(quizzes_done),
-    }
-}
-
 fn attempts_left(settings: &QuizSettings, attempts: &[Attempt]) -> Option<u32> {
     let used = u32::try_from(attempts.len()).unwrap_or(u32::MAX);
     settings.attempts_allowed.map(|n| n.saturating_sub(used))
@@ -1493,6 +1462,7 @@ mod tests {
     use super::*;
     use crate::clock::ManualClock;
     use crate::course::{CourseStatus, MockCourseStore};
+    use crate::dashboard::StudentCourseData;
     use crate::dashboard::{MockDashboardStore, StudentSnapshot};
     use crate::error::{DomainError, ErrorClass};
     use crate::ids::OptionId;
