@@ -170,6 +170,14 @@ pub enum AssignmentError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A lower `max_score` than a score already given.
+    #[error("max_score {max} is below an existing grade of {highest}")]
+    MaxBelowGrades {
+        /// The requested maximum.
+        max: Points,
+        /// The highest raw score given so far.
+        highest: Points,
+    },
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -185,6 +193,7 @@ crate::domain_error!(AssignmentError {
     ZeroMaxScore => (Invalid, "max_score_zero"),
     LatePercent { .. } => (Invalid, "late_policy_percent"),
     FileLimits { .. } => (Invalid, "file_limits"),
+    MaxBelowGrades { .. } => (Conflict, "max_score_below_grades"),
 });
 
 /// Why homework could not be read (assignments, submissions, queue, audit).
@@ -491,6 +500,16 @@ impl HomeworkService {
             return Err(AssignmentError::CourseArchived);
         }
         validate_assignment(&input)?;
+        if input.max_score < current.max_score
+            && let Some(highest) = self.highest_raw_score(current.id).await?
+            && highest > input.max_score
+        {
+            // Grades above the maximum would break every total and percentage.
+            return Err(AssignmentError::MaxBelowGrades {
+                max: input.max_score,
+                highest,
+            });
+        }
         let now = self.clock.now();
         let updated = build_assignment(current.id, current.course_id, current.created_at, input);
         let outbox = if updated.published && !current.published {
@@ -507,6 +526,30 @@ impl HomeworkService {
                 other => AssignmentError::Storage(other),
             })?;
         Ok(updated)
+    }
+
+    /// The highest raw score given on an assignment, over every page of submissions.
+    async fn highest_raw_score(
+        &self,
+        assignment: AssignmentId,
+    ) -> Result<Option<Points>, StorageError> {
+        let mut highest: Option<Points> = None;
+        let mut offset = 0;
+        loop {
+            let page = self
+                .homework
+                .list_submissions(assignment, Page::new(Page::MAX_LIMIT, offset))
+                .await?;
+            for g in page.iter().filter_map(|s| s.grade.as_ref()) {
+                if highest.is_none_or(|h| g.raw_score > h) {
+                    highest = Some(g.raw_score);
+                }
+            }
+            if page.len() < Page::MAX_LIMIT as usize {
+                return Ok(highest);
+            }
+            offset += Page::MAX_LIMIT;
+        }
     }
 
     /// One assignment as the actor sees it: a student gets their effective
@@ -2074,6 +2117,57 @@ mod tests {
         let (stored_assignment, outbox) = only(&seen);
         assert_eq!(stored_assignment.max_score, pts(20.0));
         assert!(outbox.is_empty());
+    }
+
+    #[tokio::test]
+    async fn max_score_cannot_drop_below_a_given_grade() {
+        let mut w = World::new(CourseStatus::Published);
+        let a = w.add(w.assignment());
+        let mut graded = submission(
+            a.id,
+            w.student.user_id,
+            SubmissionState::Graded,
+            t0(),
+            false,
+        );
+        graded.grade = Some(Grade {
+            raw_score: pts(8.0),
+            kept_percent: 100,
+            final_score: pts(8.0),
+            feedback: RichText::default(),
+            graded_by: w.owner.user_id,
+            graded_at: t0(),
+            version: 1,
+        });
+        let mut m = Mocks::new();
+        let listed = vec![graded];
+        m.hw.expect_list_submissions()
+            .returning(move |_, _| Ok(listed.clone()));
+        m.hw.expect_update_assignment()
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let service = m.build(&w);
+        let mut too_low = input_from(&a);
+        too_low.max_score = pts(5.0);
+        let err = service
+            .update_assignment(&w.owner, a.id, too_low)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "max_score_below_grades");
+        assert!(
+            matches!(err, AssignmentError::MaxBelowGrades { highest, .. } if highest == pts(8.0))
+        );
+        let mut enough = input_from(&a);
+        enough.max_score = pts(8.0);
+        let stored = service
+            .update_assignment(&w.owner, a.id, enough)
+            .await
+            .unwrap();
+        assert_eq!(
+            stored.max_score,
+            pts(8.0),
+            "down to the highest grade is fine"
+        );
     }
 
     #[tokio::test]

@@ -618,10 +618,12 @@ impl WebinarService {
             starts_at: Some(updated.starts_at),
             cancelled: false,
         };
+        // Every reschedule is its own event (a rename at the same time, or a
+        // move back to an earlier time, must notify again): a fresh change id.
         let event = format!(
             "webinar_changed:{}:{}",
             updated.id,
-            updated.starts_at.timestamp()
+            uuid::Uuid::new_v4().simple()
         );
         let outbox = fan_out(&audience, &event, &notification, now);
         self.webinars
@@ -1610,10 +1612,11 @@ mod tests {
                 .map(|id| (*id, Channel::Email))
                 .collect::<Vec<_>>()
         );
-        let event = format!(
-            "webinar_changed:{}:{}",
-            old.id,
-            moved().starts_at.timestamp()
+        // One change id for the whole fan-out: "<recipient>|webinar_changed:<id>:<change>|email".
+        let event = outbox[0].dedup_key.0.split('|').nth(1).unwrap().to_owned();
+        assert!(
+            event.starts_with(&format!("webinar_changed:{}:", old.id)),
+            "{event}"
         );
         for entry in &outbox {
             assert_eq!(
