@@ -306,7 +306,7 @@ impl HomeworkStore for PgStorage {
         .map_err(map_err)?;
         // Serialise hand-ins of one student to one assignment.
         let sub = sqlx::query!(
-            "SELECT id FROM submissions WHERE assignment_id = $1 AND student_id = $2 FOR UPDATE",
+            "SELECT id, state FROM submissions WHERE assignment_id = $1 AND student_id = $2 FOR UPDATE",
             h.assignment_id.0,
             h.student_id.0
         )
@@ -327,6 +327,10 @@ impl HomeworkStore for PgStorage {
                 tx.rollback().await.map_err(map_err)?;
                 return Ok(HandInOutcome::Duplicate(existing));
             }
+        }
+        if sub.state == "graded" {
+            // Graded since the service looked: no new version.
+            return Err(StorageError::Conflict(Conflict::Stale));
         }
         sqlx::query!(
             "INSERT INTO submission_versions (id, submission_id, number, text, files, submitted_at, late, idempotency_key)

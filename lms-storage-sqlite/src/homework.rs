@@ -463,7 +463,7 @@ impl HomeworkStore for SqliteStorage {
         .await
         .map_err(map_err)?;
         let sub = sqlx::query!(
-            r#"SELECT id AS "id: Uuid" FROM submissions WHERE assignment_id = $1 AND student_id = $2"#,
+            r#"SELECT id AS "id: Uuid", state FROM submissions WHERE assignment_id = $1 AND student_id = $2"#,
             h.assignment_id.0,
             h.student_id.0
         )
@@ -484,6 +484,10 @@ impl HomeworkStore for SqliteStorage {
                 tx.rollback().await.map_err(map_err)?;
                 return Ok(HandInOutcome::Duplicate(existing));
             }
+        }
+        if sub.state == "graded" {
+            // Graded since the service looked: no new version.
+            return Err(StorageError::Conflict(Conflict::Stale));
         }
         sqlx::query!(
             "INSERT INTO submission_versions (id, submission_id, number, text, files, submitted_at, late, idempotency_key)

@@ -326,6 +326,16 @@ async fn a_school_survives_export_and_import_exactly() {
         .iter()
         .find(|a| a.id == graded.assignment_id)
         .expect("its assignment");
+    // The grade survived: graded work takes a new version only once it is
+    // returned for rework.
+    let teacher = graded.grade.as_ref().expect("graded").graded_by;
+    ok(
+        storage
+            .homework
+            .review(&return_review(graded.id, 2, teacher, day(8)))
+            .await,
+        "return after the move",
+    );
     let HandInOutcome::Stored(next) = ok(
         storage
             .homework

@@ -116,7 +116,10 @@ pub trait HomeworkStore: Send + Sync {
     /// Every extension of an assignment.
     async fn list_extensions(&self, assignment: AssignmentId) -> StorageResult<Vec<Extension>>;
 
-    /// Stores a hand-in with its messages and awards atomically.
+    /// Stores a hand-in with its messages and awards atomically. A retry with
+    /// a known idempotency key is `Duplicate` (checked first). A submission
+    /// that is `Graded` takes no new version: `Conflict(Stale)`, nothing
+    /// written (a grade may land between the service's check and this write).
     async fn hand_in(&self, hand_in: &HandIn) -> StorageResult<HandInOutcome>;
     /// Stores a review atomically. `NotFound`, `Conflict(Stale)`.
     async fn review(&self, review: &Review) -> StorageResult<Submission>;

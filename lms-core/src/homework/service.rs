@@ -796,7 +796,12 @@ impl HomeworkService {
             outbox,
             awards,
         };
-        Ok(match self.homework.hand_in(&hand_in).await? {
+        let outcome = self.homework.hand_in(&hand_in).await.map_err(|e| match e {
+            // Graded between our check and the write.
+            StorageError::Conflict(Conflict::Stale) => HandInError::AlreadyGraded,
+            e => HandInError::Storage(e),
+        })?;
+        Ok(match outcome {
             HandInOutcome::Stored(submission) => HandInResult {
                 submission,
                 duplicate: false,

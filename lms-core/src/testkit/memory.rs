@@ -982,6 +982,14 @@ impl HomeworkStore for MemoryStorage {
         if existing.is_none() && st.submissions.contains_key(&hand_in.new_submission_id) {
             return conflict(Conflict::Other);
         }
+        // Graded work takes no new version (a grade may have landed since
+        // the service looked).
+        if existing
+            .as_ref()
+            .is_some_and(|s| s.state == SubmissionState::Graded)
+        {
+            return conflict(Conflict::Stale);
+        }
         if st
             .submissions
             .values()

@@ -874,6 +874,38 @@ pub async fn round_trip(
     );
     assert_eq!(viewed.len(), 2, "the student's lesson views are kept");
 
+    let graded_id = school
+        .expected
+        .submissions
+        .iter()
+        .find(|s| s.student_id == school.student.id)
+        .map(|s| s.id)
+        .expect("the student's graded submission");
+    let refused = target
+        .homework
+        .hand_in(&hand_in(
+            &school.assignment,
+            school.student.id,
+            day(9),
+            Some("key-x"),
+        ))
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(crate::error::StorageError::Conflict(
+                crate::error::Conflict::Stale
+            ))
+        ),
+        "the grade survives the import: graded work takes no new version ({refused:?})"
+    );
+    ok(
+        target
+            .homework
+            .review(&return_review(graded_id, 2, school.teacher.id, day(9)))
+            .await,
+        "return for rework after the import",
+    );
     let third = stored(ok(
         target
             .homework

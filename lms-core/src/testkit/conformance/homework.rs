@@ -660,6 +660,55 @@ pub async fn grading_stores_grade_audit_and_messages(storage: Storage) {
     );
 }
 
+/// A graded submission takes no new version, even if the caller did not see
+/// the grade yet; a retry of an earlier hand-in is still a duplicate.
+pub async fn graded_work_takes_no_new_version(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let a = add_assignment(&storage, class.course.id, day(1)).await;
+    let first = hand_in(&a, class.student.id, at(10), Some("first"));
+    let sub = ok(storage.homework.hand_in(&first).await, "hand in")
+        .submission()
+        .clone();
+    ok(
+        storage
+            .homework
+            .review(&grade_review(sub.id, 1, class.teacher.id, at(60), 9.0))
+            .await,
+        "grade",
+    );
+    let mut late = hand_in(&a, class.student.id, at(61), Some("second"));
+    late.outbox = vec![outbox_entry(class.student.id, "after-grade", at(61))];
+    assert_conflict(
+        storage.homework.hand_in(&late).await,
+        Conflict::Stale,
+        "hand-in after the grade",
+    );
+    let stored = ok(storage.homework.get_submission(sub.id).await, "get").expect("stored");
+    assert_eq!(
+        (stored.state, stored.versions.len()),
+        (SubmissionState::Graded, 1),
+        "still graded, one version"
+    );
+    assert_eq!(
+        ok(
+            storage
+                .notifications
+                .get_outbox_entry(late.outbox[0].id)
+                .await,
+            "get"
+        ),
+        None,
+        "the refused hand-in's message is not enqueued"
+    );
+    assert!(
+        matches!(
+            ok(storage.homework.hand_in(&first).await, "retry"),
+            HandInOutcome::Duplicate(_)
+        ),
+        "a retry of the graded version is still answered as a duplicate"
+    );
+}
+
 /// Returning for rework stores the state and feedback and an audit entry.
 pub async fn returning_for_rework_stores_feedback(storage: Storage) {
     let class = published_course_with_student(&storage).await;

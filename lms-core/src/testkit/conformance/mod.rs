@@ -107,6 +107,7 @@ macro_rules! __storage_conformance_cases {
                 grading_stores_grade_audit_and_messages,
                 returning_for_rework_stores_feedback,
                 stale_review_writes_nothing,
+                graded_work_takes_no_new_version,
                 review_of_unknown_submission_is_not_found,
                 audit_trail_is_oldest_first,
                 submissions_are_listed_by_first_hand_in,
