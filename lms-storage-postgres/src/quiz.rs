@@ -523,6 +523,7 @@ impl QuizStore for PgStorage {
     async fn set_attempt_result(
         &self,
         attempt: AttemptId,
+        expected: &AttemptResult,
         result: &AttemptResult,
         awards: &[Achievement],
         outbox: &[OutboxEntry],
@@ -530,21 +531,26 @@ impl QuizStore for PgStorage {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         let row = sqlx::query_as!(
             AttemptRow,
-            "UPDATE attempts SET result = $2 WHERE id = $1 AND state <> 'open'
+            "UPDATE attempts SET result = $2 WHERE id = $1 AND state <> 'open' AND result = $3
              RETURNING id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
                        saved_at, finished_at, result, submit_key",
             attempt.0,
-            to_json(result)?
+            to_json(result)?,
+            to_json(expected)?
         )
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_err)?;
         let Some(row) = row else {
-            return if attempt_exists(&mut tx, attempt.0).await? {
-                Err(StorageError::Conflict(Conflict::OpenAttempt))
-            } else {
-                Err(StorageError::NotFound)
-            };
+            let state = sqlx::query_scalar!("SELECT state FROM attempts WHERE id = $1", attempt.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match state.as_deref() {
+                None => StorageError::NotFound,
+                Some("open") => StorageError::Conflict(Conflict::OpenAttempt),
+                Some(_) => StorageError::Conflict(Conflict::Stale),
+            });
         };
         award_in(&mut tx, awards).await?;
         enqueue_in(&mut tx, outbox).await?;

@@ -546,30 +546,38 @@ impl QuizStore for SqliteStorage {
     async fn set_attempt_result(
         &self,
         attempt: AttemptId,
+        expected: &AttemptResult,
         result: &AttemptResult,
         awards: &[Achievement],
         outbox: &[OutboxEntry],
     ) -> StorageResult<Attempt> {
         let result = to_json(result)?;
+        let expected = to_json(expected)?;
         let mut tx = self.write_tx().await?;
+        // Results are written only by serde_json, so equal results are equal text.
         let row = sqlx::query_as!(
             AttemptRow,
-            r#"UPDATE attempts SET result = $2 WHERE id = $1 AND state <> 'open'
+            r#"UPDATE attempts SET result = $2 WHERE id = $1 AND state <> 'open' AND result = $3
                RETURNING id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
                          question_order, started_at, deadline, state, answers, saved_at, finished_at, result,
                          submit_key"#,
             attempt.0,
-            result
+            result,
+            expected
         )
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_err)?;
         let Some(row) = row else {
-            return if attempt_exists(&mut tx, attempt.0).await? {
-                Err(StorageError::Conflict(Conflict::OpenAttempt))
-            } else {
-                Err(StorageError::NotFound)
-            };
+            let state = sqlx::query_scalar!("SELECT state FROM attempts WHERE id = $1", attempt.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            return Err(match state.as_deref() {
+                None => StorageError::NotFound,
+                Some("open") => StorageError::Conflict(Conflict::OpenAttempt),
+                Some(_) => StorageError::Conflict(Conflict::Stale),
+            });
         };
         award_in(&mut tx, awards).await?;
         enqueue_in(&mut tx, outbox).await?;

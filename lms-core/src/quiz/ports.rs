@@ -90,11 +90,15 @@ pub trait QuizStore: Send + Sync {
     /// both cases nothing is written); `NotFound`.
     async fn finish_attempt(&self, finish: &FinishAttempt) -> StorageResult<Attempt>;
     /// Replaces the result of a finished attempt (manual essay grading),
-    /// with its awards and messages, atomically. `NotFound`;
-    /// `Conflict(OpenAttempt)` while it is still open (nothing written).
+    /// with its awards and messages, atomically — only if the stored result
+    /// still equals `expected`, the one the grader started from; otherwise
+    /// (another essay was graded meanwhile) `Conflict(Stale)`. `NotFound`;
+    /// `Conflict(OpenAttempt)` while it is still open. Nothing is written on
+    /// any error.
     async fn set_attempt_result(
         &self,
         attempt: AttemptId,
+        expected: &AttemptResult,
         result: &AttemptResult,
         awards: &[Achievement],
         outbox: &[OutboxEntry],

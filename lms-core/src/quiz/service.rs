@@ -343,6 +343,9 @@ pub enum GradeEssayError {
         /// The question's points.
         max: Points,
     },
+    /// Other essays of the attempt were graded meanwhile, again and again.
+    #[error("the attempt's result kept changing; try again")]
+    ChangedMeanwhile,
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -355,6 +358,7 @@ crate::domain_error!(GradeEssayError {
     NotFinished => (Conflict, "attempt_not_finished"),
     NotEssay => (Invalid, "not_an_essay"),
     AboveMax { .. } => (Invalid, "points_above_max"),
+    ChangedMeanwhile => (Conflict, "attempt_changed_meanwhile"),
 });
 
 /// A quiz with its course and the actor's role there.
@@ -1081,6 +1085,27 @@ impl QuizService {
         question_id: QuestionId,
         points: Points,
     ) -> Result<AttemptReview, GradeEssayError> {
+        // Another grader may replace the result between our read and write;
+        // storage refuses then (Stale) and we grade again from the new result.
+        for _ in 0..3 {
+            match self
+                .grade_essay_once(actor, attempt_id, question_id, points)
+                .await
+            {
+                Err(GradeEssayError::ChangedMeanwhile) => continue,
+                other => return other,
+            }
+        }
+        Err(GradeEssayError::ChangedMeanwhile)
+    }
+
+    async fn grade_essay_once(
+        &self,
+        actor: &Actor,
+        attempt_id: AttemptId,
+        question_id: QuestionId,
+        points: Points,
+    ) -> Result<AttemptReview, GradeEssayError> {
         let attempt = self
             .quizzes
             .get_attempt(attempt_id)
@@ -1135,10 +1160,11 @@ impl QuizService {
             .await?;
         let stored = self
             .quizzes
-            .set_attempt_result(attempt_id, &result, &awards, &outbox)
+            .set_attempt_result(attempt_id, old, &result, &awards, &outbox)
             .await
             .map_err(|e| match e {
                 StorageError::NotFound => GradeEssayError::NotFound,
+                StorageError::Conflict(Conflict::Stale) => GradeEssayError::ChangedMeanwhile,
                 e => e.into(),
             })?;
         Ok(staff_review(&questions, &access.quiz.settings, &stored))
@@ -3213,9 +3239,11 @@ mod tests {
             let seen = Arc::new(Mutex::new(None));
             let enqueued = Arc::new(Mutex::new(Vec::new()));
             let (s, e, a) = (seen.clone(), enqueued.clone(), attempt.clone());
+            let started_from = attempt.result.clone().unwrap();
             q.expect_set_attempt_result()
+                .withf(move |_, expected, _, _, _| *expected == started_from)
                 .times(1)
-                .returning(move |id, result, awards, outbox| {
+                .returning(move |id, _, result, awards, outbox| {
                     *s.lock().unwrap() = Some((id, result.clone(), awards.to_vec()));
                     // The message is stored in the same call as the result.
                     e.lock().unwrap().extend(outbox.iter().cloned());
@@ -3275,14 +3303,14 @@ mod tests {
         stored_attempt(&mut q, &attempt);
         let (first_essay, second_id, stored) = (w.essay_id(), second.id, attempt.clone());
         q.expect_set_attempt_result()
-            .withf(move |_, r, _, _| {
+            .withf(move |_, _, r, _, _| {
                 r.per_question[&first_essay] == QuestionScore::Scored(pts(1.0))
                     && r.per_question[&second_id] == QuestionScore::Scored(pts(2.0))
                     && r.score == pts(7.0)
                     && !r.pending_manual
             })
             .times(1)
-            .returning(move |_, r, _, _| {
+            .returning(move |_, _, r, _, _| {
                 Ok(Attempt {
                     result: Some(r.clone()),
                     ..stored.clone()
@@ -3294,6 +3322,38 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(review.attempt().result.unwrap().score, pts(7.0));
+    }
+
+    #[tokio::test]
+    async fn a_concurrent_essay_grade_is_retried_from_the_new_result() {
+        let w = World::new().with_essay();
+        let attempt = essay_attempt(&w, "Моё эссе");
+        let mut q = w.quizzes();
+        stored_attempt(&mut q, &attempt);
+        let calls = Arc::new(Mutex::new(0));
+        let (c, stored) = (calls.clone(), attempt.clone());
+        q.expect_set_attempt_result()
+            .times(2)
+            .returning(move |_, _, r, _, _| {
+                let mut n = c.lock().unwrap();
+                *n += 1;
+                if *n == 1 {
+                    // Another grader wrote first.
+                    Err(StorageError::Conflict(Conflict::Stale))
+                } else {
+                    Ok(Attempt {
+                        result: Some(r.clone()),
+                        ..stored.clone()
+                    })
+                }
+            });
+        let review = w
+            .service(q, MockNotificationStore::new())
+            .grade_essay(&w.owner, attempt.id, w.essay_id(), pts(1.0))
+            .await
+            .unwrap();
+        assert_eq!(*calls.lock().unwrap(), 2, "graded again after the conflict");
+        assert!(!review.attempt().result.unwrap().pending_manual);
     }
 
     #[tokio::test]
@@ -3660,11 +3720,12 @@ mod tests {
             async fn set_attempt_result(
                 &self,
                 a: AttemptId,
+                e: &AttemptResult,
                 r: &AttemptResult,
                 awards: &[Achievement],
                 outbox: &[OutboxEntry],
             ) -> crate::error::StorageResult<Attempt> {
-                self.inner.set_attempt_result(a, r, awards, outbox).await
+                self.inner.set_attempt_result(a, e, r, awards, outbox).await
             }
             async fn overdue_attempts(
                 &self,

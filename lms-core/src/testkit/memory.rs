@@ -1368,6 +1368,7 @@ impl QuizStore for MemoryStorage {
     async fn set_attempt_result(
         &self,
         attempt: AttemptId,
+        expected: &AttemptResult,
         result: &AttemptResult,
         awards: &[Achievement],
         outbox: &[OutboxEntry],
@@ -1377,6 +1378,9 @@ impl QuizStore for MemoryStorage {
         // Only a finished attempt has a result to replace.
         if current.value.state == AttemptState::Open {
             return conflict(Conflict::OpenAttempt);
+        }
+        if current.value.result.as_ref() != Some(expected) {
+            return conflict(Conflict::Stale);
         }
         let fresh = st.check_outbox(outbox)?;
         let awards = st.new_awards(awards);

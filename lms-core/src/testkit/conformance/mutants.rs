@@ -229,13 +229,14 @@ impl QuizStore for LimitlessQuizzes {
     async fn set_attempt_result(
         &self,
         a: AttemptId,
+        e: &AttemptResult,
         r: &AttemptResult,
         awards: &[Achievement],
         outbox: &[OutboxEntry],
     ) -> StorageResult<Attempt> {
         self.0
             .quizzes
-            .set_attempt_result(a, r, awards, outbox)
+            .set_attempt_result(a, e, r, awards, outbox)
             .await
     }
     async fn overdue_attempts(

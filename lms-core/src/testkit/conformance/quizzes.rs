@@ -892,7 +892,7 @@ pub async fn manual_grading_replaces_the_result(storage: Storage) {
     let finished = ok(
         storage
             .quizzes
-            .finish_attempt(&finish(a.id, at(5), pending))
+            .finish_attempt(&finish(a.id, at(5), pending.clone()))
             .await,
         "finish",
     );
@@ -904,6 +904,7 @@ pub async fn manual_grading_replaces_the_result(storage: Storage) {
             .quizzes
             .set_attempt_result(
                 a.id,
+                &pending,
                 &graded,
                 std::slice::from_ref(&badge),
                 std::slice::from_ref(&note),
@@ -942,9 +943,54 @@ pub async fn manual_grading_replaces_the_result(storage: Storage) {
     assert_not_found(
         storage
             .quizzes
-            .set_attempt_result(AttemptId::new(), &attempt_result(&qs, 0.0, 1.0), &[], &[])
+            .set_attempt_result(
+                AttemptId::new(),
+                &pending,
+                &attempt_result(&qs, 0.0, 1.0),
+                &[],
+                &[],
+            )
             .await,
         "set_attempt_result of an unknown attempt",
+    );
+    // A second grader who started from the pending result loses the race:
+    // the result moved on, so their write is refused and nothing changes.
+    let late_badge = award(
+        class.student.id,
+        Badge::CourseCompleted,
+        class.course.id,
+        at(10),
+    );
+    assert_conflict(
+        storage
+            .quizzes
+            .set_attempt_result(
+                a.id,
+                &pending,
+                &attempt_result(&qs, 0.0, 1.0),
+                std::slice::from_ref(&late_badge),
+                &[],
+            )
+            .await,
+        Conflict::Stale,
+        "grading from a result that changed meanwhile",
+    );
+    assert_eq!(
+        ok(storage.quizzes.get_attempt(a.id).await, "get").and_then(|t| t.result),
+        Some(attempt_result(&qs, 1.0, 1.0)),
+        "the first grader's result stands"
+    );
+    assert_eq!(
+        ok(
+            storage
+                .achievements
+                .list_achievements(class.student.id)
+                .await,
+            "list"
+        )
+        .len(),
+        1,
+        "the refused write awarded nothing"
     );
 }
 
