@@ -160,16 +160,6 @@ async fn fetch_attempt(conn: &mut SqliteConnection, id: Uuid) -> StorageResult<O
     .transpose()
 }
 
-async fn attempt_exists(conn: &mut SqliteConnection, id: Uuid) -> StorageResult<bool> {
-    Ok(
-        sqlx::query!("SELECT 1 AS one FROM attempts WHERE id = $1", id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_err)?
-            .is_some(),
-    )
-}
-
 #[async_trait]
 impl QuizStore for SqliteStorage {
     async fn insert_quiz(&self, q: &Quiz) -> StorageResult<()> {
