@@ -75,4 +75,16 @@ impl Achievement {
             awarded_at: at,
         }
     }
+
+    /// The event key of this award's "badge awarded" message: one per badge
+    /// (and course, for per-course badges); the recipient is part of the
+    /// de-dup key. Services share it, so a badge earned along two paths is
+    /// announced once.
+    #[must_use]
+    pub fn event_key(&self) -> String {
+        match self.course_id {
+            Some(course) => format!("achievement:{}:{course}", self.badge.as_str()),
+            None => format!("achievement:{}", self.badge.as_str()),
+        }
+    }
 }

@@ -1258,15 +1258,6 @@ fn new_assignment_event(id: AssignmentId) -> String {
     format!("new_assignment:{id}")
 }
 
-/// The event key of an award's message: one per student and badge (and
-/// course, for per-course badges); the recipient is part of the de-dup key.
-fn achievement_event(award: &Achievement) -> String {
-    match award.course_id {
-        Some(course) => format!("achievement:{}:{course}", award.badge.as_str()),
-        None => format!("achievement:{}", award.badge.as_str()),
-    }
-}
-
 /// "Badge awarded" messages for each award.
 fn award_outbox(
     profiles: &[DeliveryProfile],
@@ -1286,7 +1277,7 @@ fn award_outbox(
                 .filter(|p| p.user_id == award.user_id)
                 .cloned()
                 .collect();
-            fan_out(&recipient, &achievement_event(award), &note, now)
+            fan_out(&recipient, &award.event_key(), &note, now)
         })
         .collect()
 }

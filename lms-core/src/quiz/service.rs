@@ -1396,13 +1396,9 @@ impl QuizService {
         }
         let award = Achievement::new(student, Badge::CourseCompleted, quiz.course_id, now);
         Ok(vec![NewBadge {
-            // The key homework grading uses for this badge, so a course
-            // completed by either path is announced once.
-            event: format!(
-                "achievement:{}:{}",
-                Badge::CourseCompleted.as_str(),
-                quiz.course_id
-            ),
+            // The key homework grading uses too: a course completed by
+            // either path is announced once.
+            event: award.event_key(),
             award,
             notification: Notification::AchievementAwarded {
                 badge: Badge::CourseCompleted,
