@@ -9,6 +9,7 @@ use crate::ids::UserId;
 /// A user's school-wide role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Manages users; may read and manage every course.
     Admin,
@@ -47,6 +48,7 @@ impl Role {
 /// The language a user reads the UI and messages in. Russian first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Locale {
     /// Русский (default).
     #[default]
@@ -84,6 +86,7 @@ impl Locale {
 /// shown in this zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 pub struct TimeZone(pub chrono_tz::Tz);
 
 impl TimeZone {
@@ -144,6 +147,7 @@ pub enum UserFieldError {
 /// A normalised (trimmed, lower-cased) e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 pub struct Email(String);
 
 impl Email {
@@ -201,6 +205,7 @@ impl std::fmt::Display for Email {
 /// A person's name as shown to others: trimmed, 1 to 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 pub struct DisplayName(String);
 
 impl DisplayName {
@@ -236,6 +241,7 @@ impl From<DisplayName> for String {
 
 /// A user account and profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Identifier.
     pub id: UserId,

@@ -1,0 +1,439 @@
+//! Login sessions: password login, the [`Auth`] extractor (session cookie or
+//! `Authorization: Bearer`), CSRF protection of cookie-authenticated writes,
+//! logout, and the login rate limits.
+//!
+//! Session tokens are random, handed to the client once and stored only as
+//! a SHA-256 hash with an expiry (see `lms_core::user::UserService`). The
+//! session cookie is `HttpOnly; SameSite=Lax`; a second, script-readable
+//! `lms_csrf` cookie carries a token the UI echoes in `X-CSRF-Token` on every
+//! unsafe request (double-submit), so another site cannot forge a write even
+//! where `SameSite` is not enforced. Bearer requests need no CSRF token: a
+//! browser never adds that header by itself.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use lms_core::user::{Actor, Email, TokenHash, User, generate_token};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ClientAddr};
+use crate::password::{dummy_hash, verify_password};
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "lms_session";
+/// Name of the CSRF cookie (readable by the UI's scripts).
+pub const CSRF_COOKIE: &str = "lms_csrf";
+/// Header that must echo the CSRF cookie on cookie-authenticated writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The logged-in user of a request. Extracting it answers 401 when there is
+/// no valid session, and 403 when a cookie-authenticated unsafe request
+/// lacks the CSRF token.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// The user.
+    pub user: User,
+    /// The user as the core's acting user.
+    pub actor: Actor,
+    /// The hash of the session token (for logout).
+    pub token_hash: TokenHash,
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let (token, via_cookie) = match bearer(&parts.headers) {
+            Some(t) => (t, false),
+            None => match cookie(&parts.headers, SESSION_COOKIE) {
+                Some(t) => (t, true),
+                None => return Err(ApiError::unauthenticated()),
+            },
+        };
+        if via_cookie && !is_safe(&parts.method) {
+            let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            let expected = cookie(&parts.headers, CSRF_COOKIE);
+            match (header, expected) {
+                (Some(h), Some(c)) if !c.is_empty() && constant_time_eq(h, &c) => {}
+                _ => {
+                    return Err(ApiError::forbidden(
+                        "csrf_token_invalid",
+                        "cookie-authenticated writes need the X-CSRF-Token header equal to the lms_csrf cookie",
+                    ));
+                }
+            }
+        }
+        let token_hash = TokenHash::of(&token);
+        let user =
+            state
+                .lms
+                .users
+                .authenticate(&token_hash)
+                .await
+                .map_err(|e| match ApiError::from(e) {
+                    e if e.status() == StatusCode::SERVICE_UNAVAILABLE
+                        || e.status() == StatusCode::INTERNAL_SERVER_ERROR =>
+                    {
+                        e
+                    }
+                    _ => ApiError::unauthenticated(),
+                })?;
+        Ok(Self {
+            actor: user.actor(),
+            user,
+            token_hash,
+        })
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// The value of a cookie of the request.
+#[must_use]
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Counts login attempts per account and per client IP in a sliding window.
+/// Counters live in the process: each HTTP node limits on its own, which
+/// bounds guessing per node without a shared store.
+#[derive(Debug)]
+pub struct LoginLimiter {
+    per_account: u32,
+    per_ip: u32,
+    window: Duration,
+    accounts: Mutex<HashMap<String, Vec<Instant>>>,
+    ips: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+}
+
+impl LoginLimiter {
+    /// A limiter allowing `per_account` failures per account and `per_ip`
+    /// attempts per IP within `window`.
+    #[must_use]
+    pub fn new(per_account: u32, per_ip: u32, window: Duration) -> Self {
+        Self {
+            per_account,
+            per_ip,
+            window,
+            accounts: Mutex::new(HashMap::new()),
+            ips: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Records an attempt from `ip`; `Err(seconds)` when the IP or the
+    /// account is over its limit.
+    fn check(&self, account: &str, ip: Option<IpAddr>) -> Result<(), u64> {
+        let now = Instant::now();
+        if let Some(ip) = ip {
+            let mut ips = self.ips.lock().expect("limiter lock");
+            if ips.len() > 100_000 {
+                ips.retain(|_, v| v.last().is_some_and(|t| now - *t < self.window));
+            }
+            let hits = ips.entry(ip).or_default();
+            prune(hits, now, self.window);
+            if hits.len() >= self.per_ip as usize {
+                return Err(wait(hits, now, self.window));
+            }
+            hits.push(now);
+        }
+        let mut accounts = self.accounts.lock().expect("limiter lock");
+        let hits = accounts.entry(account.to_owned()).or_default();
+        prune(hits, now, self.window);
+        if hits.len() >= self.per_account as usize {
+            return Err(wait(hits, now, self.window));
+        }
+        Ok(())
+    }
+
+    fn failed(&self, account: &str) {
+        let mut accounts = self.accounts.lock().expect("limiter lock");
+        if accounts.len() > 100_000 {
+            let now = Instant::now();
+            accounts.retain(|_, v| v.last().is_some_and(|t| now - *t < self.window));
+        }
+        accounts
+            .entry(account.to_owned())
+            .or_default()
+            .push(Instant::now());
+    }
+
+    fn succeeded(&self, account: &str) {
+        self.accounts.lock().expect("limiter lock").remove(account);
+    }
+}
+
+fn prune(hits: &mut Vec<Instant>, now: Instant, window: Duration) {
+    hits.retain(|t| now.duration_since(*t) < window);
+}
+
+fn wait(hits: &[Instant], now: Instant, window: Duration) -> u64 {
+    hits.first()
+        .map(|first| (window.saturating_sub(now.duration_since(*first))).as_secs() + 1)
+        .unwrap_or(1)
+}
+
+/// The client's IP: the socket peer, or the first `X-Forwarded-For` hop
+/// when the server is configured to trust its proxy.
+pub(crate) fn client_ip(
+    parts_headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+    trust: bool,
+) -> Option<IpAddr> {
+    if trust
+        && let Some(ip) = parts_headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return Some(ip);
+    }
+    peer.map(|p| p.ip())
+}
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// The session token: send it as `Authorization: Bearer <token>`, or
+    /// rely on the session cookie set by this response.
+    pub token: String,
+    /// Echo this in `X-CSRF-Token` on cookie-authenticated writes (it is
+    /// also in the `lms_csrf` cookie).
+    pub csrf_token: String,
+    /// When the session ends.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// The logged-in user.
+    #[schema(value_type = Object)]
+    pub user: User,
+}
+
+/// Logs in with e-mail and password.
+#[utoipa::path(
+    post, path = "/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in; sets the session and CSRF cookies", body = LoginResponse),
+        (status = 401, description = "Wrong e-mail or password", body = ErrorBody),
+        (status = 422, description = "Malformed input", body = ErrorBody),
+        (status = 429, description = "Too many attempts for this account or address", body = ErrorBody),
+    )
+)]
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(peer): ClientAddr,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    let account = req.email.trim().to_lowercase();
+    let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
+    state
+        .limiter
+        .check(&account, ip)
+        .map_err(ApiError::too_many_requests)?;
+    let invalid = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "invalid e-mail or password",
+        )
+    };
+    let looked_up = match Email::parse(&req.email) {
+        Ok(email) => match state.lms.users.login_lookup(&email).await {
+            Ok(found) => Some(found),
+            Err(lms_core::user::LoginError::InvalidCredentials) => None,
+            Err(e) => return Err(e.into()),
+        },
+        Err(_) => None,
+    };
+    let password = req.password;
+    let (user, ok) = match looked_up {
+        Some((user, hash)) => {
+            let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+                .await
+                .map_err(ApiError::internal)?;
+            (Some(user), ok)
+        }
+        None => {
+            // Same work for unknown accounts, so timing does not reveal them.
+            tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash()))
+                .await
+                .map_err(ApiError::internal)?;
+            (None, false)
+        }
+    };
+    let user = match (user, ok) {
+        (Some(user), true) if user.active => user,
+        _ => {
+            state.limiter.failed(&account);
+            return Err(invalid());
+        }
+    };
+    state.limiter.succeeded(&account);
+    let token = generate_token();
+    let session = state
+        .lms
+        .users
+        .start_session(user.id, TokenHash::of(&token), state.config.session_ttl)
+        .await?;
+    let csrf_token = generate_token();
+    let max_age = state.config.session_ttl.num_seconds().max(0);
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let session_cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    let csrf_cookie =
+        format!("{CSRF_COOKIE}={csrf_token}; Path=/; SameSite=Lax; Max-Age={max_age}{secure}");
+    let body = LoginResponse {
+        token,
+        csrf_token,
+        expires_at: session.expires_at,
+        user,
+    };
+    let mut response = axum::Json(body).into_response();
+    for c in [session_cookie, csrf_cookie] {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&c).map_err(ApiError::internal)?,
+        );
+    }
+    Ok(response)
+}
+
+/// Ends the current session (the token stops working at once).
+#[utoipa::path(
+    post, path = "/logout", tag = "auth",
+    responses(
+        (status = 204, description = "Logged out; cookies cleared"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResult<Response> {
+    state.lms.users.logout(&auth.token_hash).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    for name in [SESSION_COOKIE, CSRF_COOKIE] {
+        let c = format!("{name}=; Path=/; Max-Age=0; SameSite=Lax");
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&c).map_err(ApiError::internal)?,
+        );
+    }
+    Ok(response)
+}
+
+/// The logged-in user.
+#[utoipa::path(
+    get, path = "/me", tag = "auth",
+    responses(
+        (status = 200, description = "The current user", body = Object),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn me(auth: Auth) -> axum::Json<User> {
+    axum::Json(auth.user)
+}
+
+/// `/api/v1/auth/...` routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_blocks_an_account_after_its_failures_and_resets_on_success() {
+        let l = LoginLimiter::new(2, 100, Duration::from_secs(60));
+        assert!(l.check("a", None).is_ok());
+        l.failed("a");
+        l.failed("a");
+        assert!(l.check("a", None).is_err());
+        assert!(l.check("b", None).is_ok(), "other accounts unaffected");
+        l.succeeded("a");
+        assert!(l.check("a", None).is_ok());
+    }
+
+    #[test]
+    fn limiter_counts_every_attempt_per_ip() {
+        let l = LoginLimiter::new(100, 2, Duration::from_secs(60));
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        assert!(l.check("a", Some(ip)).is_ok());
+        assert!(l.check("b", Some(ip)).is_ok());
+        let wait = l.check("c", Some(ip)).unwrap_err();
+        assert!((1..=61).contains(&wait));
+    }
+
+    #[test]
+    fn reads_bearer_and_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("x=1; lms_session=tok; y=2"),
+        );
+        assert_eq!(bearer(&h).as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie(&h, "z"), None);
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+    }
+}

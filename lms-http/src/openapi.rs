@@ -1,0 +1,123 @@
+//! The OpenAPI 3.1 document (generated from the handlers' annotations) at
+//! `GET /api/openapi.json`, and a browsable page at `/api/docs` rendered by
+//! a small script of our own (no CDN: the CSP allows only our scripts).
+
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The document's static part; paths are added by the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LMS API",
+        description = "REST API of the embeddable LMS: courses, lessons, homework, quizzes, webinars, schedules, dashboards, notifications.\n\nAuthenticate with `POST /api/v1/auth/login`; send the token as `Authorization: Bearer <token>`, or rely on the `lms_session` cookie plus the `X-CSRF-Token` header (equal to the `lms_csrf` cookie) on writes.\n\nErrors are `{\"error\": {\"code\", \"message\", \"field\"?}}`. Lists take `limit` (max 200) and `offset`.",
+        version = "1"
+    ),
+    modifiers(&SecuritySchemes),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    tags(
+        (name = "auth", description = "Login sessions"),
+    )
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+const DOCS_HTML: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>LMS API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/api/docs/docs.css"></head>
+<body><header><h1>LMS API</h1><p><a href="/api/openapi.json">openapi.json</a></p></header>
+<main id="docs">Loading…</main><script src="/api/docs/docs.js"></script></body></html>"#;
+
+const DOCS_CSS: &str = "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:70rem;padding:1rem;color:#222}\
+h2{border-bottom:1px solid #ccc;margin-top:2rem}details{border:1px solid #ddd;border-radius:6px;margin:.4rem 0;padding:.3rem .6rem}\
+summary{cursor:pointer}.m{display:inline-block;min-width:4.5rem;font-weight:bold;font-family:monospace}\
+.get{color:#0a6}.post{color:#06c}.put,.patch{color:#a60}.delete{color:#c22}code,pre{background:#f5f5f5;border-radius:4px;padding:.1rem .3rem}\
+pre{padding:.5rem;overflow:auto}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .5rem;text-align:left}";
+
+const DOCS_JS: &str = r#""use strict";
+(async function () {
+  const root = document.getElementById("docs");
+  const spec = await (await fetch("/api/openapi.json")).json();
+  const el = (tag, attrs, ...kids) => {
+    const e = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    kids.flat().forEach((k) => e.append(k instanceof Node ? k : document.createTextNode(String(k))));
+    return e;
+  };
+  const schemaText = (s) => JSON.stringify(s, null, 2);
+  const byTag = {};
+  for (const [path, item] of Object.entries(spec.paths || {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (typeof op !== "object" || !op.responses) continue;
+      const tag = (op.tags && op.tags[0]) || "other";
+      (byTag[tag] = byTag[tag] || []).push({ path, method, op });
+    }
+  }
+  root.textContent = "";
+  root.append(el("p", {}, spec.info.description || ""));
+  for (const tag of Object.keys(byTag).sort()) {
+    root.append(el("h2", {}, tag));
+    for (const { path, method, op } of byTag[tag]) {
+      const d = el("details", {}, el("summary", {}, el("span", { class: "m " + method }, method.toUpperCase()), " ", el("code", {}, path), " ", op.summary || ""));
+      if (op.description) d.append(el("p", {}, op.description));
+      if (op.parameters && op.parameters.length) {
+        const t = el("table", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, "in"), el("th", {}, "required"), el("th", {}, "description")));
+        op.parameters.forEach((p) => t.append(el("tr", {}, el("td", {}, p.name), el("td", {}, p.in), el("td", {}, p.required ? "yes" : "no"), el("td", {}, p.description || ""))));
+        d.append(t);
+      }
+      if (op.requestBody) d.append(el("p", {}, "Request body:"), el("pre", {}, schemaText(op.requestBody.content)));
+      const rt = el("table", {}, el("tr", {}, el("th", {}, "status"), el("th", {}, "description"), el("th", {}, "body")));
+      for (const [code, r] of Object.entries(op.responses)) {
+        const body = r.content ? Object.values(r.content).map((c) => schemaText(c.schema)).join("\n") : "";
+        rt.append(el("tr", {}, el("td", {}, code), el("td", {}, r.description || ""), el("td", {}, el("pre", {}, body))));
+      }
+      d.append(rt);
+      root.append(d);
+    }
+  }
+  root.append(el("h2", {}, "schemas"));
+  for (const [name, s] of Object.entries((spec.components && spec.components.schemas) || {})) {
+    root.append(el("details", {}, el("summary", {}, name), el("pre", {}, schemaText(s))));
+  }
+})();
+"#;
+
+pub(crate) async fn docs_page() -> Html<&'static str> {
+    Html(DOCS_HTML)
+}
+
+pub(crate) async fn docs_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        DOCS_JS,
+    )
+        .into_response()
+}
+
+pub(crate) async fn docs_css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        DOCS_CSS,
+    )
+        .into_response()
+}

@@ -1,0 +1,287 @@
+//! Accounts: admins create, list, change roles and deactivate users; every
+//! user edits their own profile and password.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use lms_core::UserId;
+use lms_core::user::{DisplayName, Email, Locale, NewUser, ProfileUpdate, Role, TimeZone, User};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field};
+use crate::password::hash_password;
+use crate::state::AppState;
+
+/// A new account (admins only).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// Login address (unique).
+    pub email: String,
+    /// Name shown to others.
+    pub display_name: String,
+    /// School-wide role.
+    pub role: Role,
+    /// UI and message language (default `ru`).
+    #[serde(default)]
+    pub locale: Locale,
+    /// IANA time zone (default `Europe/Moscow`).
+    pub time_zone: Option<String>,
+    /// Initial password (at least 8 characters); without one the user
+    /// cannot log in until an admin sets it.
+    pub password: Option<String>,
+}
+
+/// New profile values.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRequest {
+    /// Name shown to others.
+    pub display_name: String,
+    /// UI and message language.
+    pub locale: Locale,
+    /// IANA time zone, e.g. `Europe/Moscow`.
+    pub time_zone: String,
+}
+
+/// A role change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRequest {
+    /// The new role.
+    pub role: Role,
+}
+
+/// Activation or deactivation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActiveRequest {
+    /// `false` deactivates the account and ends its sessions.
+    pub active: bool,
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRequest {
+    /// The new password (at least 8 characters).
+    pub password: String,
+}
+
+async fn hash(password: String) -> ApiResult<lms_core::user::PasswordHash> {
+    let hashed = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(ApiError::internal)?;
+    field("password", hashed)
+}
+
+/// Creates an account (admins only).
+#[utoipa::path(
+    post, path = "/users", tag = "users",
+    request_body = CreateUserRequest,
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 409, description = "E-mail taken", body = ErrorBody),
+        (status = 422, description = "Invalid field", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn create_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(req): ApiJson<CreateUserRequest>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    let new = NewUser {
+        email: field("email", Email::parse(&req.email))?,
+        display_name: field("display_name", DisplayName::parse(&req.display_name))?,
+        role: req.role,
+        locale: req.locale,
+        time_zone: field(
+            "time_zone",
+            TimeZone::parse(req.time_zone.as_deref().unwrap_or("Europe/Moscow")),
+        )?,
+        password_hash: match req.password {
+            Some(p) => Some(hash(p).await?),
+            None => None,
+        },
+    };
+    let user = state.lms.users.create_user(&auth.actor, new).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+/// Lists accounts (admins only).
+#[utoipa::path(
+    get, path = "/users", tag = "users",
+    params(Pagination),
+    responses(
+        (status = 200, description = "A page of users", body = Vec<User>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn list_users(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(page): ApiQuery<Pagination>,
+) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(
+        state.lms.users.list_users(&auth.actor, page.page()).await?,
+    ))
+}
+
+/// One account: the user's own, or any for an admin.
+#[utoipa::path(
+    get, path = "/users/{user_id}", tag = "users",
+    params(("user_id" = UserId, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such user, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn get_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(user_id): ApiPath<UserId>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(state.lms.users.get_user(&auth.actor, user_id).await?))
+}
+
+/// Changes name, language and time zone (own account, or any for an admin).
+#[utoipa::path(
+    put, path = "/users/{user_id}/profile", tag = "users",
+    params(("user_id" = UserId, Path, description = "User id")),
+    request_body = ProfileRequest,
+    responses(
+        (status = 200, description = "Updated", body = User),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such user, or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid field", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn update_profile(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(user_id): ApiPath<UserId>,
+    ApiJson(req): ApiJson<ProfileRequest>,
+) -> ApiResult<Json<User>> {
+    let update = ProfileUpdate {
+        display_name: field("display_name", DisplayName::parse(&req.display_name))?,
+        locale: req.locale,
+        time_zone: field("time_zone", TimeZone::parse(&req.time_zone))?,
+    };
+    Ok(Json(
+        state
+            .lms
+            .users
+            .update_profile(&auth.actor, user_id, update)
+            .await?,
+    ))
+}
+
+/// Changes a user's role (admins only, not their own).
+#[utoipa::path(
+    put, path = "/users/{user_id}/role", tag = "users",
+    params(("user_id" = UserId, Path, description = "User id")),
+    request_body = RoleRequest,
+    responses(
+        (status = 200, description = "Updated", body = User),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 409, description = "Own role", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn set_role(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(user_id): ApiPath<UserId>,
+    ApiJson(req): ApiJson<RoleRequest>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        state
+            .lms
+            .users
+            .set_role(&auth.actor, user_id, req.role)
+            .await?,
+    ))
+}
+
+/// Activates or deactivates an account (admins only, not their own).
+#[utoipa::path(
+    put, path = "/users/{user_id}/active", tag = "users",
+    params(("user_id" = UserId, Path, description = "User id")),
+    request_body = ActiveRequest,
+    responses(
+        (status = 200, description = "Updated", body = User),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn set_active(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(user_id): ApiPath<UserId>,
+    ApiJson(req): ApiJson<ActiveRequest>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        state
+            .lms
+            .users
+            .set_active(&auth.actor, user_id, req.active)
+            .await?,
+    ))
+}
+
+/// Sets a new password (own account, or any for an admin); every session
+/// of that user ends, including the current one.
+#[utoipa::path(
+    put, path = "/users/{user_id}/password", tag = "users",
+    params(("user_id" = UserId, Path, description = "User id")),
+    request_body = PasswordRequest,
+    responses(
+        (status = 204, description = "Changed; log in again"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such user, or not visible", body = ErrorBody),
+        (status = 422, description = "Password too short", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn set_password(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(user_id): ApiPath<UserId>,
+    ApiJson(req): ApiJson<PasswordRequest>,
+) -> ApiResult<StatusCode> {
+    let hashed = hash(req.password).await?;
+    state
+        .lms
+        .users
+        .set_password_hash(&auth.actor, user_id, hashed)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_user, list_users))
+        .routes(routes!(get_user))
+        .routes(routes!(update_profile))
+        .routes(routes!(set_role))
+        .routes(routes!(set_active))
+        .routes(routes!(set_password))
+}

@@ -1,0 +1,91 @@
+//! [`AppState`]: what every handler shares — the core, the file store and
+//! the HTTP configuration.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lms_core::Lms;
+use lms_core::file::FileStore;
+
+use crate::auth::LoginLimiter;
+use crate::metrics::Metrics;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The address users reach the server at (`https://lms.school.ru`),
+    /// without a trailing slash: used for calendar links and feed URLs.
+    pub public_url: String,
+    /// Whether cookies get the `Secure` attribute (serve over HTTPS).
+    pub secure_cookies: bool,
+    /// How long a login session lasts.
+    pub session_ttl: chrono::Duration,
+    /// The largest upload accepted, in bytes (per file).
+    pub max_upload_bytes: u64,
+    /// Failed logins allowed per account within [`Self::login_window`].
+    pub login_failures_per_account: u32,
+    /// Login attempts allowed per client IP within [`Self::login_window`].
+    pub login_attempts_per_ip: u32,
+    /// The window of the login limits.
+    pub login_window: Duration,
+    /// Trust `X-Forwarded-For` for the client IP (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Directory of the built web UI (`web/dist`), served at `/`.
+    pub web_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            secure_cookies: false,
+            session_ttl: chrono::Duration::days(14),
+            max_upload_bytes: 50 * 1024 * 1024,
+            login_failures_per_account: 10,
+            login_attempts_per_ip: 100,
+            login_window: Duration::from_secs(15 * 60),
+            trust_forwarded_for: false,
+            web_dir: None,
+        }
+    }
+}
+
+/// Shared state of every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The core.
+    pub lms: Arc<Lms>,
+    /// Where uploaded bytes live.
+    pub files: Arc<dyn FileStore>,
+    /// Settings.
+    pub config: Arc<HttpConfig>,
+    pub(crate) limiter: Arc<LoginLimiter>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// State over the core, a file store and settings.
+    #[must_use]
+    pub fn new(lms: Arc<Lms>, files: Arc<dyn FileStore>, config: HttpConfig) -> Self {
+        let limiter = LoginLimiter::new(
+            config.login_failures_per_account,
+            config.login_attempts_per_ip,
+            config.login_window,
+        );
+        Self {
+            lms,
+            files,
+            config: Arc::new(config),
+            limiter: Arc::new(limiter),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}

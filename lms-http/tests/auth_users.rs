@@ -1,0 +1,443 @@
+//! Login, sessions, CSRF, rate limits, error shapes and the users routes.
+
+mod common;
+
+use common::{Db, PASSWORD, TestApp, assert_error};
+use lms_core::Role;
+use reqwest::{Method, StatusCode, header};
+use serde_json::json;
+
+async fn login_gives_a_token_and_cookies_and_logout_revokes(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let user = app.user(Role::Student, "s1@example.ru").await;
+    let client = reqwest::Client::new();
+    let resp = client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": "S1@Example.ru ", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let cookies: Vec<String> = resp
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(cookies.iter().any(|c| c.starts_with("lms_session=")
+        && c.contains("HttpOnly")
+        && c.contains("SameSite=Lax")));
+    assert!(
+        cookies
+            .iter()
+            .any(|c| c.starts_with("lms_csrf=") && !c.contains("HttpOnly"))
+    );
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["user"]["email"], "s1@example.ru");
+    let token = body["token"].as_str().unwrap().to_owned();
+
+    let me = client
+        .get(app.url("/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["id"], user.id.0.to_string());
+
+    let out = client
+        .post(app.url("/api/v1/auth/logout"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let me = client
+        .get(app.url("/api/v1/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn wrong_password_and_unknown_account_look_the_same(db: Db) {
+    let app = TestApp::spawn(db).await;
+    app.user(Role::Student, "s1@example.ru").await;
+    let c = app.anonymous();
+    for (email, pw) in [
+        ("s1@example.ru", "wrong password"),
+        ("nobody@example.ru", PASSWORD),
+        ("not an email", PASSWORD),
+    ] {
+        let r = c
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": pw}))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_error(
+            &(status, body),
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        );
+    }
+}
+
+async fn login_is_rate_limited_per_account(db: Db) {
+    let config = lms_http::HttpConfig {
+        login_failures_per_account: 3,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(db, config).await;
+    app.user(Role::Student, "s1@example.ru").await;
+    let c = app.anonymous();
+    let attempt = |pw: &'static str| {
+        c.post(app.url("/api/v1/auth/login"))
+            .json(&json!({"email": "s1@example.ru", "password": pw}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            attempt("wrong password").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let blocked = attempt(PASSWORD).await.unwrap();
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.headers().get(header::RETRY_AFTER).is_some());
+    let body: serde_json::Value = blocked.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+}
+
+async fn cookie_writes_need_the_csrf_header(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.user(Role::Admin, "admin@example.ru").await;
+    let jar_client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let resp = jar_client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": "admin@example.ru", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = resp.json().await.unwrap();
+    let csrf = body["csrf_token"].as_str().unwrap().to_owned();
+    // Reads work with the cookie alone.
+    let r = jar_client
+        .get(app.url("/api/v1/auth/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let new_user = json!({"email": "t@example.ru", "display_name": "Учитель", "role": "teacher"});
+    // A write without the header is refused and changes nothing.
+    let r = jar_client
+        .post(app.url("/api/v1/users"))
+        .json(&new_user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "csrf_token_invalid");
+    let r = jar_client
+        .post(app.url("/api/v1/users"))
+        .header("X-CSRF-Token", "forged")
+        .json(&new_user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = jar_client
+        .post(app.url("/api/v1/users"))
+        .header("X-CSRF-Token", &csrf)
+        .json(&new_user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let _ = admin;
+}
+
+async fn every_private_route_needs_a_session(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let doc: serde_json::Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = app.anonymous();
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, _) in item.as_object().unwrap() {
+            if path == "/api/v1/auth/login" {
+                continue;
+            }
+            let concrete = path
+                .split('/')
+                .map(|seg| {
+                    if seg.starts_with('{') {
+                        "00000000-0000-0000-0000-000000000000"
+                    } else {
+                        seg
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let r = c
+                .request(m, app.url(&concrete))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+            let body: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["code"], "unauthenticated", "{method} {path}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "only {checked} routes in the document");
+}
+
+async fn admins_manage_users_and_others_may_not(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.login_as(Role::Admin, "admin@example.ru").await;
+    let teacher = app.login_as(Role::Teacher, "teacher@example.ru").await;
+    let student = app.login_as(Role::Student, "student@example.ru").await;
+
+    let created = admin
+        .post("/api/v1/users", json!({"email": "new@example.ru", "display_name": "Новый", "role": "student", "password": "long enough pw"}))
+        .await;
+    assert_eq!(created.0, StatusCode::CREATED, "{}", created.1);
+    assert_eq!(created.1["role"], "student");
+    assert_eq!(created.1["time_zone"], "Europe/Moscow");
+    let new_id = created.1["id"].as_str().unwrap().to_owned();
+
+    // Validation names the field; unknown fields and wrong types are refused.
+    let bad = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": "nope", "display_name": "X", "role": "student"}),
+        )
+        .await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(bad.1["error"]["field"], "email");
+    let unknown = admin
+        .post("/api/v1/users", json!({"email": "a@example.ru", "display_name": "X", "role": "student", "is_admin": true}))
+        .await;
+    assert_error(&unknown, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+    let wrong_type = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": 5, "display_name": "X", "role": "student"}),
+        )
+        .await;
+    assert_error(
+        &wrong_type,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_json",
+    );
+    let short = admin
+        .post("/api/v1/users", json!({"email": "b@example.ru", "display_name": "X", "role": "student", "password": "short"}))
+        .await;
+    assert_error(&short, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(short.1["error"]["field"], "password");
+    let dup = admin
+        .post(
+            "/api/v1/users",
+            json!({"email": "new@example.ru", "display_name": "X", "role": "student"}),
+        )
+        .await;
+    assert_eq!(dup.0, StatusCode::CONFLICT, "{}", dup.1);
+
+    // Malformed JSON and a missing content type.
+    let raw = admin
+        .request(Method::POST, "/api/v1/users")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::BAD_REQUEST);
+    let raw = admin
+        .request(Method::POST, "/api/v1/users")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    // Only admins list, create and manage.
+    for s in [&teacher, &student] {
+        assert_error(
+            &s.get("/api/v1/users").await,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        );
+        let r = s
+            .post(
+                "/api/v1/users",
+                json!({"email": "c@example.ru", "display_name": "X", "role": "admin"}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN);
+        let r = s
+            .put(
+                &format!("/api/v1/users/{new_id}/role"),
+                json!({"role": "admin"}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::FORBIDDEN, "{}", r.1);
+    }
+    // A student cannot read someone else's account.
+    assert_eq!(
+        student.get(&format!("/api/v1/users/{new_id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        student
+            .get(&format!("/api/v1/users/{}", student.id()))
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    let list = admin.get("/api/v1/users?limit=2").await;
+    assert_eq!(list.0, StatusCode::OK);
+    assert_eq!(list.1.as_array().unwrap().len(), 2);
+    let bad_page = admin.get("/api/v1/users?limit=abc").await;
+    assert_error(&bad_page, StatusCode::BAD_REQUEST, "invalid_query");
+
+    let r = admin
+        .put(
+            &format!("/api/v1/users/{new_id}/role"),
+            json!({"role": "teacher"}),
+        )
+        .await;
+    assert_eq!(r.1["role"], "teacher");
+    // Deactivation ends the user's sessions.
+    let r = admin
+        .put(
+            &format!("/api/v1/users/{}/active", student.id()),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::OK);
+    assert_eq!(
+        student.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Own profile and password.
+    let p = teacher
+        .put(&format!("/api/v1/users/{}/profile", teacher.id()), json!({"display_name": "Анна Петровна", "locale": "en", "time_zone": "Asia/Yekaterinburg"}))
+        .await;
+    assert_eq!(p.0, StatusCode::OK, "{}", p.1);
+    assert_eq!(p.1["locale"], "en");
+    let bad_tz = teacher
+        .put(
+            &format!("/api/v1/users/{}/profile", teacher.id()),
+            json!({"display_name": "А", "locale": "ru", "time_zone": "Mars/Olympus"}),
+        )
+        .await;
+    assert_eq!(bad_tz.1["error"]["field"], "time_zone");
+    let pw = teacher
+        .put(
+            &format!("/api/v1/users/{}/password", teacher.id()),
+            json!({"password": "new password 1"}),
+        )
+        .await;
+    assert_eq!(pw.0, StatusCode::NO_CONTENT);
+    assert_eq!(
+        teacher.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED,
+        "sessions revoked"
+    );
+    app.login(&teacher.user, "new password 1").await;
+}
+
+async fn errors_security_headers_health_and_docs(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let c = app.anonymous();
+    let r = c
+        .get(app.url("/api/v1/no-such-route"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let csp = r
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(
+        r.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
+        "nosniff"
+    );
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "route_not_found");
+
+    assert_eq!(
+        c.get(app.url("/healthz")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        c.get(app.url("/readyz")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let metrics = c
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .contains("lms_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
+        "{metrics}"
+    );
+
+    let doc: serde_json::Value = c
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(doc["paths"]["/api/v1/auth/login"]["post"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let docs = c
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(docs.contains("/api/docs/docs.js"));
+}
+
+on_both!(
+    login_gives_a_token_and_cookies_and_logout_revokes,
+    wrong_password_and_unknown_account_look_the_same,
+    login_is_rate_limited_per_account,
+    cookie_writes_need_the_csrf_header,
+    every_private_route_needs_a_session,
+    admins_manage_users_and_others_may_not,
+    errors_security_headers_health_and_docs,
+);

@@ -1,0 +1,279 @@
+//! `TestApp`: the real router on a random port over a fresh database
+//! (SQLite file or PostgreSQL database), with helpers to make users, log in
+//! and call the API as they would.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use lms_core::Lms;
+use lms_core::clock::SystemClock;
+use lms_core::file::{FileRead, FileStore, FileStoreError, FileWrite};
+use lms_core::ports::Storage;
+use lms_core::user::{DisplayName, Email, Locale, Role, TimeZone, User};
+use lms_http::{AppState, HttpConfig};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// Which storage a test app runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh PostgreSQL database (DATABASE_URL or a throwaway server).
+    Postgres,
+}
+
+/// Generates `<name>_sqlite` and `<name>_postgres` tests from
+/// `async fn name(db: Db)`.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Db::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Db::Postgres).await;
+                }
+            }
+        )*
+    };
+}
+
+/// A running server.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The core behind the server (to arrange data directly).
+    pub lms: Arc<Lms>,
+    /// The files store behind the server.
+    pub files: Arc<dyn FileStore>,
+    _dir: tempfile::TempDir,
+}
+
+/// A logged-in client.
+#[derive(Clone)]
+pub struct Session {
+    /// The user.
+    pub user: User,
+    /// Bearer token.
+    pub token: String,
+    base: String,
+    client: reqwest::Client,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    pub async fn spawn(db: Db) -> Self {
+        Self::spawn_with(db, HttpConfig::default()).await
+    }
+
+    pub async fn spawn_with(db: Db, mut config: HttpConfig) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let storage: Storage = match db {
+            Db::Sqlite => {
+                let s = lms_storage_sqlite::SqliteStorage::open(
+                    dir.path().join("lms.db").to_str().expect("utf-8 path"),
+                )
+                .await
+                .expect("open sqlite");
+                s.migrate().await.expect("migrate sqlite");
+                s.storage()
+            }
+            Db::Postgres => lms_storage_postgres::testing::fresh_storage().await,
+        };
+        let lms = Arc::new(Lms::new(storage, Arc::new(SystemClock), Vec::new()));
+        let files: Arc<dyn FileStore> = Arc::new(MemoryFiles::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        config.public_url = format!("http://{addr}");
+        let app = lms_http::router(AppState::new(lms.clone(), files.clone(), config));
+        tokio::spawn(lms_http::serve(listener, app, std::future::pending()));
+        Self {
+            base: format!("http://{addr}"),
+            lms,
+            files,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// An anonymous client (no cookies kept).
+    pub fn anonymous(&self) -> reqwest::Client {
+        reqwest::Client::new()
+    }
+
+    /// Creates an active user with [`PASSWORD`] directly in storage.
+    pub async fn user(&self, role: Role, email: &str) -> User {
+        let user = User {
+            id: lms_core::UserId::new(),
+            email: Email::parse(email).expect("email"),
+            display_name: DisplayName::parse(&format!("Тест {email}")).expect("name"),
+            role,
+            locale: Locale::Ru,
+            time_zone: TimeZone::parse("Europe/Moscow").expect("tz"),
+            active: true,
+            created_at: chrono::Utc::now(),
+        };
+        let hash = lms_http::password::hash_password(PASSWORD).expect("hash");
+        self.lms
+            .storage()
+            .users
+            .insert_user(&user, Some(hash))
+            .await
+            .expect("insert user");
+        user
+    }
+
+    /// Creates a user and logs them in with a bearer token.
+    pub async fn login_as(&self, role: Role, email: &str) -> Session {
+        let user = self.user(role, email).await;
+        self.login(&user, PASSWORD).await
+    }
+
+    pub async fn login(&self, user: &User, password: &str) -> Session {
+        let client = reqwest::Client::new();
+        let resp = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"email": user.email.as_str(), "password": password}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(
+            resp.status(),
+            StatusCode::OK,
+            "login of {}",
+            user.email.as_str()
+        );
+        let body: Value = resp.json().await.expect("json");
+        Session {
+            user: user.clone(),
+            token: body["token"].as_str().expect("token").to_owned(),
+            base: self.base.clone(),
+            client,
+        }
+    }
+}
+
+impl Session {
+    pub fn id(&self) -> String {
+        self.user.id.0.to_string()
+    }
+
+    /// Sends a request with the bearer token; returns status and JSON body
+    /// (`Value::Null` when the body is empty or not JSON).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, None).await
+    }
+
+    /// A raw request builder with the bearer token (for headers, multipart…).
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+}
+
+/// Asserts an error response: status and stable code.
+pub fn assert_error(got: &(StatusCode, Value), status: StatusCode, code: &str) {
+    assert_eq!(got.0, status, "body: {}", got.1);
+    assert_eq!(got.1["error"]["code"], code, "body: {}", got.1);
+    assert!(got.1["error"]["message"].is_string(), "body: {}", got.1);
+}
+
+/// Files kept in memory (the local-directory store has its own tests).
+#[derive(Default)]
+pub struct MemoryFiles(Arc<Mutex<HashMap<String, Vec<u8>>>>);
+
+struct MemWrite {
+    key: String,
+    buf: Vec<u8>,
+    files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
+}
+
+#[async_trait]
+impl FileWrite for MemWrite {
+    async fn write(&mut self, chunk: &[u8]) -> Result<(), FileStoreError> {
+        self.buf.extend_from_slice(chunk);
+        Ok(())
+    }
+    async fn commit(self: Box<Self>) -> Result<(), FileStoreError> {
+        self.files.lock().unwrap().insert(self.key, self.buf);
+        Ok(())
+    }
+    async fn abort(self: Box<Self>) -> Result<(), FileStoreError> {
+        Ok(())
+    }
+}
+
+struct MemRead(Option<Vec<u8>>);
+
+#[async_trait]
+impl FileRead for MemRead {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, FileStoreError> {
+        Ok(self.0.take())
+    }
+}
+
+#[async_trait]
+impl FileStore for MemoryFiles {
+    async fn create(&self, key: &str) -> Result<Box<dyn FileWrite>, FileStoreError> {
+        Ok(Box::new(MemWrite {
+            key: key.to_owned(),
+            buf: Vec::new(),
+            files: self.0.clone(),
+        }))
+    }
+    async fn open(&self, key: &str) -> Result<Box<dyn FileRead>, FileStoreError> {
+        let data = self.0.lock().unwrap().get(key).cloned();
+        data.map(|d| Box::new(MemRead(Some(d))) as Box<dyn FileRead>)
+            .ok_or(FileStoreError::NotFound)
+    }
+    async fn delete(&self, key: &str) -> Result<(), FileStoreError> {
+        self.0.lock().unwrap().remove(key);
+        Ok(())
+    }
+}
