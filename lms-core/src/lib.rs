@@ -14,7 +14,8 @@
 //!
 //! Features: `mocks` exposes `mockall` mocks of every port (`MockCourseStore`,
 //! ...); `testkit` exposes the storage conformance suite and an in-memory
-//! storage.
+//! storage; `openapi` derives `utoipa::ToSchema` for every type that
+//! (de)serialises, so an HTTP layer can describe its JSON in OpenAPI 3.1.
 //!
 //! ```
 //! use lms_core::richtext::RichText;

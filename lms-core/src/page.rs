@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A window into a list: at most [`Page::MAX_LIMIT`] items from `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page {
     limit: u32,
     offset: u32,

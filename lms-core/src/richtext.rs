@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 /// headings, lists, bold/italic/underline/strike, links with safe schemes,
 /// images, code blocks, blockquotes and line breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", schema(value_type = String, content_media_type = "text/html", example = "<p>Прочитайте главу 3.</p>"))]
 pub struct RichText(String);
 
 /// URL schemes allowed in links and images.

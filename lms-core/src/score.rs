@@ -6,7 +6,9 @@ use thiserror::Error;
 /// A number of points (score or maximum): finite, `0 ..= 100_000`, rounded to
 /// hundredths so sums and comparisons behave in every storage.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "f64", into = "f64")]
+#[cfg_attr(feature = "openapi", schema(value_type = f64, format = Double, example = 8.5))]
 pub struct Points(f64);
 
 /// Why a number of points was rejected.

@@ -18,6 +18,7 @@ use crate::webinar::Webinar;
 
 /// A user with their credentials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     /// The account.
     pub user: User,
@@ -29,6 +30,7 @@ pub struct UserRecord {
 
 /// An assistant assigned to a course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistantRecord {
     /// The course.
     pub course_id: CourseId,
@@ -38,6 +40,7 @@ pub struct AssistantRecord {
 
 /// A student's first opening of a lesson.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonViewRecord {
     /// The lesson.
     pub lesson_id: LessonId,
@@ -49,6 +52,7 @@ pub struct LessonViewRecord {
 
 /// A linked Telegram chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TelegramChatRecord {
     /// The user.
     pub user_id: UserId,
@@ -59,6 +63,7 @@ pub struct TelegramChatRecord {
 /// Every row of a school, in an order that satisfies references when
 /// imported field by field from top to bottom.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchoolDump {
     /// Accounts and credentials.
     pub users: Vec<UserRecord>,

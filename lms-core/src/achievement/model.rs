@@ -7,6 +7,7 @@ use crate::ids::{CourseId, UserId};
 
 /// A badge a student can earn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Badge {
     /// Handed in the first homework.
@@ -53,6 +54,7 @@ impl Badge {
 
 /// A badge awarded to a student. Unique per (student, badge, course scope).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Achievement {
     /// The student.
     pub user_id: UserId,

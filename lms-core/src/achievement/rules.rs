@@ -41,6 +41,7 @@ pub fn earns_perfect_quiz(result: &AttemptResult) -> bool {
 
 /// A student's progress in one course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseProgress {
     /// Lessons visible now.
     pub lessons_total: u32,

@@ -21,7 +21,9 @@ pub enum CourseFieldError {
 
 /// A course or lesson title: trimmed, 1 to 200 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "Алгебра, 9 класс"))]
 pub struct Title(String);
 
 impl Title {
@@ -63,6 +65,7 @@ impl std::fmt::Display for Title {
 
 /// Lifecycle of a course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CourseStatus {
     /// Being prepared; only staff see it.
@@ -98,7 +101,9 @@ impl CourseStatus {
 /// A course's invite code: 8 characters of an alphabet without look-alikes
 /// (no `0/O`, `1/I/L`), compared case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "K7MPQ2XA"))]
 pub struct InviteCode(String);
 
 impl InviteCode {
@@ -153,6 +158,7 @@ impl From<InviteCode> for String {
 
 /// A course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Course {
     /// Identifier.
     pub id: CourseId,
@@ -172,6 +178,7 @@ pub struct Course {
 
 /// A lesson of a course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lesson {
     /// Identifier.
     pub id: LessonId,
@@ -202,6 +209,7 @@ impl Lesson {
 
 /// How a student came to be enrolled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EnrollmentSource {
     /// Added by the teacher or an admin.
@@ -212,6 +220,7 @@ pub enum EnrollmentSource {
 
 /// A student's enrolment in a course.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enrollment {
     /// The course.
     pub course_id: CourseId,
@@ -225,6 +234,7 @@ pub struct Enrollment {
 
 /// A user's role inside one course.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CourseRole {
     /// The teacher who owns the course.
@@ -237,6 +247,7 @@ pub enum CourseRole {
 
 /// A course together with the viewer's role in it (for "my courses").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseMembership {
     /// The course.
     pub course: Course,

@@ -26,6 +26,7 @@ pub const RECENT_GRADES_LIMIT: usize = 10;
 
 /// A student's progress in one course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseProgressView {
     /// The course.
     pub course_id: CourseId,
@@ -44,6 +45,7 @@ pub struct CourseProgressView {
 
 /// One assignment as its student sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HomeworkItem {
     /// The assignment.
     pub assignment_id: AssignmentId,
@@ -70,6 +72,7 @@ pub struct HomeworkItem {
 
 /// A graded homework, for "recent grades".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GradeItem {
     /// The submission.
     pub submission_id: SubmissionId,
@@ -95,6 +98,7 @@ pub struct GradeItem {
 
 /// A student's result in one quiz.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizResultItem {
     /// The quiz.
     pub quiz_id: QuizId,
@@ -112,6 +116,7 @@ pub struct QuizResultItem {
 
 /// A webinar in a dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebinarItem {
     /// The webinar.
     pub webinar_id: WebinarId,
@@ -133,6 +138,7 @@ pub struct WebinarItem {
 
 /// Everything on a student's dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StudentDashboard {
     /// Progress per course, by course title.
     pub courses: Vec<CourseProgressView>,
@@ -154,6 +160,7 @@ pub struct StudentDashboard {
 
 /// A submission waiting for a grade, in a teacher's queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     /// The submission.
     pub submission_id: SubmissionId,
@@ -179,6 +186,7 @@ pub struct QueueItem {
 
 /// Statistics of one course for its staff.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CourseStatistics {
     /// The course.
     pub course_id: CourseId,
@@ -207,6 +215,7 @@ pub struct CourseStatistics {
 
 /// Everything on a teacher's or assistant's dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffDashboard {
     /// Submissions to check, oldest hand-in first.
     pub queue: Vec<QueueItem>,
@@ -218,6 +227,7 @@ pub struct StaffDashboard {
 
 /// A quiz score with the maximum it is measured against.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizScore {
     /// Points by the quiz's scoring policy.
     pub score: Points,

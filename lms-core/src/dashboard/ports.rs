@@ -18,6 +18,7 @@ use crate::webinar::Webinar;
 
 /// One enrolled course in a student's snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StudentCourseData {
     /// The course (published or archived).
     pub course: Course,
@@ -39,6 +40,7 @@ pub struct StudentCourseData {
 
 /// What a student's dashboard is built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StudentSnapshot {
     /// Enrolled courses that are published or archived.
     pub courses: Vec<StudentCourseData>,
@@ -50,6 +52,7 @@ pub struct StudentSnapshot {
 
 /// One course in a staff member's snapshot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffCourseData {
     /// The course.
     pub course: Course,
@@ -71,6 +74,7 @@ pub struct StaffCourseData {
 
 /// What a teacher's or assistant's dashboard is built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffSnapshot {
     /// Courses the user owns or assists in (not archived).
     pub courses: Vec<StaffCourseData>,

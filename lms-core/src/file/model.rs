@@ -9,6 +9,7 @@ use crate::ids::{FileId, UserId};
 /// A file name safe to store and to send back in `Content-Disposition`: no
 /// path separators, control characters or leading dots; at most 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "report.pdf"))]
 #[serde(from = "String", into = "String")]
 pub struct FileName(String);
 
@@ -58,6 +59,7 @@ impl From<FileName> for String {
 
 /// What object a file belongs to; downloads are allowed to whoever may see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum FileOwner {
     /// Attachment of a lesson.
@@ -73,6 +75,7 @@ pub enum FileOwner {
 /// A stored file's metadata; the bytes live in the [`FileStore`](super::FileStore)
 /// under `storage_key`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileRef {
     /// Identifier.
     pub id: FileId,
@@ -92,6 +95,7 @@ pub struct FileRef {
 
 /// Limits on files a student may attach to one submission version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileLimits {
     /// At most this many files.
     pub max_files: u32,

@@ -13,6 +13,7 @@ use crate::user::User;
 
 /// What a gradebook column is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnKind {
     /// A homework assignment.
@@ -23,6 +24,7 @@ pub enum ColumnKind {
 
 /// One column: an assignment or a quiz.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GradebookColumn {
     /// Assignment or quiz.
     pub kind: ColumnKind,
@@ -37,6 +39,7 @@ pub struct GradebookColumn {
 
 /// One student's row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GradebookRow {
     /// The student.
     pub student_id: UserId,
@@ -58,6 +61,7 @@ pub struct GradebookRow {
 
 /// A course's gradebook: enrolled students × published assignments and quizzes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Gradebook {
     /// The course.
     pub course_id: CourseId,

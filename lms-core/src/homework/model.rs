@@ -11,6 +11,7 @@ use crate::score::Points;
 
 /// What a student hands in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionKind {
     /// A text answer only.
@@ -37,6 +38,7 @@ impl SubmissionKind {
 
 /// How late work is scored. Work after the cut-off (if any) is never accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LatePolicy {
     /// Late work is accepted without penalty.
@@ -53,6 +55,7 @@ pub enum LatePolicy {
 
 /// A homework assignment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     /// Identifier.
     pub id: AssignmentId,
@@ -86,6 +89,7 @@ pub struct Assignment {
 
 /// A per-student extension overriding the due date and cut-off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Extension {
     /// The assignment.
     pub assignment_id: AssignmentId,
@@ -103,6 +107,7 @@ pub struct Extension {
 
 /// The due date and cut-off that apply to one student.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Deadline {
     /// Due date.
     pub due_at: DateTime<Utc>,
@@ -112,6 +117,7 @@ pub struct Deadline {
 
 /// What a student sees as the state of their homework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HomeworkStatus {
     /// Nothing handed in yet, and still accepted.
@@ -147,6 +153,7 @@ impl HomeworkStatus {
 /// The stored state of a submission (a submission exists once something was
 /// handed in, so `NotSubmitted` and `Missing` are never stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SubmissionState {
     /// Latest version waits for a grade, handed in on time.
@@ -191,6 +198,7 @@ impl From<SubmissionState> for HomeworkStatus {
 
 /// One handed-in version. Versions are never changed or deleted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionVersion {
     /// Identifier.
     pub id: SubmissionVersionId,
@@ -212,6 +220,7 @@ pub struct SubmissionVersion {
 
 /// A grade given to a submission.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Grade {
     /// The score the grader gave.
     pub raw_score: Points,
@@ -231,6 +240,7 @@ pub struct Grade {
 
 /// One student's submission to one assignment with every version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submission {
     /// Identifier.
     pub id: SubmissionId,
@@ -260,6 +270,7 @@ impl Submission {
 
 /// What changed in a grade-audit entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum AuditAction {
     /// Graded (first time or again).
@@ -277,6 +288,7 @@ pub enum AuditAction {
 
 /// An entry of a submission's grade audit trail. Entries are only appended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GradeAuditEntry {
     /// Identifier.
     pub id: AuditId,
@@ -294,6 +306,7 @@ pub struct GradeAuditEntry {
 
 /// A submission waiting to be checked, for the teacher's queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingSubmission {
     /// The submission.
     pub submission: Submission,

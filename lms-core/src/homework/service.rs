@@ -70,6 +70,7 @@ pub struct AssignmentInput {
 
 /// An assignment as one viewer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentView {
     /// The assignment.
     pub assignment: Assignment,
@@ -110,6 +111,7 @@ pub struct HandInInput {
 
 /// The result of a hand-in.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandInResult {
     /// The submission with every version.
     pub submission: Submission,

@@ -10,6 +10,7 @@ use crate::user::{Locale, TimeZone};
 
 /// A delivery channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// E-mail over SMTP.
@@ -39,6 +40,7 @@ impl Channel {
 
 /// What a notification is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     /// A new assignment was published.
@@ -102,6 +104,7 @@ impl NotificationKind {
 /// The data a notifier needs to render a message, per event. Titles are
 /// copied in so a message renders even if the object changes later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Notification {
     /// A new assignment was published.
@@ -248,6 +251,7 @@ impl Notification {
 /// Identifies one message so it is enqueued at most once per
 /// (recipient, event, channel), however often the producer runs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct DedupKey(pub String);
 
@@ -262,6 +266,7 @@ impl DedupKey {
 
 /// State of an outbox entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxStatus {
     /// Waiting for (another) delivery attempt.
@@ -296,6 +301,7 @@ impl OutboxStatus {
 
 /// A message waiting in (or done with) the durable outbox.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboxEntry {
     /// Identifier.
     pub id: OutboxId,
@@ -352,15 +358,19 @@ impl OutboxEntry {
 
 /// Quiet hours in the user's zone: non-urgent messages wait until they end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuietHours {
     /// Local start (e.g. 22:00).
+    #[cfg_attr(feature = "openapi", schema(example = "22:00:00"))]
     pub from: NaiveTime,
     /// Local end (e.g. 08:00); may be before `from` (over midnight).
+    #[cfg_attr(feature = "openapi", schema(example = "08:00:00"))]
     pub to: NaiveTime,
 }
 
 /// A user's notification settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotificationPreferences {
     /// The user.
     pub user_id: UserId,
@@ -393,6 +403,7 @@ impl NotificationPreferences {
 
 /// Where and how to reach one recipient, resolved by the dispatcher.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recipient {
     /// The user.
     pub user_id: UserId,
@@ -410,6 +421,7 @@ pub struct Recipient {
 
 /// One message handed to a [`Notifier`](super::Notifier).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutboundMessage {
     /// The outbox entry being delivered (its id makes a stable Message-ID).
     pub outbox_id: OutboxId,
@@ -421,6 +433,7 @@ pub struct OutboundMessage {
 
 /// A pending Telegram link: the user opened the bot deep link with this token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TelegramLinkToken {
     /// Hash of the one-time token.
     pub token_hash: crate::user::TokenHash,

@@ -16,6 +16,7 @@ use crate::user::TokenHash;
 
 /// One student's deadline, for the reminder planner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineTarget {
     /// The assignment.
     pub assignment_id: AssignmentId,
@@ -35,6 +36,7 @@ pub struct DeadlineTarget {
 
 /// Who may get a message and how (for fan-out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeliveryProfile {
     /// The user.
     pub user_id: UserId,

@@ -15,6 +15,7 @@ use crate::score::Points;
 /// A labelled option of a choice question, or an item of a matching or
 /// ordering question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     /// Identifier, stable across edits.
     pub id: OptionId,
@@ -24,6 +25,7 @@ pub struct Choice {
 
 /// A pair of a matching question: `left` must be matched with `right`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatchPair {
     /// The prompt item.
     pub left: Choice,
@@ -33,6 +35,7 @@ pub struct MatchPair {
 
 /// A question's kind together with its correct answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuestionBody {
     /// Exactly one option is right.
@@ -178,6 +181,7 @@ impl QuestionBody {
 
 /// A question of a quiz, with its correct answer: staff-side only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Identifier.
     pub id: QuestionId,
@@ -197,6 +201,7 @@ pub struct Question {
 
 /// How the attempts of a student combine into the quiz score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScoringPolicy {
     /// The highest attempt.
@@ -211,6 +216,7 @@ pub enum ScoringPolicy {
 
 /// When a student may see correct answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RevealPolicy {
     /// As soon as their attempt is finished.
@@ -223,6 +229,7 @@ pub enum RevealPolicy {
 
 /// Quiz settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizSettings {
     /// Attempts may start from this instant; `None`: at once.
     pub opens_at: Option<DateTime<Utc>>,
@@ -313,6 +320,7 @@ impl QuizSettings {
 
 /// A quiz of a course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Quiz {
     /// Identifier.
     pub id: QuizId,
@@ -332,6 +340,7 @@ pub struct Quiz {
 
 /// A student's answer to one question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Answer {
     /// Single choice.
@@ -354,6 +363,7 @@ pub enum Answer {
 
 /// State of an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptState {
     /// In progress; answers may be saved until the deadline.
@@ -366,6 +376,7 @@ pub enum AttemptState {
 
 /// Score of one question in an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "status", content = "points", rename_all = "snake_case")]
 pub enum QuestionScore {
     /// Scored (automatically or by a teacher).
@@ -376,6 +387,7 @@ pub enum QuestionScore {
 
 /// The result of a finished attempt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptResult {
     /// Per question.
     pub per_question: BTreeMap<QuestionId, QuestionScore>,
@@ -389,6 +401,7 @@ pub struct AttemptResult {
 
 /// A student's attempt at a quiz.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {
     /// Identifier.
     pub id: AttemptId,

@@ -42,6 +42,7 @@ const FINISH_RETRIES: u32 = 3;
 
 /// A quiz's editable fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizInput {
     /// Title.
     pub title: Title,
@@ -53,6 +54,7 @@ pub struct QuizInput {
 
 /// A question's editable fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionInput {
     /// The question text (must not be blank).
     pub prompt: RichText,
@@ -67,6 +69,7 @@ pub struct QuestionInput {
 /// A quiz as a list or a start page shows it: for students with their own
 /// attempts; for staff without.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizOverview {
     /// The quiz.
     pub quiz: Quiz,
@@ -88,6 +91,7 @@ pub struct QuizOverview {
 
 /// An attempt as its student works on it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptView {
     /// The attempt.
     pub attempt_id: AttemptId,
@@ -117,6 +121,7 @@ pub struct AttemptView {
 
 /// What a student learns when an attempt is finished.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptOutcome {
     /// The finished attempt with its total score.
     pub attempt: AttemptSummary,

@@ -27,6 +27,7 @@ use crate::score::Points;
 /// A question's kind and what a student needs to answer it, and nothing
 /// more: no correct option, accepted text, value, pairing or order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StudentQuestionBody {
     /// Pick one option.
@@ -66,6 +67,7 @@ pub enum StudentQuestionBody {
 /// Built only by [`StudentQuestion::for_attempt`]; its fields are read
 /// through accessors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StudentQuestion {
     id: QuestionId,
     position: u32,
@@ -192,6 +194,7 @@ fn in_attempt_order<'a>(
 
 /// The correct answer of a question, for reviews once revealing is allowed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CorrectAnswer {
     /// The right option.
@@ -282,6 +285,7 @@ pub fn reveal_allowed(settings: &QuizSettings, attempt: &Attempt, now: DateTime<
 /// after answers are revealed: the totals, without the per-question scores
 /// that would tell which answers were right.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultTotals {
     /// Points earned so far (pending essays count 0).
     pub score: Points,
@@ -303,6 +307,7 @@ impl From<&AttemptResult> for ResultTotals {
 
 /// An attempt without its answers: for lists and review headers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptSummary {
     /// The attempt.
     pub id: AttemptId,
@@ -346,6 +351,7 @@ impl From<&Attempt> for AttemptSummary {
 /// correct answer and explanation are filled only when revealing is allowed
 /// (always for staff). Fields are read through accessors.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewItem {
     question: StudentQuestion,
     answer: Option<Answer>,
@@ -391,6 +397,7 @@ impl ReviewItem {
 /// Built only by [`student_review`] and [`staff_review`]; fields are read
 /// through accessors.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttemptReview {
     attempt: AttemptSummary,
     answers_revealed: bool,

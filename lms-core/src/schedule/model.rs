@@ -7,6 +7,7 @@ use crate::ids::{AssignmentId, CourseId, LessonId, QuizId, WebinarId};
 
 /// What a schedule event is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventSource {
     /// A lesson becomes available.
@@ -37,6 +38,7 @@ pub enum EventSource {
 
 /// One event in a user's schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleEvent {
     /// Stable across calls and edits (for calendar clients): kind + object id.
     pub uid: String,

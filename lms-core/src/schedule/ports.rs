@@ -12,6 +12,7 @@ use crate::webinar::Webinar;
 
 /// Everything a user's schedule is derived from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleSources {
     /// Courses the user is a member of (for students: published or archived only).
     pub courses: Vec<Course>,

@@ -186,6 +186,7 @@ fn is_staff(viewer: &Actor, course: &Course) -> bool {
 
 /// A user's schedule for the UI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleView {
     /// The zone the user reads times in.
     pub time_zone: TimeZone,

@@ -8,8 +8,8 @@ use crate::ids::UserId;
 
 /// A user's school-wide role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Manages users; may read and manage every course.
     Admin,
@@ -47,8 +47,8 @@ impl Role {
 
 /// The language a user reads the UI and messages in. Russian first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum Locale {
     /// Русский (default).
     #[default]
@@ -85,8 +85,9 @@ impl Locale {
 /// An IANA time zone such as `Europe/Moscow`; instants are stored in UTC and
 /// shown in this zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "Europe/Moscow"))]
 pub struct TimeZone(pub chrono_tz::Tz);
 
 impl TimeZone {
@@ -146,8 +147,9 @@ pub enum UserFieldError {
 
 /// A normalised (trimmed, lower-cased) e-mail address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, format = "email", example = "student@example.org"))]
 pub struct Email(String);
 
 impl Email {
@@ -204,8 +206,9 @@ impl std::fmt::Display for Email {
 
 /// A person's name as shown to others: trimmed, 1 to 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[cfg_attr(feature = "openapi", schema(value_type = String, example = "Анна Иванова"))]
 pub struct DisplayName(String);
 
 impl DisplayName {
@@ -275,6 +278,7 @@ impl User {
 /// Who is performing a service call. Every service method takes one, and
 /// every authorisation decision is made from it plus stored memberships.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     /// The acting user.
     pub user_id: UserId,
@@ -293,6 +297,7 @@ impl Actor {
 /// An opaque password hash (PHC string, e.g. argon2id) produced by the
 /// embedder's hasher; the core never sees a password.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordHash(pub String);
 
 impl std::fmt::Debug for PasswordHash {
@@ -304,6 +309,7 @@ impl std::fmt::Debug for PasswordHash {
 /// A hash of a secret token (session, calendar feed, Telegram link); tokens
 /// themselves are never stored.
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenHash(pub String);
 
 impl TokenHash {
@@ -338,6 +344,7 @@ impl std::fmt::Debug for TokenHash {
 
 /// A login session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     /// Hash of the bearer token.
     pub token_hash: TokenHash,

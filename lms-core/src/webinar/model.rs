@@ -8,6 +8,7 @@ use crate::ids::{CourseId, UserId, WebinarId};
 
 /// Which provider hosts a webinar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     /// TrueConf Server (API v3.x).
@@ -42,6 +43,7 @@ impl ProviderKind {
 
 /// State of a webinar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WebinarState {
     /// Scheduled and created at the provider.
@@ -52,6 +54,7 @@ pub enum WebinarState {
 
 /// A webinar of a course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webinar {
     /// Identifier.
     pub id: WebinarId,
@@ -89,6 +92,7 @@ impl Webinar {
 
 /// What a provider needs to create or update a conference.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConferenceSpec {
     /// Our webinar id (providers may keep it as an external reference).
     pub webinar_id: WebinarId,
@@ -108,6 +112,7 @@ pub struct ConferenceSpec {
 
 /// What a provider created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Conference {
     /// The provider's id.
     pub conference_id: Option<String>,

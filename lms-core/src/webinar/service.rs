@@ -37,6 +37,7 @@ pub const MAX_URL_LEN: usize = 2048;
 
 /// What a teacher fills in to schedule a webinar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebinarInput {
     /// Title.
     pub title: Title,
@@ -53,6 +54,7 @@ pub struct WebinarInput {
 
 /// What a teacher changes when moving or renaming a webinar.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RescheduleInput {
     /// New title.
     pub title: Title,
@@ -64,6 +66,7 @@ pub struct RescheduleInput {
 
 /// A webinar as the actor may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebinarView {
     /// The webinar. For students `host_url` is always `None`.
     pub webinar: Webinar,
