@@ -250,7 +250,6 @@ pub struct LoginResponse {
     /// When the session ends.
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// The logged-in user.
-    #[schema(value_type = Object)]
     pub user: User,
 }
 
@@ -376,7 +375,7 @@ async fn logout(State(state): State<AppState>, auth: Auth) -> ApiResult<Response
 #[utoipa::path(
     get, path = "/me", tag = "auth",
     responses(
-        (status = 200, description = "The current user", body = Object),
+        (status = 200, description = "The current user", body = User),
         (status = 401, description = "Not logged in", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
