@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use lms_core::Lms;
 use lms_core::clock::{Clock, SystemClock};
+use lms_core::file::{FileStore, FileStoreError};
 use thiserror::Error;
 
 use crate::config::{Config, ConfigError};
 use crate::demo::{DemoError, seed_demo};
+use crate::files::file_store;
 use crate::providers::webinar_providers;
 use crate::storage::{OpenStorageError, StorageHandle, open_storage};
 
@@ -21,6 +23,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Storage(#[from] OpenStorageError),
+    /// The file store (`LMS_FILES`) could not be set up.
+    #[error("cannot set up the file store (LMS_FILES): {0}")]
+    Files(#[from] FileStoreError),
     /// `LMS_DEMO` is on and seeding failed.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -33,6 +38,8 @@ pub struct Core {
     pub lms: Arc<Lms>,
     /// The storage adapter behind `lms`.
     pub storage: StorageHandle,
+    /// Where uploaded files live (`LMS_FILES`).
+    pub files: Arc<dyn FileStore>,
 }
 
 impl std::fmt::Debug for Core {
@@ -62,9 +69,9 @@ pub fn init_tracing(filter: &str) {
     }
 }
 
-/// Opens the configured database (migrating it), builds the webinar
-/// providers and the core on the system clock, and seeds the demo school
-/// when `LMS_DEMO` is on.
+/// Opens the configured database (migrating it) and file store, builds the
+/// webinar providers and the core on the system clock, and seeds the demo
+/// school when `LMS_DEMO` is on.
 pub async fn open_core(cfg: &Config) -> Result<Core, StartError> {
     open_core_with_clock(cfg, Arc::new(SystemClock)).await
 }
@@ -76,6 +83,7 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
         providers = ?providers.iter().map(|p| p.kind()).collect::<Vec<_>>(),
         "webinar providers"
     );
+    let files = file_store(&cfg.files)?;
     let (storage, handle) = open_storage(cfg.database.expose(), &cfg.data_dir).await?;
     tracing::info!(database = ?cfg.database, kind = handle.kind(), "storage ready, migrations applied");
     let lms = Arc::new(Lms::new(storage, clock, providers));
@@ -86,6 +94,7 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
     Ok(Core {
         lms,
         storage: handle,
+        files,
     })
 }
 
@@ -111,6 +120,7 @@ mod tests {
         let core = open_core(&cfg).await.unwrap();
         core.storage.ping().await.unwrap();
         assert!(Path::new(&data).join("lms.db").is_file());
+        assert!(Path::new(&data).join("files").is_dir());
         let (user, _) = core
             .lms
             .users

@@ -21,5 +21,6 @@
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod providers;
 pub mod storage;
