@@ -3,6 +3,14 @@
 //!
 //! The core stores only the PHC string ([`PasswordHash`]); this module is
 //! the one place that sees passwords.
+//!
+//! ```
+//! use lms_http::password::{hash_password, verify_password};
+//!
+//! let hash = hash_password("demo12345").unwrap();
+//! assert!(verify_password("demo12345", &hash));
+//! assert!(!verify_password("demo1234", &hash));
+//! ```
 
 use std::sync::LazyLock;
 

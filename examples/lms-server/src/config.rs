@@ -119,7 +119,7 @@ pub struct Config {
     pub database: DatabaseUrl,
     /// Base URL of the server as users reach it, without a trailing slash,
     /// for links in e-mails and calendar feeds (`LMS_PUBLIC_URL`, default
-    /// `http://<addr>`).
+    /// `http://<addr>`, or `http://localhost:<port>` for a wildcard address).
     pub public_url: String,
     /// Where uploaded files live (`LMS_FILES`).
     pub files: FilesConfig,
@@ -464,7 +464,14 @@ impl Config {
                 }
                 Ok(trimmed.to_owned())
             })?
-            .unwrap_or_else(|| format!("http://{addr}"));
+            .unwrap_or_else(|| {
+                // A wildcard address is no link anyone can follow.
+                if addr.ip().is_unspecified() {
+                    format!("http://localhost:{}", addr.port())
+                } else {
+                    format!("http://{addr}")
+                }
+            });
         let files = match raw.get(&FILES) {
             Some(v) if v.starts_with("s3://") => FilesConfig::S3(s3(raw, v)?),
             Some(v) if v.contains("://") => {
@@ -776,6 +783,14 @@ mod tests {
             assert!(!debug.contains(secret), "{secret} leaked: {debug}");
         }
         assert!(debug.contains("postgres://lms:***@db:5432/lms"), "{debug}");
+    }
+
+    #[test]
+    fn a_wildcard_address_gives_a_localhost_link() {
+        let cfg = from_env(&[("LMS_ADDR", "0.0.0.0:9000")]).unwrap();
+        assert_eq!(cfg.public_url, "http://localhost:9000");
+        let cfg = from_env(&[("LMS_ADDR", "[::]:80")]).unwrap();
+        assert_eq!(cfg.public_url, "http://localhost:80");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `lms-server`, the reference server of the LMS.
 //!
 //! ```text
-//! lms-server [--config <file>] serve        # the HTTP server (default command)
+//! lms-server [--config <file>] [--demo] serve  # the HTTP server (default command)
 //! lms-server [--config <file>] worker       # notification workers only
 //! lms-server [--config <file>] seed-demo    # create the demo school once
 //! lms-server migrate-to <postgres-url> [--from <sqlite file or sqlite: URL>]
@@ -28,7 +28,7 @@ use lms_storage_postgres::PgStorage;
 use lms_storage_sqlite::SqliteStorage;
 
 const USAGE: &str = "usage:
-  lms-server [--config <file>] [serve]
+  lms-server [--config <file>] [--demo] [serve]
       Run the server (HTTP API, web UI and, unless LMS_WORKER=off, the workers).
   lms-server [--config <file>] worker
       Run only the notification workers (for nodes behind LMS_WORKER=off servers).
@@ -39,7 +39,8 @@ const USAGE: &str = "usage:
       Copy the school from the SQLite file into an empty PostgreSQL database.
       Default source: LMS_DATABASE_URL if it is a sqlite: URL, else $LMS_DATA_DIR/lms.db
       (LMS_DATA_DIR defaults to ./lms-data).
-  The configuration file may also be named by LMS_CONFIG; LMS_* variables override it.";
+  The configuration file may also be named by LMS_CONFIG; LMS_* variables override it.
+  --demo seeds the demo school on start (as LMS_DEMO=true does).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -51,6 +52,8 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // `--demo` is `LMS_DEMO=true` for this run.
+    let demo_flag = take_flag(&mut args, "--demo");
     match args.first().map(String::as_str) {
         Some("migrate-to") => match migrate_to(&args[1..]).await {
             Ok(dump) => {
@@ -78,9 +81,9 @@ async fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Some("seed-demo") => run(config_path, seed_demo_command).await,
-        Some("worker") => run(config_path, worker).await,
-        None | Some("serve") => run(config_path, serve).await,
+        Some("seed-demo") => run(config_path, demo_flag, Command::SeedDemo).await,
+        Some("worker") => run(config_path, demo_flag, Command::Worker).await,
+        None | Some("serve") => run(config_path, demo_flag, Command::Serve).await,
         Some(other) => {
             eprintln!("lms-server: unknown command {other:?}\n{USAGE}");
             ExitCode::from(2)
@@ -105,21 +108,39 @@ fn take_config_flag(args: &mut Vec<String>) -> Result<Option<PathBuf>, String> {
     Ok(Some(PathBuf::from(value)))
 }
 
+/// Removes `flag` from `args`; whether it was there.
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
+}
+
+/// The commands that run on the configuration.
+#[derive(Debug, Clone, Copy)]
+enum Command {
+    Serve,
+    Worker,
+    SeedDemo,
+}
+
 /// Loads the configuration, starts logging and runs `command` with it.
-async fn run<F>(config_path: Option<PathBuf>, command: F) -> ExitCode
-where
-    F: AsyncFnOnce(Config) -> Result<ExitCode, StartError>,
-{
-    let cfg = match Config::load(config_path.as_deref()) {
+async fn run(config_path: Option<PathBuf>, demo_flag: bool, command: Command) -> ExitCode {
+    let mut cfg = match Config::load(config_path.as_deref()) {
         Ok(cfg) => cfg,
         Err(e) => {
             eprintln!("lms-server: {e}");
             return ExitCode::from(2);
         }
     };
+    cfg.demo |= demo_flag;
     init_tracing(&cfg.log);
     tracing::debug!(config = ?cfg, "configuration");
-    match command(cfg).await {
+    let result = match command {
+        Command::Serve => serve(cfg).await,
+        Command::Worker => worker(cfg).await,
+        Command::SeedDemo => seed_demo_command(cfg).await,
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e}");

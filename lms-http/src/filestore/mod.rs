@@ -6,6 +6,26 @@
 //! [`MAX_KEY_LEN`] bytes of `[A-Za-z0-9/_.-]`, relative, with no empty
 //! segment and no segment starting with `.` (so no `..`, and temporary
 //! files of the local store never collide with keys).
+//!
+//! ```
+//! use lms_core::file::FileStore;
+//! use lms_http::filestore::LocalFileStore;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), lms_core::file::FileStoreError> {
+//! # let dir = std::env::temp_dir().join(format!("lms-doc-{}", std::process::id()));
+//! let store = LocalFileStore::new(&dir)?;
+//! let mut upload = store.create("submissions/report.pdf").await?;
+//! upload.write(b"%PDF-1.7").await?;
+//! upload.commit().await?; // visible only from here on
+//!
+//! let mut download = store.open("submissions/report.pdf").await?;
+//! assert_eq!(download.next_chunk().await?, Some(b"%PDF-1.7".to_vec()));
+//! assert!(store.open("../etc/passwd").await.is_err());
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok(())
+//! # }
+//! ```
 
 mod local;
 mod s3;
