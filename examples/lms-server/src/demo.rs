@@ -14,6 +14,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use lms_core::course::{CourseStatus, LessonInput, NewCourse, Title};
 use lms_core::file::FileLimits;
 use lms_core::homework::{AssignmentInput, GradeInput, HandInInput, LatePolicy, SubmissionKind};
+use lms_core::notification::{Channel, NotificationKind, PreferencesInput};
 use lms_core::quiz::{
     Answer, Choice, MatchPair, QuestionBody, QuestionInput, QuizInput, QuizSettings, RevealPolicy,
     ScoringPolicy,
@@ -99,7 +100,10 @@ impl fmt::Display for DemoSeeded {
 /// Why the demo could not be seeded (one step failed; what was created
 /// before it stays).
 #[derive(Debug, Error)]
-#[error("seeding the demo school failed at {step}: {message}")]
+#[error(
+    "seeding the demo school failed at {step}: {message} (what was created before stays; \
+     start from an empty database to seed again)"
+)]
 pub struct DemoError {
     /// What was being created.
     pub step: String,
@@ -206,13 +210,17 @@ pub async fn seed_demo(lms: &Lms) -> Result<DemoSeeded, DemoError> {
             password_hash: Some(hash_password(DEMO_PASSWORD).map_err(at(email))?),
         })
     };
+    no_email(lms, &admin).await?;
     let create = async |new: NewUser| {
         let step = format!("account {}", new.email.as_str());
-        lms.users
+        let actor = lms
+            .users
             .create_user(&admin, new)
             .await
             .map(|u| u.actor())
-            .map_err(at(step))
+            .map_err(at(step))?;
+        no_email(lms, &actor).await?;
+        Ok::<_, DemoError>(actor)
     };
     let teacher = create(new_user(
         DEMO_TEACHER_EMAIL.into(),
@@ -260,6 +268,27 @@ pub async fn seed_demo(lms: &Lms) -> Result<DemoSeeded, DemoError> {
     )
     .await?;
     Ok(DemoSeeded::Created(summary))
+}
+
+/// Demo addresses belong to nobody: their owners get notifications in
+/// Telegram only (once someone trying the demo links a chat), never by
+/// e-mail, so a school with SMTP configured mails no stranger.
+async fn no_email(lms: &Lms, actor: &Actor) -> Result<(), DemoError> {
+    let channels = NotificationKind::ALL
+        .into_iter()
+        .map(|kind| (kind, vec![Channel::Telegram]))
+        .collect();
+    lms.notifications
+        .set_preferences(
+            actor,
+            PreferencesInput {
+                channels,
+                quiet_hours: None,
+            },
+        )
+        .await
+        .map(drop)
+        .map_err(at("notification preferences"))
 }
 
 struct CourseSeed {
@@ -937,6 +966,24 @@ mod tests {
         assert_eq!(webinars.len(), 1);
         assert_eq!(webinars[0].webinar.provider, ProviderKind::ExternalLink);
         assert!(webinars[0].webinar.starts_at > now);
+
+        // Nobody at the made-up addresses is e-mailed, though the students
+        // were told about assignments, grades and webinars (in Telegram,
+        // once they link it).
+        for actor in actors.values() {
+            let outbox = lms
+                .notifications
+                .my_outbox(actor, Page::max())
+                .await
+                .unwrap();
+            assert!(
+                outbox.iter().all(|e| e.channel != Channel::Email),
+                "{outbox:?}"
+            );
+            let prefs = lms.notifications.get_preferences(actor).await.unwrap();
+            assert!(prefs.wants(NotificationKind::HomeworkGraded, Channel::Telegram));
+            assert!(!prefs.wants(NotificationKind::HomeworkGraded, Channel::Email));
+        }
 
         // Seeding again changes nothing.
         assert_eq!(seed_demo(&lms).await.unwrap(), DemoSeeded::AlreadyPresent);
