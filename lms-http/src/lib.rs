@@ -25,6 +25,7 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod filestore;
 mod metrics;
 pub mod openapi;
 pub mod password;

@@ -95,6 +95,17 @@ impl PgStorage {
         MIGRATOR.run(&self.pool).await
     }
 
+    /// Checks that the database answers a trivial query: for readiness
+    /// probes. A lost connection or pool timeout is
+    /// [`StorageError::Transient`](lms_core::StorageError::Transient).
+    pub async fn ping(&self) -> Result<(), lms_core::StorageError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(drop)
+            .map_err(error::map_err)
+    }
+
     /// Every port of the core served by this adapter.
     #[must_use]
     pub fn storage(&self) -> Storage {

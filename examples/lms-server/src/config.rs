@@ -1,0 +1,881 @@
+//! The server's configuration: an optional TOML file (`--config <path>` or
+//! `LMS_CONFIG`) overridden by `LMS_*` environment variables.
+//!
+//! Every setting has one environment variable and one key in the file; the
+//! file mirrors the variables' names (`LMS_SMTP_HOST` is `host` in the
+//! `[smtp]` table, `LMS_ADDR` is the top-level `addr`):
+//!
+//! ```toml
+//! addr = "0.0.0.0:8080"
+//! data_dir = "/var/lib/lms"
+//! public_url = "https://lms.school.ru"
+//!
+//! [smtp]
+//! host = "smtp.school.ru"
+//! security = "starttls"
+//! from = "LMS <lms@school.ru>"
+//! ```
+//!
+//! An empty environment variable counts as unset. A bad value is an error
+//! that names the variable (and the file key), never a silent default.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML or has a value of the wrong shape.
+    #[error("the config file {path} is not valid: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        message: String,
+    },
+    /// The config file has a key this server does not know (a typo would
+    /// otherwise be ignored silently).
+    #[error("unknown key `{key}` in the config file {path}")]
+    UnknownKey {
+        /// The file.
+        path: PathBuf,
+        /// The dotted key.
+        key: String,
+    },
+    /// A setting has a value that cannot be used.
+    #[error("{var} (`{key}` in the config file) is invalid: {reason}")]
+    Invalid {
+        /// The environment variable.
+        var: &'static str,
+        /// The key in the config file.
+        key: &'static str,
+        /// What is wrong (never quoting a secret).
+        reason: String,
+    },
+    /// A setting is required because another one is set.
+    #[error("{var} (`{key}` in the config file) must be set when {because} is set")]
+    Missing {
+        /// The environment variable that is missing.
+        var: &'static str,
+        /// The key in the config file.
+        key: &'static str,
+        /// The variable that requires it.
+        because: &'static str,
+    },
+    /// A webinar provider rejected its settings.
+    #[error("the {provider} webinar provider is misconfigured: {source}")]
+    Provider {
+        /// `TrueConf` or `Telemost`.
+        provider: &'static str,
+        /// What the provider said.
+        source: lms_webinar::ConfigError,
+    },
+}
+
+/// A secret (password, token): `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that sends it.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+/// The whole server configuration, defaults applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where the HTTP server listens (`LMS_ADDR`, default `127.0.0.1:8080`).
+    pub addr: SocketAddr,
+    /// Where the SQLite file and local files live (`LMS_DATA_DIR`, default `./lms-data`).
+    pub data_dir: PathBuf,
+    /// The database (`LMS_DATABASE_URL`, default the SQLite file
+    /// `<data_dir>/lms.db`; a `postgres://` URL selects PostgreSQL).
+    pub database: DatabaseUrl,
+    /// Base URL of the server as users reach it, without a trailing slash,
+    /// for links in e-mails and calendar feeds (`LMS_PUBLIC_URL`, default
+    /// `http://<addr>`, or `http://localhost:<port>` for a wildcard address).
+    pub public_url: String,
+    /// Where uploaded files live (`LMS_FILES`).
+    pub files: FilesConfig,
+    /// The largest upload accepted, in bytes (`LMS_MAX_UPLOAD_BYTES`, default 50 MiB).
+    pub max_upload_bytes: u64,
+    /// Outgoing e-mail (`LMS_SMTP_*`); `None` when `LMS_SMTP_HOST` is unset.
+    pub smtp: Option<SmtpConfig>,
+    /// The Telegram bot (`LMS_TELEGRAM_*`); `None` when no token is set.
+    pub telegram: Option<TelegramConfig>,
+    /// The TrueConf Server provider; `None` when `LMS_TRUECONF_SERVER_URL` is unset.
+    pub trueconf: Option<TrueConfSettings>,
+    /// The Yandex Telemost provider; `None` when `LMS_TELEMOST_TOKEN` is unset.
+    pub telemost: Option<TelemostSettings>,
+    /// Whether this process runs the background workers (`LMS_WORKER`).
+    pub worker: WorkerMode,
+    /// Whether to seed the demo school on start (`LMS_DEMO`, default off).
+    pub demo: bool,
+    /// The `tracing` filter (`LMS_LOG`, default `info`).
+    pub log: String,
+}
+
+/// The database to use.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file or `sqlite:` URL.
+    Sqlite(String),
+    /// A `postgres://` or `postgresql://` URL (may hold a password).
+    Postgres(Secret),
+}
+
+impl DatabaseUrl {
+    /// The URL or path to connect to.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        match self {
+            Self::Sqlite(s) => s,
+            Self::Postgres(s) => s.expose(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(s) => f.debug_tuple("Sqlite").field(s).finish(),
+            Self::Postgres(s) => f
+                .debug_tuple("Postgres")
+                .field(&redact_url(s.expose()))
+                .finish(),
+        }
+    }
+}
+
+/// `scheme://user:***@host/...`: the URL without its password.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            if userinfo.contains(':') {
+                format!("{scheme}://{user}:***@{host}{path}")
+            } else {
+                url.to_owned()
+            }
+        }
+        None => url.to_owned(),
+    }
+}
+
+/// Where uploaded files are stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilesConfig {
+    /// A local directory (default `<data_dir>/files`).
+    Dir(PathBuf),
+    /// An S3-compatible bucket (`LMS_FILES=s3://bucket/prefix`).
+    S3(S3Config),
+}
+
+/// An S3-compatible bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Config {
+    /// The bucket.
+    pub bucket: String,
+    /// Key prefix inside the bucket, without slashes at either end (may be empty).
+    pub prefix: String,
+    /// The endpoint for non-AWS services (MinIO, Yandex Object Storage),
+    /// `LMS_S3_ENDPOINT`.
+    pub endpoint: Option<String>,
+    /// The region (`LMS_S3_REGION`).
+    pub region: Option<String>,
+    /// Access key id (`LMS_S3_ACCESS_KEY_ID`).
+    pub access_key_id: Option<String>,
+    /// Secret access key (`LMS_S3_SECRET_ACCESS_KEY`).
+    pub secret_access_key: Option<Secret>,
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587 by default).
+    StartTls,
+    /// TLS from the first byte (port 465 by default).
+    Tls,
+    /// No encryption (port 25 by default; for a relay on localhost only).
+    Plain,
+}
+
+/// Outgoing e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// The server (`LMS_SMTP_HOST`).
+    pub host: String,
+    /// The port (`LMS_SMTP_PORT`, default by security).
+    pub port: u16,
+    /// `LMS_SMTP_SECURITY`: `starttls` (default), `tls` or `plain`.
+    pub security: SmtpSecurity,
+    /// Login (`LMS_SMTP_USERNAME`).
+    pub username: Option<String>,
+    /// Password (`LMS_SMTP_PASSWORD`).
+    pub password: Option<Secret>,
+    /// The sender, e.g. `Школа <lms@school.ru>` (`LMS_SMTP_FROM`, required).
+    pub from: String,
+    /// Where replies go (`LMS_SMTP_REPLY_TO`).
+    pub reply_to: Option<String>,
+}
+
+/// The Telegram bot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelegramConfig {
+    /// The bot token from @BotFather (`LMS_TELEGRAM_BOT_TOKEN`).
+    pub bot_token: Secret,
+    /// The bot's username without `@`, for deep links (`LMS_TELEGRAM_BOT_USERNAME`, required).
+    pub bot_username: String,
+    /// The Bot API base URL (`LMS_TELEGRAM_API_URL`; default Telegram's own).
+    pub api_url: Option<String>,
+}
+
+/// A TrueConf Server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrueConfSettings {
+    /// The server's base URL (`LMS_TRUECONF_SERVER_URL`).
+    pub server_url: String,
+    /// OAuth client id (`LMS_TRUECONF_CLIENT_ID`).
+    pub client_id: String,
+    /// OAuth client secret (`LMS_TRUECONF_CLIENT_SECRET`).
+    pub client_secret: Secret,
+    /// The account owning conferences (`LMS_TRUECONF_OWNER`).
+    pub owner: String,
+    /// The `x` of API `v3.x` (`LMS_TRUECONF_API_VERSION`, `3.x` or `x`).
+    pub api_minor_version: Option<u8>,
+}
+
+/// Yandex Telemost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelemostSettings {
+    /// The OAuth token (`LMS_TELEMOST_TOKEN`).
+    pub token: Secret,
+    /// The API base URL (`LMS_TELEMOST_API_URL`; default Yandex's own).
+    pub api_url: Option<String>,
+}
+
+/// Whether background workers run in this process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerMode {
+    /// Outbox dispatch and reminder sweeps run next to the HTTP server (default).
+    InProcess,
+    /// This node only serves HTTP; a separate `worker` process does the rest.
+    Off,
+}
+
+/// One setting: its environment variable and its key in the file.
+struct Key {
+    var: &'static str,
+    key: &'static str,
+}
+
+macro_rules! keys {
+    ($($name:ident = $var:literal, $key:literal;)*) => {
+        $(const $name: Key = Key { var: $var, key: $key };)*
+        const ALL_KEYS: &[Key] = &[$($name),*];
+    };
+}
+
+keys! {
+    ADDR = "LMS_ADDR", "addr";
+    DATA_DIR = "LMS_DATA_DIR", "data_dir";
+    DATABASE_URL = "LMS_DATABASE_URL", "database_url";
+    PUBLIC_URL = "LMS_PUBLIC_URL", "public_url";
+    FILES = "LMS_FILES", "files";
+    S3_ENDPOINT = "LMS_S3_ENDPOINT", "s3.endpoint";
+    S3_REGION = "LMS_S3_REGION", "s3.region";
+    S3_ACCESS_KEY_ID = "LMS_S3_ACCESS_KEY_ID", "s3.access_key_id";
+    S3_SECRET_ACCESS_KEY = "LMS_S3_SECRET_ACCESS_KEY", "s3.secret_access_key";
+    MAX_UPLOAD_BYTES = "LMS_MAX_UPLOAD_BYTES", "max_upload_bytes";
+    SMTP_HOST = "LMS_SMTP_HOST", "smtp.host";
+    SMTP_PORT = "LMS_SMTP_PORT", "smtp.port";
+    SMTP_SECURITY = "LMS_SMTP_SECURITY", "smtp.security";
+    SMTP_USERNAME = "LMS_SMTP_USERNAME", "smtp.username";
+    SMTP_PASSWORD = "LMS_SMTP_PASSWORD", "smtp.password";
+    SMTP_FROM = "LMS_SMTP_FROM", "smtp.from";
+    SMTP_REPLY_TO = "LMS_SMTP_REPLY_TO", "smtp.reply_to";
+    TELEGRAM_BOT_TOKEN = "LMS_TELEGRAM_BOT_TOKEN", "telegram.bot_token";
+    TELEGRAM_BOT_USERNAME = "LMS_TELEGRAM_BOT_USERNAME", "telegram.bot_username";
+    TELEGRAM_API_URL = "LMS_TELEGRAM_API_URL", "telegram.api_url";
+    TRUECONF_SERVER_URL = "LMS_TRUECONF_SERVER_URL", "trueconf.server_url";
+    TRUECONF_CLIENT_ID = "LMS_TRUECONF_CLIENT_ID", "trueconf.client_id";
+    TRUECONF_CLIENT_SECRET = "LMS_TRUECONF_CLIENT_SECRET", "trueconf.client_secret";
+    TRUECONF_OWNER = "LMS_TRUECONF_OWNER", "trueconf.owner";
+    TRUECONF_API_VERSION = "LMS_TRUECONF_API_VERSION", "trueconf.api_version";
+    TELEMOST_TOKEN = "LMS_TELEMOST_TOKEN", "telemost.token";
+    TELEMOST_API_URL = "LMS_TELEMOST_API_URL", "telemost.api_url";
+    WORKER = "LMS_WORKER", "worker";
+    DEMO = "LMS_DEMO", "demo";
+    LOG = "LMS_LOG", "log";
+}
+
+/// The variable naming the config file when `--config` is not given.
+pub const CONFIG_VAR: &str = "LMS_CONFIG";
+
+/// Settings as strings, keyed by environment variable, after the file and
+/// the environment are merged.
+struct Raw(BTreeMap<&'static str, String>);
+
+impl Raw {
+    fn get(&self, k: &Key) -> Option<&str> {
+        self.0.get(k.var).map(String::as_str)
+    }
+
+    fn string(&self, k: &Key) -> Option<String> {
+        self.get(k).map(str::to_owned)
+    }
+
+    fn secret(&self, k: &Key) -> Option<Secret> {
+        self.get(k).map(Secret::new)
+    }
+
+    fn required(&self, k: &Key, because: &Key) -> Result<String, ConfigError> {
+        self.string(k).ok_or(ConfigError::Missing {
+            var: k.var,
+            key: k.key,
+            because: because.var,
+        })
+    }
+
+    fn parse<T>(
+        &self,
+        k: &Key,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        self.get(k)
+            .map(|v| parse(v).map_err(|reason| invalid(k, reason)))
+            .transpose()
+    }
+}
+
+fn invalid(k: &Key, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        var: k.var,
+        key: k.key,
+        reason: reason.into(),
+    }
+}
+
+impl Config {
+    /// Loads the configuration of this process: the file named by
+    /// `config_path` (from `--config`) or by `LMS_CONFIG`, if any, then the
+    /// `LMS_*` environment variables over it.
+    pub fn load(config_path: Option<&Path>) -> Result<Self, ConfigError> {
+        let env = |name: &str| std::env::var(name).ok();
+        let path = config_path
+            .map(Path::to_path_buf)
+            .or_else(|| env(CONFIG_VAR).filter(|p| !p.is_empty()).map(PathBuf::from));
+        let file = match &path {
+            Some(path) => Some((
+                path.as_path(),
+                std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?,
+            )),
+            None => None,
+        };
+        Self::from_sources(file.as_ref().map(|(p, s)| (*p, s.as_str())), env)
+    }
+
+    /// Builds the configuration from a file's text (with its path, for
+    /// messages) and an environment lookup; what [`load`](Self::load) does
+    /// with the real file and environment.
+    pub fn from_sources(
+        file: Option<(&Path, &str)>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let mut raw = BTreeMap::new();
+        if let Some((path, text)) = file {
+            read_file(path, text, &mut raw)?;
+        }
+        for k in ALL_KEYS {
+            if let Some(v) = env(k.var).filter(|v| !v.is_empty()) {
+                raw.insert(k.var, v);
+            }
+        }
+        Self::resolve(&Raw(raw))
+    }
+
+    fn resolve(raw: &Raw) -> Result<Self, ConfigError> {
+        let addr: SocketAddr = raw
+            .parse(&ADDR, |v| {
+                v.parse()
+                    .map_err(|_| format!("{v:?} is not an address such as 127.0.0.1:8080"))
+            })?
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let data_dir = raw
+            .get(&DATA_DIR)
+            .map_or_else(|| PathBuf::from("./lms-data"), PathBuf::from);
+        let database = match raw.get(&DATABASE_URL) {
+            None => DatabaseUrl::Sqlite(data_dir.join("lms.db").to_string_lossy().into_owned()),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                DatabaseUrl::Postgres(Secret::new(url))
+            }
+            Some(url) if url.contains("://") && !url.starts_with("sqlite:") => {
+                return Err(invalid(
+                    &DATABASE_URL,
+                    "only postgres://, postgresql://, sqlite: URLs and SQLite file paths are supported",
+                ));
+            }
+            Some(url) => DatabaseUrl::Sqlite(url.to_owned()),
+        };
+        let public_url = raw
+            .parse(&PUBLIC_URL, |v| {
+                let trimmed = v.trim_end_matches('/');
+                let rest = trimmed
+                    .strip_prefix("https://")
+                    .or_else(|| trimmed.strip_prefix("http://"))
+                    .ok_or_else(|| format!("{v:?} must start with http:// or https://"))?;
+                if rest.is_empty() {
+                    return Err(format!("{v:?} has no host"));
+                }
+                Ok(trimmed.to_owned())
+            })?
+            .unwrap_or_else(|| {
+                // A wildcard address is no link anyone can follow.
+                if addr.ip().is_unspecified() {
+                    format!("http://localhost:{}", addr.port())
+                } else {
+                    format!("http://{addr}")
+                }
+            });
+        let files = match raw.get(&FILES) {
+            Some(v) if v.starts_with("s3://") => FilesConfig::S3(s3(raw, v)?),
+            Some(v) if v.contains("://") => {
+                return Err(invalid(
+                    &FILES,
+                    "must be a directory or an s3://bucket/prefix URL",
+                ));
+            }
+            Some(v) => FilesConfig::Dir(PathBuf::from(v)),
+            None => FilesConfig::Dir(data_dir.join("files")),
+        };
+        let max_upload_bytes = raw
+            .parse(&MAX_UPLOAD_BYTES, |v| match v.parse::<u64>() {
+                Ok(0) => Err("must be more than zero".to_owned()),
+                Ok(n) => Ok(n),
+                Err(_) => Err(format!("{v:?} is not a number of bytes")),
+            })?
+            .unwrap_or(50 * 1024 * 1024);
+        let worker = raw
+            .parse(&WORKER, |v| match v {
+                "inprocess" => Ok(WorkerMode::InProcess),
+                "off" => Ok(WorkerMode::Off),
+                _ => Err(format!("{v:?} is neither `inprocess` nor `off`")),
+            })?
+            .unwrap_or(WorkerMode::InProcess);
+        let demo = raw.parse(&DEMO, parse_bool)?.unwrap_or(false);
+        let log = raw.string(&LOG).unwrap_or_else(|| "info".to_owned());
+        Ok(Self {
+            addr,
+            data_dir,
+            database,
+            public_url,
+            files,
+            max_upload_bytes,
+            smtp: smtp(raw)?,
+            telegram: telegram(raw)?,
+            trueconf: trueconf(raw)?,
+            telemost: telemost(raw)?,
+            worker,
+            demo,
+            log,
+        })
+    }
+}
+
+fn parse_bool(v: &str) -> Result<bool, String> {
+    match v.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(format!("{v:?} is not true or false")),
+    }
+}
+
+fn http_url(v: &str) -> Result<String, String> {
+    if v.starts_with("http://") || v.starts_with("https://") {
+        Ok(v.trim_end_matches('/').to_owned())
+    } else {
+        Err(format!("{v:?} must start with http:// or https://"))
+    }
+}
+
+fn s3(raw: &Raw, url: &str) -> Result<S3Config, ConfigError> {
+    let rest = url.trim_start_matches("s3://");
+    let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(invalid(&FILES, "s3:// URL has no bucket"));
+    }
+    Ok(S3Config {
+        bucket: bucket.to_owned(),
+        prefix: prefix.trim_matches('/').to_owned(),
+        endpoint: raw.parse(&S3_ENDPOINT, http_url)?,
+        region: raw.string(&S3_REGION),
+        access_key_id: raw.string(&S3_ACCESS_KEY_ID),
+        secret_access_key: raw.secret(&S3_SECRET_ACCESS_KEY),
+    })
+}
+
+fn smtp(raw: &Raw) -> Result<Option<SmtpConfig>, ConfigError> {
+    let Some(host) = raw.string(&SMTP_HOST) else {
+        return Ok(None);
+    };
+    let security = raw
+        .parse(&SMTP_SECURITY, |v| match v.to_ascii_lowercase().as_str() {
+            "starttls" => Ok(SmtpSecurity::StartTls),
+            "tls" => Ok(SmtpSecurity::Tls),
+            "plain" => Ok(SmtpSecurity::Plain),
+            _ => Err(format!("{v:?} is not one of starttls, tls, plain")),
+        })?
+        .unwrap_or(SmtpSecurity::StartTls);
+    let port = raw
+        .parse(&SMTP_PORT, |v| match v.parse::<u16>() {
+            Ok(0) | Err(_) => Err(format!("{v:?} is not a port number")),
+            Ok(p) => Ok(p),
+        })?
+        .unwrap_or(match security {
+            SmtpSecurity::StartTls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::Plain => 25,
+        });
+    Ok(Some(SmtpConfig {
+        host,
+        port,
+        security,
+        username: raw.string(&SMTP_USERNAME),
+        password: raw.secret(&SMTP_PASSWORD),
+        from: raw.required(&SMTP_FROM, &SMTP_HOST)?,
+        reply_to: raw.string(&SMTP_REPLY_TO),
+    }))
+}
+
+fn telegram(raw: &Raw) -> Result<Option<TelegramConfig>, ConfigError> {
+    let Some(bot_token) = raw.secret(&TELEGRAM_BOT_TOKEN) else {
+        return Ok(None);
+    };
+    let bot_username = raw
+        .required(&TELEGRAM_BOT_USERNAME, &TELEGRAM_BOT_TOKEN)?
+        .trim_start_matches('@')
+        .to_owned();
+    Ok(Some(TelegramConfig {
+        bot_token,
+        bot_username,
+        api_url: raw.parse(&TELEGRAM_API_URL, http_url)?,
+    }))
+}
+
+fn trueconf(raw: &Raw) -> Result<Option<TrueConfSettings>, ConfigError> {
+    let Some(server_url) = raw.parse(&TRUECONF_SERVER_URL, http_url)? else {
+        return Ok(None);
+    };
+    Ok(Some(TrueConfSettings {
+        server_url,
+        client_id: raw.required(&TRUECONF_CLIENT_ID, &TRUECONF_SERVER_URL)?,
+        client_secret: Secret::new(raw.required(&TRUECONF_CLIENT_SECRET, &TRUECONF_SERVER_URL)?),
+        owner: raw.required(&TRUECONF_OWNER, &TRUECONF_SERVER_URL)?,
+        api_minor_version: raw.parse(&TRUECONF_API_VERSION, |v| {
+            let minor = v.strip_prefix("3.").unwrap_or(v);
+            minor
+                .parse::<u8>()
+                .map_err(|_| format!("{v:?} is not an API version such as 3.11"))
+        })?,
+    }))
+}
+
+fn telemost(raw: &Raw) -> Result<Option<TelemostSettings>, ConfigError> {
+    let Some(token) = raw.secret(&TELEMOST_TOKEN) else {
+        return Ok(None);
+    };
+    Ok(Some(TelemostSettings {
+        token,
+        api_url: raw.parse(&TELEMOST_API_URL, http_url)?,
+    }))
+}
+
+/// Flattens the TOML file into `raw`, refusing unknown keys.
+fn read_file(
+    path: &Path,
+    text: &str,
+    raw: &mut BTreeMap<&'static str, String>,
+) -> Result<(), ConfigError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut leaves = Vec::new();
+    flatten("", &table, &mut leaves);
+    for (dotted, value) in leaves {
+        let Some(k) = ALL_KEYS.iter().find(|k| k.key == dotted) else {
+            return Err(ConfigError::UnknownKey {
+                path: path.to_path_buf(),
+                key: dotted,
+            });
+        };
+        let text = match value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            _ => {
+                return Err(ConfigError::Parse {
+                    path: path.to_path_buf(),
+                    message: format!("`{dotted}` must be a string, number or boolean"),
+                });
+            }
+        };
+        raw.insert(k.var, text);
+    }
+    Ok(())
+}
+
+fn flatten<'a>(prefix: &str, table: &'a toml::Table, out: &mut Vec<(String, &'a toml::Value)>) {
+    for (name, value) in table {
+        let dotted = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        match value {
+            toml::Value::Table(inner) => flatten(&dotted, inner, out),
+            other => out.push((dotted, other)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    fn from_env(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_sources(None, env(pairs))
+    }
+
+    #[test]
+    fn defaults_run_on_a_local_sqlite_file() {
+        let cfg = from_env(&[]).unwrap();
+        assert_eq!(cfg.addr, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(cfg.data_dir, PathBuf::from("./lms-data"));
+        assert_eq!(
+            cfg.database,
+            DatabaseUrl::Sqlite(
+                PathBuf::from("./lms-data")
+                    .join("lms.db")
+                    .to_string_lossy()
+                    .into()
+            )
+        );
+        assert_eq!(cfg.public_url, "http://127.0.0.1:8080");
+        assert_eq!(
+            cfg.files,
+            FilesConfig::Dir(PathBuf::from("./lms-data/files"))
+        );
+        assert_eq!(cfg.max_upload_bytes, 50 * 1024 * 1024);
+        assert_eq!(cfg.worker, WorkerMode::InProcess);
+        assert!(!cfg.demo);
+        assert_eq!(cfg.log, "info");
+        assert_eq!(cfg.smtp, None);
+        assert_eq!(cfg.telegram, None);
+        assert_eq!(cfg.trueconf, None);
+        assert_eq!(cfg.telemost, None);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let file = r#"
+            addr = "0.0.0.0:9000"
+            data_dir = "/srv/lms"
+            public_url = "https://lms.school.ru/"
+            demo = true
+            max_upload_bytes = 1000
+
+            [smtp]
+            host = "smtp.school.ru"
+            security = "tls"
+            from = "Школа <lms@school.ru>"
+            password = "file-password"
+
+            [telemost]
+            token = "file-token"
+        "#;
+        let cfg = Config::from_sources(
+            Some((Path::new("lms.toml"), file)),
+            env(&[
+                ("LMS_ADDR", "127.0.0.1:7000"),
+                ("LMS_SMTP_PASSWORD", "env-password"),
+                ("LMS_DEMO", ""),
+                ("LMS_DATABASE_URL", "postgres://lms:pw@db:5432/lms"),
+                ("LMS_FILES", "s3://school-files/uploads/"),
+                ("LMS_S3_ENDPOINT", "https://storage.yandexcloud.net"),
+                ("LMS_S3_SECRET_ACCESS_KEY", "s3-secret"),
+                ("LMS_WORKER", "off"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(cfg.addr, "127.0.0.1:7000".parse().unwrap());
+        assert_eq!(cfg.data_dir, PathBuf::from("/srv/lms"));
+        assert_eq!(cfg.public_url, "https://lms.school.ru");
+        assert!(cfg.demo, "an empty variable leaves the file's value");
+        assert_eq!(cfg.max_upload_bytes, 1000);
+        assert_eq!(cfg.worker, WorkerMode::Off);
+        assert_eq!(cfg.database.expose(), "postgres://lms:pw@db:5432/lms");
+        let smtp = cfg.smtp.clone().unwrap();
+        assert_eq!(smtp.host, "smtp.school.ru");
+        assert_eq!(smtp.port, 465);
+        assert_eq!(smtp.security, SmtpSecurity::Tls);
+        assert_eq!(smtp.from, "Школа <lms@school.ru>");
+        assert_eq!(smtp.password.as_ref().unwrap().expose(), "env-password");
+        assert_eq!(cfg.telemost.as_ref().unwrap().token.expose(), "file-token");
+        let FilesConfig::S3(s3) = &cfg.files else {
+            panic!("expected S3: {:?}", cfg.files)
+        };
+        assert_eq!(s3.bucket, "school-files");
+        assert_eq!(s3.prefix, "uploads");
+        assert_eq!(
+            s3.endpoint.as_deref(),
+            Some("https://storage.yandexcloud.net")
+        );
+
+        let debug = format!("{cfg:?}");
+        for secret in ["env-password", "file-token", "s3-secret", ":pw@"] {
+            assert!(!debug.contains(secret), "{secret} leaked: {debug}");
+        }
+        assert!(debug.contains("postgres://lms:***@db:5432/lms"), "{debug}");
+    }
+
+    #[test]
+    fn a_wildcard_address_gives_a_localhost_link() {
+        let cfg = from_env(&[("LMS_ADDR", "0.0.0.0:9000")]).unwrap();
+        assert_eq!(cfg.public_url, "http://localhost:9000");
+        let cfg = from_env(&[("LMS_ADDR", "[::]:80")]).unwrap();
+        assert_eq!(cfg.public_url, "http://localhost:80");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("LMS_ADDR", "localhost")], "LMS_ADDR"),
+            (&[("LMS_MAX_UPLOAD_BYTES", "10MB")], "LMS_MAX_UPLOAD_BYTES"),
+            (&[("LMS_WORKER", "maybe")], "LMS_WORKER"),
+            (&[("LMS_DEMO", "sure")], "LMS_DEMO"),
+            (&[("LMS_PUBLIC_URL", "lms.school.ru")], "LMS_PUBLIC_URL"),
+            (&[("LMS_DATABASE_URL", "mysql://x")], "LMS_DATABASE_URL"),
+            (&[("LMS_FILES", "s3://")], "LMS_FILES"),
+            (&[("LMS_SMTP_HOST", "smtp.x.ru")], "LMS_SMTP_FROM"),
+            (
+                &[
+                    ("LMS_SMTP_HOST", "h"),
+                    ("LMS_SMTP_FROM", "a@b.ru"),
+                    ("LMS_SMTP_PORT", "70000"),
+                ],
+                "LMS_SMTP_PORT",
+            ),
+            (
+                &[
+                    ("LMS_SMTP_HOST", "h"),
+                    ("LMS_SMTP_FROM", "a@b.ru"),
+                    ("LMS_SMTP_SECURITY", "ssl"),
+                ],
+                "LMS_SMTP_SECURITY",
+            ),
+            (
+                &[("LMS_TELEGRAM_BOT_TOKEN", "1:abc")],
+                "LMS_TELEGRAM_BOT_USERNAME",
+            ),
+            (
+                &[("LMS_TRUECONF_SERVER_URL", "https://video.school.ru")],
+                "LMS_TRUECONF_CLIENT_ID",
+            ),
+            (
+                &[
+                    ("LMS_TRUECONF_SERVER_URL", "https://video.school.ru"),
+                    ("LMS_TRUECONF_CLIENT_ID", "lms"),
+                    ("LMS_TRUECONF_CLIENT_SECRET", "s"),
+                    ("LMS_TRUECONF_OWNER", "lms@video.school.ru"),
+                    ("LMS_TRUECONF_API_VERSION", "v3"),
+                ],
+                "LMS_TRUECONF_API_VERSION",
+            ),
+        ];
+        for (vars, named) in cases {
+            let err = from_env(vars).expect_err(named).to_string();
+            assert!(err.contains(named), "{vars:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_file_must_be_valid_and_known() {
+        let err = Config::from_sources(Some((Path::new("a.toml"), "addr = ")), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("a.toml"), "{err}");
+        let err = Config::from_sources(
+            Some((Path::new("a.toml"), "[smtp]\nhots = \"x\"")),
+            env(&[]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("smtp.hots"), "{err}");
+        let err = Config::from_sources(Some((Path::new("a.toml"), "demo = \"maybe\"")), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("LMS_DEMO") && err.contains("`demo`"), "{err}");
+    }
+
+    #[test]
+    fn load_reads_the_named_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lms.toml");
+        std::fs::write(&path, "[trueconf]\nserver_url = \"https://v.school.ru\"\nclient_id = \"lms\"\nclient_secret = \"tc-secret\"\nowner = \"lms@v.school.ru\"\napi_version = \"3.10\"\n").unwrap();
+        let cfg = Config::load(Some(&path)).unwrap();
+        let tc = cfg.trueconf.clone().unwrap();
+        assert_eq!(tc.server_url, "https://v.school.ru");
+        assert_eq!(tc.api_minor_version, Some(10));
+        assert!(!format!("{cfg:?}").contains("tc-secret"));
+
+        let missing = Config::load(Some(&dir.path().join("nope.toml"))).unwrap_err();
+        assert!(missing.to_string().contains("nope.toml"), "{missing}");
+    }
+}
