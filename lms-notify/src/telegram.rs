@@ -466,7 +466,6 @@ impl TelegramNotifier {
     }
 
     /// The bot it sends with.
-    #[must_use]
     pub fn bot(&self) -> &Bot {
         &self.bot
     }

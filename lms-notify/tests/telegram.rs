@@ -289,7 +289,7 @@ async fn a_blocked_bot_fails_the_entry_and_unlinks_the_chat() {
     );
     storage
         .notifications
-        .enqueue(&[entry.clone()])
+        .enqueue(std::slice::from_ref(&entry))
         .await
         .unwrap();
 
