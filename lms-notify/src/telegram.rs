@@ -602,6 +602,18 @@ pub async fn handle_update(lms: &Lms, bot: &Bot, update: &Update) -> Result<(), 
     Ok(())
 }
 
+/// Parses the JSON body Telegram posts to a webhook into an [`Update`].
+///
+/// Use this rather than deserializing from a `serde_json::Value`: teloxide's
+/// `Update` only deserializes fully from the raw text (from a `Value` the
+/// message comes out as an unparsed "error" update and is ignored).
+///
+/// # Errors
+/// When the body is not an update.
+pub fn parse_update(body: &[u8]) -> Result<Update, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
 /// Registers `webhook` with Telegram (updates then arrive at its URL
 /// instead of through `getUpdates`).
 ///

@@ -479,3 +479,68 @@ async fn a_used_token_does_not_link_and_stop_unlinks() {
         .unwrap();
     assert_eq!(r.telegram_chat_id, None);
 }
+
+#[tokio::test]
+async fn webhook_mode_registers_the_webhook_and_handles_posted_updates() {
+    let (lms, storage, user) = lms_with_user(Locale::Ru).await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path_regex(r"(?i)^/bot.+/setWebhook$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "result": true})))
+        .mount(&server)
+        .await;
+    mock_send(&server, 200, sent_message(4242, "ok")).await;
+    let mut cfg = config(&server.uri(), "https://school.example");
+    cfg.webhook = Some(lms_notify::telegram::WebhookConfig {
+        url: "https://school.example/telegram/webhook".to_owned(),
+        secret_token: Some("s3cret".to_owned()),
+    });
+
+    // The bot registers the webhook and waits for shutdown.
+    run_bot(lms.clone(), cfg.clone(), async {}).await.unwrap();
+    // setWebhook goes as multipart/form-data (it may carry a certificate).
+    let set: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.url.path().to_lowercase().ends_with("/setwebhook"))
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert_eq!(set.len(), 1);
+    for (field, value) in [
+        ("url", "https://school.example/telegram/webhook"),
+        ("secret_token", "s3cret"),
+    ] {
+        assert!(
+            set[0].contains(&format!("name=\"{field}\"\r\n\r\n{value}\r\n")),
+            "{field} missing in {}",
+            set[0]
+        );
+    }
+    assert_eq!(requests_to(&server, "getUpdates").await.len(), 0);
+
+    // The HTTP layer hands a posted update to `handle_update`.
+    let link = lms
+        .notifications
+        .start_telegram_link(&user.actor(), "school_lms_bot")
+        .await
+        .unwrap();
+    let body =
+        serde_json::to_vec(&text_update(9, 4242, &format!("/start {}", link.token))).unwrap();
+    let update = lms_notify::telegram::parse_update(&body).unwrap();
+    let bot = lms_notify::telegram::bot(&cfg).unwrap();
+    lms_notify::telegram::handle_update(&lms, &bot, &update)
+        .await
+        .unwrap();
+    let r = storage
+        .notifications
+        .recipient(user.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.telegram_chat_id, Some(4242));
+    let replies = requests_to(&server, "sendMessage").await;
+    assert_eq!(replies.len(), 1);
+    assert!(replies[0]["text"].as_str().unwrap().starts_with("Готово!"));
+}

@@ -24,11 +24,12 @@ use lms_notify::email::{EmailNotifier, SmtpConfig, SmtpSecurity};
 use lms_notify::worker::{LogNotifier, WorkerConfig, run_worker};
 use tokio::sync::oneshot;
 
-/// Counts deliveries per outbox entry.
+/// Counts deliveries per outbox entry and keeps what was said.
 #[derive(Default)]
 struct Counting {
     per_entry: Mutex<HashMap<OutboxId, usize>>,
     total: AtomicUsize,
+    said: Mutex<Vec<OutboundMessage>>,
 }
 
 #[async_trait]
@@ -44,6 +45,7 @@ impl Notifier for Counting {
             .unwrap()
             .entry(message.outbox_id)
             .or_default() += 1;
+        self.said.lock().unwrap().push(message.clone());
         self.total.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
@@ -307,6 +309,63 @@ async fn the_log_notifier_drains_the_outbox_and_shutdown_returns() {
     let _ = stop.send(());
     handle.await.unwrap();
     assert!(sent);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_fills_the_outbox_and_two_workers_remind_once() {
+    let storage = lms_storage_postgres::testing::fresh_storage().await;
+    let class = fixtures::published_course_with_student(&storage).await;
+    let due = Utc::now() + chrono::Duration::hours(23);
+    let assignment = fixtures::add_assignment(&storage, class.course.id, due).await;
+    let lms = Arc::new(Lms::new(storage.clone(), Arc::new(SystemClock), vec![]));
+
+    let counting = Arc::new(Counting::default());
+    let mut config = fast(60);
+    config.sweep_interval_secs = 1;
+    let workers: Vec<_> = (0..2)
+        .map(|_| spawn_worker(&lms, counting.clone(), config.clone()))
+        .collect();
+    let reminded = eventually(Duration::from_secs(30), || {
+        let c = counting.clone();
+        async move { c.total.load(Ordering::SeqCst) >= 1 }
+    })
+    .await;
+    assert!(reminded, "no reminder was delivered");
+    // Sweeping again (as every worker keeps doing) enqueues nothing new.
+    assert_eq!(
+        lms.notifications.sweep_reminders().await.unwrap().enqueued,
+        0
+    );
+    for (stop, handle) in workers {
+        let _ = stop.send(());
+        handle.await.unwrap();
+    }
+
+    let said = counting.said.lock().unwrap().clone();
+    assert_eq!(
+        said.len(),
+        1,
+        "one reminder, by e-mail only (no chat linked)"
+    );
+    assert_eq!(said[0].recipient.user_id, class.student.id);
+    match &said[0].notification {
+        lms_core::notification::Notification::DeadlineReminder {
+            assignment_id,
+            hours_before,
+            ..
+        } => {
+            assert_eq!(*assignment_id, assignment.id);
+            assert_eq!(*hours_before, 24);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let outbox = storage
+        .notifications
+        .list_user_outbox(class.student.id, lms_core::Page::max())
+        .await
+        .unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].status, OutboxStatus::Sent);
 }
 
 #[test]
