@@ -2,14 +2,14 @@
 //! reminders, new assignments, graded or returned homework, webinar changes,
 //! achievements — by e-mail and Telegram, through the core's durable outbox.
 //!
-//! - [`email`] — [`EmailNotifier`](email::EmailNotifier) over SMTP (lettre,
+//! - [`email`] — [`EmailNotifier`] over SMTP (lettre,
 //!   rustls, connection pool), plain-text and HTML messages from compile-checked
 //!   templates in the recipient's language;
-//! - [`telegram`] — [`TelegramNotifier`](telegram::TelegramNotifier) (teloxide)
+//! - [`telegram`] — [`TelegramNotifier`] (teloxide)
 //!   within Telegram's rate limits, and the bot that links accounts
-//!   ([`run_bot`](telegram::run_bot), [`handle_update`](telegram::handle_update));
-//! - [`worker`] — [`run_worker`](worker::run_worker), the dispatcher loops and
-//!   the periodic reminder sweep, and [`LogNotifier`](worker::LogNotifier) for
+//!   ([`run_bot`], [`handle_update`]);
+//! - [`worker`] — [`run_worker`], the dispatcher loops and
+//!   the periodic reminder sweep, and [`LogNotifier`] for
 //!   servers without SMTP or Telegram.
 //!
 //! The core decides what to send, to whom, when and how often to retry
