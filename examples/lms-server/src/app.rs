@@ -6,6 +6,8 @@ use std::sync::Arc;
 use lms_core::Lms;
 use lms_core::clock::{Clock, SystemClock};
 use lms_core::file::{FileStore, FileStoreError};
+use lms_core::notification::{Channel, Notifier};
+use lms_notify::worker::LogNotifier;
 use thiserror::Error;
 
 use crate::config::{Config, ConfigError};
@@ -26,6 +28,17 @@ pub enum StartError {
     /// The file store (`LMS_FILES`) could not be set up.
     #[error("cannot set up the file store (LMS_FILES): {0}")]
     Files(#[from] FileStoreError),
+    /// A notifier could not be set up from its configuration.
+    #[error("cannot set up notifications: {0}")]
+    Notify(String),
+    /// The HTTP address could not be bound.
+    #[error("cannot listen on {addr} (LMS_ADDR): {source}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
     /// `LMS_DEMO` is on and seeding failed.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -96,6 +109,142 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
         storage: handle,
         files,
     })
+}
+
+/// The HTTP settings of `cfg`.
+#[must_use]
+pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
+    lms_http::HttpConfig {
+        public_url: cfg.public_url.clone(),
+        secure_cookies: cfg.public_url.starts_with("https://"),
+        max_upload_bytes: cfg.max_upload_bytes,
+        trust_forwarded_for: cfg.trust_proxy,
+        web_dir: cfg.web_dir.clone(),
+        ..lms_http::HttpConfig::default()
+    }
+}
+
+/// The notifiers of `cfg`: e-mail over SMTP and Telegram when configured;
+/// a channel without a provider gets a notifier that logs each message
+/// instead, so its outbox entries are recorded as handled rather than
+/// piling up.
+pub fn notifiers(cfg: &Config) -> Result<Vec<Arc<dyn Notifier>>, StartError> {
+    let mut out: Vec<Arc<dyn Notifier>> = Vec::new();
+    match &cfg.smtp {
+        Some(smtp) => {
+            let mut c = lms_notify::email::SmtpConfig::new(&smtp.host, &smtp.from, &cfg.public_url);
+            c.port = Some(smtp.port);
+            c.security = match smtp.security {
+                crate::config::SmtpSecurity::StartTls => lms_notify::email::SmtpSecurity::Starttls,
+                crate::config::SmtpSecurity::Tls => lms_notify::email::SmtpSecurity::Tls,
+                crate::config::SmtpSecurity::Plain => lms_notify::email::SmtpSecurity::Plain,
+            };
+            c.username = smtp.username.clone();
+            c.password = smtp.password.as_ref().map(|p| p.expose().to_owned());
+            c.reply_to = smtp.reply_to.clone();
+            let n = lms_notify::email::EmailNotifier::new(&c)
+                .map_err(|e| StartError::Notify(format!("SMTP (LMS_SMTP_*): {e}")))?;
+            out.push(Arc::new(n));
+        }
+        None => {
+            tracing::warn!(
+                "no SMTP server configured (LMS_SMTP_HOST): e-mail notifications are only logged"
+            );
+            out.push(Arc::new(LogNotifier::new(Channel::Email, &cfg.public_url)));
+        }
+    }
+    match telegram_config(cfg) {
+        Some(t) => {
+            let n = lms_notify::telegram::TelegramNotifier::new(&t)
+                .map_err(|e| StartError::Notify(format!("Telegram (LMS_TELEGRAM_*): {e}")))?;
+            out.push(Arc::new(n));
+        }
+        None => out.push(Arc::new(LogNotifier::new(
+            Channel::Telegram,
+            &cfg.public_url,
+        ))),
+    }
+    Ok(out)
+}
+
+/// lms-notify's Telegram settings from `cfg`, if a bot is configured.
+#[must_use]
+pub fn telegram_config(cfg: &Config) -> Option<lms_notify::telegram::TelegramConfig> {
+    cfg.telegram.as_ref().map(|t| {
+        let mut c = lms_notify::telegram::TelegramConfig::new(
+            t.bot_token.expose(),
+            &t.bot_username,
+            &cfg.public_url,
+        );
+        c.api_url.clone_from(&t.api_url);
+        c
+    })
+}
+
+/// Runs the background work until `shutdown`: outbox dispatchers and the
+/// reminder sweep (lms-notify), the Telegram bot's long polling when a bot
+/// is configured, and periodic housekeeping (finishing overdue quiz
+/// attempts, purging expired sessions).
+pub async fn run_workers(
+    cfg: &Config,
+    lms: Arc<Lms>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let notifiers = notifiers(cfg)?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    tasks.spawn(lms_notify::worker::run_worker(
+        lms.clone(),
+        notifiers,
+        lms_notify::worker::WorkerConfig::default(),
+        stopped(),
+    ));
+    if let Some(t) = telegram_config(cfg) {
+        let lms = lms.clone();
+        let stop = stopped();
+        tasks.spawn(async move {
+            if let Err(e) = lms_notify::telegram::run_bot(lms, t, stop).await {
+                tracing::error!(error = %e, "the Telegram bot stopped");
+            }
+        });
+    }
+    tasks.spawn(housekeeping(lms, stopped()));
+    shutdown.await;
+    let _ = stop_tx.send(true);
+    while tasks.join_next().await.is_some() {}
+    Ok(())
+}
+
+async fn housekeeping(lms: Arc<Lms>, stop: impl std::future::Future<Output = ()>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut rounds: u64 = 0;
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            () = &mut stop => return,
+            _ = tick.tick() => {}
+        }
+        match lms.quizzes.finish_overdue(200).await {
+            Ok(n) if n > 0 => tracing::info!(finished = n, "finished overdue quiz attempts"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "finishing overdue attempts failed"),
+        }
+        if rounds % 120 == 0 {
+            match lms.users.purge_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired sessions"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+            }
+        }
+        rounds += 1;
+    }
 }
 
 #[cfg(test)]

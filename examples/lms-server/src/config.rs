@@ -135,6 +135,12 @@ pub struct Config {
     pub telemost: Option<TelemostSettings>,
     /// Whether this process runs the background workers (`LMS_WORKER`).
     pub worker: WorkerMode,
+    /// The built web UI served at `/` (`LMS_WEB_DIR`; default `web/dist`
+    /// when that directory exists, else no UI).
+    pub web_dir: Option<PathBuf>,
+    /// Trust `X-Forwarded-For` for client addresses (`LMS_TRUST_PROXY`,
+    /// default off; turn on only behind a reverse proxy that sets it).
+    pub trust_proxy: bool,
     /// Whether to seed the demo school on start (`LMS_DEMO`, default off).
     pub demo: bool,
     /// The `tracing` filter (`LMS_LOG`, default `info`).
@@ -339,6 +345,8 @@ keys! {
     WORKER = "LMS_WORKER", "worker";
     DEMO = "LMS_DEMO", "demo";
     LOG = "LMS_LOG", "log";
+    WEB_DIR = "LMS_WEB_DIR", "web_dir";
+    TRUST_PROXY = "LMS_TRUST_PROXY", "trust_proxy";
 }
 
 /// The variable naming the config file when `--config` is not given.
@@ -498,6 +506,19 @@ impl Config {
             })?
             .unwrap_or(WorkerMode::InProcess);
         let demo = raw.parse(&DEMO, parse_bool)?.unwrap_or(false);
+        let web_dir = match raw.get(&WEB_DIR) {
+            Some(dir) if Path::new(dir).join("index.html").is_file() => Some(PathBuf::from(dir)),
+            Some(dir) => {
+                return Err(invalid(
+                    &WEB_DIR,
+                    format!(
+                        "{dir:?} has no index.html (build the UI with `npm run build` in web/)"
+                    ),
+                ));
+            }
+            None => Some(PathBuf::from("web/dist")).filter(|d| d.join("index.html").is_file()),
+        };
+        let trust_proxy = raw.parse(&TRUST_PROXY, parse_bool)?.unwrap_or(false);
         let log = raw.string(&LOG).unwrap_or_else(|| "info".to_owned());
         Ok(Self {
             addr,
@@ -511,6 +532,8 @@ impl Config {
             trueconf: trueconf(raw)?,
             telemost: telemost(raw)?,
             worker,
+            web_dir,
+            trust_proxy,
             demo,
             log,
         })

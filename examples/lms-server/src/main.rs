@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use lms_core::transfer::{SchoolDump, SchoolTransfer};
 use lms_core::{Conflict, StorageError};
-use lms_server::app::{Core, StartError, init_tracing, open_core};
+use lms_server::app::{StartError, http_config, init_tracing, open_core, run_workers};
 use lms_server::config::{Config, WorkerMode};
 use lms_server::demo::seed_demo;
 use lms_storage_postgres::PgStorage;
@@ -161,36 +161,98 @@ async fn seed_demo_command(mut cfg: Config) -> Result<ExitCode, StartError> {
 }
 
 /// `serve`: the core, then the HTTP API and (unless `LMS_WORKER=off`) the
-/// workers in this process.
+/// workers in this process, until Ctrl-C or SIGTERM.
 async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
     let core = open_core(&cfg).await?;
-    if cfg.worker == WorkerMode::InProcess {
-        start_workers(&cfg, &core);
-    }
-    // The HTTP layer (lms-http: router over `core.lms`, files from
-    // `cfg.files`, readiness from `core.storage.ping()`) is wired here.
-    tracing::error!(
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+    let workers = (cfg.worker == WorkerMode::InProcess).then(|| {
+        let cfg = cfg.clone();
+        let lms = core.lms.clone();
+        let stop = stopped();
+        tokio::spawn(async move { run_workers(&cfg, lms, stop).await })
+    });
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: cfg.addr,
+            source,
+        })?;
+    let state = lms_http::AppState::new(core.lms.clone(), core.files.clone(), http_config(&cfg));
+    let app = lms_http::router(state);
+    tracing::info!(
         addr = %cfg.addr,
-        "the HTTP API is not built yet (lms-http); the database is migrated and ready"
+        url = %cfg.public_url,
+        ui = cfg.web_dir.is_some(),
+        "serving; API docs at {}/api/docs",
+        cfg.public_url
     );
+    println!(
+        "lms-server: listening on {} (open {})",
+        cfg.addr, cfg.public_url
+    );
+    let http = lms_http::serve(listener, app, stopped());
+    tokio::pin!(http);
+    let result = tokio::select! {
+        r = &mut http => r,
+        () = shutdown_signal() => {
+            tracing::info!("shutting down: finishing requests in flight");
+            let _ = stop_tx.send(true);
+            http.await
+        }
+    };
+    let _ = stop_tx.send(true);
+    if let Some(w) = workers {
+        match w.await {
+            Ok(Err(e)) => tracing::error!(error = %e, "workers failed"),
+            Err(e) => tracing::error!(error = %e, "workers panicked"),
+            Ok(Ok(())) => {}
+        }
+    }
     core.storage.close().await;
-    Ok(ExitCode::from(2))
+    match result {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            tracing::error!(error = %e, "the HTTP server failed");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// `worker`: only the background work, for nodes that serve no HTTP.
 async fn worker(cfg: Config) -> Result<ExitCode, StartError> {
     let core = open_core(&cfg).await?;
-    start_workers(&cfg, &core);
-    tracing::error!("the notification workers are not built yet (lms-notify)");
+    tracing::info!("notification worker running");
+    run_workers(&cfg, core.lms.clone(), shutdown_signal()).await?;
     core.storage.close().await;
-    Ok(ExitCode::from(2))
+    Ok(ExitCode::SUCCESS)
 }
 
-/// Starts the outbox dispatcher and the reminder/overdue sweeps over
-/// `core.lms` (`lms.dispatcher(notifiers, ..)` with lms-notify's e-mail and
-/// Telegram notifiers from `cfg.smtp` / `cfg.telegram`).
-fn start_workers(cfg: &Config, core: &Core) {
-    let _ = (cfg, core);
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
 }
 
 /// Where the SQLite school is, from `--from` or the environment.
