@@ -91,6 +91,8 @@ async fn gradebook_csv(
 fn content_disposition(course_id: CourseId, title: Option<&str>) -> ApiResult<HeaderValue> {
     let mut value = format!("attachment; filename=\"gradebook-{course_id}.csv\"");
     if let Some(title) = title {
+        // A slash in a title is not a path: keep what precedes it.
+        let title = title.replace(['/', '\\'], "-");
         let name = FileName::sanitize(&format!("{title} — журнал.csv"));
         value.push_str("; filename*=UTF-8''");
         value.push_str(&percent_encode(name.as_str()));
@@ -133,6 +135,11 @@ mod tests {
         assert!(v.is_ascii());
         assert!(!v.contains('\r') && !v.contains('/') && !v.contains("\"9"));
         assert!(v.ends_with(".csv"));
+        // Both halves of the title survive the slash.
+        assert!(
+            v.contains("%D0%90%D0%BB%D0%B3") && v.contains("-%D0%BA%D0%BB"),
+            "{v}"
+        );
         let plain = content_disposition(id, None).unwrap();
         assert!(!plain.to_str().unwrap().contains("filename*"));
     }
