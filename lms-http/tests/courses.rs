@@ -169,6 +169,31 @@ async fn teachers_create_edit_and_publish_courses(db: Db) {
     assert_eq!(mine[0]["role"], "owner");
     let (_, theirs) = other.get("/api/v1/courses?limit=10&offset=0").await;
     assert_eq!(theirs, json!([]));
+
+    // An admin may create a course for an active teacher, not for a student,
+    // and sees every course without a role.
+    let admin = app.login_as(Role::Admin, "admin@example.ru").await;
+    let (status, made) = admin
+        .post(
+            "/api/v1/courses",
+            json!({"title": "Для коллеги", "owner_id": other.id()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["owner_id"], other.id());
+    let (_, theirs) = other.get("/api/v1/courses").await;
+    assert_eq!(theirs[0]["course"]["id"], made["id"]);
+    let bad = admin
+        .post(
+            "/api/v1/courses",
+            json!({"title": "Нет", "owner_id": student.id()}),
+        )
+        .await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_owner");
+    assert_eq!(bad.1["error"]["field"], "owner_id");
+    let (_, all) = admin.get("/api/v1/courses").await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all[0]["role"], Value::Null);
 }
 
 async fn students_join_with_the_current_invite_code_only(db: Db) {
