@@ -5,11 +5,20 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
+pub mod achievements;
+pub mod courses;
+pub mod dashboard;
+pub mod gradebook;
 pub mod users;
 
 /// Every authenticated `/api/v1` route (auth routes are in [`crate::auth`]).
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().merge(users::routes())
+    OpenApiRouter::new()
+        .merge(users::routes())
+        .merge(courses::routes())
+        .merge(dashboard::routes())
+        .merge(gradebook::routes())
+        .merge(achievements::routes())
 }
 
 /// Routes outside `/api/v1` that need no session (the calendar feed).
