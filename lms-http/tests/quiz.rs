@@ -22,6 +22,7 @@ struct Class {
     s2: Session,
     outsider: Session,
     other_teacher: Session,
+    assistant: Session,
     course: String,
 }
 
@@ -32,6 +33,7 @@ async fn class(db: Db) -> Class {
     let s2 = app.login_as(Role::Student, "s2@example.ru").await;
     let outsider = app.login_as(Role::Student, "out@example.ru").await;
     let other_teacher = app.login_as(Role::Teacher, "other@example.ru").await;
+    let assistant = app.login_as(Role::Assistant, "curator@example.ru").await;
     let actor = teacher.user.actor();
     let course = app
         .lms
@@ -58,6 +60,11 @@ async fn class(db: Db) -> Class {
             .await
             .unwrap();
     }
+    app.lms
+        .courses
+        .add_assistant(&actor, course.id, assistant.user.id)
+        .await
+        .unwrap();
     Class {
         app,
         teacher,
@@ -65,6 +72,7 @@ async fn class(db: Db) -> Class {
         s2,
         outsider,
         other_teacher,
+        assistant,
         course: course.id.to_string(),
     }
 }
@@ -79,7 +87,7 @@ struct Keys {
     multiple: (String, [String; 2]), // (question, right options)
     true_false: String,              // right answer is false
     short: String,                   // accepts "Ёлка"
-    numeric: String,                 // 2.718 ± 0.01
+    numeric: String,                 // 9.81 ± 0.01
     matching: (String, Vec<(String, String)>),
     ordering: (String, Vec<String>), // right order
     essay: String,                   // 3 points
@@ -129,9 +137,9 @@ async fn add_every_kind(teacher: &Session, quiz: &str) -> Keys {
     )
     .await;
     let numeric = add(
-        json!({"kind": "numeric", "value": 2.718, "tolerance": 0.01}),
+        json!({"kind": "numeric", "value": 9.81, "tolerance": 0.01}),
         1.0,
-        "Число e?",
+        "Ускорение свободного падения?",
     )
     .await;
     let pairs: Vec<(String, String)> = (0..3).map(|_| (id(), id())).collect();
@@ -185,7 +193,10 @@ fn answers(k: &Keys) -> Value {
         k.short.clone(),
         json!({"kind": "short_text", "value": "  елка "}),
     );
-    map.insert(k.numeric.clone(), json!({"kind": "numeric", "value": 2.72}));
+    map.insert(
+        k.numeric.clone(),
+        json!({"kind": "numeric", "value": 9.806}),
+    );
     let pairs: serde_json::Map<String, Value> = k
         .matching
         .1
@@ -210,7 +221,7 @@ fn answers(k: &Keys) -> Value {
 /// Texts that would give an answer key away.
 const SECRETS: [&str; 5] = [
     "Ёлка",
-    "2.718",
+    "9.81",
     "EXPLANATION-MARKER",
     "accepted",
     "tolerance",
@@ -256,6 +267,39 @@ async fn teacher_authors_quizzes_and_questions(db: Db) {
     let c = class(db).await;
     let t = &c.teacher;
     let base = format!("/api/v1/courses/{}/quizzes", c.course);
+
+    // Every quiz route is in the OpenAPI document.
+    let doc: Value = reqwest::get(c.app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for (path, methods) in [
+        ("/courses/{course_id}/quizzes", &["get", "post"][..]),
+        ("/quizzes/{quiz_id}", &["get", "put"]),
+        ("/quizzes/{quiz_id}/published", &["put"]),
+        ("/quizzes/{quiz_id}/questions", &["get", "post"]),
+        (
+            "/quizzes/{quiz_id}/questions/{question_id}",
+            &["put", "delete"],
+        ),
+        ("/quizzes/{quiz_id}/questions/order", &["put"]),
+        ("/quizzes/{quiz_id}/attempts", &["get", "post"]),
+        ("/quizzes/{quiz_id}/attempts/me", &["get"]),
+        ("/attempts/{attempt_id}", &["get"]),
+        ("/attempts/{attempt_id}/answers", &["put"]),
+        ("/attempts/{attempt_id}/submit", &["post"]),
+        ("/attempts/{attempt_id}/review", &["get"]),
+        ("/attempts/{attempt_id}/essay-grades", &["post"]),
+    ] {
+        for m in methods {
+            assert!(
+                doc["paths"][format!("/api/v1{path}")][m].is_object(),
+                "{m} {path} missing from the document"
+            );
+        }
+    }
 
     // Validation names the field.
     let bad = t.post(&base, json!({"title": "  "})).await;
@@ -471,6 +515,16 @@ async fn teacher_authors_quizzes_and_questions(db: Db) {
         assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
     }
     let r = c
+        .assistant
+        .post(
+            &qs,
+            json!({"prompt": "<p>?</p>", "points": 1, "body": {"kind": "essay"}}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+    let by_assistant = c.assistant.get(&qs).await;
+    assert_eq!(by_assistant.0, StatusCode::OK, "assistants are staff");
+    let r = c
         .other_teacher
         .post(
             &qs,
@@ -665,6 +719,12 @@ async fn student_takes_a_quiz_and_sees_answers_only_when_revealed(db: Db) {
         .collect();
     assert_eq!(students.len(), 2);
     assert!(students.contains(&c.s1.id().as_str()) && students.contains(&c.s2.id().as_str()));
+    let by_assistant = c
+        .assistant
+        .get(&format!("/api/v1/quizzes/{quiz}/attempts"))
+        .await;
+    assert_eq!(by_assistant.0, StatusCode::OK, "{}", by_assistant.1);
+    assert_eq!(by_assistant.1, all.1);
     let r = c.s1.get(&format!("/api/v1/quizzes/{quiz}/attempts")).await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
     let r = c
@@ -693,6 +753,9 @@ async fn student_takes_a_quiz_and_sees_answers_only_when_revealed(db: Db) {
     assert_eq!(r.1["error"]["field"], "points");
     let r = grade(t, &keys.single.0, 1.0).await;
     assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "not_an_essay");
+    let r = grade(&c.assistant, &keys.essay, 1.0).await;
+    assert_eq!(r.0, StatusCode::OK, "assistants grade too: {}", r.1);
+    assert_eq!(r.1["attempt"]["result"]["score"], 11.0);
     let r = grade(t, &keys.essay, 2.5).await;
     assert_eq!(r.0, StatusCode::OK, "{}", r.1);
     assert_eq!(r.1["attempt"]["result"]["score"], 12.5);
