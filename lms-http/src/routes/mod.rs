@@ -9,6 +9,7 @@ pub mod achievements;
 pub mod courses;
 pub mod dashboard;
 pub mod gradebook;
+pub mod quiz;
 pub mod users;
 
 /// Every authenticated `/api/v1` route (auth routes are in [`crate::auth`]).
@@ -19,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(dashboard::routes())
         .merge(gradebook::routes())
         .merge(achievements::routes())
+        .merge(quiz::routes())
 }
 
 /// Routes outside `/api/v1` that need no session (the calendar feed).

@@ -1,0 +1,754 @@
+//! Quizzes: teachers author quizzes and their questions (eight kinds, with
+//! correct answers that only staff see); students start attempts with a
+//! server-side deadline, autosave answers, submit, and review their attempts
+//! as far as the quiz's reveal policy allows; staff list every attempt,
+//! review it in full and grade essays.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
+use lms_core::course::Title;
+use lms_core::quiz::{
+    Answer, AttemptOutcome, AttemptReview, AttemptSummary, AttemptView, Question, QuestionBody,
+    QuestionInput, Quiz, QuizInput, QuizOverview, QuizSettings, RevealPolicy, ScoringPolicy,
+};
+use lms_core::richtext::RichText;
+use lms_core::score::Points;
+use lms_core::{AttemptId, CourseId, QuestionId, QuizId};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field};
+use crate::state::AppState;
+
+/// Settings of a quiz. Every field may be left out; the default is one
+/// attempt, no time limit, always open, best score, no shuffling, answers
+/// revealed after the attempt.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SettingsRequest {
+    /// Attempts may start from this instant (RFC 3339); `null`: at once.
+    pub opens_at: Option<DateTime<Utc>>,
+    /// Attempts end at this instant at the latest; `null`: never.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Minutes per attempt (1..=10080); `null`: no limit.
+    pub time_limit_minutes: Option<u32>,
+    /// Attempts per student (at least 1); `null`: unlimited. Default 1.
+    pub attempts_allowed: Option<u32>,
+    /// How a student's attempts combine: `best` (default), `last`,
+    /// `average`, `first`.
+    pub scoring: ScoringPolicy,
+    /// Shuffle the question order per attempt.
+    pub shuffle_questions: bool,
+    /// Shuffle options and matching items per attempt.
+    pub shuffle_options: bool,
+    /// When students see correct answers and per-question scores:
+    /// `after_attempt` (default), `after_close`, `never`.
+    pub reveal: RevealPolicy,
+}
+
+impl Default for SettingsRequest {
+    fn default() -> Self {
+        let d = QuizSettings::default();
+        Self {
+            opens_at: d.opens_at,
+            closes_at: d.closes_at,
+            time_limit_minutes: d.time_limit_minutes,
+            attempts_allowed: d.attempts_allowed,
+            scoring: d.scoring,
+            shuffle_questions: d.shuffle_questions,
+            shuffle_options: d.shuffle_options,
+            reveal: d.reveal,
+        }
+    }
+}
+
+impl From<SettingsRequest> for QuizSettings {
+    fn from(s: SettingsRequest) -> Self {
+        Self {
+            opens_at: s.opens_at,
+            closes_at: s.closes_at,
+            time_limit_minutes: s.time_limit_minutes,
+            attempts_allowed: s.attempts_allowed,
+            scoring: s.scoring,
+            shuffle_questions: s.shuffle_questions,
+            shuffle_options: s.shuffle_options,
+            reveal: s.reveal,
+        }
+    }
+}
+
+/// A quiz's title, introduction and settings (creation and full update).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuizRequest {
+    /// Title, 1 to 200 characters.
+    pub title: String,
+    /// Introduction shown before starting (HTML from the editor; sanitised).
+    #[serde(default)]
+    pub description: String,
+    /// Settings; left out: the defaults.
+    #[serde(default)]
+    pub settings: SettingsRequest,
+}
+
+impl QuizRequest {
+    fn into_input(self) -> ApiResult<QuizInput> {
+        Ok(QuizInput {
+            title: field("title", Title::parse(&self.title))?,
+            description: RichText::sanitize(&self.description),
+            settings: self.settings.into(),
+        })
+    }
+}
+
+/// Publishing or hiding a quiz.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// `true` shows the quiz to the course's students, `false` hides it.
+    pub published: bool,
+}
+
+/// A question (creation and full update).
+///
+/// `body` is tagged by `kind`; option and item ids are UUIDs the client
+/// makes (they stay stable across edits):
+/// `{"kind":"single_choice","options":[{"id","text"}…],"correct":"<id>"}`,
+/// `{"kind":"multiple_choice","options":[…],"correct":["<id>"…]}`,
+/// `{"kind":"true_false","correct":true}`,
+/// `{"kind":"short_text","accepted":["…"]}`,
+/// `{"kind":"numeric","value":3.14,"tolerance":0.01}`,
+/// `{"kind":"matching","pairs":[{"left":{"id","text"},"right":{"id","text"}}…]}`,
+/// `{"kind":"ordering","items":[…in the right order]}`, `{"kind":"essay"}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionRequest {
+    /// The question text (HTML from the editor; sanitised; not blank).
+    pub prompt: String,
+    /// Points for a fully right answer (0..=100000, two decimals).
+    pub points: f64,
+    /// Kind and correct answer.
+    pub body: QuestionBody,
+    /// Explanation shown with the correct answer in reviews (HTML).
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+impl QuestionRequest {
+    fn into_input(self) -> ApiResult<QuestionInput> {
+        Ok(QuestionInput {
+            prompt: RichText::sanitize(&self.prompt),
+            points: field("points", Points::new(self.points))?,
+            body: self.body,
+            explanation: self
+                .explanation
+                .map(|e| RichText::sanitize(&e))
+                .filter(|e| !e.is_blank()),
+        })
+    }
+}
+
+/// A new order of a quiz's questions.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReorderQuestionsRequest {
+    /// Every question of the quiz exactly once, in the new order.
+    pub question_ids: Vec<QuestionId>,
+}
+
+/// Answers to save into an open attempt (merged with those saved before).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveAnswersRequest {
+    /// Question id → answer, tagged by `kind` with the answer in `value`:
+    /// `{"kind":"single_choice","value":"<option id>"}`,
+    /// `{"kind":"multiple_choice","value":["<id>"…]}`,
+    /// `{"kind":"true_false","value":true}`, `{"kind":"short_text","value":"…"}`,
+    /// `{"kind":"numeric","value":3.14}`,
+    /// `{"kind":"matching","value":{"<left id>":"<right id>"…}}`,
+    /// `{"kind":"ordering","value":["<item id>"…]}`, `{"kind":"essay","value":"…"}`.
+    pub answers: BTreeMap<QuestionId, Answer>,
+}
+
+/// Submitting an attempt. The body may be left out.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    /// A key that makes a retried submit return the stored result instead
+    /// of `409 attempt_already_finished` (at most 200 characters). The
+    /// `Idempotency-Key` header is used when this is left out.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+/// A teacher's score for one essay of a finished attempt.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EssayGradeRequest {
+    /// The essay question.
+    pub question_id: QuestionId,
+    /// Points, at most the question's points.
+    pub points: f64,
+}
+
+/// Creates an unpublished quiz in a course (the course's teacher or an admin).
+#[utoipa::path(
+    post, path = "/courses/{course_id}/quizzes", tag = "quizzes",
+    params(("course_id" = CourseId, Path, description = "Course id")),
+    request_body = QuizRequest,
+    responses(
+        (status = 201, description = "Created (unpublished)", body = Quiz),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such course, or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid field (`title`, `settings`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn create_quiz(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course_id): ApiPath<CourseId>,
+    ApiJson(req): ApiJson<QuizRequest>,
+) -> ApiResult<(StatusCode, Json<Quiz>)> {
+    let input = req.into_input()?;
+    let quiz = state
+        .lms
+        .quizzes
+        .create_quiz(&auth.actor, course_id, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(quiz)))
+}
+
+/// The quizzes of a course the user sees (students: published only, with
+/// their own attempts and whether they can start now), oldest first.
+#[utoipa::path(
+    get, path = "/courses/{course_id}/quizzes", tag = "quizzes",
+    params(("course_id" = CourseId, Path, description = "Course id")),
+    responses(
+        (status = 200, description = "The quizzes", body = Vec<QuizOverview>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such course, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn list_quizzes(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course_id): ApiPath<CourseId>,
+) -> ApiResult<Json<Vec<QuizOverview>>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .list_quizzes(&auth.actor, course_id)
+            .await?,
+    ))
+}
+
+/// One quiz with the viewer's attempts, attempts left, score and whether
+/// an attempt can start now.
+#[utoipa::path(
+    get, path = "/quizzes/{quiz_id}", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    responses(
+        (status = 200, description = "The quiz", body = QuizOverview),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn get_quiz(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+) -> ApiResult<Json<QuizOverview>> {
+    Ok(Json(
+        state.lms.quizzes.get_quiz(&auth.actor, quiz_id).await?,
+    ))
+}
+
+/// Replaces a quiz's title, description and settings (settings left out
+/// return to the defaults). Attempts already started keep their deadline.
+#[utoipa::path(
+    put, path = "/quizzes/{quiz_id}", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    request_body = QuizRequest,
+    responses(
+        (status = 200, description = "Updated", body = Quiz),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid field (`title`, `settings`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn update_quiz(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+    ApiJson(req): ApiJson<QuizRequest>,
+) -> ApiResult<Json<Quiz>> {
+    let input = req.into_input()?;
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .update_quiz(&auth.actor, quiz_id, input)
+            .await?,
+    ))
+}
+
+/// Publishes a quiz to the course's students, or hides it again.
+#[utoipa::path(
+    put, path = "/quizzes/{quiz_id}/published", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    request_body = PublishRequest,
+    responses(
+        (status = 200, description = "Updated", body = Quiz),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn set_published(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+    ApiJson(req): ApiJson<PublishRequest>,
+) -> ApiResult<Json<Quiz>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .set_published(&auth.actor, quiz_id, req.published)
+            .await?,
+    ))
+}
+
+/// The quiz's questions with their correct answers, in order: course staff only.
+#[utoipa::path(
+    get, path = "/quizzes/{quiz_id}/questions", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    responses(
+        (status = 200, description = "The questions", body = Vec<Question>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not course staff", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn list_questions(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+) -> ApiResult<Json<Vec<Question>>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .list_questions(&auth.actor, quiz_id)
+            .await?,
+    ))
+}
+
+/// Appends a question to a quiz (the course's teacher or an admin).
+#[utoipa::path(
+    post, path = "/quizzes/{quiz_id}/questions", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    request_body = QuestionRequest,
+    responses(
+        (status = 201, description = "Created", body = Question),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid field (`points`, `question`, `body`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn add_question(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+    ApiJson(req): ApiJson<QuestionRequest>,
+) -> ApiResult<(StatusCode, Json<Question>)> {
+    let input = req.into_input()?;
+    let question = state
+        .lms
+        .quizzes
+        .add_question(&auth.actor, quiz_id, input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(question)))
+}
+
+/// Replaces a question's prompt, points, body and explanation.
+#[utoipa::path(
+    put, path = "/quizzes/{quiz_id}/questions/{question_id}", tag = "quizzes",
+    params(
+        ("quiz_id" = QuizId, Path, description = "Quiz id"),
+        ("question_id" = QuestionId, Path, description = "Question id"),
+    ),
+    request_body = QuestionRequest,
+    responses(
+        (status = 200, description = "Updated", body = Question),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such quiz or question", body = ErrorBody),
+        (status = 422, description = "Invalid field (`points`, `question`, `body`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn update_question(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((quiz_id, question_id)): ApiPath<(QuizId, QuestionId)>,
+    ApiJson(req): ApiJson<QuestionRequest>,
+) -> ApiResult<Json<Question>> {
+    let input = req.into_input()?;
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .update_question(&auth.actor, quiz_id, question_id, input)
+            .await?,
+    ))
+}
+
+/// Removes a question (finished attempts keep their scores).
+#[utoipa::path(
+    delete, path = "/quizzes/{quiz_id}/questions/{question_id}", tag = "quizzes",
+    params(
+        ("quiz_id" = QuizId, Path, description = "Quiz id"),
+        ("question_id" = QuestionId, Path, description = "Question id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such quiz or question", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn delete_question(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((quiz_id, question_id)): ApiPath<(QuizId, QuestionId)>,
+) -> ApiResult<StatusCode> {
+    state
+        .lms
+        .quizzes
+        .delete_question(&auth.actor, quiz_id, question_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Puts the quiz's questions in a new order; returns them in that order.
+#[utoipa::path(
+    put, path = "/quizzes/{quiz_id}/questions/order", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    request_body = ReorderQuestionsRequest,
+    responses(
+        (status = 200, description = "The questions in the new order", body = Vec<Question>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's teacher", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+        (status = 409, description = "The questions changed meanwhile", body = ErrorBody),
+        (status = 422, description = "Not every question exactly once (`order`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn reorder_questions(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+    ApiJson(req): ApiJson<ReorderQuestionsRequest>,
+) -> ApiResult<Json<Vec<Question>>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .reorder_questions(&auth.actor, quiz_id, &req.question_ids)
+            .await?,
+    ))
+}
+
+/// Starts an attempt (enrolled students, while the quiz is open and
+/// attempts are left). The response carries the server-side `deadline`
+/// and `server_time` for the countdown, and the questions without answers.
+#[utoipa::path(
+    post, path = "/quizzes/{quiz_id}/attempts", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    responses(
+        (status = 201, description = "Started", body = AttemptView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an enrolled student, or the quiz is hidden", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+        (status = 409, description = "`quiz_not_open`, `quiz_has_no_questions`, `attempt_limit_reached`, or `resume_open_attempt` (an attempt is in progress: see the quiz's `open_attempt`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn start_attempt(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+) -> ApiResult<(StatusCode, Json<AttemptView>)> {
+    let view = state
+        .lms
+        .quizzes
+        .start_attempt(&auth.actor, quiz_id)
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The user's own attempts at a quiz, by number (totals only).
+#[utoipa::path(
+    get, path = "/quizzes/{quiz_id}/attempts/me", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id")),
+    responses(
+        (status = 200, description = "My attempts", body = Vec<AttemptSummary>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn my_attempts(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+) -> ApiResult<Json<Vec<AttemptSummary>>> {
+    Ok(Json(
+        state.lms.quizzes.my_attempts(&auth.actor, quiz_id).await?,
+    ))
+}
+
+/// Every student's attempts at a quiz, by start: course staff only.
+#[utoipa::path(
+    get, path = "/quizzes/{quiz_id}/attempts", tag = "quizzes",
+    params(("quiz_id" = QuizId, Path, description = "Quiz id"), Pagination),
+    responses(
+        (status = 200, description = "A page of attempts", body = Vec<AttemptSummary>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not course staff", body = ErrorBody),
+        (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn list_attempts(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(quiz_id): ApiPath<QuizId>,
+    ApiQuery(page): ApiQuery<Pagination>,
+) -> ApiResult<Json<Vec<AttemptSummary>>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .list_attempts(&auth.actor, quiz_id, page.page())
+            .await?,
+    ))
+}
+
+/// The user's own attempt with its questions (no correct answers) and saved
+/// answers; an attempt past its deadline is finished first. Staff read
+/// attempts through the review.
+#[utoipa::path(
+    get, path = "/attempts/{attempt_id}", tag = "quizzes",
+    params(("attempt_id" = AttemptId, Path, description = "Attempt id")),
+    responses(
+        (status = 200, description = "The attempt", body = AttemptView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such attempt, or not the user's", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn get_attempt(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(attempt_id): ApiPath<AttemptId>,
+) -> ApiResult<Json<AttemptView>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .get_attempt(&auth.actor, attempt_id)
+            .await?,
+    ))
+}
+
+/// Autosaves answers into the user's open attempt before its deadline
+/// (merged with the answers saved before; all or nothing).
+#[utoipa::path(
+    put, path = "/attempts/{attempt_id}/answers", tag = "quizzes",
+    params(("attempt_id" = AttemptId, Path, description = "Attempt id")),
+    request_body = SaveAnswersRequest,
+    responses(
+        (status = 200, description = "Saved; the attempt with every saved answer", body = AttemptView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such attempt, or not the user's", body = ErrorBody),
+        (status = 409, description = "`attempt_closed`: finished or past its deadline", body = ErrorBody),
+        (status = 422, description = "`invalid_answer`: an answer does not fit its question", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn save_answers(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(attempt_id): ApiPath<AttemptId>,
+    ApiJson(req): ApiJson<SaveAnswersRequest>,
+) -> ApiResult<Json<AttemptView>> {
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .save_answers(&auth.actor, attempt_id, req.answers)
+            .await?,
+    ))
+}
+
+/// The submit request from an optional JSON body and the
+/// `Idempotency-Key` header.
+fn submit_request(headers: &HeaderMap, body: &Bytes) -> ApiResult<SubmitRequest> {
+    let mut req: SubmitRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        SubmitRequest::default()
+    } else {
+        serde_json::from_slice(body).map_err(|e| {
+            if e.is_data() {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_json",
+                    e.to_string(),
+                )
+            } else {
+                ApiError::bad_request("malformed_json", format!("malformed JSON: {e}"))
+            }
+        })?
+    };
+    if req.idempotency_key.is_none()
+        && let Some(value) = headers.get("idempotency-key")
+    {
+        let key = value.to_str().map_err(|_| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be visible ASCII",
+            )
+        })?;
+        req.idempotency_key = Some(key.to_owned());
+    }
+    Ok(req)
+}
+
+/// Finishes the user's attempt with the saved answers and returns the total
+/// score (per-question scores only in the review, once revealed). After the
+/// deadline the attempt is finished as `auto_submitted`.
+#[utoipa::path(
+    post, path = "/attempts/{attempt_id}/submit", tag = "quizzes",
+    params(("attempt_id" = AttemptId, Path, description = "Attempt id")),
+    request_body(content = Option<SubmitRequest>, description = "Optional; `{}` or no body is fine"),
+    responses(
+        (status = 200, description = "Finished (or the stored result of a retry with the same key)", body = AttemptOutcome),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such attempt, or not the user's", body = ErrorBody),
+        (status = 409, description = "`attempt_already_finished`, or `attempt_changed_meanwhile` (submit again)", body = ErrorBody),
+        (status = 422, description = "Idempotency key too long", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn submit(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(attempt_id): ApiPath<AttemptId>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<AttemptOutcome>> {
+    let req = submit_request(&headers, &body)?;
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .submit(&auth.actor, attempt_id, req.idempotency_key)
+            .await?,
+    ))
+}
+
+/// An attempt question by question. Its student gets per-question scores,
+/// correct answers and explanations only when the quiz's reveal policy
+/// allows (`answers_revealed`); course staff always get them.
+#[utoipa::path(
+    get, path = "/attempts/{attempt_id}/review", tag = "quizzes",
+    params(("attempt_id" = AttemptId, Path, description = "Attempt id")),
+    responses(
+        (status = 200, description = "The review", body = AttemptReview),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such attempt, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn review(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(attempt_id): ApiPath<AttemptId>,
+) -> ApiResult<Json<AttemptReview>> {
+    Ok(Json(
+        state.lms.quizzes.review(&auth.actor, attempt_id).await?,
+    ))
+}
+
+/// Scores one essay of a finished attempt (course staff); the attempt's
+/// total is recomputed. Returns the staff review.
+#[utoipa::path(
+    post, path = "/attempts/{attempt_id}/essay-grades", tag = "quizzes",
+    params(("attempt_id" = AttemptId, Path, description = "Attempt id")),
+    request_body = EssayGradeRequest,
+    responses(
+        (status = 200, description = "Graded; the full review", body = AttemptReview),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "The attempt's own student", body = ErrorBody),
+        (status = 404, description = "No such attempt or question, or not visible", body = ErrorBody),
+        (status = 409, description = "`attempt_not_finished`, or `attempt_changed_meanwhile`", body = ErrorBody),
+        (status = 422, description = "`points` invalid or above the question's, or not an essay (`question`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn grade_essay(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(attempt_id): ApiPath<AttemptId>,
+    ApiJson(req): ApiJson<EssayGradeRequest>,
+) -> ApiResult<Json<AttemptReview>> {
+    let points = field("points", Points::new(req.points))?;
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .grade_essay(&auth.actor, attempt_id, req.question_id, points)
+            .await?,
+    ))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_quiz, list_quizzes))
+        .routes(routes!(get_quiz, update_quiz))
+        .routes(routes!(set_published))
+        .routes(routes!(list_questions, add_question))
+        .routes(routes!(update_question, delete_question))
+        .routes(routes!(reorder_questions))
+        .routes(routes!(start_attempt, list_attempts))
+        .routes(routes!(my_attempts))
+        .routes(routes!(get_attempt))
+        .routes(routes!(save_answers))
+        .routes(routes!(submit))
+        .routes(routes!(review))
+        .routes(routes!(grade_essay))
+}
