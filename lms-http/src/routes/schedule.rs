@@ -339,6 +339,53 @@ mod tests {
     }
 
     #[test]
+    fn instants_have_no_end_and_staff_see_the_host_link() {
+        use chrono::TimeZone as _;
+        use lms_core::{AssignmentId, CourseId, WebinarId};
+        let start = Utc.with_ymd_and_hms(2026, 3, 10, 15, 0, 0).unwrap();
+        let course_id = CourseId::new();
+        let deadline = ScheduleEvent {
+            uid: "deadline-x@lms".to_owned(),
+            course_id,
+            course_title: "Physics".to_owned(),
+            title: "Essay".to_owned(),
+            starts_at: start,
+            ends_at: start,
+            source: EventSource::Deadline {
+                assignment_id: AssignmentId::new(),
+            },
+        };
+        let webinar = ScheduleEvent {
+            uid: "webinar-y@lms".to_owned(),
+            ends_at: start + chrono::Duration::minutes(30),
+            title: "Q&A".to_owned(),
+            source: EventSource::Webinar {
+                webinar_id: WebinarId::new(),
+                join_url: "https://meet.example.ru/j".to_owned(),
+                host_url: Some("https://meet.example.ru/h".to_owned()),
+            },
+            ..deadline.clone()
+        };
+        let ics = render_calendar(
+            &[deadline, webinar],
+            "https://lms.school.ru/",
+            Locale::En,
+            start,
+        );
+        let unfolded = ics.replace("\r\n ", "");
+        let events: Vec<&str> = unfolded.split("BEGIN:VEVENT\r\n").skip(1).collect();
+        assert_eq!(events.len(), 2);
+        assert!(events[0].contains("UID:deadline-x@lms.school.ru\r\n"));
+        assert!(events[0].contains("DTSTART:20260310T150000Z\r\n"));
+        assert!(!events[0].contains("DTEND"));
+        assert!(events[0].contains("SUMMARY:Due: Essay\r\n"));
+        assert!(events[1].contains("DTEND:20260310T153000Z\r\n"));
+        assert!(events[1].contains("URL:https://meet.example.ru/j\r\n"));
+        assert!(events[1].contains("\\nHost link: https://meet.example.ru/h\r\n"));
+        assert!(ics.contains("DTSTAMP:20260310T150000Z\r\n"));
+    }
+
+    #[test]
     fn hosts_come_from_the_public_url() {
         assert_eq!(host_of("https://lms.school.ru"), "lms.school.ru");
         assert_eq!(host_of("http://127.0.0.1:8080/base"), "127.0.0.1");
