@@ -62,6 +62,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api/v1/auth", auth::routes())
         .nest("/api/v1", routes::routes())
+        .merge(routes::public_routes())
 }
 
 /// The whole application: API, calendar feed, docs, health, metrics and,
@@ -71,7 +72,6 @@ pub fn router(state: AppState) -> Router {
     let doc = Arc::new(doc);
     let mut app = Router::new()
         .merge(api)
-        .merge(routes::public_routes())
         .route(
             "/api/openapi.json",
             get(move || {

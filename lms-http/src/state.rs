@@ -32,6 +32,10 @@ pub struct HttpConfig {
     pub trust_forwarded_for: bool,
     /// Directory of the built web UI (`web/dist`), served at `/`.
     pub web_dir: Option<std::path::PathBuf>,
+    /// Username of the school's Telegram bot (`lms_school_bot`, an `@` is
+    /// allowed), for the deep links that link a user's chat; `None` when
+    /// Telegram is not configured.
+    pub telegram_bot: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -46,6 +50,7 @@ impl Default for HttpConfig {
             login_window: Duration::from_secs(15 * 60),
             trust_forwarded_for: false,
             web_dir: None,
+            telegram_bot: None,
         }
     }
 }

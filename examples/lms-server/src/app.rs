@@ -120,6 +120,7 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         max_upload_bytes: cfg.max_upload_bytes,
         trust_forwarded_for: cfg.trust_proxy,
         web_dir: cfg.web_dir.clone(),
+        telegram_bot: cfg.telegram.as_ref().map(|t| t.bot_username.clone()),
         ..lms_http::HttpConfig::default()
     }
 }
@@ -236,7 +237,7 @@ async fn housekeeping(lms: Arc<Lms>, stop: impl std::future::Future<Output = ()>
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "finishing overdue attempts failed"),
         }
-        if rounds % 120 == 0 {
+        if rounds.is_multiple_of(120) {
             match lms.users.purge_expired_sessions().await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired sessions"),
                 Ok(_) => {}

@@ -233,6 +233,15 @@ impl NotificationService {
         Ok(user)
     }
 
+    /// Whether the actor has a linked Telegram chat (for the settings page).
+    pub async fn telegram_linked(&self, actor: &Actor) -> Result<bool, NotificationError> {
+        Ok(self
+            .notifications
+            .recipient(actor.user_id)
+            .await?
+            .is_some_and(|r| r.telegram_chat_id.is_some()))
+    }
+
     /// Unlinks the actor's Telegram chat.
     pub async fn unlink_telegram(&self, actor: &Actor) -> Result<(), NotificationError> {
         self.notifications
@@ -614,6 +623,31 @@ mod tests {
         let s = only(n);
         s.unlink_telegram(&a).await.unwrap();
         assert_eq!(s.telegram_stop(42).await.unwrap(), Some(other));
+    }
+
+    #[tokio::test]
+    async fn telegram_linked_reports_the_actors_chat() {
+        let a = actor(Role::Student);
+        for (chat, expected) in [(Some(42), true), (None, false)] {
+            let mut n = MockNotificationStore::new();
+            n.expect_recipient()
+                .withf(move |u| *u == a.user_id)
+                .times(1)
+                .returning(move |user_id| {
+                    Ok(Some(crate::notification::Recipient {
+                        user_id,
+                        display_name: "Ученик".to_owned(),
+                        email: "s@example.ru".to_owned(),
+                        telegram_chat_id: chat,
+                        locale: crate::user::Locale::Ru,
+                        time_zone: crate::user::TimeZone::parse("Europe/Moscow").unwrap(),
+                    }))
+                });
+            assert_eq!(only(n).telegram_linked(&a).await.unwrap(), expected);
+        }
+        let mut n = MockNotificationStore::new();
+        n.expect_recipient().returning(|_| Ok(None));
+        assert!(!only(n).telegram_linked(&a).await.unwrap());
     }
 
     #[tokio::test]

@@ -1,6 +1,5 @@
 //! The `/api/v1` routes, one module per aggregate of the core.
 
-use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
@@ -9,8 +8,11 @@ pub mod achievements;
 pub mod courses;
 pub mod dashboard;
 pub mod gradebook;
+pub mod notification;
 pub mod quiz;
+pub mod schedule;
 pub mod users;
+pub mod webinar;
 
 /// Every authenticated `/api/v1` route (auth routes are in [`crate::auth`]).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -21,9 +23,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(gradebook::routes())
         .merge(achievements::routes())
         .merge(quiz::routes())
+        .merge(webinar::routes())
+        .merge(schedule::routes())
+        .merge(notification::routes())
 }
 
-/// Routes outside `/api/v1` that need no session (the calendar feed).
-pub fn public_routes() -> Router<AppState> {
-    Router::new()
+/// Routes outside `/api/v1` that need no session (the calendar feed);
+/// documented in the OpenAPI document with the others.
+pub fn public_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(schedule::public_routes())
 }

@@ -277,3 +277,80 @@ impl FileStore for MemoryFiles {
         Ok(())
     }
 }
+
+impl TestApp {
+    /// Like [`TestApp::spawn_with`], with these webinar providers configured
+    /// in the core.
+    pub async fn spawn_with_providers(
+        db: Db,
+        mut config: HttpConfig,
+        providers: Vec<Arc<dyn lms_core::webinar::WebinarProvider>>,
+    ) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let storage: Storage = match db {
+            Db::Sqlite => {
+                let s = lms_storage_sqlite::SqliteStorage::open(
+                    dir.path().join("lms.db").to_str().expect("utf-8 path"),
+                )
+                .await
+                .expect("open sqlite");
+                s.migrate().await.expect("migrate sqlite");
+                s.storage()
+            }
+            Db::Postgres => lms_storage_postgres::testing::fresh_storage().await,
+        };
+        let lms = Arc::new(Lms::new(storage, Arc::new(SystemClock), providers));
+        let files: Arc<dyn FileStore> = Arc::new(MemoryFiles::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        config.public_url = format!("http://{addr}");
+        let app = lms_http::router(AppState::new(lms.clone(), files.clone(), config));
+        tokio::spawn(lms_http::serve(listener, app, std::future::pending()));
+        Self {
+            base: format!("http://{addr}"),
+            lms,
+            files,
+            _dir: dir,
+        }
+    }
+
+    /// A published course owned by `teacher` with these students enrolled
+    /// (arranged through the core).
+    pub async fn course_with_students(
+        &self,
+        teacher: &Session,
+        title: &str,
+        students: &[&Session],
+    ) -> lms_core::course::Course {
+        let actor = teacher.user.actor();
+        let course = self
+            .lms
+            .courses
+            .create_course(
+                &actor,
+                lms_core::course::NewCourse {
+                    title: lms_core::course::Title::parse(title).expect("title"),
+                    description: lms_core::richtext::RichText::from_plain_text("Описание"),
+                    owner_id: None,
+                },
+            )
+            .await
+            .expect("create course");
+        let course = self
+            .lms
+            .courses
+            .set_status(&actor, course.id, lms_core::course::CourseStatus::Published)
+            .await
+            .expect("publish course");
+        for s in students {
+            self.lms
+                .courses
+                .enroll_student(&actor, course.id, s.user.id)
+                .await
+                .expect("enroll");
+        }
+        course
+    }
+}
