@@ -26,6 +26,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod filestore;
+pub mod idempotency;
 mod metrics;
 pub mod openapi;
 pub mod password;
@@ -92,14 +93,18 @@ pub fn router(state: AppState) -> Router {
     } else {
         app = app.fallback(api_not_found);
     }
-    app.layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+    app.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        idempotency::layer,
+    ))
+    .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        metrics::track,
+    ))
+    .layer(axum::middleware::from_fn(security::headers))
+    .layer(tower_http::trace::TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then finishes the

@@ -7,6 +7,7 @@ use crate::state::AppState;
 pub mod achievements;
 pub mod courses;
 pub mod dashboard;
+pub mod files;
 pub mod gradebook;
 pub mod notification;
 pub mod quiz;
@@ -18,6 +19,7 @@ pub mod webinar;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::routes())
+        .merge(files::routes())
         .merge(courses::routes())
         .merge(dashboard::routes())
         .merge(gradebook::routes())

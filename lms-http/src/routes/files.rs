@@ -1,0 +1,381 @@
+//! Uploads and downloads. An upload is streamed to the
+//! [`FileStore`](lms_core::file::FileStore) with the size and type limits
+//! enforced while the bytes arrive (413/415 before the whole body is read),
+//! then registered; a hand-in or a lesson refers to it by id. A download is
+//! allowed to exactly the users who may see the owning object (the core's
+//! `FileService` decides) and streamed back.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
+use lms_core::file::{FileLimits, FileName, FileOwner, FileRef, UploadTarget};
+use lms_core::{AssignmentId, FileId, LessonId};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery};
+use crate::state::AppState;
+
+/// Where an upload goes.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// Attach to this lesson (its course's teacher only).
+    pub lesson_id: Option<LessonId>,
+    /// For a hand-in to this assignment (the assignment's file limits
+    /// apply while uploading), or, for its teacher, an attachment of the
+    /// assignment itself when `attach=true`.
+    pub assignment_id: Option<AssignmentId>,
+    /// With `assignment_id`: the file belongs to the assignment's
+    /// instructions instead of a student's hand-in.
+    #[serde(default)]
+    pub attach: bool,
+}
+
+/// The multipart form of an upload (documentation only).
+#[derive(Debug, ToSchema)]
+pub struct UploadForm {
+    /// The file (exactly one part named `file`).
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    pub file: Vec<u8>,
+}
+
+/// MIME type by extension; anything unknown is `application/octet-stream`.
+fn content_type_of(name: &FileName) -> &'static str {
+    match name.extension().as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        Some("zip") => "application/zip",
+        Some("mp3") => "audio/mpeg",
+        Some("mp4") => "video/mp4",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Types a browser may show inline: raster images only (never HTML or SVG,
+/// which could run script in our origin).
+fn inline_safe(content_type: &str) -> bool {
+    matches!(
+        content_type,
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
+    )
+}
+
+/// Lesson and assignment attachments: images and documents, no executables
+/// or markup that a browser would run.
+const TEACHER_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "csv", "doc", "docx", "xlsx", "pptx", "odt",
+    "zip", "mp3", "mp4",
+];
+
+/// Uploads one file (multipart field `file`), streamed to storage.
+#[utoipa::path(
+    post, path = "/files", tag = "files",
+    params(UploadQuery),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored; refer to it by `id`", body = FileRef),
+        (status = 400, description = "No `file` part", body = ErrorBody),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "May not attach to that object", body = ErrorBody),
+        (status = 404, description = "No such lesson or assignment", body = ErrorBody),
+        (status = 413, description = "Larger than allowed", body = ErrorBody),
+        (status = 415, description = "File type not allowed", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn upload(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    mut multipart: Multipart,
+) -> ApiResult<(StatusCode, Json<FileRef>)> {
+    let files = &state.lms.files;
+    let (target, limits) = match (q.lesson_id, q.assignment_id, q.attach) {
+        (Some(_), Some(_), _) => {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                "give lesson_id or assignment_id, not both",
+            ));
+        }
+        (Some(lesson), None, _) => (UploadTarget::Lesson(lesson), None),
+        (None, Some(assignment), true) => (UploadTarget::Assignment(assignment), None),
+        (None, Some(assignment), false) => {
+            let view = state
+                .lms
+                .homework
+                .get_assignment(&auth.actor, assignment)
+                .await?;
+            (
+                UploadTarget::SubmissionDraft,
+                Some(view.assignment.file_limits),
+            )
+        }
+        (None, None, _) => (UploadTarget::SubmissionDraft, None),
+    };
+    let owner = files.authorize_upload(&auth.actor, target).await?;
+    let max = limits.as_ref().map_or(state.config.max_upload_bytes, |l| {
+        l.max_file_size.min(state.config.max_upload_bytes)
+    });
+    let allowed: Vec<String> = match (&limits, owner) {
+        (
+            Some(FileLimits {
+                allowed_extensions, ..
+            }),
+            _,
+        ) => allowed_extensions.clone(),
+        (None, FileOwner::Lesson(_) | FileOwner::Assignment(_)) => {
+            TEACHER_EXTENSIONS.iter().map(|s| (*s).to_owned()).collect()
+        }
+        _ => Vec::new(),
+    };
+
+    let mut field = loop {
+        match multipart.next_field().await {
+            Ok(Some(f)) if f.name() == Some("file") => break f,
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return Err(ApiError::bad_request(
+                    "missing_file",
+                    "the form has no part named `file`",
+                ));
+            }
+            Err(e) => return Err(multipart_error(&e)),
+        }
+    };
+    let name = FileName::sanitize(field.file_name().unwrap_or("file"));
+    if !allowed.is_empty()
+        && !name
+            .extension()
+            .is_some_and(|ext| allowed.iter().any(|a| a.eq_ignore_ascii_case(&ext)))
+    {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "file_type_not_allowed",
+            format!(
+                "file {:?} has a type that is not allowed (allowed: {})",
+                name.as_str(),
+                allowed.join(", ")
+            ),
+        ));
+    }
+    let id = FileId::new();
+    let now = chrono::Utc::now();
+    let key = format!("files/{}/{}", now.format("%Y/%m"), id.0);
+    let mut writer = state.files.create(&key).await.map_err(file_store_error)?;
+    let mut size: u64 = 0;
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = writer.abort().await;
+                return Err(multipart_error(&e));
+            }
+        };
+        size += chunk.len() as u64;
+        if size > max {
+            let _ = writer.abort().await;
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                format!("file {:?} is larger than {max} bytes", name.as_str()),
+            ));
+        }
+        if let Err(e) = writer.write(&chunk).await {
+            let _ = writer.abort().await;
+            return Err(file_store_error(e));
+        }
+    }
+    writer.commit().await.map_err(file_store_error)?;
+    let file = FileRef {
+        id,
+        content_type: content_type_of(&name).to_owned(),
+        name,
+        size,
+        storage_key: key.clone(),
+        uploaded_by: auth.user.id,
+        uploaded_at: now,
+    };
+    if let Err(e) = files.register(&auth.actor, &file, owner).await {
+        // The bytes must not outlive a failed registration.
+        if let Err(del) = state.files.delete(&key).await {
+            tracing::warn!(error = %del, key, "could not delete the bytes of an unregistered upload");
+        }
+        return Err(e.into());
+    }
+    Ok((StatusCode::CREATED, Json(file)))
+}
+
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "the upload is larger than allowed",
+        )
+    } else {
+        ApiError::bad_request("malformed_multipart", e.body_text())
+    }
+}
+
+fn file_store_error(e: lms_core::file::FileStoreError) -> ApiError {
+    if e.is_transient() {
+        tracing::warn!(error = %e, "file store unavailable");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "file storage is temporarily unavailable; try again shortly",
+        )
+    } else {
+        ApiError::internal(e)
+    }
+}
+
+/// Downloads a file the user may see (the owning lesson, assignment or
+/// submission decides).
+#[utoipa::path(
+    get, path = "/files/{file_id}", tag = "files",
+    params(("file_id" = FileId, Path, description = "File id")),
+    responses(
+        (status = 200, description = "The bytes", content_type = "application/octet-stream"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such file, or not visible to the user", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn download(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(file_id): ApiPath<FileId>,
+) -> ApiResult<Response> {
+    let file = state
+        .lms
+        .files
+        .authorize_download(&auth.actor, file_id)
+        .await?;
+    let reader = state
+        .files
+        .open(&file.storage_key)
+        .await
+        .map_err(|e| match e {
+            lms_core::file::FileStoreError::NotFound => {
+                ApiError::not_found("file_not_found", "the file's content is missing")
+            }
+            other => file_store_error(other),
+        })?;
+    let stream = futures::stream::unfold(reader, |mut r| async move {
+        match r.next_chunk().await {
+            Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(bytes::Bytes::from(chunk)), r)),
+            Ok(None) => None,
+            Err(e) => Some((Err(std::io::Error::other(e.to_string())), r)),
+        }
+    })
+    .boxed();
+    let disposition = if inline_safe(&file.content_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let mut response = Body::from_stream(stream).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(file.size));
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(disposition, file.name.as_str())) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    // Even if a browser were to render it, nothing in it may run.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        ),
+    );
+    Ok(response)
+}
+
+/// `inline|attachment; filename="<ascii>"; filename*=UTF-8''<percent-encoded>`.
+fn content_disposition(kind: &str, name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .filter(|c| *c != '"' && *c != '\\')
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// The routes of this module. Uploads have no whole-body limit: the size
+/// limit is enforced per file while streaming.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::disable())
+        .merge(OpenApiRouter::new().routes(routes!(download)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disposition_keeps_unicode_names_safe() {
+        let d = content_disposition("attachment", "Домашка №1.pdf");
+        assert!(d.starts_with("attachment; filename=\"________ _1.pdf\"; filename*=UTF-8''"));
+        assert!(d.contains("%D0%94"));
+        assert!(!content_disposition("inline", "a\"b.png").contains("a\"b"));
+    }
+
+    #[test]
+    fn only_raster_images_are_inline() {
+        assert!(inline_safe("image/png"));
+        assert!(!inline_safe("image/svg+xml"));
+        assert!(!inline_safe("text/html"));
+        assert_eq!(
+            content_type_of(&FileName::sanitize("x.HTML")),
+            "application/octet-stream"
+        );
+        assert_eq!(content_type_of(&FileName::sanitize("x.JPG")), "image/jpeg");
+    }
+}

@@ -1,0 +1,226 @@
+//! Uploads streamed with limits, downloads only for those who may see the
+//! owning object, and hand-in files through the core's file registry.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Db, Session, TestApp, assert_error};
+use lms_core::Role;
+use lms_core::course::Title;
+use lms_core::file::FileLimits;
+use lms_core::homework::{AssignmentInput, HandInInput, LatePolicy, SubmissionKind};
+use lms_core::richtext::RichText;
+use lms_core::score::Points;
+use reqwest::{Method, StatusCode, header};
+use serde_json::{Value, json};
+
+async fn upload(s: &Session, query: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = s
+        .request(Method::POST, &format!("/api/v1/files{query}"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn download(s: &Session, id: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let r = s
+        .request(Method::GET, &format!("/api/v1/files/{id}"))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let headers = r.headers().clone();
+    (status, headers, r.bytes().await.unwrap().to_vec())
+}
+
+async fn uploads_respect_limits_and_downloads_follow_visibility(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let classmate = app.login_as(Role::Student, "s2@example.ru").await;
+    let outsider = app.login_as(Role::Student, "x@example.ru").await;
+    let other_teacher = app.login_as(Role::Teacher, "t2@example.ru").await;
+    let course = app
+        .course_with_students(&teacher, "Физика", &[&student, &classmate])
+        .await;
+    let assignment = app
+        .lms
+        .homework
+        .create_assignment(
+            &teacher.user.actor(),
+            course.id,
+            AssignmentInput {
+                title: Title::parse("Лабораторная").unwrap(),
+                instructions: RichText::sanitize("<p>Приложите отчёт</p>"),
+                attachments: Vec::new(),
+                opens_at: Utc::now() - Duration::hours(1),
+                due_at: Utc::now() + Duration::days(3),
+                cut_off_at: None,
+                max_score: Points::new(10.0).unwrap(),
+                late_policy: LatePolicy::NoPenalty,
+                submission_kind: SubmissionKind::Files,
+                file_limits: FileLimits {
+                    max_files: 2,
+                    max_file_size: 1000,
+                    allowed_extensions: vec!["pdf".into(), "txt".into()],
+                },
+                published: true,
+            },
+        )
+        .await
+        .unwrap();
+    let q = format!("?assignment_id={}", assignment.id.0);
+
+    // Type and size are checked while streaming.
+    let bad_type = upload(&student, &q, "virus.exe", b"MZ".to_vec()).await;
+    assert_error(
+        &bad_type,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "file_type_not_allowed",
+    );
+    let too_big = upload(&student, &q, "report.pdf", vec![b'x'; 5000]).await;
+    assert_error(&too_big, StatusCode::PAYLOAD_TOO_LARGE, "file_too_large");
+    // A form without the `file` part.
+    let r = student
+        .request(Method::POST, &format!("/api/v1/files{q}"))
+        .multipart(reqwest::multipart::Form::new().text("other", "x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // An outsider cannot even learn the assignment exists.
+    assert_eq!(
+        upload(&outsider, &q, "r.pdf", b"%PDF".to_vec()).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    let ok = upload(
+        &student,
+        &q,
+        "../../Отчёт <1>.pdf",
+        b"%PDF-1.4 report".to_vec(),
+    )
+    .await;
+    assert_eq!(ok.0, StatusCode::CREATED, "{}", ok.1);
+    assert_eq!(ok.1["name"], "Отчёт 1.pdf", "name sanitised");
+    assert_eq!(ok.1["size"], 15);
+    assert_eq!(ok.1["content_type"], "application/pdf");
+    let file_id = ok.1["id"].as_str().unwrap().to_owned();
+
+    // Unattached: only the uploader may read it.
+    let (st, headers, body) = download(&student, &file_id).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(body, b"%PDF-1.4 report");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(download(&teacher, &file_id).await.0, StatusCode::NOT_FOUND);
+
+    // Handed in, it belongs to the submission: the course staff may read it,
+    // classmates and other teachers may not.
+    let ids = [serde_json::from_value(json!(file_id)).unwrap()];
+    let files = app
+        .lms
+        .files
+        .files_for_hand_in(&student.user.actor(), assignment.id, &ids)
+        .await
+        .unwrap();
+    let handed = app
+        .lms
+        .homework
+        .hand_in(
+            &student.user.actor(),
+            assignment.id,
+            HandInInput {
+                text: None,
+                files,
+                idempotency_key: None,
+            },
+        )
+        .await
+        .unwrap();
+    app.lms
+        .files
+        .attach_to_submission(&student.user.actor(), &ids, handed.submission.id)
+        .await
+        .unwrap();
+    assert_eq!(download(&teacher, &file_id).await.0, StatusCode::OK);
+    assert_eq!(download(&student, &file_id).await.0, StatusCode::OK);
+    for s in [&classmate, &other_teacher, &outsider] {
+        let (st, _, _) = download(s, &file_id).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(
+        download(&student, "00000000-0000-0000-0000-000000000000")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn lesson_images_are_for_the_course_and_served_inline(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let outsider = app.login_as(Role::Student, "x@example.ru").await;
+    let course = app
+        .course_with_students(&teacher, "Химия", &[&student])
+        .await;
+    let (st, lesson) = teacher
+        .post(
+            &format!("/api/v1/courses/{}/lessons", course.id.0),
+            json!({"title": "Урок 1", "body": "<p>Текст</p>"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{lesson}");
+    let q = format!("?lesson_id={}", lesson["id"].as_str().unwrap());
+    // Students cannot attach to lessons; teachers cannot upload markup.
+    assert_eq!(
+        upload(&student, &q, "a.png", b"\x89PNG".to_vec()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let html = upload(
+        &teacher,
+        &q,
+        "page.html",
+        b"<script>alert(1)</script>".to_vec(),
+    )
+    .await;
+    assert_error(
+        &html,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "file_type_not_allowed",
+    );
+    let img = upload(&teacher, &q, "схема.png", b"\x89PNG\r\n".to_vec()).await;
+    assert_eq!(img.0, StatusCode::CREATED, "{}", img.1);
+    let id = img.1["id"].as_str().unwrap().to_owned();
+    let (st, headers, _) = download(&student, &id).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert!(
+        headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("inline;")
+    );
+    assert!(
+        headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert_eq!(download(&outsider, &id).await.0, StatusCode::NOT_FOUND);
+}
+
+on_both!(
+    uploads_respect_limits_and_downloads_follow_visibility,
+    lesson_images_are_for_the_course_and_served_inline,
+);
