@@ -2,9 +2,9 @@
 //! course, a quiz, lets a student take it, and delivers the resulting
 //! notification through a notifier of its own (one that prints).
 //!
-//! Storage here is the core's in-memory reference adapter; swap in
-//! `lms_storage_sqlite` or `lms_storage_postgres` (`.storage()`) for a real
-//! database — the services do not change.
+//! Storage here is the embedded SQLite adapter on a file in a temporary
+//! directory; `lms_storage_postgres::PgStorage::connect(url)` gives the same
+//! `Storage` on PostgreSQL, and the services do not change.
 //!
 //! Run: `cargo run -p embed-minimal`
 
@@ -19,7 +19,6 @@ use lms_core::notification::{Channel, DeliveryError, DispatchConfig, Notifier, O
 use lms_core::quiz::{Answer, QuestionBody, QuestionInput, QuizInput, QuizSettings};
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
-use lms_core::testkit::memory::MemoryStorage;
 use lms_core::user::{DisplayName, Email, Locale, NewUser, Role, TimeZone, User};
 use lms_core::{Actor, Lms, UserId};
 
@@ -56,7 +55,13 @@ fn new_user(email: &str, name: &str, role: Role) -> NewUser {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let storage = MemoryStorage::storage();
+    let dir = std::env::temp_dir().join(format!("embed-minimal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db = dir.join("school.db");
+    let sqlite =
+        lms_storage_sqlite::SqliteStorage::open(db.to_str().ok_or("non-UTF-8 temp path")?).await?;
+    sqlite.migrate().await?;
+    let storage = sqlite.storage();
     let lms = Lms::new(storage.clone(), Arc::new(SystemClock), Vec::new());
 
     // The embedder's own user system supplies the first admin.
@@ -191,5 +196,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let report = dispatcher.run_once().await?;
     println!("Delivered {} message(s)", report.sent);
+    sqlite.pool().close().await;
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
