@@ -218,6 +218,33 @@ async fn lesson_images_are_for_the_course_and_served_inline(db: Db) {
             .contains("sandbox")
     );
     assert_eq!(download(&outsider, &id).await.0, StatusCode::NOT_FOUND);
+
+    // The uploaded image becomes an attachment of that lesson only.
+    let lesson_path = format!("/api/v1/lessons/{}", lesson["id"].as_str().unwrap());
+    let (st, updated) = teacher
+        .put(
+            &lesson_path,
+            json!({"title": "Урок 1", "body": "<p>Текст</p>", "attachment_ids": [id]}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{updated}");
+    assert_eq!(updated["attachments"][0]["name"], "схема.png");
+    let (_, seen) = student.get(&lesson_path).await;
+    assert_eq!(seen["attachments"][0]["id"], id.as_str());
+    // Without attachment_ids the attachments stay; a foreign id is refused.
+    let (_, kept) = teacher
+        .put(&lesson_path, json!({"title": "Урок 1а", "body": ""}))
+        .await;
+    assert_eq!(kept["attachments"].as_array().unwrap().len(), 1);
+    let foreign = upload(&student, "", "x.pdf", b"%PDF".to_vec()).await.1["id"].clone();
+    let bad = teacher
+        .put(
+            &lesson_path,
+            json!({"title": "Урок 1", "attachment_ids": [foreign]}),
+        )
+        .await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(bad.1["error"]["field"], "attachment_ids");
 }
 
 on_both!(

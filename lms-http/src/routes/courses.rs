@@ -97,6 +97,10 @@ pub struct LessonRequest {
     /// When students may see it (RFC 3339); absent or `null`: as soon as
     /// the course is published.
     pub publish_at: Option<DateTime<Utc>>,
+    /// Files attached to the lesson, in order: ids of files uploaded with
+    /// `POST /files?lesson_id=<this lesson>`. Absent: the attachments stay
+    /// as they are (a new lesson has none; upload after creating it).
+    pub attachment_ids: Option<Vec<lms_core::FileId>>,
 }
 
 /// A new order of a course's lessons.
@@ -590,6 +594,16 @@ async fn create_lesson(
     ApiPath(course_id): ApiPath<CourseId>,
     ApiJson(req): ApiJson<LessonRequest>,
 ) -> ApiResult<(StatusCode, Json<Lesson>)> {
+    if req
+        .attachment_ids
+        .as_ref()
+        .is_some_and(|ids| !ids.is_empty())
+    {
+        return Err(ApiError::invalid_field(
+            "attachment_ids",
+            "a new lesson has no files yet: upload with ?lesson_id= after creating it",
+        ));
+    }
     let input = LessonInput {
         title: title(&req.title)?,
         body: RichText::sanitize(&req.body),
@@ -711,14 +725,40 @@ async fn update_lesson(
     // The service replaces attachments; this route does not edit them, so it
     // passes the stored ones back. Reading storage directly reveals nothing:
     // the service below decides whether the caller may edit (or see) it.
-    let attachments = state
-        .lms
-        .storage()
-        .courses
-        .get_lesson(lesson_id)
-        .await?
-        .map(|l| l.attachments)
-        .unwrap_or_default();
+    let attachments = match req.attachment_ids {
+        None => state
+            .lms
+            .storage()
+            .courses
+            .get_lesson(lesson_id)
+            .await?
+            .map(|l| l.attachments)
+            .unwrap_or_default(),
+        // Only files uploaded to this very lesson (which took the right to
+        // edit it) can be attached to it.
+        Some(ids) => {
+            let uploaded = state
+                .lms
+                .storage()
+                .files
+                .list_by_owner(lms_core::file::FileOwner::Lesson(lesson_id))
+                .await?;
+            ids.iter()
+                .map(|id| {
+                    uploaded
+                        .iter()
+                        .find(|f| f.id == *id)
+                        .cloned()
+                        .ok_or_else(|| {
+                            ApiError::invalid_field(
+                                "attachment_ids",
+                                format!("file {} was not uploaded to this lesson", id.0),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
     let input = LessonInput {
         title,
         body: RichText::sanitize(&req.body),
