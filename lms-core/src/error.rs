@@ -29,6 +29,8 @@ pub enum Conflict {
     Stale,
     /// The achievement was already awarded.
     Achievement,
+    /// A file is already attached to another object than the one named.
+    FileAttached,
     /// Any other unique key.
     Other,
 }

@@ -38,6 +38,7 @@ pub mod error;
 pub mod file;
 pub mod gradebook;
 pub mod homework;
+pub mod idempotency;
 pub mod ids;
 pub mod lms;
 pub mod notification;

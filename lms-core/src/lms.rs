@@ -7,6 +7,7 @@ use crate::achievement::AchievementService;
 use crate::clock::Clock;
 use crate::course::CourseService;
 use crate::dashboard::DashboardService;
+use crate::file::FileService;
 use crate::gradebook::GradebookService;
 use crate::homework::HomeworkService;
 use crate::notification::{DispatchConfig, Dispatcher, NotificationService, Notifier};
@@ -39,6 +40,8 @@ pub struct Lms {
     pub achievements: AchievementService,
     /// Preferences, Telegram linking, reminder sweep.
     pub notifications: NotificationService,
+    /// Upload and download authorisation, the file registry.
+    pub files: FileService,
     storage: Storage,
     clock: Arc<dyn Clock>,
 }
@@ -94,6 +97,13 @@ impl Lms {
                 s.notifications.clone(),
                 s.webinars.clone(),
                 s.courses.clone(),
+                clock.clone(),
+            ),
+            files: FileService::new(
+                s.files.clone(),
+                s.courses.clone(),
+                s.homework.clone(),
+                s.users.clone(),
                 clock.clone(),
             ),
             storage,

@@ -7,8 +7,9 @@ pub use crate::achievement::AchievementStore;
 pub use crate::clock::Clock;
 pub use crate::course::CourseStore;
 pub use crate::dashboard::DashboardStore;
-pub use crate::file::{FileRead, FileStore, FileWrite};
+pub use crate::file::{FileRead, FileRegistry, FileStore, FileWrite};
 pub use crate::homework::HomeworkStore;
+pub use crate::idempotency::IdempotencyStore;
 pub use crate::notification::{NotificationStore, Notifier};
 pub use crate::quiz::QuizStore;
 pub use crate::schedule::ScheduleStore;
@@ -39,6 +40,10 @@ pub struct Storage {
     pub dashboards: Arc<dyn DashboardStore>,
     /// Schedule read model.
     pub schedules: Arc<dyn ScheduleStore>,
+    /// Metadata and owners of uploaded files.
+    pub files: Arc<dyn FileRegistry>,
+    /// Idempotency records of client requests.
+    pub idempotency: Arc<dyn IdempotencyStore>,
 }
 
 /// A type implementing every storage port.
@@ -53,6 +58,8 @@ pub trait StorageAdapter:
     + AchievementStore
     + DashboardStore
     + ScheduleStore
+    + FileRegistry
+    + IdempotencyStore
     + 'static
 {
 }
@@ -68,6 +75,8 @@ impl<T> StorageAdapter for T where
         + AchievementStore
         + DashboardStore
         + ScheduleStore
+        + FileRegistry
+        + IdempotencyStore
         + 'static
 {
 }
@@ -85,7 +94,9 @@ impl Storage {
             notifications: adapter.clone(),
             achievements: adapter.clone(),
             dashboards: adapter.clone(),
-            schedules: adapter,
+            schedules: adapter.clone(),
+            files: adapter.clone(),
+            idempotency: adapter,
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::achievement::Achievement;
 use crate::course::{Course, Enrollment, Lesson};
 use crate::error::StorageResult;
+use crate::file::{FileOwner, FileRef};
 use crate::homework::{Assignment, Extension, GradeAuditEntry, Submission};
 use crate::ids::{CourseId, LessonId, UserId};
 use crate::notification::{NotificationPreferences, OutboxEntry, TelegramLinkToken};
@@ -60,6 +61,15 @@ pub struct TelegramChatRecord {
     pub chat_id: i64,
 }
 
+/// A registered file with what it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The file's metadata.
+    pub file: FileRef,
+    /// Its owner.
+    pub owner: FileOwner,
+}
+
 /// Every row of a school, in an order that satisfies references when
 /// imported field by field from top to bottom.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -105,6 +115,10 @@ pub struct SchoolDump {
     pub telegram_tokens: Vec<TelegramLinkToken>,
     /// Badges.
     pub achievements: Vec<Achievement>,
+    /// The file registry (metadata; the bytes stay in the file store).
+    /// Missing in dumps made before files were registered.
+    #[serde(default)]
+    pub files: Vec<FileRecord>,
 }
 
 impl SchoolDump {
@@ -137,6 +151,7 @@ impl SchoolDump {
             .sort_by(|a, b| a.token_hash.0.cmp(&b.token_hash.0));
         self.achievements
             .sort_by_key(|a| (a.user_id, a.badge, a.course_id));
+        self.files.sort_by_key(|f| f.file.id);
     }
 }
 

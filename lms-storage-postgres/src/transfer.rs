@@ -22,7 +22,8 @@ use lms_core::notification::{OutboxEntry, TelegramLinkToken};
 use lms_core::quiz::{Attempt, Question, Quiz};
 use lms_core::richtext::RichText;
 use lms_core::transfer::{
-    AssistantRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord, UserRecord,
+    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
+    UserRecord,
 };
 use lms_core::user::{PasswordHash, Session, TokenHash, User};
 use lms_core::webinar::Webinar;
@@ -31,6 +32,7 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::achievement::achievement_from;
+use crate::file::{FileRow, owner_columns, size_column};
 use crate::course::{CourseRow, LessonRow, source_parse, source_str};
 use crate::error::{from_json, map_err, to_i32, to_json};
 use crate::homework::{AssignmentRow, ExtensionRow, kind_str, load_submissions};
@@ -363,6 +365,19 @@ async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump> {
     .map(|r| achievement_from(r.user_id, &r.badge, r.course_id, r.awarded_at))
     .collect::<StorageResult<_>>()?;
 
+    let files = sqlx::query_as!(
+        FileRow,
+        "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                lesson_id, assignment_id, submission_id
+         FROM files ORDER BY uploaded_at, id"
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| r.into_file().map(|(file, owner)| FileRecord { file, owner }))
+    .collect::<StorageResult<_>>()?;
+
     Ok(SchoolDump {
         users,
         sessions,
@@ -384,6 +399,7 @@ async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump> {
         telegram_chats,
         telegram_tokens,
         achievements,
+        files,
     })
 }
 
@@ -450,6 +466,9 @@ async fn import(conn: &mut PgConnection, d: &SchoolDump) -> StorageResult<()> {
     }
     for rows in d.achievements.chunks(BATCH) {
         insert_achievements(conn, rows).await?;
+    }
+    for rows in d.files.chunks(BATCH) {
+        insert_files(conn, rows).await?;
     }
     Ok(())
 }
@@ -1116,6 +1135,46 @@ async fn insert_achievements(
         &badges,
         &courses,
         &awarded,
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+async fn insert_files(conn: &mut PgConnection, rows: &[FileRecord]) -> StorageResult<()> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.file.id.0).collect();
+    let names: Vec<String> = rows
+        .iter()
+        .map(|r| r.file.name.as_str().to_owned())
+        .collect();
+    let types: Vec<String> = rows.iter().map(|r| r.file.content_type.clone()).collect();
+    let sizes: Vec<i64> = rows
+        .iter()
+        .map(|r| size_column(r.file.size))
+        .collect::<StorageResult<_>>()?;
+    let keys: Vec<String> = rows.iter().map(|r| r.file.storage_key.clone()).collect();
+    let uploaders: Vec<Uuid> = rows.iter().map(|r| r.file.uploaded_by.0).collect();
+    let uploaded: Vec<DateTime<Utc>> = rows.iter().map(|r| r.file.uploaded_at).collect();
+    let owners: Vec<_> = rows.iter().map(|r| owner_columns(r.owner)).collect();
+    let lessons: Vec<Option<Uuid>> = owners.iter().map(|o| o.0).collect();
+    let assignments: Vec<Option<Uuid>> = owners.iter().map(|o| o.1).collect();
+    let submissions: Vec<Option<Uuid>> = owners.iter().map(|o| o.2).collect();
+    sqlx::query!(
+        "INSERT INTO files (id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                            lesson_id, assignment_id, submission_id)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[],
+                              $6::uuid[], $7::timestamptz[], $8::uuid[], $9::uuid[], $10::uuid[])",
+        &ids,
+        &names,
+        &types,
+        &sizes,
+        &keys,
+        &uploaders,
+        &uploaded,
+        &lessons[..] as &[Option<Uuid>],
+        &assignments[..] as &[Option<Uuid>],
+        &submissions[..] as &[Option<Uuid>],
     )
     .execute(&mut *conn)
     .await

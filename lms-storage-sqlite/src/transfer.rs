@@ -8,7 +8,8 @@ use lms_core::ids::{CourseId, LessonId, UserId};
 use lms_core::notification::TelegramLinkToken;
 use lms_core::richtext::RichText;
 use lms_core::transfer::{
-    AssistantRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord, UserRecord,
+    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
+    UserRecord,
 };
 use lms_core::user::{PasswordHash, Session, TokenHash, User};
 use lms_core::{StorageError, achievement::Achievement};
@@ -18,6 +19,7 @@ use uuid::Uuid;
 use crate::SqliteStorage;
 use crate::achievement::AchievementRow;
 use crate::course::{CourseRow, EnrollmentRow, LessonRow, source_str};
+use crate::file::{FileRow, insert_file};
 use crate::error::{from_ts, map_err, to_json, ts, ts_opt};
 use crate::homework::{
     AssignmentRow, AuditRow, ExtensionRow, SubmissionRow, VersionRow, assemble_submissions,
@@ -261,6 +263,19 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
         .await
         .map_err(map_err)?,
     )?;
+    let files = sqlx::query_as!(
+        FileRow,
+        r#"SELECT id AS "id: _", name, content_type, size, storage_key,
+                  uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
+                  assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+           FROM files ORDER BY uploaded_at, id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| r.into_file().map(|(file, owner)| FileRecord { file, owner }))
+    .collect::<StorageResult<_>>()?;
     Ok(SchoolDump {
         users,
         sessions,
@@ -282,6 +297,7 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
         telegram_chats,
         telegram_tokens,
         achievements,
+        files,
     })
 }
 
@@ -653,6 +669,9 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
+    }
+    for f in &d.files {
+        insert_file(conn, &f.file, f.owner).await?;
     }
     Ok(())
 }

@@ -1,7 +1,14 @@
-//! The `FileStore` port: where uploaded bytes live (a local directory, S3, ...).
+//! The `FileStore` port (where uploaded bytes live: a local directory, S3,
+//! ...) and the `FileRegistry` port (the metadata of every stored file and
+//! the object it belongs to, in the school's storage).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use thiserror::Error;
+
+use crate::error::StorageResult;
+use crate::file::model::{FileOwner, FileRef};
+use crate::ids::{FileId, UserId};
 
 /// Why a file operation failed.
 #[derive(Debug, Error)]
@@ -54,4 +61,50 @@ pub trait FileStore: Send + Sync {
     async fn open(&self, key: &str) -> Result<Box<dyn FileRead>, FileStoreError>;
     /// Deletes a file; deleting a missing one is not an error.
     async fn delete(&self, key: &str) -> Result<(), FileStoreError>;
+}
+
+/// The metadata of every uploaded file and what it belongs to. Uploads are
+/// registered [`Unattached`](FileOwner::Unattached) (or directly attached to
+/// a lesson or assignment by its staff) and attached when the object that
+/// uses them is saved; files never attached are found by
+/// [`unattached_before`](FileRegistry::unattached_before) and cleaned up.
+///
+/// A deleted lesson leaves its files unattached (they are then cleaned up
+/// like any other orphan).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait FileRegistry: Send + Sync {
+    /// Registers a file with its owner. `Conflict(Other)` if the id or the
+    /// storage key is taken; `NotFound` if the uploader or the owning
+    /// lesson, assignment or submission does not exist.
+    async fn insert(&self, file: &FileRef, owner: FileOwner) -> StorageResult<()>;
+    /// One file with its owner.
+    async fn get(&self, id: FileId) -> StorageResult<Option<(FileRef, FileOwner)>>;
+    /// Attaches files to `owner`, atomically: every id must exist and have
+    /// been uploaded by `uploaded_by` (else `NotFound`), and be unattached
+    /// or already attached to exactly `owner` (else `Conflict(FileAttached)`),
+    /// or nothing changes. A retry of the same call therefore succeeds.
+    /// `NotFound` too if the owner does not exist. Returns the files in the
+    /// order of `ids`, a repeated id once.
+    async fn attach(
+        &self,
+        ids: &[FileId],
+        uploaded_by: UserId,
+        owner: FileOwner,
+    ) -> StorageResult<Vec<FileRef>>;
+    /// Files of an owner, oldest upload first (ties by id). For
+    /// `Unattached`: every unattached file of the school.
+    async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>>;
+    /// Unattached files uploaded before `cutoff`, oldest first (ties by id),
+    /// at most `limit`: the orphans a cleanup deletes.
+    async fn unattached_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: u32,
+    ) -> StorageResult<Vec<FileRef>>;
+    /// Deletes the record of a file that is still unattached; returns
+    /// whether it did. An attached (or unknown) file is kept and `false`
+    /// returned, so a cleanup racing an attach never loses a file in use:
+    /// delete the bytes from the [`FileStore`] only after this returned `true`.
+    async fn delete(&self, id: FileId) -> StorageResult<bool>;
 }

@@ -1443,7 +1443,7 @@ fn hand_in_badges(
 /// `graded_now`, that assignment counts as graded.
 /// Whether students of a course they can view see this assignment at
 /// `now`: published, and open (hand-ins accepted) from `opens_at` on.
-fn student_sees(assignment: &Assignment, now: DateTime<Utc>) -> bool {
+pub(crate) fn student_sees(assignment: &Assignment, now: DateTime<Utc>) -> bool {
     assignment.published && assignment.opens_at <= now
 }
 

@@ -30,13 +30,15 @@ use crate::dashboard::{
     DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot,
 };
 use crate::error::{Conflict, StorageError, StorageResult};
+use crate::file::{FileOwner, FileRef, FileRegistry};
 use crate::homework::{
     Assignment, Extension, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
     PendingSubmission, Review, Submission, SubmissionState, SubmissionVersion, effective_deadline,
 };
+use crate::idempotency::{Begin, IdempotencyKey, IdempotencyStore, StoredResponse};
 use crate::ids::{
-    AssignmentId, AttemptId, CourseId, LessonId, OutboxId, QuestionId, QuizId, SubmissionId,
-    UserId, WebinarId,
+    AssignmentId, AttemptId, CourseId, FileId, LessonId, OutboxId, QuestionId, QuizId,
+    SubmissionId, UserId, WebinarId,
 };
 use crate::notification::{
     DeadlineTarget, DeliveryProfile, NotificationPreferences, NotificationStore, OutboxEntry,
@@ -50,7 +52,8 @@ use crate::quiz::{
 use crate::schedule::{ScheduleSources, ScheduleStore};
 use crate::score::Points;
 use crate::transfer::{
-    AssistantRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord, UserRecord,
+    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
+    UserRecord,
 };
 use crate::user::{Email, PasswordHash, Session, SessionStore, TokenHash, User, UserStore};
 use crate::webinar::{Webinar, WebinarState, WebinarStore};
@@ -128,6 +131,30 @@ struct State {
     telegram_tokens: HashMap<TokenHash, TelegramLinkToken>,
     telegram_chats: HashMap<UserId, i64>,
     achievements: Vec<Achievement>,
+    files: HashMap<FileId, (FileRef, FileOwner)>,
+    idempotency: HashMap<(UserId, String, String), IdempotencyRecord>,
+}
+
+/// A stored idempotency record.
+#[derive(Debug, Clone)]
+struct IdempotencyRecord {
+    request_hash: String,
+    state: IdempotencyState,
+}
+
+#[derive(Debug, Clone)]
+enum IdempotencyState {
+    InProgress {
+        locked_until: DateTime<Utc>,
+    },
+    Completed {
+        response: StoredResponse,
+        expires_at: DateTime<Utc>,
+    },
+}
+
+fn idempotency_key(key: &IdempotencyKey) -> (UserId, String, String) {
+    (key.user(), key.scope().to_owned(), key.key().to_owned())
 }
 
 fn conflict<T>(kind: Conflict) -> StorageResult<T> {
@@ -788,6 +815,12 @@ impl CourseStore for MemoryStorage {
             return Ok(false);
         };
         st.lesson_views.retain(|(lesson, _), _| *lesson != id);
+        // What the SQL schema's ON DELETE SET NULL does: the files are orphans.
+        for (_, owner) in st.files.values_mut() {
+            if *owner == FileOwner::Lesson(id) {
+                *owner = FileOwner::Unattached;
+            }
+        }
         let order: Vec<LessonId> = st
             .lessons_of(removed.course_id)
             .iter()
@@ -1748,6 +1781,213 @@ impl AchievementStore for MemoryStorage {
     }
 }
 
+// ---- files -----------------------------------------------------------------
+
+impl State {
+    /// `NotFound` unless the owner exists (what the SQL foreign keys answer).
+    fn owner_exists(&self, owner: FileOwner) -> StorageResult<()> {
+        let exists = match owner {
+            FileOwner::Lesson(id) => self.lessons.contains_key(&id),
+            FileOwner::Assignment(id) => self.assignments.contains_key(&id),
+            FileOwner::Submission(id) => self.submissions.contains_key(&id),
+            FileOwner::Unattached => true,
+        };
+        if exists {
+            Ok(())
+        } else {
+            Err(StorageError::NotFound)
+        }
+    }
+
+    /// Files matching `keep`, oldest upload first, ties by id.
+    fn files_where(&self, keep: impl Fn(&FileOwner) -> bool) -> Vec<FileRef> {
+        let mut files: Vec<FileRef> = self
+            .files
+            .values()
+            .filter(|(_, owner)| keep(owner))
+            .map(|(f, _)| f.clone())
+            .collect();
+        files.sort_by_key(|f| (f.uploaded_at, f.id));
+        files
+    }
+}
+
+#[async_trait]
+impl FileRegistry for MemoryStorage {
+    async fn insert(&self, file: &FileRef, owner: FileOwner) -> StorageResult<()> {
+        let mut st = self.lock();
+        if st.files.contains_key(&file.id)
+            || st
+                .files
+                .values()
+                .any(|(f, _)| f.storage_key == file.storage_key)
+        {
+            return conflict(Conflict::Other);
+        }
+        if !st.users.contains_key(&file.uploaded_by) {
+            return Err(StorageError::NotFound);
+        }
+        st.owner_exists(owner)?;
+        st.files.insert(file.id, (file.clone(), owner));
+        Ok(())
+    }
+
+    async fn get(&self, id: FileId) -> StorageResult<Option<(FileRef, FileOwner)>> {
+        Ok(self.lock().files.get(&id).cloned())
+    }
+
+    async fn attach(
+        &self,
+        ids: &[FileId],
+        uploaded_by: UserId,
+        owner: FileOwner,
+    ) -> StorageResult<Vec<FileRef>> {
+        let mut st = self.lock();
+        st.owner_exists(owner)?;
+        let mut seen = HashSet::new();
+        let mut attached = Vec::new();
+        for id in ids {
+            if !seen.insert(*id) {
+                continue;
+            }
+            let Some((file, current)) = st.files.get(id) else {
+                return Err(StorageError::NotFound);
+            };
+            if file.uploaded_by != uploaded_by {
+                return Err(StorageError::NotFound);
+            }
+            if *current != FileOwner::Unattached && *current != owner {
+                return conflict(Conflict::FileAttached);
+            }
+            attached.push(file.clone());
+        }
+        for f in &attached {
+            if let Some((_, current)) = st.files.get_mut(&f.id) {
+                *current = owner;
+            }
+        }
+        Ok(attached)
+    }
+
+    async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>> {
+        Ok(self.lock().files_where(|o| *o == owner))
+    }
+
+    async fn unattached_before(
+        &self,
+        cutoff: DateTime<Utc>,
+        limit: u32,
+    ) -> StorageResult<Vec<FileRef>> {
+        let mut files = self.lock().files_where(|o| *o == FileOwner::Unattached);
+        files.retain(|f| f.uploaded_at < cutoff);
+        files.truncate(limit as usize);
+        Ok(files)
+    }
+
+    async fn delete(&self, id: FileId) -> StorageResult<bool> {
+        let mut st = self.lock();
+        if st
+            .files
+            .get(&id)
+            .is_some_and(|(_, owner)| *owner == FileOwner::Unattached)
+        {
+            st.files.remove(&id);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+// ---- idempotency -----------------------------------------------------------
+
+#[async_trait]
+impl IdempotencyStore for MemoryStorage {
+    async fn begin(
+        &self,
+        key: &IdempotencyKey,
+        request_hash: &str,
+        now: DateTime<Utc>,
+        lock_until: DateTime<Utc>,
+    ) -> StorageResult<Begin> {
+        let mut st = self.lock();
+        if !st.users.contains_key(&key.user()) {
+            return Err(StorageError::NotFound);
+        }
+        let k = idempotency_key(key);
+        if let Some(record) = st.idempotency.get(&k) {
+            let same = record.request_hash == request_hash;
+            match &record.state {
+                IdempotencyState::Completed {
+                    response,
+                    expires_at,
+                } if *expires_at > now => {
+                    return Ok(if same {
+                        Begin::Completed(response.clone())
+                    } else {
+                        Begin::Mismatch
+                    });
+                }
+                IdempotencyState::InProgress { .. } if !same => return Ok(Begin::Mismatch),
+                IdempotencyState::InProgress { locked_until } if *locked_until > now => {
+                    return Ok(Begin::InProgress);
+                }
+                // Expired, or a crashed request of the same hash: take over.
+                _ => {}
+            }
+        }
+        st.idempotency.insert(
+            k,
+            IdempotencyRecord {
+                request_hash: request_hash.to_owned(),
+                state: IdempotencyState::InProgress {
+                    locked_until: lock_until,
+                },
+            },
+        );
+        Ok(Begin::Started)
+    }
+
+    async fn complete(
+        &self,
+        key: &IdempotencyKey,
+        response: &StoredResponse,
+        expires_at: DateTime<Utc>,
+    ) -> StorageResult<()> {
+        let mut st = self.lock();
+        let record = st
+            .idempotency
+            .get_mut(&idempotency_key(key))
+            .ok_or(StorageError::NotFound)?;
+        record.state = IdempotencyState::Completed {
+            response: response.clone(),
+            expires_at,
+        };
+        Ok(())
+    }
+
+    async fn abandon(&self, key: &IdempotencyKey) -> StorageResult<()> {
+        let mut st = self.lock();
+        let k = idempotency_key(key);
+        if matches!(
+            st.idempotency.get(&k).map(|r| &r.state),
+            Some(IdempotencyState::InProgress { .. })
+        ) {
+            st.idempotency.remove(&k);
+        }
+        Ok(())
+    }
+
+    async fn purge_expired(&self, now: DateTime<Utc>) -> StorageResult<u64> {
+        let mut st = self.lock();
+        let before = st.idempotency.len();
+        st.idempotency.retain(|_, r| match &r.state {
+            IdempotencyState::InProgress { locked_until } => *locked_until > now,
+            IdempotencyState::Completed { expires_at, .. } => *expires_at > now,
+        });
+        Ok((before - st.idempotency.len()) as u64)
+    }
+}
+
 // ---- read models -----------------------------------------------------------
 
 impl State {
@@ -2141,6 +2381,17 @@ fn check_dump(d: &SchoolDump) -> StorageResult<()> {
     for a in &d.achievements {
         refers(&users, &a.user_id)?;
     }
+    unique_keys(d.files.iter().map(|f| f.file.id), Conflict::Other)?;
+    unique_keys(d.files.iter().map(|f| &f.file.storage_key), Conflict::Other)?;
+    for f in &d.files {
+        refers(&users, &f.file.uploaded_by)?;
+        match f.owner {
+            FileOwner::Lesson(id) => refers(&lessons, &id)?,
+            FileOwner::Assignment(id) => refers(&assignments, &id)?,
+            FileOwner::Submission(id) => refers(&submissions, &id)?,
+            FileOwner::Unattached => {}
+        }
+    }
     Ok(())
 }
 
@@ -2167,6 +2418,8 @@ impl State {
             && self.telegram_tokens.is_empty()
             && self.telegram_chats.is_empty()
             && self.achievements.is_empty()
+            && self.files.is_empty()
+            && self.idempotency.is_empty()
     }
 
     /// Every row; rows with an insertion sequence in that order, so an
@@ -2206,6 +2459,15 @@ impl State {
         let mut telegram_tokens: Vec<TelegramLinkToken> =
             self.telegram_tokens.values().cloned().collect();
         telegram_tokens.sort_by(|a, b| a.token_hash.0.cmp(&b.token_hash.0));
+        let mut files: Vec<FileRecord> = self
+            .files
+            .values()
+            .map(|(file, owner)| FileRecord {
+                file: file.clone(),
+                owner: *owner,
+            })
+            .collect();
+        files.sort_by_key(|f| (f.file.uploaded_at, f.file.id));
         SchoolDump {
             users: users
                 .into_iter()
@@ -2241,6 +2503,7 @@ impl State {
             telegram_chats,
             telegram_tokens,
             achievements: self.achievements.clone(),
+            files,
         }
     }
 
@@ -2327,6 +2590,11 @@ impl State {
             .map(|t| (t.token_hash.clone(), t.clone()))
             .collect();
         st.achievements = d.achievements.clone();
+        st.files = d
+            .files
+            .iter()
+            .map(|f| (f.file.id, (f.file.clone(), f.owner)))
+            .collect();
         st
     }
 }

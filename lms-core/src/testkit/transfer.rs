@@ -38,6 +38,7 @@ use crate::course::{
     Course, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Lesson, Title,
 };
 use crate::error::{Conflict, StorageError};
+use crate::file::FileOwner;
 use crate::homework::{
     Assignment, Extension, HandInOutcome, LatePolicy, Submission, SubmissionKind, SubmissionState,
 };
@@ -55,7 +56,8 @@ use crate::quiz::{
 use crate::richtext::RichText;
 use crate::testkit::memory::MemoryStorage;
 use crate::transfer::{
-    AssistantRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord, UserRecord,
+    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
+    UserRecord,
 };
 use crate::user::{Locale, PasswordHash, Role, Session, TimeZone, TokenHash, User};
 use crate::webinar::WebinarState;
@@ -692,6 +694,69 @@ async fn build_school(storage: &Storage) -> School {
         x.achievements.push(a);
     }
 
+    // ---- the file registry: attached to a lesson, an assignment and a
+    // submission, and one upload never attached
+    let lesson_file = lessons[1].attachments[0].clone();
+    ok(
+        storage
+            .files
+            .insert(&lesson_file, FileOwner::Lesson(lessons[1].id))
+            .await,
+        "register a lesson file",
+    );
+    let assignment_file = assignment.attachments[0].clone();
+    ok(
+        storage
+            .files
+            .insert(&assignment_file, FileOwner::Assignment(assignment.id))
+            .await,
+        "register an assignment file",
+    );
+    let submission_file = again.version.files[0].clone();
+    ok(
+        storage
+            .files
+            .insert(&submission_file, FileOwner::Unattached)
+            .await,
+        "register an upload",
+    );
+    ok(
+        storage
+            .files
+            .attach(
+                &[submission_file.id],
+                student.id,
+                FileOwner::Submission(first.id),
+            )
+            .await,
+        "attach the upload to the submission",
+    );
+    let mut orphan = file_ref(second.id, "черновик.docx");
+    orphan.uploaded_at = day(8);
+    orphan.size = 0;
+    ok(
+        storage.files.insert(&orphan, FileOwner::Unattached).await,
+        "register an orphan",
+    );
+    x.files.extend([
+        FileRecord {
+            file: lesson_file,
+            owner: FileOwner::Lesson(lessons[1].id),
+        },
+        FileRecord {
+            file: assignment_file,
+            owner: FileOwner::Assignment(assignment.id),
+        },
+        FileRecord {
+            file: submission_file,
+            owner: FileOwner::Submission(first.id),
+        },
+        FileRecord {
+            file: orphan,
+            owner: FileOwner::Unattached,
+        },
+    ]);
+
     x.normalize();
     School {
         expected: x,
@@ -762,6 +827,7 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
         telegram_chats,
         telegram_tokens,
         achievements,
+        files,
     } = &e;
     same_rows(what, "users", &a.users, users);
     same_rows(what, "sessions", &a.sessions, sessions);
@@ -783,6 +849,7 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
     same_rows(what, "telegram_chats", &a.telegram_chats, telegram_chats);
     same_rows(what, "telegram_tokens", &a.telegram_tokens, telegram_tokens);
     same_rows(what, "achievements", &a.achievements, achievements);
+    same_rows(what, "files", &a.files, files);
 }
 
 /// A school exported from a fresh in-memory storage: a valid dump to import.
@@ -1036,6 +1103,24 @@ pub async fn round_trip(
         ok(target.users.list_users(Page::max()).await, "users").len(),
         school.expected.users.len(),
         "every user is listed"
+    );
+    let orphans = ok(target.files.unattached_before(day(30), 10).await, "orphans");
+    assert_eq!(
+        orphans.iter().map(|f| f.uploaded_by).collect::<Vec<_>>(),
+        vec![school.second.id],
+        "the never attached upload is still an orphan to clean up"
+    );
+    let handed_in = ok(
+        target
+            .files
+            .list_by_owner(FileOwner::Submission(graded_id))
+            .await,
+        "submission files",
+    );
+    assert_eq!(
+        handed_in.len(),
+        1,
+        "the submission keeps its file: {handed_in:?}"
     );
 }
 

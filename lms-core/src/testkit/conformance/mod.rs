@@ -5,7 +5,7 @@
 //! Each case is a public `async fn case(storage: Storage)` in the module of
 //! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
 //! [`quizzes`], [`webinars`], [`notifications`], [`achievements`],
-//! [`read_models`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
+//! [`read_models`], [`files`], [`idempotency`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
 //! creates its own data through the ports (see [`fixtures`]) and panics with
 //! a message naming the broken rule. The rustdoc of each port method is the
 //! contract the cases check: constraints, ordering, pagination, `NotFound`
@@ -33,8 +33,10 @@
 
 pub mod achievements;
 pub mod courses;
+pub mod files;
 pub mod fixtures;
 pub mod homework;
+pub mod idempotency;
 #[cfg(test)]
 mod mutants;
 pub mod notifications;
@@ -173,6 +175,23 @@ macro_rules! __storage_conformance_cases {
                 schedule_sources_for_students,
                 schedule_sources_for_staff,
             }
+            files {
+                files_round_trip,
+                files_are_listed_by_owner,
+                attach_moves_unattached_files,
+                attach_is_all_or_nothing,
+                concurrent_attaches_to_different_owners_conflict,
+                unattached_files_are_found_and_deleted,
+                deleting_a_lesson_orphans_its_files,
+            }
+            idempotency {
+                requests_start_complete_and_replay,
+                expired_locks_and_records_are_taken_over,
+                abandoned_requests_run_again,
+                expired_records_are_purged,
+                concurrent_begins_start_once,
+                concurrent_take_overs_start_once,
+            }
         }
     };
 }
@@ -225,6 +244,8 @@ mod tests {
         ("notifications", include_str!("notifications.rs")),
         ("achievements", include_str!("achievements.rs")),
         ("read_models", include_str!("read_models.rs")),
+        ("files", include_str!("files.rs")),
+        ("idempotency", include_str!("idempotency.rs")),
     ];
 
     fn public_cases() -> BTreeSet<String> {
