@@ -63,6 +63,7 @@ pub struct TelegramChatRecord {
 
 /// A registered file with what it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FileRecord {
     /// The file's metadata.
     pub file: FileRef,
