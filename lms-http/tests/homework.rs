@@ -6,8 +6,9 @@ mod common;
 use chrono::{Duration, Utc};
 use common::{Db, Session, TestApp, assert_error};
 use lms_core::course::{CourseStatus, NewCourse, Title};
+use lms_core::file::{FileName, FileOwner, FileRef};
 use lms_core::richtext::RichText;
-use lms_core::{CourseId, Role};
+use lms_core::{CourseId, FileId, Role, SubmissionId};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -836,7 +837,168 @@ async fn the_grading_queue_holds_work_waiting_for_a_grade(db: Db) {
     assert_eq!(bad.0, StatusCode::BAD_REQUEST, "{}", bad.1);
 }
 
+/// An upload by `who`, as `POST /files` would store and register it.
+async fn upload(app: &TestApp, who: &Session, name: &str, size: u64) -> String {
+    let file = FileRef {
+        id: FileId::new(),
+        name: FileName::sanitize(name),
+        content_type: "application/octet-stream".to_owned(),
+        size,
+        storage_key: format!("test/{}", uuid::Uuid::new_v4()),
+        uploaded_by: who.user.id,
+        uploaded_at: Utc::now(),
+    };
+    let mut w = app.files.create(&file.storage_key).await.unwrap();
+    w.write(&vec![b'x'; usize::try_from(size).unwrap()])
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    app.lms
+        .files
+        .register(&who.user.actor(), &file, FileOwner::Unattached)
+        .await
+        .unwrap();
+    file.id.0.to_string()
+}
+
+async fn files_are_handed_in_by_id_within_the_limits(db: Db) {
+    let c = Class::new(db).await;
+    let a = c
+        .assignment(json!({
+            "submission_kind": "text_and_files",
+            "file_limits": {"max_files": 2, "max_file_size": 1000, "allowed_extensions": ["pdf"]},
+        }))
+        .await;
+    let path = format!("/api/v1/assignments/{}/submissions", id(&a));
+    let answer = upload(&c.app, &c.alice, "ответ.pdf", 500).await;
+
+    let (status, first) = c
+        .alice
+        .post(
+            &path,
+            json!({"text": "<p>См. файл</p>", "file_ids": [answer]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let sub = &first["submission"];
+    assert_eq!(sub["versions"][0]["files"][0]["id"], answer.as_str());
+    assert_eq!(sub["versions"][0]["files"][0]["name"], "ответ.pdf");
+    assert_eq!(sub["versions"][0]["files"][0]["size"], 500);
+    let sid = id(sub).to_owned();
+    // The file now belongs to the submission: the teacher may download it.
+    let file_id = FileId(answer.parse().unwrap());
+    let (_, owner) = c
+        .app
+        .lms
+        .storage()
+        .files
+        .get(file_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        owner.clone(),
+        FileOwner::Submission(SubmissionId(sid.parse().unwrap()))
+    );
+    c.app
+        .lms
+        .files
+        .authorize_download(&c.teacher.user.actor(), file_id)
+        .await
+        .unwrap();
+    let (_, teacher_view) = c.teacher.get(&format!("/api/v1/submissions/{sid}")).await;
+    assert_eq!(
+        teacher_view["versions"][0]["files"][0]["id"],
+        answer.as_str()
+    );
+
+    // A new version may keep the file and add another.
+    let more = upload(&c.app, &c.alice, "more.PDF", 10).await;
+    let (status, second) = c
+        .alice
+        .post(&path, json!({"file_ids": [answer, more]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(
+        second["submission"]["versions"][1]["files"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        second["submission"]["versions"][0]["files"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "the first version is unchanged"
+    );
+
+    // Limits, ownership and ids.
+    let big = upload(&c.app, &c.alice, "big.pdf", 5000).await;
+    assert_error(
+        &c.alice.post(&path, json!({"file_ids": [big]})).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "file_too_large",
+    );
+    let exe = upload(&c.app, &c.alice, "run.exe", 10).await;
+    assert_error(
+        &c.alice.post(&path, json!({"file_ids": [exe]})).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "file_type_not_allowed",
+    );
+    let extra = upload(&c.app, &c.alice, "extra.pdf", 10).await;
+    assert_error(
+        &c.alice
+            .post(&path, json!({"file_ids": [answer, more, extra]}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_many_files",
+    );
+    let stolen = c.bob.post(&path, json!({"file_ids": [answer]})).await;
+    assert_error(&stolen, StatusCode::NOT_FOUND, "file_not_found");
+    assert_eq!(stolen.1["error"]["field"], "file_ids");
+    let bad = c.alice.post(&path, json!({"file_ids": ["x"]})).await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(bad.1["error"]["field"], "file_ids");
+
+    // A file handed in to one assignment cannot be reused for another, and
+    // a text-only assignment takes no files.
+    let other = c
+        .assignment(json!({"submission_kind": "text_and_files"}))
+        .await;
+    assert_error(
+        &c.alice
+            .post(
+                &format!("/api/v1/assignments/{}/submissions", id(&other)),
+                json!({"file_ids": [answer]}),
+            )
+            .await,
+        StatusCode::CONFLICT,
+        "file_in_use",
+    );
+    let text_only = c.assignment(json!({})).await;
+    let fresh = upload(&c.app, &c.alice, "fresh.pdf", 10).await;
+    assert_error(
+        &c.alice
+            .post(
+                &format!("/api/v1/assignments/{}/submissions", id(&text_only)),
+                json!({"file_ids": [fresh]}),
+            )
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "files_not_accepted",
+    );
+    let (_, mine) = c
+        .alice
+        .get(&format!("/api/v1/assignments/{}/submissions/me", id(&a)))
+        .await;
+    assert_eq!(mine["versions"].as_array().unwrap().len(), 2);
+}
+
 on_both!(
+    files_are_handed_in_by_id_within_the_limits,
     teacher_creates_and_updates_assignments,
     students_hand_in_resubmit_and_see_their_grade,
     returned_work_is_resubmitted,

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, SubsecRound, Utc};
 use lms_core::course::Title;
-use lms_core::file::{FileLimits, FileRef};
+use lms_core::file::{FileLimits, FileRef, HandInFilesError};
 use lms_core::homework::{
     Assignment, AssignmentError, AssignmentInput, AssignmentView, Extension, ExtensionError,
     ExtensionInput, GradeAuditEntry, GradeInput, HandInInput, HandInResult, LatePolicy,
@@ -17,7 +17,7 @@ use lms_core::homework::{
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
-use lms_core::{AssignmentId, CourseId, SubmissionId, UserId};
+use lms_core::{AssignmentId, CourseId, FileId, SubmissionId, UserId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -99,7 +99,10 @@ pub struct HandInRequest {
     /// Text answer as HTML from the rich-text editor (sanitised); blank
     /// counts as none.
     pub text: Option<String>,
-    /// Ids of files the student uploaded with `POST /files` beforehand.
+    /// Ids of files the student uploaded with `POST /files` beforehand (or
+    /// kept from an earlier version of this submission). Checked against
+    /// the assignment's `submission_kind` and `file_limits` with the sizes
+    /// and types stored at upload.
     #[serde(default)]
     pub file_ids: Vec<String>,
 }
@@ -420,22 +423,34 @@ async fn revoke_extension(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The file refs of the ids a student hands in.
+/// The stored refs of the files a student hands in (their own uploads,
+/// unattached or already part of their submission to this assignment).
 async fn hand_in_files(
-    _state: &AppState,
-    _auth: &Auth,
-    _assignment_id: AssignmentId,
+    state: &AppState,
+    auth: &Auth,
+    assignment_id: AssignmentId,
     file_ids: &[String],
 ) -> ApiResult<Vec<FileRef>> {
-    if file_ids.is_empty() {
+    let ids = file_ids
+        .iter()
+        .map(|s| {
+            uuid::Uuid::parse_str(s.trim())
+                .map(FileId)
+                .map_err(|_| ApiError::invalid_field("file_ids", format!("{s:?} is not a file id")))
+        })
+        .collect::<ApiResult<Vec<FileId>>>()?;
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Err(ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "files_unavailable",
-        "file_ids: file hand-ins are not available on this server yet",
-    )
-    .with_field("file_ids"))
+    state
+        .lms
+        .files
+        .files_for_hand_in(&auth.actor, assignment_id, &ids)
+        .await
+        .map_err(|e| match e {
+            HandInFilesError::Storage(_) => e.into(),
+            e => ApiError::from(e).with_field("file_ids"),
+        })
 }
 
 /// Hands in a new version of the actor's homework (enrolled students).
@@ -453,8 +468,8 @@ async fn hand_in_files(
         (status = 200, description = "A retry: nothing stored again", body = HandInResult),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an enrolled student, or a file of someone else", body = ErrorBody),
-        (status = 404, description = "No such assignment, or not visible", body = ErrorBody),
-        (status = 409, description = "Past the cut-off, already graded, or the course is archived", body = ErrorBody),
+        (status = 404, description = "No such assignment, or not visible; or a file id that is not the student's upload (`file_not_found`, field `file_ids`)", body = ErrorBody),
+        (status = 409, description = "Past the cut-off, already graded, the course is archived, or a file is attached elsewhere (`file_in_use`)", body = ErrorBody),
         (status = 413, description = "A file is too large", body = ErrorBody),
         (status = 415, description = "A file type is not allowed", body = ErrorBody),
         (status = 422, description = "Nothing handed in, a kind not accepted, too many files", body = ErrorBody),
@@ -482,6 +497,7 @@ async fn hand_in(
         None => None,
     };
     let files = hand_in_files(&state, &auth, assignment_id, &req.file_ids).await?;
+    let file_ids: Vec<FileId> = files.iter().map(|f| f.id).collect();
     let input = HandInInput {
         text: req.text.as_deref().map(sanitized),
         files,
@@ -492,6 +508,17 @@ async fn hand_in(
         .homework
         .hand_in(&auth.actor, assignment_id, input)
         .await?;
+    if !file_ids.is_empty() {
+        // The version is stored; attaching makes its files the
+        // submission's (downloadable by the staff). Should this fail, a
+        // retry with the same Idempotency-Key stores nothing twice and
+        // attaches again.
+        state
+            .lms
+            .files
+            .attach_to_submission(&auth.actor, &file_ids, result.submission.id)
+            .await?;
+    }
     let status = if result.duplicate {
         StatusCode::OK
     } else {
