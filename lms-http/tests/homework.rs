@@ -8,7 +8,7 @@ use common::{Db, Session, TestApp, assert_error};
 use lms_core::course::{CourseStatus, NewCourse, Title};
 use lms_core::file::{FileName, FileOwner, FileRef};
 use lms_core::richtext::RichText;
-use lms_core::{CourseId, FileId, Role, SubmissionId};
+use lms_core::{AssignmentId, CourseId, FileId, Role, SubmissionId};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -837,8 +837,19 @@ async fn the_grading_queue_holds_work_waiting_for_a_grade(db: Db) {
     assert_eq!(bad.0, StatusCode::BAD_REQUEST, "{}", bad.1);
 }
 
-/// An upload by `who`, as `POST /files` would store and register it.
+/// An upload by `who` for a hand-in, as `POST /files` would store and
+/// register it.
 async fn upload(app: &TestApp, who: &Session, name: &str, size: u64) -> String {
+    upload_for(app, who, name, size, FileOwner::Unattached).await
+}
+
+async fn upload_for(
+    app: &TestApp,
+    who: &Session,
+    name: &str,
+    size: u64,
+    owner: FileOwner,
+) -> String {
     let file = FileRef {
         id: FileId::new(),
         name: FileName::sanitize(name),
@@ -855,7 +866,7 @@ async fn upload(app: &TestApp, who: &Session, name: &str, size: u64) -> String {
     w.commit().await.unwrap();
     app.lms
         .files
-        .register(&who.user.actor(), &file, FileOwner::Unattached)
+        .register(&who.user.actor(), &file, owner)
         .await
         .unwrap();
     file.id.0.to_string()
@@ -997,7 +1008,49 @@ async fn files_are_handed_in_by_id_within_the_limits(db: Db) {
     assert_eq!(mine["versions"].as_array().unwrap().len(), 2);
 }
 
+async fn teachers_attach_files_to_instructions(db: Db) {
+    let c = Class::new(db).await;
+    let a = c.assignment(json!({})).await;
+    let aid = id(&a).to_owned();
+    let path = format!("/api/v1/assignments/{aid}");
+    let owner = FileOwner::Assignment(AssignmentId(aid.parse().unwrap()));
+    let sheet = upload_for(&c.app, &c.teacher, "задачи.pdf", 100, owner).await;
+    let body = |ids: Option<Vec<&str>>| {
+        let mut b =
+            json!({"title": "ДЗ", "due_at": a["due_at"], "max_score": 10, "published": true});
+        if let Some(ids) = ids {
+            b["attachment_ids"] = json!(ids);
+        }
+        b
+    };
+    let (status, updated) = c.teacher.put(&path, body(Some(vec![&sheet]))).await;
+    assert_eq!(status, StatusCode::OK, "{updated}");
+    assert_eq!(updated["attachments"][0]["id"], sheet.as_str());
+    assert_eq!(updated["attachments"][0]["name"], "задачи.pdf");
+    let (_, view) = c.alice.get(&path).await;
+    assert_eq!(view["assignment"]["attachments"][0]["id"], sheet.as_str());
+    // Left out, they stay; given, they are replaced.
+    let (_, kept) = c.teacher.put(&path, body(None)).await;
+    assert_eq!(kept["attachments"].as_array().unwrap().len(), 1);
+    let foreign = upload(&c.app, &c.teacher, "чужой.pdf", 10).await;
+    let refused = c.teacher.put(&path, body(Some(vec![&foreign]))).await;
+    assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(refused.1["error"]["field"], "attachment_ids");
+    let created = c
+        .teacher
+        .post(
+            &c.assignments(),
+            json!({"title": "X", "due_at": a["due_at"], "max_score": 1, "attachment_ids": [sheet]}),
+        )
+        .await;
+    assert_error(&created, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(created.1["error"]["field"], "attachment_ids");
+    let (_, cleared) = c.teacher.put(&path, body(Some(vec![]))).await;
+    assert_eq!(cleared["attachments"], json!([]));
+}
+
 on_both!(
+    teachers_attach_files_to_instructions,
     files_are_handed_in_by_id_within_the_limits,
     teacher_creates_and_updates_assignments,
     students_hand_in_resubmit_and_see_their_grade,

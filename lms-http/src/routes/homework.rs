@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, SubsecRound, Utc};
 use lms_core::course::Title;
-use lms_core::file::{FileLimits, FileRef, HandInFilesError};
+use lms_core::file::{FileLimits, FileOwner, FileRef, HandInFilesError};
 use lms_core::homework::{
     Assignment, AssignmentError, AssignmentInput, AssignmentView, Extension, ExtensionError,
     ExtensionInput, GradeAuditEntry, GradeInput, HandInInput, HandInResult, LatePolicy,
@@ -68,6 +68,10 @@ pub struct AssignmentRequest {
     /// notifies the enrolled students.
     #[serde(default)]
     pub published: bool,
+    /// Files attached to the instructions, in order: ids of files uploaded
+    /// for this assignment (`POST /files` with the assignment as target).
+    /// Only when updating; absent: the attachments stay as they are.
+    pub attachment_ids: Option<Vec<String>>,
 }
 
 fn no_penalty() -> LatePolicy {
@@ -149,6 +153,16 @@ pub struct QueueQuery {
 
 /// Parses an RFC 3339 instant into UTC, to the whole second: storage keeps
 /// at most microseconds, and a response must show what a later read shows.
+fn file_ids(name: &str, ids: &[String]) -> ApiResult<Vec<FileId>> {
+    ids.iter()
+        .map(|s| {
+            uuid::Uuid::parse_str(s.trim())
+                .map(FileId)
+                .map_err(|_| ApiError::invalid_field(name, format!("{s:?} is not a file id")))
+        })
+        .collect()
+}
+
 fn instant(name: &str, s: &str) -> ApiResult<DateTime<Utc>> {
     field(
         name,
@@ -224,6 +238,16 @@ async fn create_assignment(
     ApiPath(course_id): ApiPath<CourseId>,
     ApiJson(req): ApiJson<AssignmentRequest>,
 ) -> ApiResult<(StatusCode, Json<Assignment>)> {
+    if req
+        .attachment_ids
+        .as_ref()
+        .is_some_and(|ids| !ids.is_empty())
+    {
+        return Err(ApiError::invalid_field(
+            "attachment_ids",
+            "upload attachments after creating the assignment, then update it",
+        ));
+    }
     let now = state.lms.clock().now().trunc_subsecs(0);
     let input = assignment_input(req, now, Vec::new())?;
     let assignment = state
@@ -285,7 +309,7 @@ async fn get_assignment(
 }
 
 /// Replaces an assignment's fields (the course's owner or an admin);
-/// attachments are kept. Publishing a draft notifies the students.
+/// attachments are replaced only when `attachment_ids` is given. Publishing a draft notifies the students.
 #[utoipa::path(
     put, path = "/assignments/{assignment_id}", tag = "homework",
     params(("assignment_id" = AssignmentId, Path, description = "Assignment id")),
@@ -314,7 +338,11 @@ async fn update_assignment(
         .get_assignment(&auth.actor, id)
         .await?
         .assignment;
-    let input = assignment_input(req, current.opens_at, current.attachments)?;
+    let attachments = match &req.attachment_ids {
+        Some(ids) => assignment_files(&state, id, &file_ids("attachment_ids", ids)?).await?,
+        None => current.attachments,
+    };
+    let input = assignment_input(req, current.opens_at, attachments)?;
     Ok(Json(
         state
             .lms
@@ -323,6 +351,35 @@ async fn update_assignment(
             .await
             .map_err(assignment_error)?,
     ))
+}
+
+/// The files registered to `assignment` (uploaded for it by its editors),
+/// in the order of `ids`, each once. Whether the actor may change the
+/// assignment is the core's decision when the update is made.
+async fn assignment_files(
+    state: &AppState,
+    assignment: AssignmentId,
+    ids: &[FileId],
+) -> ApiResult<Vec<FileRef>> {
+    let mut files: Vec<FileRef> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if files.iter().any(|f| f.id == *id) {
+            continue;
+        }
+        match state.lms.storage().files.get(*id).await {
+            Ok(Some((file, FileOwner::Assignment(owner)))) if owner == assignment => {
+                files.push(file);
+            }
+            Ok(_) => {
+                return Err(ApiError::invalid_field(
+                    "attachment_ids",
+                    format!("file {} was not uploaded for this assignment", id.0),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(files)
 }
 
 /// Grants (or replaces) a student's extension (the course's owner or an
@@ -429,16 +486,9 @@ async fn hand_in_files(
     state: &AppState,
     auth: &Auth,
     assignment_id: AssignmentId,
-    file_ids: &[String],
+    ids: &[String],
 ) -> ApiResult<Vec<FileRef>> {
-    let ids = file_ids
-        .iter()
-        .map(|s| {
-            uuid::Uuid::parse_str(s.trim())
-                .map(FileId)
-                .map_err(|_| ApiError::invalid_field("file_ids", format!("{s:?} is not a file id")))
-        })
-        .collect::<ApiResult<Vec<FileId>>>()?;
+    let ids = file_ids("file_ids", ids)?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
