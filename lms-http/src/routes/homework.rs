@@ -151,8 +151,7 @@ pub struct QueueQuery {
     pub offset: Option<u32>,
 }
 
-/// Parses an RFC 3339 instant into UTC, to the whole second: storage keeps
-/// at most microseconds, and a response must show what a later read shows.
+/// Parses file ids, naming the field `name` when one is not a UUID.
 fn file_ids(name: &str, ids: &[String]) -> ApiResult<Vec<FileId>> {
     ids.iter()
         .map(|s| {
@@ -163,6 +162,8 @@ fn file_ids(name: &str, ids: &[String]) -> ApiResult<Vec<FileId>> {
         .collect()
 }
 
+/// Parses an RFC 3339 instant into UTC, to the whole second: storage keeps
+/// at most microseconds, and a response must show what a later read shows.
 fn instant(name: &str, s: &str) -> ApiResult<DateTime<Utc>> {
     field(
         name,
@@ -195,7 +196,7 @@ fn sanitized(s: &str) -> RichText {
 }
 
 /// The domain input of an assignment request. `opens_at` defaults to
-/// `default_opens_at`; attachments are kept as they are.
+/// `default_opens_at`; `attachments` are already resolved.
 fn assignment_input(
     req: AssignmentRequest,
     default_opens_at: DateTime<Utc>,
