@@ -185,43 +185,51 @@ impl FileRegistry for PgStorage {
 
     async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>> {
         let rows = match owner {
-            FileOwner::Unattached => sqlx::query_as!(
-                FileRow,
-                "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+            FileOwner::Unattached => {
+                sqlx::query_as!(
+                    FileRow,
+                    "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
                         lesson_id, assignment_id, submission_id
                  FROM files
                  WHERE lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
                  ORDER BY uploaded_at, id"
-            )
-            .fetch_all(&self.pool)
-            .await,
-            FileOwner::Lesson(LessonId(id)) => sqlx::query_as!(
-                FileRow,
-                "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
+            FileOwner::Lesson(LessonId(id)) => {
+                sqlx::query_as!(
+                    FileRow,
+                    "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
                         lesson_id, assignment_id, submission_id
                  FROM files WHERE lesson_id = $1 ORDER BY uploaded_at, id",
-                id
-            )
-            .fetch_all(&self.pool)
-            .await,
-            FileOwner::Assignment(AssignmentId(id)) => sqlx::query_as!(
-                FileRow,
-                "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                    id
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
+            FileOwner::Assignment(AssignmentId(id)) => {
+                sqlx::query_as!(
+                    FileRow,
+                    "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
                         lesson_id, assignment_id, submission_id
                  FROM files WHERE assignment_id = $1 ORDER BY uploaded_at, id",
-                id
-            )
-            .fetch_all(&self.pool)
-            .await,
-            FileOwner::Submission(SubmissionId(id)) => sqlx::query_as!(
-                FileRow,
-                "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                    id
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
+            FileOwner::Submission(SubmissionId(id)) => {
+                sqlx::query_as!(
+                    FileRow,
+                    "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
                         lesson_id, assignment_id, submission_id
                  FROM files WHERE submission_id = $1 ORDER BY uploaded_at, id",
-                id
-            )
-            .fetch_all(&self.pool)
-            .await,
+                    id
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
         };
         files_of(rows.map_err(map_err)?)
     }

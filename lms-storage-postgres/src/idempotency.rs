@@ -63,7 +63,12 @@ impl IdempotencyStore for PgStorage {
             if held.request_hash != request_hash {
                 return Ok(Begin::Mismatch);
             }
-            return match (held.state.as_str(), held.status, held.content_type, held.body) {
+            return match (
+                held.state.as_str(),
+                held.status,
+                held.content_type,
+                held.body,
+            ) {
                 ("in_progress", ..) => Ok(Begin::InProgress),
                 ("completed", Some(status), Some(content_type), Some(body)) => {
                     Ok(Begin::Completed(StoredResponse {

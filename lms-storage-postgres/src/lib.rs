@@ -23,6 +23,10 @@
 //! - [`PgStorage`] also implements
 //!   [`SchoolTransfer`](lms_core::transfer::SchoolTransfer), the target of
 //!   `lms-server migrate-to`; feature `testing` gives fresh test databases.
+//! - The file registry (`files`) and idempotency records
+//!   (`idempotency_keys`): an attach locks the files it checks (`FOR
+//!   UPDATE`), and `begin` is one `INSERT … ON CONFLICT … WHERE`, so of
+//!   concurrent first requests with one key exactly one starts.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -32,9 +32,9 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::achievement::achievement_from;
-use crate::file::{FileRow, owner_columns, size_column};
 use crate::course::{CourseRow, LessonRow, source_parse, source_str};
 use crate::error::{from_json, map_err, to_i32, to_json};
+use crate::file::{FileRow, owner_columns, size_column};
 use crate::homework::{AssignmentRow, ExtensionRow, kind_str, load_submissions};
 use crate::notification::{OutboxRow, preferences_from};
 use crate::quiz::{AttemptRow, QuestionRow, QuizRow, state_str};
@@ -375,7 +375,10 @@ async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump> {
     .await
     .map_err(map_err)?
     .into_iter()
-    .map(|r| r.into_file().map(|(file, owner)| FileRecord { file, owner }))
+    .map(|r| {
+        r.into_file()
+            .map(|(file, owner)| FileRecord { file, owner })
+    })
     .collect::<StorageResult<_>>()?;
 
     Ok(SchoolDump {

@@ -50,7 +50,10 @@ impl IdempotencyStore for SqliteStorage {
                             body,
                         }))
                     } else {
-                        return Err(corrupt("idempotency record", "completed without a response"));
+                        return Err(corrupt(
+                            "idempotency record",
+                            "completed without a response",
+                        ));
                     }
                 }
                 "completed" => None,

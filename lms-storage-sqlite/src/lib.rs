@@ -22,6 +22,10 @@
 //!   claims) run in `BEGIN IMMEDIATE` transactions, which take SQLite's one
 //!   write lock up front; so two claimers never get the same outbox entry,
 //!   and a crashed worker's entries come back when their lease expires.
+//! - The file registry (`files`) and idempotency records
+//!   (`idempotency_keys`): attaches and idempotency `begin`s also run under
+//!   `BEGIN IMMEDIATE`, so of concurrent first requests with one key
+//!   exactly one starts.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -19,8 +19,8 @@ use uuid::Uuid;
 use crate::SqliteStorage;
 use crate::achievement::AchievementRow;
 use crate::course::{CourseRow, EnrollmentRow, LessonRow, source_str};
-use crate::file::{FileRow, insert_file};
 use crate::error::{from_ts, map_err, to_json, ts, ts_opt};
+use crate::file::{FileRow, insert_file};
 use crate::homework::{
     AssignmentRow, AuditRow, ExtensionRow, SubmissionRow, VersionRow, assemble_submissions,
 };
@@ -274,7 +274,10 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
     .await
     .map_err(map_err)?
     .into_iter()
-    .map(|r| r.into_file().map(|(file, owner)| FileRecord { file, owner }))
+    .map(|r| {
+        r.into_file()
+            .map(|(file, owner)| FileRecord { file, owner })
+    })
     .collect::<StorageResult<_>>()?;
     Ok(SchoolDump {
         users,

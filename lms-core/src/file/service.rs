@@ -961,4 +961,70 @@ mod tests {
             "file_not_found"
         );
     }
+
+    /// The whole flow through the `Lms` facade: a student uploads, hands
+    /// in, retries; the teacher downloads; a classmate cannot.
+    #[tokio::test]
+    async fn a_hand_in_with_files_through_the_facade() {
+        let s = school().await;
+        let lms = crate::Lms::new(s.storage.clone(), s.clock.clone(), Vec::new());
+        let mut assignment = crate::testkit::conformance::fixtures::assignment(s.course.id, day(7));
+        assignment.submission_kind = crate::homework::SubmissionKind::Files;
+        ok(
+            s.storage.homework.insert_assignment(&assignment, &[]).await,
+            "files assignment",
+        );
+        let owner = lms
+            .files
+            .authorize_upload(&s.student, UploadTarget::SubmissionDraft)
+            .await
+            .expect("upload");
+        let upload = file_ref(s.student.user_id, "решение.pdf");
+        lms.files
+            .register(&s.student, &upload, owner)
+            .await
+            .expect("register");
+        for attempt in 0..2 {
+            let files = lms
+                .files
+                .files_for_hand_in(&s.student, assignment.id, &[upload.id])
+                .await
+                .expect("files");
+            let result = lms
+                .homework
+                .hand_in(
+                    &s.student,
+                    assignment.id,
+                    crate::homework::HandInInput {
+                        text: None,
+                        files,
+                        idempotency_key: Some("hand-in-1".to_owned()),
+                    },
+                )
+                .await
+                .expect("hand in");
+            assert_eq!(result.duplicate, attempt == 1, "the retry is a duplicate");
+            lms.files
+                .attach_to_submission(&s.student, &[upload.id], result.submission.id)
+                .await
+                .expect("attach");
+            assert_eq!(
+                result.submission.versions.len(),
+                1,
+                "the retry stores no second version"
+            );
+            assert_eq!(result.submission.versions[0].files, vec![upload.clone()]);
+        }
+        assert_eq!(
+            lms.files
+                .authorize_download(&s.teacher, upload.id)
+                .await
+                .expect("the teacher checks the work"),
+            upload
+        );
+        assert_eq!(
+            code(lms.files.authorize_download(&s.classmate, upload.id).await),
+            "file_not_found"
+        );
+    }
 }
