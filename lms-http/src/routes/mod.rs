@@ -9,6 +9,7 @@ pub mod courses;
 pub mod dashboard;
 pub mod files;
 pub mod gradebook;
+pub mod homework;
 pub mod notification;
 pub mod quiz;
 pub mod schedule;
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(webinar::routes())
         .merge(schedule::routes())
         .merge(notification::routes())
+        .merge(homework::routes())
 }
 
 /// Routes outside `/api/v1` that need no session (the calendar feed);
