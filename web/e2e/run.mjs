@@ -9,7 +9,7 @@
 //   LMS_SERVER_CMD='...' npm run e2e
 //   LMS_E2E_URL=http://127.0.0.1:8099 npm run e2e   # use a running server
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, existsSync, writeFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, existsSync, writeFileSync, rmSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import net from 'node:net'
 import path from 'node:path'
@@ -21,6 +21,7 @@ const webDir = path.resolve(here, '..')
 const repoRoot = path.resolve(webDir, '..')
 const shots = path.join(here, 'screenshots')
 mkdirSync(shots, { recursive: true })
+for (const f of readdirSync(shots)) if (f.startsWith('fail-')) rmSync(path.join(shots, f))
 
 function freePort() {
   return new Promise((resolve, reject) => {
