@@ -3,6 +3,11 @@ import { get, post } from './api/http'
 import { formatInstant, zonedLocalToUtc, utcToZonedLocal } from './lib/time'
 import { i18n } from './i18n'
 
+/** Without a remembered choice the UI speaks the user's own language. */
+function adoptLocale(u: User | null) {
+  if (u && !localStorage.getItem('lms.locale')) (i18n.global.locale as any).value = u.locale
+}
+
 export interface User {
   id: string
   email: string
@@ -18,6 +23,7 @@ export const session = reactive<{ user: User | null; checked: boolean }>({ user:
 export async function loadMe(): Promise<User | null> {
   try {
     session.user = await get<User>('/auth/me')
+    adoptLocale(session.user)
   } catch {
     session.user = null
   }
@@ -29,6 +35,7 @@ export async function login(email: string, password: string) {
   const r = await post<{ user: User }>('/auth/login', { email, password })
   session.user = r.user
   session.checked = true
+  adoptLocale(r.user)
   return r.user
 }
 
