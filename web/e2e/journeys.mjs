@@ -155,7 +155,7 @@ export async function journeys({ base, launch, shots, results }) {
     await T.waitForSelector('[data-test=assignment-title]')
     state.assignmentUrl = new URL(T.url()).pathname
   })
-  await step('teacher builds a quiz with several question kinds and publishes it', ['courseId'], async () => {
+  await step('teacher builds a quiz (single, multiple, true/false, short text, numeric, matching) and publishes it', ['courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/quizzes/new`)
     await T.fill('[data-test=quiz-title-input]', 'Проверка по теме')
     await T.fill('[data-test=quiz-time-limit]', '30')
@@ -194,6 +194,12 @@ export async function journeys({ base, launch, shots, results }) {
     })
     await add('numeric', 'Чему равен D для x² − 4x + 4?', async () => {
       await T.fill('[data-test=q-value]', '0')
+    })
+    await add('matching', 'Сопоставьте дискриминант и число корней', async () => {
+      await T.fill('[data-test=q-left-0]', 'D > 0')
+      await T.fill('[data-test=q-right-0]', 'два корня')
+      await T.fill('[data-test=q-left-1]', 'D = 0')
+      await T.fill('[data-test=q-right-1]', 'один корень')
     })
     await T.click('[data-test=quiz-publish]')
     await T.waitForSelector('text=Снять с публикации')
@@ -298,11 +304,14 @@ export async function journeys({ base, launch, shots, results }) {
     await card('D < 0').locator('[data-test=tf-true]').click()
     await card('b² − 4ac').locator('[data-test=short-text]').fill('Дискриминант')
     await card('x² − 4x + 4').locator('[data-test=numeric]').fill('0')
+    const m = card('Сопоставьте')
+    await m.locator('.row', { hasText: 'D > 0' }).locator('select').selectOption({ label: 'два корня' })
+    await m.locator('.row', { hasText: 'D = 0' }).locator('select').selectOption({ label: 'один корень' })
     await S.waitForFunction(() => /Сохранено/.test(document.querySelector('[data-test=save-state]')?.textContent ?? ''))
     await S.click('[data-test=submit-attempt]')
     await S.waitForURL(/\/review$/)
     const score = await text(S, '[data-test=attempt-score]')
-    if (!/5 \/ 5/.test(score)) throw new Error(`score: ${score}`)
+    if (!/6 \/ 6/.test(score)) throw new Error(`score: ${score}`)
     await shot(S, 'quiz-review-ru')
     state.quizDone = true
   })
