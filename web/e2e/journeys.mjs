@@ -208,6 +208,25 @@ export async function journeys({ base, launch, shots, results }) {
     await T.waitForSelector('text=Снять с публикации')
     await shot(T, 'quiz-builder-ru')
   })
+  await step('teacher adds ordering and essay questions to a second quiz', ['courseId'], async () => {
+    await T.goto(`/courses/${state.courseId}/quizzes/new`)
+    await T.fill('[data-test=quiz-title-input]', 'Эссе и порядок')
+    await T.click('[data-test=quiz-save]')
+    await T.waitForURL(/\/quizzes\/.+\/build/)
+    await T.selectOption('[data-test=q-kind]', 'ordering')
+    await T.fill('[data-test=q-prompt]', 'Расположите шаги решения')
+    await T.fill('[data-test=q-item-0]', 'Найти D')
+    await T.fill('[data-test=q-item-1]', 'Найти корни')
+    await T.click('[data-test=q-save]')
+    await T.waitForSelector('[data-test=builder-question]')
+    await T.selectOption('[data-test=q-kind]', 'essay')
+    await T.fill('[data-test=q-prompt]', 'Объясните, почему при D < 0 нет корней')
+    await T.fill('[data-test=q-points]', '5')
+    await T.click('[data-test=q-save]')
+    await T.waitForFunction(() => document.querySelectorAll('[data-test=builder-question]').length === 2, null, { timeout: 8000 }).catch(async () => {
+      throw new Error(await T.locator('[data-test=question-error]').innerText().catch(() => 'essay not added'))
+    })
+  })
   await step('teacher schedules a webinar with a provider', ['courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/webinars/new`)
     await T.waitForSelector('[data-test=webinar-provider]', { timeout: 8000 })
@@ -410,6 +429,11 @@ export async function journeys({ base, launch, shots, results }) {
     await S.waitForSelector('[data-test=nav-courses]', { state: 'attached' })
     await shot(S, 'phone-dashboard-student-ru')
   })
+  // Free the machine before the admin's browser starts.
+  for (const c of [teacher, student]) {
+    pages.splice(pages.indexOf(c.page), 1)
+    await c.ctx.close()
+  }
   const admin = await open('admin')
   const A = admin.page
   await step('admin creates a user and makes them an assistant', [], async () => {
@@ -461,6 +485,4 @@ export async function journeys({ base, launch, shots, results }) {
   await step('no CSP violations or script errors in the browser console', [], async () => {
     if (problems.length) throw new Error(problems.join('\n'))
   })
-  await teacher.ctx.close()
-  await student.ctx.close()
 }

@@ -74,7 +74,19 @@ async function main() {
   const profile = mkdtempSync(path.join(tmpdir(), 'lms-e2e-'))
   const results = []
   let code = 1
-  const launch = (name) =>
+  // A browser start can fail on a busy machine: try it three times.
+  const launch = async (name) => {
+    for (let i = 1; ; i++) {
+      try {
+        return await launchOnce(name + (i > 1 ? `-${i}` : ''))
+      } catch (e) {
+        if (i >= 3) throw e
+        console.log(`# chromium start failed (${String(e.message).split('\n')[0]}), retrying`)
+        await new Promise((r) => setTimeout(r, 2000))
+      }
+    }
+  }
+  const launchOnce = (name) =>
     chromium.launchPersistentContext(path.join(profile, name), {
       executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
       headless: true,
