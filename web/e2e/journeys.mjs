@@ -121,7 +121,9 @@ export async function journeys({ base, launch, shots, results }) {
     await T.waitForSelector('[data-test=lesson-body]')
     await T.goto(state.courseUrl)
     await T.waitForSelector('[data-test=lesson-row] >> nth=1')
+    const saved = T.waitForResponse((r) => r.url().endsWith('/lessons/order') && r.request().method() === 'PUT')
     await T.dragAndDrop('[data-test=lesson-row] >> nth=1', '[data-test=lesson-row] >> nth=0')
+    if (!(await saved).ok()) throw new Error('the new order was refused')
     await T.waitForFunction(() => document.querySelector('[data-test=lesson-row]')?.textContent?.includes('Виета'))
     await T.reload()
     await T.waitForSelector('[data-test=lesson-row]')
@@ -245,6 +247,19 @@ export async function journeys({ base, launch, shots, results }) {
     state.webinar = true
   })
 
+  await step('teacher reschedules the webinar', ['webinar'], async () => {
+    await T.goto(state.courseUrl)
+    await T.click('[data-test=tab-webinars]')
+    await T.click('[data-test=reschedule-webinar]')
+    await T.waitForFunction(() => document.querySelector('[data-test=webinar-title]')?.value === 'Разбор задач')
+    const later = localIn({ hours: 4 })
+    await T.fill('[data-test=webinar-start]', later)
+    await T.click('[data-test=webinar-save]')
+    await T.waitForURL(new RegExp(`/courses/${state.courseId}$`))
+    await T.click('[data-test=tab-webinars]')
+    const row = await T.locator('.list-group-item', { hasText: 'Разбор задач' }).innerText()
+    if (!row.includes(later.slice(11))) throw new Error(`expected ${later.slice(11)} in: ${row}`)
+  })
   await step('student logs in; the dashboard says how to join a course', [], async () => {
     await login(S, STUDENT)
     // A fresh student has no course yet: the dashboard says how to join one.

@@ -25,6 +25,7 @@ export const router = createRouter({
     { path: '/attempts/:id/review', name: 'review', component: v('Review'), props: true },
     { path: '/schedule', name: 'schedule', component: v('Schedule') },
     { path: '/courses/:courseId/webinars/new', name: 'webinar-new', component: v('WebinarEdit'), props: true },
+    { path: '/webinars/:id/edit', name: 'webinar-edit', component: v('WebinarEdit'), props: true },
     { path: '/progress', name: 'progress', component: v('Progress') },
     { path: '/achievements', name: 'achievements', component: v('Achievements') },
     { path: '/settings', name: 'settings', component: v('Settings') },
