@@ -405,6 +405,13 @@ export async function journeys({ base, launch, shots, results }) {
   await step('settings: notification preferences, Telegram status and iCal link', ['student'], async () => {
     await S.click('[data-test=nav-settings]')
     await S.waitForSelector('[data-test=telegram-status]')
+    await S.uncheck('[data-test=pref-webinar_reminder-telegram]')
+    await S.click('[data-test=prefs-save]')
+    await S.waitForSelector('[data-test=prefs-saved]')
+    await S.reload()
+    await S.waitForSelector('[data-test=pref-webinar_reminder-telegram]')
+    if (await S.isChecked('[data-test=pref-webinar_reminder-telegram]')) throw new Error('preference not kept')
+    if (!(await S.isChecked('[data-test=pref-webinar_reminder-email]'))) throw new Error('other channel lost')
     await S.click('[data-test=ical-make]')
     const url = await S.locator('[data-test=ical-url]').inputValue()
     if (!/\/ical\/.+\.ics$/.test(url)) throw new Error(`ical url: ${url}`)
