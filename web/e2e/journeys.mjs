@@ -113,6 +113,17 @@ export async function journeys({ base, launch, shots, results }) {
     state.lessonUrl = new URL(T.url()).pathname
     await shot(T, 'lesson-teacher-ru')
   })
+  await step('teacher attaches a file to the lesson', ['lessonUrl'], async () => {
+    await T.goto(state.lessonUrl + '/edit')
+    await T.waitForSelector('[data-test=lesson-file]')
+    await T.setInputFiles('[data-test=lesson-file]', { name: 'formulas.txt', mimeType: 'text/plain', buffer: Buffer.from('D = b^2 - 4ac\n') })
+    await T.waitForSelector('[data-test=attachment]', { timeout: 10000 }).catch(async () => {
+      throw new Error(await T.locator('text=formulas.txt').innerText().catch(() => 'not attached'))
+    })
+    await T.click('[data-test=lesson-save]')
+    await T.waitForSelector('a:has-text("formulas.txt")')
+    state.lessonFile = true
+  })
   await step('teacher reorders lessons by drag and drop', ['lessonUrl'], async () => {
     await T.goto(`/courses/${state.courseId}/lessons/new`)
     await T.fill('[data-test=lesson-title-input]', 'Теорема Виета')
@@ -281,11 +292,16 @@ export async function journeys({ base, launch, shots, results }) {
     await S.waitForSelector('[data-test=course-heading]')
     state.joined = true
   })
-  await step('student reads the lesson with its rich text', ['joined', 'lessonUrl'], async () => {
+  await step('student reads the lesson with its rich text (and downloads its attachment)', ['joined', 'lessonUrl'], async () => {
     await S.locator('[data-test=lesson-row] a', { hasText: 'Квадратные уравнения' }).click()
     await S.waitForSelector('[data-test=lesson-body] h2')
     const html = await S.locator('[data-test=lesson-body]').innerHTML()
     if (!html.includes('<strong>Дискриминант</strong>')) throw new Error('formatting missing')
+    if (state.lessonFile) {
+      const href = await S.locator('a:has-text("formulas.txt")').getAttribute('href')
+      const res = await S.request.get(href)
+      if (!res.ok() || !(await res.text()).includes('4ac')) throw new Error(`attachment download: ${res.status()}`)
+    }
     await shot(S, 'lesson-student-ru')
   })
   await step('student uploads a file with a progress bar', ['joined', 'assignmentUrl'], async () => {
