@@ -323,6 +323,7 @@ export async function journeys({ base, launch, shots, results }) {
     await S.waitForSelector('[data-test=version]', { timeout: 10000 }).catch(async () => {
       throw new Error(await S.locator('[data-test=handin-error]').innerText().catch(() => 'no version shown'))
     })
+    if (state.uploaded && !(await S.locator('[data-test=version] a', { hasText: 'solution.txt' }).count())) throw new Error('the uploaded file is not in the hand-in')
     await shot(S, 'assignment-student-ru')
     state.handedIn = true
   })
@@ -388,6 +389,11 @@ export async function journeys({ base, launch, shots, results }) {
     await T.click('[data-test=nav-grading]')
     await T.locator('[data-test=queue-item]', { hasText: 'Решить 5 уравнений' }).first().click()
     await T.waitForSelector('[data-test=submission-version]')
+    if (state.uploaded) {
+      const href = await T.locator('[data-test=submission-version] a', { hasText: 'solution.txt' }).getAttribute('href')
+      const res = await T.request.get(href)
+      if (!res.ok() || !(await res.text()).includes('x2 = 3')) throw new Error(`teacher cannot download the hand-in: ${res.status()}`)
+    }
     await shot(T, 'grading-ru')
     await T.fill('[data-test=grade-score]', '9')
     await quillType(T, 'grade-feedback', () => T.keyboard.type('Хорошо, но проверьте знак во втором корне.'))
