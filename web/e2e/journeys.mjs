@@ -427,13 +427,16 @@ export async function journeys({ base, launch, shots, results }) {
   await step('settings: notification preferences, Telegram status and iCal link', ['student'], async () => {
     await S.click('[data-test=nav-settings]')
     await S.waitForSelector('[data-test=telegram-status]')
-    await S.uncheck('[data-test=pref-webinar_reminder-telegram]')
+    const tg = '[data-test=pref-webinar_reminder-telegram]'
+    const mail = '[data-test=pref-webinar_reminder-email]'
+    const [tgBefore, mailBefore] = [await S.isChecked(tg), await S.isChecked(mail)]
+    await S.setChecked(tg, !tgBefore)
     await S.click('[data-test=prefs-save]')
     await S.waitForSelector('[data-test=prefs-saved]')
     await S.reload()
-    await S.waitForSelector('[data-test=pref-webinar_reminder-telegram]')
-    if (await S.isChecked('[data-test=pref-webinar_reminder-telegram]')) throw new Error('preference not kept')
-    if (!(await S.isChecked('[data-test=pref-webinar_reminder-email]'))) throw new Error('other channel lost')
+    await S.waitForSelector(tg)
+    if ((await S.isChecked(tg)) === tgBefore) throw new Error('preference not kept')
+    if ((await S.isChecked(mail)) !== mailBefore) throw new Error('the other channel changed')
     await S.click('[data-test=ical-make]')
     const url = await S.locator('[data-test=ical-url]').inputValue()
     if (!/\/ical\/.+\.ics$/.test(url)) throw new Error(`ical url: ${url}`)
