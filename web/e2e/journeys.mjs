@@ -403,6 +403,14 @@ export async function journeys({ base, launch, shots, results }) {
     })
     state.graded = true
   })
+  await step('teacher dashboard and course statistics show the course', ['courseId'], async () => {
+    await T.click('[data-test=nav-home]')
+    await T.waitForSelector(`a[href="/courses/${state.courseId}"]`)
+    await shot(T, 'dashboard-teacher-ru')
+    await T.goto(`/courses/${state.courseId}/statistics`)
+    await T.waitForSelector('.card .fs-3')
+    await shot(T, 'statistics-ru')
+  })
   await step('teacher sees the gradebook with a CSV download', ['graded'], async () => {
     await T.goto(`/courses/${state.courseId}/gradebook`)
     await T.waitForSelector('[data-test=gradebook-table]')
@@ -465,6 +473,8 @@ export async function journeys({ base, launch, shots, results }) {
     await visit(S, '/achievements', 'achievements')
     await visit(S, '/settings', 'settings')
     if (state.attemptUrl) await visit(S, state.attemptUrl + '/review', 'quiz-review')
+    await visit(T, '/', 'dashboard-teacher')
+    if (state.courseId) await visit(T, `/courses/${state.courseId}/statistics`, 'statistics')
     if (state.courseUrl) await visit(T, state.courseUrl, 'course-teacher')
     if (state.quizId) await visit(T, `/quizzes/${state.quizId}/build`, 'quiz-builder')
     await visit(T, '/grading', 'grading')
