@@ -1,0 +1,49 @@
+import { ref, type Ref } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { describeError } from './errors'
+
+/** Loads data for a view: `data`, `loading`, `error` (readable text) and `reload`. */
+export function useLoad<T>(fn: () => Promise<T>, immediate = true) {
+  const data = ref<T | null>(null) as Ref<T | null>
+  const loading = ref(false)
+  const error = ref('')
+  const { t, te } = useI18n()
+  const tr = (k: string) => (te(k) ? t(k) : undefined)
+  async function reload() {
+    loading.value = true
+    error.value = ''
+    try {
+      data.value = await fn()
+    } catch (e) {
+      error.value = describeError(e, tr)
+    } finally {
+      loading.value = false
+    }
+  }
+  if (immediate) reload()
+  return { data, loading, error, reload }
+}
+
+/** Runs an action and keeps its readable error (and the field it names). */
+export function useAction() {
+  const busy = ref(false)
+  const error = ref('')
+  const field = ref('')
+  const { t, te } = useI18n()
+  const tr = (k: string) => (te(k) ? t(k) : undefined)
+  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    error.value = ''
+    field.value = ''
+    try {
+      return await fn()
+    } catch (e: any) {
+      error.value = describeError(e, tr)
+      field.value = e?.field ?? ''
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+  return { busy, error, field, run, describe: (e: unknown) => describeError(e, tr) }
+}

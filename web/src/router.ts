@@ -1,0 +1,45 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, loadMe } from './session'
+
+const v = (name: string) => () => import(`./views/${name}.vue`)
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: v('Login'), meta: { public: true } },
+    { path: '/', name: 'home', component: v('Dashboard') },
+    { path: '/courses', name: 'courses', component: v('Courses') },
+    { path: '/courses/:id', name: 'course', component: v('Course'), props: true },
+    { path: '/courses/:courseId/lessons/new', name: 'lesson-new', component: v('LessonEdit'), props: true },
+    { path: '/lessons/:id', name: 'lesson', component: v('Lesson'), props: true },
+    { path: '/lessons/:id/edit', name: 'lesson-edit', component: v('LessonEdit'), props: true },
+    { path: '/homework', name: 'homework', component: v('HomeworkList') },
+    { path: '/assignments/:id', name: 'assignment', component: v('Assignment'), props: true },
+    { path: '/courses/:courseId/assignments/new', name: 'assignment-new', component: v('AssignmentEdit'), props: true },
+    { path: '/assignments/:id/edit', name: 'assignment-edit', component: v('AssignmentEdit'), props: true },
+    { path: '/quizzes', name: 'quizzes', component: v('Quizzes') },
+    { path: '/quizzes/:id', name: 'quiz', component: v('Quiz'), props: true },
+    { path: '/courses/:courseId/quizzes/new', name: 'quiz-new', component: v('QuizBuilder'), props: true },
+    { path: '/quizzes/:id/build', name: 'quiz-build', component: v('QuizBuilder'), props: true },
+    { path: '/attempts/:id', name: 'attempt', component: v('Attempt'), props: true },
+    { path: '/attempts/:id/review', name: 'review', component: v('Review'), props: true },
+    { path: '/schedule', name: 'schedule', component: v('Schedule') },
+    { path: '/courses/:courseId/webinars/new', name: 'webinar-new', component: v('WebinarEdit'), props: true },
+    { path: '/webinars/:id/edit', name: 'webinar-edit', component: v('WebinarEdit'), props: true },
+    { path: '/progress', name: 'progress', component: v('Progress') },
+    { path: '/achievements', name: 'achievements', component: v('Achievements') },
+    { path: '/settings', name: 'settings', component: v('Settings') },
+    { path: '/grading', name: 'grading', component: v('GradingQueue') },
+    { path: '/submissions/:id', name: 'submission', component: v('Submission'), props: true },
+    { path: '/courses/:id/gradebook', name: 'gradebook', component: v('Gradebook'), props: true },
+    { path: '/courses/:id/statistics', name: 'statistics', component: v('Statistics'), props: true },
+    { path: '/admin/users', name: 'users', component: v('AdminUsers') },
+    { path: '/:rest(.*)*', name: 'notfound', component: v('NotFound') },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (!session.checked) await loadMe()
+  if (!to.meta.public && !session.user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
+  if (to.name === 'login' && session.user) return { name: 'home' }
+})
