@@ -41,3 +41,19 @@ drop_test_databases() {
 }
 trap drop_test_databases EXIT
 cargo test --workspace --all-features
+
+echo "== web UI: packages, unit tests (Vitest), type check, build"
+(cd web && npm ci --no-audit --no-fund && npm test && npm run typecheck && npm run build)
+
+echo "== browser journeys: headless Chromium against lms-server --demo on a fresh database"
+if [ ! -x /usr/bin/chromium ]; then
+    echo "Debian's chromium is needed (apt-get install -y chromium; .ci/run installs it)" >&2
+    exit 1
+fi
+cargo build -p lms-server
+e2e_data=$(mktemp -d)
+LMS_SERVER_CMD="env LMS_DATA_DIR=$e2e_data LMS_DEMO=true LMS_PUBLIC_URL=http://{addr} LMS_LOG=warn ${CARGO_TARGET_DIR:-target}/debug/lms-server" \
+LMS_E2E_ADMIN=admin@demo.school LMS_E2E_TEACHER=teacher@demo.school LMS_E2E_STUDENT=student1@demo.school \
+    bash -c 'cd web && npm run e2e'
+rm -rf "$e2e_data"
+echo "== all tests passed"
