@@ -30,11 +30,9 @@ async fn main() {
     .await
     .expect("open sqlite");
     sqlite.migrate().await.expect("migrate");
-    let lms = Arc::new(Lms::new(
-        sqlite.storage(),
-        Arc::new(SystemClock),
-        Vec::new(),
-    ));
+    let providers: Vec<Arc<dyn lms_core::webinar::WebinarProvider>> =
+        vec![Arc::new(lms_webinar::ExternalLinkProvider::new())];
+    let lms = Arc::new(Lms::new(sqlite.storage(), Arc::new(SystemClock), providers));
     for (email, role, name) in [
         ("admin@dev.test", Role::Admin, "Администратор"),
         ("teacher@dev.test", Role::Teacher, "Анна Петровна"),
