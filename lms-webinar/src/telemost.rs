@@ -1,17 +1,32 @@
 //! Yandex Telemost (Yandex 360 for Business): meeting rooms created through
 //! the Telemost API.
 //!
-//! Wire format, as Yandex documents it:
+//! Wire format, as Yandex documents it (the API reference at
+//! `yandex.com/dev/telemost/doc/ru/`, "Видеовстречи и трансляции", and the
+//! OpenAPI specification `api-specification.yaml`, v1.0.2):
 //!
 //! - Every call carries `Authorization: OAuth <token>`.
-//! - `POST {base}/conferences` with `{"waiting_room_level", "cohosts": [{"email"}]}`
-//!   answers `201 {"id", "join_url", ...}`.
-//! - `GET {base}/conferences/{id}` answers the same fields;
-//!   `PATCH {base}/conferences/{id}` changes the fields it is given.
-//! - Errors answer `{"message", "description", "error"}`.
+//! - `POST {base}/conferences` (scope `telemost-api:conferences.create`)
+//!   with `{"waiting_room_level", "cohosts": [{"email"}]}` answers
+//!   `201 {"id", "join_url", ...}`. `access_level` is deprecated and
+//!   ignored when `waiting_room_level` is given, so it is never sent.
+//! - `GET {base}/conferences/{id}` (`.read`) answers the same fields;
+//!   `PATCH {base}/conferences/{id}` (`.update`) changes only the fields it
+//!   is given (the waiting room, the live stream, the cohosts).
+//! - Errors answer `{"message", "description", "error"}`; a cohost e-mail
+//!   Telemost does not know is `404 {"error": "NoSuchUserPrincipalsFound"}`.
 //!
 //! A Telemost room has no start time or duration (the schedule lives in
-//! our storage), and the API documents no way to delete a room.
+//! our storage), and the API documents no way to delete a room: the
+//! conferences section lists exactly three operations (create, read,
+//! update) and three scopes (`telemost-api:conferences.create`, `.read`,
+//! `.update`), and the specification's `/conferences/{id}` path has `get`
+//! and `patch` only. The one documented `DELETE` is
+//! `/conferences/{id}/cohosts`, which removes cohosts, not the room.
+//! (A `telemost-api:conferences.delete` scope is requested by some
+//! third-party clients, but Yandex documents neither it nor an operation
+//! that uses it.) Cancelling therefore closes the room instead; see
+//! [`TelemostProvider`].
 
 use std::fmt;
 use std::time::Duration;
@@ -111,10 +126,12 @@ impl fmt::Debug for TelemostConfig {
 ///   as cohost; students and the teacher use its `join_url`.
 /// - `update` sends the same settings again (a room has no time to move)
 ///   and returns the room's link.
-/// - `delete` closes the room, since the API cannot delete one: it turns
-///   the waiting room on for everyone but the organisation's admins and the
-///   cohosts, so students who missed the cancellation cannot meet there.
-///   A room that no longer exists (404) counts as deleted.
+/// - `delete` closes the room, since the API documents no way to delete
+///   one (see the module docs): it sends
+///   `PATCH /conferences/{id} {"waiting_room_level": "ADMINS"}`, which puts
+///   everyone but the organisation's admins and the cohosts in the waiting
+///   room, so students who missed the cancellation cannot meet there. A
+///   room that no longer exists (404) counts as deleted.
 ///
 /// A 401 is permanent (the configured token is wrong or revoked; there is
 /// nothing to refresh).

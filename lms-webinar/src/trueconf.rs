@@ -1,13 +1,21 @@
 //! TrueConf Server (API v3.x): scheduled conferences on a school's own
 //! video-conferencing server.
 //!
-//! Wire format, as TrueConf documents it for API v3:
+//! Wire format, as TrueConf documents it for API v3 (TrueConf Server API
+//! reference, `developers.trueconf.com/api/server`):
 //!
-//! - `POST {server}/oauth2/v1/token`, a form with `grant_type=client_credentials`,
-//!   `client_id` and `client_secret`, answers
-//!   `{"access_token", "token_type", "expires_in"}`.
+//! - `POST {server}/oauth2/v1/token` with `grant_type=client_credentials`,
+//!   `client_id` and `client_secret` answers
+//!   `{"access_token", "token_type", "expires_in"}`. The reference's
+//!   example sends these as JSON; we send the standard OAuth 2.0 form
+//!   (RFC 6749 §4.4.2), which the server's OAuth library (bshaffer
+//!   oauth2-server, which the reference links to) reads as well.
 //! - Every API call passes that token as the `access_token` query parameter.
-//! - `POST /api/v3.{minor}/conferences` creates a conference and answers
+//! - `POST /api/v3.{minor}/conferences` with `{"topic" (1..240 chars),
+//!   "owner", "type", "schedule": {"type", "start_time", "duration"},
+//!   "allow_guests", "invitations": [{"id"}]}` creates a conference
+//!   (schedule type `1` is one-time; `start_time` is Unix seconds, so the
+//!   optional `time_zone` is not needed) and answers
 //!   `{"conference": {"id", "url", "webclient_url", ...}}`;
 //!   `PUT /api/v3.{minor}/conferences/{id}` changes it (same answer);
 //!   `DELETE /api/v3.{minor}/conferences/{id}` answers `{"id"}`.

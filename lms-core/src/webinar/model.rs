@@ -11,7 +11,10 @@ use crate::ids::{CourseId, UserId, WebinarId};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
-    /// TrueConf Server (API v3.x).
+    /// TrueConf Server (API v3.x). Serialised as its stable name
+    /// `trueconf` (what [`ProviderKind::parse`] takes), not the
+    /// `true_conf` that `snake_case` would make of it.
+    #[serde(rename = "trueconf", alias = "true_conf")]
     TrueConf,
     /// Yandex Telemost.
     Telemost,
@@ -120,4 +123,28 @@ pub struct Conference {
     pub join_url: String,
     /// Link for the host.
     pub host_url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ProviderKind;
+
+    #[test]
+    fn the_json_name_of_a_provider_is_its_stable_name() {
+        for kind in [
+            ProviderKind::TrueConf,
+            ProviderKind::Telemost,
+            ProviderKind::ExternalLink,
+        ] {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, kind.as_str());
+            assert_eq!(ProviderKind::parse(json.as_str().unwrap()), Some(kind));
+            assert_eq!(serde_json::from_value::<ProviderKind>(json).unwrap(), kind);
+        }
+        // The name `snake_case` gave it before still reads back.
+        assert_eq!(
+            serde_json::from_str::<ProviderKind>("\"true_conf\"").unwrap(),
+            ProviderKind::TrueConf
+        );
+    }
 }
