@@ -158,12 +158,17 @@ impl<E: DomainError> From<E> for ApiError {
         match class {
             ErrorClass::Internal => Self::internal(&e),
             ErrorClass::Unavailable => {
+                // The code says which dependency (`provider_unavailable`,
+                // `storage_unavailable`); the details stay in the log.
                 tracing::warn!(error = %e, "dependency unavailable");
-                Self::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "a dependency is temporarily unavailable; try again shortly",
-                )
+                Self {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    code: Cow::Borrowed(e.code()),
+                    message: "a service the school depends on is temporarily unavailable; try again shortly"
+                        .to_owned(),
+                    field: None,
+                    retry_after_secs: None,
+                }
             }
             _ => {
                 let message = e.to_string();

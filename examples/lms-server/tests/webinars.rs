@@ -525,7 +525,7 @@ async fn a_failing_provider_leaves_no_webinar(provider: &str) {
     // HTTP layer answers every Unavailable error with the same 503 and
     // "try again shortly".
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    assert_eq!(body["error"]["code"], "unavailable", "{body}");
+    assert_eq!(body["error"]["code"], "provider_unavailable", "{body}");
     assert!(
         body["error"]["message"]
             .as_str()
