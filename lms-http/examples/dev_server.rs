@@ -1,5 +1,5 @@
 //! A development server for the web UI: the real router over a fresh SQLite
-//! file in a temporary directory, files in memory, with three accounts
+//! file in a temporary directory, files in a directory beside it, with three accounts
 //! (password `demo12345`): `admin@dev.test`, `teacher@dev.test`,
 //! `student@dev.test`. The reference server (`lms-server`) is what schools
 //! run; this is for working on `web/` without it.
@@ -8,12 +8,9 @@
 //! cargo run -p lms-http --example dev_server -- 127.0.0.1:8099 web/dist
 //! ```
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use async_trait::async_trait;
 use lms_core::clock::SystemClock;
-use lms_core::file::{FileRead, FileStore, FileStoreError, FileWrite};
 use lms_core::user::{DisplayName, Email, Locale, Role, TimeZone, User};
 use lms_core::{Lms, UserId};
 use lms_http::{AppState, HttpConfig};
@@ -61,7 +58,13 @@ async fn main() {
         web_dir,
         ..HttpConfig::default()
     };
-    let app = lms_http::router(AppState::new(lms, Arc::new(MemoryFiles::default()), config));
+    let app = lms_http::router(AppState::new(
+        lms,
+        Arc::new(
+            lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("file store"),
+        ),
+        config,
+    ));
     println!(
         "dev server on http://{addr} (admin@dev.test / teacher@dev.test / student@dev.test, password demo12345)"
     );
@@ -70,57 +73,4 @@ async fn main() {
     })
     .await
     .expect("serve");
-}
-
-#[derive(Default)]
-struct MemoryFiles(Arc<Mutex<HashMap<String, Vec<u8>>>>);
-
-struct MemWrite {
-    key: String,
-    buf: Vec<u8>,
-    files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-}
-
-#[async_trait]
-impl FileWrite for MemWrite {
-    async fn write(&mut self, chunk: &[u8]) -> Result<(), FileStoreError> {
-        self.buf.extend_from_slice(chunk);
-        Ok(())
-    }
-    async fn commit(self: Box<Self>) -> Result<(), FileStoreError> {
-        self.files.lock().expect("lock").insert(self.key, self.buf);
-        Ok(())
-    }
-    async fn abort(self: Box<Self>) -> Result<(), FileStoreError> {
-        Ok(())
-    }
-}
-
-struct MemRead(Option<Vec<u8>>);
-
-#[async_trait]
-impl FileRead for MemRead {
-    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, FileStoreError> {
-        Ok(self.0.take())
-    }
-}
-
-#[async_trait]
-impl FileStore for MemoryFiles {
-    async fn create(&self, key: &str) -> Result<Box<dyn FileWrite>, FileStoreError> {
-        Ok(Box::new(MemWrite {
-            key: key.to_owned(),
-            buf: Vec::new(),
-            files: self.0.clone(),
-        }))
-    }
-    async fn open(&self, key: &str) -> Result<Box<dyn FileRead>, FileStoreError> {
-        let data = self.0.lock().expect("lock").get(key).cloned();
-        data.map(|d| Box::new(MemRead(Some(d))) as Box<dyn FileRead>)
-            .ok_or(FileStoreError::NotFound)
-    }
-    async fn delete(&self, key: &str) -> Result<(), FileStoreError> {
-        self.0.lock().expect("lock").remove(key);
-        Ok(())
-    }
 }

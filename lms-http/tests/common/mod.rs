@@ -4,13 +4,11 @@
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use async_trait::async_trait;
 use lms_core::Lms;
 use lms_core::clock::SystemClock;
-use lms_core::file::{FileRead, FileStore, FileStoreError, FileWrite};
+use lms_core::file::FileStore;
 use lms_core::ports::Storage;
 use lms_core::user::{DisplayName, Email, Locale, Role, TimeZone, User};
 use lms_http::{AppState, HttpConfig};
@@ -90,7 +88,9 @@ impl TestApp {
             Db::Postgres => lms_storage_postgres::testing::fresh_storage().await,
         };
         let lms = Arc::new(Lms::new(storage, Arc::new(SystemClock), Vec::new()));
-        let files: Arc<dyn FileStore> = Arc::new(MemoryFiles::default());
+        let files: Arc<dyn FileStore> = Arc::new(
+            lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("file store"),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -224,60 +224,6 @@ pub fn assert_error(got: &(StatusCode, Value), status: StatusCode, code: &str) {
     assert!(got.1["error"]["message"].is_string(), "body: {}", got.1);
 }
 
-/// Files kept in memory (the local-directory store has its own tests).
-#[derive(Default)]
-pub struct MemoryFiles(Arc<Mutex<HashMap<String, Vec<u8>>>>);
-
-struct MemWrite {
-    key: String,
-    buf: Vec<u8>,
-    files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-}
-
-#[async_trait]
-impl FileWrite for MemWrite {
-    async fn write(&mut self, chunk: &[u8]) -> Result<(), FileStoreError> {
-        self.buf.extend_from_slice(chunk);
-        Ok(())
-    }
-    async fn commit(self: Box<Self>) -> Result<(), FileStoreError> {
-        self.files.lock().unwrap().insert(self.key, self.buf);
-        Ok(())
-    }
-    async fn abort(self: Box<Self>) -> Result<(), FileStoreError> {
-        Ok(())
-    }
-}
-
-struct MemRead(Option<Vec<u8>>);
-
-#[async_trait]
-impl FileRead for MemRead {
-    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, FileStoreError> {
-        Ok(self.0.take())
-    }
-}
-
-#[async_trait]
-impl FileStore for MemoryFiles {
-    async fn create(&self, key: &str) -> Result<Box<dyn FileWrite>, FileStoreError> {
-        Ok(Box::new(MemWrite {
-            key: key.to_owned(),
-            buf: Vec::new(),
-            files: self.0.clone(),
-        }))
-    }
-    async fn open(&self, key: &str) -> Result<Box<dyn FileRead>, FileStoreError> {
-        let data = self.0.lock().unwrap().get(key).cloned();
-        data.map(|d| Box::new(MemRead(Some(d))) as Box<dyn FileRead>)
-            .ok_or(FileStoreError::NotFound)
-    }
-    async fn delete(&self, key: &str) -> Result<(), FileStoreError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-}
-
 impl TestApp {
     /// Like [`TestApp::spawn_with`], with these webinar providers configured
     /// in the core.
@@ -300,7 +246,9 @@ impl TestApp {
             Db::Postgres => lms_storage_postgres::testing::fresh_storage().await,
         };
         let lms = Arc::new(Lms::new(storage, Arc::new(SystemClock), providers));
-        let files: Arc<dyn FileStore> = Arc::new(MemoryFiles::default());
+        let files: Arc<dyn FileStore> = Arc::new(
+            lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("file store"),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
