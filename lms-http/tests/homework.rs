@@ -309,12 +309,25 @@ async fn students_hand_in_resubmit_and_see_their_grade(db: Db) {
             .json(&json!({"text": "<p>Ответ 3</p>"}))
             .send()
     };
-    assert_eq!(retry().await.unwrap().status(), StatusCode::CREATED);
+    let first = retry().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    // The retry gets the first response again (replayed, nothing stored).
     let again = retry().await.unwrap();
-    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
     let again: Value = again.json().await.unwrap();
-    assert_eq!(again["duplicate"], true);
+    assert_eq!(again, first);
     assert_eq!(again["submission"]["versions"].as_array().unwrap().len(), 3);
+    let (_, mine) = c
+        .alice
+        .get(&format!("/api/v1/assignments/{aid}/submissions/me"))
+        .await;
+    assert_eq!(
+        mine["versions"].as_array().unwrap().len(),
+        3,
+        "one version for two requests"
+    );
 
     // What a hand-in must contain.
     assert_error(
