@@ -189,6 +189,7 @@ pub fn telegram_config(cfg: &Config) -> Option<lms_notify::telegram::TelegramCon
 pub async fn run_workers(
     cfg: &Config,
     lms: Arc<Lms>,
+    files: Arc<dyn FileStore>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let notifiers = notifiers(cfg)?;
@@ -215,14 +216,53 @@ pub async fn run_workers(
             }
         });
     }
-    tasks.spawn(housekeeping(lms, stopped()));
+    tasks.spawn(housekeeping(lms, files, stopped()));
     shutdown.await;
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
     Ok(())
 }
 
-async fn housekeeping(lms: Arc<Lms>, stop: impl std::future::Future<Output = ()>) {
+/// How long an upload may stay unattached (uploaded for a hand-in that was
+/// never made) before housekeeping deletes it.
+pub const ORPHAN_UPLOAD_AGE: chrono::Duration = chrono::Duration::hours(24);
+
+/// Deletes uploads registered before `cutoff` that were never attached to a
+/// lesson, assignment or submission: first the registry row (only while it
+/// is still unattached, so a hand-in racing the sweep keeps its file), then
+/// the bytes. Returns how many were deleted.
+pub async fn purge_orphan_uploads(
+    lms: &Lms,
+    files: &dyn FileStore,
+    cutoff: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, lms_core::StorageError> {
+    const BATCH: u32 = 100;
+    let registry = &lms.storage().files;
+    let mut purged = 0;
+    loop {
+        let batch = registry.unattached_before(cutoff, BATCH).await?;
+        let full = batch.len() == BATCH as usize;
+        let mut deleted_any = false;
+        for file in batch {
+            if registry.delete(file.id).await? {
+                deleted_any = true;
+                purged += 1;
+                if let Err(e) = files.delete(&file.storage_key).await {
+                    tracing::warn!(error = %e, key = file.storage_key, "could not delete an orphan upload's bytes");
+                }
+            }
+        }
+        if !full || !deleted_any {
+            return Ok(purged);
+        }
+    }
+}
+
+async fn housekeeping(
+    lms: Arc<Lms>,
+    files: Arc<dyn FileStore>,
+    stop: impl std::future::Future<Output = ()>,
+) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut rounds: u64 = 0;
@@ -242,6 +282,17 @@ async fn housekeeping(lms: Arc<Lms>, stop: impl std::future::Future<Output = ()>
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired sessions"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
+            }
+            let now = lms.clock().now();
+            match purge_orphan_uploads(&lms, files.as_ref(), now - ORPHAN_UPLOAD_AGE).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "deleted uploads never attached"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deleting orphan uploads failed"),
+            }
+            match lms.storage().idempotency.purge_expired(now).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired idempotency records"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging idempotency records failed"),
             }
         }
         rounds += 1;
@@ -278,6 +329,71 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(user.role, lms_core::Role::Teacher);
+        core.storage.close().await;
+    }
+
+    #[tokio::test]
+    async fn orphan_uploads_are_deleted_after_a_day_and_attached_ones_kept() {
+        use lms_core::file::{FileName, FileOwner, FileRef};
+        use lms_core::user::{DisplayName, Locale, TimeZone, User};
+
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap().to_owned();
+        let cfg = Config::from_sources(None, |name| (name == "LMS_DATA_DIR").then(|| data.clone()))
+            .unwrap();
+        let core = open_core(&cfg).await.unwrap();
+        let now = chrono::Utc::now();
+        let user = User {
+            id: lms_core::UserId::new(),
+            email: Email::parse("s@example.ru").unwrap(),
+            display_name: DisplayName::parse("Студент").unwrap(),
+            role: lms_core::Role::Student,
+            locale: Locale::Ru,
+            time_zone: TimeZone::parse("Europe/Moscow").unwrap(),
+            active: true,
+            created_at: now,
+        };
+        core.lms
+            .storage()
+            .users
+            .insert_user(&user, None)
+            .await
+            .unwrap();
+        let upload = |name: &str, age: chrono::Duration| FileRef {
+            id: lms_core::FileId::new(),
+            name: FileName::sanitize(name),
+            content_type: "text/plain; charset=utf-8".into(),
+            size: 2,
+            storage_key: format!("files/test/{name}"),
+            uploaded_by: user.id,
+            uploaded_at: now - age,
+        };
+        let old = upload("old.txt", chrono::Duration::hours(30));
+        let fresh = upload("fresh.txt", chrono::Duration::hours(1));
+        for f in [&old, &fresh] {
+            let mut w = core.files.create(&f.storage_key).await.unwrap();
+            w.write(b"hi").await.unwrap();
+            w.commit().await.unwrap();
+            core.lms
+                .storage()
+                .files
+                .insert(f, FileOwner::Unattached)
+                .await
+                .unwrap();
+        }
+
+        let purged = purge_orphan_uploads(&core.lms, core.files.as_ref(), now - ORPHAN_UPLOAD_AGE)
+            .await
+            .unwrap();
+        assert_eq!(purged, 1);
+        let registry = &core.lms.storage().files;
+        assert!(registry.get(old.id).await.unwrap().is_none());
+        assert!(
+            core.files.open(&old.storage_key).await.is_err(),
+            "bytes deleted"
+        );
+        assert!(registry.get(fresh.id).await.unwrap().is_some());
+        assert!(core.files.open(&fresh.storage_key).await.is_ok());
         core.storage.close().await;
     }
 }

@@ -174,8 +174,9 @@ async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
     let workers = (cfg.worker == WorkerMode::InProcess).then(|| {
         let cfg = cfg.clone();
         let lms = core.lms.clone();
+        let files = core.files.clone();
         let stop = stopped();
-        tokio::spawn(async move { run_workers(&cfg, lms, stop).await })
+        tokio::spawn(async move { run_workers(&cfg, lms, files, stop).await })
     });
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
@@ -228,7 +229,13 @@ async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
 async fn worker(cfg: Config) -> Result<ExitCode, StartError> {
     let core = open_core(&cfg).await?;
     tracing::info!("notification worker running");
-    run_workers(&cfg, core.lms.clone(), shutdown_signal()).await?;
+    run_workers(
+        &cfg,
+        core.lms.clone(),
+        core.files.clone(),
+        shutdown_signal(),
+    )
+    .await?;
     core.storage.close().await;
     Ok(ExitCode::SUCCESS)
 }
