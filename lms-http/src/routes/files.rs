@@ -333,16 +333,7 @@ fn content_disposition(kind: &str, name: &str) -> String {
         })
         .filter(|c| *c != '"' && *c != '\\')
         .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = super::percent_encode(name);
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 

@@ -37,3 +37,29 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().merge(schedule::public_routes())
 }
+
+/// Percent-encodes everything but RFC 8187 `attr-char`: the value of a
+/// `filename*=UTF-8''…` parameter in `Content-Disposition`.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_attr_chars_only() {
+        assert_eq!(percent_encode("a b.csv"), "a%20b.csv");
+        assert_eq!(percent_encode("я"), "%D1%8F");
+        assert_eq!(percent_encode("x'y%"), "x%27y%25");
+    }
+}
