@@ -54,6 +54,11 @@ impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // A middleware that already authenticated this request (the
+        // Idempotency-Key layer) left the result for the handler.
+        if let Some(auth) = parts.extensions.get::<Self>() {
+            return Ok(auth.clone());
+        }
         let (token, via_cookie) = match bearer(&parts.headers) {
             Some(t) => (t, false),
             None => match cookie(&parts.headers, SESSION_COOKIE) {

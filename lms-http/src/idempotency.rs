@@ -57,6 +57,8 @@ async fn run(state: AppState, req: Request, next: Next) -> Result<Response, Resp
     let Ok(auth) = Auth::from_request_parts(&mut parts, &state).await else {
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
+    // The handler reuses it instead of looking the session up again.
+    parts.extensions.insert(auth.clone());
     let raw_key = parts
         .headers
         .get(HEADER)
