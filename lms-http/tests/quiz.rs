@@ -137,7 +137,7 @@ async fn add_every_kind(teacher: &Session, quiz: &str) -> Keys {
     )
     .await;
     let numeric = add(
-        json!({"kind": "numeric", "value": 9.81, "tolerance": 0.01}),
+        json!({"kind": "numeric", "value": NUMERIC_KEY, "tolerance": 0.01}),
         1.0,
         "Ускорение свободного падения?",
     )
@@ -219,13 +219,25 @@ fn answers(k: &Keys) -> Value {
 }
 
 /// Texts that would give an answer key away.
-const SECRETS: [&str; 5] = [
-    "Ёлка",
-    "9.81",
-    "EXPLANATION-MARKER",
-    "accepted",
-    "tolerance",
-];
+const SECRETS: [&str; 4] = ["Ёлка", "EXPLANATION-MARKER", "accepted", "tolerance"];
+
+/// The numeric question's correct value.
+const NUMERIC_KEY: f64 = 9.81;
+
+/// Whether `value` carries the numeric key anywhere: as a number, or inside
+/// a string other than an instant (whose seconds, e.g. `19.8123Z`, may
+/// contain the same digits by chance).
+fn carries_numeric_key(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.as_f64() == Some(NUMERIC_KEY),
+        Value::String(s) => s.contains("9.81") && chrono::DateTime::parse_from_rfc3339(s).is_err(),
+        Value::Array(items) => items.iter().any(carries_numeric_key),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.contains("9.81") || carries_numeric_key(v)),
+        Value::Bool(_) | Value::Null => false,
+    }
+}
 
 /// What a student sees during or after an attempt before answers are
 /// revealed: no correct answers, no answer key, no per-question scores.
@@ -234,6 +246,7 @@ fn assert_no_answer_key(body: &Value) {
     for secret in SECRETS {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
+    assert!(!carries_numeric_key(body), "9.81 leaked: {text}");
     for marker in ["per_question", "\"status\":", "\"pairs\""] {
         assert!(!text.contains(marker), "{marker} leaked: {text}");
     }
