@@ -7,8 +7,8 @@ use lms_core::error::StorageResult;
 use lms_core::ids::UserId;
 use lms_core::page::Page;
 use lms_core::user::{
-    DisplayName, Email, Locale, PasswordHash, Role, Session, SessionStore, TimeZone, TokenHash,
-    User, UserStore,
+    DisplayName, Email, Locale, LoginCounter, PasswordHash, Role, Session, SessionStore,
+    ThrottleKey, TimeZone, TokenHash, User, UserStore,
 };
 use uuid::Uuid;
 
@@ -271,6 +271,82 @@ impl SessionStore for PgStorage {
             .execute(&self.pool)
             .await
             .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete_other_sessions(&self, user: UserId, keep: &TokenHash) -> StorageResult<u64> {
+        let done = sqlx::query!(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2",
+            user.0,
+            keep.0
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn charge_login_attempt(
+        &self,
+        key: &ThrottleKey,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> StorageResult<LoginCounter> {
+        // One statement: concurrent charges from any node serialise on the
+        // row, and each sees its own count.
+        let row = sqlx::query!(
+            r#"INSERT INTO login_counters (key, count, window_started_at) VALUES ($1, 1, $2)
+               ON CONFLICT (key) DO UPDATE SET
+                   count = CASE WHEN login_counters.window_started_at <= $3 THEN 1
+                                ELSE login_counters.count + 1 END,
+                   window_started_at = CASE WHEN login_counters.window_started_at <= $3 THEN $2
+                                            ELSE login_counters.window_started_at END
+               RETURNING count, window_started_at"#,
+            key.0,
+            now,
+            now - window
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(LoginCounter {
+            count: u32::try_from(row.count).unwrap_or(0),
+            window_started_at: row.window_started_at,
+        })
+    }
+
+    async fn refund_login_attempt(
+        &self,
+        key: &ThrottleKey,
+        window_started_at: DateTime<Utc>,
+    ) -> StorageResult<()> {
+        sqlx::query!(
+            "UPDATE login_counters SET count = count - 1 WHERE key = $1 AND window_started_at = $2 AND count > 0",
+            key.0,
+            window_started_at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn clear_login_attempts(&self, key: &ThrottleKey) -> StorageResult<()> {
+        sqlx::query!("DELETE FROM login_counters WHERE key = $1", key.0)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_expired_login_attempts(&self, before: DateTime<Utc>) -> StorageResult<u64> {
+        let done = sqlx::query!(
+            "DELETE FROM login_counters WHERE window_started_at < $1",
+            before
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(done.rows_affected())
     }
 }

@@ -55,7 +55,10 @@ use crate::transfer::{
     AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
     UserRecord,
 };
-use crate::user::{Email, PasswordHash, Session, SessionStore, TokenHash, User, UserStore};
+use crate::user::{
+    Email, LoginCounter, PasswordHash, Session, SessionStore, ThrottleKey, TokenHash, User,
+    UserStore,
+};
 use crate::webinar::{Webinar, WebinarState, WebinarStore};
 
 /// An in-memory implementation of every storage port.
@@ -110,6 +113,7 @@ struct State {
     seq: u64,
     users: HashMap<UserId, UserRow>,
     sessions: HashMap<TokenHash, Session>,
+    login_counters: HashMap<ThrottleKey, LoginCounter>,
     courses: HashMap<CourseId, Row<Course>>,
     /// (course, assistant) in the order assigned.
     assistants: Vec<(CourseId, UserId)>,
@@ -623,6 +627,67 @@ impl SessionStore for MemoryStorage {
         let before = st.sessions.len();
         st.sessions.retain(|_, s| s.expires_at >= now);
         Ok((before - st.sessions.len()) as u64)
+    }
+
+    async fn delete_other_sessions(&self, user: UserId, keep: &TokenHash) -> StorageResult<u64> {
+        let mut st = self.lock();
+        let before = st.sessions.len();
+        st.sessions
+            .retain(|hash, s| s.user_id != user || hash == keep);
+        Ok((before - st.sessions.len()) as u64)
+    }
+
+    async fn charge_login_attempt(
+        &self,
+        key: &ThrottleKey,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> StorageResult<LoginCounter> {
+        let mut st = self.lock();
+        let counter = st
+            .login_counters
+            .entry(key.clone())
+            .and_modify(|c| {
+                if c.window_started_at <= now - window {
+                    *c = LoginCounter {
+                        count: 1,
+                        window_started_at: now,
+                    };
+                } else {
+                    c.count += 1;
+                }
+            })
+            .or_insert(LoginCounter {
+                count: 1,
+                window_started_at: now,
+            });
+        Ok(*counter)
+    }
+
+    async fn refund_login_attempt(
+        &self,
+        key: &ThrottleKey,
+        window_started_at: DateTime<Utc>,
+    ) -> StorageResult<()> {
+        if let Some(c) = self.lock().login_counters.get_mut(key)
+            && c.window_started_at == window_started_at
+        {
+            c.count = c.count.saturating_sub(1);
+        }
+        Ok(())
+    }
+
+    async fn clear_login_attempts(&self, key: &ThrottleKey) -> StorageResult<()> {
+        self.lock().login_counters.remove(key);
+        Ok(())
+    }
+
+    async fn delete_expired_login_attempts(&self, before: DateTime<Utc>) -> StorageResult<u64> {
+        let mut st = self.lock();
+        let n = st.login_counters.len();
+        st.login_counters
+            .retain(|_, c| c.window_started_at >= before);
+        Ok((n - st.login_counters.len()) as u64)
     }
 }
 

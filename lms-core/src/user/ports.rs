@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::error::StorageResult;
 use crate::ids::UserId;
 use crate::page::Page;
+use crate::user::login::{LoginCounter, ThrottleKey};
 use crate::user::model::{Email, PasswordHash, Session, TokenHash, User};
 
 /// Accounts and their credentials.
@@ -54,4 +55,30 @@ pub trait SessionStore: Send + Sync {
     async fn delete_user_sessions(&self, user: UserId) -> StorageResult<u64>;
     /// Deletes sessions that expired before `now`; returns how many.
     async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> StorageResult<u64>;
+    /// Revokes every session of a user except `keep` (a password change
+    /// keeps the session that made it); returns how many ended.
+    async fn delete_other_sessions(&self, user: UserId, keep: &TokenHash) -> StorageResult<u64>;
+
+    /// Counts one login attempt for `key`, atomically: a key without a
+    /// counter, or whose window began at or before `now - window`, starts a
+    /// new window at `now` with count 1; otherwise its count grows by one.
+    /// Returns the counter after the change. Concurrent calls (from any
+    /// node) each see a distinct count.
+    async fn charge_login_attempt(
+        &self,
+        key: &ThrottleKey,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> StorageResult<LoginCounter>;
+    /// Takes one attempt back from `key`'s counter if its window still
+    /// began at `window_started_at` (never below zero); otherwise nothing.
+    async fn refund_login_attempt(
+        &self,
+        key: &ThrottleKey,
+        window_started_at: DateTime<Utc>,
+    ) -> StorageResult<()>;
+    /// Forgets `key`'s counter.
+    async fn clear_login_attempts(&self, key: &ThrottleKey) -> StorageResult<()>;
+    /// Deletes counters whose window began before `before`; returns how many.
+    async fn delete_expired_login_attempts(&self, before: DateTime<Utc>) -> StorageResult<u64>;
 }

@@ -81,6 +81,8 @@ macro_rules! __storage_conformance_cases {
                 sessions_round_trip_and_revoke,
                 expired_sessions_are_purged,
                 user_sessions_are_revoked_together,
+                other_sessions_end_and_the_kept_one_stays,
+                login_counters_charge_refund_and_expire,
             }
             courses {
                 courses_round_trip,

@@ -147,3 +147,121 @@ pub async fn user_sessions_are_revoked_together(storage: Storage) {
         "nothing left to revoke"
     );
 }
+
+/// `delete_other_sessions` ends every session of the user but the one kept.
+pub async fn other_sessions_end_and_the_kept_one_stays(storage: Storage) {
+    let u = add_user(&storage, Role::Student).await;
+    let v = add_user(&storage, Role::Student).await;
+    let keep = session(u.id, 60);
+    let others: Vec<_> = (0..2).map(|_| session(u.id, 60)).collect();
+    let theirs = session(v.id, 60);
+    for s in others.iter().chain([&keep, &theirs]) {
+        ok(storage.sessions.insert_session(s).await, "insert_session");
+    }
+    assert_eq!(
+        ok(
+            storage
+                .sessions
+                .delete_other_sessions(u.id, &keep.token_hash)
+                .await,
+            "delete_other_sessions"
+        ),
+        2,
+        "both other sessions end"
+    );
+    for s in &others {
+        assert_eq!(
+            ok(storage.sessions.get_session(&s.token_hash).await, "get"),
+            None
+        );
+    }
+    for s in [&keep, &theirs] {
+        assert_eq!(
+            ok(storage.sessions.get_session(&s.token_hash).await, "get").as_ref(),
+            Some(s),
+            "the kept session and other users' sessions stay"
+        );
+    }
+}
+
+/// Login counters: charging counts up within a window, a new window starts
+/// once the old one is over, refunds and clears work, and concurrent
+/// charges each get their own count (none lost).
+pub async fn login_counters_charge_refund_and_expire(storage: Storage) {
+    use crate::user::{LoginCounter, ThrottleKey};
+    let window = chrono::Duration::minutes(15);
+    let key = ThrottleKey::address("192.0.2.7".parse().expect("ip"));
+    let other = ThrottleKey::address("192.0.2.8".parse().expect("ip"));
+    let s = &storage.sessions;
+    for n in 1..=3 {
+        assert_eq!(
+            ok(s.charge_login_attempt(&key, at(n), window).await, "charge"),
+            LoginCounter {
+                count: n as u32,
+                window_started_at: at(1)
+            },
+            "attempt {n} counts in the window that began with the first"
+        );
+    }
+    ok(s.refund_login_attempt(&key, at(1)).await, "refund");
+    ok(
+        s.refund_login_attempt(&key, at(-100)).await,
+        "a refund for an old window does nothing",
+    );
+    assert_eq!(
+        ok(s.charge_login_attempt(&key, at(5), window).await, "charge").count,
+        3,
+        "the refund took one back; the stale refund nothing"
+    );
+    assert_eq!(
+        ok(
+            s.charge_login_attempt(&other, at(5), window).await,
+            "charge"
+        )
+        .count,
+        1,
+        "keys count apart"
+    );
+    assert_eq!(
+        ok(s.charge_login_attempt(&key, at(16), window).await, "charge"),
+        LoginCounter {
+            count: 1,
+            window_started_at: at(16)
+        },
+        "after the window a new one starts"
+    );
+    ok(s.clear_login_attempts(&key).await, "clear");
+    assert_eq!(
+        ok(s.charge_login_attempt(&key, at(17), window).await, "charge").count,
+        1,
+        "a cleared counter starts again"
+    );
+    assert_eq!(
+        ok(s.delete_expired_login_attempts(at(10)).await, "purge"),
+        1,
+        "only the counter whose window began before the cut-off goes"
+    );
+    assert_eq!(
+        ok(
+            s.charge_login_attempt(&other, at(18), window).await,
+            "charge"
+        )
+        .count,
+        1,
+        "the purged counter starts again"
+    );
+
+    let burst = ThrottleKey::address("192.0.2.9".parse().expect("ip"));
+    let charges = (0..20).map(|_| s.charge_login_attempt(&burst, at(20), window));
+    let mut counts: Vec<u32> = futures::future::join_all(charges)
+        .await
+        .into_iter()
+        .map(|r| ok(r, "concurrent charge").count)
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=20).collect::<Vec<u32>>(),
+        "twenty simultaneous charges see twenty distinct counts"
+    );
+}

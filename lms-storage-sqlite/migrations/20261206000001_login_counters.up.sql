@@ -1,0 +1,8 @@
+-- Login budgets: one fixed-window counter per account or client address
+-- (the key is a SHA-256 digest; instants are microseconds since the epoch).
+CREATE TABLE login_counters (
+    key TEXT PRIMARY KEY CHECK (length(key) <= 128),
+    count INTEGER NOT NULL CHECK (count >= 0),
+    window_started_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_counters_window_idx ON login_counters (window_started_at);
