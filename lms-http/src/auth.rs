@@ -10,16 +10,13 @@
 //! where `SameSite` is not enforced. Bearer requests need no CSRF token: a
 //! browser never adds that header by itself.
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lms_core::user::{Actor, Email, TokenHash, User, generate_token};
+use lms_core::user::{Actor, LoginAttempt, LoginFailure, TokenHash, User, generate_token};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -27,7 +24,6 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ClientAddr};
-use crate::password::{dummy_hash, verify_password};
 use crate::state::AppState;
 
 /// Name of the session cookie.
@@ -136,84 +132,6 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Counts login attempts per account and per client IP in a sliding window.
-/// Counters live in the process: each HTTP node limits on its own, which
-/// bounds guessing per node without a shared store.
-#[derive(Debug)]
-pub struct LoginLimiter {
-    per_account: u32,
-    per_ip: u32,
-    window: Duration,
-    accounts: Mutex<HashMap<String, Vec<Instant>>>,
-    ips: Mutex<HashMap<IpAddr, Vec<Instant>>>,
-}
-
-impl LoginLimiter {
-    /// A limiter allowing `per_account` failures per account and `per_ip`
-    /// attempts per IP within `window`.
-    #[must_use]
-    pub fn new(per_account: u32, per_ip: u32, window: Duration) -> Self {
-        Self {
-            per_account,
-            per_ip,
-            window,
-            accounts: Mutex::new(HashMap::new()),
-            ips: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// Records an attempt from `ip`; `Err(seconds)` when the IP or the
-    /// account is over its limit.
-    fn check(&self, account: &str, ip: Option<IpAddr>) -> Result<(), u64> {
-        let now = Instant::now();
-        if let Some(ip) = ip {
-            let mut ips = self.ips.lock().expect("limiter lock");
-            if ips.len() > 100_000 {
-                ips.retain(|_, v| v.last().is_some_and(|t| now - *t < self.window));
-            }
-            let hits = ips.entry(ip).or_default();
-            prune(hits, now, self.window);
-            if hits.len() >= self.per_ip as usize {
-                return Err(wait(hits, now, self.window));
-            }
-            hits.push(now);
-        }
-        let mut accounts = self.accounts.lock().expect("limiter lock");
-        let hits = accounts.entry(account.to_owned()).or_default();
-        prune(hits, now, self.window);
-        if hits.len() >= self.per_account as usize {
-            return Err(wait(hits, now, self.window));
-        }
-        Ok(())
-    }
-
-    fn failed(&self, account: &str) {
-        let mut accounts = self.accounts.lock().expect("limiter lock");
-        if accounts.len() > 100_000 {
-            let now = Instant::now();
-            accounts.retain(|_, v| v.last().is_some_and(|t| now - *t < self.window));
-        }
-        accounts
-            .entry(account.to_owned())
-            .or_default()
-            .push(Instant::now());
-    }
-
-    fn succeeded(&self, account: &str) {
-        self.accounts.lock().expect("limiter lock").remove(account);
-    }
-}
-
-fn prune(hits: &mut Vec<Instant>, now: Instant, window: Duration) {
-    hits.retain(|t| now.duration_since(*t) < window);
-}
-
-fn wait(hits: &[Instant], now: Instant, window: Duration) -> u64 {
-    hits.first()
-        .map(|first| (window.saturating_sub(now.duration_since(*first))).as_secs() + 1)
-        .unwrap_or(1)
-}
-
 /// The client's IP: the socket peer, or the first `X-Forwarded-For` hop
 /// when the server is configured to trust its proxy.
 pub(crate) fn client_ip(
@@ -265,8 +183,10 @@ pub struct LoginResponse {
     responses(
         (status = 200, description = "Logged in; sets the session and CSRF cookies", body = LoginResponse),
         (status = 401, description = "Wrong e-mail or password", body = ErrorBody),
-        (status = 422, description = "Malformed input", body = ErrorBody),
-        (status = 429, description = "Too many attempts for this account or address", body = ErrorBody),
+        (status = 413, description = "Body larger than 16 KiB", body = ErrorBody),
+        (status = 422, description = "Malformed input, or an e-mail over 254 or a password over 1024 bytes", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts for this account or address", body = ErrorBody),
+        (status = 503, description = "Too many logins being checked at once; retry after `Retry-After`", body = ErrorBody),
     )
 )]
 async fn login(
@@ -275,57 +195,18 @@ async fn login(
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    let account = req.email.trim().to_lowercase();
-    let ip = client_ip(&headers, peer, state.config.trust_forwarded_for);
-    state
-        .limiter
-        .check(&account, ip)
-        .map_err(ApiError::too_many_requests)?;
-    let invalid = || {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "invalid e-mail or password",
-        )
+    let address = client_ip(&headers, peer, state.config.trust_forwarded_for);
+    let attempt = LoginAttempt {
+        email: &req.email,
+        password: &req.password,
+        address,
     };
-    let looked_up = match Email::parse(&req.email) {
-        Ok(email) => match state.lms.users.login_lookup(&email).await {
-            Ok(found) => Some(found),
-            Err(lms_core::user::LoginError::InvalidCredentials) => None,
-            Err(e) => return Err(e.into()),
-        },
-        Err(_) => None,
-    };
-    let password = req.password;
-    let (user, ok) = match looked_up {
-        Some((user, hash)) => {
-            let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-                .await
-                .map_err(ApiError::internal)?;
-            (Some(user), ok)
-        }
-        None => {
-            // Same work for unknown accounts, so timing does not reveal them.
-            tokio::task::spawn_blocking(move || verify_password(&password, dummy_hash()))
-                .await
-                .map_err(ApiError::internal)?;
-            (None, false)
-        }
-    };
-    let user = match (user, ok) {
-        (Some(user), true) if user.active => user,
-        _ => {
-            state.limiter.failed(&account);
-            return Err(invalid());
-        }
-    };
-    state.limiter.succeeded(&account);
-    let token = generate_token();
-    let session = state
-        .lms
-        .users
-        .start_session(user.id, TokenHash::of(&token), state.config.session_ttl)
-        .await?;
+    let new = state
+        .login
+        .login(attempt, state.config.session_ttl)
+        .await
+        .map_err(login_error)?;
+    let (token, session, user) = (new.token, new.session, new.user);
     let csrf_token = generate_token();
     let max_age = state.config.session_ttl.num_seconds().max(0);
     let secure = if state.config.secure_cookies {
@@ -352,6 +233,19 @@ async fn login(
         );
     }
     Ok(response)
+}
+
+/// The HTTP answer to a failed login: 429 with `Retry-After` when a budget
+/// is used up, 503 with `Retry-After` when too many logins are being
+/// checked at once.
+pub(crate) fn login_error(e: LoginFailure) -> ApiError {
+    match e {
+        LoginFailure::Throttled { retry_after_secs } => {
+            ApiError::too_many_requests(retry_after_secs)
+        }
+        LoginFailure::Busy => ApiError::busy(),
+        other => other.into(),
+    }
 }
 
 /// Ends the current session (the token stops working at once).
@@ -389,10 +283,15 @@ async fn me(auth: Auth) -> axum::Json<User> {
     axum::Json(auth.user)
 }
 
+/// The largest login request body: an e-mail and a password fit many
+/// times over; anything larger is refused before it is read.
+pub const LOGIN_BODY_LIMIT: usize = 16 * 1024;
+
 /// `/api/v1/auth/...` routes.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
+        .layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT))
         .routes(routes!(logout))
         .routes(routes!(me))
 }
@@ -400,28 +299,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn limiter_blocks_an_account_after_its_failures_and_resets_on_success() {
-        let l = LoginLimiter::new(2, 100, Duration::from_secs(60));
-        assert!(l.check("a", None).is_ok());
-        l.failed("a");
-        l.failed("a");
-        assert!(l.check("a", None).is_err());
-        assert!(l.check("b", None).is_ok(), "other accounts unaffected");
-        l.succeeded("a");
-        assert!(l.check("a", None).is_ok());
-    }
-
-    #[test]
-    fn limiter_counts_every_attempt_per_ip() {
-        let l = LoginLimiter::new(100, 2, Duration::from_secs(60));
-        let ip: IpAddr = "10.0.0.1".parse().unwrap();
-        assert!(l.check("a", Some(ip)).is_ok());
-        assert!(l.check("b", Some(ip)).is_ok());
-        let wait = l.check("c", Some(ip)).unwrap_err();
-        assert!((1..=61).contains(&wait));
-    }
 
     #[test]
     fn reads_bearer_and_cookies() {

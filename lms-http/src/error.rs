@@ -106,6 +106,20 @@ impl ApiError {
         }
     }
 
+    /// 503 `login_busy`: too many password checks running or waiting; try
+    /// again in a second.
+    #[must_use]
+    pub fn busy() -> Self {
+        Self {
+            retry_after_secs: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "login_busy",
+                "слишком много входов одновременно, повторите через секунду / too many logins at once; try again in a second",
+            )
+        }
+    }
+
     /// 500: logs `detail`, shows the client nothing of it.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use lms_core::Lms;
 use lms_core::file::FileStore;
+use lms_core::user::{LoginLimits, LoginService, PasswordHasher};
 
-use crate::auth::LoginLimiter;
 use crate::metrics::Metrics;
+use crate::password::Argon2Hasher;
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -24,9 +25,11 @@ pub struct HttpConfig {
     pub max_upload_bytes: u64,
     /// Failed logins allowed per account within [`Self::login_window`].
     pub login_failures_per_account: u32,
-    /// Login attempts allowed per client IP within [`Self::login_window`].
-    pub login_attempts_per_ip: u32,
-    /// The window of the login limits.
+    /// Failed logins allowed per client address within
+    /// [`Self::login_window`] (successful logins do not count).
+    pub login_failures_per_ip: u32,
+    /// The window of the login limits. The counters live in storage, so
+    /// every node of a deployment shares them.
     pub login_window: Duration,
     /// Trust `X-Forwarded-For` for the client IP (behind a reverse proxy).
     pub trust_forwarded_for: bool,
@@ -46,7 +49,7 @@ impl Default for HttpConfig {
             session_ttl: chrono::Duration::days(14),
             max_upload_bytes: 50 * 1024 * 1024,
             login_failures_per_account: 10,
-            login_attempts_per_ip: 100,
+            login_failures_per_ip: 100,
             login_window: Duration::from_secs(15 * 60),
             trust_forwarded_for: false,
             web_dir: None,
@@ -64,7 +67,9 @@ pub struct AppState {
     pub files: Arc<dyn FileStore>,
     /// Settings.
     pub config: Arc<HttpConfig>,
-    pub(crate) limiter: Arc<LoginLimiter>,
+    /// Login, password changes and the login budgets (argon2id hashing
+    /// with a concurrency budget of one hash per core).
+    pub login: Arc<LoginService>,
     pub(crate) metrics: Arc<Metrics>,
 }
 
@@ -72,16 +77,26 @@ impl AppState {
     /// State over the core, a file store and settings.
     #[must_use]
     pub fn new(lms: Arc<Lms>, files: Arc<dyn FileStore>, config: HttpConfig) -> Self {
-        let limiter = LoginLimiter::new(
-            config.login_failures_per_account,
-            config.login_attempts_per_ip,
-            config.login_window,
+        let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::for_this_machine());
+        let limits = LoginLimits {
+            failures_per_account: config.login_failures_per_account,
+            failures_per_address: config.login_failures_per_ip,
+            window: chrono::Duration::from_std(config.login_window)
+                .unwrap_or(chrono::Duration::minutes(15)),
+        };
+        let storage = lms.storage();
+        let login = LoginService::new(
+            storage.users.clone(),
+            storage.sessions.clone(),
+            hasher,
+            lms.clock().clone(),
+            limits,
         );
         Self {
             lms,
             files,
             config: Arc::new(config),
-            limiter: Arc::new(limiter),
+            login: Arc::new(login),
             metrics: Arc::new(Metrics::default()),
         }
     }

@@ -350,19 +350,87 @@ async fn admins_manage_users_and_others_may_not(db: Db) {
         )
         .await;
     assert_eq!(bad_tz.1["error"]["field"], "time_zone");
-    let pw = teacher
+    // Changing one's own password needs the current one: a stolen session
+    // token alone cannot take the account over.
+    let other_device = app.login(&teacher.user, PASSWORD).await;
+    let feed = teacher.post("/api/v1/calendar-feed", json!({})).await;
+    assert_eq!(feed.0, StatusCode::OK, "{}", feed.1);
+    let feed_path = feed.1["url"]
+        .as_str()
+        .and_then(|u| u.find("/ical/").map(|i| u[i..].to_owned()))
+        .expect("feed url");
+    assert_eq!(
+        app.anonymous()
+            .get(app.url(&feed_path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let pw_url = format!("/api/v1/users/{}/password", teacher.id());
+    let without = teacher
+        .put(&pw_url, json!({"password": "new password 1"}))
+        .await;
+    assert_error(
+        &without,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "current_password_required",
+    );
+    let wrong = teacher
         .put(
-            &format!("/api/v1/users/{}/password", teacher.id()),
-            json!({"password": "new password 1"}),
+            &pw_url,
+            json!({"current_password": "not it at all", "password": "new password 1"}),
         )
         .await;
-    assert_eq!(pw.0, StatusCode::NO_CONTENT);
+    assert_error(&wrong, StatusCode::FORBIDDEN, "wrong_current_password");
+    let too_long = teacher
+        .put(
+            &pw_url,
+            json!({"current_password": PASSWORD, "password": "x".repeat(1025)}),
+        )
+        .await;
+    assert_error(&too_long, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    let pw = teacher
+        .put(
+            &pw_url,
+            json!({"current_password": PASSWORD, "password": "new password 1"}),
+        )
+        .await;
+    assert_eq!(pw.0, StatusCode::NO_CONTENT, "{}", pw.1);
     assert_eq!(
         teacher.get("/api/v1/auth/me").await.0,
+        StatusCode::OK,
+        "the changing session stays"
+    );
+    assert_eq!(
+        other_device.get("/api/v1/auth/me").await.0,
         StatusCode::UNAUTHORIZED,
-        "sessions revoked"
+        "every other session ends"
+    );
+    assert_eq!(
+        app.anonymous()
+            .get(app.url(&feed_path))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND,
+        "the old calendar-feed URL stops working"
     );
     app.login(&teacher.user, "new password 1").await;
+
+    // An admin resets another account's password without knowing it; every
+    // session of that account ends.
+    let reset = admin
+        .put(&pw_url, json!({"password": "reset by admin 1"}))
+        .await;
+    assert_eq!(reset.0, StatusCode::NO_CONTENT, "{}", reset.1);
+    assert_eq!(
+        teacher.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    app.login(&teacher.user, "reset by admin 1").await;
 }
 
 async fn errors_security_headers_health_and_docs(db: Db) {

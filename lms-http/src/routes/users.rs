@@ -5,7 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lms_core::UserId;
-use lms_core::user::{DisplayName, Email, Locale, NewUser, ProfileUpdate, Role, TimeZone, User};
+use lms_core::user::{
+    ChangePasswordError, DisplayName, Email, Locale, NewUser, ProfileUpdate, Role, TimeZone, User,
+};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +16,6 @@ use utoipa_axum::routes;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field};
-use crate::password::hash_password;
 use crate::state::AppState;
 
 /// A new account (admins only).
@@ -69,15 +70,13 @@ pub struct ActiveRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordRequest {
-    /// The new password (at least 8 characters).
+    /// The current password: required to change one's own password (an
+    /// admin setting another account's password leaves it out).
+    #[schema(max_length = 1024)]
+    pub current_password: Option<String>,
+    /// The new password (8 characters to 1024 bytes).
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
-}
-
-async fn hash(password: String) -> ApiResult<lms_core::user::PasswordHash> {
-    let hashed = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(ApiError::internal)?;
-    field("password", hashed)
 }
 
 /// Creates an account (admins only).
@@ -108,7 +107,7 @@ async fn create_user(
             TimeZone::parse(req.time_zone.as_deref().unwrap_or("Europe/Moscow")),
         )?,
         password_hash: match req.password {
-            Some(p) => Some(hash(p).await?),
+            Some(p) => Some(state.login.hash_new_password(&p).await?),
             None => None,
         },
     };
@@ -246,17 +245,23 @@ async fn set_active(
     ))
 }
 
-/// Sets a new password (own account, or any for an admin); every session
-/// of that user ends, including the current one.
+/// Sets a new password. One's own needs `current_password`; the session
+/// making the change stays and every other session of the account ends.
+/// An admin may set another account's password without it (every session
+/// of that account ends). Either way the account's calendar-feed URL is
+/// replaced.
 #[utoipa::path(
     put, path = "/users/{user_id}/password", tag = "users",
     params(("user_id" = UserId, Path, description = "User id")),
     request_body = PasswordRequest,
     responses(
-        (status = 204, description = "Changed; log in again"),
+        (status = 204, description = "Changed"),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "The current password is wrong", body = ErrorBody),
         (status = 404, description = "No such user, or not visible", body = ErrorBody),
-        (status = 422, description = "Password too short", body = ErrorBody),
+        (status = 422, description = "Password too short or too long, or the current password missing", body = ErrorBody),
+        (status = 429, description = "Too many wrong current passwords", body = ErrorBody),
+        (status = 503, description = "Too many password checks at once", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -266,13 +271,36 @@ async fn set_password(
     ApiPath(user_id): ApiPath<UserId>,
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> ApiResult<StatusCode> {
-    let hashed = hash(req.password).await?;
     state
-        .lms
-        .users
-        .set_password_hash(&auth.actor, user_id, hashed)
-        .await?;
+        .login
+        .set_password(
+            &auth.actor,
+            user_id,
+            req.current_password.as_deref(),
+            &req.password,
+            &auth.token_hash,
+        )
+        .await
+        .map_err(password_error)?;
+    if auth.actor.user_id != user_id {
+        tracing::info!(
+            target: "audit",
+            admin = %auth.actor.user_id,
+            user = %user_id,
+            "an admin set another account's password"
+        );
+    }
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn password_error(e: ChangePasswordError) -> ApiError {
+    match e {
+        ChangePasswordError::Throttled { retry_after_secs } => {
+            ApiError::too_many_requests(retry_after_secs)
+        }
+        ChangePasswordError::Busy => ApiError::busy(),
+        other => other.into(),
+    }
 }
 
 /// The routes of this module.
