@@ -119,6 +119,9 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         secure_cookies: cfg.public_url.starts_with("https://"),
         max_upload_bytes: cfg.max_upload_bytes,
         trust_forwarded_for: cfg.trust_proxy,
+        login_failures_per_account: cfg.login.failures_per_account,
+        login_failures_per_ip: cfg.login.failures_per_ip,
+        login_window: cfg.login.window,
         web_dir: cfg.web_dir.clone(),
         telegram_bot: cfg.telegram.as_ref().map(|t| t.bot_username.clone()),
         ..lms_http::HttpConfig::default()
@@ -216,7 +219,9 @@ pub async fn run_workers(
             }
         });
     }
-    tasks.spawn(housekeeping(lms, files, stopped()));
+    let login_window =
+        chrono::Duration::from_std(cfg.login.window).unwrap_or(chrono::Duration::minutes(15));
+    tasks.spawn(housekeeping(lms, files, login_window, stopped()));
     shutdown.await;
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
@@ -261,6 +266,7 @@ pub async fn purge_orphan_uploads(
 async fn housekeeping(
     lms: Arc<Lms>,
     files: Arc<dyn FileStore>,
+    login_window: chrono::Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
@@ -288,6 +294,15 @@ async fn housekeeping(
                 Ok(n) if n > 0 => tracing::info!(purged = n, "deleted uploads never attached"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deleting orphan uploads failed"),
+            }
+            let sessions = &lms.storage().sessions;
+            match sessions
+                .delete_expired_login_attempts(now - login_window)
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired login counters"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging login counters failed"),
             }
             match lms.storage().idempotency.purge_expired(now).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired idempotency records"),

@@ -141,6 +141,12 @@ pub struct Config {
     /// Trust `X-Forwarded-For` for client addresses (`LMS_TRUST_PROXY`,
     /// default off; turn on only behind a reverse proxy that sets it).
     pub trust_proxy: bool,
+    /// Login budgets: wrong passwords allowed per account
+    /// (`LMS_LOGIN_FAILURES_PER_ACCOUNT`, default 10) and per client address
+    /// (`LMS_LOGIN_FAILURES_PER_IP`, default 100) within a window
+    /// (`LMS_LOGIN_WINDOW_SECS`, default 900). Kept in the database, so
+    /// every node of a deployment shares them.
+    pub login: LoginConfig,
     /// Whether to seed the demo school on start (`LMS_DEMO`, default off).
     pub demo: bool,
     /// The `tracing` filter (`LMS_LOG`, default `info`).
@@ -207,6 +213,27 @@ pub enum FilesConfig {
     Dir(PathBuf),
     /// An S3-compatible bucket (`LMS_FILES=s3://bucket/prefix`).
     S3(S3Config),
+}
+
+/// Login budgets; see [`Config::login`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginConfig {
+    /// Wrong passwords allowed per account within [`Self::window`].
+    pub failures_per_account: u32,
+    /// Wrong passwords allowed per client address within [`Self::window`].
+    pub failures_per_ip: u32,
+    /// How long a failure counts.
+    pub window: std::time::Duration,
+}
+
+impl Default for LoginConfig {
+    fn default() -> Self {
+        Self {
+            failures_per_account: 10,
+            failures_per_ip: 100,
+            window: std::time::Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 /// An S3-compatible bucket.
@@ -347,6 +374,9 @@ keys! {
     LOG = "LMS_LOG", "log";
     WEB_DIR = "LMS_WEB_DIR", "web_dir";
     TRUST_PROXY = "LMS_TRUST_PROXY", "trust_proxy";
+    LOGIN_FAILURES_PER_ACCOUNT = "LMS_LOGIN_FAILURES_PER_ACCOUNT", "login.failures_per_account";
+    LOGIN_FAILURES_PER_IP = "LMS_LOGIN_FAILURES_PER_IP", "login.failures_per_ip";
+    LOGIN_WINDOW_SECS = "LMS_LOGIN_WINDOW_SECS", "login.window_secs";
 }
 
 /// The variable naming the config file when `--config` is not given.
@@ -519,6 +549,25 @@ impl Config {
             None => Some(PathBuf::from("web/dist")).filter(|d| d.join("index.html").is_file()),
         };
         let trust_proxy = raw.parse(&TRUST_PROXY, parse_bool)?.unwrap_or(false);
+        let defaults = LoginConfig::default();
+        let count = |v: &str| match v.parse::<u32>() {
+            Ok(0) => Err("must be more than zero".to_owned()),
+            Ok(n) => Ok(n),
+            Err(_) => Err(format!("{v:?} is not a whole number")),
+        };
+        let login = LoginConfig {
+            failures_per_account: raw
+                .parse(&LOGIN_FAILURES_PER_ACCOUNT, count)?
+                .unwrap_or(defaults.failures_per_account),
+            failures_per_ip: raw
+                .parse(&LOGIN_FAILURES_PER_IP, count)?
+                .unwrap_or(defaults.failures_per_ip),
+            window: raw
+                .parse(&LOGIN_WINDOW_SECS, |v| {
+                    count(v).map(|n| std::time::Duration::from_secs(u64::from(n)))
+                })?
+                .unwrap_or(defaults.window),
+        };
         let log = raw.string(&LOG).unwrap_or_else(|| "info".to_owned());
         Ok(Self {
             addr,
@@ -534,6 +583,7 @@ impl Config {
             worker,
             web_dir,
             trust_proxy,
+            login,
             demo,
             log,
         })
