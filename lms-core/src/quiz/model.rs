@@ -439,6 +439,18 @@ impl Attempt {
     pub fn is_open_at(&self, now: DateTime<Utc>) -> bool {
         self.state == AttemptState::Open && self.deadline.is_none_or(|d| now < d)
     }
+
+    /// The attempt with its deadline no later than the quiz's closing time.
+    /// A quiz closed early (its `closes_at` moved before an open attempt's
+    /// deadline) ends the attempt then: it takes no answers afterwards and
+    /// is finished with the answers saved so far.
+    #[must_use]
+    pub fn capped_by(mut self, settings: &QuizSettings) -> Self {
+        if let (AttemptState::Open, Some(close)) = (self.state, settings.closes_at) {
+            self.deadline = Some(self.deadline.map_or(close, |d| d.min(close)));
+        }
+        self
+    }
 }
 
 impl ScoringPolicy {

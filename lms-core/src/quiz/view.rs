@@ -459,20 +459,23 @@ fn review(
 }
 
 /// The review the attempt's student gets at `now`: per-question scores,
-/// correct answers and explanations only when [`reveal_allowed`]; before
-/// that, only the total in [`AttemptReview::attempt`].
+/// correct answers and explanations only when [`reveal_allowed`] and no
+/// other attempt of the same student at this quiz is still open
+/// (`another_open`), so answers seen in one attempt never go into another;
+/// before that, only the total in [`AttemptReview::attempt`].
 #[must_use]
 pub fn student_review(
     questions: &[Question],
     settings: &QuizSettings,
     attempt: &Attempt,
     now: DateTime<Utc>,
+    another_open: bool,
 ) -> AttemptReview {
     review(
         questions,
         settings,
         attempt,
-        reveal_allowed(settings, attempt, now),
+        !another_open && reveal_allowed(settings, attempt, now),
     )
 }
 
@@ -763,7 +766,7 @@ mod tests {
             reveal: RevealPolicy::Never,
             ..QuizSettings::default()
         };
-        let hidden = student_review(&qs, &never, &a, now());
+        let hidden = student_review(&qs, &never, &a, now(), false);
         assert!(!hidden.answers_revealed());
         assert_eq!(hidden.items().len(), qs.len());
         assert!(
@@ -795,7 +798,7 @@ mod tests {
         }
 
         let after = QuizSettings::default();
-        let shown = student_review(&qs, &after, &a, now());
+        let shown = student_review(&qs, &after, &a, now(), false);
         assert!(shown.answers_revealed());
         assert_eq!(
             shown.items()[2].correct(),
@@ -862,7 +865,7 @@ mod tests {
             .collect();
         let mut a = attempt(&qs, AttemptState::Submitted);
         a.question_order = vec![qs[2].id, QuestionId::new(), qs[0].id, qs[1].id];
-        let ids: Vec<_> = student_review(&qs, &QuizSettings::default(), &a, now())
+        let ids: Vec<_> = student_review(&qs, &QuizSettings::default(), &a, now(), false)
             .items()
             .iter()
             .map(|i| i.question().id())

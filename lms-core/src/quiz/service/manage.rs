@@ -1,0 +1,377 @@
+//! Authoring quizzes and questions, and reading them.
+
+use super::*;
+
+impl QuizService {
+    // ----- authoring -------------------------------------------------------
+
+    /// Creates an unpublished quiz in a course (course teacher or admin).
+    pub async fn create_quiz(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        input: QuizInput,
+    ) -> Result<Quiz, ManageQuizError> {
+        let course = self
+            .courses
+            .get_course(course_id)
+            .await?
+            .ok_or(ManageQuizError::CourseNotFound)?;
+        let role = self.courses.membership(course_id, actor.user_id).await?;
+        if !policy::can_manage_course(actor, role) {
+            return Err(if policy::can_view_course(actor, role, course.status) {
+                ManageQuizError::Forbidden
+            } else {
+                ManageQuizError::CourseNotFound
+            });
+        }
+        input
+            .settings
+            .validate()
+            .map_err(ManageQuizError::InvalidSettings)?;
+        let quiz = Quiz {
+            id: QuizId::new(),
+            course_id,
+            title: input.title,
+            description: input.description,
+            settings: input.settings,
+            published: false,
+            created_at: self.clock.now(),
+        };
+        self.quizzes.insert_quiz(&quiz).await?;
+        Ok(quiz)
+    }
+
+    /// Replaces a quiz's title, description and settings. Moving
+    /// `closes_at` before an open attempt's deadline ends that attempt at
+    /// the new closing time: it takes no more answers and is finished with
+    /// what it holds (when next read, by its student's review or by
+    /// starting again). A student's review reveals answers only while none
+    /// of their attempts at the quiz is open, so answers seen there never
+    /// go into an attempt still being graded.
+    pub async fn update_quiz(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        input: QuizInput,
+    ) -> Result<Quiz, ManageQuizError> {
+        let access = self.managed_quiz(actor, quiz_id).await?;
+        input
+            .settings
+            .validate()
+            .map_err(ManageQuizError::InvalidSettings)?;
+        let quiz = Quiz {
+            title: input.title,
+            description: input.description,
+            settings: input.settings,
+            ..access.quiz
+        };
+        self.store_quiz(&quiz).await?;
+        Ok(quiz)
+    }
+
+    /// Publishes a quiz to the course's students, or hides it again.
+    pub async fn set_published(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        published: bool,
+    ) -> Result<Quiz, ManageQuizError> {
+        let access = self.managed_quiz(actor, quiz_id).await?;
+        let quiz = Quiz {
+            published,
+            ..access.quiz
+        };
+        self.store_quiz(&quiz).await?;
+        Ok(quiz)
+    }
+
+    async fn store_quiz(&self, quiz: &Quiz) -> Result<(), ManageQuizError> {
+        self.quizzes.update_quiz(quiz).await.map_err(|e| match e {
+            StorageError::NotFound => ManageQuizError::NotFound,
+            e => e.into(),
+        })
+    }
+
+    async fn managed_quiz(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+    ) -> Result<QuizAccess, ManageQuizError> {
+        let access = self
+            .quiz_access(actor, quiz_id)
+            .await?
+            .ok_or(ManageQuizError::NotFound)?;
+        if policy::can_manage_course(actor, access.role) {
+            Ok(access)
+        } else if access.sees(actor) {
+            Err(ManageQuizError::Forbidden)
+        } else {
+            Err(ManageQuizError::NotFound)
+        }
+    }
+
+    /// Appends a question to a quiz.
+    pub async fn add_question(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        input: QuestionInput,
+    ) -> Result<Question, ManageQuestionError> {
+        let access = self.question_editor(actor, quiz_id).await?;
+        check_question(&input)?;
+        let question = Question {
+            id: QuestionId::new(),
+            quiz_id: access.quiz.id,
+            position: 0,
+            prompt: input.prompt,
+            points: input.points,
+            body: input.body,
+            explanation: input.explanation,
+        };
+        Ok(self.quizzes.insert_question(&question).await?)
+    }
+
+    /// Replaces a question's prompt, points, body and explanation.
+    pub async fn update_question(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        question_id: QuestionId,
+        input: QuestionInput,
+    ) -> Result<Question, ManageQuestionError> {
+        self.question_editor(actor, quiz_id).await?;
+        let existing = self
+            .quizzes
+            .list_questions(quiz_id)
+            .await?
+            .into_iter()
+            .find(|q| q.id == question_id)
+            .ok_or(ManageQuestionError::QuestionNotFound)?;
+        check_question(&input)?;
+        let question = Question {
+            prompt: input.prompt,
+            points: input.points,
+            body: input.body,
+            explanation: input.explanation,
+            ..existing
+        };
+        self.quizzes
+            .update_question(&question)
+            .await
+            .map_err(|e| match e {
+                StorageError::NotFound => ManageQuestionError::QuestionNotFound,
+                e => e.into(),
+            })?;
+        Ok(question)
+    }
+
+    /// Removes a question (results of finished attempts keep its score).
+    pub async fn delete_question(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        question_id: QuestionId,
+    ) -> Result<(), ManageQuestionError> {
+        self.question_editor(actor, quiz_id).await?;
+        let questions = self.quizzes.list_questions(quiz_id).await?;
+        if !questions.iter().any(|q| q.id == question_id) {
+            return Err(ManageQuestionError::QuestionNotFound);
+        }
+        if self.quizzes.delete_question(question_id).await? {
+            Ok(())
+        } else {
+            Err(ManageQuestionError::QuestionNotFound)
+        }
+    }
+
+    /// Puts the quiz's questions in the given order (every question once);
+    /// returns them in the new order.
+    pub async fn reorder_questions(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        order: &[QuestionId],
+    ) -> Result<Vec<Question>, ManageQuestionError> {
+        self.question_editor(actor, quiz_id).await?;
+        let current = self.quizzes.list_questions(quiz_id).await?;
+        let mut wanted = order.to_vec();
+        wanted.sort();
+        let mut have: Vec<QuestionId> = current.iter().map(|q| q.id).collect();
+        have.sort();
+        if wanted != have {
+            return Err(ManageQuestionError::InvalidOrder);
+        }
+        self.quizzes
+            .reorder_questions(quiz_id, order)
+            .await
+            .map_err(|e| match e {
+                StorageError::Conflict(Conflict::Stale) => ManageQuestionError::Stale,
+                e => e.into(),
+            })?;
+        Ok(self.quizzes.list_questions(quiz_id).await?)
+    }
+
+    async fn question_editor(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+    ) -> Result<QuizAccess, ManageQuestionError> {
+        self.managed_quiz(actor, quiz_id)
+            .await
+            .map_err(|e| match e {
+                ManageQuizError::Forbidden => ManageQuestionError::Forbidden,
+                ManageQuizError::Storage(s) => ManageQuestionError::Storage(s),
+                _ => ManageQuestionError::QuizNotFound,
+            })
+    }
+
+    /// The questions with their correct answers: course staff only.
+    pub async fn list_questions(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+    ) -> Result<Vec<Question>, ViewQuizError> {
+        self.staff_quiz(actor, quiz_id).await?;
+        Ok(self.quizzes.list_questions(quiz_id).await?)
+    }
+
+    async fn staff_quiz(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+    ) -> Result<QuizAccess, ViewQuizError> {
+        let access = self
+            .quiz_access(actor, quiz_id)
+            .await?
+            .ok_or(ViewQuizError::NotFound)?;
+        if access.staff(actor) {
+            Ok(access)
+        } else if access.sees(actor) {
+            Err(ViewQuizError::Forbidden)
+        } else {
+            Err(ViewQuizError::NotFound)
+        }
+    }
+
+    // ----- reading ---------------------------------------------------------
+
+    /// One quiz: for students (published quizzes of courses they see) with
+    /// their attempts and whether they can start now.
+    pub async fn get_quiz(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+    ) -> Result<QuizOverview, ViewQuizError> {
+        let access = self
+            .quiz_access(actor, quiz_id)
+            .await?
+            .ok_or(ViewQuizError::NotFound)?;
+        if !access.sees(actor) {
+            return Err(ViewQuizError::NotFound);
+        }
+        Ok(self
+            .overview(actor, &access.quiz, &access.course, access.role)
+            .await?)
+    }
+
+    /// The quizzes of a course the actor sees (students: published only),
+    /// oldest first.
+    pub async fn list_quizzes(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+    ) -> Result<Vec<QuizOverview>, ViewQuizError> {
+        let course = self
+            .courses
+            .get_course(course_id)
+            .await?
+            .ok_or(ViewQuizError::CourseNotFound)?;
+        let role = self.courses.membership(course_id, actor.user_id).await?;
+        if !policy::can_view_course(actor, role, course.status) {
+            return Err(ViewQuizError::CourseNotFound);
+        }
+        let staff = policy::can_grade(actor, role);
+        let mut out = Vec::new();
+        for quiz in self.quizzes.list_quizzes(course_id).await? {
+            if quiz.published || staff {
+                out.push(self.overview(actor, &quiz, &course, role).await?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn overview(
+        &self,
+        actor: &Actor,
+        quiz: &Quiz,
+        course: &Course,
+        role: Option<CourseRole>,
+    ) -> Result<QuizOverview, StorageError> {
+        let now = self.clock.now();
+        let questions = self.quizzes.list_questions(quiz.id).await?;
+        let studies = policy::can_study(actor, role, course.status);
+        // Students of an archived course still see their past attempts.
+        let attempts: Vec<Attempt> = if role == Some(CourseRole::Student) {
+            self.quizzes
+                .list_attempts(quiz.id, actor.user_id)
+                .await?
+                .into_iter()
+                .map(|a| a.capped_by(&quiz.settings))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let open = attempts.iter().find(|a| a.state == AttemptState::Open);
+        let attempts_left = attempts_left(&quiz.settings, &attempts);
+        let can_start_now = studies
+            && quiz.published
+            && quiz.settings.is_open_at(now)
+            && !questions.is_empty()
+            && attempts_left != Some(0)
+            && open.is_none_or(|a| !a.is_open_at(now));
+        Ok(QuizOverview {
+            question_count: u32::try_from(questions.len()).unwrap_or(u32::MAX),
+            max_score: Points::sum(questions.iter().map(|q| q.points)),
+            open_attempt: open.map(|a| a.id),
+            attempts_left,
+            quiz_score: quiz_score(quiz, &attempts),
+            attempts: attempts
+                .iter()
+                .filter(|a| a.state != AttemptState::Open)
+                .map(AttemptSummary::from)
+                .collect(),
+            can_start_now,
+            quiz: quiz.clone(),
+        })
+    }
+
+    /// Every attempt at a quiz, by start: course staff only.
+    pub async fn list_attempts(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+        page: Page,
+    ) -> Result<Vec<AttemptSummary>, ViewQuizError> {
+        self.staff_quiz(actor, quiz_id).await?;
+        let attempts = self.quizzes.list_quiz_attempts(quiz_id, page).await?;
+        Ok(attempts.iter().map(AttemptSummary::from).collect())
+    }
+
+    /// The actor's own attempts at a quiz, by number.
+    pub async fn my_attempts(
+        &self,
+        actor: &Actor,
+        quiz_id: QuizId,
+    ) -> Result<Vec<AttemptSummary>, ViewQuizError> {
+        let access = self
+            .quiz_access(actor, quiz_id)
+            .await?
+            .ok_or(ViewQuizError::NotFound)?;
+        if !access.sees(actor) {
+            return Err(ViewQuizError::NotFound);
+        }
+        let attempts = self.quizzes.list_attempts(quiz_id, actor.user_id).await?;
+        Ok(attempts.iter().map(AttemptSummary::from).collect())
+    }
+}

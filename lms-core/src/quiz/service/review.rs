@@ -1,0 +1,153 @@
+//! Reviewing attempts under the reveal policy and grading essays.
+
+use super::*;
+
+impl QuizService {
+    // ----- reviewing and grading --------------------------------------------
+
+    /// A question-by-question review. The attempt's student gets correct
+    /// answers and explanations only when the quiz's reveal policy allows;
+    /// course staff always get them.
+    pub async fn review(
+        &self,
+        actor: &Actor,
+        attempt_id: AttemptId,
+    ) -> Result<AttemptReview, AttemptAccessError> {
+        let attempt = self
+            .quizzes
+            .get_attempt(attempt_id)
+            .await?
+            .ok_or(AttemptAccessError::NotFound)?;
+        let access = self
+            .quiz_access(actor, attempt.quiz_id)
+            .await?
+            .ok_or(AttemptAccessError::NotFound)?;
+        let own = attempt.student_id == actor.user_id && access.role == Some(CourseRole::Student);
+        if !own && !access.staff(actor) {
+            return Err(AttemptAccessError::NotFound);
+        }
+        let questions = self.quizzes.list_questions(access.quiz.id).await?;
+        let settings = &access.quiz.settings;
+        let attempt = self
+            .finish_if_overdue(attempt.capped_by(settings), &access.quiz, &questions)
+            .await?;
+        let now = self.clock.now();
+        Ok(if own {
+            // Answers stay hidden while another attempt of this student is
+            // open (one past its deadline or the quiz's close is finished
+            // first), so nothing revealed can be typed into it.
+            let mut another_open = false;
+            if reveal_allowed(settings, &attempt, now) {
+                for other in self
+                    .quizzes
+                    .list_attempts(attempt.quiz_id, attempt.student_id)
+                    .await?
+                {
+                    if other.id != attempt.id && other.state == AttemptState::Open {
+                        let other = self
+                            .finish_if_overdue(other.capped_by(settings), &access.quiz, &questions)
+                            .await?;
+                        another_open |= other.state == AttemptState::Open;
+                    }
+                }
+            }
+            student_review(&questions, settings, &attempt, now, another_open)
+        } else {
+            staff_review(&questions, &access.quiz.settings, &attempt)
+        })
+    }
+
+    /// A teacher's or assistant's score for an essay of a finished attempt;
+    /// the attempt's result is recomputed. Returns the staff review.
+    pub async fn grade_essay(
+        &self,
+        actor: &Actor,
+        attempt_id: AttemptId,
+        question_id: QuestionId,
+        points: Points,
+    ) -> Result<AttemptReview, GradeEssayError> {
+        // Another grader may replace the result between our read and write;
+        // storage refuses then (Stale) and we grade again from the new result.
+        for _ in 0..3 {
+            match self
+                .grade_essay_once(actor, attempt_id, question_id, points)
+                .await
+            {
+                Err(GradeEssayError::ChangedMeanwhile) => continue,
+                other => return other,
+            }
+        }
+        Err(GradeEssayError::ChangedMeanwhile)
+    }
+
+    async fn grade_essay_once(
+        &self,
+        actor: &Actor,
+        attempt_id: AttemptId,
+        question_id: QuestionId,
+        points: Points,
+    ) -> Result<AttemptReview, GradeEssayError> {
+        let attempt = self
+            .quizzes
+            .get_attempt(attempt_id)
+            .await?
+            .ok_or(GradeEssayError::NotFound)?;
+        let access = self
+            .quiz_access(actor, attempt.quiz_id)
+            .await?
+            .ok_or(GradeEssayError::NotFound)?;
+        if !access.staff(actor) {
+            return Err(
+                if attempt.student_id == actor.user_id && access.role == Some(CourseRole::Student) {
+                    GradeEssayError::Forbidden
+                } else {
+                    GradeEssayError::NotFound
+                },
+            );
+        }
+        let Some(old) = attempt
+            .result
+            .as_ref()
+            .filter(|_| attempt.state != AttemptState::Open)
+        else {
+            return Err(GradeEssayError::NotFinished);
+        };
+        let questions = self.quizzes.list_questions(access.quiz.id).await?;
+        let question = questions
+            .iter()
+            .find(|q| q.id == question_id && attempt.question_order.contains(&q.id))
+            .ok_or(GradeEssayError::QuestionNotFound)?;
+        if !question.body.needs_manual_grading() {
+            return Err(GradeEssayError::NotEssay);
+        }
+        if points > question.points {
+            return Err(GradeEssayError::AboveMax {
+                max: question.points,
+            });
+        }
+        let in_attempt = questions_in_attempt(&questions, &attempt);
+        let mut manual: BTreeMap<QuestionId, Points> = in_attempt
+            .iter()
+            .filter(|q| q.body.needs_manual_grading())
+            .filter_map(|q| match old.per_question.get(&q.id) {
+                Some(QuestionScore::Scored(p)) => Some((q.id, *p)),
+                _ => None,
+            })
+            .collect();
+        manual.insert(question_id, points);
+        let result = score_attempt(&in_attempt, &attempt.answers, &manual);
+        let (awards, outbox) = self
+            .perfect_quiz_award(attempt.student_id, &access.quiz, &result)
+            .await?;
+        let stored = self
+            .quizzes
+            .set_attempt_result(attempt_id, old, &result, &awards, &outbox)
+            .await
+            .map_err(|e| match e {
+                StorageError::NotFound => GradeEssayError::NotFound,
+                StorageError::Conflict(Conflict::Stale) => GradeEssayError::ChangedMeanwhile,
+                e => e.into(),
+            })?;
+        Ok(staff_review(&questions, &access.quiz.settings, &stored))
+    }
+}
