@@ -31,6 +31,8 @@ pub enum Conflict {
     Achievement,
     /// A file is already attached to another object than the one named.
     FileAttached,
+    /// The submission already holds as many versions as allowed.
+    VersionLimit,
     /// Any other unique key.
     Other,
 }

@@ -47,6 +47,14 @@ pub struct Lms {
 }
 
 impl Lms {
+    /// Sets how many versions one student may hand in to one assignment
+    /// (default [`crate::homework::DEFAULT_MAX_VERSIONS`]).
+    #[must_use]
+    pub fn with_max_hand_in_versions(mut self, max: u32) -> Self {
+        self.homework.set_max_versions(max);
+        self
+    }
+
     /// Wires every service to `storage`, `clock` and the webinar `providers`
     /// the school has configured.
     #[must_use]

@@ -332,6 +332,16 @@ impl HomeworkStore for PgStorage {
             // Graded since the service looked: no new version.
             return Err(StorageError::Conflict(Conflict::Stale));
         }
+        let versions = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM submission_versions WHERE submission_id = $1"#,
+            sub.id
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if versions >= i64::from(h.max_versions) {
+            return Err(StorageError::Conflict(Conflict::VersionLimit));
+        }
         sqlx::query!(
             "INSERT INTO submission_versions (id, submission_id, number, text, files, submitted_at, late, idempotency_key)
              VALUES ($1, $2, (SELECT coalesce(max(number), 0) + 1 FROM submission_versions WHERE submission_id = $2),

@@ -125,6 +125,9 @@ pub struct Config {
     pub files: FilesConfig,
     /// The largest upload accepted, in bytes (`LMS_MAX_UPLOAD_BYTES`, default 50 MiB).
     pub max_upload_bytes: u64,
+    /// Versions one student may hand in to one assignment
+    /// (`LMS_MAX_HAND_IN_VERSIONS`, default 20).
+    pub max_hand_in_versions: u32,
     /// Outgoing e-mail (`LMS_SMTP_*`); `None` when `LMS_SMTP_HOST` is unset.
     pub smtp: Option<SmtpConfig>,
     /// The Telegram bot (`LMS_TELEGRAM_*`); `None` when no token is set.
@@ -352,6 +355,7 @@ keys! {
     S3_ACCESS_KEY_ID = "LMS_S3_ACCESS_KEY_ID", "s3.access_key_id";
     S3_SECRET_ACCESS_KEY = "LMS_S3_SECRET_ACCESS_KEY", "s3.secret_access_key";
     MAX_UPLOAD_BYTES = "LMS_MAX_UPLOAD_BYTES", "max_upload_bytes";
+    MAX_HAND_IN_VERSIONS = "LMS_MAX_HAND_IN_VERSIONS", "max_hand_in_versions";
     SMTP_HOST = "LMS_SMTP_HOST", "smtp.host";
     SMTP_PORT = "LMS_SMTP_PORT", "smtp.port";
     SMTP_SECURITY = "LMS_SMTP_SECURITY", "smtp.security";
@@ -521,6 +525,12 @@ impl Config {
             Some(v) => FilesConfig::Dir(PathBuf::from(v)),
             None => FilesConfig::Dir(data_dir.join("files")),
         };
+        let max_hand_in_versions = raw
+            .parse(&MAX_HAND_IN_VERSIONS, |v| match v.parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => Ok(n),
+                _ => Err(format!("{v:?} is not a whole number from 1 to 1000")),
+            })?
+            .unwrap_or(lms_core::homework::DEFAULT_MAX_VERSIONS);
         let max_upload_bytes = raw
             .parse(&MAX_UPLOAD_BYTES, |v| match v.parse::<u64>() {
                 Ok(0) => Err("must be more than zero".to_owned()),
@@ -576,6 +586,7 @@ impl Config {
             public_url,
             files,
             max_upload_bytes,
+            max_hand_in_versions,
             smtp: smtp(raw)?,
             telegram: telegram(raw)?,
             trueconf: trueconf(raw)?,
@@ -786,6 +797,7 @@ mod tests {
             FilesConfig::Dir(PathBuf::from("./lms-data/files"))
         );
         assert_eq!(cfg.max_upload_bytes, 50 * 1024 * 1024);
+        assert_eq!(cfg.max_hand_in_versions, 20);
         assert_eq!(cfg.worker, WorkerMode::InProcess);
         assert!(!cfg.demo);
         assert_eq!(cfg.log, "info");
@@ -871,6 +883,10 @@ mod tests {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("LMS_ADDR", "localhost")], "LMS_ADDR"),
             (&[("LMS_MAX_UPLOAD_BYTES", "10MB")], "LMS_MAX_UPLOAD_BYTES"),
+            (
+                &[("LMS_MAX_HAND_IN_VERSIONS", "0")],
+                "LMS_MAX_HAND_IN_VERSIONS",
+            ),
             (&[("LMS_WORKER", "maybe")], "LMS_WORKER"),
             (&[("LMS_DEMO", "sure")], "LMS_DEMO"),
             (&[("LMS_PUBLIC_URL", "lms.school.ru")], "LMS_PUBLIC_URL"),

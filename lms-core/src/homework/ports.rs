@@ -31,6 +31,10 @@ pub struct HandIn {
     pub outbox: Vec<OutboxEntry>,
     /// Badges to award with it (already-awarded ones are skipped).
     pub awards: Vec<Achievement>,
+    /// Versions a submission may hold: a hand-in to one that holds this
+    /// many is `Conflict(VersionLimit)`, nothing written (checked after the
+    /// idempotency key and under the same lock as the insert).
+    pub max_versions: u32,
 }
 
 /// What a hand-in did.

@@ -1088,6 +1088,12 @@ impl HomeworkStore for MemoryStorage {
         {
             return conflict(Conflict::Stale);
         }
+        if existing
+            .as_ref()
+            .is_some_and(|s| s.versions.len() >= hand_in.max_versions as usize)
+        {
+            return conflict(Conflict::VersionLimit);
+        }
         if st
             .submissions
             .values()
@@ -2805,6 +2811,7 @@ mod tests {
                 w.course.id,
                 at,
             )],
+            max_versions: 20,
         }
     }
 

@@ -351,6 +351,7 @@ pub fn hand_in(
         },
         outbox: Vec::new(),
         awards: Vec::new(),
+        max_versions: 20,
     }
 }
 

@@ -709,6 +709,59 @@ pub async fn graded_work_takes_no_new_version(storage: Storage) {
     );
 }
 
+/// A submission holding `max_versions` versions takes no more: nothing is
+/// written, its messages are not enqueued; a retry of a stored version is
+/// still a duplicate.
+pub async fn hand_ins_stop_at_the_version_limit(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let a = add_assignment(&storage, class.course.id, day(1)).await;
+    for n in 0..3 {
+        let mut h = hand_in(&a, class.student.id, at(10 + n), Some(&format!("v{n}")));
+        h.max_versions = 3;
+        ok(
+            storage.homework.hand_in(&h).await,
+            "hand in under the limit",
+        );
+    }
+    let mut fourth = hand_in(&a, class.student.id, at(20), Some("v3"));
+    fourth.max_versions = 3;
+    fourth.outbox = vec![outbox_entry(class.student.id, "fourth", at(20))];
+    assert_conflict(
+        storage.homework.hand_in(&fourth).await,
+        Conflict::VersionLimit,
+        "a fourth version over a limit of three",
+    );
+    let stored = ok(
+        storage
+            .homework
+            .find_submission(a.id, class.student.id)
+            .await,
+        "find",
+    )
+    .expect("stored");
+    assert_eq!(stored.versions.len(), 3, "nothing written");
+    assert_eq!(
+        ok(
+            storage
+                .notifications
+                .get_outbox_entry(fourth.outbox[0].id)
+                .await,
+            "get"
+        ),
+        None,
+        "the refused hand-in's message is not enqueued"
+    );
+    let mut retry = hand_in(&a, class.student.id, at(21), Some("v1"));
+    retry.max_versions = 3;
+    assert!(
+        matches!(
+            ok(storage.homework.hand_in(&retry).await, "retry"),
+            HandInOutcome::Duplicate(_)
+        ),
+        "a retry of a stored version is still a duplicate at the limit"
+    );
+}
+
 /// Returning for rework stores the state and feedback and an audit entry.
 pub async fn returning_for_rework_stores_feedback(storage: Storage) {
     let class = published_course_with_student(&storage).await;

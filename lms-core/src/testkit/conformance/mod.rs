@@ -112,6 +112,7 @@ macro_rules! __storage_conformance_cases {
                 returning_for_rework_stores_feedback,
                 stale_review_writes_nothing,
                 graded_work_takes_no_new_version,
+                hand_ins_stop_at_the_version_limit,
                 review_of_unknown_submission_is_not_found,
                 audit_trail_is_oldest_first,
                 submissions_are_listed_by_first_hand_in,

@@ -1,0 +1,237 @@
+//! Grading, returning for rework, reading submissions and the grading
+//! queue.
+
+use super::*;
+
+impl HomeworkService {
+    // --- grading -----------------------------------------------------------
+
+    /// Grades the latest version (the course's staff and admins): the late
+    /// penalty is applied against the student's effective due date, the
+    /// change is audited, the student is notified, and a grade that
+    /// completes the course earns the course badge.
+    pub async fn grade(
+        &self,
+        actor: &Actor,
+        submission_id: SubmissionId,
+        input: GradeInput,
+    ) -> Result<Submission, ReviewError> {
+        let (submission, assignment, _) = self.review_target(actor, submission_id).await?;
+        let latest = submission.latest().ok_or(ReviewError::NotFound)?;
+        if latest.number != input.expected_version {
+            return Err(ReviewError::ChangedMeanwhile);
+        }
+        let raw = Points::score(input.raw_score.value(), assignment.max_score)?;
+        let now = self.clock.now();
+        let student = submission.student_id;
+        let extension = self.homework.get_extension(assignment.id, student).await?;
+        let deadline = effective_deadline(&assignment, extension.as_ref());
+        let (kept_percent, final_score) = apply_late_penalty(
+            raw,
+            assignment.late_policy,
+            deadline.due_at,
+            latest.submitted_at,
+        );
+        let grade = Grade {
+            raw_score: raw,
+            kept_percent,
+            final_score,
+            feedback: input.feedback.clone(),
+            graded_by: actor.user_id,
+            graded_at: now,
+            version: latest.number,
+        };
+        let audit = GradeAuditEntry {
+            id: AuditId::new(),
+            submission_id: submission.id,
+            actor_id: actor.user_id,
+            at: now,
+            action: AuditAction::Graded {
+                raw_score: raw,
+                final_score,
+                previous_final_score: submission.grade.as_ref().map(|g| g.final_score),
+            },
+            feedback: input.feedback,
+        };
+
+        // A regrade cannot complete a course (the assignment already counted
+        // as done), and drafts do not count towards progress.
+        let awards = if submission.state != SubmissionState::Graded && assignment.published {
+            self.course_completion(student, &assignment, now).await?
+        } else {
+            Vec::new()
+        };
+        let profiles = self.notifications.delivery_profiles(&[student]).await?;
+        let note = Notification::HomeworkGraded {
+            course_id: assignment.course_id,
+            assignment_id: assignment.id,
+            title: assignment.title.to_string(),
+            submission_id: submission.id,
+            score: final_score.value(),
+            max_score: assignment.max_score.value(),
+        };
+        let event = format!("graded:{}:{}:{}", submission.id, latest.number, audit.id);
+        let mut outbox = fan_out(&profiles, &event, &note, now);
+        outbox.extend(award_outbox(&profiles, &awards, now));
+        let review = Review {
+            submission_id: submission.id,
+            expected_version: input.expected_version,
+            state: SubmissionState::Graded,
+            grade: Some(grade),
+            rework_feedback: None,
+            audit,
+            outbox,
+            awards,
+        };
+        Ok(self.homework.review(&review).await?)
+    }
+
+    /// Returns submitted or graded work for rework with feedback (the
+    /// course's staff and admins); audited and notified.
+    pub async fn return_for_rework(
+        &self,
+        actor: &Actor,
+        submission_id: SubmissionId,
+        feedback: RichText,
+        expected_version: u32,
+    ) -> Result<Submission, ReviewError> {
+        let (submission, assignment, _) = self.review_target(actor, submission_id).await?;
+        if submission.state == SubmissionState::ReturnedForRework {
+            return Err(ReviewError::NotReturnable);
+        }
+        let latest = submission.latest().ok_or(ReviewError::NotFound)?;
+        if latest.number != expected_version {
+            return Err(ReviewError::ChangedMeanwhile);
+        }
+        if feedback.is_blank() {
+            return Err(ReviewError::FeedbackRequired);
+        }
+        let now = self.clock.now();
+        let audit = GradeAuditEntry {
+            id: AuditId::new(),
+            submission_id: submission.id,
+            actor_id: actor.user_id,
+            at: now,
+            action: AuditAction::Returned,
+            feedback: feedback.clone(),
+        };
+        let profiles = self
+            .notifications
+            .delivery_profiles(&[submission.student_id])
+            .await?;
+        let note = Notification::HomeworkReturned {
+            course_id: assignment.course_id,
+            assignment_id: assignment.id,
+            title: assignment.title.to_string(),
+            submission_id: submission.id,
+        };
+        let event = format!("returned:{}:{}:{}", submission.id, latest.number, audit.id);
+        let review = Review {
+            submission_id: submission.id,
+            expected_version,
+            state: SubmissionState::ReturnedForRework,
+            grade: None,
+            rework_feedback: Some(feedback),
+            audit,
+            outbox: fan_out(&profiles, &event, &note, now),
+            awards: Vec::new(),
+        };
+        Ok(self.homework.review(&review).await?)
+    }
+
+    // --- reading submissions ----------------------------------------------
+
+    /// One submission: the owning student's own, or any in a course the
+    /// actor checks.
+    pub async fn get_submission(
+        &self,
+        actor: &Actor,
+        id: SubmissionId,
+    ) -> Result<Submission, HomeworkReadError> {
+        let (submission, _, _) = self.visible_submission(actor, id).await?;
+        Ok(submission)
+    }
+
+    /// The actor's own submission to an assignment they can see, if any.
+    pub async fn my_submission(
+        &self,
+        actor: &Actor,
+        assignment: AssignmentId,
+    ) -> Result<Option<Submission>, HomeworkReadError> {
+        let (assignment, access) = self
+            .assignment_access(actor, assignment)
+            .await?
+            .ok_or(HomeworkReadError::AssignmentNotFound)?;
+        if !access.sees(actor, &assignment, self.clock.now()) {
+            return Err(HomeworkReadError::AssignmentNotFound);
+        }
+        Ok(self
+            .homework
+            .find_submission(assignment.id, actor.user_id)
+            .await?)
+    }
+
+    /// Every student's submission to an assignment (the course's staff and admins).
+    pub async fn list_submissions(
+        &self,
+        actor: &Actor,
+        assignment: AssignmentId,
+        page: Page,
+    ) -> Result<Vec<Submission>, HomeworkReadError> {
+        let (assignment, access) = self
+            .assignment_access(actor, assignment)
+            .await?
+            .ok_or(HomeworkReadError::AssignmentNotFound)?;
+        if !access.sees(actor, &assignment, self.clock.now()) {
+            return Err(HomeworkReadError::AssignmentNotFound);
+        }
+        if !access.can_grade(actor) {
+            return Err(HomeworkReadError::Forbidden);
+        }
+        Ok(self.homework.list_submissions(assignment.id, page).await?)
+    }
+
+    /// Submissions waiting for a grade, oldest first: in `course` (which the
+    /// actor must check), or else in every course the actor owns or assists
+    /// in (every course for admins).
+    pub async fn grading_queue(
+        &self,
+        actor: &Actor,
+        course: Option<CourseId>,
+        page: Page,
+    ) -> Result<Vec<PendingSubmission>, HomeworkReadError> {
+        let courses = match course {
+            Some(id) => {
+                let access = self
+                    .access(actor, id)
+                    .await?
+                    .ok_or(HomeworkReadError::CourseNotFound)?;
+                if !access.can_grade(actor) {
+                    return Err(if access.can_view(actor) {
+                        HomeworkReadError::Forbidden
+                    } else {
+                        HomeworkReadError::CourseNotFound
+                    });
+                }
+                vec![id]
+            }
+            None if actor.is_admin() => self.all_course_ids().await?,
+            None => self.graded_course_ids(actor).await?,
+        };
+        if courses.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.homework.pending_submissions(&courses, page).await?)
+    }
+
+    /// The grade audit trail of a submission, oldest first (the course's
+    /// staff, admins, and the owning student).
+    pub async fn grade_history(
+        &self,
+        actor: &Actor,
+        submission: SubmissionId,
+    ) -> Result<Vec<GradeAuditEntry>, HomeworkReadError> {
+        let (submission, _, _) = self.visible_submission(actor, submission).await?;
+        Ok(self.homework.grade_audit(submission.id).await?)
+    }
+}

@@ -1,0 +1,126 @@
+//! Handing in homework.
+
+use super::*;
+
+impl HomeworkService {
+    // --- hand-in -----------------------------------------------------------
+
+    /// Hands in a new version of the student's homework. A retry with an
+    /// idempotency key already used returns the submission as it is with
+    /// `duplicate: true`. The first homework and a streak of on-time
+    /// hand-ins earn badges.
+    pub async fn hand_in(
+        &self,
+        actor: &Actor,
+        assignment_id: AssignmentId,
+        input: HandInInput,
+    ) -> Result<HandInResult, HandInError> {
+        let (assignment, access) = self
+            .assignment_access(actor, assignment_id)
+            .await?
+            .ok_or(HandInError::NotFound)?;
+        let now = self.clock.now();
+        if !access.sees(actor, &assignment, now) {
+            return Err(HandInError::NotFound);
+        }
+        if !policy::can_study(actor, access.membership, access.course.status) {
+            let archived_student = actor.role == Role::Student
+                && access.membership == Some(CourseRole::Student)
+                && access.course.status == CourseStatus::Archived;
+            return Err(if archived_student {
+                HandInError::CourseArchived
+            } else {
+                HandInError::Forbidden
+            });
+        }
+
+        let student = actor.user_id;
+        let history = self.homework.student_history(student).await?;
+        let existing = history.iter().find(|s| s.assignment_id == assignment.id);
+        let key = input.idempotency_key.filter(|k| !k.trim().is_empty());
+        // A retry of a hand-in that was stored must not fail on rules that
+        // only became true since (cut-off passed, graded meanwhile).
+        if let (Some(key), Some(existing)) = (&key, existing)
+            && existing
+                .versions
+                .iter()
+                .any(|v| v.idempotency_key.as_deref() == Some(key.as_str()))
+        {
+            return Ok(HandInResult {
+                submission: existing.clone(),
+                duplicate: true,
+            });
+        }
+
+        let extension = self.homework.get_extension(assignment.id, student).await?;
+        let deadline = effective_deadline(&assignment, extension.as_ref());
+        let late = hand_in_timing(&assignment, deadline, now).map_err(|r| match r {
+            TimingRefusal::NotOpenYet => HandInError::NotOpenYet,
+            TimingRefusal::PastCutOff => HandInError::PastCutOff,
+        })?;
+        if existing.is_some_and(|s| s.state == SubmissionState::Graded) {
+            return Err(HandInError::AlreadyGraded);
+        }
+        let max = self.max_versions;
+        if existing.is_some_and(|s| s.versions.len() >= max as usize) {
+            return Err(HandInError::TooManyVersions { max });
+        }
+        let text = input.text.filter(|t| !t.is_blank());
+        check_content(&assignment, student, text.as_ref(), &input.files)?;
+
+        let new_submission_id = SubmissionId::new();
+        let version = SubmissionVersion {
+            id: SubmissionVersionId::new(),
+            submission_id: existing.map_or(new_submission_id, |s| s.id),
+            number: existing.map_or(1, next_version_number),
+            text,
+            files: input.files,
+            submitted_at: now,
+            late,
+            idempotency_key: key,
+        };
+        let state = if late {
+            SubmissionState::SubmittedLate
+        } else {
+            SubmissionState::Submitted
+        };
+        let badges = hand_in_badges(&history, student, &assignment, &version, state);
+        let awards: Vec<Achievement> = badges
+            .into_iter()
+            .map(|b| Achievement::new(student, b, assignment.course_id, now))
+            .collect();
+        let outbox = if awards.is_empty() {
+            Vec::new()
+        } else {
+            let profiles = self.notifications.delivery_profiles(&[student]).await?;
+            award_outbox(&profiles, &awards, now)
+        };
+        let hand_in = HandIn {
+            new_submission_id,
+            assignment_id: assignment.id,
+            student_id: student,
+            version,
+            state,
+            outbox,
+            awards,
+            max_versions: max,
+        };
+        let outcome = self.homework.hand_in(&hand_in).await.map_err(|e| match e {
+            // Graded between our check and the write.
+            StorageError::Conflict(Conflict::Stale) => HandInError::AlreadyGraded,
+            // Another hand-in reached the limit meanwhile.
+            StorageError::Conflict(Conflict::VersionLimit) => HandInError::TooManyVersions { max },
+            e => HandInError::Storage(e),
+        })?;
+        Ok(match outcome {
+            HandInOutcome::Stored(submission) => HandInResult {
+                submission,
+                duplicate: false,
+            },
+            HandInOutcome::Duplicate(submission) => HandInResult {
+                submission,
+                duplicate: true,
+            },
+        })
+    }
+}
