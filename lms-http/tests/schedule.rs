@@ -438,6 +438,50 @@ async fn calendar_feed_is_valid_icalendar_and_rotates(db: Db) {
     let (status, _, _) = fetch_feed(&app, &new_url).await;
     assert_eq!(status, StatusCode::OK);
 
+    // Feeds are personal and their URL a secret: no cache keeps them.
+    let resp = app.anonymous().get(&new_url).send().await.unwrap();
+    assert_eq!(
+        resp.headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("private, no-store")
+    );
+
+    // Work published to open later is not in the feed before it opens,
+    // not even its title.
+    let later = app
+        .lms
+        .homework
+        .create_assignment(
+            &teacher.user.actor(),
+            a.course.id,
+            AssignmentInput {
+                title: Title::parse("Контрольная на потом").unwrap(),
+                instructions: RichText::from_plain_text("Решить"),
+                attachments: vec![],
+                opens_at: at(30),
+                due_at: at(60),
+                cut_off_at: None,
+                max_score: Points::new(10.0).unwrap(),
+                late_policy: LatePolicy::NoPenalty,
+                submission_kind: SubmissionKind::Text,
+                file_limits: FileLimits::default(),
+                published: true,
+            },
+        )
+        .await
+        .unwrap();
+    let (_, _, feed) = fetch_feed(&app, &new_url).await;
+    assert!(!feed.contains("потом"), "{feed}");
+    assert!(!feed.contains(&later.id.to_string()), "{feed}");
+    assert!(!week(&anna).await.to_string().contains("потом"));
+
+    // The user switches the feed off: the URL stops working.
+    let (status, _) = anna.delete("/api/v1/calendar-feed").await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = fetch_feed(&app, &new_url).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // Unknown tokens and other names are 404.
     let token = new_url
         .strip_prefix(&prefix)

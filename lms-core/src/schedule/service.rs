@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStatus};
 use crate::error::StorageError;
 use crate::homework::effective_deadline;
+use crate::homework::service::student_sees;
 use crate::policy;
 use crate::schedule::model::{EventSource, ScheduleEvent};
 use crate::schedule::ports::{ScheduleSources, ScheduleStore};
@@ -35,7 +36,9 @@ fn in_range(e: &ScheduleEvent, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
 ///
 /// - lessons at their `publish_at` (lessons without one have no date);
 /// - homework deadlines at the due date that applies to the viewer (a
-///   student's own extension applied);
+///   student's own extension applied), for students only once the
+///   assignment has opened (`opens_at <= now`): before that its title and
+///   deadline are not theirs to see;
 /// - quiz windows from `opens_at` to `closes_at`, or an instant at whichever
 ///   one is set;
 /// - scheduled webinars from start to end, with the host link for staff only.
@@ -52,6 +55,7 @@ fn in_range(e: &ScheduleEvent, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
 pub fn build_schedule(
     sources: &ScheduleSources,
     viewer: &Actor,
+    now: DateTime<Utc>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Vec<ScheduleEvent> {
@@ -102,7 +106,7 @@ pub fn build_schedule(
         let Some(&(course, staff)) = courses.get(&assignment.course_id) else {
             continue;
         };
-        if !staff && !assignment.published {
+        if !staff && !student_sees(assignment, now) {
             continue;
         }
         let extension = sources
@@ -260,25 +264,34 @@ impl ScheduleService {
         let sources = self.schedules.schedule_sources(actor.user_id).await?;
         Ok(ScheduleView {
             time_zone: user.time_zone,
-            events: build_schedule(&sources, actor, from, to),
+            events: build_schedule(&sources, actor, self.clock.now(), from, to),
         })
     }
 
     /// The events of a user's calendar feed: from [`FEED_PAST_DAYS`] ago to
     /// [`FEED_FUTURE_DAYS`] ahead. The caller has identified the user by
-    /// their feed token; deactivated users get `UserNotFound`.
+    /// their feed token; deactivated users get `UserNotFound`. A feed is
+    /// read by calendar services and may be shared, so it never carries
+    /// webinar host links, not even the owner's.
     pub async fn feed(&self, user: &User) -> Result<Vec<ScheduleEvent>, ScheduleError> {
         if !user.active {
             return Err(ScheduleError::UserNotFound);
         }
         let now = self.clock.now();
         let sources = self.schedules.schedule_sources(user.id).await?;
-        Ok(build_schedule(
+        let mut events = build_schedule(
             &sources,
             &user.actor(),
+            now,
             now - Duration::days(FEED_PAST_DAYS),
             now + Duration::days(FEED_FUTURE_DAYS),
-        ))
+        );
+        for e in &mut events {
+            if let EventSource::Webinar { host_url, .. } = &mut e.source {
+                *host_url = None;
+            }
+        }
+        Ok(events)
     }
 }
 
@@ -331,7 +344,7 @@ mod tests {
     fn every_kind_becomes_an_event_with_a_stable_uid_in_start_order() {
         let s = sources();
         let (from, to) = wide();
-        let events = build_schedule(&s, &actor(Role::Student), from, to);
+        let events = build_schedule(&s, &actor(Role::Student), t0(), from, to);
         let (l, a, q, w) = (
             &s.lessons[0],
             &s.assignments[0],
@@ -372,7 +385,7 @@ mod tests {
         );
         // Building again gives the same uids.
         assert_eq!(
-            uids(&build_schedule(&s, &actor(Role::Student), from, to)),
+            uids(&build_schedule(&s, &actor(Role::Student), t0(), from, to)),
             uids(&events)
         );
     }
@@ -387,7 +400,7 @@ mod tests {
             extension(&a, me.user_id, t0() + days(9), None),
         ];
         let (from, to) = wide();
-        let mine = build_schedule(&s, &me, from, to);
+        let mine = build_schedule(&s, &me, t0(), from, to);
         let deadline = mine
             .iter()
             .find(|e| matches!(e.source, EventSource::Deadline { .. }))
@@ -400,7 +413,7 @@ mod tests {
             "re-sorted by the new date"
         );
 
-        let someone_else = build_schedule(&s, &actor(Role::Student), from, to);
+        let someone_else = build_schedule(&s, &actor(Role::Student), t0(), from, to);
         let d = someone_else
             .iter()
             .find(|e| matches!(e.source, EventSource::Deadline { .. }))
@@ -411,7 +424,7 @@ mod tests {
         );
         let owner = actor(Role::Teacher);
         s.courses[0].owner_id = owner.user_id;
-        let teacher = build_schedule(&s, &owner, from, to);
+        let teacher = build_schedule(&s, &owner, t0(), from, to);
         let d = teacher
             .iter()
             .find(|e| matches!(e.source, EventSource::Deadline { .. }))
@@ -433,7 +446,7 @@ mod tests {
             ..ScheduleSources::default()
         };
         let (from, to) = wide();
-        let events = build_schedule(&s, &actor(Role::Student), from, to);
+        let events = build_schedule(&s, &actor(Role::Student), t0(), from, to);
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].uid, format!("quiz-{}@lms", opens.id));
         assert_eq!(
@@ -454,7 +467,7 @@ mod tests {
         s.courses[0].owner_id = owner.user_id;
         let (from, to) = wide();
         let host = |viewer: &Actor| {
-            build_schedule(&s, viewer, from, to)
+            build_schedule(&s, viewer, t0(), from, to)
                 .into_iter()
                 .find_map(|e| match e.source {
                     EventSource::Webinar {
@@ -527,7 +540,7 @@ mod tests {
         s.courses = vec![mine, theirs, draft_of_theirs];
 
         let (from, to) = wide();
-        let events = build_schedule(&s, &me, from, to);
+        let events = build_schedule(&s, &me, t0(), from, to);
         let seen: Vec<(&str, bool)> = events
             .iter()
             .map(|e| {
@@ -573,18 +586,18 @@ mod tests {
         s.webinars.push(cancelled);
 
         let (from, to) = wide();
-        let student = build_schedule(&s, &actor(Role::Student), from, to);
+        let student = build_schedule(&s, &actor(Role::Student), t0(), from, to);
         let titles: Vec<_> = student.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, vec!["Урок 1", "Разбор"]);
         // A teacher who owns neither course sees what students see.
-        let stranger = build_schedule(&s, &actor(Role::Teacher), from, to);
+        let stranger = build_schedule(&s, &actor(Role::Teacher), t0(), from, to);
         let titles: Vec<_> = stranger.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, vec!["Урок 1", "Разбор"]);
         let owner = actor(Role::Teacher);
         for c in &mut s.courses {
             c.owner_id = owner.user_id;
         }
-        let teacher = build_schedule(&s, &owner, from, to);
+        let teacher = build_schedule(&s, &owner, t0(), from, to);
         let titles: Vec<_> = teacher.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(
             titles,
@@ -607,7 +620,7 @@ mod tests {
         let w = &s.webinars[0];
         let student = actor(Role::Student);
         let only = |from, to| {
-            build_schedule(&s, &student, from, to)
+            build_schedule(&s, &student, t0(), from, to)
                 .into_iter()
                 .map(|e| e.title)
                 .collect::<Vec<_>>()
@@ -653,12 +666,12 @@ mod tests {
             }
             let from = t0() + Duration::hours(from_h);
             let to = from + Duration::hours(len_h);
-            let events = build_schedule(&s, &actor(Role::Student), from, to);
+            let events = build_schedule(&s, &actor(Role::Student), t0(), from, to);
             prop_assert!(events.windows(2).all(|w| w[0].starts_at <= w[1].starts_at));
             for e in &events {
                 prop_assert!(e.starts_at < to && e.ends_at >= from);
             }
-            let all = build_schedule(&s, &actor(Role::Student), t0() - days(10), t0() + days(10));
+            let all = build_schedule(&s, &actor(Role::Student), t0(), t0() - days(10), t0() + days(10));
             prop_assert_eq!(all.len(), offsets.len());
         }
     }
@@ -676,7 +689,7 @@ mod tests {
         let u = user("Анна", "anna@school.example", Role::Student);
         let me = u.actor();
         let s = sources();
-        let expected = build_schedule(&s, &me, t0(), t0() + days(30));
+        let expected = build_schedule(&s, &me, t0(), t0(), t0() + days(30));
         let mut users = MockUserStore::new();
         let id = u.id;
         users
@@ -785,5 +798,67 @@ mod tests {
             .unwrap();
         let titles: Vec<_> = events.iter().map(|e| e.title.as_str()).collect();
         assert_eq!(titles, vec!["День -29", "День 364"]);
+    }
+
+    #[test]
+    fn students_see_no_assignment_before_it_opens_and_staff_do() {
+        let mut s = sources();
+        let owner = actor(Role::Teacher);
+        s.courses[0].owner_id = owner.user_id;
+        s.assignments[0].opens_at = t0() + days(1);
+        let (from, to) = wide();
+        let deadlines = |viewer: &Actor, now| {
+            build_schedule(&s, viewer, now, from, to)
+                .into_iter()
+                .filter(|e| matches!(e.source, EventSource::Deadline { .. }))
+                .count()
+        };
+        let student = actor(Role::Student);
+        assert_eq!(deadlines(&student, t0()), 0, "unopened: not even its title");
+        assert_eq!(deadlines(&owner, t0()), 1, "staff plan ahead");
+        assert_eq!(
+            deadlines(&student, t0() + days(1)),
+            1,
+            "shown once it opens"
+        );
+    }
+
+    #[tokio::test]
+    async fn feeds_carry_no_host_links_and_no_unopened_work() {
+        let owner = user("Анна", "anna@school.example", Role::Teacher);
+        let mut c = course("Курс", CourseStatus::Published);
+        c.owner_id = owner.id;
+        let mut later = assignment(&c, "Откроется потом", t0() + days(9), 10.0);
+        later.opens_at = t0() + days(2);
+        let s = ScheduleSources {
+            webinars: vec![webinar(&c, "Разбор", t0() + days(5), 90)],
+            assignments: vec![later],
+            courses: vec![c],
+            ..ScheduleSources::default()
+        };
+        assert!(s.webinars[0].host_url.is_some());
+        let mut schedules = MockScheduleStore::new();
+        schedules
+            .expect_schedule_sources()
+            .returning(move |_| Ok(s.clone()));
+        let svc = service(schedules, MockUserStore::new());
+        let events = svc.feed(&owner).await.unwrap();
+        let webinar = events
+            .iter()
+            .find(|e| matches!(e.source, EventSource::Webinar { .. }))
+            .expect("the webinar is in the owner's feed");
+        assert!(
+            matches!(&webinar.source, EventSource::Webinar { host_url: None, join_url, .. } if !join_url.is_empty()),
+            "{webinar:?}"
+        );
+        let mut student = user("Ира", "ira@school.example", Role::Student);
+        student.id = UserId::new();
+        let events = svc.feed(&student).await.unwrap();
+        assert!(
+            events
+                .iter()
+                .all(|e| !matches!(e.source, EventSource::Deadline { .. })),
+            "{events:?}"
+        );
     }
 }

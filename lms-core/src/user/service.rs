@@ -421,6 +421,14 @@ impl UserService {
         self.users.set_feed_token(actor.user_id, &hash).await
     }
 
+    /// Switches the actor's calendar feed off: the feed URL stops working
+    /// and none works until [`Self::set_feed_token`] issues a new one (the
+    /// stored hash is replaced by one of a token nobody is given).
+    pub async fn turn_off_feed(&self, actor: &Actor) -> StorageResult<()> {
+        let unknown = TokenHash::of(&crate::user::generate_token());
+        self.users.set_feed_token(actor.user_id, &unknown).await
+    }
+
     /// The active user whose calendar-feed token has this hash; `None` for
     /// an unknown token or a deactivated user.
     pub async fn user_by_feed_token(&self, hash: &TokenHash) -> StorageResult<Option<User>> {

@@ -108,6 +108,21 @@ async fn rotate_feed(State(state): State<AppState>, auth: Auth) -> ApiResult<Jso
     }))
 }
 
+/// Switches the logged-in user's calendar feed off: its URL stops working
+/// until `POST /calendar-feed` issues a new one.
+#[utoipa::path(
+    delete, path = "/calendar-feed", tag = "schedule",
+    responses(
+        (status = 204, description = "The feed is off"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn turn_off_feed(State(state): State<AppState>, auth: Auth) -> ApiResult<StatusCode> {
+    state.lms.users.turn_off_feed(&auth.actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The calendar feed of the user whose secret token is in the name
 /// (`<token>.ics`), as `text/calendar`: lessons, deadlines (extensions
 /// applied), quiz windows and webinars with join links, from 30 days ago to
@@ -152,7 +167,11 @@ async fn ical_feed(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/calendar; charset=utf-8"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // The URL is a secret and the content personal: no shared cache keeps it.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     Ok(response)
 }
 
@@ -160,7 +179,7 @@ async fn ical_feed(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_schedule))
-        .routes(routes!(rotate_feed))
+        .routes(routes!(rotate_feed, turn_off_feed))
 }
 
 /// The public calendar-feed route (`/ical/{file}`, no session).
@@ -231,25 +250,13 @@ pub fn render_calendar(
                 (if en { "Webinar" } else { "Вебинар" }, join_url.clone())
             }
         };
-        let mut description = format!(
+        // Host links never go into a calendar: feeds are read by calendar
+        // services and shared.
+        let description = format!(
             "{}: {}\n{url}",
             if en { "Course" } else { "Курс" },
             e.course_title
         );
-        if let EventSource::Webinar {
-            host_url: Some(host_url),
-            ..
-        } = &e.source
-        {
-            description.push_str(&format!(
-                "\n{}: {host_url}",
-                if en {
-                    "Host link"
-                } else {
-                    "Ссылка ведущего"
-                }
-            ));
-        }
         line("BEGIN", "VEVENT");
         line("UID", &format!("{kind_uid}@{host}"));
         line("DTSTAMP", &stamp);
@@ -339,7 +346,7 @@ mod tests {
     }
 
     #[test]
-    fn instants_have_no_end_and_staff_see_the_host_link() {
+    fn instants_have_no_end_and_host_links_stay_out() {
         use chrono::TimeZone as _;
         use lms_core::{AssignmentId, CourseId, WebinarId};
         let start = Utc.with_ymd_and_hms(2026, 3, 10, 15, 0, 0).unwrap();
@@ -381,7 +388,7 @@ mod tests {
         assert!(events[0].contains("SUMMARY:Due: Essay\r\n"));
         assert!(events[1].contains("DTEND:20260310T153000Z\r\n"));
         assert!(events[1].contains("URL:https://meet.example.ru/j\r\n"));
-        assert!(events[1].contains("\\nHost link: https://meet.example.ru/h\r\n"));
+        assert!(!ics.contains("meet.example.ru/h"), "no host link: {ics}");
         assert!(ics.contains("DTSTAMP:20260310T150000Z\r\n"));
     }
 
