@@ -730,7 +730,8 @@ fn quiz_attempt_and_student_views_match_their_schemas() {
         assert_matches_schema(&doc, question);
         assert_matches_schema(&doc, &StudentQuestion::for_attempt(question, 7, true));
     }
-    let review: AttemptReview = student_review(&s.questions, &s.quiz.settings, &s.attempt, t(0, 0));
+    let review: AttemptReview =
+        student_review(&s.questions, &s.quiz.settings, &s.attempt, t(0, 0), false);
     assert_matches_schema(&doc, &review);
     assert_matches_schema(
         &doc,
