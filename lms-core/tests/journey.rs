@@ -429,3 +429,121 @@ async fn a_term_from_enrolment_to_gradebook() {
         "first homework and perfect quiz: {badges:?}"
     );
 }
+
+#[tokio::test]
+async fn work_published_to_open_later_stays_unseen_until_it_opens() {
+    let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(t0));
+    let (lms, storage, admin) = school(clock.clone()).await;
+    let teacher = lms
+        .users
+        .create_user(&admin, user("t@school.example", "Учитель", Role::Teacher))
+        .await
+        .unwrap()
+        .actor();
+    let vera = lms
+        .users
+        .create_user(&admin, user("vera@school.example", "Вера", Role::Student))
+        .await
+        .unwrap()
+        .actor();
+    let course = lms
+        .courses
+        .create_course(
+            &teacher,
+            NewCourse {
+                title: Title::parse("Химия").unwrap(),
+                description: RichText::default(),
+                owner_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let course = lms
+        .courses
+        .set_status(&teacher, course.id, CourseStatus::Published)
+        .await
+        .unwrap();
+    let code = course.invite_code.clone().unwrap();
+    lms.courses.join_by_code(&vera, &code).await.unwrap();
+    let opens_at = t0 + Duration::days(2);
+    let assignment = lms
+        .homework
+        .create_assignment(
+            &teacher,
+            course.id,
+            AssignmentInput {
+                title: Title::parse("Контрольная (секрет)").unwrap(),
+                instructions: RichText::sanitize("<p>Вариант 1</p>"),
+                attachments: vec![],
+                opens_at,
+                due_at: opens_at + Duration::hours(2),
+                cut_off_at: None,
+                max_score: Points::new(10.0).unwrap(),
+                late_policy: LatePolicy::NoPenalty,
+                submission_kind: SubmissionKind::Text,
+                file_limits: FileLimits::default(),
+                published: true,
+            },
+        )
+        .await
+        .unwrap();
+    let new_assignment_messages = || async {
+        storage
+            .notifications
+            .list_user_outbox(vera.user_id, Page::max())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| matches!(e.notification, Notification::NewAssignment { .. }))
+            .count()
+    };
+    let schedule_titles = || async {
+        lms.schedule
+            .schedule(&vera, t0 - Duration::days(1), t0 + Duration::days(7))
+            .await
+            .unwrap()
+            .events
+            .into_iter()
+            .map(|e| e.title)
+            .collect::<Vec<_>>()
+    };
+
+    // Published, not open: nothing of it reaches the student.
+    assert_eq!(
+        new_assignment_messages().await,
+        0,
+        "no message at publish time"
+    );
+    lms.notifications.sweep_reminders().await.unwrap();
+    assert_eq!(
+        new_assignment_messages().await,
+        0,
+        "nor from a sweep before it opens"
+    );
+    assert!(schedule_titles().await.is_empty());
+    assert!(
+        lms.homework
+            .get_assignment(&vera, assignment.id)
+            .await
+            .is_err()
+    );
+
+    // Once it opens, the sweep announces it once, and the schedule shows it.
+    clock.set(opens_at + Duration::minutes(1));
+    lms.notifications.sweep_reminders().await.unwrap();
+    let sent = new_assignment_messages().await;
+    assert!(sent >= 1, "announced when it opens");
+    lms.notifications.sweep_reminders().await.unwrap();
+    assert_eq!(new_assignment_messages().await, sent, "and only once");
+    assert_eq!(
+        schedule_titles().await,
+        vec!["Контрольная (секрет)".to_owned()]
+    );
+    assert!(
+        lms.homework
+            .get_assignment(&vera, assignment.id)
+            .await
+            .is_ok()
+    );
+}

@@ -14,8 +14,8 @@ use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
 use lms_core::notification::{
     Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
-    NotificationPreferences, NotificationStore, OutboxEntry, OutboxStatus, QuietHours, Recipient,
-    TelegramLinkToken,
+    NotificationPreferences, NotificationStore, OpeningTarget, OutboxEntry, OutboxStatus,
+    QuietHours, Recipient, TelegramLinkToken,
 };
 use lms_core::page::Page;
 use lms_core::user::{Locale, TimeZone, TokenHash};
@@ -465,6 +465,38 @@ impl NotificationStore for PgStorage {
                 student_id: UserId(r.student_id),
                 due_at: r.due_at,
                 submitted: r.submitted,
+            })
+            .collect())
+    }
+
+    async fn opening_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<OpeningTarget>> {
+        let rows = sqlx::query!(
+            r#"SELECT a.id AS "assignment_id!", a.title AS "assignment_title!", a.due_at AS "due_at!",
+                      c.id AS "course_id!", c.title AS "course_title!", e.student_id AS "student_id!"
+               FROM assignments a
+               JOIN courses c ON c.id = a.course_id AND c.status = 'published'
+               JOIN enrollments e ON e.course_id = a.course_id
+               WHERE a.published AND a.opens_at >= $1 AND a.opens_at < $2
+               ORDER BY a.opens_at, a.id, e.student_id"#,
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OpeningTarget {
+                assignment_id: AssignmentId(r.assignment_id),
+                assignment_title: r.assignment_title,
+                due_at: r.due_at,
+                course_id: CourseId(r.course_id),
+                course_title: r.course_title,
+                student_id: UserId(r.student_id),
             })
             .collect())
     }

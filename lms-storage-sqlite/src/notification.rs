@@ -15,8 +15,8 @@ use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
 use lms_core::notification::{
     Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
-    NotificationPreferences, NotificationStore, OutboxEntry, OutboxStatus, QuietHours, Recipient,
-    TelegramLinkToken,
+    NotificationPreferences, NotificationStore, OpeningTarget, OutboxEntry, OutboxStatus,
+    QuietHours, Recipient, TelegramLinkToken,
 };
 use lms_core::page::Page;
 use lms_core::user::{Locale, TimeZone, TokenHash};
@@ -464,6 +464,39 @@ impl NotificationStore for SqliteStorage {
                     student_id: UserId(r.student_id),
                     due_at: from_ts("due time", r.due_at)?,
                     submitted: r.submitted,
+                })
+            })
+            .collect()
+    }
+
+    async fn opening_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<OpeningTarget>> {
+        let rows = sqlx::query!(
+            r#"SELECT a.id AS "assignment_id: Uuid", a.title AS assignment_title, a.due_at,
+                      c.id AS "course_id: Uuid", c.title AS course_title, e.student_id AS "student_id: Uuid"
+               FROM assignments a
+               JOIN courses c ON c.id = a.course_id AND c.status = 'published'
+               JOIN enrollments e ON e.course_id = a.course_id
+               WHERE a.published = 1 AND a.opens_at >= $1 AND a.opens_at < $2
+               ORDER BY a.opens_at, a.id, e.student_id"#,
+            ts(from),
+            ts(to)
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(OpeningTarget {
+                    assignment_id: AssignmentId(r.assignment_id),
+                    assignment_title: r.assignment_title,
+                    due_at: from_ts("due time", r.due_at)?,
+                    course_id: CourseId(r.course_id),
+                    course_title: r.course_title,
+                    student_id: UserId(r.student_id),
                 })
             })
             .collect()

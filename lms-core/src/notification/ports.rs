@@ -34,6 +34,24 @@ pub struct DeadlineTarget {
     pub submitted: bool,
 }
 
+/// An assignment that opened, for one enrolled student ("new assignment"
+/// messages of work published to open later go out when it opens).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningTarget {
+    /// The assignment.
+    pub assignment_id: AssignmentId,
+    /// Its title.
+    pub assignment_title: String,
+    /// Its due date (as published; extensions are not looked at).
+    pub due_at: DateTime<Utc>,
+    /// The course.
+    pub course_id: CourseId,
+    /// Its title.
+    pub course_title: String,
+    /// The student.
+    pub student_id: UserId,
+}
+
 /// Who may get a message and how (for fan-out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -131,6 +149,15 @@ pub trait NotificationStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StorageResult<Vec<DeadlineTarget>>;
+
+    /// Published assignments of published courses whose `opens_at` is in
+    /// `[from, to)`, one per enrolled student, by opening, assignment and
+    /// student.
+    async fn opening_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<OpeningTarget>>;
 }
 
 /// Why a delivery failed.

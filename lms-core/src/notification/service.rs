@@ -11,12 +11,16 @@ use thiserror::Error;
 use crate::clock::Clock;
 use crate::course::{CourseStatus, CourseStore};
 use crate::error::StorageError;
+use crate::homework::service::new_assignment_event;
 use crate::ids::{CourseId, UserId};
 use crate::notification::fanout::fan_out;
 use crate::notification::model::{
-    Channel, NotificationKind, NotificationPreferences, OutboxEntry, QuietHours, TelegramLinkToken,
+    Channel, Notification, NotificationKind, NotificationPreferences, OutboxEntry, QuietHours,
+    TelegramLinkToken,
 };
-use crate::notification::planner::{PLANNER_LOOKAHEAD, WEBINAR_LOOKAHEAD, plan_reminders};
+use crate::notification::planner::{
+    PLANNER_LOOKAHEAD, PlannedReminder, WEBINAR_LOOKAHEAD, plan_reminders,
+};
 use crate::notification::ports::NotificationStore;
 use crate::page::Page;
 use crate::user::{Actor, TokenHash, generate_token};
@@ -29,6 +33,11 @@ pub const TELEGRAM_LINK_TTL: Duration = Duration::minutes(15);
 /// edge (or a clock a little off between nodes) is not missed. The planner
 /// decides what is due; loading a little more is harmless.
 pub const SWEEP_SLACK: Duration = Duration::minutes(5);
+
+/// How far back the sweep looks for assignments that opened: a sweep that
+/// did not run for a while (all nodes down) still announces work opened
+/// this long ago; the outbox's de-duplication keeps it to one message.
+pub const OPENING_CATCH_UP: Duration = Duration::days(1);
 
 /// A failure that only storage can cause.
 #[derive(Debug, Error)]
@@ -269,7 +278,10 @@ impl NotificationService {
     }
 
     /// The periodic reminder sweep (a system job, no actor): plans the
-    /// deadline and webinar reminders due now and enqueues them. Webinars of
+    /// deadline and webinar reminders due now and enqueues them, with the
+    /// "new assignment" messages of published work that has opened since
+    /// [`OPENING_CATCH_UP`] ago (work published to open later is announced
+    /// then, never before). Webinars of
     /// courses that are not published (drafts, archived) remind nobody. Safe to run
     /// as often as wanted and on several nodes: the outbox skips entries whose
     /// de-duplication key exists, so a second run at the same time enqueues
@@ -302,7 +314,22 @@ impl NotificationService {
             }
         }
 
-        let planned = plan_reminders(now, &deadlines, &with_recipients);
+        let mut planned = plan_reminders(now, &deadlines, &with_recipients);
+        let openings = self
+            .notifications
+            .opening_targets(now - OPENING_CATCH_UP, now)
+            .await?;
+        planned.extend(openings.into_iter().map(|t| PlannedReminder {
+            recipient: t.student_id,
+            event_key: new_assignment_event(t.assignment_id),
+            notification: Notification::NewAssignment {
+                course_id: t.course_id,
+                course_title: t.course_title,
+                assignment_id: t.assignment_id,
+                title: t.assignment_title,
+                due_at: t.due_at,
+            },
+        }));
         if planned.is_empty() {
             return Ok(SweepReport::default());
         }
@@ -760,6 +787,9 @@ mod tests {
                 *from == now() - SWEEP_SLACK && *to == now() + Duration::hours(24) + SWEEP_SLACK
             })
             .returning(move |_, _| Ok(vec![target.clone()]));
+        n.expect_opening_targets()
+            .withf(|from, to| *from == now() - OPENING_CATCH_UP && *to == now())
+            .returning(|_, _| Ok(vec![]));
         let (student, silent, teacher) = (w.student, w.silent, w.teacher);
         n.expect_delivery_profiles().returning(move |users| {
             let mut wanted: Vec<UserId> = users.to_vec();
@@ -860,6 +890,7 @@ mod tests {
         };
         n.expect_deadline_targets()
             .returning(move |_, _| Ok(vec![submitted.clone()]));
+        n.expect_opening_targets().returning(|_, _| Ok(vec![]));
         let mut ws = MockWebinarStore::new();
         ws.expect_webinars_starting_between()
             .returning(|_, _| Ok(vec![]));
@@ -892,6 +923,7 @@ mod tests {
 
         let mut n = MockNotificationStore::new();
         n.expect_deadline_targets().returning(|_, _| Ok(vec![]));
+        n.expect_opening_targets().returning(|_, _| Ok(vec![]));
         let (student, teacher) = (w.student, w.teacher);
         n.expect_delivery_profiles().returning(move |_| {
             Ok(vec![
@@ -940,6 +972,7 @@ mod tests {
         let w = world();
         let mut n = MockNotificationStore::new();
         n.expect_deadline_targets().returning(|_, _| Ok(vec![]));
+        n.expect_opening_targets().returning(|_, _| Ok(vec![]));
         let teacher = w.teacher;
         n.expect_delivery_profiles()
             .returning(move |_| Ok(vec![profile(teacher, false, true)]));

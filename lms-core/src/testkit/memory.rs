@@ -41,8 +41,8 @@ use crate::ids::{
     SubmissionId, UserId, WebinarId,
 };
 use crate::notification::{
-    DeadlineTarget, DeliveryProfile, NotificationPreferences, NotificationStore, OutboxEntry,
-    OutboxStatus, Recipient, TelegramLinkToken,
+    DeadlineTarget, DeliveryProfile, NotificationPreferences, NotificationStore, OpeningTarget,
+    OutboxEntry, OutboxStatus, Recipient, TelegramLinkToken,
 };
 use crate::page::Page;
 use crate::ports::Storage;
@@ -1832,6 +1832,53 @@ impl NotificationStore for MemoryStorage {
             a.due_at.cmp(&b.due_at).then(aa.cmp(ba)).then(ae.cmp(be))
         });
         Ok(targets.into_iter().map(|(t, _, _)| t).collect())
+    }
+
+    async fn opening_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<OpeningTarget>> {
+        let st = self.lock();
+        let mut targets: Vec<(DateTime<Utc>, OpeningTarget)> = Vec::new();
+        for a in st.assignments.values() {
+            let assignment = &a.value;
+            let Some(course) = st.courses.get(&assignment.course_id) else {
+                continue;
+            };
+            if !assignment.published
+                || course.value.status != CourseStatus::Published
+                || assignment.opens_at < from
+                || assignment.opens_at >= to
+            {
+                continue;
+            }
+            for e in st
+                .enrollments
+                .iter()
+                .filter(|e| e.value.course_id == assignment.course_id)
+            {
+                targets.push((
+                    assignment.opens_at,
+                    OpeningTarget {
+                        assignment_id: assignment.id,
+                        assignment_title: assignment.title.as_str().to_owned(),
+                        due_at: assignment.due_at,
+                        course_id: course.value.id,
+                        course_title: course.value.title.as_str().to_owned(),
+                        student_id: e.value.student_id,
+                    },
+                ));
+            }
+        }
+        targets.sort_by(|(a_at, a), (b_at, b)| {
+            (a_at, a.assignment_id.0, a.student_id.0).cmp(&(
+                b_at,
+                b.assignment_id.0,
+                b.student_id.0,
+            ))
+        });
+        Ok(targets.into_iter().map(|(_, t)| t).collect())
     }
 }
 

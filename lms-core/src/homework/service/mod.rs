@@ -319,14 +319,18 @@ impl HomeworkService {
     }
 
     /// "New assignment" messages to every enrolled student, when the course
-    /// is published (students of a draft course see nothing yet).
+    /// is published (students of a draft course see nothing yet) and the
+    /// assignment has opened; work that opens later is announced by the
+    /// reminder sweep when it opens
+    /// ([`NotificationService::sweep_reminders`](crate::notification::NotificationService::sweep_reminders)),
+    /// under the same event key, so nobody gets it twice.
     async fn new_assignment_outbox(
         &self,
         course: &Course,
         assignment: &Assignment,
         now: DateTime<Utc>,
     ) -> StorageResult<Vec<OutboxEntry>> {
-        if course.status != CourseStatus::Published {
+        if course.status != CourseStatus::Published || assignment.opens_at > now {
             return Ok(Vec::new());
         }
         let students = self.courses.enrolled_students(course.id).await?;
@@ -432,7 +436,7 @@ impl HomeworkService {
 
 /// The event key of "new assignment" messages: one per assignment, so
 /// publishing again notifies nobody twice.
-fn new_assignment_event(id: AssignmentId) -> String {
+pub(crate) fn new_assignment_event(id: AssignmentId) -> String {
     format!("new_assignment:{id}")
 }
 

@@ -163,6 +163,7 @@ macro_rules! __storage_conformance_cases {
                 telegram_tokens_work_once,
                 telegram_chats_move_between_users,
                 deadline_targets_apply_extensions,
+                opening_targets_list_work_that_opened,
             }
             achievements {
                 awards_are_made_once,

@@ -19,7 +19,8 @@ use crate::homework::Extension;
 use crate::ids::{AssignmentId, CourseId, OutboxId, QuizId, SubmissionId, UserId, WebinarId};
 use crate::notification::{
     Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
-    NotificationPreferences, OutboxEntry, OutboxStatus, QuietHours, TelegramLinkToken,
+    NotificationPreferences, OpeningTarget, OutboxEntry, OutboxStatus, QuietHours,
+    TelegramLinkToken,
 };
 use crate::page::Page;
 use crate::ports::Storage;
@@ -973,6 +974,84 @@ pub async fn deadline_targets_apply_extensions(storage: Storage) {
         got, want,
         "from included, to excluded, extensions applied, drafts and unpublished courses excluded"
     );
+}
+
+/// Opening targets: published assignments of published courses whose
+/// `opens_at` is in `[from, to)`, one per enrolled student, by opening.
+pub async fn opening_targets_list_work_that_opened(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let t = class.teacher.id;
+    let s1 = class.student.id;
+    let s2 = add_user(&storage, Role::Student).await.id;
+    enroll(&storage, class.course.id, s2).await;
+    let p = &class.course;
+    let opening = |opens_at| {
+        let mut a = assignment(p.id, opens_at + chrono::Duration::days(7));
+        a.opens_at = opens_at;
+        a
+    };
+    let first = opening(at(0));
+    let second = opening(at(30));
+    let too_late = opening(at(60));
+    let too_early = opening(at(-1));
+    let mut draft = opening(at(10));
+    draft.published = false;
+    for a in [&first, &second, &too_late, &too_early, &draft] {
+        ok(
+            storage.homework.insert_assignment(a, &[]).await,
+            "insert assignment",
+        );
+    }
+    for status in [CourseStatus::Draft, CourseStatus::Archived] {
+        let hidden = add_course(&storage, t, status).await;
+        enroll(&storage, hidden.id, s1).await;
+        let mut a = assignment(hidden.id, at(20) + chrono::Duration::days(7));
+        a.opens_at = at(20);
+        ok(
+            storage.homework.insert_assignment(&a, &[]).await,
+            "insert hidden",
+        );
+    }
+    let target = |a: &crate::homework::Assignment, student| OpeningTarget {
+        assignment_id: a.id,
+        assignment_title: a.title.as_str().to_owned(),
+        due_at: a.due_at,
+        course_id: p.id,
+        course_title: p.title.as_str().to_owned(),
+        student_id: student,
+    };
+    let by_student = |mut v: Vec<OpeningTarget>| {
+        // Within one opening the order is by assignment and student id.
+        v.sort_by_key(|t| {
+            (
+                first_index(&[first.id, second.id], t.assignment_id),
+                t.student_id,
+            )
+        });
+        v
+    };
+    let got = ok(
+        storage.notifications.opening_targets(at(0), at(60)).await,
+        "opening_targets",
+    );
+    assert_eq!(
+        got.iter().map(|t| t.assignment_id).collect::<Vec<_>>(),
+        vec![first.id, first.id, second.id, second.id],
+        "by opening; from included, to excluded, drafts and hidden courses left out"
+    );
+    assert_eq!(
+        by_student(got),
+        by_student(vec![
+            target(&first, s1),
+            target(&first, s2),
+            target(&second, s1),
+            target(&second, s2),
+        ])
+    );
+}
+
+fn first_index(ids: &[crate::ids::AssignmentId], id: crate::ids::AssignmentId) -> usize {
+    ids.iter().position(|i| *i == id).unwrap_or(usize::MAX)
 }
 
 /// `mark_*` act only under the lease of the latest claim: a worker whose
