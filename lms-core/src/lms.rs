@@ -47,6 +47,13 @@ pub struct Lms {
 }
 
 impl Lms {
+    /// Sets how many unattached uploads (hand-in drafts) one user may hold.
+    #[must_use]
+    pub fn with_upload_quota(mut self, quota: crate::file::UploadQuota) -> Self {
+        self.files.set_upload_quota(quota);
+        self
+    }
+
     /// Sets how many versions one student may hand in to one assignment
     /// (default [`crate::homework::DEFAULT_MAX_VERSIONS`]).
     #[must_use]

@@ -247,7 +247,45 @@ async fn lesson_images_are_for_the_course_and_served_inline(db: Db) {
     assert_eq!(bad.1["error"]["field"], "attachment_ids");
 }
 
+/// Uploads not attached to anything wait a day for cleanup: they follow the
+/// safe type list and a per-user quota (20 files by default), so one
+/// account cannot fill the disk with executables.
+async fn unattached_uploads_have_a_type_list_and_a_quota(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let other = app.login_as(Role::Student, "o@example.ru").await;
+    let exe = upload(&student, "", "setup.exe", vec![b'M'; 1024]).await;
+    assert_error(
+        &exe,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "file_type_not_allowed",
+    );
+    let html = upload(&student, "", "page.html", b"<script>x</script>".to_vec()).await;
+    assert_error(
+        &html,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "file_type_not_allowed",
+    );
+    for n in 0..20 {
+        let (status, body) = upload(&student, "", &format!("draft{n}.pdf"), vec![b'%'; 1024]).await;
+        assert_eq!(status, StatusCode::CREATED, "draft {n}: {body}");
+    }
+    let over = upload(&student, "", "draft20.pdf", vec![b'%'; 1024]).await;
+    assert_error(
+        &over,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload_quota_exceeded",
+    );
+    let (status, body) = upload(&other, "", "mine.pdf", vec![b'%'; 1024]).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "another user's quota is their own: {body}"
+    );
+}
+
 on_both!(
     uploads_respect_limits_and_downloads_follow_visibility,
     lesson_images_are_for_the_course_and_served_inline,
+    unattached_uploads_have_a_type_list_and_a_quota,
 );

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::error::{Conflict, StorageError, StorageResult};
-use lms_core::file::{FileName, FileOwner, FileRef, FileRegistry};
+use lms_core::file::{FileName, FileOwner, FileRef, FileRegistry, UploadUsage};
 use lms_core::ids::{AssignmentId, FileId, LessonId, SubmissionId, UserId};
 use uuid::Uuid;
 
@@ -232,6 +232,23 @@ impl FileRegistry for PgStorage {
             }
         };
         files_of(rows.map_err(map_err)?)
+    }
+
+    async fn unattached_usage(&self, user: UserId) -> StorageResult<UploadUsage> {
+        let row = sqlx::query!(
+            r#"SELECT count(*) AS "files!", coalesce(sum(size), 0)::bigint AS "bytes!"
+               FROM files
+               WHERE uploaded_by = $1
+                 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL"#,
+            user.0
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(UploadUsage {
+            files: u32::try_from(row.files).unwrap_or(u32::MAX),
+            bytes: u64::try_from(row.bytes).unwrap_or(0),
+        })
     }
 
     async fn unattached_before(

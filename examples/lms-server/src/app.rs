@@ -100,7 +100,9 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
     let (storage, handle) = open_storage(cfg.database.expose(), &cfg.data_dir).await?;
     tracing::info!(database = ?cfg.database, kind = handle.kind(), "storage ready, migrations applied");
     let lms = Arc::new(
-        Lms::new(storage, clock, providers).with_max_hand_in_versions(cfg.max_hand_in_versions),
+        Lms::new(storage, clock, providers)
+            .with_max_hand_in_versions(cfg.max_hand_in_versions)
+            .with_upload_quota(cfg.upload_quota),
     );
     if cfg.demo {
         let seeded = seed_demo(&lms).await?;

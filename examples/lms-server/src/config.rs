@@ -128,6 +128,10 @@ pub struct Config {
     /// Versions one student may hand in to one assignment
     /// (`LMS_MAX_HAND_IN_VERSIONS`, default 20).
     pub max_hand_in_versions: u32,
+    /// Uploads one user may hold unattached (hand-in drafts), as files
+    /// (`LMS_UPLOAD_QUOTA_FILES`, default 20) and bytes
+    /// (`LMS_UPLOAD_QUOTA_BYTES`, default 200 MiB).
+    pub upload_quota: lms_core::file::UploadQuota,
     /// Outgoing e-mail (`LMS_SMTP_*`); `None` when `LMS_SMTP_HOST` is unset.
     pub smtp: Option<SmtpConfig>,
     /// The Telegram bot (`LMS_TELEGRAM_*`); `None` when no token is set.
@@ -356,6 +360,8 @@ keys! {
     S3_SECRET_ACCESS_KEY = "LMS_S3_SECRET_ACCESS_KEY", "s3.secret_access_key";
     MAX_UPLOAD_BYTES = "LMS_MAX_UPLOAD_BYTES", "max_upload_bytes";
     MAX_HAND_IN_VERSIONS = "LMS_MAX_HAND_IN_VERSIONS", "max_hand_in_versions";
+    UPLOAD_QUOTA_FILES = "LMS_UPLOAD_QUOTA_FILES", "upload_quota_files";
+    UPLOAD_QUOTA_BYTES = "LMS_UPLOAD_QUOTA_BYTES", "upload_quota_bytes";
     SMTP_HOST = "LMS_SMTP_HOST", "smtp.host";
     SMTP_PORT = "LMS_SMTP_PORT", "smtp.port";
     SMTP_SECURITY = "LMS_SMTP_SECURITY", "smtp.security";
@@ -531,6 +537,21 @@ impl Config {
                 _ => Err(format!("{v:?} is not a whole number from 1 to 1000")),
             })?
             .unwrap_or(lms_core::homework::DEFAULT_MAX_VERSIONS);
+        let quota_defaults = lms_core::file::UploadQuota::default();
+        let upload_quota = lms_core::file::UploadQuota {
+            max_files: raw
+                .parse(&UPLOAD_QUOTA_FILES, |v| match v.parse::<u32>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(format!("{v:?} is not a whole number above zero")),
+                })?
+                .unwrap_or(quota_defaults.max_files),
+            max_bytes: raw
+                .parse(&UPLOAD_QUOTA_BYTES, |v| match v.parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err(format!("{v:?} is not a number of bytes above zero")),
+                })?
+                .unwrap_or(quota_defaults.max_bytes),
+        };
         let max_upload_bytes = raw
             .parse(&MAX_UPLOAD_BYTES, |v| match v.parse::<u64>() {
                 Ok(0) => Err("must be more than zero".to_owned()),
@@ -587,6 +608,7 @@ impl Config {
             files,
             max_upload_bytes,
             max_hand_in_versions,
+            upload_quota,
             smtp: smtp(raw)?,
             telegram: telegram(raw)?,
             trueconf: trueconf(raw)?,
@@ -798,6 +820,7 @@ mod tests {
         );
         assert_eq!(cfg.max_upload_bytes, 50 * 1024 * 1024);
         assert_eq!(cfg.max_hand_in_versions, 20);
+        assert_eq!(cfg.upload_quota, lms_core::file::UploadQuota::default());
         assert_eq!(cfg.worker, WorkerMode::InProcess);
         assert!(!cfg.demo);
         assert_eq!(cfg.log, "info");
@@ -886,6 +909,10 @@ mod tests {
             (
                 &[("LMS_MAX_HAND_IN_VERSIONS", "0")],
                 "LMS_MAX_HAND_IN_VERSIONS",
+            ),
+            (
+                &[("LMS_UPLOAD_QUOTA_FILES", "-1")],
+                "LMS_UPLOAD_QUOTA_FILES",
             ),
             (&[("LMS_WORKER", "maybe")], "LMS_WORKER"),
             (&[("LMS_DEMO", "sure")], "LMS_DEMO"),

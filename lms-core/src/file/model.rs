@@ -220,3 +220,42 @@ mod tests {
         ));
     }
 }
+
+/// File types anyone may upload without a stricter rule of the object the
+/// file is for: images, documents, spreadsheets, presentations, archives and
+/// media; never executables, scripts or markup a browser would run. Lesson
+/// and assignment attachments, and hand-in uploads made before the student
+/// names the assignment, are held to it.
+pub const SAFE_UPLOAD_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "csv", "doc", "docx", "xlsx", "pptx", "odt",
+    "zip", "mp3", "mp4",
+];
+
+/// How much one user may hold in uploads not attached to anything yet
+/// (hand-in drafts): they wait up to a day for cleanup, so without a quota
+/// one account could fill the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UploadQuota {
+    /// Unattached files per user.
+    pub max_files: u32,
+    /// Their bytes together.
+    pub max_bytes: u64,
+}
+
+impl Default for UploadQuota {
+    fn default() -> Self {
+        Self {
+            max_files: 20,
+            max_bytes: 200 * 1024 * 1024,
+        }
+    }
+}
+
+/// A user's unattached uploads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UploadUsage {
+    /// How many.
+    pub files: u32,
+    /// Their bytes together.
+    pub bytes: u64,
+}

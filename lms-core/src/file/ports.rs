@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::error::StorageResult;
-use crate::file::model::{FileOwner, FileRef};
+use crate::file::model::{FileOwner, FileRef, UploadUsage};
 use crate::ids::{FileId, UserId};
 
 /// Why a file operation failed.
@@ -95,6 +95,9 @@ pub trait FileRegistry: Send + Sync {
     /// Files of an owner, oldest upload first (ties by id). For
     /// `Unattached`: every unattached file of the school.
     async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>>;
+    /// How many unattached files `user` uploaded and their bytes together
+    /// (for the upload quota).
+    async fn unattached_usage(&self, user: UserId) -> StorageResult<UploadUsage>;
     /// Unattached files uploaded before `cutoff`, oldest first (ties by id),
     /// at most `limit`: the orphans a cleanup deletes.
     async fn unattached_before(

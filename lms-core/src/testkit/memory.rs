@@ -30,7 +30,7 @@ use crate::dashboard::{
     DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot,
 };
 use crate::error::{Conflict, StorageError, StorageResult};
-use crate::file::{FileOwner, FileRef, FileRegistry};
+use crate::file::{FileOwner, FileRef, FileRegistry, UploadUsage};
 use crate::homework::{
     Assignment, Extension, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
     PendingSubmission, Review, Submission, SubmissionState, SubmissionVersion, effective_deadline,
@@ -1989,6 +1989,17 @@ impl FileRegistry for MemoryStorage {
 
     async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>> {
         Ok(self.lock().files_where(|o| *o == owner))
+    }
+
+    async fn unattached_usage(&self, user: UserId) -> StorageResult<UploadUsage> {
+        let files = self.lock().files_where(|o| *o == FileOwner::Unattached);
+        Ok(files
+            .iter()
+            .filter(|f| f.uploaded_by == user)
+            .fold(UploadUsage::default(), |u, f| UploadUsage {
+                files: u.files + 1,
+                bytes: u.bytes + f.size,
+            }))
     }
 
     async fn unattached_before(

@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
-use lms_core::file::{FileLimits, FileName, FileOwner, FileRef, UploadTarget};
+use lms_core::file::{FileLimits, FileName, FileRef, SAFE_UPLOAD_EXTENSIONS, UploadTarget};
 use lms_core::{AssignmentId, FileId, LessonId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -79,13 +79,6 @@ fn inline_safe(content_type: &str) -> bool {
     )
 }
 
-/// Lesson and assignment attachments: images and documents, no executables
-/// or markup that a browser would run.
-const TEACHER_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "webp", "pdf", "txt", "csv", "doc", "docx", "xlsx", "pptx", "odt",
-    "zip", "mp3", "mp4",
-];
-
 /// Uploads one file (multipart field `file`), streamed to storage.
 #[utoipa::path(
     post, path = "/files", tag = "files",
@@ -97,7 +90,7 @@ const TEACHER_EXTENSIONS: &[&str] = &[
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "May not attach to that object", body = ErrorBody),
         (status = 404, description = "No such lesson or assignment", body = ErrorBody),
-        (status = 413, description = "Larger than allowed", body = ErrorBody),
+        (status = 413, description = "Larger than allowed, or the user's unattached uploads are at their quota (`upload_quota_exceeded`)", body = ErrorBody),
         (status = 415, description = "File type not allowed", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
@@ -142,10 +135,12 @@ async fn upload(
             }),
             _,
         ) => allowed_extensions.clone(),
-        (None, FileOwner::Lesson(_) | FileOwner::Assignment(_)) => {
-            TEACHER_EXTENSIONS.iter().map(|s| (*s).to_owned()).collect()
-        }
-        _ => Vec::new(),
+        // Lesson and assignment attachments, and drafts uploaded before the
+        // student names the assignment: the safe list of the core.
+        (None, _) => SAFE_UPLOAD_EXTENSIONS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
     };
 
     let mut field = loop {

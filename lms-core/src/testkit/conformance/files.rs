@@ -355,6 +355,64 @@ pub async fn unattached_files_are_found_and_deleted(storage: Storage) {
     );
 }
 
+/// Upload usage counts one user's unattached files and bytes only.
+pub async fn unattached_usage_counts_one_users_drafts(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let lesson = add_lesson(&storage, class.course.id, "Дроби").await;
+    assert_eq!(
+        ok(
+            storage.files.unattached_usage(class.student.id).await,
+            "usage"
+        ),
+        crate::file::UploadUsage::default(),
+        "nothing uploaded"
+    );
+    for size in [1_000, 2_500] {
+        let mut f = file_ref(class.student.id, "draft.pdf");
+        f.size = size;
+        ok(
+            storage.files.insert(&f, FileOwner::Unattached).await,
+            "insert",
+        );
+    }
+    let mut theirs = file_ref(class.teacher.id, "draft.pdf");
+    theirs.size = 9_999;
+    ok(
+        storage.files.insert(&theirs, FileOwner::Unattached).await,
+        "insert",
+    );
+    let mut attached = file_ref(class.teacher.id, "lesson.pdf");
+    attached.size = 7_777;
+    ok(
+        storage
+            .files
+            .insert(&attached, FileOwner::Lesson(lesson.id))
+            .await,
+        "insert",
+    );
+    assert_eq!(
+        ok(
+            storage.files.unattached_usage(class.student.id).await,
+            "usage"
+        ),
+        crate::file::UploadUsage {
+            files: 2,
+            bytes: 3_500
+        }
+    );
+    assert_eq!(
+        ok(
+            storage.files.unattached_usage(class.teacher.id).await,
+            "usage"
+        ),
+        crate::file::UploadUsage {
+            files: 1,
+            bytes: 9_999
+        },
+        "attached files do not count"
+    );
+}
+
 /// Deleting a lesson leaves its files unattached, to be cleaned up.
 pub async fn deleting_a_lesson_orphans_its_files(storage: Storage) {
     let class = published_course_with_student(&storage).await;

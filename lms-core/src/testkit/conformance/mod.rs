@@ -186,6 +186,7 @@ macro_rules! __storage_conformance_cases {
                 attach_is_all_or_nothing,
                 concurrent_attaches_to_different_owners_conflict,
                 unattached_files_are_found_and_deleted,
+                unattached_usage_counts_one_users_drafts,
                 deleting_a_lesson_orphans_its_files,
             }
             idempotency {

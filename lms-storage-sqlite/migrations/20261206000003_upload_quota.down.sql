@@ -1,0 +1,1 @@
+DROP INDEX files_unattached_by_idx;
