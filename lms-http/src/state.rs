@@ -39,6 +39,10 @@ pub struct HttpConfig {
     /// allowed), for the deep links that link a user's chat; `None` when
     /// Telegram is not configured.
     pub telegram_bot: Option<String>,
+    /// When set, `/metrics` answers only requests with
+    /// `Authorization: Bearer <token>` (401 otherwise); when `None` it is
+    /// open, for a deployment that keeps it off the public network.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -54,6 +58,7 @@ impl Default for HttpConfig {
             trust_forwarded_for: false,
             web_dir: None,
             telegram_bot: None,
+            metrics_token: None,
         }
     }
 }

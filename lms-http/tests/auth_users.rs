@@ -433,6 +433,50 @@ async fn admins_manage_users_and_others_may_not(db: Db) {
     app.login(&teacher.user, "reset by admin 1").await;
 }
 
+/// Label sets of the request counter.
+fn series_count(metrics: &str) -> usize {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("lms_http_requests_total{"))
+        .count()
+}
+
+/// With a metrics token configured, `/metrics` needs it.
+async fn metrics_can_be_protected_by_a_token(db: Db) {
+    let app = TestApp::spawn_with(
+        db,
+        lms_http::HttpConfig {
+            metrics_token: Some("operator-secret".to_owned()),
+            ..lms_http::HttpConfig::default()
+        },
+    )
+    .await;
+    let c = app.anonymous();
+    let open = c.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(open.status(), StatusCode::UNAUTHORIZED);
+    let wrong = c
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let right = c
+        .get(app.url("/metrics"))
+        .bearer_auth("operator-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::OK);
+    assert!(
+        right
+            .text()
+            .await
+            .unwrap()
+            .contains("lms_http_requests_total")
+    );
+}
+
 async fn errors_security_headers_health_and_docs(db: Db) {
     let app = TestApp::spawn(db).await;
     let c = app.anonymous();
@@ -478,6 +522,32 @@ async fn errors_security_headers_health_and_docs(db: Db) {
             .contains("lms_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"),
         "{metrics}"
     );
+    // Invented methods and unknown paths add no series: 200 junk methods on
+    // junk paths end up under one `other`/`unmatched` label pair.
+    let before = series_count(&metrics);
+    for n in 0..200 {
+        let method = reqwest::Method::from_bytes(format!("JUNK{n}").as_bytes()).unwrap();
+        let _ = c
+            .request(method, app.url(&format!("/x{n}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    let after = c
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!after.contains("JUNK") && !after.contains("/x1"), "{after}");
+    assert!(
+        series_count(&after) <= before + 2,
+        "{} series before, {} after",
+        before,
+        series_count(&after)
+    );
 
     let doc: serde_json::Value = c
         .get(app.url("/api/openapi.json"))
@@ -504,6 +574,7 @@ async fn errors_security_headers_health_and_docs(db: Db) {
 on_both!(
     login_gives_a_token_and_cookies_and_logout_revokes,
     wrong_password_and_unknown_account_look_the_same,
+    metrics_can_be_protected_by_a_token,
     login_is_rate_limited_per_account,
     cookie_writes_need_the_csrf_header,
     every_private_route_needs_a_session,

@@ -126,6 +126,7 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         login_failures_per_account: cfg.login.failures_per_account,
         login_failures_per_ip: cfg.login.failures_per_ip,
         login_window: cfg.login.window,
+        metrics_token: cfg.metrics_token.as_ref().map(|s| s.expose().to_owned()),
         web_dir: cfg.web_dir.clone(),
         telegram_bot: cfg.telegram.as_ref().map(|t| t.bot_username.clone()),
         ..lms_http::HttpConfig::default()

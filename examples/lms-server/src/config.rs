@@ -154,6 +154,9 @@ pub struct Config {
     /// (`LMS_LOGIN_WINDOW_SECS`, default 900). Kept in the database, so
     /// every node of a deployment shares them.
     pub login: LoginConfig,
+    /// The bearer token `/metrics` requires (`LMS_METRICS_TOKEN`); unset,
+    /// `/metrics` is open (keep it off the public network then).
+    pub metrics_token: Option<Secret>,
     /// Whether to seed the demo school on start (`LMS_DEMO`, default off).
     pub demo: bool,
     /// The `tracing` filter (`LMS_LOG`, default `info`).
@@ -361,6 +364,7 @@ keys! {
     MAX_UPLOAD_BYTES = "LMS_MAX_UPLOAD_BYTES", "max_upload_bytes";
     MAX_HAND_IN_VERSIONS = "LMS_MAX_HAND_IN_VERSIONS", "max_hand_in_versions";
     UPLOAD_QUOTA_FILES = "LMS_UPLOAD_QUOTA_FILES", "upload_quota_files";
+    METRICS_TOKEN = "LMS_METRICS_TOKEN", "metrics_token";
     UPLOAD_QUOTA_BYTES = "LMS_UPLOAD_QUOTA_BYTES", "upload_quota_bytes";
     SMTP_HOST = "LMS_SMTP_HOST", "smtp.host";
     SMTP_PORT = "LMS_SMTP_PORT", "smtp.port";
@@ -617,6 +621,7 @@ impl Config {
             web_dir,
             trust_proxy,
             login,
+            metrics_token: raw.secret(&METRICS_TOKEN),
             demo,
             log,
         })
