@@ -12,7 +12,10 @@ use crate::ids::{CourseId, UserId};
 pub enum Badge {
     /// Handed in the first homework.
     FirstHomework,
-    /// Five homework hand-ins in a row on time.
+    /// Five homework hand-ins in a row on time. Named `on_time_streak_5` on
+    /// the wire, as in storage (read models on PostgreSQL build their JSON
+    /// from the stored name); `on_time_streak5` is still read.
+    #[serde(rename = "on_time_streak_5", alias = "on_time_streak5")]
     OnTimeStreak5,
     /// Full marks in a quiz.
     PerfectQuiz,
@@ -88,5 +91,26 @@ impl Achievement {
             Some(course) => format!("achievement:{}:{course}", self.badge.as_str()),
             None => format!("achievement:{}", self.badge.as_str()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wire_name_of_every_badge_is_its_stored_name() {
+        for badge in Badge::ALL {
+            let json = serde_json::to_value(badge).unwrap();
+            assert_eq!(json, badge.as_str(), "{badge:?}");
+            let back: Badge = serde_json::from_value(json).unwrap();
+            assert_eq!(back, badge);
+        }
+        let old: Badge = serde_json::from_str("\"on_time_streak5\"").unwrap();
+        assert_eq!(
+            old,
+            Badge::OnTimeStreak5,
+            "the earlier wire name is still read"
+        );
     }
 }
