@@ -271,7 +271,76 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_hostile_corpus_leaves_no_active_content() {
+        use crate::testkit::xss::{CORPUS, active_content};
+        for (n, input) in CORPUS.iter().enumerate() {
+            let once = RichText::sanitize(input);
+            if let Some(why) = active_content(once.as_html()) {
+                panic!("corpus #{n} {input:?} left {why}: {:?}", once.as_html());
+            }
+            assert_eq!(
+                RichText::sanitize(once.as_html()),
+                once,
+                "corpus #{n} is not stable on a second pass"
+            );
+        }
+        // The safe one keeps its text and link.
+        let safe = RichText::sanitize(CORPUS[CORPUS.len() - 1]);
+        assert!(safe.as_html().contains("href=\"https://school.example\""));
+        assert!(safe.plain_text().contains("Безопасный текст"));
+    }
+
+    /// Pieces of hostile markup, combined at random by the property test.
+    const PIECES: &[&str] = &[
+        "<script>",
+        "</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"javascript:x\">",
+        "<a href=\"https://ok.example\">",
+        "</a>",
+        "<svg onload=x>",
+        "<style>",
+        "</style>",
+        "<p style=\"x:expression(1)\">",
+        "</p>",
+        "<h1>",
+        "</h1>",
+        "<li>",
+        "<ol>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "&#106;",
+        "avascript:",
+        "\"",
+        "'",
+        "<",
+        ">",
+        "=",
+        " on",
+        "load=",
+        "<iframe src=",
+        "<math>",
+        "<textarea>",
+        "<noscript>",
+        "<base href=",
+        "текст",
+        "x",
+    ];
+
     proptest! {
+        #[test]
+        fn sanitised_output_never_holds_active_content(
+            parts in proptest::collection::vec(0..PIECES.len(), 0..30),
+        ) {
+            let html: String = parts.iter().map(|i| PIECES[*i]).collect();
+            let once = RichText::sanitize(&html);
+            prop_assert_eq!(crate::testkit::xss::active_content(once.as_html()), None, "{:?} -> {:?}", html, once.as_html());
+            prop_assert_eq!(RichText::sanitize(once.as_html()), once);
+        }
+
         #[test]
         fn sanitising_is_idempotent(html in "(<(p|b|a href=\"javascript:x\"|img src=x|script|h1|ol|li|pre)>|</(p|b|a|script|h1|ol|li|pre)>|[a-zа-я &<>\"'=]){0,40}") {
             let once = RichText::sanitize(&html);
