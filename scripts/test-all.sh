@@ -26,6 +26,15 @@ fi
 
 bash scripts/sqlx-prepare-sqlite.sh --check
 
+echo "== cargo deny: licences, banned crates (one TLS stack), sources"
+# The RustSec advisory database cannot be fetched here, so advisories are
+# left out (run `cargo deny check advisories` where the network allows).
+if ! command -v cargo-deny >/dev/null 2>&1; then
+    echo "cargo-deny is needed (cargo install cargo-deny@0.20.2 --locked; .ci/run installs it)" >&2
+    exit 1
+fi
+cargo deny check --hide-inclusion-graph licenses bans sources
+
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
