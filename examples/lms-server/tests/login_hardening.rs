@@ -3,66 +3,14 @@
 //! grow the server's memory (RSS read from `/proc`), and the login budgets
 //! hold across two server processes sharing one PostgreSQL database.
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use std::time::Duration;
+
+use common::start;
 
 use lms_storage_postgres::testing::fresh_database_url;
 use serde_json::json;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A server process, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start(data_dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
-    let port = free_port();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lms-server"));
-    cmd.env("LMS_DATA_DIR", data_dir)
-        .env("LMS_ADDR", format!("127.0.0.1:{port}"))
-        .env_remove("LMS_CONFIG")
-        .env_remove("LMS_DATABASE_URL")
-        .env_remove("LMS_FILES")
-        .env_remove("LMS_WEB_DIR")
-        .env("LMS_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut server = Server {
-        child: cmd.spawn().unwrap(),
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        if let Ok(r) = reqwest::get(format!("{}/readyz", server.base)).await
-            && r.status().is_success()
-        {
-            return server;
-        }
-        if let Some(status) = server.child.try_wait().unwrap() {
-            panic!("server exited early: {status}");
-        }
-        assert!(Instant::now() < deadline, "server not ready in time");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 /// Resident memory of a process, in MiB.
 fn rss_mib(pid: u32) -> f64 {

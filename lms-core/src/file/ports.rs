@@ -16,6 +16,10 @@ pub enum FileStoreError {
     /// No file under this key.
     #[error("file not found")]
     NotFound,
+    /// The store has no room left (disk full, quota exhausted): nothing was
+    /// kept; an operator must free space.
+    #[error("file store is full: {0}")]
+    Full(String),
     /// The store is temporarily unavailable; retrying may help.
     #[error("file store temporarily unavailable: {0}")]
     Transient(String),

@@ -46,6 +46,9 @@ impl LocalFileStore {
 fn io_err(e: &std::io::Error) -> FileStoreError {
     match e.kind() {
         ErrorKind::NotFound => FileStoreError::NotFound,
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
+            FileStoreError::Full(e.to_string())
+        }
         ErrorKind::PermissionDenied
         | ErrorKind::InvalidInput
         | ErrorKind::InvalidFilename

@@ -233,6 +233,14 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
 }
 
 fn file_store_error(e: lms_core::file::FileStoreError) -> ApiError {
+    if let lms_core::file::FileStoreError::Full(reason) = &e {
+        tracing::error!(%reason, "file store is full");
+        return ApiError::new(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "insufficient_storage",
+            "the server has no room for this file; nothing was stored",
+        );
+    }
     if e.is_transient() {
         tracing::warn!(error = %e, "file store unavailable");
         ApiError::new(
