@@ -448,9 +448,35 @@ export async function journeys({ base, launch, shots, results }) {
     await S.click('[data-test=ical-make]')
     const url = await S.locator('[data-test=ical-url]').inputValue()
     if (!/\/ical\/.+\.ics$/.test(url)) throw new Error(`ical url: ${url}`)
-    const res = await S.request.get(new URL(new URL(url).pathname, base).href)
+    const feedUrl = new URL(new URL(url).pathname, base).href
+    const res = await S.request.get(feedUrl)
     if (!res.ok()) throw new Error(`feed: ${res.status()}`)
+    if (!/no-store/.test(res.headers()['cache-control'] ?? '')) throw new Error(`feed cache-control: ${res.headers()['cache-control']}`)
     await shot(S, 'settings-ru')
+    // Switching the feed off: the link stops working.
+    await S.click('[data-test=ical-off]')
+    await S.waitForSelector('[data-test=ical-off-done]')
+    const off = await S.request.get(feedUrl)
+    if (off.status() !== 404) throw new Error(`feed after switching off: ${off.status()}`)
+  })
+  await step('settings: the password changes only with the current one', ['student'], async () => {
+    await S.fill('[data-test=pw-current]', 'not-my-password')
+    await S.fill('[data-test=pw-new]', 'new-password-123')
+    await S.click('[data-test=pw-save]')
+    await S.waitForSelector('[data-test=pw-error]')
+    const err = await text(S, '[data-test=pw-error]')
+    if (!/Текущий пароль неверен/.test(err)) throw new Error(`wrong current password: ${err}`)
+    await S.fill('[data-test=pw-current]', PASSWORD)
+    await S.fill('[data-test=pw-new]', 'new-password-123')
+    await S.click('[data-test=pw-save]')
+    await S.waitForSelector('[data-test=pw-saved]')
+    // This session stays; change it back for the steps after this one.
+    await S.reload()
+    await S.waitForSelector('[data-test=pw-current]')
+    await S.fill('[data-test=pw-current]', 'new-password-123')
+    await S.fill('[data-test=pw-new]', PASSWORD)
+    await S.click('[data-test=pw-save]')
+    await S.waitForSelector('[data-test=pw-saved]')
   })
   await step('the main screens in English (language remembered after reload)', ['student', 'teacher'], async () => {
     for (const [page, who] of [[S, 'student'], [T, 'teacher']]) {
