@@ -18,6 +18,7 @@ export default defineConfig({
     }),
   ],
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
-  server: { proxy: { '/api': 'http://127.0.0.1:8099', '/healthz': 'http://127.0.0.1:8099' } },
+  // The router reads the link paths shared with the server from lms-core.
+  server: { fs: { allow: ['..'] }, proxy: { '/api': 'http://127.0.0.1:8099', '/healthz': 'http://127.0.0.1:8099' } },
   test: { environment: 'jsdom', include: ['tests/**/*.test.ts'] },
 } as any)

@@ -398,7 +398,7 @@ async fn calendar_feed_is_valid_icalendar_and_rotates(db: Db) {
     assert_eq!(deadline.get_summary(), Some("Срок сдачи: ДЗ №1"));
     assert_eq!(
         deadline.get_url(),
-        Some(format!("{}/homework/{}", app.base, a.assignment).as_str())
+        Some(format!("{}/assignments/{}", app.base, a.assignment).as_str())
     );
 
     let quiz = by_uid(format!("quiz-{}@{host}", a.quiz));

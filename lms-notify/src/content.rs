@@ -7,9 +7,9 @@ use lms_core::achievement::Badge;
 use lms_core::notification::{Notification, OutboundMessage};
 use lms_core::user::{Locale, TimeZone};
 
-/// The path of the notification settings page in the web UI (the
-/// `List-Unsubscribe` target).
-pub const SETTINGS_PATH: &str = "/settings/notifications";
+/// The path of the settings page in the web UI (the notification settings
+/// are there), from the paths shared with the UI's router.
+pub const SETTINGS_PATH: &str = lms_core::notification::web_paths::SETTINGS;
 
 /// A message rendered into words, before channel formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -204,7 +204,7 @@ pub fn render_email(
     })
 }
 
-/// `List-Unsubscribe: <https://school.example/settings/notifications>`
+/// `List-Unsubscribe: <https://school.example/settings>`
 /// (RFC 2369): mail clients show an "unsubscribe" action leading to the
 /// settings page.
 #[derive(Debug, Clone)]

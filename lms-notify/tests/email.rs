@@ -38,7 +38,7 @@ struct Case {
 
 fn cases() -> Vec<Case> {
     let assignment = AssignmentId::new();
-    let hw_link = format!("https://school.example/homework/{assignment}");
+    let hw_link = format!("https://school.example/assignments/{assignment}");
     let schedule = "https://school.example/schedule".to_owned();
     let webinar = |starts_at, cancelled| Notification::WebinarChanged {
         course_id: CourseId::new(),
@@ -261,7 +261,7 @@ async fn headers_identify_sender_message_and_unsubscribe_page() {
     );
     assert_eq!(
         header("List-Unsubscribe"),
-        "<https://school.example/settings/notifications>"
+        "<https://school.example/settings>"
     );
     assert_eq!(header("Auto-Submitted"), "auto-generated");
 
@@ -271,7 +271,7 @@ async fn headers_identify_sender_message_and_unsubscribe_page() {
     assert!(!html.contains("<script>"));
     let plain = parsed.body_text(0).unwrap();
     assert!(plain.contains("«<script>alert(1)</script> & co»"));
-    assert!(plain.contains("Настроить уведомления: https://school.example/settings/notifications"));
+    assert!(plain.contains("Настроить уведомления: https://school.example/settings"));
 }
 
 #[tokio::test]

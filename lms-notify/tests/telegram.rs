@@ -103,7 +103,7 @@ async fn sends_escaped_html_with_a_button_to_the_object() {
             "parse_mode": "HTML",
             "reply_markup": {"inline_keyboard": [[{
                 "text": "Открыть задание",
-                "url": format!("https://school.example/homework/{assignment_id}")
+                "url": format!("https://school.example/assignments/{assignment_id}")
             }]]}
         })
     );
@@ -144,8 +144,8 @@ async fn links_go_into_the_text_when_telegram_would_refuse_the_button() {
     assert!(body.get("reply_markup").is_none(), "{body}");
     let text = body["text"].as_str().unwrap();
     assert!(
-        text.ends_with("\n\nОткрыть задание: http://localhost:8080/homework/")
-            || text.contains("\n\nОткрыть задание: http://localhost:8080/homework/"),
+        text.ends_with("\n\nОткрыть задание: http://localhost:8080/assignments/")
+            || text.contains("\n\nОткрыть задание: http://localhost:8080/assignments/"),
         "{text}"
     );
 }

@@ -1,7 +1,15 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe } from './session'
 
+import shared from '../../lms-core/src/notification/web_paths.json'
+
 const v = (name: string) => () => import(`./views/${name}.vue`)
+
+/** The paths e-mails, Telegram messages and calendar feeds link to, defined
+ * once for the server and this router (`{id}` becomes `:id`). */
+export const linked: Record<keyof typeof shared, string> = Object.fromEntries(
+  Object.entries(shared).map(([k, p]) => [k, p.replace(/\{(\w+)\}/g, ':$1')]),
+) as Record<keyof typeof shared, string>
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -14,7 +22,7 @@ export const router = createRouter({
     { path: '/lessons/:id', name: 'lesson', component: v('Lesson'), props: true },
     { path: '/lessons/:id/edit', name: 'lesson-edit', component: v('LessonEdit'), props: true },
     { path: '/homework', name: 'homework', component: v('HomeworkList') },
-    { path: '/assignments/:id', name: 'assignment', component: v('Assignment'), props: true },
+    { path: linked.assignment, name: 'assignment', component: v('Assignment'), props: true },
     { path: '/courses/:courseId/assignments/new', name: 'assignment-new', component: v('AssignmentEdit'), props: true },
     { path: '/assignments/:id/edit', name: 'assignment-edit', component: v('AssignmentEdit'), props: true },
     { path: '/quizzes', name: 'quizzes', component: v('Quizzes') },
@@ -23,12 +31,12 @@ export const router = createRouter({
     { path: '/quizzes/:id/build', name: 'quiz-build', component: v('QuizBuilder'), props: true },
     { path: '/attempts/:id', name: 'attempt', component: v('Attempt'), props: true },
     { path: '/attempts/:id/review', name: 'review', component: v('Review'), props: true },
-    { path: '/schedule', name: 'schedule', component: v('Schedule') },
+    { path: linked.schedule, name: 'schedule', component: v('Schedule') },
     { path: '/courses/:courseId/webinars/new', name: 'webinar-new', component: v('WebinarEdit'), props: true },
     { path: '/webinars/:id/edit', name: 'webinar-edit', component: v('WebinarEdit'), props: true },
     { path: '/progress', name: 'progress', component: v('Progress') },
-    { path: '/achievements', name: 'achievements', component: v('Achievements') },
-    { path: '/settings', name: 'settings', component: v('Settings') },
+    { path: linked.achievements, name: 'achievements', component: v('Achievements') },
+    { path: linked.settings, name: 'settings', component: v('Settings') },
     { path: '/grading', name: 'grading', component: v('GradingQueue') },
     { path: '/submissions/:id', name: 'submission', component: v('Submission'), props: true },
     { path: '/courses/:id/gradebook', name: 'gradebook', component: v('Gradebook'), props: true },

@@ -239,11 +239,13 @@ impl Notification {
             Self::NewAssignment { assignment_id, .. }
             | Self::DeadlineReminder { assignment_id, .. }
             | Self::HomeworkGraded { assignment_id, .. }
-            | Self::HomeworkReturned { assignment_id, .. } => format!("/homework/{assignment_id}"),
+            | Self::HomeworkReturned { assignment_id, .. } => {
+                web_paths::ASSIGNMENT.replace("{id}", &assignment_id.to_string())
+            }
             Self::WebinarScheduled { .. }
             | Self::WebinarChanged { .. }
-            | Self::WebinarReminder { .. } => "/schedule".to_owned(),
-            Self::AchievementAwarded { .. } => "/achievements".to_owned(),
+            | Self::WebinarReminder { .. } => web_paths::SCHEDULE.to_owned(),
+            Self::AchievementAwarded { .. } => web_paths::ACHIEVEMENTS.to_owned(),
         }
     }
 }
@@ -441,4 +443,41 @@ pub struct TelegramLinkToken {
     pub user_id: UserId,
     /// Expires at.
     pub expires_at: DateTime<Utc>,
+}
+
+/// The paths of the web UI that messages and calendar feeds link to. They
+/// are defined once, in `web_paths.json` next to this file: the web UI's
+/// router builds its routes from the same file (`web/src/router.ts`), and
+/// tests on both sides check that they agree, so no reminder can lead to a
+/// page the UI does not have.
+pub mod web_paths {
+    /// An assignment's page (`{id}`: the assignment id).
+    pub const ASSIGNMENT: &str = "/assignments/{id}";
+    /// The user's schedule.
+    pub const SCHEDULE: &str = "/schedule";
+    /// The user's badges.
+    pub const ACHIEVEMENTS: &str = "/achievements";
+    /// Profile, password and notification settings (the target of
+    /// `List-Unsubscribe`).
+    pub const SETTINGS: &str = "/settings";
+
+    /// The shared definition the constants above must match.
+    pub const DEFINITION: &str = include_str!("web_paths.json");
+
+    #[cfg(test)]
+    mod tests {
+        use std::collections::BTreeMap;
+
+        #[test]
+        fn the_constants_are_the_shared_definition() {
+            let shared: BTreeMap<String, String> = serde_json::from_str(super::DEFINITION).unwrap();
+            let ours = BTreeMap::from([
+                ("assignment".to_owned(), super::ASSIGNMENT.to_owned()),
+                ("schedule".to_owned(), super::SCHEDULE.to_owned()),
+                ("achievements".to_owned(), super::ACHIEVEMENTS.to_owned()),
+                ("settings".to_owned(), super::SETTINGS.to_owned()),
+            ]);
+            assert_eq!(shared, ours);
+        }
+    }
 }

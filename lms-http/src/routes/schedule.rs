@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
+use lms_core::notification::web_paths;
 use lms_core::schedule::{EventSource, ScheduleError, ScheduleEvent, ScheduleView};
 use lms_core::user::{Locale, TokenHash, generate_token};
 use serde::{Deserialize, Serialize};
@@ -240,7 +241,10 @@ pub fn render_calendar(
             ),
             EventSource::Deadline { assignment_id } => (
                 if en { "Due" } else { "Срок сдачи" },
-                format!("{base}/homework/{assignment_id}"),
+                format!(
+                    "{base}{}",
+                    web_paths::ASSIGNMENT.replace("{id}", &assignment_id.to_string())
+                ),
             ),
             EventSource::QuizWindow { .. } => (
                 if en { "Quiz" } else { "Тест" },
