@@ -6,7 +6,9 @@
 //! A reminder with offset `o` before an instant `due` is due while
 //! `due - o <= now < due`. When several offsets of one target are due, only
 //! the smallest is planned, so a sweep that runs late (or a deadline set an
-//! hour ahead) sends "2 hours left" rather than a stale "24 hours left".
+//! hour ahead) sends "2 hours left" rather than a stale "24 hours left";
+//! and a deadline reminder says the hours really left (rounded up) when
+//! fewer than its offset remain.
 //! Event keys contain the target instant: a moved deadline or webinar gets
 //! new keys, and the old ones are never planned again.
 
@@ -99,6 +101,10 @@ pub fn plan_reminders(
 ) -> Vec<PlannedReminder> {
     let deadline_reminders = deadlines.iter().filter(|t| !t.submitted).filter_map(|t| {
         let hours = smallest_due_offset(now, t.due_at, &DEADLINE_REMINDER_HOURS, Duration::hours)?;
+        // The message says the time really left: work set three hours
+        // before its deadline gets "3 hours left", not the 24-hour text.
+        let left_seconds = (t.due_at - now).num_seconds().max(1);
+        let left_hours = u32::try_from((left_seconds + 3599) / 3600).unwrap_or(hours);
         Some(PlannedReminder {
             recipient: t.student_id,
             event_key: deadline_event_key(t.assignment_id, t.due_at, hours),
@@ -108,7 +114,7 @@ pub fn plan_reminders(
                 assignment_id: t.assignment_id,
                 title: t.assignment_title.clone(),
                 due_at: t.due_at,
-                hours_before: hours,
+                hours_before: hours.min(left_hours),
             },
         })
     });
@@ -152,6 +158,48 @@ pub fn plan_reminders(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_set_three_hours_ahead_says_three_hours_left() {
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 10, 9, 0, 0).unwrap();
+        let target = DeadlineTarget {
+            assignment_id: crate::ids::AssignmentId::new(),
+            assignment_title: "ДЗ".to_owned(),
+            course_id: crate::ids::CourseId::new(),
+            course_title: "Курс".to_owned(),
+            student_id: UserId::new(),
+            due_at: now + Duration::hours(3),
+            submitted: false,
+        };
+        let planned = plan_reminders(now, std::slice::from_ref(&target), &[]);
+        assert_eq!(planned.len(), 1);
+        assert!(
+            matches!(
+                planned[0].notification,
+                Notification::DeadlineReminder {
+                    hours_before: 3,
+                    ..
+                }
+            ),
+            "{:?}",
+            planned[0].notification
+        );
+        assert!(
+            planned[0].event_key.ends_with(":24h"),
+            "{}",
+            planned[0].event_key
+        );
+        // 2 h 10 min before, still in the 24-hour reminder's window: 3
+        // hours (rounded up) under the same key, so it is not sent twice.
+        let later = plan_reminders(now + Duration::minutes(50), &[target], &[]);
+        assert!(matches!(
+            later[0].notification,
+            Notification::DeadlineReminder {
+                hours_before: 3,
+                ..
+            }
+        ));
+    }
     use crate::course::Title;
     use crate::ids::{AssignmentId, CourseId, WebinarId};
     use crate::webinar::ProviderKind;
@@ -191,14 +239,21 @@ mod tests {
         }
     }
 
-    /// The planned offset label of a single-target plan (`None` when nothing).
+    /// The offset (hours, from the event key) of a single-target plan
+    /// (`None` when nothing).
     fn deadline_label(now: DateTime<Utc>, due: DateTime<Utc>) -> Option<u32> {
         let plan = plan_reminders(now, &[target(due, false)], &[]);
         assert!(plan.len() <= 1);
-        plan.first().map(|p| match p.notification {
-            Notification::DeadlineReminder { hours_before, .. } => hours_before,
-            _ => panic!("not a deadline reminder"),
-        })
+        plan.first().map(|p| offset_of(&p.event_key))
+    }
+
+    fn offset_of(event_key: &str) -> u32 {
+        event_key
+            .rsplit(':')
+            .next()
+            .and_then(|h| h.strip_suffix('h'))
+            .and_then(|h| h.parse().ok())
+            .unwrap_or_else(|| panic!("no offset in {event_key}"))
     }
 
     fn webinar_label(now: DateTime<Utc>, start: DateTime<Utc>) -> Option<u32> {
@@ -270,7 +325,7 @@ mod tests {
                     assignment_id: t.assignment_id,
                     title: "ДЗ 3: дроби".into(),
                     due_at: due,
-                    hours_before: 24,
+                    hours_before: 23,
                 },
             }]
         );
@@ -418,12 +473,18 @@ mod tests {
             } else {
                 Some(24)
             };
-            let got = plan.first().map(|p| match p.notification {
-                Notification::DeadlineReminder { hours_before, .. } => hours_before,
-                _ => unreachable!(),
-            });
+            let got = plan.first().map(|p| offset_of(&p.event_key));
             prop_assert!(plan.len() <= 1);
             prop_assert_eq!(got, expected);
+            // The message says the hours really left, rounded up, at most
+            // the offset.
+            if let Some(p) = plan.first() {
+                let Notification::DeadlineReminder { hours_before, .. } = p.notification else {
+                    unreachable!()
+                };
+                let left = u32::try_from((secs_left + 3599) / 3600).unwrap();
+                prop_assert_eq!(hours_before, left.min(offset_of(&p.event_key)));
+            }
         }
 
         /// Sweeping at any increasing sequence of instants never plans a
