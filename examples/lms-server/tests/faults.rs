@@ -383,6 +383,8 @@ async fn a_postgres_outage_answers_503_and_the_server_recovers() {
     assert_eq!(status, 200);
 
     proxy.down();
+    // The proxy closes its connections within a few milliseconds.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let mut outage = JoinSet::new();
     for _ in 0..3 {
         let (client, courses, teacher) = (client.clone(), courses.clone(), teacher.clone());

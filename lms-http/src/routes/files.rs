@@ -197,6 +197,16 @@ async fn upload(
         }
         if let Err(e) = writer.write(&chunk).await {
             let _ = writer.abort().await;
+            // Read the rest of the part (still within the size limit) so the
+            // client gets the answer rather than a connection closed while
+            // it is still sending.
+            let mut rest = size;
+            while let Ok(Some(c)) = field.chunk().await {
+                rest += c.len() as u64;
+                if rest > max {
+                    break;
+                }
+            }
             return Err(file_store_error(e));
         }
     }
