@@ -155,9 +155,11 @@ pub(crate) fn client_ip(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// E-mail address.
+    /// E-mail address (at most 254 bytes).
+    #[schema(max_length = 254)]
     pub email: String,
-    /// Password.
+    /// Password (at most 1024 bytes).
+    #[schema(max_length = 1024)]
     pub password: String,
 }
 

@@ -1,6 +1,8 @@
 //! Extractors whose rejections are [`ApiError`]s, so a malformed body, path
 //! or query gets the same JSON error shape as everything else.
 
+use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use lms_core::page::Page;
@@ -23,11 +25,89 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(value) = axum::Json::<T>::from_request(req, state)
+        if !json_content_type(req.headers()) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "expected a request body with Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(ApiError::from_json_rejection)?;
-        Ok(Self(value))
+            .map_err(|e| ApiError::from_json_rejection(e.into()))?;
+        match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection @ JsonRejection::JsonDataError(_)) => {
+                // JSON Schema counts `5.0` as an integer; serde does not.
+                // Retry with such numbers written as integers.
+                whole_numbers_as_integers::<T>(&bytes)
+                    .map(Self)
+                    .ok_or_else(|| ApiError::from_json_rejection(rejection))
+            }
+            Err(rejection) => Err(ApiError::from_json_rejection(rejection)),
+        }
     }
+}
+
+/// Whether the request says its body is JSON (`application/json` or
+/// `application/*+json`, as axum's `Json` decides).
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let Some(subtype) = essence.strip_prefix("application/") else {
+        return false;
+    };
+    subtype == "json" || subtype.ends_with("+json")
+}
+
+/// `body` deserialised after every whole number written with a fraction or
+/// exponent (`5.0`, `1e3`) is turned into an integer; `None` when there is
+/// no such number or it still does not deserialise.
+fn whole_numbers_as_integers<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    fn fix(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(n) => {
+                // Only where every integer is exact in an f64 (|x| < 2^53).
+                const EXACT: f64 = 9_007_199_254_740_992.0;
+                let Some(f) = n.as_f64().filter(|_| n.is_f64()) else {
+                    return false;
+                };
+                if f.fract() != 0.0 || f.abs() >= EXACT {
+                    return false;
+                }
+                #[allow(clippy::cast_possible_truncation)]
+                let i = f as i64;
+                *n = serde_json::Number::from(i);
+                true
+            }
+            serde_json::Value::Array(items) => fix_all(items.iter_mut()),
+            serde_json::Value::Object(fields) => fix_all(fields.values_mut()),
+            _ => false,
+        }
+    }
+    // Every value, not stopping at the first change.
+    fn fix_all<'a>(values: impl Iterator<Item = &'a mut serde_json::Value>) -> bool {
+        let mut changed = false;
+        for v in values {
+            changed |= fix(v);
+        }
+        changed
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    if !fix(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
 }
 
 /// Path parameters.
@@ -70,15 +150,38 @@ where
 }
 
 /// `?limit=&offset=` on every list that can grow; `limit` is capped at
-/// [`Page::MAX_LIMIT`] (default [`Page::DEFAULT_LIMIT`]).
+/// [`Page::MAX_LIMIT`] (default [`Page::DEFAULT_LIMIT`]); an `offset` over
+/// [`MAX_OFFSET`] is a 400.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct Pagination {
-    /// At most this many items (1..=200, default 50).
+    /// At most this many items (1..=200, default 50; a larger value is
+    /// capped at 200).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// Items to skip (default 0).
+    /// Items to skip (0..=2147483647, default 0).
+    #[param(minimum = 0, maximum = 2_147_483_647)]
+    #[serde(default, deserialize_with = "offset")]
     pub offset: Option<u32>,
+}
+
+/// The largest `offset` a list accepts (the largest signed 32-bit integer,
+/// as the document's `int32` format states).
+pub const MAX_OFFSET: u32 = i32::MAX as u32;
+
+/// Deserialises an `offset`, refusing one over [`MAX_OFFSET`].
+///
+/// # Errors
+/// When the value is not a number or is over the maximum.
+pub fn offset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let value = Option::<u32>::deserialize(d)?;
+    match value {
+        Some(v) if v > MAX_OFFSET => Err(serde::de::Error::custom(format!(
+            "must be at most {MAX_OFFSET}"
+        ))),
+        v => Ok(v),
+    }
 }
 
 impl Pagination {
@@ -121,5 +224,57 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
                 .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
                 .map(|c| c.0),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pagination(query: &str) -> Result<Pagination, String> {
+        let uri: axum::http::Uri = format!("/x?{query}").parse().unwrap();
+        axum::extract::Query::<Pagination>::try_from_uri(&uri)
+            .map(|q| q.0)
+            .map_err(|e| e.body_text())
+    }
+
+    #[test]
+    fn offset_over_the_stated_maximum_is_refused() {
+        assert_eq!(
+            pagination("offset=2147483647").unwrap().offset,
+            Some(MAX_OFFSET)
+        );
+        let err = pagination("offset=2147483648").unwrap_err();
+        assert!(err.contains("must be at most 2147483647"), "{err}");
+        assert!(pagination("offset=-1").is_err());
+        assert_eq!(pagination("limit=500").unwrap().page().limit(), 200);
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Counts {
+        n: u32,
+        items: Vec<u8>,
+        ratio: f64,
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        assert_eq!(
+            whole_numbers_as_integers::<Counts>(br#"{"n": 5.0, "items": [1e1, 2], "ratio": 0.5}"#),
+            Some(Counts {
+                n: 5,
+                items: vec![10, 2],
+                ratio: 0.5
+            })
+        );
+        assert_eq!(
+            whole_numbers_as_integers::<Counts>(br#"{"n": 5.5, "items": [], "ratio": 1}"#),
+            None
+        );
+        // Nothing to change: the original error stands.
+        assert_eq!(
+            whole_numbers_as_integers::<Counts>(br#"{"n": "5", "items": [], "ratio": 1}"#),
+            None
+        );
     }
 }

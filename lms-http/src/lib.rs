@@ -56,7 +56,14 @@ pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
 /// The OpenAPI document of every route.
 #[must_use]
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    api_parts().1
+}
+
+/// The API routes and their finished document (common error responses added).
+fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (api, mut doc) = api_router().split_for_parts();
+    utoipa::Modify::modify(&openapi::CommonResponses, &mut doc);
+    (api, doc)
 }
 
 fn api_router() -> OpenApiRouter<AppState> {
@@ -69,7 +76,7 @@ fn api_router() -> OpenApiRouter<AppState> {
 /// The whole application: API, calendar feed, docs, health, metrics and,
 /// when [`HttpConfig::web_dir`] is set, the web UI.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api_router().split_for_parts();
+    let (api, doc) = api_parts();
     let doc = Arc::new(doc);
     let mut app = Router::new()
         .merge(api)

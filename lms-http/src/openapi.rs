@@ -4,7 +4,9 @@
 
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 /// The document's static part; paths are added by the routers.
@@ -39,6 +41,139 @@ impl Modify for SecuritySchemes {
             ))),
         );
     }
+}
+
+/// Documents the error responses the HTTP layer itself gives on every
+/// operation it applies to, so a generated client knows every status it can
+/// get: malformed query strings and bodies (400), missing sessions (401),
+/// cookie writes without the CSRF header (403), bodies over the limit (413)
+/// or of the wrong type (415), JSON of the wrong shape (422) and storage
+/// that is temporarily down (503). Statuses an operation already documents
+/// keep their own description.
+///
+/// Runs on the finished document (after the routers added their paths):
+/// see [`crate::openapi`].
+pub struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [
+                (false, item.get.as_mut()),
+                (false, item.head.as_mut()),
+                (false, item.options.as_mut()),
+                (true, item.put.as_mut()),
+                (true, item.post.as_mut()),
+                (true, item.delete.as_mut()),
+                (true, item.patch.as_mut()),
+            ];
+            for (write, op) in ops
+                .into_iter()
+                .filter_map(|(write, op)| op.map(|op| (write, op)))
+            {
+                add_common_responses(op, write);
+            }
+        }
+    }
+}
+
+fn add_common_responses(op: &mut Operation, write: bool) {
+    let has_query = op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+    let body_types: Vec<&str> = op
+        .request_body
+        .iter()
+        .flat_map(|b| b.content.keys())
+        .map(String::as_str)
+        .collect();
+    let json_body = body_types.contains(&"application/json");
+    // An optional body is read as raw bytes (any content type).
+    let body_required = op
+        .request_body
+        .as_ref()
+        .is_some_and(|b| matches!(b.required, Some(Required::True)));
+    let multipart_body = body_types.contains(&"multipart/form-data");
+    let security: Vec<String> = op
+        .security
+        .iter()
+        .flatten()
+        .filter_map(|s| serde_json::to_value(s).ok())
+        .filter_map(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
+        .flatten()
+        .collect();
+    let authenticated = !security.is_empty();
+    let cookie_write = write && security.iter().any(|s| s == "cookie");
+
+    let mut bad_request = Vec::new();
+    if has_query {
+        bad_request.push("a malformed or unknown query parameter (`invalid_query`)");
+    }
+    if json_body {
+        bad_request.push("a body that is not JSON (`malformed_json`)");
+    }
+    if multipart_body {
+        bad_request.push("a malformed multipart body (`malformed_multipart`)");
+    }
+    if !bad_request.is_empty() {
+        let text = format!("Bad request: {}", bad_request.join(", or "));
+        add(op, "400", &text);
+    }
+    if authenticated {
+        add(op, "401", "Not logged in (`unauthenticated`)");
+    }
+    if cookie_write {
+        add(
+            op,
+            "403",
+            "Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`)",
+        );
+    }
+    if json_body || multipart_body {
+        add(
+            op,
+            "413",
+            "The request body is larger than allowed (`payload_too_large`)",
+        );
+    }
+    if json_body && body_required {
+        add(
+            op,
+            "415",
+            "The request body is not `Content-Type: application/json` (`unsupported_media_type`)",
+        );
+        add(
+            op,
+            "422",
+            "The JSON body does not match the request schema (`invalid_json`), or a field is invalid (`invalid_field`)",
+        );
+    }
+    add(
+        op,
+        "503",
+        "The storage is temporarily unavailable (`storage_unavailable`); retry later",
+    );
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
 }
 
 const DOCS_HTML: &str = r#"<!doctype html>
@@ -120,4 +255,43 @@ pub(crate) async fn docs_css() -> Response {
         DOCS_CSS,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_operation_documents_the_common_errors() {
+        let doc = serde_json::to_value(crate::openapi()).unwrap();
+        let mut checked = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let responses = op["responses"].as_object().unwrap();
+                let has = |code: &str| responses.contains_key(code);
+                let what = format!("{method} {path}");
+                assert!(has("503"), "{what}: 503");
+                if op.get("security").is_some() {
+                    assert!(has("401"), "{what}: 401");
+                }
+                let body = &op["requestBody"];
+                if body["content"].get("application/json").is_some() {
+                    for code in ["400", "413", "422"] {
+                        assert!(has(code), "{what}: {code}");
+                    }
+                    if body["required"] == true {
+                        assert!(has("415"), "{what}: 415");
+                    }
+                }
+                for code in ["400", "401", "403", "413", "415", "422", "503"] {
+                    if let Some(r) = responses.get(code) {
+                        assert!(
+                            r["content"]["application/json"].is_object(),
+                            "{what}: {code}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 50);
+    }
 }

@@ -249,7 +249,9 @@ async fn staff_courses_data(
     .map_err(map_err)?;
     let mut quiz_max: HashMap<Uuid, BTreeMap<QuizId, Points>> = HashMap::new();
     for r in max_rows {
-        let max = Points::new(r.max).map_err(|e| corrupt("quiz maximum", e))?;
+        // Capped as `Points::sum` caps it: many questions may add up to
+        // more than one value of points can hold.
+        let max = Points::new(r.max.min(Points::UPPER)).map_err(|e| corrupt("quiz maximum", e))?;
         quiz_max
             .entry(r.course_id)
             .or_default()

@@ -47,8 +47,10 @@ pub enum LatePolicy {
     /// of the raw score, but never more than down to `floor_percent`.
     PercentPerDay {
         /// Penalty per started day late, 0..=100.
+        #[cfg_attr(feature = "openapi", schema(maximum = 100))]
         percent_per_day: u8,
         /// The least share of the raw score kept, 0..=100.
+        #[cfg_attr(feature = "openapi", schema(maximum = 100))]
         floor_percent: u8,
     },
 }

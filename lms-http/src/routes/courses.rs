@@ -34,6 +34,11 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateCourseRequest {
     /// Title, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// Description as HTML from the editor (sanitised on the server).
     #[serde(default)]
@@ -47,6 +52,11 @@ pub struct CreateCourseRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCourseRequest {
     /// Title, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// Description as HTML from the editor (sanitised on the server).
     #[serde(default)]
@@ -58,6 +68,7 @@ pub struct UpdateCourseRequest {
 #[serde(deny_unknown_fields)]
 pub struct StatusRequest {
     /// `draft`, `published` or `archived`.
+    #[schema(value_type = lms_core::course::CourseStatus)]
     pub status: String,
 }
 
@@ -65,7 +76,12 @@ pub struct StatusRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JoinRequest {
-    /// The code (case, spaces and dashes do not matter).
+    /// The code (case, spaces and dashes do not matter): 8 of
+    /// `ABCDEFGHJKMNPQRSTUVWXYZ23456789`.
+    #[schema(
+        pattern = r"^[\s-]*(?:[A-HJKMNP-Za-hjkmnp-z2-9][\s-]*){8}$",
+        example = "K7MP-Q2XA"
+    )]
     pub code: String,
 }
 
@@ -90,6 +106,11 @@ pub struct AssistantRequest {
 #[serde(deny_unknown_fields)]
 pub struct LessonRequest {
     /// Title, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// Body as HTML from the editor (sanitised on the server).
     #[serde(default)]

@@ -7,8 +7,9 @@
 
 use axum::Json;
 use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
 use lms_core::file::{FileLimits, FileName, FileRef, SAFE_UPLOAD_EXTENSIONS, UploadTarget};
@@ -86,12 +87,12 @@ fn inline_safe(content_type: &str) -> bool {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored; refer to it by `id`", body = FileRef),
-        (status = 400, description = "No `file` part", body = ErrorBody),
+        (status = 400, description = "No `file` part, a malformed multipart body, or a malformed query string", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "May not attach to that object", body = ErrorBody),
         (status = 404, description = "No such lesson or assignment", body = ErrorBody),
         (status = 413, description = "Larger than allowed, or the user's unattached uploads are at their quota (`upload_quota_exceeded`)", body = ErrorBody),
-        (status = 415, description = "File type not allowed", body = ErrorBody),
+        (status = 415, description = "File type not allowed, or the body is not `multipart/form-data`", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -99,8 +100,10 @@ async fn upload(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<UploadQuery>,
-    mut multipart: Multipart,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<FileRef>)> {
+    let mut multipart = multipart.map_err(|e| multipart_rejection(&headers, &e))?;
     let files = &state.lms.files;
     let (target, limits) = match (q.lesson_id, q.assignment_id, q.attach) {
         (Some(_), Some(_), _) => {
@@ -228,6 +231,29 @@ async fn upload(
         return Err(e.into());
     }
     Ok((StatusCode::CREATED, Json(file)))
+}
+
+/// The error for a body axum cannot read as multipart: 415 when it is not
+/// `multipart/form-data` at all, 400 when its boundary is unusable (JSON, as
+/// every other error, rather than axum's plain text).
+fn multipart_rejection(headers: &HeaderMap, e: &MultipartRejection) -> ApiError {
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("multipart/form-data"))
+        });
+    if is_multipart {
+        ApiError::bad_request("malformed_multipart", e.body_text())
+    } else {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "expected a request body with Content-Type: multipart/form-data",
+        )
+    }
 }
 
 fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {

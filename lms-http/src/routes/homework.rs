@@ -36,6 +36,11 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRequest {
     /// Title, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// Instructions as HTML from the rich-text editor; sanitised on the
     /// server (scripts, event handlers and unknown tags are removed).
@@ -44,14 +49,18 @@ pub struct AssignmentRequest {
     /// RFC 3339 instant from which students see it and can hand in
     /// (`2026-03-01T09:00:00Z`; an offset is converted to UTC). Default:
     /// now when creating, unchanged when updating.
+    #[schema(format = DateTime)]
     pub opens_at: Option<String>,
     /// Due date, RFC 3339 instant; stored and returned in UTC. Later
     /// hand-ins are flagged late.
+    #[schema(format = DateTime)]
     pub due_at: String,
     /// Cut-off, RFC 3339 instant not before `due_at`: after it nothing is
     /// accepted. Absent or `null`: late work is always accepted.
+    #[schema(format = DateTime)]
     pub cut_off_at: Option<String>,
     /// The most points a submission can earn (more than 0, at most 100000).
+    #[schema(exclusive_minimum = 0, maximum = 100_000)]
     pub max_score: f64,
     /// Late penalty; default `{"kind": "no_penalty"}`. Otherwise
     /// `{"kind": "percent_per_day", "percent_per_day": 10, "floor_percent": 50}`.
@@ -71,6 +80,7 @@ pub struct AssignmentRequest {
     /// Files attached to the instructions, in order: ids of files uploaded
     /// for this assignment (`POST /files` with the assignment as target).
     /// Only when updating; absent: the attachments stay as they are.
+    #[schema(value_type = Option<Vec<lms_core::FileId>>)]
     pub attachment_ids: Option<Vec<String>>,
 }
 
@@ -87,11 +97,14 @@ fn text_and_files() -> SubmissionKind {
 #[serde(deny_unknown_fields)]
 pub struct ExtensionRequest {
     /// The student (enrolled in the course).
+    #[schema(value_type = lms_core::UserId)]
     pub student_id: String,
     /// The student's due date, RFC 3339 instant.
+    #[schema(format = DateTime)]
     pub due_at: String,
     /// The student's cut-off, RFC 3339 instant not before `due_at`; absent:
     /// none (late work always accepted from this student).
+    #[schema(format = DateTime)]
     pub cut_off_at: Option<String>,
 }
 
@@ -108,6 +121,7 @@ pub struct HandInRequest {
     /// the assignment's `submission_kind` and `file_limits` with the sizes
     /// and types stored at upload.
     #[serde(default)]
+    #[schema(value_type = Vec<lms_core::FileId>)]
     pub file_ids: Vec<String>,
 }
 
@@ -116,6 +130,7 @@ pub struct HandInRequest {
 #[serde(deny_unknown_fields)]
 pub struct GradeRequest {
     /// Score before the late penalty, 0 to the assignment's `max_score`.
+    #[schema(minimum = 0, maximum = 100_000)]
     pub raw_score: f64,
     /// Feedback to the student (HTML, sanitised); may be empty.
     #[serde(default)]
@@ -131,6 +146,7 @@ pub struct GradeRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReturnRequest {
     /// What to change (HTML, sanitised); must not be empty.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub feedback: String,
     /// The number of the latest version the reviewer looked at.
     pub expected_version: u32,
@@ -145,9 +161,13 @@ pub struct QueueQuery {
     /// actor owns or assists in (every course for admins).
     #[param(value_type = Option<String>, format = Uuid)]
     pub course_id: Option<CourseId>,
-    /// At most this many items (1..=200, default 50).
+    /// At most this many items (1..=200, default 50; a larger value is
+    /// capped at 200).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-    /// Items to skip (default 0).
+    /// Items to skip (0..=2147483647, default 0).
+    #[param(minimum = 0, maximum = 2_147_483_647)]
+    #[serde(default, deserialize_with = "crate::extract::offset")]
     pub offset: Option<u32>,
 }
 
@@ -511,7 +531,7 @@ async fn hand_in_files(
     post, path = "/assignments/{assignment_id}/submissions", tag = "homework",
     params(
         ("assignment_id" = AssignmentId, Path, description = "Assignment id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried hand-in store nothing twice"),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[ -~]+$", description = "Makes a retried hand-in store nothing twice (1 to 255 printable ASCII characters)"),
     ),
     request_body = HandInRequest,
     responses(

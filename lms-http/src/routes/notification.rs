@@ -44,9 +44,11 @@ pub struct NotificationSettings {
 #[serde(deny_unknown_fields)]
 pub struct QuietHoursRequest {
     /// Local start, `HH:MM` (e.g. `22:00`).
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "22:00")]
     pub from: String,
     /// Local end, `HH:MM` (e.g. `08:00`); may be before `from` (over
     /// midnight), must differ from it.
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$", example = "08:00")]
     pub to: String,
 }
 
@@ -60,6 +62,7 @@ pub struct PreferencesRequest {
     /// (`email`, `telegram`). Kinds left out get every channel; `[]` turns
     /// a kind off.
     #[serde(default)]
+    #[schema(value_type = BTreeMap<NotificationKind, Vec<Channel>>)]
     pub channels: BTreeMap<String, Vec<String>>,
     /// Quiet hours, or `null` for none.
     #[serde(default)]

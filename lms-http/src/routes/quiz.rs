@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use lms_core::course::Title;
@@ -40,8 +41,10 @@ pub struct SettingsRequest {
     /// Attempts end at this instant at the latest; `null`: never.
     pub closes_at: Option<DateTime<Utc>>,
     /// Minutes per attempt (1..=10080); `null`: no limit.
+    #[schema(minimum = 1, maximum = 10_080)]
     pub time_limit_minutes: Option<u32>,
     /// Attempts per student (at least 1); `null`: unlimited. Default 1.
+    #[schema(minimum = 1)]
     pub attempts_allowed: Option<u32>,
     /// How a student's attempts combine: `best` (default), `last`,
     /// `average`, `first`.
@@ -91,6 +94,11 @@ impl From<SettingsRequest> for QuizSettings {
 #[serde(deny_unknown_fields)]
 pub struct QuizRequest {
     /// Title, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// Introduction shown before starting (HTML from the editor; sanitised).
     #[serde(default)]
@@ -133,8 +141,10 @@ pub struct PublishRequest {
 #[serde(deny_unknown_fields)]
 pub struct QuestionRequest {
     /// The question text (HTML from the editor; sanitised; not blank).
+    #[schema(min_length = 1, pattern = r"\S")]
     pub prompt: String,
     /// Points for a fully right answer (0..=100000, two decimals).
+    #[schema(minimum = 0, maximum = 100_000)]
     pub points: f64,
     /// Kind and correct answer.
     pub body: QuestionBody,
@@ -187,6 +197,7 @@ pub struct SubmitRequest {
     /// of `409 attempt_already_finished` (at most 200 characters). The
     /// `Idempotency-Key` header is used when this is left out.
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub idempotency_key: Option<String>,
 }
 
@@ -197,6 +208,7 @@ pub struct EssayGradeRequest {
     /// The essay question.
     pub question_id: QuestionId,
     /// Points, at most the question's points.
+    #[schema(minimum = 0, maximum = 100_000)]
     pub points: f64,
 }
 
@@ -618,20 +630,23 @@ async fn save_answers(
 /// The submit request from an optional JSON body and the
 /// `Idempotency-Key` header.
 fn submit_request(headers: &HeaderMap, body: &Bytes) -> ApiResult<SubmitRequest> {
+    // No body, or `null` (the document allows both), is the default.
     let mut req: SubmitRequest = if body.iter().all(u8::is_ascii_whitespace) {
         SubmitRequest::default()
     } else {
-        serde_json::from_slice(body).map_err(|e| {
-            if e.is_data() {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_json",
-                    e.to_string(),
-                )
-            } else {
-                ApiError::bad_request("malformed_json", format!("malformed JSON: {e}"))
-            }
-        })?
+        serde_json::from_slice::<Option<SubmitRequest>>(body)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| {
+                if e.is_data() {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_json",
+                        e.to_string(),
+                    )
+                } else {
+                    ApiError::bad_request("malformed_json", format!("malformed JSON: {e}"))
+                }
+            })?
     };
     if req.idempotency_key.is_none()
         && let Some(value) = headers.get("idempotency-key")
@@ -668,8 +683,19 @@ async fn submit(
     auth: Auth,
     ApiPath(attempt_id): ApiPath<AttemptId>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<AttemptOutcome>> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the request body is too large",
+            )
+        } else {
+            ApiError::bad_request("bad_request", e.body_text())
+        }
+    })?;
     let req = submit_request(&headers, &body)?;
     Ok(Json(
         state

@@ -27,8 +27,10 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct ScheduleQuery {
     /// Start of the range (inclusive), RFC 3339, e.g. `2026-03-01T00:00:00Z`.
+    #[param(format = DateTime)]
     pub from: String,
     /// End of the range (exclusive), RFC 3339; at most 400 days after `from`.
+    #[param(format = DateTime)]
     pub to: String,
 }
 

@@ -23,8 +23,14 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
     /// Login address (unique).
+    #[schema(format = Email, max_length = 254)]
     pub email: String,
-    /// Name shown to others.
+    /// Name shown to others (1 to 200 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: String,
     /// School-wide role.
     pub role: Role,
@@ -35,6 +41,7 @@ pub struct CreateUserRequest {
     pub time_zone: Option<String>,
     /// Initial password (at least 8 characters); without one the user
     /// cannot log in until an admin sets it.
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
 }
 
@@ -42,7 +49,12 @@ pub struct CreateUserRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileRequest {
-    /// Name shown to others.
+    /// Name shown to others (1 to 200 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub display_name: String,
     /// UI and message language.
     pub locale: Locale,

@@ -27,16 +27,30 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct ScheduleWebinarRequest {
     /// Title (1 to 200 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// Start, RFC 3339 (`2026-03-10T15:00:00Z`); not in the past.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// Duration in minutes, 1 to 1440.
+    #[schema(minimum = 1, maximum = 1440)]
     pub duration_minutes: u32,
     /// One of the providers from `GET /webinar-providers`:
     /// `trueconf`, `telemost` or `external_link`.
+    #[schema(value_type = lms_core::webinar::ProviderKind)]
     pub provider: String,
     /// The room link, required for `external_link` (an `http(s)` URL),
-    /// ignored for the other providers.
+    /// ignored for the other providers; at most 2048 characters, no
+    /// spaces or `user:password@`.
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s@/?#]+([/?#]\S*)?$",
+        example = "https://meet.example.org/room"
+    )]
     pub external_url: Option<String>,
 }
 
@@ -45,10 +59,17 @@ pub struct ScheduleWebinarRequest {
 #[serde(deny_unknown_fields)]
 pub struct RescheduleWebinarRequest {
     /// New title (1 to 200 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub title: String,
     /// New start, RFC 3339; not in the past.
+    #[schema(format = DateTime)]
     pub starts_at: String,
     /// New duration in minutes, 1 to 1440.
+    #[schema(minimum = 1, maximum = 1440)]
     pub duration_minutes: u32,
 }
 
