@@ -65,4 +65,9 @@ LMS_SERVER_CMD="env LMS_DATA_DIR=$e2e_data LMS_DEMO=true LMS_PUBLIC_URL=http://{
 LMS_E2E_ADMIN=admin@demo.school LMS_E2E_TEACHER=teacher@demo.school LMS_E2E_STUDENT=student1@demo.school \
     bash -c 'cd web && npm run e2e'
 rm -rf "$e2e_data"
+
+echo "== API fuzzing: schemathesis against the OpenAPI document (bounded)"
+# A fixed seed keeps the test command repeatable; run scripts/fuzz-api.sh by
+# hand (random seed) to explore further.
+LMS_FUZZ_SEED="${LMS_FUZZ_SEED:-20261206}" bash scripts/fuzz-api.sh
 echo "== all tests passed"
