@@ -4,7 +4,7 @@
 //!
 //! Each case is a public `async fn case(storage: Storage)` in the module of
 //! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
-//! [`quizzes`], [`webinars`], [`notifications`], [`achievements`],
+//! [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
 //! [`read_models`], [`files`], [`idempotency`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
 //! creates its own data through the ports (see [`fixtures`]) and panics with
 //! a message naming the broken rule. The rustdoc of each port method is the
@@ -40,6 +40,7 @@ pub mod idempotency;
 #[cfg(test)]
 mod mutants;
 pub mod notifications;
+pub mod outbox;
 pub mod quizzes;
 pub mod read_models;
 pub mod sessions;
@@ -144,7 +145,7 @@ macro_rules! __storage_conformance_cases {
                 course_webinars_by_start,
                 webinars_starting_between_bounds,
             }
-            notifications {
+            outbox {
                 enqueue_skips_duplicate_keys,
                 outbox_entries_round_trip,
                 claim_due_takes_due_pending_entries,
@@ -157,6 +158,8 @@ macro_rules! __storage_conformance_cases {
                 mark_failed_gives_up,
                 marks_need_the_current_lease,
                 user_outbox_newest_first,
+            }
+            notifications {
                 preferences_round_trip,
                 delivery_profiles_use_defaults,
                 recipients_carry_addresses,
@@ -246,6 +249,7 @@ mod tests {
         ("homework", include_str!("homework.rs")),
         ("quizzes", include_str!("quizzes.rs")),
         ("webinars", include_str!("webinars.rs")),
+        ("outbox", include_str!("outbox.rs")),
         ("notifications", include_str!("notifications.rs")),
         ("achievements", include_str!("achievements.rs")),
         ("read_models", include_str!("read_models.rs")),

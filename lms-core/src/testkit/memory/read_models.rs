@@ -1,0 +1,177 @@
+//! Read models: dashboards and schedules.
+
+use super::*;
+
+// ---- read models -----------------------------------------------------------
+
+impl State {
+    pub(super) fn achievements_of(&self, user: UserId) -> Vec<Achievement> {
+        let mut mine: Vec<(usize, &Achievement)> = self
+            .achievements
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.user_id == user)
+            .collect();
+        mine.sort_by(|(ia, a), (ib, b)| a.awarded_at.cmp(&b.awarded_at).then(ia.cmp(ib)));
+        mine.into_iter().map(|(_, a)| a.clone()).collect()
+    }
+
+    pub(super) fn staff_course_data(&self, course: &Course, role: CourseRole) -> StaffCourseData {
+        StaffCourseData {
+            course: course.clone(),
+            role,
+            student_count: u32::try_from(self.enrolled_students(course.id).len())
+                .unwrap_or(u32::MAX),
+            assignments: self.assignments_of(course.id),
+            submissions: self.course_submissions(course.id),
+            quizzes: self.quizzes_of(course.id),
+            attempts: self.course_attempts(course.id, |a| a.state != AttemptState::Open),
+            quiz_max_scores: self
+                .quizzes_of(course.id)
+                .iter()
+                .map(|q| {
+                    let points = self
+                        .questions
+                        .values()
+                        .filter(|x| x.quiz_id == q.id)
+                        .map(|x| x.points);
+                    (q.id, Points::sum(points))
+                })
+                .collect(),
+        }
+    }
+}
+
+#[async_trait]
+impl DashboardStore for MemoryStorage {
+    async fn student_snapshot(
+        &self,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<StudentSnapshot> {
+        let st = self.lock();
+        let courses: Vec<Course> = st
+            .member_courses(student)
+            .into_iter()
+            .filter(|m| m.role == CourseRole::Student && m.course.status != CourseStatus::Draft)
+            .map(|m| m.course)
+            .collect();
+        let data = courses
+            .iter()
+            .map(|course| {
+                let visible: Vec<Lesson> = st
+                    .lessons_of(course.id)
+                    .into_iter()
+                    .filter(|l| l.is_visible_at(now))
+                    .collect();
+                let viewed = visible
+                    .iter()
+                    .filter(|l| st.lesson_views.contains_key(&(l.id, student)))
+                    .count();
+                StudentCourseData {
+                    course: course.clone(),
+                    lessons_visible: u32::try_from(visible.len()).unwrap_or(u32::MAX),
+                    lessons_viewed: u32::try_from(viewed).unwrap_or(u32::MAX),
+                    assignments: st
+                        .assignments_of(course.id)
+                        .into_iter()
+                        .filter(|a| a.published)
+                        .collect(),
+                    extensions: st.student_extensions_in(course.id, student),
+                    submissions: st.submissions_where(|s| {
+                        s.student_id == student
+                            && st.course_of_assignment(s.assignment_id) == Some(course.id)
+                    }),
+                    quizzes: st
+                        .quizzes_of(course.id)
+                        .into_iter()
+                        .filter(|q| q.published)
+                        .collect(),
+                    attempts: st.course_attempts(course.id, |a| a.student_id == student),
+                }
+            })
+            .collect();
+        let ids: Vec<CourseId> = courses.iter().map(|c| c.id).collect();
+        Ok(StudentSnapshot {
+            courses: data,
+            webinars: st.upcoming_webinars(&ids, now),
+            achievements: st.achievements_of(student),
+        })
+    }
+
+    async fn staff_snapshot(
+        &self,
+        user: UserId,
+        now: DateTime<Utc>,
+        queue_limit: u32,
+    ) -> StorageResult<StaffSnapshot> {
+        let st = self.lock();
+        let memberships: Vec<CourseMembership> = st
+            .member_courses(user)
+            .into_iter()
+            .filter(|m| {
+                matches!(m.role, CourseRole::Owner | CourseRole::Assistant)
+                    && m.course.status != CourseStatus::Archived
+            })
+            .collect();
+        let ids: Vec<CourseId> = memberships.iter().map(|m| m.course.id).collect();
+        let mut queue = st.pending(&ids);
+        queue.truncate(queue_limit as usize);
+        Ok(StaffSnapshot {
+            courses: memberships
+                .iter()
+                .map(|m| st.staff_course_data(&m.course, m.role))
+                .collect(),
+            queue,
+            webinars: st.upcoming_webinars(&ids, now),
+        })
+    }
+
+    async fn staff_course(
+        &self,
+        course: CourseId,
+        role: CourseRole,
+    ) -> StorageResult<Option<StaffCourseData>> {
+        let st = self.lock();
+        Ok(st
+            .courses
+            .get(&course)
+            .map(|r| st.staff_course_data(&r.value, role)))
+    }
+}
+
+#[async_trait]
+impl ScheduleStore for MemoryStorage {
+    async fn schedule_sources(&self, user: UserId) -> StorageResult<ScheduleSources> {
+        let st = self.lock();
+        let memberships: Vec<CourseMembership> = st
+            .member_courses(user)
+            .into_iter()
+            .filter(|m| m.role != CourseRole::Student || m.course.status != CourseStatus::Draft)
+            .collect();
+        let mut sources = ScheduleSources::default();
+        for m in &memberships {
+            let course = m.course.id;
+            let student = m.role == CourseRole::Student;
+            sources.lessons.extend(st.lessons_of(course));
+            sources.assignments.extend(
+                st.assignments_of(course)
+                    .into_iter()
+                    .filter(|a| !student || a.published),
+            );
+            sources
+                .extensions
+                .extend(st.student_extensions_in(course, user));
+            sources.quizzes.extend(
+                st.quizzes_of(course)
+                    .into_iter()
+                    .filter(|q| !student || q.published),
+            );
+        }
+        let ids: Vec<CourseId> = memberships.iter().map(|m| m.course.id).collect();
+        sources.webinars =
+            st.webinars_where(|w| ids.contains(&w.course_id) && w.state != WebinarState::Cancelled);
+        sources.courses = memberships.into_iter().map(|m| m.course).collect();
+        Ok(sources)
+    }
+}
