@@ -11,13 +11,14 @@
 //! # Rate limits
 //!
 //! Telegram allows about 30 messages a second per bot and one a second per
-//! chat. Each [`TelegramNotifier`] waits for a slot from an in-process
-//! [`RateLimiter`] before sending. Several worker processes each have their
-//! own limiter, so together they share the budget only approximately: run
-//! one Telegram-sending worker process, or lower `messages_per_second` so
-//! their sum stays under the limit. A `429 Too Many Requests` is returned to
-//! the dispatcher as a transient failure carrying Telegram's `retry_after`,
-//! and the limiter keeps that chat quiet for as long.
+//! chat. Each [`TelegramNotifier`] waits for a slot from its [`RateLimiter`]
+//! before sending. By default the slots are kept in the process; with
+//! [`TelegramNotifier::with_shared_limits`] they are reserved in the
+//! database ([`NotificationStore::reserve_send_slot`]), so several worker
+//! processes on one database draw from one budget per bot and per chat. A
+//! `429 Too Many Requests` is returned to the dispatcher as a transient
+//! failure carrying Telegram's `retry_after`, and the limiter keeps that chat
+//! quiet for as long (in the database too, when shared).
 //!
 //! # Errors
 //!
@@ -37,7 +38,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use lms_core::Lms;
-use lms_core::notification::{Channel, DeliveryError, LinkError, Notifier, OutboundMessage};
+use lms_core::notification::{
+    Channel, DeliveryError, LinkError, NotificationStore, Notifier, OutboundMessage,
+};
 use reqwest::Url;
 use serde::Deserialize;
 use teloxide::ApiError;
@@ -202,12 +205,30 @@ pub fn bot(config: &TelegramConfig) -> Result<Bot, TelegramConfigError> {
 
 /// Waits so that sending stays within `per_second` messages over all chats
 /// and one message per `per_chat` interval to each chat. Slots are handed out
-/// in the order they are asked for.
-#[derive(Debug)]
+/// in the order they are asked for: in this process, or, once
+/// [`shared`](Self::shared), in the database every node uses.
 pub struct RateLimiter {
     global_interval: Duration,
     chat_interval: Duration,
     state: Mutex<LimiterState>,
+    shared: Option<SharedSlots>,
+}
+
+/// Slots reserved in the database, under keys of one bot.
+struct SharedSlots {
+    store: Arc<dyn NotificationStore>,
+    /// `tg:<bot username>:`, so two bots on one database keep apart.
+    prefix: String,
+}
+
+impl fmt::Debug for RateLimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("global_interval", &self.global_interval)
+            .field("chat_interval", &self.chat_interval)
+            .field("shared", &self.shared.as_ref().map(|s| &s.prefix))
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -232,11 +253,35 @@ impl RateLimiter {
                 next_global: None,
                 next_per_chat: HashMap::new(),
             }),
+            shared: None,
         }
+    }
+
+    /// Keeps the slots in `store` (the database every node shares) under
+    /// keys of `bot`, instead of in this process. When the store fails, a
+    /// message falls back to this process's slots rather than wait.
+    #[must_use]
+    pub fn shared(mut self, store: Arc<dyn NotificationStore>, bot: &str) -> Self {
+        // Keys are bounded (128 bytes in storage); a bot username has at
+        // most 32 characters.
+        let bot: String = bot.chars().take(64).collect();
+        self.shared = Some(SharedSlots {
+            store,
+            prefix: format!("tg:{bot}:"),
+        });
+        self
     }
 
     /// Waits until a message may be sent to `chat`.
     pub async fn acquire(&self, chat: i64) {
+        if let Some(shared) = &self.shared {
+            match self.acquire_shared(shared, chat).await {
+                Ok(()) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "shared Telegram rate limit unavailable; using this process's");
+                }
+            }
+        }
         // First the chat's own turn, then a slot in the overall budget: a
         // chat with many queued messages then holds up only itself.
         let chat_slot = self.reserve_chat(chat, Instant::now());
@@ -245,8 +290,47 @@ impl RateLimiter {
         tokio::time::sleep_until(slot).await;
     }
 
+    /// [`acquire`](Self::acquire) through the database: the chat's turn,
+    /// then an overall slot, after which the chat's next turn counts.
+    async fn acquire_shared(
+        &self,
+        shared: &SharedSlots,
+        chat: i64,
+    ) -> Result<(), lms_core::StorageError> {
+        let chat_key = format!("{}chat:{chat}", shared.prefix);
+        let chat_interval = to_chrono(self.chat_interval);
+        let chat_slot = shared
+            .store
+            .reserve_send_slot(&chat_key, chrono::Utc::now(), chat_interval)
+            .await?;
+        sleep_until_utc(chat_slot).await;
+        let slot = shared
+            .store
+            .reserve_send_slot(
+                &format!("{}all", shared.prefix),
+                chrono::Utc::now(),
+                to_chrono(self.global_interval),
+            )
+            .await?;
+        if slot > chat_slot {
+            shared
+                .store
+                .hold_send_slot(&chat_key, slot + chat_interval)
+                .await?;
+        }
+        sleep_until_utc(slot).await;
+        Ok(())
+    }
+
     /// Keeps `chat` quiet for `wait` (Telegram asked for it with a 429).
-    pub fn back_off(&self, chat: i64, wait: Duration) {
+    pub async fn back_off(&self, chat: i64, wait: Duration) {
+        if let Some(shared) = &self.shared {
+            let until = chrono::Utc::now() + to_chrono(wait);
+            let key = format!("{}chat:{chat}", shared.prefix);
+            if let Err(e) = shared.store.hold_send_slot(&key, until).await {
+                tracing::warn!(error = %e, "could not store Telegram's wait in the shared rate limit");
+            }
+        }
         let until = Instant::now() + wait;
         let mut state = self.lock();
         let next = state.next_per_chat.entry(chat).or_insert(until);
@@ -281,6 +365,17 @@ impl RateLimiter {
         let next = state.next_per_chat.entry(chat).or_insert(chat_next);
         *next = (*next).max(chat_next);
         slot
+    }
+}
+
+fn to_chrono(d: Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// Sleeps until the wall-clock instant `at` (at once when it has passed).
+async fn sleep_until_utc(at: chrono::DateTime<chrono::Utc>) {
+    if let Ok(wait) = (at - chrono::Utc::now()).to_std() {
+        tokio::time::sleep(wait).await;
     }
 }
 
@@ -432,6 +527,7 @@ fn classify_description(description: &str) -> DeliveryError {
 /// `Arc`; one instance per process keeps the rate limits.
 pub struct TelegramNotifier {
     bot: Bot,
+    bot_username: String,
     web_base_url: String,
     limiter: RateLimiter,
 }
@@ -457,12 +553,22 @@ impl TelegramNotifier {
         }
         Ok(Self {
             bot: bot(config)?,
+            bot_username: config.bot_username.clone(),
             web_base_url: base.trim_end_matches('/').to_owned(),
             limiter: RateLimiter::new(
                 config.messages_per_second,
                 Duration::from_millis(config.per_chat_interval_ms),
             ),
         })
+    }
+
+    /// Reserves send slots in `store` (the database every node shares)
+    /// instead of in this process, so several sending processes keep
+    /// Telegram's per-bot and per-chat limits together.
+    #[must_use]
+    pub fn with_shared_limits(mut self, store: Arc<dyn NotificationStore>) -> Self {
+        self.limiter = self.limiter.shared(store, &self.bot_username);
+        self
     }
 
     /// The bot it sends with.
@@ -506,7 +612,8 @@ impl Notifier for TelegramNotifier {
             Err(e) => {
                 if let RequestError::RetryAfter(wait) = &e {
                     self.limiter
-                        .back_off(chat, Duration::from_secs(u64::from(wait.seconds())));
+                        .back_off(chat, Duration::from_secs(u64::from(wait.seconds())))
+                        .await;
                 }
                 let error = classify(&e);
                 tracing::warn!(outbox_id = %message.outbox_id, error = %error, "Telegram message not sent");
@@ -790,10 +897,10 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_429_keeps_the_chat_quiet() {
+    #[tokio::test]
+    async fn a_429_keeps_the_chat_quiet() {
         let limiter = RateLimiter::new(30, Duration::from_secs(1));
-        limiter.back_off(5, Duration::from_secs(5));
+        limiter.back_off(5, Duration::from_secs(5)).await;
         let slot = limiter.reserve_chat(5, Instant::now());
         assert!(slot >= Instant::now() + Duration::from_secs(4));
     }

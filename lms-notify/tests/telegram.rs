@@ -544,3 +544,37 @@ async fn webhook_mode_registers_the_webhook_and_handles_posted_updates() {
     assert_eq!(replies.len(), 1);
     assert!(replies[0]["text"].as_str().unwrap().starts_with("Готово!"));
 }
+
+/// Two sending processes on one PostgreSQL share Telegram's per-chat
+/// budget: three messages to one chat, sent at once through two notifiers
+/// with shared limits, go out one interval apart (with separate in-process
+/// limiters the second notifier's message went out at once, beside the
+/// first).
+#[tokio::test]
+async fn notifiers_on_one_database_share_the_chat_budget() {
+    let server = MockServer::start().await;
+    mock_send(&server, 200, sent_message(4242, "ok")).await;
+    let storage = lms_storage_postgres::testing::fresh_storage().await;
+    let interval = Duration::from_millis(400);
+    let shared = |server: &MockServer| {
+        let mut c = config(&server.uri(), "https://school.example");
+        c.per_chat_interval_ms = 400;
+        TelegramNotifier::new(&c)
+            .unwrap()
+            .with_shared_limits(storage.notifications.clone())
+    };
+    let (a, b) = (shared(&server), shared(&server));
+    let msg = message(common::returned("Эссе"), recipient(Locale::Ru));
+
+    let started = std::time::Instant::now();
+    let (r1, r2, r3) = tokio::join!(a.deliver(&msg), b.deliver(&msg), a.deliver(&msg));
+    let elapsed = started.elapsed();
+    for r in [r1, r2, r3] {
+        r.expect("sent");
+    }
+    assert_eq!(requests_to(&server, "sendMessage").await.len(), 3);
+    assert!(
+        elapsed >= interval * 2,
+        "three messages to one chat took {elapsed:?}; they must be {interval:?} apart"
+    );
+}

@@ -423,6 +423,52 @@ impl NotificationStore for PgStorage {
         Ok(row.map(|r| UserId(r.user_id)))
     }
 
+    async fn reserve_send_slot(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        interval: chrono::Duration,
+    ) -> StorageResult<DateTime<Utc>> {
+        // One statement: concurrent reservations from any node serialise on
+        // the row, and each moves the next free instant on by `interval`.
+        let micros = interval.num_microseconds().unwrap_or(i64::MAX);
+        let row = sqlx::query!(
+            r#"INSERT INTO send_slots (key, next_at)
+               VALUES ($1, $2::timestamptz + $3::bigint * interval '1 microsecond')
+               ON CONFLICT (key) DO UPDATE SET
+                   next_at = GREATEST(send_slots.next_at, $2::timestamptz) + $3::bigint * interval '1 microsecond'
+               RETURNING next_at"#,
+            key,
+            now,
+            micros
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(row.next_at - interval)
+    }
+
+    async fn hold_send_slot(&self, key: &str, until: DateTime<Utc>) -> StorageResult<()> {
+        sqlx::query!(
+            r#"INSERT INTO send_slots (key, next_at) VALUES ($1, $2)
+               ON CONFLICT (key) DO UPDATE SET next_at = GREATEST(send_slots.next_at, $2)"#,
+            key,
+            until
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_expired_send_slots(&self, before: DateTime<Utc>) -> StorageResult<u64> {
+        let done = sqlx::query!("DELETE FROM send_slots WHERE next_at < $1", before)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn deadline_targets(
         &self,
         from: DateTime<Utc>,

@@ -431,6 +431,52 @@ impl NotificationStore for SqliteStorage {
         Ok(row.map(|r| UserId(r.user_id)))
     }
 
+    async fn reserve_send_slot(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        interval: chrono::Duration,
+    ) -> StorageResult<DateTime<Utc>> {
+        // One statement inside SQLite's single writer.
+        let micros = interval.num_microseconds().unwrap_or(i64::MAX);
+        let now_ts = ts(now);
+        let row = sqlx::query!(
+            r#"INSERT INTO send_slots (key, next_at) VALUES ($1, $2 + $3)
+               ON CONFLICT (key) DO UPDATE SET next_at = MAX(send_slots.next_at, $2) + $3
+               RETURNING next_at"#,
+            key,
+            now_ts,
+            micros
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(from_ts("send_slots.next_at", row.next_at)? - interval)
+    }
+
+    async fn hold_send_slot(&self, key: &str, until: DateTime<Utc>) -> StorageResult<()> {
+        let until_ts = ts(until);
+        sqlx::query!(
+            r#"INSERT INTO send_slots (key, next_at) VALUES ($1, $2)
+               ON CONFLICT (key) DO UPDATE SET next_at = MAX(send_slots.next_at, $2)"#,
+            key,
+            until_ts
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_expired_send_slots(&self, before: DateTime<Utc>) -> StorageResult<u64> {
+        let before_ts = ts(before);
+        let done = sqlx::query!("DELETE FROM send_slots WHERE next_at < $1", before_ts)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
     async fn deadline_targets(
         &self,
         from: DateTime<Utc>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use lms_core::Lms;
 use lms_core::clock::{Clock, SystemClock};
 use lms_core::file::{FileStore, FileStoreError};
-use lms_core::notification::{Channel, Notifier};
+use lms_core::notification::{Channel, NotificationStore, Notifier};
 use lms_notify::worker::LogNotifier;
 use thiserror::Error;
 
@@ -137,7 +137,10 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
 /// a channel without a provider gets a notifier that logs each message
 /// instead, so its outbox entries are recorded as handled rather than
 /// piling up.
-pub fn notifiers(cfg: &Config) -> Result<Vec<Arc<dyn Notifier>>, StartError> {
+pub fn notifiers(
+    cfg: &Config,
+    notifications: Arc<dyn NotificationStore>,
+) -> Result<Vec<Arc<dyn Notifier>>, StartError> {
     let mut out: Vec<Arc<dyn Notifier>> = Vec::new();
     match &cfg.smtp {
         Some(smtp) => {
@@ -164,8 +167,10 @@ pub fn notifiers(cfg: &Config) -> Result<Vec<Arc<dyn Notifier>>, StartError> {
     }
     match telegram_config(cfg) {
         Some(t) => {
+            // Every node sending on one database shares Telegram's limits.
             let n = lms_notify::telegram::TelegramNotifier::new(&t)
-                .map_err(|e| StartError::Notify(format!("Telegram (LMS_TELEGRAM_*): {e}")))?;
+                .map_err(|e| StartError::Notify(format!("Telegram (LMS_TELEGRAM_*): {e}")))?
+                .with_shared_limits(notifications);
             out.push(Arc::new(n));
         }
         None => out.push(Arc::new(LogNotifier::new(
@@ -200,7 +205,7 @@ pub async fn run_workers(
     files: Arc<dyn FileStore>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    let notifiers = notifiers(cfg)?;
+    let notifiers = notifiers(cfg, lms.storage().notifications.clone())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stopped = move || {
         let mut rx = stop_rx.clone();
@@ -308,6 +313,17 @@ async fn housekeeping(
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired login counters"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging login counters failed"),
+            }
+            // A slot whose next free instant has passed holds nothing back.
+            match lms
+                .storage()
+                .notifications
+                .delete_expired_send_slots(now - chrono::Duration::minutes(1))
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged past send slots"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging send slots failed"),
             }
             match lms.storage().idempotency.purge_expired(now).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired idempotency records"),

@@ -150,6 +150,25 @@ pub trait NotificationStore: Send + Sync {
         to: DateTime<Utc>,
     ) -> StorageResult<Vec<DeadlineTarget>>;
 
+    /// Reserves the next send slot of `key`, a rate limit shared by every
+    /// node (such as one Telegram chat, or a bot's overall budget),
+    /// atomically: the slot is the key's next free instant, or `now` when it
+    /// has none or it has passed; the key's next free instant becomes the
+    /// slot plus `interval`. Returns the slot. Concurrent calls, from any
+    /// node, get slots at least `interval` apart.
+    async fn reserve_send_slot(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        interval: chrono::Duration,
+    ) -> StorageResult<DateTime<Utc>>;
+    /// Keeps `key` quiet until at least `until` (the provider asked to
+    /// wait): its next free instant becomes the later of the two.
+    async fn hold_send_slot(&self, key: &str, until: DateTime<Utc>) -> StorageResult<()>;
+    /// Forgets slots whose next free instant is before `before`; returns how
+    /// many.
+    async fn delete_expired_send_slots(&self, before: DateTime<Utc>) -> StorageResult<u64>;
+
     /// Published assignments of published courses whose `opens_at` is in
     /// `[from, to)`, one per enrolled student, by opening, assignment and
     /// student.

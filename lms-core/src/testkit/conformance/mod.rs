@@ -167,6 +167,8 @@ macro_rules! __storage_conformance_cases {
                 telegram_chats_move_between_users,
                 deadline_targets_apply_extensions,
                 opening_targets_list_work_that_opened,
+                send_slots_are_reserved_interval_apart,
+                concurrent_send_slot_reservations_are_distinct,
             }
             achievements {
                 awards_are_made_once,

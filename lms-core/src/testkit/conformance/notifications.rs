@@ -9,7 +9,7 @@ use chrono::NaiveTime;
 use futures::future::join_all;
 
 use super::fixtures::{
-    add_assignment, add_course, add_hand_in, add_user, assignment, at, enroll, ok,
+    add_assignment, add_course, add_hand_in, add_user, assignment, at, at_secs, enroll, ok,
     published_course_with_student, retry_transient, user,
 };
 use crate::course::CourseStatus;
@@ -494,4 +494,120 @@ pub async fn opening_targets_list_work_that_opened(storage: Storage) {
 
 fn first_index(ids: &[crate::ids::AssignmentId], id: crate::ids::AssignmentId) -> usize {
     ids.iter().position(|i| *i == id).unwrap_or(usize::MAX)
+}
+
+/// Send slots are handed out `interval` apart per key, start at `now` once
+/// the next free instant has passed, respect a hold, and are purged once
+/// their next free instant is old.
+pub async fn send_slots_are_reserved_interval_apart(storage: Storage) {
+    let n = &storage.notifications;
+    let second = chrono::Duration::seconds(1);
+    let chat = "telegram:chat:42";
+    assert_eq!(
+        ok(
+            n.reserve_send_slot(chat, at_secs(0), second).await,
+            "reserve"
+        ),
+        at_secs(0)
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot(chat, at_secs(0), second).await,
+            "reserve"
+        ),
+        at_secs(1),
+        "a second reservation at the same instant waits one interval"
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot("telegram:chat:43", at_secs(0), second)
+                .await,
+            "reserve"
+        ),
+        at_secs(0),
+        "another key has its own slots"
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot(chat, at_secs(5), second).await,
+            "reserve"
+        ),
+        at_secs(5),
+        "a key whose next free instant passed starts at now"
+    );
+    ok(n.hold_send_slot(chat, at_secs(20)).await, "hold");
+    ok(
+        n.hold_send_slot(chat, at_secs(10)).await,
+        "an earlier hold shortens nothing",
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot(chat, at_secs(6), second).await,
+            "reserve"
+        ),
+        at_secs(20),
+        "a held key waits for the hold"
+    );
+    ok(
+        n.hold_send_slot("telegram:chat:44", at_secs(30)).await,
+        "hold of a new key",
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot("telegram:chat:44", at_secs(0), second)
+                .await,
+            "reserve"
+        ),
+        at_secs(30)
+    );
+    // Next free instants: chat at 21 s, chat 43 at 1 s, chat 44 at 31 s.
+    assert_eq!(
+        ok(n.delete_expired_send_slots(at_secs(22)).await, "purge"),
+        2
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot(chat, at_secs(22), second).await,
+            "reserve"
+        ),
+        at_secs(22),
+        "a purged key starts afresh"
+    );
+    assert_eq!(
+        ok(
+            n.reserve_send_slot("telegram:chat:44", at_secs(22), second)
+                .await,
+            "reserve"
+        ),
+        at_secs(31),
+        "a key whose next free instant is to come is kept"
+    );
+}
+
+/// Concurrent reservations of one key (as from several nodes) each get
+/// their own slot, `interval` apart.
+pub async fn concurrent_send_slot_reservations_are_distinct(storage: Storage) {
+    let second = chrono::Duration::seconds(1);
+    let calls = (0..16).map(|_| {
+        let storage = storage.clone();
+        async move {
+            retry_transient(|| {
+                storage
+                    .notifications
+                    .reserve_send_slot("telegram:bot", at_secs(0), second)
+            })
+            .await
+        }
+    });
+    let mut slots: Vec<_> = join_all(calls)
+        .await
+        .into_iter()
+        .map(|r| ok(r, "concurrent reserve"))
+        .collect();
+    slots.sort();
+    let expected: Vec<_> = (0..16).map(at_secs).collect();
+    assert_eq!(
+        slots, expected,
+        "16 concurrent reservations get 16 distinct slots one second apart"
+    );
 }

@@ -134,6 +134,8 @@ struct State {
     preferences: HashMap<UserId, NotificationPreferences>,
     telegram_tokens: HashMap<TokenHash, TelegramLinkToken>,
     telegram_chats: HashMap<UserId, i64>,
+    /// Next free instant of each send slot key.
+    send_slots: HashMap<String, DateTime<Utc>>,
     achievements: Vec<Achievement>,
     files: HashMap<FileId, (FileRef, FileOwner)>,
     idempotency: HashMap<(UserId, String, String), IdempotencyRecord>,

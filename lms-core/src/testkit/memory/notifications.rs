@@ -6,6 +6,33 @@ use super::*;
 
 #[async_trait]
 impl NotificationStore for MemoryStorage {
+    async fn reserve_send_slot(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        interval: chrono::Duration,
+    ) -> StorageResult<DateTime<Utc>> {
+        let mut st = self.lock();
+        let next = st.send_slots.entry(key.to_owned()).or_insert(now);
+        let slot = (*next).max(now);
+        *next = slot + interval;
+        Ok(slot)
+    }
+
+    async fn hold_send_slot(&self, key: &str, until: DateTime<Utc>) -> StorageResult<()> {
+        let mut st = self.lock();
+        let next = st.send_slots.entry(key.to_owned()).or_insert(until);
+        *next = (*next).max(until);
+        Ok(())
+    }
+
+    async fn delete_expired_send_slots(&self, before: DateTime<Utc>) -> StorageResult<u64> {
+        let mut st = self.lock();
+        let len = st.send_slots.len();
+        st.send_slots.retain(|_, next| *next >= before);
+        Ok((len - st.send_slots.len()) as u64)
+    }
+
     async fn enqueue(&self, entries: &[OutboxEntry]) -> StorageResult<u64> {
         let mut st = self.lock();
         let fresh = st.check_outbox(entries)?;

@@ -1,0 +1,8 @@
+-- Shared send rate limits (Telegram's per-chat and per-bot budgets): the
+-- next free instant of each key, so every node's sender draws from one
+-- budget.
+CREATE TABLE send_slots (
+    key TEXT PRIMARY KEY CHECK (length(key) <= 128),
+    next_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX send_slots_next_idx ON send_slots (next_at);
