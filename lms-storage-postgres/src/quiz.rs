@@ -169,6 +169,7 @@ impl QuizStore for PgStorage {
     }
 
     async fn update_quiz(&self, q: &Quiz) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
         let done = sqlx::query!(
             "UPDATE quizzes SET title = $2, description = $3, settings = $4, published = $5 WHERE id = $1",
             q.id.0,
@@ -177,12 +178,25 @@ impl QuizStore for PgStorage {
             to_json(&q.settings)?,
             q.published
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         if done.rows_affected() == 0 {
             return Err(StorageError::NotFound);
         }
+        if let Some(close) = q.settings.closes_at {
+            // A quiz closed early ends its open attempts at the close.
+            sqlx::query!(
+                "UPDATE attempts SET deadline = $2
+                 WHERE quiz_id = $1 AND state = 'open' AND (deadline IS NULL OR deadline > $2)",
+                q.id.0,
+                close
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)?;
         Ok(())
     }
 

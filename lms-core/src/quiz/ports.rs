@@ -44,7 +44,14 @@ pub struct FinishAttempt {
 pub trait QuizStore: Send + Sync {
     /// Inserts a quiz.
     async fn insert_quiz(&self, quiz: &Quiz) -> StorageResult<()>;
-    /// Replaces a quiz's title, description, settings and published flag. `NotFound`.
+    /// Replaces a quiz's title, description, settings and published flag.
+    /// `NotFound`.
+    ///
+    /// In the same write, when the settings have a `closes_at`, every open
+    /// attempt of the quiz whose deadline is later (or unset) gets that
+    /// deadline: a quiz closed early ends its open attempts then, and
+    /// [`overdue_attempts`](Self::overdue_attempts) finds them. Moving
+    /// `closes_at` later again does not lengthen them.
     async fn update_quiz(&self, quiz: &Quiz) -> StorageResult<()>;
     /// One quiz.
     async fn get_quiz(&self, id: QuizId) -> StorageResult<Option<Quiz>>;

@@ -2202,6 +2202,53 @@ mod on_memory_storage {
         ));
     }
 
+    /// The sweep ends the attempts of a quiz closed early without anyone
+    /// opening them (the close is stored in their deadline).
+    #[tokio::test]
+    async fn the_sweep_finishes_attempts_of_a_quiz_closed_early() {
+        let w = school().await;
+        let (quiz, qs) = w
+            .quiz(QuizSettings {
+                closes_at: Some(fixtures::t0() + Duration::days(7)),
+                ..QuizSettings::default()
+            })
+            .await;
+        let svc = w.service();
+        let open = svc.start_attempt(&w.student, quiz.id).await.unwrap();
+        svc.save_answers(
+            &w.student,
+            open.attempt_id,
+            BTreeMap::from([(qs[0].id, Answer::TrueFalse(false))]),
+        )
+        .await
+        .unwrap();
+        let mut settings = quiz.settings.clone();
+        settings.closes_at = Some(w.clock.now());
+        svc.update_quiz(
+            &w.teacher,
+            quiz.id,
+            QuizInput {
+                title: quiz.title.clone(),
+                description: quiz.description.clone(),
+                settings,
+            },
+        )
+        .await
+        .unwrap();
+
+        w.clock.advance(Duration::seconds(1));
+        assert_eq!(svc.finish_overdue(10).await.unwrap(), 1);
+        let finished = w
+            .storage
+            .quizzes
+            .get_attempt(open.attempt_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(finished.state, AttemptState::AutoSubmitted);
+        assert!(finished.result.is_some(), "graded with the saved answers");
+    }
+
     #[tokio::test]
     async fn answers_stay_hidden_while_another_attempt_is_open() {
         let w = school().await;

@@ -138,6 +138,7 @@ macro_rules! __storage_conformance_cases {
                 a_racing_save_and_finish_never_both_succeed,
                 manual_grading_replaces_the_result,
                 overdue_attempts_oldest_deadline_first,
+                closing_a_quiz_caps_open_attempts,
                 quiz_attempts_are_listed_by_start,
             }
             webinars {

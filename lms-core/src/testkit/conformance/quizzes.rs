@@ -1104,3 +1104,87 @@ pub async fn quiz_attempts_are_listed_by_start(storage: Storage) {
     assert_eq!(list(3, 0).await, expected[..3], "first page");
     assert_eq!(list(3, 3).await, expected[3..], "second page");
 }
+
+/// Closing a quiz early (its `closes_at` before an open attempt's deadline)
+/// ends the open attempts then, in the same write: their deadline becomes
+/// the close and the sweep finds them; earlier deadlines and finished
+/// attempts stay as they were.
+pub async fn closing_a_quiz_caps_open_attempts(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let (mut qz, qs) = add_quiz_with_questions(&storage, class.course.id, at(0), 1).await;
+    let start = |deadline| {
+        let storage = storage.clone();
+        let (qz, qs) = (qz.clone(), qs.clone());
+        async move {
+            let s = add_user(&storage, Role::Student).await;
+            let a = attempt(&qz, &qs, s.id, at(0), deadline);
+            ok(storage.quizzes.start_attempt(&a, None).await, "start");
+            a.id
+        }
+    };
+    let long = start(Some(at(60))).await;
+    let untimed = start(None).await;
+    let short = start(Some(at(10))).await;
+    let finished = start(Some(at(60))).await;
+    ok(
+        storage
+            .quizzes
+            .finish_attempt(&finish(finished, at(5), attempt_result(&qs, 0.0, 1.0)))
+            .await,
+        "finish",
+    );
+    // Another quiz's attempt is not touched.
+    let (other_quiz, other_qs) = add_quiz_with_questions(&storage, class.course.id, at(0), 1).await;
+    let s = add_user(&storage, Role::Student).await;
+    let other = attempt(&other_quiz, &other_qs, s.id, at(0), Some(at(60)));
+    ok(storage.quizzes.start_attempt(&other, None).await, "start");
+
+    qz.settings.closes_at = Some(at(20));
+    ok(storage.quizzes.update_quiz(&qz).await, "close early");
+
+    let deadline = |id| {
+        let storage = storage.clone();
+        async move {
+            ok(storage.quizzes.get_attempt(id).await, "get_attempt")
+                .expect("attempt exists")
+                .deadline
+        }
+    };
+    assert_eq!(
+        deadline(long).await,
+        Some(at(20)),
+        "a later deadline is capped at the close"
+    );
+    assert_eq!(
+        deadline(untimed).await,
+        Some(at(20)),
+        "an untimed attempt ends at the close"
+    );
+    assert_eq!(
+        deadline(short).await,
+        Some(at(10)),
+        "an earlier deadline stays"
+    );
+    assert_eq!(
+        deadline(finished).await,
+        Some(at(60)),
+        "a finished attempt is not touched"
+    );
+    assert_eq!(
+        deadline(other.id).await,
+        Some(at(60)),
+        "another quiz's attempt is not touched"
+    );
+    let overdue: BTreeSet<_> = ok(
+        storage.quizzes.overdue_attempts(at(30), 10).await,
+        "overdue",
+    )
+    .into_iter()
+    .map(|a| a.id)
+    .collect();
+    assert_eq!(
+        overdue,
+        BTreeSet::from([long, untimed, short]),
+        "the sweep finds the closed attempts"
+    );
+}

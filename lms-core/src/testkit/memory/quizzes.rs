@@ -32,6 +32,17 @@ impl QuizStore for MemoryStorage {
         row.value.description = quiz.description.clone();
         row.value.settings = quiz.settings.clone();
         row.value.published = quiz.published;
+        if let Some(close) = quiz.settings.closes_at {
+            for a in st.attempts.values_mut() {
+                let a = &mut a.value;
+                if a.quiz_id == quiz.id
+                    && a.state == AttemptState::Open
+                    && a.deadline.is_none_or(|d| d > close)
+                {
+                    a.deadline = Some(close);
+                }
+            }
+        }
         Ok(())
     }
 
