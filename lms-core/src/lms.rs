@@ -73,10 +73,16 @@ impl Lms {
         let s = &storage;
         Self {
             users: UserService::new(s.users.clone(), s.sessions.clone(), clock.clone()),
-            courses: CourseService::new(s.courses.clone(), s.users.clone(), clock.clone()),
+            courses: CourseService::new(
+                s.courses.clone(),
+                s.users.clone(),
+                s.files.clone(),
+                clock.clone(),
+            ),
             homework: HomeworkService::new(
                 s.homework.clone(),
                 s.courses.clone(),
+                s.files.clone(),
                 s.notifications.clone(),
                 s.dashboards.clone(),
                 clock.clone(),

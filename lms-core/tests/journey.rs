@@ -135,7 +135,7 @@ async fn a_term_from_enrolment_to_gradebook() {
                 title: Title::parse("Кинематика").unwrap(),
                 body: RichText::sanitize("<h2>Скорость</h2><script>steal()</script>"),
                 publish_at: None,
-                attachments: vec![],
+                attachment_ids: None,
             },
         )
         .await
@@ -172,7 +172,7 @@ async fn a_term_from_enrolment_to_gradebook() {
             AssignmentInput {
                 title: Title::parse("Задачи 1–5").unwrap(),
                 instructions: RichText::sanitize("<p>Решите задачи</p>"),
-                attachments: vec![],
+                attachment_ids: None,
                 opens_at: t0,
                 due_at: t0 + Duration::days(1),
                 cut_off_at: None,
@@ -475,7 +475,7 @@ async fn work_published_to_open_later_stays_unseen_until_it_opens() {
             AssignmentInput {
                 title: Title::parse("Контрольная (секрет)").unwrap(),
                 instructions: RichText::sanitize("<p>Вариант 1</p>"),
-                attachments: vec![],
+                attachment_ids: None,
                 opens_at,
                 due_at: opens_at + Duration::hours(2),
                 cut_off_at: None,

@@ -75,7 +75,7 @@ async fn world(db: Db) -> World {
             AssignmentInput {
                 title: Title::parse("Контрольная 1").unwrap(),
                 instructions: RichText::sanitize("<p>Решите задачи</p>"),
-                attachments: Vec::new(),
+                attachment_ids: None,
                 opens_at: now - Duration::hours(1),
                 due_at: now + Duration::days(7),
                 cut_off_at: None,

@@ -57,7 +57,7 @@ async fn uploads_respect_limits_and_downloads_follow_visibility(db: Db) {
             AssignmentInput {
                 title: Title::parse("Лабораторная").unwrap(),
                 instructions: RichText::sanitize("<p>Приложите отчёт</p>"),
-                attachments: Vec::new(),
+                attachment_ids: None,
                 opens_at: Utc::now() - Duration::hours(1),
                 due_at: Utc::now() + Duration::days(3),
                 cut_off_at: None,
@@ -245,6 +245,13 @@ async fn lesson_images_are_for_the_course_and_served_inline(db: Db) {
         .await;
     assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
     assert_eq!(bad.1["error"]["field"], "attachment_ids");
+    assert_eq!(
+        bad.1["error"]["message"],
+        format!(
+            "attachment_ids: file {} was not uploaded to this lesson",
+            foreign.as_str().unwrap()
+        )
+    );
 }
 
 /// Uploads not attached to anything wait a day for cleanup: they follow the

@@ -1049,6 +1049,13 @@ async fn teachers_attach_files_to_instructions(db: Db) {
     let refused = c.teacher.put(&path, body(Some(vec![&foreign]))).await;
     assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
     assert_eq!(refused.1["error"]["field"], "attachment_ids");
+    assert_eq!(
+        refused.1["error"]["message"],
+        format!("attachment_ids: file {foreign} was not uploaded for this assignment")
+    );
+    // A repeated id is attached once.
+    let (_, once) = c.teacher.put(&path, body(Some(vec![&sheet, &sheet]))).await;
+    assert_eq!(once["attachments"].as_array().unwrap().len(), 1);
     let created = c
         .teacher
         .post(

@@ -72,7 +72,7 @@ async fn arrange(
                 title: Title::parse("Квадратные уравнения").unwrap(),
                 body: RichText::from_plain_text("Текст"),
                 publish_at: Some(lesson_at),
-                attachments: vec![],
+                attachment_ids: None,
             },
         )
         .await
@@ -87,7 +87,7 @@ async fn arrange(
             AssignmentInput {
                 title: Title::parse("ДЗ №1").unwrap(),
                 instructions: RichText::from_plain_text("Решить"),
-                attachments: vec![],
+                attachment_ids: None,
                 opens_at: at(-1),
                 due_at: due,
                 cut_off_at: None,
@@ -458,7 +458,7 @@ async fn calendar_feed_is_valid_icalendar_and_rotates(db: Db) {
             AssignmentInput {
                 title: Title::parse("Контрольная на потом").unwrap(),
                 instructions: RichText::from_plain_text("Решить"),
-                attachments: vec![],
+                attachment_ids: None,
                 opens_at: at(30),
                 due_at: at(60),
                 cut_off_at: None,

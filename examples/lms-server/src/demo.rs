@@ -489,7 +489,7 @@ async fn seed_course(
                     title: title(lesson_title),
                     body: rich(body),
                     publish_at: None,
-                    attachments: Vec::new(),
+                    attachment_ids: None,
                 },
             )
             .await
@@ -520,7 +520,7 @@ async fn seed_course(
                 AssignmentInput {
                     title: title(a.title),
                     instructions: rich(a.instructions),
-                    attachments: Vec::new(),
+                    attachment_ids: None,
                     opens_at: a.opens_at,
                     due_at: a.due_at,
                     cut_off_at: None,

@@ -22,8 +22,8 @@ use crate::course::model::{
 };
 use crate::course::ports::CourseStore;
 use crate::error::{Conflict, StorageError, StorageResult};
-use crate::file::FileRef;
-use crate::ids::{CourseId, LessonId, UserId};
+use crate::file::{FileOwner, FileRef, FileRegistry, pick_attachments};
+use crate::ids::{CourseId, FileId, LessonId, UserId};
 use crate::page::Page;
 use crate::policy;
 use crate::richtext::RichText;
@@ -60,8 +60,11 @@ pub struct LessonInput {
     pub body: RichText,
     /// When students may see it; `None`: as soon as the course is published.
     pub publish_at: Option<DateTime<Utc>>,
-    /// Attached files (already uploaded).
-    pub attachments: Vec<FileRef>,
+    /// Attached files, in order: ids of files uploaded to this lesson
+    /// (registered with [`FileOwner::Lesson`]), a repeated id once. `None`
+    /// keeps the attachments an update finds (a new lesson has none: upload
+    /// after creating it, then update).
+    pub attachment_ids: Option<Vec<FileId>>,
 }
 
 /// A course as the actor sees it, with their role in it.
@@ -294,6 +297,9 @@ pub enum LessonError {
     /// The course is archived.
     #[error("the course is archived")]
     CourseArchived,
+    /// An attachment that is not a file uploaded to this lesson.
+    #[error("attachment_ids: file {0} was not uploaded to this lesson")]
+    AttachmentNotUploaded(FileId),
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -304,6 +310,7 @@ crate::domain_error!(LessonError {
     LessonNotFound => (NotFound, "lesson_not_found"),
     Forbidden => (Forbidden, "forbidden"),
     CourseArchived => (Conflict, "course_archived"),
+    AttachmentNotUploaded(_) => (Invalid, "invalid_field"),
 });
 
 /// Why lessons could not be reordered.
@@ -404,6 +411,7 @@ struct Seen {
 pub struct CourseService {
     courses: Arc<dyn CourseStore>,
     users: Arc<dyn UserStore>,
+    files: Arc<dyn FileRegistry>,
     clock: Arc<dyn Clock>,
 }
 
@@ -412,11 +420,13 @@ impl CourseService {
     pub fn new(
         courses: Arc<dyn CourseStore>,
         users: Arc<dyn UserStore>,
+        files: Arc<dyn FileRegistry>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             courses,
             users,
+            files,
             clock,
         }
     }
@@ -769,6 +779,10 @@ impl CourseService {
         if course.status == CourseStatus::Archived {
             return Err(LessonError::CourseArchived);
         }
+        // Files are uploaded to a lesson that exists: none can be
+        // registered to this one yet.
+        let attachments = pick_attachments(&[], input.attachment_ids.as_deref().unwrap_or(&[]))
+            .map_err(LessonError::AttachmentNotUploaded)?;
         let lesson = Lesson {
             id: LessonId::new(),
             course_id,
@@ -776,13 +790,15 @@ impl CourseService {
             body: input.body,
             position: 0,
             publish_at: input.publish_at,
-            attachments: input.attachments,
+            attachments,
             created_at: self.clock.now(),
         };
         Ok(self.courses.insert_lesson(&lesson).await?)
     }
 
-    /// Replaces a lesson's title, body, publish date and attachments.
+    /// Replaces a lesson's title, body and publish date, and its
+    /// attachments when `attachment_ids` is given (each a file uploaded to
+    /// this lesson; `None` keeps them).
     pub async fn update_lesson(
         &self,
         actor: &Actor,
@@ -790,15 +806,33 @@ impl CourseService {
         input: LessonInput,
     ) -> Result<Lesson, LessonError> {
         let mut lesson = self.managed_lesson(actor, lesson_id).await?;
+        // Only now, with the right to edit established, are files looked
+        // up: a refusal tells nobody else anything about them.
+        if let Some(ids) = input.attachment_ids.as_deref() {
+            lesson.attachments = self.lesson_files(lesson.id, ids).await?;
+        }
         lesson.title = input.title;
         lesson.body = input.body;
         lesson.publish_at = input.publish_at;
-        lesson.attachments = input.attachments;
         self.courses
             .update_lesson(&lesson)
             .await
             .map_err(|e| not_found_as(e, LessonError::LessonNotFound))?;
         Ok(lesson)
+    }
+
+    /// The files `ids` names, each registered to `lesson` (uploaded to it by
+    /// its editors), in the order of `ids` and each once.
+    async fn lesson_files(
+        &self,
+        lesson: LessonId,
+        ids: &[FileId],
+    ) -> Result<Vec<FileRef>, LessonError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let registered = self.files.list_by_owner(FileOwner::Lesson(lesson)).await?;
+        pick_attachments(&registered, ids).map_err(LessonError::AttachmentNotUploaded)
     }
 
     /// Deletes a lesson; the following lessons move up.
@@ -971,7 +1005,7 @@ mod tests {
     use crate::course::model::CourseMembership;
     use crate::course::ports::MockCourseStore;
     use crate::error::DomainError;
-    use crate::ids::FileId;
+    use crate::file::MockFileRegistry;
     use crate::user::{DisplayName, Email, Locale, MockUserStore, TimeZone};
     use chrono::{Duration, TimeZone as _};
     use proptest::prelude::*;
@@ -1037,22 +1071,36 @@ mod tests {
             title: Title::parse("Квадратные уравнения").unwrap(),
             body: RichText::sanitize("<h2>Дискриминант</h2><script>x()</script>"),
             publish_at: Some(now() + Duration::days(1)),
-            attachments: vec![FileRef {
-                id: FileId::new(),
-                name: crate::file::FileName::sanitize("конспект.pdf"),
-                content_type: "application/pdf".into(),
-                size: 1024,
-                storage_key: "k/1".into(),
-                uploaded_by: UserId::new(),
-                uploaded_at: now(),
-            }],
+            attachment_ids: None,
         }
     }
 
+    fn file_ref(name: &str) -> FileRef {
+        FileRef {
+            id: FileId::new(),
+            name: crate::file::FileName::sanitize(name),
+            content_type: "application/pdf".into(),
+            size: 1024,
+            storage_key: format!("k/{name}"),
+            uploaded_by: UserId::new(),
+            uploaded_at: now(),
+        }
+    }
+
+    /// A service whose file registry expects nothing: a file lookup panics.
     fn service(courses: MockCourseStore, users: MockUserStore) -> CourseService {
+        service_with_files(courses, users, MockFileRegistry::new())
+    }
+
+    fn service_with_files(
+        courses: MockCourseStore,
+        users: MockUserStore,
+        files: MockFileRegistry,
+    ) -> CourseService {
         CourseService::new(
             Arc::new(courses),
             Arc::new(users),
+            Arc::new(files),
             Arc::new(ManualClock::new(now())),
         )
     }
@@ -2266,7 +2314,7 @@ mod tests {
                     && l.title == i.title
                     && l.body == i.body
                     && l.publish_at == i.publish_at
-                    && l.attachments == i.attachments
+                    && l.attachments.is_empty()
                     && l.created_at == now()
             })
             .times(1)
@@ -2324,7 +2372,6 @@ mod tests {
             title: input.title.clone(),
             body: input.body.clone(),
             publish_at: input.publish_at,
-            attachments: input.attachments.clone(),
             ..old.clone()
         };
         let e = expected.clone();
@@ -2338,6 +2385,169 @@ mod tests {
         assert_eq!(updated, expected);
         assert_eq!(updated.position, 3);
         assert_eq!(updated.created_at, old.created_at);
+    }
+
+    /// An admin about to edit `old`, whose stored copy is returned and whose
+    /// update is captured.
+    fn editing(c: &Course, a: &Actor, old: &Lesson) -> (MockCourseStore, Arc<Mutex<Vec<Lesson>>>) {
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, c, a, None);
+        let o = old.clone();
+        courses
+            .expect_get_lesson()
+            .returning(move |_| Ok(Some(o.clone())));
+        let stored = Arc::new(Mutex::new(Vec::new()));
+        let s = stored.clone();
+        courses.expect_update_lesson().returning(move |l| {
+            s.lock().unwrap().push(l.clone());
+            Ok(())
+        });
+        (courses, stored)
+    }
+
+    /// A registry holding `files` as the uploads of `lesson`, listed at
+    /// most `times` times.
+    fn lesson_uploads(lesson: LessonId, files: &[FileRef], times: usize) -> MockFileRegistry {
+        let mut registry = MockFileRegistry::new();
+        let files = files.to_vec();
+        registry
+            .expect_list_by_owner()
+            .withf(move |o| *o == FileOwner::Lesson(lesson))
+            .times(times)
+            .returning(move |_| Ok(files.clone()));
+        registry
+    }
+
+    #[tokio::test]
+    async fn update_lesson_attaches_its_uploads_in_the_given_order_once() {
+        let c = course(Published);
+        let a = actor(Role::Admin);
+        let mut old = lesson_of(&c, None);
+        old.attachments = vec![file_ref("старый.pdf")];
+        let uploads = [file_ref("1.pdf"), file_ref("2.pdf"), file_ref("3.pdf")];
+        let (courses, stored) = editing(&c, &a, &old);
+        let svc = service_with_files(
+            courses,
+            MockUserStore::new(),
+            lesson_uploads(old.id, &uploads, 1),
+        );
+        let mut input = lesson_input();
+        input.attachment_ids = Some(vec![uploads[2].id, uploads[0].id, uploads[2].id]);
+
+        let updated = svc.update_lesson(&a, old.id, input).await.unwrap();
+
+        let expected = vec![uploads[2].clone(), uploads[0].clone()];
+        assert_eq!(updated.attachments, expected);
+        assert_eq!(stored.lock().unwrap()[0].attachments, expected);
+    }
+
+    #[tokio::test]
+    async fn update_lesson_without_attachment_ids_keeps_the_stored_ones() {
+        let c = course(Published);
+        let a = actor(Role::Admin);
+        let mut old = lesson_of(&c, None);
+        old.attachments = vec![file_ref("конспект.pdf")];
+        let (courses, stored) = editing(&c, &a, &old);
+        // No registry expectation: keeping looks no file up.
+        let svc = service(courses, MockUserStore::new());
+
+        let updated = svc.update_lesson(&a, old.id, lesson_input()).await.unwrap();
+
+        assert_eq!(updated.attachments, old.attachments);
+        assert_eq!(stored.lock().unwrap()[0].attachments, old.attachments);
+        assert_eq!(updated.title, lesson_input().title);
+
+        let (courses, _) = editing(&c, &a, &old);
+        let svc = service(courses, MockUserStore::new());
+        let mut clear = lesson_input();
+        clear.attachment_ids = Some(Vec::new());
+        let cleared = svc.update_lesson(&a, old.id, clear).await.unwrap();
+        assert!(cleared.attachments.is_empty(), "an empty list removes them");
+    }
+
+    #[tokio::test]
+    async fn a_file_not_uploaded_to_the_lesson_is_refused_for_the_field() {
+        let c = course(Published);
+        let a = actor(Role::Admin);
+        let old = lesson_of(&c, None);
+        let mine = file_ref("мой.pdf");
+        let foreign = FileId::new();
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, None);
+        let o = old.clone();
+        courses
+            .expect_get_lesson()
+            .returning(move |_| Ok(Some(o.clone())));
+        // No update expected: a write would panic.
+        let svc = service_with_files(
+            courses,
+            MockUserStore::new(),
+            lesson_uploads(old.id, std::slice::from_ref(&mine), 1),
+        );
+        let mut input = lesson_input();
+        input.attachment_ids = Some(vec![mine.id, foreign]);
+
+        let err = svc.update_lesson(&a, old.id, input).await.unwrap_err();
+
+        assert!(matches!(err, LessonError::AttachmentNotUploaded(id) if id == foreign));
+        assert_eq!(err.class(), crate::error::ErrorClass::Invalid);
+        assert_eq!(err.code(), "invalid_field");
+        assert_eq!(
+            err.to_string(),
+            format!("attachment_ids: file {foreign} was not uploaded to this lesson")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_new_lesson_takes_no_attachments() {
+        let c = course(Draft);
+        let a = actor(Role::Teacher);
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
+        // No insert and no registry expectation.
+        let svc = service(courses, MockUserStore::new());
+        let id = FileId::new();
+        let mut input = lesson_input();
+        input.attachment_ids = Some(vec![id]);
+        let err = svc.create_lesson(&a, c.id, input).await.unwrap_err();
+        assert!(matches!(err, LessonError::AttachmentNotUploaded(x) if x == id));
+        assert_eq!(err.code(), "invalid_field");
+    }
+
+    #[tokio::test]
+    async fn lesson_attachments_are_looked_up_only_for_those_who_may_edit() {
+        let with_ids = || LessonInput {
+            attachment_ids: Some(vec![FileId::new()]),
+            ..lesson_input()
+        };
+        // `service` has a registry that panics on any lookup.
+        assert_denied(
+            Level::Manage,
+            "lesson_not_found",
+            visible_lesson,
+            async |svc, a, c| {
+                svc.update_lesson(a, lesson_of(c, None).id, with_ids())
+                    .await
+            },
+        )
+        .await;
+        assert_denied(
+            Level::Manage,
+            "course_not_found",
+            no_extra,
+            async |svc, a, c| svc.create_lesson(a, c.id, with_ids()).await,
+        )
+        .await;
+        let c = course(Archived);
+        let a = actor(Role::Teacher);
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
+        visible_lesson(&mut courses, &c);
+        let err = service(courses, MockUserStore::new())
+            .update_lesson(&a, lesson_of(&c, None).id, with_ids())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, LessonError::CourseArchived));
     }
 
     #[tokio::test]

@@ -181,6 +181,25 @@ impl FileLimits {
     }
 }
 
+/// The attachments `ids` names, picked from the files `registered` to the
+/// object they are for (a lesson's or an assignment's uploads): in the order
+/// of `ids`, a repeated id once. `Err` names the first id that is not among
+/// them, so nothing uploaded elsewhere (or by a stranger) is ever attached.
+pub(crate) fn pick_attachments(
+    registered: &[FileRef],
+    ids: &[FileId],
+) -> Result<Vec<FileRef>, FileId> {
+    let mut picked: Vec<FileRef> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if picked.iter().any(|f| f.id == *id) {
+            continue;
+        }
+        let file = registered.iter().find(|f| f.id == *id).ok_or(*id)?;
+        picked.push(file.clone());
+    }
+    Ok(picked)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +219,46 @@ mod tests {
             Some("pdf")
         );
         assert_eq!(FileName::sanitize("noext").extension(), None);
+    }
+
+    fn registered(n: usize) -> Vec<FileRef> {
+        (0..n)
+            .map(|i| FileRef {
+                id: FileId::new(),
+                name: FileName::sanitize(&format!("{i}.pdf")),
+                content_type: "application/pdf".into(),
+                size: 1,
+                storage_key: format!("k/{i}"),
+                uploaded_by: UserId::new(),
+                uploaded_at: DateTime::UNIX_EPOCH,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn attachments_follow_the_requested_order_each_once() {
+        let files = registered(3);
+        let ids = [files[2].id, files[0].id, files[2].id, files[0].id];
+        assert_eq!(
+            pick_attachments(&files, &ids),
+            Ok(vec![files[2].clone(), files[0].clone()])
+        );
+        assert_eq!(pick_attachments(&files, &[]), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn an_attachment_registered_elsewhere_is_named() {
+        let files = registered(2);
+        let foreign = FileId::new();
+        assert_eq!(
+            pick_attachments(&files, &[files[1].id, foreign, FileId::new()]),
+            Err(foreign)
+        );
+        assert_eq!(
+            pick_attachments(&[], &[files[0].id]),
+            Err(files[0].id),
+            "nothing is registered to an object not created yet"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Creating, changing and reading assignments, and extensions.
 
 use super::*;
+use crate::file::{FileOwner, pick_attachments};
 
 impl HomeworkService {
     // --- assignments -------------------------------------------------------
@@ -27,8 +28,12 @@ impl HomeworkService {
             return Err(AssignmentError::CourseArchived);
         }
         validate_assignment(&input)?;
+        // Files are uploaded for an assignment that exists: none can be
+        // registered to this one yet.
+        let attachments = pick_attachments(&[], input.attachment_ids.as_deref().unwrap_or(&[]))
+            .map_err(AssignmentError::AttachmentNotUploaded)?;
         let now = self.clock.now();
-        let assignment = build_assignment(AssignmentId::new(), course, now, input);
+        let assignment = build_assignment(AssignmentId::new(), course, now, input, attachments);
         let outbox = if assignment.published {
             self.new_assignment_outbox(&access.course, &assignment, now)
                 .await?
@@ -41,8 +46,10 @@ impl HomeworkService {
         Ok(assignment)
     }
 
-    /// Replaces an assignment's fields (owner or admin). Publishing a draft
-    /// notifies every enrolled student (once per assignment).
+    /// Replaces an assignment's fields (owner or admin); the attachments
+    /// only when `attachment_ids` is given, each a file uploaded for this
+    /// assignment. Publishing a draft notifies every enrolled student (once
+    /// per assignment).
     pub async fn update_assignment(
         &self,
         actor: &Actor,
@@ -73,8 +80,18 @@ impl HomeworkService {
                 highest,
             });
         }
+        let attachments = match input.attachment_ids.as_deref() {
+            None => current.attachments.clone(),
+            Some(ids) => self.assignment_files(current.id, ids).await?,
+        };
         let now = self.clock.now();
-        let updated = build_assignment(current.id, current.course_id, current.created_at, input);
+        let updated = build_assignment(
+            current.id,
+            current.course_id,
+            current.created_at,
+            input,
+            attachments,
+        );
         let outbox = if updated.published && !current.published {
             self.new_assignment_outbox(&access.course, &updated, now)
                 .await?
@@ -89,6 +106,25 @@ impl HomeworkService {
                 other => AssignmentError::Storage(other),
             })?;
         Ok(updated)
+    }
+
+    /// The files `ids` names, each registered to `assignment` (uploaded for
+    /// it by its editors), in the order of `ids` and each once. Called only
+    /// once the actor may change the assignment, so a refusal reveals
+    /// nothing about files to anyone else.
+    async fn assignment_files(
+        &self,
+        assignment: AssignmentId,
+        ids: &[FileId],
+    ) -> Result<Vec<FileRef>, AssignmentError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let registered = self
+            .files
+            .list_by_owner(FileOwner::Assignment(assignment))
+            .await?;
+        pick_attachments(&registered, ids).map_err(AssignmentError::AttachmentNotUploaded)
     }
 
     /// The highest raw score given on an assignment, over every page of submissions.

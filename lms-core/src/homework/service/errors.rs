@@ -4,6 +4,7 @@ use thiserror::Error;
 
 use crate::error::{Conflict, StorageError};
 use crate::file::FileLimitError;
+use crate::ids::FileId;
 
 use crate::score::{Points, PointsError};
 
@@ -49,6 +50,10 @@ pub enum AssignmentError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// An attachment that is not a file uploaded for this assignment (a
+    /// new assignment has none yet: upload after creating it).
+    #[error("attachment_ids: file {0} was not uploaded for this assignment")]
+    AttachmentNotUploaded(FileId),
     /// A lower `max_score` than a score already given.
     #[error("max_score {max} is below an existing grade of {highest}")]
     MaxBelowGrades {
@@ -72,6 +77,7 @@ crate::domain_error!(AssignmentError {
     ZeroMaxScore => (Invalid, "max_score_zero"),
     LatePercent { .. } => (Invalid, "late_policy_percent"),
     FileLimits { .. } => (Invalid, "file_limits"),
+    AttachmentNotUploaded(_) => (Invalid, "invalid_field"),
     MaxBelowGrades { .. } => (Conflict, "max_score_below_grades"),
 });
 

@@ -26,7 +26,7 @@ use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStatus, CourseStore, Title};
 use crate::dashboard::DashboardStore;
 use crate::error::{Conflict, StorageError, StorageResult};
-use crate::file::{FileLimits, FileRef};
+use crate::file::{FileLimits, FileRef, FileRegistry};
 use crate::homework::model::{
     Assignment, AuditAction, Deadline, Extension, Grade, GradeAuditEntry, HomeworkStatus,
     LatePolicy, PendingSubmission, Submission, SubmissionKind, SubmissionState, SubmissionVersion,
@@ -35,7 +35,9 @@ use crate::homework::ports::{HandIn, HandInOutcome, HomeworkStore, Review};
 use crate::homework::rules::{
     TimingRefusal, apply_late_penalty, effective_deadline, hand_in_timing, homework_status,
 };
-use crate::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
+use crate::ids::{
+    AssignmentId, AuditId, CourseId, FileId, SubmissionId, SubmissionVersionId, UserId,
+};
 use crate::notification::{DeliveryProfile, Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
 use crate::policy;
@@ -56,8 +58,12 @@ pub struct AssignmentInput {
     pub title: Title,
     /// Instructions (sanitised rich text).
     pub instructions: RichText,
-    /// Files attached to the instructions.
-    pub attachments: Vec<FileRef>,
+    /// Files attached to the instructions, in order: ids of files uploaded
+    /// for this assignment (registered with
+    /// [`FileOwner::Assignment`](crate::file::FileOwner::Assignment)), a
+    /// repeated id once. `None` keeps the attachments an update finds (a
+    /// new assignment has none: upload after creating it, then update).
+    pub attachment_ids: Option<Vec<FileId>>,
     /// Students can hand in from this instant.
     pub opens_at: DateTime<Utc>,
     /// Due date; must not be before `opens_at`.
@@ -181,6 +187,7 @@ impl Access {
 pub struct HomeworkService {
     homework: Arc<dyn HomeworkStore>,
     courses: Arc<dyn CourseStore>,
+    files: Arc<dyn FileRegistry>,
     notifications: Arc<dyn NotificationStore>,
     dashboards: Arc<dyn DashboardStore>,
     clock: Arc<dyn Clock>,
@@ -202,6 +209,7 @@ impl HomeworkService {
     pub fn new(
         homework: Arc<dyn HomeworkStore>,
         courses: Arc<dyn CourseStore>,
+        files: Arc<dyn FileRegistry>,
         notifications: Arc<dyn NotificationStore>,
         dashboards: Arc<dyn DashboardStore>,
         clock: Arc<dyn Clock>,
@@ -209,6 +217,7 @@ impl HomeworkService {
         Self {
             homework,
             courses,
+            files,
             notifications,
             dashboards,
             clock,
@@ -469,13 +478,14 @@ fn build_assignment(
     course_id: CourseId,
     created_at: DateTime<Utc>,
     input: AssignmentInput,
+    attachments: Vec<FileRef>,
 ) -> Assignment {
     Assignment {
         id,
         course_id,
         title: input.title,
         instructions: input.instructions,
-        attachments: input.attachments,
+        attachments,
         opens_at: input.opens_at,
         due_at: input.due_at,
         cut_off_at: input.cut_off_at,

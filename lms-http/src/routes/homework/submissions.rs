@@ -1,0 +1,216 @@
+//! Handing in homework, and reading submissions.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use lms_core::file::{FileRef, HandInFilesError};
+use lms_core::homework::{HandInInput, HandInResult, Submission};
+use lms_core::{AssignmentId, FileId, SubmissionId};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{IDEMPOTENCY_KEY, file_ids, sanitized};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination};
+use crate::state::AppState;
+
+/// A hand-in: a new version of the student's homework. Send an
+/// `Idempotency-Key` header to make a retry store nothing twice.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandInRequest {
+    /// Text answer as HTML from the rich-text editor (sanitised); blank
+    /// counts as none.
+    pub text: Option<String>,
+    /// Ids of files the student uploaded with `POST /files` beforehand (or
+    /// kept from an earlier version of this submission). Checked against
+    /// the assignment's `submission_kind` and `file_limits` with the sizes
+    /// and types stored at upload.
+    #[serde(default)]
+    #[schema(value_type = Vec<lms_core::FileId>)]
+    pub file_ids: Vec<String>,
+}
+/// The stored refs of the files a student hands in (their own uploads,
+/// unattached or already part of their submission to this assignment).
+async fn hand_in_files(
+    state: &AppState,
+    auth: &Auth,
+    assignment_id: AssignmentId,
+    ids: &[String],
+) -> ApiResult<Vec<FileRef>> {
+    let ids = file_ids("file_ids", ids)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    state
+        .lms
+        .files
+        .files_for_hand_in(&auth.actor, assignment_id, &ids)
+        .await
+        .map_err(|e| match e {
+            HandInFilesError::Storage(_) => e.into(),
+            e => ApiError::from(e).with_field("file_ids"),
+        })
+}
+
+/// Hands in a new version of the actor's homework (enrolled students).
+/// Earlier versions are kept. 201 when stored; 200 with `duplicate: true`
+/// when the `Idempotency-Key` was used before and nothing was stored.
+#[utoipa::path(
+    post, path = "/assignments/{assignment_id}/submissions", tag = "homework",
+    params(
+        ("assignment_id" = AssignmentId, Path, description = "Assignment id"),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[ -~]+$", description = "Makes a retried hand-in store nothing twice (1 to 255 printable ASCII characters)"),
+    ),
+    request_body = HandInRequest,
+    responses(
+        (status = 201, description = "Stored", body = HandInResult),
+        (status = 200, description = "A retry: nothing stored again", body = HandInResult),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an enrolled student, or a file of someone else", body = ErrorBody),
+        (status = 404, description = "No such assignment, or not visible; or a file id that is not the student's upload (`file_not_found`, field `file_ids`)", body = ErrorBody),
+        (status = 409, description = "Past the cut-off, already graded, the course is archived, or a file is attached elsewhere (`file_in_use`)", body = ErrorBody),
+        (status = 413, description = "A file is too large", body = ErrorBody),
+        (status = 415, description = "A file type is not allowed", body = ErrorBody),
+        (status = 422, description = "Nothing handed in, a kind not accepted, too many files", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn hand_in(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(assignment_id): ApiPath<AssignmentId>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<HandInRequest>,
+) -> ApiResult<(StatusCode, Json<HandInResult>)> {
+    let idempotency_key = match headers.get(IDEMPOTENCY_KEY) {
+        Some(v) => Some(
+            v.to_str()
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        "invalid_idempotency_key",
+                        "the Idempotency-Key header must be visible ASCII",
+                    )
+                })?
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let files = hand_in_files(&state, &auth, assignment_id, &req.file_ids).await?;
+    let file_ids: Vec<FileId> = files.iter().map(|f| f.id).collect();
+    let input = HandInInput {
+        text: req.text.as_deref().map(sanitized),
+        files,
+        idempotency_key,
+    };
+    let result = state
+        .lms
+        .homework
+        .hand_in(&auth.actor, assignment_id, input)
+        .await?;
+    if !file_ids.is_empty() {
+        // The version is stored; attaching makes its files the
+        // submission's (downloadable by the staff). Should this fail, a
+        // retry with the same Idempotency-Key stores nothing twice and
+        // attaches again.
+        state
+            .lms
+            .files
+            .attach_to_submission(&auth.actor, &file_ids, result.submission.id)
+            .await?;
+    }
+    let status = if result.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(result)))
+}
+
+/// The actor's own submission to an assignment, every version included;
+/// `null` when nothing was handed in yet.
+#[utoipa::path(
+    get, path = "/assignments/{assignment_id}/submissions/me", tag = "homework",
+    params(("assignment_id" = AssignmentId, Path, description = "Assignment id")),
+    responses(
+        (status = 200, description = "The submission, or null", body = Option<Submission>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such assignment, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn my_submission(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(assignment_id): ApiPath<AssignmentId>,
+) -> ApiResult<Json<Option<Submission>>> {
+    Ok(Json(
+        state
+            .lms
+            .homework
+            .my_submission(&auth.actor, assignment_id)
+            .await?,
+    ))
+}
+
+/// Every student's submission to an assignment (the course's staff).
+#[utoipa::path(
+    get, path = "/assignments/{assignment_id}/submissions", tag = "homework",
+    params(
+        ("assignment_id" = AssignmentId, Path, description = "Assignment id"),
+        Pagination,
+    ),
+    responses(
+        (status = 200, description = "A page of submissions", body = Vec<Submission>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "A student", body = ErrorBody),
+        (status = 404, description = "No such assignment, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn list_submissions(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(assignment_id): ApiPath<AssignmentId>,
+    ApiQuery(page): ApiQuery<Pagination>,
+) -> ApiResult<Json<Vec<Submission>>> {
+    Ok(Json(
+        state
+            .lms
+            .homework
+            .list_submissions(&auth.actor, assignment_id, page.page())
+            .await?,
+    ))
+}
+
+/// One submission: the student's own, or any in a course the actor checks.
+#[utoipa::path(
+    get, path = "/submissions/{submission_id}", tag = "homework",
+    params(("submission_id" = SubmissionId, Path, description = "Submission id")),
+    responses(
+        (status = 200, description = "The submission", body = Submission),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 404, description = "No such submission, or not visible", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn get_submission(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<SubmissionId>,
+) -> ApiResult<Json<Submission>> {
+    Ok(Json(
+        state.lms.homework.get_submission(&auth.actor, id).await?,
+    ))
+}
+
+/// The routes of this module.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(hand_in, list_submissions))
+        .routes(routes!(my_submission))
+        .routes(routes!(get_submission))
+}
