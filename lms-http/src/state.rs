@@ -2,7 +2,6 @@
 //! the HTTP configuration.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use lms_core::Lms;
 use lms_core::file::FileStore;
@@ -23,14 +22,10 @@ pub struct HttpConfig {
     pub session_ttl: chrono::Duration,
     /// The largest upload accepted, in bytes (per file).
     pub max_upload_bytes: u64,
-    /// Failed logins allowed per account within [`Self::login_window`].
-    pub login_failures_per_account: u32,
-    /// Failed logins allowed per client address within
-    /// [`Self::login_window`] (successful logins do not count).
-    pub login_failures_per_ip: u32,
-    /// The window of the login limits. The counters live in storage, so
-    /// every node of a deployment shares them.
-    pub login_window: Duration,
+    /// The login budgets: failed logins allowed per account and per client
+    /// address within a window (successful logins do not count). The
+    /// counters live in storage, so every node of a deployment shares them.
+    pub login: LoginLimits,
     /// Trust `X-Forwarded-For` for the client IP (behind a reverse proxy).
     pub trust_forwarded_for: bool,
     /// Directory of the built web UI (`web/dist`), served at `/`.
@@ -52,9 +47,7 @@ impl Default for HttpConfig {
             secure_cookies: false,
             session_ttl: chrono::Duration::days(14),
             max_upload_bytes: 50 * 1024 * 1024,
-            login_failures_per_account: 10,
-            login_failures_per_ip: 100,
-            login_window: Duration::from_secs(15 * 60),
+            login: LoginLimits::default(),
             trust_forwarded_for: false,
             web_dir: None,
             telegram_bot: None,
@@ -83,19 +76,13 @@ impl AppState {
     #[must_use]
     pub fn new(lms: Arc<Lms>, files: Arc<dyn FileStore>, config: HttpConfig) -> Self {
         let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::for_this_machine());
-        let limits = LoginLimits {
-            failures_per_account: config.login_failures_per_account,
-            failures_per_address: config.login_failures_per_ip,
-            window: chrono::Duration::from_std(config.login_window)
-                .unwrap_or(chrono::Duration::minutes(15)),
-        };
         let storage = lms.storage();
         let login = LoginService::new(
             storage.users.clone(),
             storage.sessions.clone(),
             hasher,
             lms.clock().clone(),
-            limits,
+            config.login,
         );
         Self {
             lms,

@@ -89,7 +89,10 @@ async fn wrong_password_and_unknown_account_look_the_same(db: Db) {
 
 async fn login_is_rate_limited_per_account(db: Db) {
     let config = lms_http::HttpConfig {
-        login_failures_per_account: 3,
+        login: lms_core::user::LoginLimits {
+            failures_per_account: 3,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let app = TestApp::spawn_with(db, config).await;

@@ -123,9 +123,7 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         secure_cookies: cfg.public_url.starts_with("https://"),
         max_upload_bytes: cfg.max_upload_bytes,
         trust_forwarded_for: cfg.trust_proxy,
-        login_failures_per_account: cfg.login.failures_per_account,
-        login_failures_per_ip: cfg.login.failures_per_ip,
-        login_window: cfg.login.window,
+        login: cfg.login,
         metrics_token: cfg.metrics_token.as_ref().map(|s| s.expose().to_owned()),
         web_dir: cfg.web_dir.clone(),
         telegram_bot: cfg.telegram.as_ref().map(|t| t.bot_username.clone()),
@@ -229,9 +227,7 @@ pub async fn run_workers(
             }
         });
     }
-    let login_window =
-        chrono::Duration::from_std(cfg.login.window).unwrap_or(chrono::Duration::minutes(15));
-    tasks.spawn(housekeeping(lms, files, login_window, stopped()));
+    tasks.spawn(housekeeping(lms, files, cfg.login.window, stopped()));
     shutdown.await;
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}

@@ -24,6 +24,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use lms_core::user::LoginLimits;
 use thiserror::Error;
 
 /// Why the configuration could not be loaded.
@@ -153,7 +154,7 @@ pub struct Config {
     /// (`LMS_LOGIN_FAILURES_PER_IP`, default 100) within a window
     /// (`LMS_LOGIN_WINDOW_SECS`, default 900). Kept in the database, so
     /// every node of a deployment shares them.
-    pub login: LoginConfig,
+    pub login: LoginLimits,
     /// The bearer token `/metrics` requires (`LMS_METRICS_TOKEN`); unset,
     /// `/metrics` is open (keep it off the public network then).
     pub metrics_token: Option<Secret>,
@@ -223,27 +224,6 @@ pub enum FilesConfig {
     Dir(PathBuf),
     /// An S3-compatible bucket (`LMS_FILES=s3://bucket/prefix`).
     S3(S3Config),
-}
-
-/// Login budgets; see [`Config::login`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginConfig {
-    /// Wrong passwords allowed per account within [`Self::window`].
-    pub failures_per_account: u32,
-    /// Wrong passwords allowed per client address within [`Self::window`].
-    pub failures_per_ip: u32,
-    /// How long a failure counts.
-    pub window: std::time::Duration,
-}
-
-impl Default for LoginConfig {
-    fn default() -> Self {
-        Self {
-            failures_per_account: 10,
-            failures_per_ip: 100,
-            window: std::time::Duration::from_secs(15 * 60),
-        }
-    }
 }
 
 /// An S3-compatible bucket.
@@ -584,22 +564,22 @@ impl Config {
             None => Some(PathBuf::from("web/dist")).filter(|d| d.join("index.html").is_file()),
         };
         let trust_proxy = raw.parse(&TRUST_PROXY, parse_bool)?.unwrap_or(false);
-        let defaults = LoginConfig::default();
+        let defaults = LoginLimits::default();
         let count = |v: &str| match v.parse::<u32>() {
             Ok(0) => Err("must be more than zero".to_owned()),
             Ok(n) => Ok(n),
             Err(_) => Err(format!("{v:?} is not a whole number")),
         };
-        let login = LoginConfig {
+        let login = LoginLimits {
             failures_per_account: raw
                 .parse(&LOGIN_FAILURES_PER_ACCOUNT, count)?
                 .unwrap_or(defaults.failures_per_account),
-            failures_per_ip: raw
+            failures_per_address: raw
                 .parse(&LOGIN_FAILURES_PER_IP, count)?
-                .unwrap_or(defaults.failures_per_ip),
+                .unwrap_or(defaults.failures_per_address),
             window: raw
                 .parse(&LOGIN_WINDOW_SECS, |v| {
-                    count(v).map(|n| std::time::Duration::from_secs(u64::from(n)))
+                    count(v).map(|n| chrono::Duration::seconds(i64::from(n)))
                 })?
                 .unwrap_or(defaults.window),
         };
