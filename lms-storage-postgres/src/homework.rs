@@ -11,8 +11,9 @@ use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::{FileLimits, FileRef};
 use lms_core::homework::{
-    Assignment, AuditAction, Extension, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
-    LatePolicy, PendingSubmission, Review, Submission, SubmissionKind,
+    Assignment, AuditAction, Extension, FirstHandIn, GradeAuditEntry, HandIn, HandInOutcome,
+    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionHead,
+    SubmissionKind, SubmissionState,
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, UserId};
 use lms_core::notification::OutboxEntry;
@@ -497,20 +498,59 @@ impl HomeworkStore for PgStorage {
         load_submissions(&mut conn, &ids).await
     }
 
-    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let ids: Vec<Uuid> = sqlx::query!(
-            "SELECT s.id FROM submissions s WHERE s.student_id = $1
-             ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id",
+    async fn submission_head(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<SubmissionHead>> {
+        // Counts and keys only: no version's text or files is read.
+        let row = sqlx::query!(
+            r#"SELECT s.id, s.state, count(v.id) AS "versions!", coalesce(max(v.number), 0) AS "last_number!",
+                      coalesce(array_agg(v.idempotency_key) FILTER (WHERE v.idempotency_key IS NOT NULL),
+                               '{}') AS "keys!"
+               FROM submissions s LEFT JOIN submission_versions v ON v.submission_id = s.id
+               WHERE s.assignment_id = $1 AND s.student_id = $2
+               GROUP BY s.id"#,
+            assignment.0,
             student.0
         )
-        .fetch_all(&mut *conn)
+        .fetch_optional(&self.pool)
         .await
-        .map_err(map_err)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-        load_submissions(&mut conn, &ids).await
+        .map_err(map_err)?;
+        row.map(|r| {
+            Ok(SubmissionHead {
+                id: SubmissionId(r.id),
+                state: SubmissionState::parse(&r.state)
+                    .ok_or_else(|| corrupt("submissions.state", &r.state))?,
+                versions: u32::try_from(r.versions)
+                    .map_err(|_| corrupt("version count", r.versions))?,
+                last_number: u32::try_from(r.last_number)
+                    .map_err(|_| corrupt("submission_versions.number", r.last_number))?,
+                idempotency_keys: r.keys,
+            })
+        })
+        .transpose()
+    }
+
+    async fn first_hand_ins(&self, student: UserId) -> StorageResult<Vec<FirstHandIn>> {
+        let rows = sqlx::query!(
+            "SELECT s.assignment_id, v.submitted_at, v.late
+             FROM submissions s JOIN submission_versions v ON v.submission_id = s.id AND v.number = 1
+             WHERE s.student_id = $1
+             ORDER BY v.submitted_at, s.id",
+            student.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| FirstHandIn {
+                assignment_id: AssignmentId(r.assignment_id),
+                submitted_at: r.submitted_at,
+                late: r.late,
+            })
+            .collect())
     }
 
     async fn pending_submissions(

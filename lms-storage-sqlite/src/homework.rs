@@ -11,9 +11,9 @@ use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::{FileLimits, FileRef};
 use lms_core::homework::{
-    Assignment, AuditAction, Extension, Grade, GradeAuditEntry, HandIn, HandInOutcome,
-    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionKind,
-    SubmissionState, SubmissionVersion,
+    Assignment, AuditAction, Extension, FirstHandIn, Grade, GradeAuditEntry, HandIn, HandInOutcome,
+    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionHead,
+    SubmissionKind, SubmissionState, SubmissionVersion,
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
 use lms_core::notification::OutboxEntry;
@@ -655,20 +655,61 @@ impl HomeworkStore for SqliteStorage {
         load_submissions(&mut conn, &ids).await
     }
 
-    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>> {
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let ids: Vec<Uuid> = sqlx::query!(
-            r#"SELECT s.id AS "id: Uuid" FROM submissions s WHERE s.student_id = $1
-               ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id"#,
+    async fn submission_head(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<SubmissionHead>> {
+        // Counts and keys only: no version's text or files is read.
+        let row = sqlx::query!(
+            r#"SELECT s.id AS "id!: Uuid", s.state AS "state!", count(v.id) AS "versions!: i64",
+                      coalesce(max(v.number), 0) AS "last_number!: i64",
+                      json_group_array(v.idempotency_key) FILTER (WHERE v.idempotency_key IS NOT NULL)
+                        AS "keys!: String"
+               FROM submissions s LEFT JOIN submission_versions v ON v.submission_id = s.id
+               WHERE s.assignment_id = $1 AND s.student_id = $2
+               GROUP BY s.id"#,
+            assignment.0,
             student.0
         )
-        .fetch_all(&mut *conn)
+        .fetch_optional(&self.pool)
         .await
-        .map_err(map_err)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-        load_submissions(&mut conn, &ids).await
+        .map_err(map_err)?;
+        row.map(|r| {
+            Ok(SubmissionHead {
+                id: SubmissionId(r.id),
+                state: SubmissionState::parse(&r.state)
+                    .ok_or_else(|| corrupt("submissions.state", &r.state))?,
+                versions: u32::try_from(r.versions)
+                    .map_err(|_| corrupt("version count", r.versions))?,
+                last_number: u32::try_from(r.last_number)
+                    .map_err(|_| corrupt("submission_versions.number", r.last_number))?,
+                idempotency_keys: from_json("idempotency keys", &r.keys)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn first_hand_ins(&self, student: UserId) -> StorageResult<Vec<FirstHandIn>> {
+        let rows = sqlx::query!(
+            r#"SELECT s.assignment_id AS "assignment_id: Uuid", v.submitted_at, v.late AS "late: bool"
+               FROM submissions s JOIN submission_versions v ON v.submission_id = s.id AND v.number = 1
+               WHERE s.student_id = $1
+               ORDER BY v.submitted_at, s.id"#,
+            student.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(FirstHandIn {
+                    assignment_id: AssignmentId(r.assignment_id),
+                    submitted_at: from_ts("submission_versions.submitted_at", r.submitted_at)?,
+                    late: r.late,
+                })
+            })
+            .collect()
     }
 
     async fn pending_submissions(

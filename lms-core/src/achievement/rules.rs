@@ -4,28 +4,29 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dashboard::StudentCourseData;
-use crate::homework::{Submission, SubmissionState};
+use crate::homework::{FirstHandIn, SubmissionState};
 use crate::ids::{AssignmentId, QuizId};
 use crate::quiz::{AttemptResult, AttemptState};
 
 /// How many on-time hand-ins in a row earn [`Badge::OnTimeStreak5`](super::Badge::OnTimeStreak5).
 pub const ON_TIME_STREAK: usize = 5;
 
-/// Whether a student's hand-in history (any order) earns the first-homework badge.
+/// Whether a student's first hand-ins (any order) earn the first-homework
+/// badge.
 #[must_use]
-pub fn earns_first_homework(history: &[Submission]) -> bool {
-    history.iter().any(|s| !s.versions.is_empty())
+pub fn earns_first_homework(firsts: &[FirstHandIn]) -> bool {
+    !firsts.is_empty()
 }
 
-/// Whether the history holds [`ON_TIME_STREAK`] consecutive on-time first
-/// hand-ins (each assignment counts once, by its first version, in time order).
+/// Whether the first hand-ins hold [`ON_TIME_STREAK`] consecutive on-time
+/// ones (each assignment counts once, by its first version, in time order).
 #[must_use]
-pub fn earns_on_time_streak(history: &[Submission]) -> bool {
-    let mut firsts: Vec<_> = history.iter().filter_map(|s| s.versions.first()).collect();
-    firsts.sort_by_key(|v| v.submitted_at);
+pub fn earns_on_time_streak(firsts: &[FirstHandIn]) -> bool {
+    let mut firsts: Vec<&FirstHandIn> = firsts.iter().collect();
+    firsts.sort_by_key(|f| f.submitted_at);
     let mut run = 0usize;
-    for v in firsts {
-        run = if v.late { 0 } else { run + 1 };
+    for f in firsts {
+        run = if f.late { 0 } else { run + 1 };
         if run >= ON_TIME_STREAK {
             return true;
         }
@@ -128,32 +129,15 @@ impl CourseProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::homework::{SubmissionState, SubmissionVersion};
-    use crate::ids::{AssignmentId, SubmissionId, SubmissionVersionId, UserId};
+    use crate::ids::AssignmentId;
     use crate::score::Points;
     use chrono::{Duration, TimeZone, Utc};
 
-    fn submission(day: i64, late: bool) -> Submission {
-        let id = SubmissionId::new();
-        let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::days(day);
-        Submission {
-            id,
+    fn submission(day: i64, late: bool) -> FirstHandIn {
+        FirstHandIn {
             assignment_id: AssignmentId::new(),
-            student_id: UserId::new(),
-            state: SubmissionState::Submitted,
-            versions: vec![SubmissionVersion {
-                id: SubmissionVersionId::new(),
-                submission_id: id,
-                number: 1,
-                text: None,
-                files: vec![],
-                submitted_at: at,
-                late,
-                idempotency_key: None,
-            }],
-            grade: None,
-            rework_feedback: None,
-            updated_at: at,
+            submitted_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + Duration::days(day),
+            late,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Storage port of the homework aggregate.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::achievement::Achievement;
 use crate::error::StorageResult;
@@ -12,6 +13,73 @@ use crate::ids::{AssignmentId, CourseId, SubmissionId, UserId};
 use crate::notification::OutboxEntry;
 use crate::page::Page;
 use crate::richtext::RichText;
+
+/// What a new hand-in needs to know of the student's submission to one
+/// assignment, without any version's text or files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionHead {
+    /// The submission.
+    pub id: SubmissionId,
+    /// Its state.
+    pub state: SubmissionState,
+    /// How many versions it has.
+    pub versions: u32,
+    /// The highest version number (0 without versions).
+    pub last_number: u32,
+    /// The idempotency keys its versions were handed in with.
+    pub idempotency_keys: Vec<String>,
+}
+
+/// A student's first hand-in to one assignment: the facts the hand-in
+/// badges are earned by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstHandIn {
+    /// The assignment.
+    pub assignment_id: AssignmentId,
+    /// When its first version was handed in.
+    pub submitted_at: DateTime<Utc>,
+    /// Whether that was late.
+    pub late: bool,
+}
+
+impl SubmissionHead {
+    /// The head of a loaded submission.
+    #[must_use]
+    pub fn of(submission: &Submission) -> Self {
+        Self {
+            id: submission.id,
+            state: submission.state,
+            versions: u32::try_from(submission.versions.len()).unwrap_or(u32::MAX),
+            last_number: submission
+                .versions
+                .iter()
+                .map(|v| v.number)
+                .max()
+                .unwrap_or(0),
+            idempotency_keys: submission
+                .versions
+                .iter()
+                .filter_map(|v| v.idempotency_key.clone())
+                .collect(),
+        }
+    }
+}
+
+impl FirstHandIn {
+    /// The first hand-in of a loaded submission (`None` without versions).
+    #[must_use]
+    pub fn of(submission: &Submission) -> Option<Self> {
+        submission
+            .versions
+            .iter()
+            .min_by_key(|v| v.number)
+            .map(|v| Self {
+                assignment_id: submission.assignment_id,
+                submitted_at: v.submitted_at,
+                late: v.late,
+            })
+    }
+}
 
 /// A hand-in and everything that must be stored with it, atomically.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,9 +215,16 @@ pub trait HomeworkStore: Send + Sync {
         course: CourseId,
         student: UserId,
     ) -> StorageResult<Vec<Submission>>;
-    /// A student's submissions in every course, oldest first hand-in first
-    /// (for achievement rules).
-    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>>;
+    /// The head of a student's submission to an assignment (no version
+    /// texts or files), if there is one.
+    async fn submission_head(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<SubmissionHead>>;
+    /// A student's first hand-in to each assignment, in every course,
+    /// oldest first (for the achievement rules).
+    async fn first_hand_ins(&self, student: UserId) -> StorageResult<Vec<FirstHandIn>>;
     /// Submissions waiting for a grade in these courses, oldest latest
     /// hand-in first.
     async fn pending_submissions(

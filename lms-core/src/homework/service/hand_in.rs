@@ -35,19 +35,24 @@ impl HomeworkService {
         }
 
         let student = actor.user_id;
-        let history = self.homework.student_history(student).await?;
-        let existing = history.iter().find(|s| s.assignment_id == assignment.id);
+        // Only the head of this submission (no version texts) is read.
+        let existing = self
+            .homework
+            .submission_head(assignment.id, student)
+            .await?;
         let key = input.idempotency_key.filter(|k| !k.trim().is_empty());
         // A retry of a hand-in that was stored must not fail on rules that
         // only became true since (cut-off passed, graded meanwhile).
-        if let (Some(key), Some(existing)) = (&key, existing)
-            && existing
-                .versions
-                .iter()
-                .any(|v| v.idempotency_key.as_deref() == Some(key.as_str()))
+        if let (Some(key), Some(existing)) = (&key, &existing)
+            && existing.idempotency_keys.iter().any(|k| k == key)
         {
+            let submission = self
+                .homework
+                .find_submission(assignment.id, student)
+                .await?
+                .ok_or(StorageError::NotFound)?;
             return Ok(HandInResult {
-                submission: existing.clone(),
+                submission,
                 duplicate: true,
             });
         }
@@ -58,11 +63,14 @@ impl HomeworkService {
             TimingRefusal::NotOpenYet => HandInError::NotOpenYet,
             TimingRefusal::PastCutOff => HandInError::PastCutOff,
         })?;
-        if existing.is_some_and(|s| s.state == SubmissionState::Graded) {
+        if existing
+            .as_ref()
+            .is_some_and(|s| s.state == SubmissionState::Graded)
+        {
             return Err(HandInError::AlreadyGraded);
         }
         let max = self.max_versions;
-        if existing.is_some_and(|s| s.versions.len() >= max as usize) {
+        if existing.as_ref().is_some_and(|s| s.versions >= max) {
             return Err(HandInError::TooManyVersions { max });
         }
         let text = input.text.filter(|t| !t.is_blank());
@@ -71,8 +79,8 @@ impl HomeworkService {
         let new_submission_id = SubmissionId::new();
         let version = SubmissionVersion {
             id: SubmissionVersionId::new(),
-            submission_id: existing.map_or(new_submission_id, |s| s.id),
-            number: existing.map_or(1, next_version_number),
+            submission_id: existing.as_ref().map_or(new_submission_id, |s| s.id),
+            number: existing.as_ref().map_or(1, |s| s.last_number + 1),
             text,
             files: input.files,
             submitted_at: now,
@@ -84,7 +92,13 @@ impl HomeworkService {
         } else {
             SubmissionState::Submitted
         };
-        let badges = hand_in_badges(&history, student, &assignment, &version, state);
+        // Badges are earned by first hand-ins only.
+        let badges = if existing.is_none() {
+            let firsts = self.homework.first_hand_ins(student).await?;
+            hand_in_badges(&firsts, &assignment, &version)
+        } else {
+            Vec::new()
+        };
         let awards: Vec<Achievement> = badges
             .into_iter()
             .map(|b| Achievement::new(student, b, assignment.course_id, now))

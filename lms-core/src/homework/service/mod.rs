@@ -31,7 +31,7 @@ use crate::homework::model::{
     Assignment, AuditAction, Deadline, Extension, Grade, GradeAuditEntry, HomeworkStatus,
     LatePolicy, PendingSubmission, Submission, SubmissionKind, SubmissionState, SubmissionVersion,
 };
-use crate::homework::ports::{HandIn, HandInOutcome, HomeworkStore, Review};
+use crate::homework::ports::{FirstHandIn, HandIn, HandInOutcome, HomeworkStore, Review};
 use crate::homework::rules::{
     TimingRefusal, apply_late_penalty, effective_deadline, hand_in_timing, homework_status,
 };
@@ -582,48 +582,27 @@ fn check_content(
         .map_err(HandInError::Files)
 }
 
-fn next_version_number(submission: &Submission) -> u32 {
-    submission
-        .versions
-        .iter()
-        .map(|v| v.number)
-        .max()
-        .unwrap_or(0)
-        + 1
-}
-
-/// Badges this hand-in earns that the history before it did not: the first
-/// homework only when nothing was handed in before, the streak only when
-/// this hand-in completes it.
+/// Badges a student's first hand-in to `assignment` earns that their
+/// earlier first hand-ins (`firsts`) did not: the first homework only when
+/// nothing was handed in before, the streak only when this hand-in
+/// completes it. A later version of the same work earns nothing, so only a
+/// first hand-in needs this.
 fn hand_in_badges(
-    history: &[Submission],
-    student: UserId,
+    firsts: &[FirstHandIn],
     assignment: &Assignment,
     version: &SubmissionVersion,
-    state: SubmissionState,
 ) -> Vec<Badge> {
-    let mut after = history.to_vec();
-    match after.iter_mut().find(|s| s.assignment_id == assignment.id) {
-        Some(existing) => {
-            existing.versions.push(version.clone());
-            existing.state = state;
-        }
-        None => after.push(Submission {
-            id: version.submission_id,
-            assignment_id: assignment.id,
-            student_id: student,
-            state,
-            versions: vec![version.clone()],
-            grade: None,
-            rework_feedback: None,
-            updated_at: version.submitted_at,
-        }),
-    }
+    let mut after = firsts.to_vec();
+    after.push(FirstHandIn {
+        assignment_id: assignment.id,
+        submitted_at: version.submitted_at,
+        late: version.late,
+    });
     let mut badges = Vec::new();
-    if earns_first_homework(&after) && !earns_first_homework(history) {
+    if earns_first_homework(&after) && !earns_first_homework(firsts) {
         badges.push(Badge::FirstHomework);
     }
-    if earns_on_time_streak(&after) && !earns_on_time_streak(history) {
+    if earns_on_time_streak(&after) && !earns_on_time_streak(firsts) {
         badges.push(Badge::OnTimeStreak5);
     }
     badges

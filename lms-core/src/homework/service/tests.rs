@@ -15,7 +15,7 @@ use crate::course::{CourseMembership, MockCourseStore};
 use crate::dashboard::{MockDashboardStore, StudentSnapshot};
 use crate::error::{DomainError, ErrorClass};
 use crate::file::{FileName, FileOwner, MockFileRegistry};
-use crate::homework::MockHomeworkStore;
+use crate::homework::{MockHomeworkStore, SubmissionHead};
 use crate::ids::{AttemptId, FileId, QuizId};
 use crate::notification::{Channel, DedupKey, MockNotificationStore, NotificationPreferences};
 use crate::quiz::{Attempt, Quiz, QuizSettings};
@@ -1396,6 +1396,35 @@ async fn extensions_are_listed_for_the_course_staff_only() {
 
 // --- hand_in -----------------------------------------------------------
 
+/// Answers the hand-in's reads (this submission's head, the student's
+/// first hand-ins, the submission itself for a duplicate) from `history`,
+/// as an adapter holding it would.
+fn expect_history(hw: &mut MockHomeworkStore, history: Vec<Submission>) {
+    let heads = history.clone();
+    hw.expect_submission_head().returning(move |a, s| {
+        Ok(heads
+            .iter()
+            .find(|x| x.assignment_id == a && x.student_id == s)
+            .map(SubmissionHead::of))
+    });
+    let whole = history.clone();
+    hw.expect_find_submission().returning(move |a, s| {
+        Ok(whole
+            .iter()
+            .find(|x| x.assignment_id == a && x.student_id == s)
+            .cloned())
+    });
+    hw.expect_first_hand_ins().returning(move |s| {
+        let mut firsts: Vec<FirstHandIn> = history
+            .iter()
+            .filter(|x| x.student_id == s)
+            .filter_map(FirstHandIn::of)
+            .collect();
+        firsts.sort_by_key(|f| f.submitted_at);
+        Ok(firsts)
+    });
+}
+
 /// Mocks for a hand-in: the student's history, their extension and a
 /// store that records the `HandIn` and answers like an adapter.
 fn hand_in_mocks(
@@ -1404,8 +1433,7 @@ fn hand_in_mocks(
 ) -> (Mocks, Arc<Mutex<Vec<HandIn>>>) {
     let mut m = Mocks::new();
     let h2 = history.clone();
-    m.hw.expect_student_history()
-        .returning(move |_| Ok(h2.clone()));
+    expect_history(&mut m.hw, h2);
     m.hw.expect_get_extension()
         .returning(move |_, _| Ok(extension.clone()));
     let seen = shared();
@@ -1555,7 +1583,7 @@ async fn hand_ins_outside_the_window_are_refused() {
         .unwrap_err();
     assert!(matches!(err, HandInError::NotFound));
     let mut m = Mocks::new();
-    m.hw.expect_student_history().returning(|_| Ok(vec![]));
+    expect_history(&mut m.hw, vec![]);
     m.hw.expect_get_extension().returning(|_, _| Ok(None));
     let err = m
         .build(&w)
@@ -1654,7 +1682,7 @@ async fn hand_in_content_must_fit_the_assignment() {
         setup(&mut a);
         let a = w.add(a);
         let mut m = Mocks::new();
-        m.hw.expect_student_history().returning(|_| Ok(vec![]));
+        expect_history(&mut m.hw, vec![]);
         m.hw.expect_get_extension().returning(|_, _| Ok(None));
         let err = m
             .build(&w)
@@ -1710,8 +1738,7 @@ async fn graded_homework_takes_no_new_version() {
         false,
     );
     let mut m = Mocks::new();
-    m.hw.expect_student_history()
-        .returning(move |_| Ok(vec![graded.clone()]));
+    expect_history(&mut m.hw, vec![graded.clone()]);
     m.hw.expect_get_extension().returning(|_, _| Ok(None));
     let err = m
         .build(&w)
@@ -1736,8 +1763,7 @@ async fn versions_stop_at_the_limit_before_anything_is_stored() {
         .map(|n| version(full.id, n, t0() - Duration::hours(i64::from(4 - n)), false))
         .collect();
     let mut m = Mocks::new();
-    m.hw.expect_student_history()
-        .returning(move |_| Ok(vec![full.clone()]));
+    expect_history(&mut m.hw, vec![full.clone()]);
     m.hw.expect_get_extension().returning(|_, _| Ok(None));
     m.hw.expect_hand_in().never();
     let mut svc = m.build(&w);
@@ -1758,7 +1784,7 @@ async fn a_limit_reached_meanwhile_is_reported_as_the_limit() {
     let mut w = World::new(CourseStatus::Published);
     let a = w.add(w.assignment());
     let mut m = Mocks::new();
-    m.hw.expect_student_history().returning(|_| Ok(vec![]));
+    expect_history(&mut m.hw, vec![]);
     m.hw.expect_get_extension().returning(|_, _| Ok(None));
     m.notes.expect_delivery_profiles().returning(|_| Ok(vec![]));
     m.hw.expect_hand_in().times(1).returning(|h| {
@@ -1789,7 +1815,7 @@ async fn duplicates_are_reported_not_stored_twice() {
     // The adapter saw the key (a concurrent retry won the race).
     let existing = submission(a.id, s, SubmissionState::Submitted, t0(), false);
     let mut m = Mocks::new();
-    m.hw.expect_student_history().returning(|_| Ok(vec![]));
+    expect_history(&mut m.hw, vec![]);
     m.hw.expect_get_extension().returning(|_, _| Ok(None));
     m.notes
         .expect_delivery_profiles()
@@ -1827,8 +1853,7 @@ async fn duplicates_are_reported_not_stored_twice() {
     done.versions[0].idempotency_key = Some("k".into());
     let mut m = Mocks::new();
     let d2 = done.clone();
-    m.hw.expect_student_history()
-        .returning(move |_| Ok(vec![d2.clone()]));
+    expect_history(&mut m.hw, vec![d2.clone()]);
     let result = m
         .build(&w)
         .hand_in(&w.student, closed.id, text_hand_in("<p>x</p>", Some("k")))
@@ -1836,6 +1861,44 @@ async fn duplicates_are_reported_not_stored_twice() {
         .unwrap();
     assert!(result.duplicate);
     assert_eq!(result.submission, done);
+}
+
+/// A resubmission (second version) earns no hand-in badge, even one that
+/// would complete a streak, and reads no hand-in history for it.
+#[tokio::test]
+async fn resubmissions_earn_nothing_and_read_no_history() {
+    let mut w = World::new(CourseStatus::Published);
+    let a = w.add(w.assignment());
+    let s = w.student.user_id;
+    // Four on-time first hand-ins elsewhere; this one's first was on time
+    // too, so only its own first version counts towards a streak.
+    let first = submission(
+        a.id,
+        s,
+        SubmissionState::ReturnedForRework,
+        t0() - Duration::hours(1),
+        false,
+    );
+    let mut m = Mocks::new();
+    let head = SubmissionHead::of(&first);
+    m.hw.expect_submission_head()
+        .returning(move |_, _| Ok(Some(head.clone())));
+    m.hw.expect_first_hand_ins().never();
+    m.hw.expect_get_extension().returning(|_, _| Ok(None));
+    let seen = shared();
+    let seen2 = seen.clone();
+    m.hw.expect_hand_in().returning(move |h| {
+        seen2.lock().unwrap().push(h.clone());
+        Ok(HandInOutcome::Stored(stored(h, Some(&first))))
+    });
+    m.build(&w)
+        .hand_in(&w.student, a.id, text_hand_in("<p>v2</p>", None))
+        .await
+        .unwrap();
+    let h = only(&seen);
+    assert_eq!(h.version.number, 2);
+    assert!(h.awards.is_empty(), "{:?}", h.awards);
+    assert!(h.outbox.is_empty());
 }
 
 #[tokio::test]
@@ -2826,7 +2889,8 @@ proptest! {
             let id = SubmissionId::new();
             let v = version(id, 1, at, late);
             let state = if late { SubmissionState::SubmittedLate } else { SubmissionState::Submitted };
-            for b in hand_in_badges(&history, s, &a, &v, state) {
+            let firsts: Vec<FirstHandIn> = history.iter().filter_map(FirstHandIn::of).collect();
+            for b in hand_in_badges(&firsts, &a, &v) {
                 earned.push((i, b));
             }
             run = if late { 0 } else { run + 1 };
@@ -2842,20 +2906,4 @@ proptest! {
         prop_assert_eq!(earned, expected);
     }
 
-    /// A resubmission (second version) never earns a hand-in badge.
-    #[test]
-    fn resubmissions_earn_nothing(on_time in 0usize..8, late in any::<bool>()) {
-        let w = World::new(CourseStatus::Published);
-        let s = w.student.user_id;
-        let history: Vec<Submission> = (0..on_time)
-            .map(|d| submission(AssignmentId::new(), s, SubmissionState::Graded,
-                t0() - Duration::days(i64::try_from(d).unwrap() + 1), false))
-            .collect();
-        let mut history = history;
-        let a = w.assignment();
-        let first = submission(a.id, s, SubmissionState::ReturnedForRework, t0() - Duration::hours(1), true);
-        history.push(first.clone());
-        let v = version(first.id, 2, t0(), late);
-        prop_assert!(hand_in_badges(&history, s, &a, &v, SubmissionState::Submitted).is_empty());
-    }
 }

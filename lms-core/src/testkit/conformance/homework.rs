@@ -462,6 +462,18 @@ pub async fn repeated_idempotency_key_is_a_duplicate(storage: Storage) {
         .expect("the submission exists");
     assert_eq!(now.versions.len(), 1, "exactly one version is stored");
     assert_eq!(
+        ok(
+            storage
+                .homework
+                .submission_head(a.id, class.student.id)
+                .await,
+            "submission_head"
+        )
+        .map(|h| h.idempotency_keys),
+        Some(vec!["same-key".to_owned()]),
+        "the head carries the keys its versions were handed in with"
+    );
+    assert_eq!(
         ok(storage.notifications.get_outbox_entry(note.id).await, "get"),
         None,
         "a duplicate hand-in enqueues nothing"
@@ -967,8 +979,8 @@ pub async fn submissions_are_listed_by_first_hand_in(storage: Storage) {
     );
 }
 
-/// A student's submissions per course, and their history over every course
-/// oldest first hand-in first.
+/// A student's submissions per course, their first hand-ins over every
+/// course oldest first, and the head of one submission.
 pub async fn student_submissions_and_history(storage: Storage) {
     let class = published_course_with_student(&storage).await;
     let other_course = add_course(&storage, class.teacher.id, CourseStatus::Published).await;
@@ -978,7 +990,7 @@ pub async fn student_submissions_and_history(storage: Storage) {
     let b1 = add_assignment(&storage, other_course.id, day(3)).await;
     let s = class.student.id;
     let sub_a2 = add_hand_in(&storage, &a2, s, at(10)).await;
-    let sub_b1 = add_hand_in(&storage, &b1, s, at(20)).await;
+    add_hand_in(&storage, &b1, s, at(20)).await;
     let sub_a1 = add_hand_in(&storage, &a1, s, at(30)).await;
     add_hand_in(&storage, &a2, s, at(40)).await;
     add_hand_in(&storage, &a1, other_student.id, at(5)).await;
@@ -994,16 +1006,38 @@ pub async fn student_submissions_and_history(storage: Storage) {
         sorted(&[sub_a1.id, sub_a2.id]),
         "the student's submissions in this course only"
     );
+    let firsts = ok(storage.homework.first_hand_ins(s).await, "first_hand_ins");
     assert_eq!(
-        ids(ok(
-            storage.homework.student_history(s).await,
-            "student_history"
-        )),
-        [sub_a2.id, sub_b1.id, sub_a1.id],
-        "every course, by first hand-in"
+        firsts
+            .iter()
+            .map(|f| (f.assignment_id, f.submitted_at))
+            .collect::<Vec<_>>(),
+        [(a2.id, at(10)), (b1.id, at(20)), (a1.id, at(30))],
+        "every course, one per assignment by its first version, oldest first"
     );
-    let history = ok(storage.homework.student_history(s).await, "student_history");
-    assert_eq!(history[0].versions.len(), 2, "history carries versions");
+    let head = ok(
+        storage.homework.submission_head(a2.id, s).await,
+        "submission_head",
+    )
+    .expect("the student handed in a2");
+    assert_eq!(head.id, sub_a2.id);
+    assert_eq!(
+        (head.versions, head.last_number),
+        (2, 2),
+        "head counts versions"
+    );
+    assert_eq!(head.state, sub_a2.state);
+    assert!(
+        ok(
+            storage
+                .homework
+                .submission_head(b1.id, other_student.id)
+                .await,
+            "submission_head"
+        )
+        .is_none(),
+        "no head without a hand-in"
+    );
     assert!(
         ok(
             storage

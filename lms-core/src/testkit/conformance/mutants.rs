@@ -15,8 +15,8 @@ use super::{homework, quizzes, users};
 use crate::achievement::Achievement;
 use crate::error::StorageResult;
 use crate::homework::{
-    Assignment, Extension, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
-    PendingSubmission, Review, Submission,
+    Assignment, Extension, FirstHandIn, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
+    PendingSubmission, Review, Submission, SubmissionHead,
 };
 use crate::ids::{AssignmentId, AttemptId, CourseId, QuestionId, QuizId, SubmissionId, UserId};
 use crate::notification::OutboxEntry;
@@ -110,8 +110,15 @@ impl HomeworkStore for NonAtomicHomework {
     async fn student_submissions(&self, c: CourseId, s: UserId) -> StorageResult<Vec<Submission>> {
         self.0.homework.student_submissions(c, s).await
     }
-    async fn student_history(&self, s: UserId) -> StorageResult<Vec<Submission>> {
-        self.0.homework.student_history(s).await
+    async fn submission_head(
+        &self,
+        a: AssignmentId,
+        s: UserId,
+    ) -> StorageResult<Option<SubmissionHead>> {
+        self.0.homework.submission_head(a, s).await
+    }
+    async fn first_hand_ins(&self, s: UserId) -> StorageResult<Vec<FirstHandIn>> {
+        self.0.homework.first_hand_ins(s).await
     }
     async fn pending_submissions(
         &self,

@@ -278,8 +278,27 @@ impl HomeworkStore for MemoryStorage {
         }))
     }
 
-    async fn student_history(&self, student: UserId) -> StorageResult<Vec<Submission>> {
-        Ok(self.lock().submissions_where(|s| s.student_id == student))
+    async fn submission_head(
+        &self,
+        assignment: AssignmentId,
+        student: UserId,
+    ) -> StorageResult<Option<SubmissionHead>> {
+        Ok(self
+            .lock()
+            .submissions
+            .values()
+            .find(|r| r.value.assignment_id == assignment && r.value.student_id == student)
+            .map(|r| SubmissionHead::of(&r.value)))
+    }
+
+    async fn first_hand_ins(&self, student: UserId) -> StorageResult<Vec<FirstHandIn>> {
+        // submissions_where orders by first hand-in.
+        Ok(self
+            .lock()
+            .submissions_where(|s| s.student_id == student)
+            .iter()
+            .filter_map(FirstHandIn::of)
+            .collect())
     }
 
     async fn pending_submissions(

@@ -32,8 +32,9 @@ use crate::dashboard::{
 use crate::error::{Conflict, StorageError, StorageResult};
 use crate::file::{FileOwner, FileRef, FileRegistry, UploadUsage};
 use crate::homework::{
-    Assignment, Extension, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
-    PendingSubmission, Review, Submission, SubmissionState, SubmissionVersion, effective_deadline,
+    Assignment, Extension, FirstHandIn, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
+    PendingSubmission, Review, Submission, SubmissionHead, SubmissionState, SubmissionVersion,
+    effective_deadline,
 };
 use crate::idempotency::{Begin, IdempotencyKey, IdempotencyStore, StoredResponse};
 use crate::ids::{
