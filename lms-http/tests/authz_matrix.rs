@@ -246,6 +246,8 @@ const MATRIX: &[Row] = &[
     row("GET /api/v1/submissions/{submission_id}", NoBody,                [401, 200, 404, 200, 200, 404, 200]),
     row("POST /api/v1/submissions/{submission_id}/grade", Json(r#"{"raw_score": 8, "feedback": "<p>Хорошо</p>", "expected_version": 1}"#),
                                                                           [401, 403, 404, 200, 200, 404, 200]),
+    row("GET /api/v1/submissions/{submission_id}/grade-preview?raw_score=8", NoBody,
+                                                                          [401, 403, 404, 200, 200, 404, 200]),
     row("POST /api/v1/submissions/{submission_id}/return", Json(r#"{"feedback": "<p>Доработайте</p>", "expected_version": 1}"#),
                                                                           [401, 403, 404, 200, 200, 404, 200]),
     row("GET /api/v1/submissions/{submission_id}/history", NoBody,        [401, 200, 404, 200, 200, 404, 200]),

@@ -377,6 +377,37 @@ async fn students_hand_in_resubmit_and_see_their_grade(db: Db) {
         StatusCode::CONFLICT,
         "changed_meanwhile",
     );
+    // Before saving, the teacher sees what the grade would store; the
+    // student may not ask.
+    let (status, preview) = c
+        .teacher
+        .get(&format!(
+            "/api/v1/submissions/{sid}/grade-preview?raw_score=8.5"
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["version"], 3);
+    assert_eq!(preview["kept_percent"], 100);
+    assert_eq!(preview["final_score"], 8.5);
+    assert_eq!(preview["days_late"], 0);
+    assert_error(
+        &c.teacher
+            .get(&format!(
+                "/api/v1/submissions/{sid}/grade-preview?raw_score=11"
+            ))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "score_above_max",
+    );
+    assert_error(
+        &c.alice
+            .get(&format!(
+                "/api/v1/submissions/{sid}/grade-preview?raw_score=8"
+            ))
+            .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
     let (status, graded) = c
         .teacher
         .post(

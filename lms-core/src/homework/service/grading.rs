@@ -6,6 +6,40 @@ use super::*;
 impl HomeworkService {
     // --- grading -----------------------------------------------------------
 
+    /// What grading the latest version with `raw_score` would store (the
+    /// course's staff and admins), so a grader sees the late penalty before
+    /// saving. Nothing is written.
+    pub async fn grade_preview(
+        &self,
+        actor: &Actor,
+        submission_id: SubmissionId,
+        raw_score: Points,
+    ) -> Result<GradePreview, ReviewError> {
+        let (submission, assignment, _) = self.review_target(actor, submission_id).await?;
+        let latest = submission.latest().ok_or(ReviewError::NotFound)?;
+        let raw = Points::score(raw_score.value(), assignment.max_score)?;
+        let extension = self
+            .homework
+            .get_extension(assignment.id, submission.student_id)
+            .await?;
+        let deadline = effective_deadline(&assignment, extension.as_ref());
+        let (kept_percent, final_score) = apply_late_penalty(
+            raw,
+            assignment.late_policy,
+            deadline.due_at,
+            latest.submitted_at,
+        );
+        Ok(GradePreview {
+            version: latest.number,
+            raw_score: raw,
+            kept_percent,
+            final_score,
+            max_score: assignment.max_score,
+            due_at: deadline.due_at,
+            days_late: days_late(deadline.due_at, latest.submitted_at),
+        })
+    }
+
     /// Grades the latest version (the course's staff and admins): the late
     /// penalty is applied against the student's effective due date, the
     /// change is audited, the student is notified, and a grade that

@@ -33,7 +33,8 @@ use crate::homework::model::{
 };
 use crate::homework::ports::{FirstHandIn, HandIn, HandInOutcome, HomeworkStore, Review};
 use crate::homework::rules::{
-    TimingRefusal, apply_late_penalty, effective_deadline, hand_in_timing, homework_status,
+    TimingRefusal, apply_late_penalty, days_late, effective_deadline, hand_in_timing,
+    homework_status,
 };
 use crate::ids::{
     AssignmentId, AuditId, CourseId, FileId, SubmissionId, SubmissionVersionId, UserId,
@@ -142,6 +143,27 @@ pub struct GradeInput {
     pub feedback: RichText,
     /// The latest version number the grader saw.
     pub expected_version: u32,
+}
+
+/// What a grade would store, before it is given: the late penalty of the
+/// latest version against the student's own due date (extensions applied).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GradePreview {
+    /// The version the grade would be for (the latest).
+    pub version: u32,
+    /// The score entered, before the penalty.
+    pub raw_score: Points,
+    /// Share of it kept after the late penalty, in percent (100 on time).
+    pub kept_percent: u8,
+    /// The score that would be stored and shown to the student.
+    pub final_score: Points,
+    /// The assignment's maximum score.
+    pub max_score: Points,
+    /// The student's due date (their extension's, if any).
+    pub due_at: DateTime<Utc>,
+    /// Started days the version was late (0 on time).
+    pub days_late: u32,
 }
 
 // ---------------------------------------------------------------------------

@@ -2146,6 +2146,46 @@ async fn grading_applies_the_late_penalty_audits_and_notifies() {
     );
 }
 
+/// The preview shows the penalty the grade would apply, writes nothing,
+/// and follows the grading rules (staff only, score within the maximum).
+#[tokio::test]
+async fn the_grade_preview_shows_the_penalty_without_writing() {
+    let (w, a, sub) = grading_world();
+    let mut m = Mocks::new();
+    m.hw.expect_get_extension().returning(|_, _| Ok(None));
+    m.hw.expect_review().never();
+    let svc = m.build(&w);
+    let preview = svc
+        .grade_preview(&w.assistant, sub.id, pts(8.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        preview,
+        GradePreview {
+            version: 1,
+            raw_score: pts(8.0),
+            kept_percent: 60,
+            final_score: pts(4.8),
+            max_score: a.max_score,
+            due_at: a.due_at,
+            days_late: 2,
+        }
+    );
+    let err = svc
+        .grade_preview(&w.student, sub.id, pts(8.0))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ReviewError::Forbidden | ReviewError::NotFound),
+        "{err:?}"
+    );
+    let err = svc
+        .grade_preview(&w.owner, sub.id, pts(11.0))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "score_above_max", "{err:?}");
+}
+
 #[tokio::test]
 async fn an_extension_granted_later_removes_the_penalty() {
     let (w, a, sub) = grading_world();

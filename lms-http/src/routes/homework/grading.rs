@@ -3,7 +3,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use lms_core::homework::{GradeAuditEntry, GradeInput, PendingSubmission, ReviewError, Submission};
+use lms_core::homework::{
+    GradeAuditEntry, GradeInput, GradePreview, PendingSubmission, ReviewError, Submission,
+};
 use lms_core::page::Page;
 use lms_core::score::Points;
 use lms_core::{CourseId, SubmissionId};
@@ -92,6 +94,50 @@ async fn grade(
     };
     Ok(Json(
         state.lms.homework.grade(&auth.actor, id, input).await?,
+    ))
+}
+
+/// The score a grade would be previewed with.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewQuery {
+    /// Score before the late penalty, 0 to the assignment's `max_score`.
+    #[param(minimum = 0, maximum = 100_000)]
+    pub raw_score: f64,
+}
+
+/// What grading the latest version with `raw_score` would store: the late
+/// penalty against the student's own due date and the resulting score
+/// (the course's owner, assistants, admins). Nothing is written.
+#[utoipa::path(
+    get, path = "/submissions/{submission_id}/grade-preview", tag = "homework",
+    params(
+        ("submission_id" = SubmissionId, Path, description = "Submission id"),
+        PreviewQuery,
+    ),
+    responses(
+        (status = 200, description = "What the grade would store", body = GradePreview),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the course's staff", body = ErrorBody),
+        (status = 404, description = "No such submission, or not visible", body = ErrorBody),
+        (status = 422, description = "Invalid raw_score (e.g. above max_score)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn grade_preview(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<SubmissionId>,
+    ApiQuery(q): ApiQuery<PreviewQuery>,
+) -> ApiResult<Json<GradePreview>> {
+    let raw = field("raw_score", Points::new(q.raw_score))?;
+    Ok(Json(
+        state
+            .lms
+            .homework
+            .grade_preview(&auth.actor, id, raw)
+            .await?,
     ))
 }
 
@@ -192,6 +238,7 @@ async fn grading_queue(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(grade))
+        .routes(routes!(grade_preview))
         .routes(routes!(return_for_rework))
         .routes(routes!(grade_history))
         .routes(routes!(grading_queue))
