@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use lms_core::Lms;
 use lms_core::file::FileStore;
+use lms_core::notification::ChannelAvailability;
 use lms_core::user::{LoginLimits, LoginService, PasswordHasher};
 
 use crate::metrics::Metrics;
@@ -30,6 +31,9 @@ pub struct HttpConfig {
     pub trust_forwarded_for: bool,
     /// Directory of the built web UI (`web/dist`), served at `/`.
     pub web_dir: Option<std::path::PathBuf>,
+    /// Whether e-mail is delivered (an SMTP server is configured); without
+    /// it the settings page says e-mail messages will not arrive.
+    pub email_delivery: bool,
     /// Username of the school's Telegram bot (`lms_school_bot`, an `@` is
     /// allowed), for the deep links that link a user's chat; `None` when
     /// Telegram is not configured.
@@ -50,8 +54,20 @@ impl Default for HttpConfig {
             login: LoginLimits::default(),
             trust_forwarded_for: false,
             web_dir: None,
+            email_delivery: true,
             telegram_bot: None,
             metrics_token: None,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The channels this server delivers.
+    #[must_use]
+    pub fn channels(&self) -> ChannelAvailability {
+        ChannelAvailability {
+            email: self.email_delivery,
+            telegram: self.telegram_bot.is_some(),
         }
     }
 }

@@ -48,6 +48,18 @@ async fn preferences_round_trip_and_are_validated(db: Db) {
         "webinar_reminder": [],
     });
     assert_eq!(saved["channels"], expected_channels);
+    // What will actually arrive: no Telegram bot on this server, so graded
+    // work comes by e-mail only, and webinar reminders not at all.
+    assert_eq!(
+        saved["channel_status"],
+        json!([
+            {"channel": "email", "available": true, "reachable": true},
+            {"channel": "telegram", "available": false, "reachable": false},
+        ])
+    );
+    assert_eq!(saved["delivered"]["homework_graded"], json!(["email"]));
+    assert_eq!(saved["delivered"]["webinar_reminder"], json!([]));
+    assert_eq!(saved["delivered"]["deadline_reminder"], json!(["email"]));
     assert_eq!(
         saved["quiet_hours"],
         json!({"from": "22:00:00", "to": "08:00:00"})
@@ -129,6 +141,11 @@ async fn telegram_link_needs_a_configured_bot(db: Db) {
     let (_, prefs) = anna.get(PREFS).await;
     assert_eq!(prefs["telegram_available"], true);
     assert_eq!(prefs["telegram_linked"], false);
+    assert_eq!(
+        prefs["delivered"]["homework_graded"],
+        json!(["email"]),
+        "Telegram needs a linked chat"
+    );
 
     let (status, link) = anna.post(TELEGRAM, json!({})).await;
     assert_eq!(status, StatusCode::OK, "{link}");
@@ -150,6 +167,11 @@ async fn telegram_link_needs_a_configured_bot(db: Db) {
     assert_eq!(linked, anna.user.id);
     let (_, prefs) = anna.get(PREFS).await;
     assert_eq!(prefs["telegram_linked"], true);
+    assert_eq!(
+        prefs["delivered"]["homework_graded"],
+        json!(["email", "telegram"]),
+        "a linked chat on a server with a bot gets Telegram messages"
+    );
 
     let (status, _) = anna.delete(TELEGRAM).await;
     assert_eq!(status, StatusCode::NO_CONTENT);

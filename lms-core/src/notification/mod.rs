@@ -8,6 +8,7 @@ pub mod model;
 pub mod planner;
 pub mod ports;
 pub mod service;
+pub mod settings;
 
 pub use dispatch::*;
 pub use fanout::*;
@@ -15,3 +16,4 @@ pub use model::*;
 pub use planner::*;
 pub use ports::*;
 pub use service::*;
+pub use settings::*;

@@ -22,6 +22,7 @@ use crate::notification::planner::{
     PLANNER_LOOKAHEAD, PlannedReminder, WEBINAR_LOOKAHEAD, plan_reminders,
 };
 use crate::notification::ports::NotificationStore;
+use crate::notification::settings::{ChannelAvailability, NotificationSettingsView, settings_view};
 use crate::page::Page;
 use crate::user::{Actor, TokenHash, generate_token};
 use crate::webinar::WebinarStore;
@@ -188,6 +189,36 @@ impl NotificationService {
         };
         self.notifications.set_preferences(&preferences).await?;
         Ok(preferences)
+    }
+
+    /// The actor's settings page: their preferences, which channels the
+    /// server delivers (`available`) and they can be reached on, and per
+    /// kind what will actually arrive.
+    pub async fn settings(
+        &self,
+        actor: &Actor,
+        available: ChannelAvailability,
+    ) -> Result<NotificationSettingsView, NotificationError> {
+        let preferences = self.get_preferences(actor).await?;
+        let linked = self.telegram_linked(actor).await?;
+        Ok(settings_view(preferences, linked, available))
+    }
+
+    /// Replaces the actor's preferences (see
+    /// [`set_preferences`](Self::set_preferences)) and returns the settings
+    /// page as stored.
+    pub async fn update_settings(
+        &self,
+        actor: &Actor,
+        input: PreferencesInput,
+        available: ChannelAvailability,
+    ) -> Result<NotificationSettingsView, PreferencesError> {
+        let preferences = self.set_preferences(actor, input).await?;
+        let linked = self
+            .telegram_linked(actor)
+            .await
+            .map_err(|NotificationError::Storage(e)| PreferencesError::Storage(e))?;
+        Ok(settings_view(preferences, linked, available))
     }
 
     /// Starts linking the actor's Telegram account: stores a one-time token

@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveTime, Utc};
 use lms_core::UserId;
 use lms_core::notification::{
-    Channel, NotificationKind, NotificationPreferences, OutboxEntry, PreferencesInput, QuietHours,
+    Channel, ChannelStatus, NotificationKind, NotificationSettingsView, OutboxEntry,
+    PreferencesInput, QuietHours,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -37,6 +38,34 @@ pub struct NotificationSettings {
     pub telegram_linked: bool,
     /// Whether this server has a Telegram bot (linking is possible).
     pub telegram_available: bool,
+    /// Every channel: whether this server delivers it and whether the user
+    /// can be reached on it.
+    pub channel_status: Vec<ChannelStatus>,
+    /// Per kind (every kind listed), the channels its messages will
+    /// actually arrive over; an empty list means none arrive.
+    pub delivered: BTreeMap<NotificationKind, Vec<Channel>>,
+}
+
+impl NotificationSettings {
+    fn of(view: NotificationSettingsView) -> Self {
+        let linked = view
+            .channels
+            .iter()
+            .any(|c| c.channel == Channel::Telegram && c.reachable);
+        let telegram_available = view
+            .channels
+            .iter()
+            .any(|c| c.channel == Channel::Telegram && c.available);
+        Self {
+            user_id: view.preferences.user_id,
+            channels: view.preferences.channels,
+            quiet_hours: view.preferences.quiet_hours,
+            telegram_linked: linked,
+            telegram_available,
+            channel_status: view.channels,
+            delivered: view.delivered,
+        }
+    }
 }
 
 /// Quiet hours as local times.
@@ -121,20 +150,6 @@ fn parse_preferences(req: PreferencesRequest) -> ApiResult<PreferencesInput> {
     })
 }
 
-async fn settings(
-    state: &AppState,
-    auth: &Auth,
-    preferences: NotificationPreferences,
-) -> ApiResult<NotificationSettings> {
-    Ok(NotificationSettings {
-        user_id: preferences.user_id,
-        channels: preferences.channels,
-        quiet_hours: preferences.quiet_hours,
-        telegram_linked: state.lms.notifications.telegram_linked(&auth.actor).await?,
-        telegram_available: state.config.telegram_bot.is_some(),
-    })
-}
-
 /// The logged-in user's notification settings (defaults when never set:
 /// every kind over every channel, no quiet hours).
 #[utoipa::path(
@@ -149,8 +164,13 @@ async fn get_preferences(
     State(state): State<AppState>,
     auth: Auth,
 ) -> ApiResult<Json<NotificationSettings>> {
-    let preferences = state.lms.notifications.get_preferences(&auth.actor).await?;
-    Ok(Json(settings(&state, &auth, preferences).await?))
+    Ok(Json(NotificationSettings::of(
+        state
+            .lms
+            .notifications
+            .settings(&auth.actor, state.config.channels())
+            .await?,
+    )))
 }
 
 /// Replaces the logged-in user's notification settings.
@@ -170,12 +190,13 @@ async fn set_preferences(
     ApiJson(req): ApiJson<PreferencesRequest>,
 ) -> ApiResult<Json<NotificationSettings>> {
     let input = parse_preferences(req)?;
-    let preferences = state
-        .lms
-        .notifications
-        .set_preferences(&auth.actor, input)
-        .await?;
-    Ok(Json(settings(&state, &auth, preferences).await?))
+    Ok(Json(NotificationSettings::of(
+        state
+            .lms
+            .notifications
+            .update_settings(&auth.actor, input, state.config.channels())
+            .await?,
+    )))
 }
 
 /// Starts linking the logged-in user's Telegram chat: returns the bot deep
