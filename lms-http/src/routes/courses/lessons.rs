@@ -37,8 +37,11 @@ pub struct LessonRequest {
     /// the course is published.
     pub publish_at: Option<DateTime<Utc>>,
     /// Files attached to the lesson, in order: ids of files uploaded with
-    /// `POST /files?lesson_id=<this lesson>`. Absent: the attachments stay
-    /// as they are (a new lesson has none; upload after creating it).
+    /// `POST /files?lesson_id=<this lesson>`, a repeated id counting once.
+    /// Given when updating, the lesson's attachments become exactly these
+    /// files (`[]` removes them all; a file not uploaded to this lesson is
+    /// refused); absent: they stay as they are. A new lesson has none:
+    /// upload after creating it, then update.
     pub attachment_ids: Option<Vec<lms_core::FileId>>,
 }
 
@@ -177,7 +180,9 @@ async fn get_lesson(
 }
 
 /// Replaces a lesson's title, body and publish date (owner or admin).
-/// Attachments are kept as they are.
+/// When `attachment_ids` is given, the lesson's attachments become exactly
+/// those files, in that order, each of which must have been uploaded to this
+/// lesson; when it is omitted, the attachments are kept as they are.
 #[utoipa::path(
     put, path = "/lessons/{lesson_id}", tag = "lessons",
     params(("lesson_id" = LessonId, Path, description = "Lesson id")),

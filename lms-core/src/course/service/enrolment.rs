@@ -1,0 +1,150 @@
+//! Invite codes, joining by code, and enrolling and unenrolling students.
+
+use super::*;
+
+impl CourseService {
+    // ---- invite codes ----
+
+    /// Replaces the invite code with a fresh one (the old code stops
+    /// working) and returns it; also re-enables joining by code.
+    pub async fn rotate_invite_code(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+    ) -> Result<InviteCode, ManageCourseError> {
+        let mut course = self.managed(actor, id).await?.course;
+        let mut retried = false;
+        loop {
+            let code = InviteCode::generate();
+            course.invite_code = Some(code.clone());
+            match self.courses.update_course(&course).await {
+                Ok(()) => return Ok(code),
+                Err(StorageError::Conflict(Conflict::InviteCode)) if !retried => retried = true,
+                Err(e) => return Err(not_found_as(e, ManageCourseError::NotFound)),
+            }
+        }
+    }
+
+    /// Turns joining by code off until the code is rotated.
+    pub async fn disable_invite_code(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+    ) -> Result<(), ManageCourseError> {
+        let mut course = self.managed(actor, id).await?.course;
+        if course.invite_code.is_none() {
+            return Ok(());
+        }
+        course.invite_code = None;
+        self.courses
+            .update_course(&course)
+            .await
+            .map_err(|e| not_found_as(e, ManageCourseError::NotFound))
+    }
+
+    // ---- enrolment ----
+
+    /// Enrols the acting student in the published course whose current
+    /// invite code this is. Returns the course (without its code).
+    pub async fn join_by_code(
+        &self,
+        actor: &Actor,
+        code: &InviteCode,
+    ) -> Result<Course, JoinError> {
+        if actor.role != Role::Student {
+            return Err(JoinError::Forbidden);
+        }
+        let mut course = match self.courses.find_course_by_invite_code(code).await? {
+            Some(c)
+                if c.status == CourseStatus::Published && c.invite_code.as_ref() == Some(code) =>
+            {
+                c
+            }
+            _ => return Err(JoinError::InvalidCode),
+        };
+        let enrollment = Enrollment {
+            course_id: course.id,
+            student_id: actor.user_id,
+            source: EnrollmentSource::InviteCode,
+            enrolled_at: self.clock.now(),
+        };
+        match self.courses.enroll(&enrollment).await {
+            Ok(()) => {}
+            Err(StorageError::Conflict(Conflict::Enrollment)) => {
+                return Err(JoinError::AlreadyEnrolled);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        course.invite_code = None;
+        Ok(course)
+    }
+
+    /// Enrols an active student (staff action).
+    pub async fn enroll_student(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        student_id: UserId,
+    ) -> Result<Enrollment, EnrollError> {
+        let course = self.managed(actor, course_id).await?.course;
+        if course.status == CourseStatus::Archived {
+            return Err(EnrollError::CourseArchived);
+        }
+        let student = self
+            .users
+            .get_user(student_id)
+            .await?
+            .ok_or(EnrollError::UserNotFound)?;
+        if !student.active {
+            return Err(EnrollError::UserInactive);
+        }
+        if student.role != Role::Student {
+            return Err(EnrollError::NotAStudent);
+        }
+        let enrollment = Enrollment {
+            course_id,
+            student_id,
+            source: EnrollmentSource::Staff,
+            enrolled_at: self.clock.now(),
+        };
+        match self.courses.enroll(&enrollment).await {
+            Ok(()) => Ok(enrollment),
+            Err(StorageError::Conflict(Conflict::Enrollment)) => Err(EnrollError::AlreadyEnrolled),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes a student from a course; returns whether they were enrolled.
+    pub async fn unenroll(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        student_id: UserId,
+    ) -> Result<bool, ManageCourseError> {
+        self.managed(actor, course_id).await?;
+        Ok(self.courses.unenroll(course_id, student_id).await?)
+    }
+
+    /// Enrolments with the students' accounts, oldest first (staff only).
+    pub async fn list_students(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        page: Page,
+    ) -> Result<Vec<(Enrollment, User)>, CourseAccessError> {
+        let seen = self.seen(actor, course_id).await?;
+        if !policy::can_grade(actor, seen.role) {
+            return Err(CourseAccessError::Forbidden);
+        }
+        let enrollments = self.courses.list_enrollments(course_id, page).await?;
+        let ids: Vec<UserId> = enrollments.iter().map(|e| e.student_id).collect();
+        let mut users = self.users.get_users(&ids).await?;
+        Ok(enrollments
+            .into_iter()
+            .filter_map(|e| {
+                let at = users.iter().position(|u| u.id == e.student_id)?;
+                Some((e, users.swap_remove(at)))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,205 @@
+//! Creating, changing, ordering and reading lessons.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::file::pick_attachments;
+
+impl CourseService {
+    // ---- lessons ----
+
+    /// Adds a lesson at the end of the course.
+    pub async fn create_lesson(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        input: LessonInput,
+    ) -> Result<Lesson, LessonError> {
+        let course = self
+            .managed(actor, course_id)
+            .await
+            .map_err(LessonError::for_course)?
+            .course;
+        if course.status == CourseStatus::Archived {
+            return Err(LessonError::CourseArchived);
+        }
+        // Files are uploaded to a lesson that exists: none can be
+        // registered to this one yet.
+        let attachments = pick_attachments(&[], input.attachment_ids.as_deref().unwrap_or(&[]))
+            .map_err(LessonError::AttachmentNotUploaded)?;
+        let lesson = Lesson {
+            id: LessonId::new(),
+            course_id,
+            title: input.title,
+            body: input.body,
+            position: 0,
+            publish_at: input.publish_at,
+            attachments,
+            created_at: self.clock.now(),
+        };
+        Ok(self.courses.insert_lesson(&lesson).await?)
+    }
+
+    /// Replaces a lesson's title, body and publish date, and its
+    /// attachments when `attachment_ids` is given (each a file uploaded to
+    /// this lesson; `None` keeps them).
+    pub async fn update_lesson(
+        &self,
+        actor: &Actor,
+        lesson_id: LessonId,
+        input: LessonInput,
+    ) -> Result<Lesson, LessonError> {
+        let mut lesson = self.managed_lesson(actor, lesson_id).await?;
+        // Only now, with the right to edit established, are files looked
+        // up: a refusal tells nobody else anything about them.
+        if let Some(ids) = input.attachment_ids.as_deref() {
+            lesson.attachments = self.lesson_files(lesson.id, ids).await?;
+        }
+        lesson.title = input.title;
+        lesson.body = input.body;
+        lesson.publish_at = input.publish_at;
+        self.courses
+            .update_lesson(&lesson)
+            .await
+            .map_err(|e| not_found_as(e, LessonError::LessonNotFound))?;
+        Ok(lesson)
+    }
+
+    /// The files `ids` names, each registered to `lesson` (uploaded to it by
+    /// its editors), in the order of `ids` and each once.
+    async fn lesson_files(
+        &self,
+        lesson: LessonId,
+        ids: &[FileId],
+    ) -> Result<Vec<FileRef>, LessonError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let registered = self.files.list_by_owner(FileOwner::Lesson(lesson)).await?;
+        pick_attachments(&registered, ids).map_err(LessonError::AttachmentNotUploaded)
+    }
+
+    /// Deletes a lesson; the following lessons move up.
+    pub async fn delete_lesson(
+        &self,
+        actor: &Actor,
+        lesson_id: LessonId,
+    ) -> Result<(), LessonError> {
+        self.managed_lesson(actor, lesson_id).await?;
+        if self.courses.delete_lesson(lesson_id).await? {
+            Ok(())
+        } else {
+            Err(LessonError::LessonNotFound)
+        }
+    }
+
+    /// Puts the course's lessons in the given order, which must list each
+    /// of them exactly once. Returns the lessons in their new order.
+    pub async fn reorder_lessons(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        order: Vec<LessonId>,
+    ) -> Result<Vec<Lesson>, ReorderError> {
+        let course = self.managed(actor, course_id).await?.course;
+        if course.status == CourseStatus::Archived {
+            return Err(ReorderError::CourseArchived);
+        }
+        let mut lessons = self.courses.list_lessons(course_id).await?;
+        if !is_permutation(&order, &lessons) {
+            return Err(ReorderError::InvalidOrder);
+        }
+        match self.courses.reorder_lessons(course_id, &order).await {
+            Ok(()) => {}
+            Err(StorageError::Conflict(Conflict::Stale)) => return Err(ReorderError::Stale),
+            Err(e) => return Err(e.into()),
+        }
+        lessons.sort_by_key(|l| order.iter().position(|id| *id == l.id));
+        for (position, lesson) in (0u32..).zip(lessons.iter_mut()) {
+            lesson.position = position;
+        }
+        Ok(lessons)
+    }
+
+    /// The course's lessons by position; students see only those already
+    /// visible.
+    pub async fn list_lessons(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+    ) -> Result<Vec<Lesson>, CourseAccessError> {
+        let seen = self.seen(actor, course_id).await?;
+        let lessons = self.courses.list_lessons(course_id).await?;
+        if policy::can_grade(actor, seen.role) {
+            return Ok(lessons);
+        }
+        let now = self.clock.now();
+        Ok(lessons
+            .into_iter()
+            .filter(|l| l.is_visible_at(now))
+            .collect())
+    }
+
+    /// One lesson. A student opening it gets it only once visible, and the
+    /// view is recorded for their progress.
+    pub async fn get_lesson(
+        &self,
+        actor: &Actor,
+        lesson_id: LessonId,
+    ) -> Result<Lesson, LessonError> {
+        let lesson = self
+            .courses
+            .get_lesson(lesson_id)
+            .await?
+            .ok_or(LessonError::LessonNotFound)?;
+        let seen = self
+            .seen(actor, lesson.course_id)
+            .await
+            .map_err(LessonError::for_lesson)?;
+        let now = self.clock.now();
+        if !policy::can_grade(actor, seen.role) && !lesson.is_visible_at(now) {
+            return Err(LessonError::LessonNotFound);
+        }
+        if seen.role == Some(CourseRole::Student) {
+            self.courses
+                .mark_lesson_viewed(lesson_id, actor.user_id, now)
+                .await?;
+        }
+        Ok(lesson)
+    }
+
+    /// A lesson the actor may edit, in a course that is not archived.
+    /// Someone who may not even see the lesson (e.g. a student before its
+    /// publish date) gets `LessonNotFound`, not `Forbidden`.
+    async fn managed_lesson(&self, actor: &Actor, id: LessonId) -> Result<Lesson, LessonError> {
+        let lesson = self
+            .courses
+            .get_lesson(id)
+            .await?
+            .ok_or(LessonError::LessonNotFound)?;
+        let seen = self
+            .seen(actor, lesson.course_id)
+            .await
+            .map_err(LessonError::for_lesson)?;
+        if !policy::can_manage_course(actor, seen.role) {
+            let sees_lesson =
+                policy::can_grade(actor, seen.role) || lesson.is_visible_at(self.clock.now());
+            return Err(if sees_lesson {
+                LessonError::Forbidden
+            } else {
+                LessonError::LessonNotFound
+            });
+        }
+        if seen.course.status == CourseStatus::Archived {
+            return Err(LessonError::CourseArchived);
+        }
+        Ok(lesson)
+    }
+}
+
+/// Whether `order` lists each of `lessons` exactly once.
+pub(super) fn is_permutation(order: &[LessonId], lessons: &[Lesson]) -> bool {
+    let wanted: HashSet<LessonId> = lessons.iter().map(|l| l.id).collect();
+    let given: HashSet<LessonId> = order.iter().copied().collect();
+    order.len() == lessons.len() && given.len() == order.len() && given == wanted
+}

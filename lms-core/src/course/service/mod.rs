@@ -1,0 +1,149 @@
+//! The course service: courses and their lifecycle, invite codes, enrolment,
+//! assistants and lessons, with every call authorised for the acting user.
+//!
+//! Who may do what (see [`crate::policy`]): the owner teacher and admins
+//! manage a course; assistants additionally see it and its students; enrolled
+//! students see it once published. An actor who may not see a course (or a
+//! lesson) gets the operation's `NotFound`, one who sees it but may not act
+//! gets `Forbidden`.
+//!
+//! Archived courses are frozen: their details and lessons cannot be changed
+//! and no student can be enrolled until the course is published again.
+
+mod assistants;
+mod enrolment;
+mod errors;
+mod lessons;
+mod lifecycle;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
+use crate::course::model::{
+    Course, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Lesson, Title,
+};
+use crate::course::ports::CourseStore;
+use crate::error::{Conflict, StorageError, StorageResult};
+use crate::file::{FileOwner, FileRef, FileRegistry};
+use crate::ids::{CourseId, FileId, LessonId, UserId};
+use crate::page::Page;
+use crate::policy;
+use crate::richtext::RichText;
+use crate::user::{Actor, Role, User, UserStore};
+
+pub use errors::*;
+pub use lifecycle::is_allowed_transition;
+
+use errors::Denied;
+
+/// A new course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCourse {
+    /// Title.
+    pub title: Title,
+    /// Description shown on the course page.
+    pub description: RichText,
+    /// The owning teacher. Teachers always own what they create (only
+    /// `None` or their own id is accepted); an admin may name any active
+    /// teacher, and owns the course themselves when this is `None`.
+    pub owner_id: Option<UserId>,
+}
+
+/// New title and description of a course.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseUpdate {
+    /// Title.
+    pub title: Title,
+    /// Description shown on the course page.
+    pub description: RichText,
+}
+
+/// A lesson's editable content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonInput {
+    /// Title.
+    pub title: Title,
+    /// Body (sanitised rich text).
+    pub body: RichText,
+    /// When students may see it; `None`: as soon as the course is published.
+    pub publish_at: Option<DateTime<Utc>>,
+    /// Attached files, in order: ids of files uploaded to this lesson
+    /// (registered with [`FileOwner::Lesson`]), a repeated id once. `None`
+    /// keeps the attachments an update finds (a new lesson has none: upload
+    /// after creating it, then update).
+    pub attachment_ids: Option<Vec<FileId>>,
+}
+
+/// A course as the actor sees it, with their role in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseView {
+    /// The course; `invite_code` is `None` for viewers who are not staff.
+    pub course: Course,
+    /// The actor's role in the course; `None` for an admin who is not a member.
+    pub role: Option<CourseRole>,
+}
+
+/// A course the actor may see, with their role in it.
+struct Seen {
+    course: Course,
+    role: Option<CourseRole>,
+}
+
+/// Courses, enrolment, staff and lessons.
+pub struct CourseService {
+    courses: Arc<dyn CourseStore>,
+    users: Arc<dyn UserStore>,
+    files: Arc<dyn FileRegistry>,
+    clock: Arc<dyn Clock>,
+}
+
+impl CourseService {
+    /// A service over these ports.
+    pub fn new(
+        courses: Arc<dyn CourseStore>,
+        users: Arc<dyn UserStore>,
+        files: Arc<dyn FileRegistry>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            courses,
+            users,
+            files,
+            clock,
+        }
+    }
+
+    // ---- access ----
+
+    /// The course and the actor's role in it, if they may see it.
+    async fn seen(&self, actor: &Actor, id: CourseId) -> Result<Seen, Denied> {
+        let course = self.courses.get_course(id).await?.ok_or(Denied::NotFound)?;
+        let role = self.courses.membership(id, actor.user_id).await?;
+        if !policy::can_view_course(actor, role, course.status) {
+            return Err(Denied::NotFound);
+        }
+        Ok(Seen { course, role })
+    }
+
+    /// The course, if the actor may manage it.
+    async fn managed(&self, actor: &Actor, id: CourseId) -> Result<Seen, Denied> {
+        let seen = self.seen(actor, id).await?;
+        if !policy::can_manage_course(actor, seen.role) {
+            return Err(Denied::Forbidden);
+        }
+        Ok(seen)
+    }
+}
+
+/// Maps a storage `NotFound` (the row vanished meanwhile) to the operation's
+/// own `NotFound`; other failures stay storage errors.
+fn not_found_as<E: From<StorageError>>(e: StorageError, not_found: E) -> E {
+    match e {
+        StorageError::NotFound => not_found,
+        other => other.into(),
+    }
+}
