@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{Duration, TimeZone as _, Utc};
+use chrono::{DateTime, Duration, TimeZone as _, Utc};
 use lms_core::clock::{Clock, ManualClock};
-use lms_core::course::{CourseStatus, LessonInput, NewCourse, Title};
+use lms_core::course::{Course, CourseStatus, LessonInput, NewCourse, Title};
 use lms_core::file::FileLimits;
 use lms_core::homework::{
     AssignmentInput, GradeInput, HandInError, HandInInput, HomeworkStatus, LatePolicy,
@@ -25,7 +25,7 @@ use lms_core::user::{DisplayName, Email, Locale, NewUser, Role, TimeZone, User};
 use lms_core::webinar::{
     Conference, ConferenceSpec, ProviderError, ProviderKind, WebinarInput, WebinarProvider,
 };
-use lms_core::{Actor, DomainError, Lms, OptionId, UserId};
+use lms_core::{Actor, CourseId, DomainError, Lms, OptionId, UserId};
 
 /// An external-link provider as simple as it gets: the teacher's link is the room.
 struct PastedLink;
@@ -69,63 +69,114 @@ fn user(email: &str, name: &str, role: Role) -> NewUser {
     }
 }
 
-async fn school(clock: Arc<ManualClock>) -> (Lms, Storage, Actor) {
-    let storage = MemoryStorage::storage();
-    let admin = User {
-        id: UserId::new(),
-        email: Email::parse("admin@school.example").unwrap(),
-        display_name: DisplayName::parse("Админ").unwrap(),
-        role: Role::Admin,
-        locale: Locale::Ru,
-        time_zone: TimeZone::default(),
-        active: true,
-        created_at: clock.now(),
-    };
-    storage.users.insert_user(&admin, None).await.unwrap();
-    let lms = Lms::new(storage.clone(), clock, vec![Arc::new(PastedLink)]);
-    (lms, storage, admin.actor())
+/// What every journey starts from: a school whose clock stands at the first
+/// day of term, with its admin, a teacher, a student (Vera) and the
+/// teacher's course, still a draft.
+struct Term {
+    t0: DateTime<Utc>,
+    clock: Arc<ManualClock>,
+    lms: Lms,
+    storage: Storage,
+    admin: Actor,
+    teacher: Actor,
+    vera: Actor,
+    course: Course,
+}
+
+impl Term {
+    async fn start(course_title: &str) -> Self {
+        let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(t0));
+        let storage = MemoryStorage::storage();
+        let admin = User {
+            id: UserId::new(),
+            email: Email::parse("admin@school.example").unwrap(),
+            display_name: DisplayName::parse("Админ").unwrap(),
+            role: Role::Admin,
+            locale: Locale::Ru,
+            time_zone: TimeZone::default(),
+            active: true,
+            created_at: clock.now(),
+        };
+        storage.users.insert_user(&admin, None).await.unwrap();
+        let lms = Lms::new(storage.clone(), clock.clone(), vec![Arc::new(PastedLink)]);
+        let admin = admin.actor();
+        let teacher = create_user(
+            &lms,
+            &admin,
+            user("teacher@school.example", "Анна Петровна", Role::Teacher),
+        )
+        .await;
+        let vera = create_user(
+            &lms,
+            &admin,
+            user("vera@school.example", "Вера", Role::Student),
+        )
+        .await;
+        let course = lms
+            .courses
+            .create_course(
+                &teacher,
+                NewCourse {
+                    title: Title::parse(course_title).unwrap(),
+                    description: RichText::default(),
+                    owner_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        Self {
+            t0,
+            clock,
+            lms,
+            storage,
+            admin,
+            teacher,
+            vera,
+            course,
+        }
+    }
+}
+
+/// An account the admin creates.
+async fn create_user(lms: &Lms, admin: &Actor, new: NewUser) -> Actor {
+    lms.users.create_user(admin, new).await.unwrap().actor()
+}
+
+/// The teacher publishes the course and each student joins it by its
+/// invite code.
+async fn publish_and_join(lms: &Lms, teacher: &Actor, course: CourseId, students: &[&Actor]) {
+    let course = lms
+        .courses
+        .set_status(teacher, course, CourseStatus::Published)
+        .await
+        .unwrap();
+    let code = course.invite_code.clone().unwrap();
+    for student in students {
+        lms.courses.join_by_code(student, &code).await.unwrap();
+    }
 }
 
 #[tokio::test]
 async fn a_term_from_enrolment_to_gradebook() {
-    let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
-    let clock = Arc::new(ManualClock::new(t0));
-    let (lms, storage, admin) = school(clock.clone()).await;
-    let teacher = lms
-        .users
-        .create_user(
-            &admin,
-            user("teacher@school.example", "Анна Петровна", Role::Teacher),
-        )
-        .await
-        .unwrap()
-        .actor();
-    let vera = lms
-        .users
-        .create_user(&admin, user("vera@school.example", "Вера", Role::Student))
-        .await
-        .unwrap()
-        .actor();
-    let oleg = lms
-        .users
-        .create_user(&admin, user("oleg@school.example", "Олег", Role::Student))
-        .await
-        .unwrap()
-        .actor();
+    let Term {
+        t0,
+        clock,
+        lms,
+        storage,
+        admin,
+        teacher,
+        vera,
+        course,
+    } = Term::start("Физика").await;
+    let oleg = create_user(
+        &lms,
+        &admin,
+        user("oleg@school.example", "Олег", Role::Student),
+    )
+    .await;
 
     // The teacher prepares and publishes a course; students join by code.
-    let course = lms
-        .courses
-        .create_course(
-            &teacher,
-            NewCourse {
-                title: Title::parse("Физика").unwrap(),
-                description: RichText::default(),
-                owner_id: None,
-            },
-        )
-        .await
-        .unwrap();
     let lesson = lms
         .courses
         .create_lesson(
@@ -145,14 +196,7 @@ async fn a_term_from_enrolment_to_gradebook() {
         "<h2>Скорость</h2>",
         "lesson bodies are sanitised"
     );
-    let course = lms
-        .courses
-        .set_status(&teacher, course.id, CourseStatus::Published)
-        .await
-        .unwrap();
-    let code = course.invite_code.clone().unwrap();
-    lms.courses.join_by_code(&vera, &code).await.unwrap();
-    lms.courses.join_by_code(&oleg, &code).await.unwrap();
+    publish_and_join(&lms, &teacher, course.id, &[&vera, &oleg]).await;
     assert_eq!(
         lms.courses
             .get_lesson(&vera, lesson.id)
@@ -432,40 +476,17 @@ async fn a_term_from_enrolment_to_gradebook() {
 
 #[tokio::test]
 async fn work_published_to_open_later_stays_unseen_until_it_opens() {
-    let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
-    let clock = Arc::new(ManualClock::new(t0));
-    let (lms, storage, admin) = school(clock.clone()).await;
-    let teacher = lms
-        .users
-        .create_user(&admin, user("t@school.example", "Учитель", Role::Teacher))
-        .await
-        .unwrap()
-        .actor();
-    let vera = lms
-        .users
-        .create_user(&admin, user("vera@school.example", "Вера", Role::Student))
-        .await
-        .unwrap()
-        .actor();
-    let course = lms
-        .courses
-        .create_course(
-            &teacher,
-            NewCourse {
-                title: Title::parse("Химия").unwrap(),
-                description: RichText::default(),
-                owner_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    let course = lms
-        .courses
-        .set_status(&teacher, course.id, CourseStatus::Published)
-        .await
-        .unwrap();
-    let code = course.invite_code.clone().unwrap();
-    lms.courses.join_by_code(&vera, &code).await.unwrap();
+    let Term {
+        t0,
+        clock,
+        lms,
+        storage,
+        teacher,
+        vera,
+        course,
+        ..
+    } = Term::start("Химия").await;
+    publish_and_join(&lms, &teacher, course.id, &[&vera]).await;
     let opens_at = t0 + Duration::days(2);
     let assignment = lms
         .homework
