@@ -31,6 +31,12 @@ pub struct HttpConfig {
     pub trust_forwarded_for: bool,
     /// Directory of the built web UI (`web/dist`), served at `/`.
     pub web_dir: Option<std::path::PathBuf>,
+    /// The school's name, shown in the web UI's header and on the login
+    /// page.
+    pub school_name: String,
+    /// Address of the school's logo (an `https://` URL or a path on this
+    /// server); `None` for the built-in one.
+    pub school_logo_url: Option<String>,
     /// Whether e-mail is delivered (an SMTP server is configured); without
     /// it the settings page says e-mail messages will not arrive.
     pub email_delivery: bool,
@@ -54,6 +60,8 @@ impl Default for HttpConfig {
             login: LoginLimits::default(),
             trust_forwarded_for: false,
             web_dir: None,
+            school_name: "Онлайн-школа".to_owned(),
+            school_logo_url: None,
             email_delivery: true,
             telegram_bot: None,
             metrics_token: None,

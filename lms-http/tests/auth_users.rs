@@ -180,8 +180,9 @@ async fn every_private_route_needs_a_session(db: Db) {
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, _) in item.as_object().unwrap() {
-            // Login and the calendar feed (its token is the secret) need no session.
-            if path == "/api/v1/auth/login" || path == "/ical/{file}" {
+            // Login, the school's name for the login page and the calendar
+            // feed (its token is the secret) need no session.
+            if path == "/api/v1/auth/login" || path == "/api/v1/school" || path == "/ical/{file}" {
                 continue;
             }
             let concrete = path
@@ -574,7 +575,34 @@ async fn errors_security_headers_health_and_docs(db: Db) {
     assert!(docs.contains("/api/docs/docs.js"));
 }
 
+/// The login page shows the school's name and logo before anyone logs in.
+async fn the_school_presents_itself_without_a_session(db: Db) {
+    let app = TestApp::spawn_with(
+        db,
+        lms_http::HttpConfig {
+            school_name: "Школа «Интеграл»".to_owned(),
+            school_logo_url: Some("https://integral.ru/logo.svg".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await;
+    let school: serde_json::Value = app
+        .anonymous()
+        .get(app.url("/api/v1/school"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        school,
+        json!({"name": "Школа «Интеграл»", "logo_url": "https://integral.ru/logo.svg"})
+    );
+}
+
 on_both!(
+    the_school_presents_itself_without_a_session,
     login_gives_a_token_and_cookies_and_logout_revokes,
     wrong_password_and_unknown_account_look_the_same,
     metrics_can_be_protected_by_a_token,

@@ -106,6 +106,8 @@ const MATRIX: &[Row] = &[
                                                                           [200, 200, 200, 200, 200, 200, 200]),
     row("POST /api/v1/auth/logout", NoBody,                               [401, 204, 204, 204, 204, 204, 204]),
     row("GET /api/v1/auth/me", NoBody,                                    [401, 200, 200, 200, 200, 200, 200]),
+    // The school's name and logo, for the login page.
+    row("GET /api/v1/school", NoBody,                                     [200, 200, 200, 200, 200, 200, 200]),
 
     // Users: `{user_id}` is the enrolled student.
     row("POST /api/v1/users", Json(r#"{"email": "$new_email", "display_name": "Новый", "role": "student"}"#),

@@ -158,6 +158,12 @@ pub struct Config {
     /// The bearer token `/metrics` requires (`LMS_METRICS_TOKEN`); unset,
     /// `/metrics` is open (keep it off the public network then).
     pub metrics_token: Option<Secret>,
+    /// The school's name in the web UI (`LMS_SCHOOL_NAME`; default
+    /// "Онлайн-школа", "Демо-школа" with the demo).
+    pub school_name: String,
+    /// Address of the school's logo (`LMS_SCHOOL_LOGO_URL`); unset, the
+    /// built-in one.
+    pub school_logo_url: Option<String>,
     /// Whether to seed the demo school on start (`LMS_DEMO`, default off).
     pub demo: bool,
     /// The `tracing` filter (`LMS_LOG`, default `info`).
@@ -345,6 +351,8 @@ keys! {
     MAX_HAND_IN_VERSIONS = "LMS_MAX_HAND_IN_VERSIONS", "max_hand_in_versions";
     UPLOAD_QUOTA_FILES = "LMS_UPLOAD_QUOTA_FILES", "upload_quota_files";
     METRICS_TOKEN = "LMS_METRICS_TOKEN", "metrics_token";
+    SCHOOL_NAME = "LMS_SCHOOL_NAME", "school.name";
+    SCHOOL_LOGO_URL = "LMS_SCHOOL_LOGO_URL", "school.logo_url";
     UPLOAD_QUOTA_BYTES = "LMS_UPLOAD_QUOTA_BYTES", "upload_quota_bytes";
     SMTP_HOST = "LMS_SMTP_HOST", "smtp.host";
     SMTP_PORT = "LMS_SMTP_PORT", "smtp.port";
@@ -584,6 +592,18 @@ impl Config {
                 .unwrap_or(defaults.window),
         };
         let log = raw.string(&LOG).unwrap_or_else(|| "info".to_owned());
+        let school_name = match raw.string(&SCHOOL_NAME).map(|n| n.trim().to_owned()) {
+            Some(n) if n.chars().count() > 100 => {
+                return Err(ConfigError::Invalid {
+                    var: SCHOOL_NAME.var,
+                    key: SCHOOL_NAME.key,
+                    reason: "must be at most 100 characters".to_owned(),
+                });
+            }
+            Some(n) if !n.is_empty() => n,
+            _ if demo => "Демо-школа".to_owned(),
+            _ => "Онлайн-школа".to_owned(),
+        };
         Ok(Self {
             addr,
             data_dir,
@@ -602,6 +622,10 @@ impl Config {
             trust_proxy,
             login,
             metrics_token: raw.secret(&METRICS_TOKEN),
+            school_name,
+            school_logo_url: raw
+                .string(&SCHOOL_LOGO_URL)
+                .filter(|u| !u.trim().is_empty()),
             demo,
             log,
         })
@@ -939,11 +963,34 @@ mod tests {
                 ],
                 "LMS_TRUECONF_API_VERSION",
             ),
+            (
+                &[("LMS_SCHOOL_NAME", "Ш".repeat(101).leak())],
+                "LMS_SCHOOL_NAME",
+            ),
         ];
         for (vars, named) in cases {
             let err = from_env(vars).expect_err(named).to_string();
             assert!(err.contains(named), "{vars:?}: {err}");
         }
+    }
+
+    #[test]
+    fn the_school_is_named_by_the_operator() {
+        assert_eq!(from_env(&[]).unwrap().school_name, "Онлайн-школа");
+        assert_eq!(
+            from_env(&[("LMS_DEMO", "true")]).unwrap().school_name,
+            "Демо-школа"
+        );
+        let cfg = from_env(&[
+            ("LMS_SCHOOL_NAME", " Школа «Интеграл» "),
+            ("LMS_SCHOOL_LOGO_URL", "https://integral.ru/logo.svg"),
+        ])
+        .unwrap();
+        assert_eq!(cfg.school_name, "Школа «Интеграл»");
+        assert_eq!(
+            cfg.school_logo_url.as_deref(),
+            Some("https://integral.ru/logo.svg")
+        );
     }
 
     #[test]

@@ -13,10 +13,12 @@ pub mod homework;
 pub mod notification;
 pub mod quiz;
 pub mod schedule;
+pub mod school;
 pub mod users;
 pub mod webinar;
 
-/// Every authenticated `/api/v1` route (auth routes are in [`crate::auth`]).
+/// Every `/api/v1` route but the auth ones (in [`crate::auth`]); all need a
+/// session except [`school`]'s.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::routes())
@@ -30,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(schedule::routes())
         .merge(notification::routes())
         .merge(homework::routes())
+        .merge(school::routes())
 }
 
 /// Routes outside `/api/v1` that need no session (the calendar feed);
