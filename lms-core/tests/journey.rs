@@ -186,6 +186,7 @@ async fn a_term_from_enrolment_to_gradebook() {
                 title: Title::parse("Кинематика").unwrap(),
                 body: RichText::sanitize("<h2>Скорость</h2><script>steal()</script>"),
                 publish_at: None,
+                published: None,
                 attachment_ids: None,
             },
         )

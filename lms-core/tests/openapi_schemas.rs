@@ -344,6 +344,7 @@ fn school() -> School {
         body: RichText::sanitize("<h2>Дроби</h2>"),
         position: 1,
         publish_at: None,
+        published: true,
         attachments: vec![file(teacher.id)],
         created_at: t(-19, 0),
     };

@@ -153,6 +153,7 @@ const MATRIX: &[Row] = &[
     // Lessons.
     row("POST /api/v1/courses/{course_id}/lessons", Json(r#"{"title": "Урок 2", "body": "<p>Текст</p>"}"#),
                                                                           [401, 403, 404, 403, 201, 404, 201]),
+    row("GET /api/v1/courses/{course_id}/my-progress", NoBody,          [401, 200, 404, 403, 403, 404, 403]),
     row("GET /api/v1/courses/{course_id}/lessons", NoBody,                [401, 200, 404, 200, 200, 404, 200]),
     row("PUT /api/v1/courses/{course_id}/lessons/order", Json(r#"{"lesson_ids": ["$lesson"]}"#),
                                                                           [401, 403, 404, 403, 200, 404, 200]),

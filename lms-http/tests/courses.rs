@@ -650,9 +650,189 @@ async fn lessons_are_sanitised_ordered_and_shown_when_due(db: Db) {
     assert_error(&r, StatusCode::CONFLICT, "course_archived");
 }
 
+/// Ids of the lessons in a list response.
+fn lesson_ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect()
+}
+
+/// Titles of the lesson events in a schedule response.
+fn lesson_events(schedule: &Value) -> Vec<&str> {
+    schedule["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"]["kind"] == "lesson")
+        .map(|e| e["title"].as_str().unwrap())
+        .collect()
+}
+
+async fn draft_lessons_are_for_staff_until_published(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let assistant = app.login_as(Role::Assistant, "a@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let (id, code) = published(&teacher, "Физика").await;
+    teacher
+        .post(
+            &format!("/api/v1/courses/{id}/assistants"),
+            json!({"user_id": assistant.id()}),
+        )
+        .await;
+    student
+        .post("/api/v1/courses/join", json!({"code": code}))
+        .await;
+    let lessons = format!("/api/v1/courses/{id}/lessons");
+
+    // Without `published` a lesson is published, as before drafts existed.
+    let (status, open) = teacher.post(&lessons, json!({"title": "Открытый"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{open}");
+    assert_eq!(open["published"], true);
+    let open_id = open["id"].as_str().unwrap().to_owned();
+    // A draft dated in the past: only the draft state hides it.
+    let (status, draft) = teacher
+        .post(
+            &lessons,
+            json!({"title": "Черновик", "publish_at": "2020-01-01T09:00:00Z", "published": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    assert_eq!(draft["published"], false);
+    let draft_id = draft["id"].as_str().unwrap().to_owned();
+    let draft_path = format!("/api/v1/lessons/{draft_id}");
+    let schedule = "/api/v1/schedule?from=2019-12-25T00:00:00Z&to=2020-01-10T00:00:00Z";
+    let progress = async || {
+        let (status, d) = student.get("/api/v1/dashboard/student").await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        d["courses"][0]["progress"]["lessons_total"].clone()
+    };
+
+    // Students: not listed, not by id, not in the schedule or progress.
+    let (_, seen) = student.get(&lessons).await;
+    assert_eq!(lesson_ids(&seen), [open_id.as_str()]);
+    let r = student.get(&draft_path).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "lesson_not_found");
+    let r = student.put(&draft_path, json!({"title": "Моё"})).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "lesson_not_found");
+    let (_, events) = student.get(schedule).await;
+    assert!(lesson_events(&events).is_empty(), "{events}");
+    assert_eq!(progress().await, 1, "the draft is not counted");
+
+    // Staff: listed, readable, in the owner's schedule.
+    for who in [&teacher, &assistant] {
+        let (_, all) = who.get(&lessons).await;
+        assert_eq!(lesson_ids(&all), [open_id.as_str(), draft_id.as_str()]);
+        let (status, got) = who.get(&draft_path).await;
+        assert_eq!(status, StatusCode::OK, "{got}");
+        assert_eq!(got["published"], false);
+    }
+    let (_, events) = teacher.get(schedule).await;
+    assert_eq!(lesson_events(&events), ["Черновик"]);
+
+    // An update without `published` keeps the draft a draft.
+    let (status, edited) = teacher
+        .put(
+            &draft_path,
+            json!({"title": "Черновик 2", "publish_at": "2020-01-01T09:00:00Z"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["published"], false);
+    assert_error(
+        &student.get(&draft_path).await,
+        StatusCode::NOT_FOUND,
+        "lesson_not_found",
+    );
+    // Assistants check homework; they do not publish lessons.
+    let r = assistant
+        .put(
+            &draft_path,
+            json!({"title": "Черновик 2", "published": true}),
+        )
+        .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+
+    // Publishing shows it to students everywhere.
+    let (status, published_now) = teacher
+        .put(
+            &draft_path,
+            json!({"title": "Урок 2", "publish_at": "2020-01-01T09:00:00Z", "published": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{published_now}");
+    assert_eq!(published_now["published"], true);
+    let (_, seen) = student.get(&lessons).await;
+    assert_eq!(lesson_ids(&seen), [open_id.as_str(), draft_id.as_str()]);
+    let (status, got) = student.get(&draft_path).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["title"], "Урок 2");
+    let (_, events) = student.get(schedule).await;
+    assert_eq!(lesson_events(&events), ["Урок 2"]);
+    assert_eq!(progress().await, 2);
+
+    // And taking it back hides it again.
+    let (status, _) = teacher
+        .put(&draft_path, json!({"title": "Урок 2", "published": false}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, seen) = student.get(&lessons).await;
+    assert_eq!(lesson_ids(&seen), [open_id.as_str()]);
+    assert_eq!(progress().await, 1);
+}
+
+/// A student's progress marks the lessons they opened and names the one to
+/// continue with; staff have none.
+async fn students_continue_where_they_stopped(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let (id, code) = published(&teacher, "Химия").await;
+    student
+        .post("/api/v1/courses/join", json!({"code": code}))
+        .await;
+    let lessons = format!("/api/v1/courses/{id}/lessons");
+    let mut ids = Vec::new();
+    for title in ["Атомы", "Молекулы", "Реакции"] {
+        let (status, l) = teacher.post(&lessons, json!({"title": title})).await;
+        assert_eq!(status, StatusCode::CREATED, "{l}");
+        ids.push(l["id"].as_str().unwrap().to_owned());
+    }
+    let path = format!("/api/v1/courses/{id}/my-progress");
+    let (status, p) = student.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["next_lesson_id"], ids[0].as_str());
+    assert_eq!(p["lessons_viewed"], 0);
+
+    // Opening the first lesson moves "continue" to the second.
+    let (status, _) = student.get(&format!("/api/v1/lessons/{}", ids[0])).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, p) = student.get(&path).await;
+    assert_eq!(p["next_lesson_id"], ids[1].as_str());
+    assert_eq!(
+        (p["lessons_total"].clone(), p["lessons_viewed"].clone()),
+        (json!(3), json!(1))
+    );
+    let viewed: Vec<bool> = p["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["viewed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(viewed, [true, false, false]);
+    assert_eq!(p["lessons"][0]["title"], "Атомы");
+
+    let r = teacher.get(&path).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+}
+
 on_both!(
     teachers_create_edit_and_publish_courses,
     students_join_with_the_current_invite_code_only,
     staff_manage_students_and_assistants,
     lessons_are_sanitised_ordered_and_shown_when_due,
+    draft_lessons_are_for_staff_until_published,
+    students_continue_where_they_stopped,
 );

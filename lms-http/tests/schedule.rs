@@ -72,6 +72,7 @@ async fn arrange(
                 title: Title::parse("Квадратные уравнения").unwrap(),
                 body: RichText::from_plain_text("Текст"),
                 publish_at: Some(lesson_at),
+                published: None,
                 attachment_ids: None,
             },
         )

@@ -53,6 +53,7 @@ pub(crate) struct LessonRow {
     pub body: String,
     pub position: i32,
     pub publish_at: Option<DateTime<Utc>>,
+    pub published: bool,
     pub attachments: serde_json::Value,
     pub created_at: DateTime<Utc>,
 }
@@ -67,6 +68,7 @@ impl TryFrom<LessonRow> for Lesson {
             body: RichText::sanitize(&r.body),
             position: to_u32("lesson position", r.position)?,
             publish_at: r.publish_at,
+            published: r.published,
             attachments: from_json::<Vec<FileRef>>("lesson attachments", r.attachments)?,
             created_at: r.created_at,
         })
@@ -352,14 +354,16 @@ impl CourseStore for PgStorage {
         .ok_or(StorageError::NotFound)?;
         let row = sqlx::query_as!(
             LessonRow,
-            r#"INSERT INTO lessons (id, course_id, title, body, position, publish_at, attachments, created_at)
-               VALUES ($1, $2, $3, $4, (SELECT count(*)::int FROM lessons WHERE course_id = $2), $5, $6, $7)
-               RETURNING id, course_id, title, body, position, publish_at, attachments, created_at"#,
+            r#"INSERT INTO lessons (id, course_id, title, body, position, publish_at, published, attachments,
+                                   created_at)
+               VALUES ($1, $2, $3, $4, (SELECT count(*)::int FROM lessons WHERE course_id = $2), $5, $6, $7, $8)
+               RETURNING id, course_id, title, body, position, publish_at, published, attachments, created_at"#,
             lesson.id.0,
             lesson.course_id.0,
             lesson.title.as_str(),
             lesson.body.as_html(),
             lesson.publish_at,
+            lesson.published,
             to_json(&lesson.attachments)?,
             lesson.created_at
         )
@@ -372,11 +376,13 @@ impl CourseStore for PgStorage {
 
     async fn update_lesson(&self, lesson: &Lesson) -> StorageResult<()> {
         let done = sqlx::query!(
-            "UPDATE lessons SET title = $2, body = $3, publish_at = $4, attachments = $5 WHERE id = $1",
+            "UPDATE lessons SET title = $2, body = $3, publish_at = $4, published = $5, attachments = $6
+             WHERE id = $1",
             lesson.id.0,
             lesson.title.as_str(),
             lesson.body.as_html(),
             lesson.publish_at,
+            lesson.published,
             to_json(&lesson.attachments)?
         )
         .execute(&self.pool)
@@ -429,8 +435,8 @@ impl CourseStore for PgStorage {
     async fn get_lesson(&self, id: LessonId) -> StorageResult<Option<Lesson>> {
         sqlx::query_as!(
             LessonRow,
-            "SELECT id, course_id, title, body, position, publish_at, attachments, created_at FROM lessons
-             WHERE id = $1",
+            "SELECT id, course_id, title, body, position, publish_at, published, attachments, created_at
+             FROM lessons WHERE id = $1",
             id.0
         )
         .fetch_optional(&self.pool)
@@ -443,8 +449,8 @@ impl CourseStore for PgStorage {
     async fn list_lessons(&self, course: CourseId) -> StorageResult<Vec<Lesson>> {
         sqlx::query_as!(
             LessonRow,
-            "SELECT id, course_id, title, body, position, publish_at, attachments, created_at FROM lessons
-             WHERE course_id = $1 ORDER BY position",
+            "SELECT id, course_id, title, body, position, publish_at, published, attachments, created_at
+             FROM lessons WHERE course_id = $1 ORDER BY position",
             course.0
         )
         .fetch_all(&self.pool)

@@ -34,11 +34,12 @@ impl DashboardStore for PgStorage {
                  'courses', coalesce((
                    SELECT jsonb_agg(jsonb_build_object(
                      'course', lms_course_json(c),
-                     'lessons_visible', (SELECT count(*) FROM lessons l WHERE l.course_id = c.id
+                     'lessons_visible', (SELECT count(*) FROM lessons l WHERE l.course_id = c.id AND l.published
                                            AND (l.publish_at IS NULL OR l.publish_at <= $2)),
                      'lessons_viewed', (SELECT count(*) FROM lessons l
                                           JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
-                                          WHERE l.course_id = c.id AND (l.publish_at IS NULL OR l.publish_at <= $2)),
+                                          WHERE l.course_id = c.id AND l.published
+                                            AND (l.publish_at IS NULL OR l.publish_at <= $2)),
                      'assignments', coalesce((SELECT jsonb_agg(lms_assignment_json(a) ORDER BY a.due_at, a.id)
                                               FROM assignments a WHERE a.course_id = c.id AND a.published), '[]'),
                      'extensions', coalesce((SELECT jsonb_agg(lms_extension_json(x))

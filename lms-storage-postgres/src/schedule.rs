@@ -12,7 +12,7 @@ use crate::error::{from_json, map_err};
 impl ScheduleStore for PgStorage {
     async fn schedule_sources(&self, user: UserId) -> StorageResult<ScheduleSources> {
         // Staff see their courses in any state and every item; students see
-        // courses once published and published items only. Lesson bodies are
+        // courses once published and published items (lessons too) only. Lesson bodies are
         // left out: a calendar does not show them.
         let doc = sqlx::query_scalar!(
             r#"WITH member AS (
@@ -27,7 +27,8 @@ impl ScheduleStore for PgStorage {
                  'courses', coalesce((SELECT jsonb_agg(lms_course_json(course)
                                                        ORDER BY (course).created_at, (course).id) FROM member), '[]'),
                  'lessons', coalesce((SELECT jsonb_agg(lms_lesson_json(l, false) ORDER BY l.course_id, l.position)
-                                      FROM lessons l JOIN member m ON (m.course).id = l.course_id), '[]'),
+                                      FROM lessons l JOIN member m ON (m.course).id = l.course_id
+                                      WHERE l.published OR NOT m.as_student), '[]'),
                  'assignments', coalesce((SELECT jsonb_agg(lms_assignment_json(a) ORDER BY a.due_at, a.id)
                                           FROM assignments a JOIN member m ON (m.course).id = a.course_id
                                           WHERE a.published OR NOT m.as_student), '[]'),

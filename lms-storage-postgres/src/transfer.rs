@@ -177,8 +177,8 @@ async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump> {
 
     let lessons = sqlx::query_as!(
         LessonRow,
-        "SELECT id, course_id, title, body, position, publish_at, attachments, created_at FROM lessons
-         ORDER BY course_id, position"
+        "SELECT id, course_id, title, body, position, publish_at, published, attachments, created_at
+         FROM lessons ORDER BY course_id, position"
     )
     .fetch_all(&mut *conn)
     .await
@@ -624,18 +624,20 @@ async fn insert_lessons(conn: &mut PgConnection, rows: &[Lesson]) -> StorageResu
     let bodies: Vec<String> = rows.iter().map(|l| l.body.as_html().to_owned()).collect();
     let positions: Vec<i32> = rows.iter().map(|l| to_i32(l.position)).collect();
     let publish: Vec<Option<DateTime<Utc>>> = rows.iter().map(|l| l.publish_at).collect();
+    let published: Vec<bool> = rows.iter().map(|l| l.published).collect();
     let attachments = json_column(rows, |l| &l.attachments)?;
     let created: Vec<DateTime<Utc>> = rows.iter().map(|l| l.created_at).collect();
     sqlx::query!(
-        "INSERT INTO lessons (id, course_id, title, body, position, publish_at, attachments, created_at)
+        "INSERT INTO lessons (id, course_id, title, body, position, publish_at, published, attachments, created_at)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::integer[], $6::timestamptz[],
-                              $7::jsonb[], $8::timestamptz[])",
+                              $7::boolean[], $8::jsonb[], $9::timestamptz[])",
         &ids,
         &courses,
         &titles,
         &bodies,
         &positions,
         &publish[..] as &[Option<DateTime<Utc>>],
+        &published,
         &attachments,
         &created,
     )

@@ -64,6 +64,7 @@ pub(crate) struct LessonRow {
     pub body: String,
     pub position: i64,
     pub publish_at: Option<i64>,
+    pub published: bool,
     pub attachments: String,
     pub created_at: i64,
 }
@@ -78,6 +79,7 @@ impl TryFrom<LessonRow> for Lesson {
             body: RichText::sanitize(&r.body),
             position: to_u32("lesson position", r.position)?,
             publish_at: from_ts_opt("lesson publication time", r.publish_at)?,
+            published: r.published,
             attachments: from_json::<Vec<FileRef>>("lesson attachments", &r.attachments)?,
             created_at: from_ts("lesson creation time", r.created_at)?,
         })
@@ -381,15 +383,17 @@ impl CourseStore for SqliteStorage {
         let attachments = to_json(&lesson.attachments)?;
         let row = sqlx::query_as!(
             LessonRow,
-            r#"INSERT INTO lessons (id, course_id, title, body, position, publish_at, attachments, created_at)
-               VALUES ($1, $2, $3, $4, (SELECT count(*) FROM lessons WHERE course_id = $2), $5, $6, $7)
-               RETURNING id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
-                         created_at"#,
+            r#"INSERT INTO lessons (id, course_id, title, body, position, publish_at, published, attachments,
+                                   created_at)
+               VALUES ($1, $2, $3, $4, (SELECT count(*) FROM lessons WHERE course_id = $2), $5, $6, $7, $8)
+               RETURNING id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at,
+                         published AS "published: _", attachments, created_at"#,
             lesson.id.0,
             lesson.course_id.0,
             lesson.title.as_str(),
             lesson.body.as_html(),
             ts_opt(lesson.publish_at),
+            lesson.published,
             attachments,
             ts(lesson.created_at)
         )
@@ -403,11 +407,13 @@ impl CourseStore for SqliteStorage {
     async fn update_lesson(&self, lesson: &Lesson) -> StorageResult<()> {
         let attachments = to_json(&lesson.attachments)?;
         let done = sqlx::query!(
-            "UPDATE lessons SET title = $2, body = $3, publish_at = $4, attachments = $5 WHERE id = $1",
+            "UPDATE lessons SET title = $2, body = $3, publish_at = $4, published = $5, attachments = $6
+             WHERE id = $1",
             lesson.id.0,
             lesson.title.as_str(),
             lesson.body.as_html(),
             ts_opt(lesson.publish_at),
+            lesson.published,
             attachments
         )
         .execute(&self.pool)
@@ -456,8 +462,8 @@ impl CourseStore for SqliteStorage {
     async fn get_lesson(&self, id: LessonId) -> StorageResult<Option<Lesson>> {
         sqlx::query_as!(
             LessonRow,
-            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
-                      created_at
+            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at,
+                      published AS "published: _", attachments, created_at
                FROM lessons WHERE id = $1"#,
             id.0
         )
@@ -471,8 +477,8 @@ impl CourseStore for SqliteStorage {
     async fn list_lessons(&self, course: CourseId) -> StorageResult<Vec<Lesson>> {
         sqlx::query_as!(
             LessonRow,
-            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
-                      created_at
+            r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at,
+                      published AS "published: _", attachments, created_at
                FROM lessons WHERE course_id = $1 ORDER BY position"#,
             course.0
         )

@@ -288,10 +288,11 @@ impl DashboardStore for SqliteStorage {
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
                       c.invite_code, c.created_at,
-                      (SELECT count(*) FROM lessons l WHERE l.course_id = c.id
+                      (SELECT count(*) FROM lessons l WHERE l.course_id = c.id AND l.published = 1
                          AND (l.publish_at IS NULL OR l.publish_at <= $2)) AS "visible!: i64",
                       (SELECT count(*) FROM lessons l JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
-                         WHERE l.course_id = c.id AND (l.publish_at IS NULL OR l.publish_at <= $2)) AS "viewed!: i64"
+                         WHERE l.course_id = c.id AND l.published = 1
+                           AND (l.publish_at IS NULL OR l.publish_at <= $2)) AS "viewed!: i64"
                FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.student_id = $1
                WHERE c.status IN ('published', 'archived')
                ORDER BY e.enrolled_at, c.id"#,

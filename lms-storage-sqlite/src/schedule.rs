@@ -51,15 +51,19 @@ impl ScheduleStore for SqliteStorage {
                 created_at: r.created_at,
             })?);
         }
-        // Bodies are not needed for a calendar: leave them empty.
+        // Bodies are not needed for a calendar: leave them empty. Drafts
+        // only of the courses the user is staff in.
         let list = id_list(all_ids.iter().copied());
+        let staff_list = id_list(staff_ids.iter().copied());
         let lessons = sqlx::query_as!(
             LessonRow,
             r#"SELECT id AS "id: _", course_id AS "course_id: _", title, '' AS "body!: String", position, publish_at,
-                      attachments, created_at
+                      published AS "published: _", attachments, created_at
                FROM lessons WHERE course_id IN (SELECT unhex(value) FROM json_each($1))
+                 AND (published = 1 OR course_id IN (SELECT unhex(value) FROM json_each($2)))
                ORDER BY course_id, position"#,
-            list
+            list,
+            staff_list
         )
         .fetch_all(&mut *conn)
         .await

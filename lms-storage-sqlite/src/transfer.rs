@@ -100,8 +100,8 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
     .map_err(map_err)?)?;
     let lessons = all(sqlx::query_as!(
         LessonRow,
-        r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at, attachments,
-                  created_at
+        r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at,
+                  published AS "published: _", attachments, created_at
            FROM lessons ORDER BY id"#
     )
     .fetch_all(&mut *conn)
@@ -380,14 +380,16 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
     for l in &d.lessons {
         let attachments = to_json(&l.attachments)?;
         sqlx::query!(
-            "INSERT INTO lessons (id, course_id, title, body, position, publish_at, attachments, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO lessons (id, course_id, title, body, position, publish_at, published, attachments,
+                                  created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             l.id.0,
             l.course_id.0,
             l.title.as_str(),
             l.body.as_html(),
             i64::from(l.position),
             ts_opt(l.publish_at),
+            l.published,
             attachments,
             ts(l.created_at)
         )

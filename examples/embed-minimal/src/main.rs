@@ -114,6 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 title: Title::parse("Дроби")?,
                 body: RichText::sanitize("<h2>Дроби</h2><p>Числитель и знаменатель.</p>"),
                 publish_at: None,
+                published: None,
                 attachment_ids: None,
             },
         )

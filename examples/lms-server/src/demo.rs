@@ -489,6 +489,7 @@ async fn seed_course(
                     title: title(lesson_title),
                     body: rich(body),
                     publish_at: None,
+                    published: None,
                     attachment_ids: None,
                 },
             )

@@ -193,6 +193,11 @@ pub struct Lesson {
     /// When students may see it; `None`: as soon as the course is published.
     /// Also the lesson's date in the schedule.
     pub publish_at: Option<DateTime<Utc>>,
+    /// Whether students may see it at all: a draft (`false`) is seen by the
+    /// course's staff only, whatever `publish_at` says. Absent in exports
+    /// made before drafts existed, where every lesson was published.
+    #[serde(default = "published_by_default")]
+    pub published: bool,
     /// Attached files.
     pub attachments: Vec<FileRef>,
     /// When created.
@@ -200,11 +205,16 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// Whether students can see the lesson at `now` (ignoring the course state).
+    /// Whether students can see the lesson at `now` (ignoring the course
+    /// state): published, and its publish date (if any) reached.
     #[must_use]
     pub fn is_visible_at(&self, now: DateTime<Utc>) -> bool {
-        self.publish_at.is_none_or(|at| at <= now)
+        self.published && self.publish_at.is_none_or(|at| at <= now)
     }
+}
+
+fn published_by_default() -> bool {
+    true
 }
 
 /// How a student came to be enrolled.
@@ -274,6 +284,30 @@ mod tests {
             "0 is not in the alphabet"
         );
         assert!(InviteCode::parse("ABC").is_err());
+    }
+
+    #[test]
+    fn drafts_are_never_visible_and_old_exports_are_published() {
+        let now = Utc::now();
+        let json = serde_json::json!({
+            "id": LessonId::new(), "course_id": CourseId::new(), "title": "Дроби",
+            "body": "<p>Теория</p>", "position": 0, "publish_at": null,
+            "attachments": [], "created_at": now,
+        });
+        let mut lesson: Lesson = serde_json::from_value(json).unwrap();
+        assert!(lesson.published, "a lesson from before drafts is published");
+        assert!(lesson.is_visible_at(now));
+        lesson.published = false;
+        assert!(!lesson.is_visible_at(now));
+        lesson.publish_at = Some(now - chrono::Duration::days(1));
+        assert!(
+            !lesson.is_visible_at(now),
+            "a past publish date does not show a draft"
+        );
+        lesson.published = true;
+        assert!(lesson.is_visible_at(now));
+        lesson.publish_at = Some(now + chrono::Duration::days(1));
+        assert!(!lesson.is_visible_at(now));
     }
 
     #[test]

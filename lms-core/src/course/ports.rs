@@ -57,8 +57,8 @@ pub trait CourseStore: Send + Sync {
     /// `position` = number of lessons; the given position is ignored).
     /// Returns the stored lesson.
     async fn insert_lesson(&self, lesson: &Lesson) -> StorageResult<Lesson>;
-    /// Replaces a lesson's title, body, publish date and attachments
-    /// (not its position or course). `NotFound`.
+    /// Replaces a lesson's title, body, publish date, draft state and
+    /// attachments (not its position or course). `NotFound`.
     async fn update_lesson(&self, lesson: &Lesson) -> StorageResult<()>;
     /// Deletes a lesson and closes the gap in positions; returns whether it existed.
     async fn delete_lesson(&self, id: LessonId) -> StorageResult<bool>;
@@ -78,7 +78,8 @@ pub trait CourseStore: Send + Sync {
         student: UserId,
         at: DateTime<Utc>,
     ) -> StorageResult<()>;
-    /// Lessons of the course the student has opened.
+    /// Lessons of the course the student has opened (drafts included: the
+    /// service decides what a student is shown).
     async fn viewed_lessons(
         &self,
         course: CourseId,

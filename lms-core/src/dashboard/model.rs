@@ -735,6 +735,7 @@ pub(crate) mod fixtures {
             body: RichText::default(),
             position: 0,
             publish_at,
+            published: true,
             attachments: vec![],
             created_at: t0() - days(30),
         }

@@ -16,7 +16,8 @@ use crate::webinar::Webinar;
 pub struct ScheduleSources {
     /// Courses the user is a member of (for students: published or archived only).
     pub courses: Vec<Course>,
-    /// Lessons of those courses (bodies may be left empty by adapters).
+    /// Lessons of those courses (for students: published only; bodies may
+    /// be left empty by adapters).
     pub lessons: Vec<Lesson>,
     /// Assignments of those courses (for students: published only).
     pub assignments: Vec<Assignment>,

@@ -34,7 +34,8 @@ fn in_range(e: &ScheduleEvent, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
 
 /// The events of a user's schedule in `[from, to)`, by start.
 ///
-/// - lessons at their `publish_at` (lessons without one have no date);
+/// - lessons at their `publish_at` (lessons without one have no date),
+///   drafts for staff only;
 /// - homework deadlines at the due date that applies to the viewer (a
 ///   student's own extension applied), for students only once the
 ///   assignment has opened (`opens_at <= now`): before that its title and
@@ -47,7 +48,7 @@ fn in_range(e: &ScheduleEvent, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
 /// (`owner_id`) while a teacher ([`policy::can_grade`]). The sources do not
 /// say who assists in a course, so assistants see their courses as students
 /// do: never more than they may. Where the viewer is not staff, draft
-/// courses, unpublished assignments and quizzes and webinar host links are
+/// courses and lessons, unpublished assignments and quizzes and webinar host links are
 /// dropped even if the sources hold them; events of courses missing from the
 /// sources are dropped for everyone. UIDs are stable: `lesson-{id}@lms`,
 /// `deadline-{assignment}@lms`, `quiz-{id}@lms`, `webinar-{id}@lms`.
@@ -86,10 +87,14 @@ pub fn build_schedule(
     };
 
     for lesson in &sources.lessons {
-        let (Some((course, _)), Some(at)) = (courses.get(&lesson.course_id), lesson.publish_at)
+        let (Some(&(course, staff)), Some(at)) =
+            (courses.get(&lesson.course_id), lesson.publish_at)
         else {
             continue;
         };
+        if !staff && !lesson.published {
+            continue;
+        }
         push(
             course,
             format!("lesson-{}@lms", lesson.id),
@@ -528,6 +533,9 @@ mod tests {
             let mut q = quiz(c, &format!("Тест {tag}"), ScoringPolicy::Best);
             q.published = false;
             q.settings.opens_at = Some(t0() + days(3));
+            let mut l = lesson(c, &format!("Урок {tag}"), Some(t0() + days(1)));
+            l.published = false;
+            s.lessons.push(l);
             s.assignments.push(a);
             s.quizzes.push(q);
             s.webinars
@@ -557,6 +565,7 @@ mod tests {
         assert_eq!(
             seen,
             vec![
+                ("Урок мой", false),
                 ("ДЗ мой", false),
                 ("Тест мой", false),
                 ("Вебинар мой", true),
@@ -571,6 +580,9 @@ mod tests {
         let mut s = sources();
         s.assignments[0].published = false;
         s.quizzes[0].published = false;
+        let mut draft_lesson = lesson(&s.courses[0], "Черновик урока", Some(t0() + days(1)));
+        draft_lesson.published = false;
+        s.lessons.push(draft_lesson);
         let draft = course("Черновик", CourseStatus::Draft);
         s.lessons
             .push(lesson(&draft, "Секрет", Some(t0() + days(1))));
@@ -604,6 +616,7 @@ mod tests {
             vec![
                 "Секрет",
                 "Урок 1",
+                "Черновик урока",
                 "Секретный",
                 "ДЗ 1",
                 "Контрольная",

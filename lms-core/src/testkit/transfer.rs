@@ -231,6 +231,8 @@ async fn build_school(storage: &Storage) -> School {
             body: RichText::sanitize("<h2>Теория</h2><ul><li>пример</li></ul>"),
             position: 0,
             publish_at: (i == 2).then(|| day(3)),
+            // The last one is a draft: the flag must travel too.
+            published: i != 2,
             attachments: if i == 1 {
                 vec![file_ref(teacher.id, "конспект.pdf")]
             } else {

@@ -34,14 +34,15 @@ impl CourseService {
             body: input.body,
             position: 0,
             publish_at: input.publish_at,
+            published: input.published.unwrap_or(true),
             attachments,
             created_at: self.clock.now(),
         };
         Ok(self.courses.insert_lesson(&lesson).await?)
     }
 
-    /// Replaces a lesson's title, body and publish date, and its
-    /// attachments when `attachment_ids` is given (each a file uploaded to
+    /// Replaces a lesson's title, body and publish date, its draft state
+    /// when `published` is given, and its attachments when `attachment_ids` is given (each a file uploaded to
     /// this lesson; `None` keeps them).
     pub async fn update_lesson(
         &self,
@@ -58,6 +59,9 @@ impl CourseService {
         lesson.title = input.title;
         lesson.body = input.body;
         lesson.publish_at = input.publish_at;
+        if let Some(published) = input.published {
+            lesson.published = published;
+        }
         self.courses
             .update_lesson(&lesson)
             .await
@@ -122,7 +126,7 @@ impl CourseService {
     }
 
     /// The course's lessons by position; students see only those already
-    /// visible.
+    /// visible (published, publish date reached), staff drafts too.
     pub async fn list_lessons(
         &self,
         actor: &Actor,
@@ -140,8 +144,8 @@ impl CourseService {
             .collect())
     }
 
-    /// One lesson. A student opening it gets it only once visible, and the
-    /// view is recorded for their progress.
+    /// One lesson. A student opening it gets it only once visible (never a
+    /// draft), and the view is recorded for their progress.
     pub async fn get_lesson(
         &self,
         actor: &Actor,

@@ -15,6 +15,7 @@ mod enrolment;
 mod errors;
 mod lessons;
 mod lifecycle;
+mod progress;
 #[cfg(test)]
 mod tests;
 
@@ -37,6 +38,7 @@ use crate::user::{Actor, Role, User, UserStore};
 
 pub use errors::*;
 pub use lifecycle::is_allowed_transition;
+pub use progress::{LessonMark, LessonProgress};
 
 use errors::Denied;
 
@@ -71,6 +73,9 @@ pub struct LessonInput {
     pub body: RichText,
     /// When students may see it; `None`: as soon as the course is published.
     pub publish_at: Option<DateTime<Utc>>,
+    /// Whether students may see it (`false`: a draft only staff see).
+    /// `None`: a new lesson is published, an update keeps the current state.
+    pub published: Option<bool>,
     /// Attached files, in order: ids of files uploaded to this lesson
     /// (registered with [`FileOwner::Lesson`]), a repeated id once. `None`
     /// keeps the attachments an update finds (a new lesson has none: upload

@@ -62,6 +62,7 @@ fn lesson_of(course: &Course, publish_at: Option<DateTime<Utc>>) -> Lesson {
         body: RichText::sanitize("<p>Тело</p>"),
         position: 3,
         publish_at,
+        published: true,
         attachments: Vec::new(),
         created_at: now() - Duration::days(2),
     }
@@ -72,6 +73,7 @@ fn lesson_input() -> LessonInput {
         title: Title::parse("Квадратные уравнения").unwrap(),
         body: RichText::sanitize("<h2>Дискриминант</h2><script>x()</script>"),
         publish_at: Some(now() + Duration::days(1)),
+        published: None,
         attachment_ids: None,
     }
 }
@@ -1333,6 +1335,54 @@ async fn owner_creates_a_lesson_and_gets_the_stored_one() {
 }
 
 #[tokio::test]
+async fn a_new_lesson_is_published_unless_created_as_a_draft() {
+    for (asked, stored) in [(None, true), (Some(true), true), (Some(false), false)] {
+        let c = course(Published);
+        let a = actor(Role::Teacher);
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
+        courses
+            .expect_insert_lesson()
+            .withf(move |l| l.published == stored)
+            .times(1)
+            .returning(|l| Ok(l.clone()));
+        let svc = service(courses, MockUserStore::new());
+        let input = LessonInput {
+            published: asked,
+            ..lesson_input()
+        };
+        let lesson = svc.create_lesson(&a, c.id, input).await.unwrap();
+        assert_eq!(lesson.published, stored, "asked for {asked:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_update_keeps_the_draft_state_unless_it_names_one() {
+    let c = course(Published);
+    let a = actor(Role::Admin);
+    for (was, asked, now_published) in [
+        (false, None, false),
+        (true, None, true),
+        (false, Some(true), true),
+        (true, Some(false), false),
+    ] {
+        let old = Lesson {
+            published: was,
+            ..lesson_of(&c, None)
+        };
+        let (courses, stored) = editing(&c, &a, &old);
+        let svc = service(courses, MockUserStore::new());
+        let input = LessonInput {
+            published: asked,
+            ..lesson_input()
+        };
+        let updated = svc.update_lesson(&a, old.id, input).await.unwrap();
+        assert_eq!(updated.published, now_published, "{was} then {asked:?}");
+        assert_eq!(stored.lock().unwrap()[0].published, now_published);
+    }
+}
+
+#[tokio::test]
 async fn no_lessons_are_added_to_archived_courses() {
     let c = course(Archived);
     let a = actor(Role::Admin);
@@ -1577,20 +1627,26 @@ async fn students_cannot_learn_of_unpublished_lessons_by_editing() {
     let c = course(Published);
     let a = actor(Role::Student);
     let future = lesson_of(&c, Some(now() + Duration::hours(1)));
-    let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, Some(CourseRole::Student));
-    let f = future.clone();
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(f.clone())));
-    let svc = service(courses, MockUserStore::new());
-    let err = svc
-        .update_lesson(&a, future.id, lesson_input())
-        .await
-        .unwrap_err();
-    assert!(matches!(err, LessonError::LessonNotFound));
-    let err = svc.delete_lesson(&a, future.id).await.unwrap_err();
-    assert!(matches!(err, LessonError::LessonNotFound));
+    let draft = Lesson {
+        published: false,
+        ..lesson_of(&c, None)
+    };
+    for hidden in [future, draft] {
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, Some(CourseRole::Student));
+        let h = hidden.clone();
+        courses
+            .expect_get_lesson()
+            .returning(move |_| Ok(Some(h.clone())));
+        let svc = service(courses, MockUserStore::new());
+        let err = svc
+            .update_lesson(&a, hidden.id, lesson_input())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, LessonError::LessonNotFound));
+        let err = svc.delete_lesson(&a, hidden.id).await.unwrap_err();
+        assert!(matches!(err, LessonError::LessonNotFound));
+    }
 }
 
 #[tokio::test]
@@ -1754,17 +1810,22 @@ async fn reorder_is_denied_to_non_managers_and_in_archived_courses() {
 
 // ---- lessons: reads ----
 
+/// Three lessons students see, then one dated in the future and two
+/// drafts (one without a date, one dated in the past).
 fn lessons_by_date(c: &Course) -> Vec<Lesson> {
     [
-        None,
-        Some(now() - Duration::days(1)),
-        Some(now()),
-        Some(now() + Duration::seconds(1)),
+        (None, true),
+        (Some(now() - Duration::days(1)), true),
+        (Some(now()), true),
+        (Some(now() + Duration::seconds(1)), true),
+        (None, false),
+        (Some(now() - Duration::days(1)), false),
     ]
     .into_iter()
-    .map(|publish_at| Lesson {
+    .map(|(publish_at, published)| Lesson {
         id: LessonId::new(),
         publish_at,
+        published,
         ..lesson_of(c, None)
     })
     .collect()
@@ -1844,6 +1905,42 @@ async fn student_cannot_open_a_lesson_before_its_date() {
 }
 
 #[tokio::test]
+async fn students_never_open_a_draft_and_staff_do() {
+    let cases = [
+        (Role::Student, Some(CourseRole::Student), false),
+        (Role::Teacher, Some(CourseRole::Owner), true),
+        (Role::Assistant, Some(CourseRole::Assistant), true),
+        (Role::Admin, None, true),
+    ];
+    for (role, membership, sees) in cases {
+        let c = course(Published);
+        let a = actor(role);
+        // Dated in the past: only the draft state hides it.
+        let draft = Lesson {
+            published: false,
+            ..lesson_of(&c, Some(now() - Duration::days(1)))
+        };
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, membership);
+        let d = draft.clone();
+        courses
+            .expect_get_lesson()
+            .returning(move |_| Ok(Some(d.clone())));
+        // No view is recorded: the mock has no expectation for it.
+        let svc = service(courses, MockUserStore::new());
+        let got = svc.get_lesson(&a, draft.id).await;
+        if sees {
+            assert_eq!(got.unwrap(), draft, "{role:?}");
+        } else {
+            assert!(
+                matches!(got, Err(LessonError::LessonNotFound)),
+                "{role:?}: {got:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn staff_open_future_lessons_without_recording_views() {
     for (role, membership) in [
         (Role::Teacher, Some(CourseRole::Owner)),
@@ -1873,4 +1970,64 @@ async fn lessons_are_hidden_from_those_who_cannot_see_the_course() {
         async |svc, a, c| svc.get_lesson(a, lesson_of(c, None).id).await,
     )
     .await;
+}
+
+// ---- a student's lesson progress ----
+
+#[tokio::test]
+async fn lesson_progress_marks_opened_lessons_and_where_to_continue() {
+    let c = course(Published);
+    let a = actor(Role::Student);
+    let mut lessons = three_lessons(&c);
+    // Listed out of order; the third is not visible yet.
+    lessons.swap(0, 1);
+    lessons[2].publish_at = Some(now() + Duration::days(1));
+    let ids: Vec<LessonId> = {
+        let mut v: Vec<&Lesson> = lessons.iter().collect();
+        v.sort_by_key(|l| l.position);
+        v.iter().map(|l| l.id).collect()
+    };
+    let hidden = lessons[2].id;
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, Some(CourseRole::Student));
+    let l = lessons.clone();
+    courses
+        .expect_list_lessons()
+        .returning(move |_| Ok(l.clone()));
+    let first = ids[0];
+    courses
+        .expect_viewed_lessons()
+        .returning(move |_, _| Ok(vec![first]));
+    let svc = service(courses, MockUserStore::new());
+    let progress = svc.my_lesson_progress(&a, c.id).await.unwrap();
+    let marks: Vec<(LessonId, bool)> = progress
+        .lessons
+        .iter()
+        .map(|m| (m.lesson_id, m.viewed))
+        .collect();
+    let visible: Vec<LessonId> = ids.iter().copied().filter(|id| *id != hidden).collect();
+    assert_eq!(marks, vec![(visible[0], true), (visible[1], false)]);
+    assert_eq!(progress.next_lesson_id, Some(visible[1]));
+    assert_eq!((progress.lessons_total, progress.lessons_viewed), (2, 1));
+}
+
+#[tokio::test]
+async fn only_students_have_lesson_progress() {
+    for (role, membership) in [
+        (Role::Teacher, Some(CourseRole::Owner)),
+        (Role::Teacher, Some(CourseRole::Assistant)),
+        (Role::Admin, None),
+    ] {
+        let c = course(Published);
+        let a = actor(role);
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, membership);
+        courses.expect_list_lessons().never();
+        let svc = service(courses, MockUserStore::new());
+        let err = svc.my_lesson_progress(&a, c.id).await.unwrap_err();
+        assert!(
+            matches!(err, CourseAccessError::Forbidden),
+            "{role:?}: {err:?}"
+        );
+    }
 }

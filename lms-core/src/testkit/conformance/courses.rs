@@ -479,8 +479,9 @@ pub async fn enrolments_oldest_first_with_pages(storage: Storage) {
     );
 }
 
-/// Lessons are appended at the end whatever position they carry; an update
-/// replaces title, body, publish date and attachments but not position or course.
+/// Lessons are appended at the end whatever position they carry, drafts
+/// kept as drafts; an update replaces title, body, publish date, draft state
+/// and attachments but not position or course.
 pub async fn lessons_are_appended_and_updated(storage: Storage) {
     let class = published_course_with_student(&storage).await;
     let mut stored = Vec::new();
@@ -489,6 +490,7 @@ pub async fn lessons_are_appended_and_updated(storage: Storage) {
         let mut l = lesson(class.course.id, title);
         l.position = 7;
         l.publish_at = Some(at(60));
+        l.published = i != 1;
         l.attachments = vec![file_ref(class.teacher.id, "конспект.pdf")];
         let got = ok(storage.courses.insert_lesson(&l).await, "insert_lesson");
         let mut expected = l.clone();
@@ -513,6 +515,7 @@ pub async fn lessons_are_appended_and_updated(storage: Storage) {
     changed.title = Title::parse("Обыкновенные дроби").expect("valid title");
     changed.body = RichText::sanitize("<ol><li>Числитель</li><li>Знаменатель</li></ol>");
     changed.publish_at = None;
+    changed.published = true;
     changed.attachments = vec![
         file_ref(class.teacher.id, "a.pdf"),
         file_ref(class.teacher.id, "b.pdf"),
@@ -524,7 +527,21 @@ pub async fn lessons_are_appended_and_updated(storage: Storage) {
     assert_eq!(
         ok(storage.courses.get_lesson(changed.id).await, "get_lesson"),
         Some(changed),
-        "update_lesson replaces title, body, publish date and attachments only"
+        "update_lesson replaces title, body, publish date, draft state and attachments only"
+    );
+    let mut unpublished = stored[2].clone();
+    unpublished.published = false;
+    ok(
+        storage.courses.update_lesson(&unpublished).await,
+        "update_lesson",
+    );
+    assert_eq!(
+        ok(
+            storage.courses.get_lesson(unpublished.id).await,
+            "get_lesson"
+        ),
+        Some(unpublished),
+        "a published lesson can be taken back to a draft"
     );
     assert_eq!(
         lesson_ids(&storage, class.course.id).await,

@@ -268,6 +268,7 @@ pub fn lesson(course: CourseId, title: &str) -> Lesson {
         body: RichText::sanitize("<h2>Теория</h2><p>Квадратные уравнения</p>"),
         position: 0,
         publish_at: None,
+        published: true,
         attachments: Vec::new(),
         created_at: t0(),
     }

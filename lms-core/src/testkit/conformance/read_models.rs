@@ -39,6 +39,9 @@ struct School {
     lesson_now: LessonId,
     lesson_past: LessonId,
     lesson_future: LessonId,
+    /// A draft lesson of `published`, dated in the past and viewed by
+    /// `student` (say, before it was taken back): hidden from students.
+    lesson_unpublished: LessonId,
     lesson_archived: LessonId,
     lesson_draft: LessonId,
     lesson_assisted: LessonId,
@@ -100,6 +103,10 @@ async fn school(storage: &Storage) -> School {
     let mut future = lesson(published.id, "Завтра");
     future.publish_at = Some(at(60));
     let lesson_future = ok(storage.courses.insert_lesson(&future).await, "insert").id;
+    let mut unpublished = lesson(published.id, "Черновик урока");
+    unpublished.publish_at = Some(at(-60));
+    unpublished.published = false;
+    let lesson_unpublished = ok(storage.courses.insert_lesson(&unpublished).await, "insert").id;
     let lesson_archived = add_lesson(storage, archived.id, "Архив").await.id;
     let lesson_draft = add_lesson(storage, draft.id, "Черновик").await.id;
     let lesson_assisted = add_lesson(storage, assisted.id, "Чужой").await.id;
@@ -107,6 +114,7 @@ async fn school(storage: &Storage) -> School {
     for (l, who) in [
         (lesson_now, student.id),
         (lesson_future, student.id),
+        (lesson_unpublished, student.id),
         (lesson_past, classmate.id),
     ] {
         ok(
@@ -251,6 +259,7 @@ async fn school(storage: &Storage) -> School {
         lesson_now,
         lesson_past,
         lesson_future,
+        lesson_unpublished,
         lesson_archived,
         lesson_draft,
         lesson_assisted,
@@ -331,11 +340,11 @@ pub async fn student_snapshot_counts_and_filters(storage: Storage) {
     assert_eq!(p.course, s.published, "the whole course");
     assert_eq!(
         p.lessons_visible, 2,
-        "lessons without a date or with a past date"
+        "published lessons without a date or with a past date (not the draft)"
     );
     assert_eq!(
         p.lessons_viewed, 1,
-        "viewed visible lessons of this student (a viewed future lesson does not count)"
+        "viewed visible lessons of this student (a viewed future or draft lesson does not count)"
     );
     assert_eq!(
         p.assignments.iter().map(|a| a.id).collect::<Vec<_>>(),
@@ -418,7 +427,7 @@ pub async fn student_snapshot_webinars_and_badges(storage: Storage) {
     assert_eq!(
         (p.lessons_visible, p.lessons_viewed),
         (3, 2),
-        "later the future lesson is visible, and its view counts"
+        "later the future lesson is visible, and its view counts; the draft still does not"
     );
     let stranger = add_user(&storage, Role::Student).await;
     let empty = ok(
@@ -607,8 +616,8 @@ fn ids<T, I: Ord + Clone>(items: &[T], id: impl Fn(&T) -> I) -> BTreeSet<I> {
 }
 
 /// A student's schedule sources: published and archived courses, their
-/// lessons, published assignments and quizzes, own extensions, and webinars
-/// that are not cancelled.
+/// published lessons, published assignments and quizzes, own extensions,
+/// and webinars that are not cancelled.
 pub async fn schedule_sources_for_students(storage: Storage) {
     let s = school(&storage).await;
     let src = ok(
@@ -628,7 +637,7 @@ pub async fn schedule_sources_for_students(storage: Storage) {
             s.lesson_future,
             s.lesson_archived
         ]),
-        "every lesson of those courses"
+        "every published lesson of those courses, not the draft"
     );
     assert_eq!(
         ids(&src.assignments, |a: &Assignment| a.id),
@@ -663,6 +672,10 @@ pub async fn schedule_sources_for_students(storage: Storage) {
         ids(&classmate.courses, |c: &Course| c.id),
         set([s.published.id, s.assisted.id])
     );
+    assert!(
+        !ids(&classmate.lessons, |l: &Lesson| l.id).contains(&s.lesson_unpublished),
+        "no student gets a draft lesson"
+    );
     assert_eq!(
         classmate
             .extensions
@@ -675,7 +688,7 @@ pub async fn schedule_sources_for_students(storage: Storage) {
 }
 
 /// A teacher's schedule sources: every owned or assisted course in any
-/// state with all its lessons, assignments and quizzes.
+/// state with all its lessons (drafts included), assignments and quizzes.
 pub async fn schedule_sources_for_staff(storage: Storage) {
     let s = school(&storage).await;
     let src = ok(
@@ -693,10 +706,12 @@ pub async fn schedule_sources_for_staff(storage: Storage) {
             s.lesson_now,
             s.lesson_past,
             s.lesson_future,
+            s.lesson_unpublished,
             s.lesson_archived,
             s.lesson_draft,
             s.lesson_assisted
-        ])
+        ]),
+        "every lesson, drafts included for staff"
     );
     assert_eq!(
         ids(&src.assignments, |a: &Assignment| a.id),

@@ -181,6 +181,7 @@ impl CourseStore for MemoryStorage {
         stored.title = lesson.title.clone();
         stored.body = lesson.body.clone();
         stored.publish_at = lesson.publish_at;
+        stored.published = lesson.published;
         stored.attachments = lesson.attachments.clone();
         Ok(())
     }

@@ -153,7 +153,11 @@ impl ScheduleStore for MemoryStorage {
         for m in &memberships {
             let course = m.course.id;
             let student = m.role == CourseRole::Student;
-            sources.lessons.extend(st.lessons_of(course));
+            sources.lessons.extend(
+                st.lessons_of(course)
+                    .into_iter()
+                    .filter(|l| !student || l.published),
+            );
             sources.assignments.extend(
                 st.assignments_of(course)
                     .into_iter()

@@ -553,6 +553,7 @@ async fn lesson_positions_are_assigned_and_compacted() {
             body: RichText::default(),
             position: 42,
             publish_at: None,
+            published: true,
             attachments: Vec::new(),
             created_at: t0(),
         };

@@ -36,6 +36,10 @@ pub struct LessonRequest {
     /// When students may see it (RFC 3339); absent or `null`: as soon as
     /// the course is published.
     pub publish_at: Option<DateTime<Utc>>,
+    /// Whether students may see the lesson; `false` makes it a draft that
+    /// only the course's staff see, whatever `publish_at` says. Absent: a
+    /// new lesson is published, an update keeps the current state.
+    pub published: Option<bool>,
     /// Files attached to the lesson, in order: ids of files uploaded with
     /// `POST /files?lesson_id=<this lesson>`, a repeated id counting once.
     /// Given when updating, the lesson's attachments become exactly these
@@ -88,6 +92,7 @@ async fn create_lesson(
         title: title(&req.title)?,
         body: RichText::sanitize(&req.body),
         publish_at: req.publish_at,
+        published: req.published,
         attachment_ids: req.attachment_ids,
     };
     let lesson = state
@@ -99,7 +104,8 @@ async fn create_lesson(
 }
 
 /// The course's lessons by position; students see only lessons already
-/// visible, in a published or archived course they are enrolled in.
+/// visible (published, publish date reached), in a published or archived
+/// course they are enrolled in. Staff see drafts too.
 #[utoipa::path(
     get, path = "/courses/{course_id}/lessons", tag = "lessons",
     params(("course_id" = CourseId, Path, description = "Course id")),
@@ -165,7 +171,7 @@ async fn reorder_lessons(
     responses(
         (status = 200, description = "The lesson", body = Lesson),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 404, description = "No such lesson, or not visible yet", body = ErrorBody),
+        (status = 404, description = "No such lesson, or not visible (a draft, or not yet)", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -179,7 +185,8 @@ async fn get_lesson(
     ))
 }
 
-/// Replaces a lesson's title, body and publish date (owner or admin).
+/// Replaces a lesson's title, body and publish date, and its draft state
+/// when `published` is given (owner or admin).
 /// When `attachment_ids` is given, the lesson's attachments become exactly
 /// those files, in that order, each of which must have been uploaded to this
 /// lesson; when it is omitted, the attachments are kept as they are.
@@ -207,6 +214,7 @@ async fn update_lesson(
         title: title(&req.title)?,
         body: RichText::sanitize(&req.body),
         publish_at: req.publish_at,
+        published: req.published,
         attachment_ids: req.attachment_ids,
     };
     Ok(Json(

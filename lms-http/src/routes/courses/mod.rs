@@ -9,7 +9,8 @@
 //!
 //! One module per use case: `lifecycle` (creating, reading, editing and
 //! publishing courses), `enrolment` (invite codes, joining, students),
-//! `assistants` and `lessons`.
+//! `assistants`, `lessons` and `progress` (a student's way through the
+//! lessons).
 
 use lms_core::course::Title;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +23,7 @@ mod assistants;
 mod enrolment;
 mod lessons;
 mod lifecycle;
+mod progress;
 
 pub use assistants::AssistantRequest;
 pub use enrolment::{EnrollRequest, InviteCodeResponse, JoinRequest, StudentResponse};
@@ -39,4 +41,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(enrolment::routes())
         .merge(assistants::routes())
         .merge(lessons::routes())
+        .merge(progress::routes())
 }
