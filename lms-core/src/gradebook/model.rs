@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dashboard::{StaffCourseData, quiz_scores_by_student};
 use crate::homework::Assignment;
-use crate::ids::{CourseId, UserId};
+use crate::ids::{CourseId, SubmissionId, UserId};
 use crate::quiz::Quiz;
 use crate::score::Points;
 use crate::user::User;
@@ -50,6 +50,10 @@ pub struct GradebookRow {
     /// Per column: the final homework score once graded, the quiz score by
     /// the quiz's scoring policy once an attempt is finished; else `None`.
     pub cells: Vec<Option<f64>>,
+    /// Per column, the student's submission to that assignment (graded or
+    /// waiting), so a cell can link to it; `None` for quizzes and for work
+    /// not handed in.
+    pub submission_ids: Vec<Option<SubmissionId>>,
     /// Sum of the cells.
     pub total: f64,
     /// Sum of the columns' maxima.
@@ -135,6 +139,9 @@ impl Gradebook {
         let mut columns = Vec::with_capacity(assignments.len() + quizzes.len());
         // Per column: student → score.
         let mut scores: Vec<HashMap<UserId, Points>> = Vec::with_capacity(columns.capacity());
+        // Per column: student → submission (assignments only).
+        let mut handed_in: Vec<HashMap<UserId, SubmissionId>> =
+            Vec::with_capacity(columns.capacity());
         for a in &assignments {
             columns.push(GradebookColumn {
                 kind: ColumnKind::Assignment,
@@ -147,6 +154,13 @@ impl Gradebook {
                     .iter()
                     .filter(|s| s.assignment_id == a.id)
                     .filter_map(|s| s.grade.as_ref().map(|g| (s.student_id, g.final_score)))
+                    .collect(),
+            );
+            handed_in.push(
+                data.submissions
+                    .iter()
+                    .filter(|s| s.assignment_id == a.id)
+                    .map(|s| (s.student_id, s.id))
                     .collect(),
             );
         }
@@ -168,6 +182,7 @@ impl Gradebook {
                     .map(|(s, score)| (s, score.score))
                     .collect(),
             );
+            handed_in.push(HashMap::new());
         }
 
         let total_max = Points::sum(columns.iter().filter_map(|c| Points::new(c.max_score).ok()));
@@ -182,6 +197,10 @@ impl Gradebook {
                     student_name: u.display_name.as_str().to_owned(),
                     email: u.email.as_str().to_owned(),
                     cells: cells.iter().map(|c| c.map(Points::value)).collect(),
+                    submission_ids: handed_in
+                        .iter()
+                        .map(|col| col.get(&u.id).copied())
+                        .collect(),
                     total: positive_zero(total.value()),
                     total_max: positive_zero(total_max.value()),
                     percent: positive_zero(total.percent_of(total_max)),
@@ -344,8 +363,30 @@ mod tests {
         );
         assert_eq!((anna.total, anna.total_max), (21.5, 23.0));
         assert_eq!(anna.percent, 93.48);
+        let sub = |a: &Assignment, u: UserId| {
+            d.submissions
+                .iter()
+                .find(|s| s.assignment_id == a.id && s.student_id == u)
+                .map(|s| s.id)
+        };
+        let (first, later) = (&d.assignments[2], &d.assignments[0]);
+        assert_eq!(
+            anna.submission_ids,
+            vec![
+                sub(first, anna.student_id),
+                sub(later, anna.student_id),
+                None
+            ],
+            "assignment cells link to the submission; quiz cells to none"
+        );
+        assert!(anna.submission_ids[0].is_some());
         let boris = &g.rows[1];
         assert_eq!(boris.cells, vec![None, None, Some(2.0)]);
+        assert!(
+            boris.submission_ids[1].is_some(),
+            "work waiting for a grade is linked too"
+        );
+        assert_eq!(boris.submission_ids[0], None, "nothing handed in");
         assert_eq!((boris.total, boris.percent), (2.0, 8.7));
         let yakov = &g.rows[2];
         assert_eq!(
@@ -421,6 +462,7 @@ mod tests {
                 student_name: name.to_owned(),
                 email: "a@b.example".to_owned(),
                 cells: vec![Some(10.0)],
+                submission_ids: vec![None],
                 total: 10.0,
                 total_max: 10.0,
                 percent: 100.0,
