@@ -12,6 +12,8 @@ function localIn({ days = 0, hours = 0 }) {
   const d = new Date(Date.now() + days * 864e5 + hours * 36e5 + 3 * 36e5)
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
 }
+/** The date (`YYYY-MM-DD`) `days` from today in Europe/Moscow. */
+const dayIn = (days) => localIn({ days }).slice(0, 10)
 
 export async function journeys({ base, launch, shots, results }) {
   const state = {}
@@ -43,7 +45,11 @@ export async function journeys({ base, launch, shots, results }) {
       if (/Content.Security.Policy|Refused to (load|execute|apply|connect|evaluate)/i.test(text)) problems.push(`${name}: ${text}`)
     })
     page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`))
-    page.on('dialog', (d) => d.accept())
+    // Confirmations are the app's own dialog; a native one is a defect (issue #13).
+    page.on('dialog', (d) => {
+      problems.push(`${name}: a native ${d.type()} dialog: ${JSON.stringify(d.message())}`)
+      d.accept()
+    })
     pages.push(page)
     return { ctx, page }
   }
@@ -79,6 +85,29 @@ export async function journeys({ base, launch, shots, results }) {
     await login(T, TEACHER)
     state.teacher = true
   })
+  await step("the header and the login page show the school's name and logo; the side menu has an icon per entry, at a fixed width (#13)", ['teacher'], async () => {
+    const info = await (await T.request.get('/api/v1/school')).json()
+    if (!info?.name) throw new Error(`GET /api/v1/school: ${JSON.stringify(info)}`)
+    const loaded = (page, sel) => page.locator(sel).evaluate((img) => img.complete && img.naturalWidth > 0)
+    if ((await text(T, '[data-test=school-name]')).trim() !== info.name) throw new Error(`header: ${await text(T, '[data-test=school-name]')}`)
+    if (!(await loaded(T, '[data-test=school-logo]'))) throw new Error('the header logo did not load')
+    // Every menu entry: a bootstrap-icons glyph (the bundled font, allowed by the CSP) and its label.
+    const links = await T.locator('.sidebar .nav-link').evaluateAll((ls) => ls.map((l) => ({ icon: l.querySelector('i.bi')?.getBoundingClientRect().width ?? 0, label: l.innerText.trim() })))
+    if (!links.length || links.some((l) => l.icon < 8 || !l.label)) throw new Error(`menu entries: ${JSON.stringify(links)}`)
+    await T.waitForFunction(() => [...document.fonts].some((f) => f.family.replace(/["']/g, '') === 'bootstrap-icons' && f.status === 'loaded'), null, { timeout: 5000 }).catch(() => {
+      throw new Error('the icon font did not load')
+    })
+    const width = () => T.locator('.sidebar').evaluate((e) => e.getBoundingClientRect().width)
+    const w1 = await width()
+    await T.click('[data-test=nav-schedule]')
+    await T.waitForSelector('.fc')
+    if (Math.abs((await width()) - w1) > 0.5) throw new Error(`the side menu changes width: ${w1} → ${await width()}`)
+    // The login page (the student is not logged in yet).
+    await S.goto('/login')
+    await S.waitForFunction((n) => document.querySelector('[data-test=login-school]')?.textContent?.trim() === n, info.name)
+    if (!(await loaded(S, '[data-test=login-logo]'))) throw new Error('the login page logo did not load')
+    await shot(S, 'login-brand-ru')
+  })
   await step('teacher creates a course', ['teacher'], async () => {
     await T.click('[data-test=nav-courses]')
     await T.fill('[data-test=course-title]', 'Алгебра 9')
@@ -113,6 +142,47 @@ export async function journeys({ base, launch, shots, results }) {
     state.lessonUrl = new URL(T.url()).pathname
     await shot(T, 'lesson-teacher-ru')
   })
+  await step('the editor speaks Russian, puts the caret after an inserted image and types like the published lesson; lesson headings stay below the title (#13)', ['lessonUrl'], async () => {
+    const ed = '[data-test=lesson-editor]'
+    await T.goto(state.lessonUrl + '/edit')
+    await T.waitForSelector(`${ed} .ql-editor h2`)
+    const titles = await T.locator(`${ed} .ql-toolbar button`).evaluateAll((bs) => bs.map((b) => b.getAttribute('title') ?? ''))
+    for (const want of ['Полужирный', 'Курсив', 'Нумерованный список', 'Маркированный список', 'Ссылка', 'Изображение'])
+      if (!titles.includes(want)) throw new Error(`toolbar titles: ${JSON.stringify(titles)}`)
+    if (titles.some((x) => !x)) throw new Error(`a toolbar button has no title: ${JSON.stringify(titles)}`)
+    // The link box: Russian texts instead of "Enter link:" / "Save".
+    await T.locator(`${ed} .ql-editor h2`).click({ clickCount: 2 })
+    await T.click(`${ed} button.ql-link`)
+    const tip = T.locator(`${ed} .ql-tooltip.ql-editing`)
+    await tip.waitFor()
+    const said = await tip.evaluate((el) => [getComputedStyle(el, '::before').content, getComputedStyle(el.querySelector('a.ql-action'), '::after').content])
+    if (said[0] !== '"Введите ссылку:"' || said[1] !== '"Сохранить"') throw new Error(`link box says ${said.join(' / ')}`)
+    await T.keyboard.press('Escape')
+    // An image goes in at the caret, and typing continues after it.
+    await T.click(`${ed} .ql-editor`)
+    await T.keyboard.press('Control+End')
+    await T.keyboard.press('Enter')
+    await T.keyboard.press('Enter')
+    const chooser = T.waitForEvent('filechooser')
+    await T.click(`${ed} button.ql-image`)
+    await (await chooser).setFiles({ name: 'dot.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64') })
+    await T.waitForSelector(`${ed} .ql-editor img`)
+    await T.keyboard.type('после')
+    const html = await T.locator(`${ed} .ql-editor`).innerHTML()
+    if (!/<img[^>]*>после/.test(html)) throw new Error(`the text went before the image: ${html.slice(-200)}`)
+    await shot(T, 'lesson-editor-ru')
+    // One typography: the editor's text and headings as in the published lesson.
+    const look = (sel) => T.locator(sel).first().evaluate((e) => { const c = getComputedStyle(e); return `${c.fontFamily} | ${c.fontSize} | ${c.lineHeight}` })
+    const [edText, edH2] = [await look(`${ed} .ql-editor`), await look(`${ed} .ql-editor h2`)]
+    await T.goto(state.lessonUrl)
+    await T.waitForSelector('[data-test=lesson-body] h2')
+    const [viewText, viewH2] = [await look('[data-test=lesson-body]'), await look('[data-test=lesson-body] h2')]
+    if (edText !== viewText) throw new Error(`editor text ${edText} ≠ lesson text ${viewText}`)
+    if (edH2 !== viewH2) throw new Error(`editor heading ${edH2} ≠ lesson heading ${viewH2}`)
+    const size = (sel) => T.locator(sel).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize))
+    const [title, h2] = [await size('[data-test=lesson-title]'), await size('[data-test=lesson-body] h2')]
+    if (!(title > h2)) throw new Error(`a lesson heading (${h2}px) is not smaller than the lesson title (${title}px)`)
+  })
   await step('teacher attaches a file to the lesson', ['lessonUrl'], async () => {
     await T.goto(state.lessonUrl + '/edit')
     await T.waitForSelector('[data-test=lesson-file]')
@@ -130,6 +200,7 @@ export async function journeys({ base, launch, shots, results }) {
     await quillType(T, 'lesson-editor', () => T.keyboard.type('x₁ + x₂ = −b/a'))
     await T.click('[data-test=lesson-save]')
     await T.waitForSelector('[data-test=lesson-body]')
+    state.lesson2Url = new URL(T.url()).pathname
     await T.goto(state.courseUrl)
     await T.waitForSelector('[data-test=lesson-row] >> nth=1')
     const saved = T.waitForResponse((r) => r.url().endsWith('/lessons/order') && r.request().method() === 'PUT')
@@ -140,6 +211,24 @@ export async function journeys({ base, launch, shots, results }) {
     await T.waitForSelector('[data-test=lesson-row]')
     const first = await text(T, '[data-test=lesson-row]')
     if (!first.includes('Виета')) throw new Error(`order not kept: first is ${first}`)
+  })
+  await step('deleting a lesson asks in words in a dialog; Escape keeps the lesson (#13)', ['lesson2Url'], async () => {
+    await T.goto(state.lesson2Url + '/edit')
+    await T.click('[data-test=lesson-delete]')
+    const dialog = T.locator('[data-test=confirm-dialog]')
+    await dialog.waitFor()
+    const said = (await dialog.innerText()).replace(/\s+/g, ' ')
+    if (!said.includes('Удалить урок «Теорема Виета»? Это действие нельзя отменить.')) throw new Error(`dialog says: ${said}`)
+    const focused = await T.evaluate(() => document.activeElement?.getAttribute('data-test'))
+    if (focused !== 'confirm-cancel') throw new Error(`focus starts on ${focused}, not on cancel`)
+    await T.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    if (!new URL(T.url()).pathname.endsWith('/edit')) throw new Error(`Escape left the page: ${T.url()}`)
+    await T.click('[data-test=lesson-delete]')
+    await T.click('[data-test=confirm-ok]')
+    await T.waitForURL(new RegExp(`/courses/${state.courseId}$`))
+    await T.waitForSelector('[data-test=lesson-row]')
+    if (await T.locator('[data-test=lesson-row]', { hasText: 'Виета' }).count()) throw new Error('the lesson is still listed')
   })
   await step('teacher publishes the course and gets an invite code', ['courseId'], async () => {
     await T.goto(state.courseUrl)
@@ -219,13 +308,19 @@ export async function journeys({ base, launch, shots, results }) {
     })
     await T.click('[data-test=quiz-publish]')
     await T.waitForSelector('text=Снять с публикации')
+    // Publishing says so (#13).
+    await T.waitForSelector('[data-test=toast]:has-text("Тест опубликован")')
     await shot(T, 'quiz-builder-ru')
   })
   await step('teacher adds ordering and essay questions to a second quiz', ['courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/quizzes/new`)
     await T.fill('[data-test=quiz-title-input]', 'Эссе и порядок')
+    // A window from tomorrow 10:00 to the day after 18:00, for the calendar step.
+    await T.getByLabel('Открывается', { exact: true }).fill(`${dayIn(1)}T10:00`)
+    await T.getByLabel('Закрывается', { exact: true }).fill(`${dayIn(2)}T18:00`)
     await T.click('[data-test=quiz-save]')
     await T.waitForURL(/\/quizzes\/.+\/build/)
+    state.quiz2Window = true
     await T.selectOption('[data-test=q-kind]', 'ordering')
     await T.fill('[data-test=q-prompt]', 'Расположите шаги решения')
     await T.fill('[data-test=q-item-0]', 'Найти D')
@@ -271,12 +366,93 @@ export async function journeys({ base, launch, shots, results }) {
     const row = await T.locator('.list-group-item', { hasText: 'Разбор задач' }).innerText()
     if (!row.includes(later.slice(11))) throw new Error(`expected ${later.slice(11)} in: ${row}`)
   })
+  await step('the calendar draws a 23:59 deadline as one point and a quiz window as two markers (#13)', ['courseId', 'quiz2Window'], async () => {
+    await T.goto(`/courses/${state.courseId}/assignments/new`)
+    await T.fill('[data-test=hw-title]', 'Срок в 23:59')
+    await quillType(T, 'hw-editor', () => T.keyboard.type('Сдать до конца дня.'))
+    await T.fill('[data-test=hw-due]', `${dayIn(1)}T23:59`)
+    await T.click('[data-test=hw-save]')
+    await T.waitForSelector('[data-test=assignment-title]')
+    // Events arrive after the view: wait for them, looking in the next
+    // period too (tomorrow may fall in it).
+    const poll = async (fn, ms = 5000) => {
+      const until = Date.now() + ms
+      let v
+      while (!(v = await fn()) && Date.now() < until) await T.waitForTimeout(200)
+      return v
+    }
+    const seek = async (sel, title) => {
+      const found = () => T.locator(sel, { hasText: title })
+      if (!(await poll(async () => (await found().count()) > 0))) {
+        await T.click('.fc-next-button')
+        await poll(async () => (await found().count()) > 0)
+      }
+      await T.waitForTimeout(300)
+      return found()
+    }
+    const today = async () => {
+      if (await T.locator('.fc-today-button').isEnabled()) await T.click('.fc-today-button')
+    }
+    await T.click('[data-test=nav-schedule]')
+    await T.waitForSelector('.fc-dayGridMonth-view')
+    // Month: the deadline is one dot event with the whole time, not a bar.
+    const d = await seek('.fc-daygrid-event', 'Срок в 23:59')
+    if ((await d.count()) !== 1) throw new Error(`the deadline is drawn ${await d.count()} times in the month`)
+    const cls = (await d.first().getAttribute('class')) ?? ''
+    if (!cls.includes('fc-daygrid-dot-event')) throw new Error(`the deadline is not a point: ${cls}`)
+    const time = (await d.first().locator('.fc-event-time').innerText()).trim()
+    if (time !== '23:59') throw new Error(`deadline time shown as "${time}"`)
+    await shot(T, 'schedule-month-ru')
+    // The quiz window: no bar on every day, just its two ends.
+    const qClasses = await T.locator('.fc-daygrid-event', { hasText: 'Эссе и порядок' }).evaluateAll((els) => els.map((e) => e.className))
+    if (!qClasses.length || qClasses.some((c) => !c.includes('fc-daygrid-dot-event'))) throw new Error(`quiz window drawn as: ${JSON.stringify(qClasses)}`)
+    // List: the deadline once, at 23:59; the quiz as "opens" and "closes".
+    await today()
+    await T.click('.fc-listMonth-button')
+    const rows = (title) => T.locator('.fc-list-event', { hasText: title }).evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()))
+    await poll(async () => (await rows('Срок в 23:59')).length > 0, 3000)
+    let deadlineRows = await rows('Срок в 23:59')
+    let quizRows = await rows('Эссе и порядок')
+    if (deadlineRows.length === 0 || quizRows.length < 2) {
+      await T.click('.fc-next-button')
+      await poll(async () => (await rows('Эссе и порядок')).length > 0, 3000)
+      if (!deadlineRows.length) deadlineRows = await rows('Срок в 23:59')
+      quizRows = [...quizRows, ...(await rows('Эссе и порядок'))]
+    }
+    if (deadlineRows.length !== 1 || !deadlineRows[0].startsWith('23:59')) throw new Error(`deadline in the list: ${JSON.stringify(deadlineRows)}`)
+    if (quizRows.length !== 2 || !/открывается/.test(quizRows[0]) || !/закрывается/.test(quizRows[1]) || quizRows.some((r) => /весь день|all-day/i.test(r)))
+      throw new Error(`quiz window in the list: ${JSON.stringify(quizRows)}`)
+    // Week: the deadline is on the grid and the quiz markers are short.
+    await today()
+    await T.click('.fc-timeGridWeek-button')
+    const wd = await seek('.fc-timegrid-event', 'Срок в 23:59')
+    if ((await wd.count()) !== 1) throw new Error(`the deadline is drawn ${await wd.count()} times in the week`)
+    if (await T.locator('.fc-daygrid-event', { hasText: 'Эссе и порядок' }).count()) throw new Error('the quiz window is an all-day bar in the week')
+    const heights = await T.locator('.fc-timegrid-event-harness', { hasText: 'Эссе и порядок' }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))
+    if (heights.some((h) => h > 60)) throw new Error(`the quiz window covers hours in the week: ${heights}`)
+    await shot(T, 'schedule-week-ru')
+  })
   await step('student logs in; the dashboard says how to join a course', [], async () => {
     await login(S, STUDENT)
     // A fresh student has no course yet: the dashboard says how to join one.
     await S.waitForSelector('[data-test=empty-courses], .progress')
     await shot(S, 'dashboard-before-ru')
     state.student = true
+  })
+  await step('menus and pages by role: no student pages for the teacher, no grading queue for the student (#13)', ['teacher', 'student'], async () => {
+    await T.goto('/')
+    await T.waitForSelector('[data-test=nav-grading]')
+    for (const item of ['nav-achievements', 'nav-homework'])
+      if (await T.locator(`[data-test=${item}]`).count()) throw new Error(`the teacher's menu has ${item}`)
+    await T.goto('/achievements')
+    await T.waitForURL((u) => new URL(u).pathname === '/')
+    await T.goto('/homework')
+    await T.waitForURL(/\/grading$/)
+    await T.goto('/')
+    await S.goto('/')
+    await S.waitForSelector('[data-test=nav-achievements]')
+    await S.waitForSelector('[data-test=nav-homework]')
+    if (await S.locator('[data-test=nav-grading]').count()) throw new Error("the student's menu has the grading queue")
   })
   await step('a wrong invite code shows a readable error', ['student'], async () => {
     await S.click('[data-test=nav-courses]')
@@ -292,6 +468,36 @@ export async function journeys({ base, launch, shots, results }) {
     await S.waitForSelector('[data-test=course-heading]')
     state.joined = true
   })
+  await step('"continue where you stopped": the dashboard and the course page lead to the next lesson, opened lessons are ticked (#13)', ['joined', 'lessonUrl'], async () => {
+    try {
+      await continueWhereStopped()
+    } finally {
+      // The next step starts on the course page.
+      if (new URL(S.url()).pathname !== state.courseUrl) await S.goto(state.courseUrl).catch(() => {})
+    }
+  })
+  async function continueWhereStopped() {
+    await S.goto('/')
+    // The demo student may have other courses: this course's card.
+    const onDashboard = S.locator(`[data-test=continue-course][data-course="${state.courseId}"]`)
+    await onDashboard.waitFor()
+    if ((await onDashboard.getAttribute('href')) !== state.lessonUrl) throw new Error(`dashboard continues at ${await onDashboard.getAttribute('href')}`)
+    await S.goto(state.courseUrl)
+    const done = S.locator('[data-test=lesson-progress-text]')
+    await done.waitFor()
+    if ((await done.innerText()).trim() !== 'Пройдено 0 из 1 урока') throw new Error(`progress before: ${await done.innerText()}`)
+    if (await S.locator('[data-test=lesson-viewed]').count()) throw new Error('an unopened lesson is ticked')
+    const go = S.locator('[data-test=continue-lesson]')
+    if ((await go.innerText()).trim() !== 'Продолжить: Квадратные уравнения') throw new Error(`button: ${await go.innerText()}`)
+    await go.click()
+    await S.waitForURL((u) => new URL(u).pathname === state.lessonUrl)
+    await S.waitForSelector('[data-test=lesson-body]')
+    await S.goto(state.courseUrl)
+    await S.waitForSelector('[data-test=all-lessons-done]')
+    if ((await done.innerText()).trim() !== 'Пройдено 1 из 1 урока') throw new Error(`progress after: ${await done.innerText()}`)
+    if (!(await S.locator('[data-test=lesson-row]', { hasText: 'Квадратные уравнения' }).locator('[data-test=lesson-viewed]').count())) throw new Error('the opened lesson has no tick')
+    await shot(S, 'course-student-ru')
+  }
   await step('student reads the lesson with its rich text (and downloads its attachment)', ['joined', 'lessonUrl'], async () => {
     await S.locator('[data-test=lesson-row] a', { hasText: 'Квадратные уравнения' }).click()
     await S.waitForSelector('[data-test=lesson-body] h2')
@@ -303,6 +509,51 @@ export async function journeys({ base, launch, shots, results }) {
       if (!res.ok() || !(await res.text()).includes('4ac')) throw new Error(`attachment download: ${res.status()}`)
     }
     await shot(S, 'lesson-student-ru')
+  })
+  await step('a draft lesson is for staff only until the teacher publishes it; students see no course status badge (#13)', ['joined', 'courseId'], async () => {
+    await T.goto(`/courses/${state.courseId}/lessons/new`)
+    await T.fill('[data-test=lesson-title-input]', 'Разбор задач')
+    await quillType(T, 'lesson-editor', () => T.keyboard.type('Задачи на теорему Виета.'))
+    await T.uncheck('[data-test=lesson-published]')
+    if (!/Черновик/.test(await text(T, '[data-test=lesson-state]'))) throw new Error('the editor does not say the lesson is a draft')
+    await T.click('[data-test=lesson-save]')
+    await T.waitForSelector('[data-test=lesson-body]')
+    await T.waitForSelector('[data-test=lesson-draft]')
+    const draftUrl = new URL(T.url()).pathname
+    await T.goto(state.courseUrl)
+    const row = T.locator('[data-test=lesson-row]', { hasText: 'Разбор задач' })
+    await row.waitFor()
+    if (!(await row.locator('[data-test=lesson-draft]').count())) throw new Error('the course page shows no draft badge to the teacher')
+    await shot(T, 'lesson-draft-teacher-ru')
+
+    await S.goto(state.courseUrl)
+    await S.waitForSelector('[data-test=lesson-row]')
+    if (await S.locator('[data-test=lesson-row]', { hasText: 'Разбор задач' }).count()) throw new Error('the student sees the draft in the lesson list')
+    if (await S.locator('[data-test=course-status]').count()) throw new Error('the student sees the course status badge')
+    if (/опубликован/i.test(await S.locator('main').innerText())) throw new Error('the student sees «опубликован» on the course page')
+    await S.goto('/courses')
+    await S.waitForSelector('[data-test=course-card]')
+    if (await S.locator('[data-test=course-status]').count()) throw new Error('the student sees a status badge in the course list')
+    await S.goto(draftUrl)
+    await S.waitForSelector('[data-test=error]')
+    if (await S.locator('[data-test=lesson-body]').count()) throw new Error('the student opened the draft by its address')
+
+    // The teacher publishes it from the lesson page's edit button.
+    await T.goto(draftUrl)
+    await T.click('[data-test=edit-lesson]')
+    await T.waitForURL((u) => new URL(u).pathname === draftUrl + '/edit')
+    await T.waitForFunction(() => document.querySelector('[data-test=lesson-title-input]')?.value === 'Разбор задач')
+    await T.check('[data-test=lesson-published]')
+    await T.click('[data-test=lesson-save]')
+    await T.waitForURL((u) => new URL(u).pathname === draftUrl)
+    await T.waitForSelector('[data-test=lesson-body]')
+    if (await T.locator('[data-test=lesson-draft]').count()) throw new Error('the published lesson still says draft')
+
+    await S.goto(state.courseUrl)
+    await S.locator('[data-test=lesson-row] a', { hasText: 'Разбор задач' }).click()
+    await S.waitForSelector('[data-test=lesson-body]')
+    if (!/Виета/.test(await text(S, '[data-test=lesson-body]'))) throw new Error('the published lesson has no body for the student')
+    if (await S.locator('[data-test=edit-lesson]').count()) throw new Error('the student sees the edit button')
   })
   await step('student uploads a file with a progress bar', ['joined', 'assignmentUrl'], async () => {
     await S.goto(state.assignmentUrl)
@@ -326,6 +577,20 @@ export async function journeys({ base, launch, shots, results }) {
     if (state.uploaded && !(await S.locator('[data-test=version] a', { hasText: 'solution.txt' }).count())) throw new Error('the uploaded file is not in the hand-in')
     await shot(S, 'assignment-student-ru')
     state.handedIn = true
+  })
+  await step('after a hand-in the page says «Сдано» with the version; a new version is a secondary action starting from the last text (#13)', ['handedIn'], async () => {
+    const card = S.locator('[data-test=handed-in]')
+    await card.waitFor()
+    const said = (await card.innerText()).replace(/\s+/g, ' ')
+    if (!/Сдано/.test(said) || !/Версия 1 ·/.test(said) || !/Решение во вложении/.test(said)) throw new Error(`hand-in card: ${said}`)
+    if (await S.locator('[data-test=handin-submit]').count()) throw new Error('an empty editor is offered at once')
+    if (/Сдать заново/.test(await S.locator('main').innerText())) throw new Error('«Сдать заново» is offered at once')
+    await S.click('[data-test=new-version]')
+    const editor = S.locator('[data-test=handin-editor] .ql-editor')
+    await editor.waitFor()
+    if (!/Решение во вложении/.test(await editor.innerText())) throw new Error(`the new version starts from: ${await editor.innerText()}`)
+    await S.click('[data-test=new-version-cancel]')
+    await S.waitForSelector('[data-test=handin-editor]', { state: 'detached' })
   })
   await step('student homework list shows the status and due date', ['handedIn'], async () => {
     await S.click('[data-test=nav-homework]')
@@ -351,11 +616,12 @@ export async function journeys({ base, launch, shots, results }) {
     if (!(await card('Сколько корней').getByLabel('Два').isChecked())) throw new Error('answer lost after reload')
     state.autosaved = true
   })
-  await step('student answers every kind and submits; the review shows the score', ['attemptUrl'], async () => {
-    await card('Сколько корней').getByLabel('Два').check()
+  await step('student answers every kind and finishes through a dialog that counts the answers; the review shows the score', ['attemptUrl'], async () => {
+    // One wrong choice and half of the multiple choice, for the review step.
+    await card('Сколько корней').getByLabel('Один').check()
     const mc = card('x² − 5x + 6')
     await mc.getByLabel('2', { exact: true }).check()
-    await mc.getByLabel('3', { exact: true }).check()
+    if (await mc.getByLabel('3', { exact: true }).isChecked()) await mc.getByLabel('3', { exact: true }).uncheck()
     await card('D < 0').locator('[data-test=tf-true]').click()
     await card('b² − 4ac').locator('[data-test=short-text]').fill('Дискриминант')
     await card('x² − 4x + 4').locator('[data-test=numeric]').fill('0')
@@ -364,11 +630,32 @@ export async function journeys({ base, launch, shots, results }) {
     await m.locator('.row', { hasText: 'D = 0' }).locator('select').selectOption({ label: 'один корень' })
     await S.waitForFunction(() => /Сохранено/.test(document.querySelector('[data-test=save-state]')?.textContent ?? ''))
     await S.click('[data-test=submit-attempt]')
+    const dialog = S.locator('[data-test=confirm-dialog]')
+    await dialog.waitFor()
+    const said = (await dialog.innerText()).replace(/\s+/g, ' ')
+    if (!said.includes('Завершить тест? Отвечено 6 из 6.')) throw new Error(`dialog says: ${said}`)
+    await S.click('[data-test=confirm-ok]')
     await S.waitForURL(/\/review$/)
     const score = await text(S, '[data-test=attempt-score]')
-    if (!/6 \/ 6/.test(score)) throw new Error(`score: ${score}`)
+    // 0 + 0,5 + 1 + 1 + 1 + 1, with the Russian decimal comma.
+    if (!/4,5 \/ 6/.test(score)) throw new Error(`score: ${score}`)
     await shot(S, 'quiz-review-ru')
     state.quizDone = true
+  })
+  await step('the review marks the chosen wrong option and the right one in words (#13)', ['quizDone'], async () => {
+    const item = (prompt) => S.locator('[data-test=review-item]', { hasText: prompt })
+    const one = item('Сколько корней')
+    const wrong = one.locator('[data-mark=chosen_wrong]')
+    const wrongText = await wrong.innerText()
+    if (!/Один/.test(wrongText) || !/Ваш ответ/.test(wrongText) || !/✗/.test(wrongText)) throw new Error(`chosen wrong option: ${wrongText}`)
+    if (!/border-danger/.test((await wrong.getAttribute('class')) ?? '')) throw new Error('the chosen wrong option is not red')
+    const right = await one.locator('[data-mark=missed]').innerText()
+    if (!/Два/.test(right) || !/Верный ответ/.test(right)) throw new Error(`right option: ${right}`)
+    const verdict = one.locator('[data-test=item-verdict]')
+    if ((await verdict.getAttribute('data-verdict')) !== 'wrong' || /text-bg-warning/.test((await verdict.getAttribute('class')) ?? '')) throw new Error(`verdict badge: ${await verdict.getAttribute('class')}`)
+    const mc = item('x² − 5x + 6')
+    if (!/Ваш ответ/.test(await mc.locator('[data-mark=chosen_correct]').innerText())) throw new Error('the chosen right option is not marked')
+    if (!/0,5 \/ 1/.test(await mc.locator('[data-test=item-verdict]').innerText())) throw new Error('partial points without a decimal comma')
   })
   await step('student sees the webinar in the calendar with a join button', ['joined', 'webinar'], async () => {
     await S.click('[data-test=nav-schedule]')
@@ -385,6 +672,21 @@ export async function journeys({ base, launch, shots, results }) {
     await shot(S, 'schedule-ru')
   })
 
+  await step('whose work: the teacher dashboard and the quiz attempts name the student; no «attempts left» for staff (#13)', ['handedIn'], async () => {
+    const me = await (await S.request.get('/api/v1/auth/me')).json()
+    await T.goto('/')
+    const row = T.locator('[data-test=dashboard-queue-item]', { hasText: 'Решить 5 уравнений' }).first()
+    await row.waitFor()
+    const who = (await row.locator('[data-test=queue-student]').innerText()).trim()
+    if (who !== me.display_name) throw new Error(`the dashboard names «${who}» for ${me.display_name}`)
+    if (state.quizDone) {
+      await T.goto(`/quizzes/${state.quizId}`)
+      await T.waitForSelector('[data-test=attempt-row]')
+      const names = (await T.locator('[data-test=attempt-student]').allInnerTexts()).map((n) => n.trim())
+      if (!names.includes(me.display_name)) throw new Error(`attempts by: ${names.join(', ')}`)
+      if (await T.locator('[data-test=attempts-left]').count()) throw new Error('the teacher is shown attempts left')
+    }
+  })
   await step('teacher grades the submission from the grading queue', ['handedIn'], async () => {
     await T.click('[data-test=nav-grading]')
     await T.locator('[data-test=queue-item]', { hasText: 'Решить 5 уравнений' }).first().click()
@@ -395,7 +697,7 @@ export async function journeys({ base, launch, shots, results }) {
       if (!res.ok() || !(await res.text()).includes('x2 = 3')) throw new Error(`teacher cannot download the hand-in: ${res.status()}`)
     }
     await shot(T, 'grading-ru')
-    await T.fill('[data-test=grade-score]', '9')
+    await T.fill('[data-test=grade-score]', '9.5')
     await quillType(T, 'grade-feedback', () => T.keyboard.type('Хорошо, но проверьте знак во втором корне.'))
     await T.click('[data-test=grade-submit]')
     await T.waitForFunction(() => /оценено/.test(document.body.innerText), null, { timeout: 10000 }).catch(async () => {
@@ -403,17 +705,62 @@ export async function journeys({ base, launch, shots, results }) {
     })
     state.graded = true
   })
+  await step('a late grade: the penalty is shown while typing and what was stored after saving; the page stays (#13)', ['joined', 'courseId'], async () => {
+    await T.goto(`/courses/${state.courseId}/assignments/new`)
+    await T.fill('[data-test=hw-title]', 'Сдать с опозданием')
+    await quillType(T, 'hw-editor', () => T.keyboard.type('Проверка штрафа.'))
+    await T.fill('#ao', localIn({ days: -3 }))
+    // Due 34 hours ago: two started days late, 20 % a day.
+    await T.fill('[data-test=hw-due]', localIn({ days: -1, hours: -10 }))
+    await T.fill('[data-test=hw-max]', '10')
+    await T.check('#ap')
+    await T.getByLabel('% в день').fill('20')
+    await T.getByLabel('не ниже, %').fill('10')
+    await T.click('[data-test=hw-save]')
+    await T.waitForSelector('[data-test=assignment-title]')
+    await T.waitForSelector('[data-test=toast]:has-text("Задание сохранено")')
+    await S.goto(new URL(T.url()).pathname)
+    await quillType(S, 'handin-editor', () => S.keyboard.type('Сдаю позже срока.'))
+    await S.click('[data-test=handin-submit]')
+    await S.waitForSelector('[data-test=toast]:has-text("Работа сдана: версия 1.")')
+    await S.waitForSelector('[data-test=handed-in]')
+    await T.goto('/grading')
+    await T.locator('[data-test=queue-item]', { hasText: 'Сдать с опозданием' }).first().click()
+    await T.waitForSelector('[data-test=grade-score]')
+    const at = T.url()
+    await T.fill('[data-test=grade-score]', '8')
+    const preview = (await T.locator('[data-test=grade-preview]').innerText()).replace(/\s+/g, ' ').trim()
+    if (preview !== 'Опоздание: 2 дн. Штраф: сохранится 60 % → 4,8 из 10') throw new Error(`preview: ${preview}`)
+    await T.click('[data-test=grade-submit]')
+    const saved = (await T.locator('[data-test=grade-saved]').innerText()).replace(/\s+/g, ' ')
+    if (!saved.includes('Оценка сохранена: 4,8 из 10 (штраф за опоздание 40 %)')) throw new Error(`after saving: ${saved}`)
+    if (T.url() !== at) throw new Error(`jumped on to ${T.url()}`)
+    if (!(await T.locator('[data-test=next-after-save], [data-test=back-to-queue]').count())) throw new Error('no way on to the next work')
+    await T.waitForSelector('[data-test=toast]:has-text("Оценка сохранена")')
+    await shot(T, 'grading-late-ru')
+  })
   await step('teacher dashboard and course statistics show the course', ['courseId'], async () => {
     await T.click('[data-test=nav-home]')
     await T.waitForSelector(`a[href="/courses/${state.courseId}"]`)
     await shot(T, 'dashboard-teacher-ru')
     await T.goto(`/courses/${state.courseId}/statistics`)
     await T.waitForSelector('.card .fs-3')
+    // "Сдано вовремя" beside "Доля опозданий" contradicted each other: the rate counts late hand-ins too (#13).
+    const rate = await text(T, '[data-test=stat-submission_rate]')
+    if (/вовремя/i.test(rate) || !/включая сданные с опозданием/.test(rate)) throw new Error(`submission rate card: ${rate}`)
+    const late = await text(T, '[data-test=stat-late_share]')
+    if (!/от всех сданных/.test(late)) throw new Error(`late share card: ${late}`)
     await shot(T, 'statistics-ru')
   })
   await step('teacher sees the gradebook with a CSV download', ['graded'], async () => {
     await T.goto(`/courses/${state.courseId}/gradebook`)
     await T.waitForSelector('[data-test=gradebook-table]')
+    // Totals, percent and a link from the graded cell to the work (#13).
+    const total = await text(T, '[data-test=gradebook-total]')
+    if (!/\d+(,\d+)? \/ \d+/.test(total)) throw new Error(`gradebook total: ${total}`)
+    const pct = await text(T, '[data-test=gradebook-percent]')
+    if (!/%/.test(pct)) throw new Error(`gradebook percent: ${pct}`)
+    if (!(await T.locator('[data-test=gradebook-table] a[href^="/submissions/"]').count())) throw new Error('no cell links to its submission')
     const href = await T.locator('[data-test=gradebook-csv]').getAttribute('href')
     const res = await T.request.get(href)
     if (!res.ok() || !(res.headers()['content-type'] || '').includes('csv')) throw new Error(`csv: ${res.status()}`)
@@ -422,7 +769,7 @@ export async function journeys({ base, launch, shots, results }) {
   await step('student sees the grade and feedback', ['graded'], async () => {
     await S.goto(state.assignmentUrl)
     const g = await text(S, '[data-test=grade]')
-    if (!/9/.test(g) || !/знак/.test(g)) throw new Error(`grade box: ${g}`)
+    if (!/9,5 \/ 10/.test(g) || /9\.5/.test(g) || !/знак/.test(g)) throw new Error(`grade box: ${g}`)
   })
   await step('student sees a badge on the dashboard and the achievements page', ['handedIn'], async () => {
     await S.click('[data-test=nav-home]')
@@ -435,16 +782,27 @@ export async function journeys({ base, launch, shots, results }) {
   await step('settings: notification preferences, Telegram status and iCal link', ['student'], async () => {
     await S.click('[data-test=nav-settings]')
     await S.waitForSelector('[data-test=telegram-status]')
-    const tg = '[data-test=pref-webinar_reminder-telegram]'
-    const mail = '[data-test=pref-webinar_reminder-email]'
-    const [tgBefore, mailBefore] = [await S.isChecked(tg), await S.isChecked(mail)]
-    await S.setChecked(tg, !tgBefore)
+    // The zones: grouped, Russia first, "(UTC+03:00) Москва" (#13).
+    const groups = await S.locator('[data-test=profile-tz] optgroup').evaluateAll((gs) => gs.map((g) => g.label))
+    if (groups[0] !== 'Россия' || !groups.includes('Европа')) throw new Error(`zone groups: ${groups.join(', ')}`)
+    const moscow = await S.locator('[data-test=profile-tz] option[value="Europe/Moscow"]').innerText()
+    if (moscow.trim() !== '(UTC+03:00) Москва') throw new Error(`Moscow is shown as ${moscow}`)
+    // Only channels the server delivers can be ticked (#13): toggle the first
+    // one, or the quiet hours on a server with none (the demo).
+    const prefs = await (await S.request.get('/api/v1/notifications/preferences')).json()
+    const offered = prefs.channel_status.filter((c) => c.available).map((c) => c.channel)
+    for (const c of ['email', 'telegram'])
+      if (!offered.includes(c) && (await S.locator(`[data-test=pref-webinar_reminder-${c}]`).count())) throw new Error(`${c} can be ticked, but this server does not deliver it`)
+    const box = offered.length ? `[data-test=pref-webinar_reminder-${offered[0]}]` : '#qh'
+    const other = offered.length > 1 ? `[data-test=pref-webinar_reminder-${offered[1]}]` : null
+    const [before, otherBefore] = [await S.isChecked(box), other ? await S.isChecked(other) : null]
+    await S.setChecked(box, !before)
     await S.click('[data-test=prefs-save]')
     await S.waitForSelector('[data-test=prefs-saved]')
     await S.reload()
-    await S.waitForSelector(tg)
-    if ((await S.isChecked(tg)) === tgBefore) throw new Error('preference not kept')
-    if ((await S.isChecked(mail)) !== mailBefore) throw new Error('the other channel changed')
+    await S.waitForSelector(box)
+    if ((await S.isChecked(box)) === before) throw new Error('preference not kept')
+    if (other && (await S.isChecked(other)) !== otherBefore) throw new Error('the other channel changed')
     await S.click('[data-test=ical-make]')
     const url = await S.locator('[data-test=ical-url]').inputValue()
     if (!/\/ical\/.+\.ics$/.test(url)) throw new Error(`ical url: ${url}`)
@@ -458,6 +816,31 @@ export async function journeys({ base, launch, shots, results }) {
     await S.waitForSelector('[data-test=ical-off-done]')
     const off = await S.request.get(feedUrl)
     if (off.status() !== 404) throw new Error(`feed after switching off: ${off.status()}`)
+  })
+  await step('settings say what will actually arrive and why; saving says so (#13)', ['student'], async () => {
+    await S.goto('/settings')
+    await S.waitForSelector('[data-test=arrives-new_assignment]')
+    const prefs = await (await S.request.get('/api/v1/notifications/preferences')).json()
+    for (const [kind, chs] of Object.entries(prefs.delivered)) {
+      const cell = S.locator(`[data-test=arrives-${kind}]`)
+      const shown = await cell.getAttribute('data-channels')
+      if (shown !== chs.join(' ')) throw new Error(`${kind}: shown «${shown}», delivered «${chs.join(' ')}»`)
+      if (!chs.length && !/ничего не придёт/.test(await cell.innerText())) throw new Error(`${kind}: ${await cell.innerText()}`)
+    }
+    const tg = prefs.channel_status.find((c) => c.channel === 'telegram')
+    const tgNote = await S.locator('[data-test=channel-note-telegram]').innerText().catch(() => '')
+    if (!tg.available && !/Telegram не подключён на этом сервере/.test(tgNote)) throw new Error(`Telegram note: ${tgNote}`)
+    if (tg.available && !tg.reachable && !/Привяжите Telegram/.test(tgNote)) throw new Error(`Telegram note: ${tgNote}`)
+    if (Object.values(prefs.delivered).every((l) => !l.length)) {
+      const said = await text(S, '[data-test=delivery-summary]')
+      if (!/не придёт ни одно уведомление/.test(said)) throw new Error(`summary: ${said}`)
+      if (!prefs.channel_status.some((c) => c.available) && !/не настроены ни почта, ни Telegram/.test(said)) throw new Error(`summary: ${said}`)
+    }
+    await shot(S, 'settings-delivery-ru')
+    // Saving says it was saved (and takes the quiet hours of the step before away).
+    if (await S.isChecked('#qh')) await S.uncheck('#qh')
+    await S.click('[data-test=prefs-save]')
+    await S.waitForSelector('[data-test=toast]:has-text("Настройки уведомлений сохранены")')
   })
   await step('settings: the password changes only with the current one', ['student'], async () => {
     await S.fill('[data-test=pw-current]', 'not-my-password')
@@ -511,6 +894,21 @@ export async function journeys({ base, launch, shots, results }) {
     await S.reload()
     await S.waitForSelector('[data-test=nav-courses]', { state: 'attached' })
     await shot(S, 'phone-dashboard-student-ru')
+  })
+  await step('the profile language follows the header switch, and the other way round (#13)', ['student'], async () => {
+    const me = async () => (await (await S.request.get('/api/v1/auth/me')).json()).locale
+    await S.goto('/settings')
+    const select = S.locator('[data-test=profile-locale]')
+    await select.waitFor()
+    if ((await select.inputValue()) !== 'ru') throw new Error(`profile language before: ${await select.inputValue()}`)
+    await S.click('[data-test=lang-en]')
+    await S.waitForFunction(() => document.querySelector('[data-test=profile-locale]')?.value === 'en')
+    for (let i = 0; (await me()) !== 'en'; i++) if (i > 20) throw new Error('the profile kept its language')
+    else await S.waitForTimeout(250)
+    await select.selectOption('ru')
+    await S.waitForFunction(() => document.documentElement.lang === 'ru' && document.querySelector('h1')?.textContent?.includes('Профиль'))
+    for (let i = 0; (await me()) !== 'ru'; i++) if (i > 20) throw new Error('the profile did not take the language chosen in it')
+    else await S.waitForTimeout(250)
   })
   // Free the machine before the admin's browser starts.
   for (const c of [teacher, student]) {

@@ -97,7 +97,13 @@ async function main() {
       timezoneId: 'Europe/Moscow',
     })
   try {
-    await journeys({ base, launch, shots, results })
+    if (process.env.LMS_SCREENSHOTS_DIR) {
+      // `bash scripts/screenshots.sh`: the docs' screenshots instead of the journeys.
+      const { screenshots } = await import('./screenshots.mjs')
+      await screenshots({ launch, outDir: path.resolve(repoRoot, process.env.LMS_SCREENSHOTS_DIR), results })
+    } else {
+      await journeys({ base, launch, shots, results })
+    }
   } catch (e) {
     results.push({ name: 'journey aborted', ok: false, error: String(e?.stack || e) })
   } finally {

@@ -13,9 +13,14 @@ export const i18n = createI18n({
   fallbackWarn: false,
 })
 
-/** Switches the language and remembers it. */
-export function setLocale(l: 'ru' | 'en') {
-  ;(i18n.global.locale as any).value = l
+export type Locale = 'ru' | 'en'
+
+/** The UI language now. */
+export const currentLocale = (): Locale => (i18n.global.locale.value === 'en' ? 'en' : 'ru')
+
+/** Switches the language and remembers it on this device. */
+export function setLocale(l: Locale) {
+  i18n.global.locale.value = l
   localStorage.setItem('lms.locale', l)
   document.documentElement.lang = l
 }

@@ -1,5 +1,7 @@
 import { createApp } from 'vue'
 import 'bootstrap/dist/css/bootstrap.min.css'
+// The icon font only (its CSS and woff/woff2), not the per-icon SVG modules.
+import 'bootstrap-icons/font/bootstrap-icons.min.css'
 import './style.css'
 import App from './App.vue'
 import { router } from './router'

@@ -1,5 +1,7 @@
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe } from './session'
+import { redirectForRole } from './lib/nav'
+import { settleConfirm } from './lib/confirm'
 
 import shared from '../../lms-core/src/notification/web_paths.json'
 
@@ -50,4 +52,10 @@ router.beforeEach(async (to) => {
   if (!session.checked) await loadMe()
   if (!to.meta.public && !session.user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
   if (to.name === 'login' && session.user) return { name: 'home' }
+  // Student-only pages send staff to theirs, and the other way round.
+  const elsewhere = redirectForRole(session.user?.role, to.name)
+  if (elsewhere) return { name: elsewhere }
 })
+// A question asked on a page does not outlive it (e.g. the quiz timer ran out
+// while "Finish the quiz?" was open).
+router.afterEach(() => settleConfirm(false))

@@ -1,11 +1,63 @@
 import { reactive } from 'vue'
-import { get, post } from './api/http'
+import { get, post, put } from './api/http'
 import { formatInstant, zonedLocalToUtc, utcToZonedLocal } from './lib/time'
-import { i18n } from './i18n'
+import { formatNumber, formatPercent, formatScore } from './lib/format'
+import { i18n, setLocale, currentLocale, type Locale } from './i18n'
 
-/** Without a remembered choice the UI speaks the user's own language. */
-function adoptLocale(u: User | null) {
-  if (u && !localStorage.getItem('lms.locale')) (i18n.global.locale as any).value = u.locale
+// The UI language is the profile's `locale`: switching it in the header
+// saves it to the profile, and logging in (or reloading) adopts the
+// profile's. A switch whose save has not been confirmed yet is kept under
+// this key, so a reload right after it does not undo it.
+const UNSAVED = 'lms.locale.unsaved'
+// A language picked on the login page goes to the profile of whoever logs in
+// next from this page (a page visit only, not remembered).
+let pickedLoggedOut: Locale | null = null
+
+// Saves run one after another, so the last switch is the one that stays
+// (a request that hangs holds the next one back for 5 s at most).
+let saving: Promise<void> = Promise.resolve()
+function saveLocale(l: Locale): Promise<void> {
+  if (!session.user) return saving
+  localStorage.setItem(UNSAVED, l)
+  const before = Promise.race([saving, new Promise<void>((r) => setTimeout(r, 5000))])
+  saving = before.then(() => putLocale(l))
+  return saving
+}
+async function putLocale(l: Locale) {
+  const u = session.user
+  if (!u) return
+  try {
+    const saved = await put<User>(`/users/${u.id}/profile`, { display_name: u.display_name, locale: l, time_zone: u.time_zone })
+    if (session.user?.id === saved.id) session.user = saved
+    if (localStorage.getItem(UNSAVED) === l) localStorage.removeItem(UNSAVED)
+  } catch {
+    // The UI has switched anyway; the next reload tries the profile again.
+  }
+}
+
+/** Switches the UI language and, when logged in, the profile's. */
+export async function changeLanguage(l: Locale) {
+  setLocale(l)
+  if (!session.user) {
+    pickedLoggedOut = l
+    return
+  }
+  if (session.user.locale !== l || localStorage.getItem(UNSAVED)) await saveLocale(l)
+}
+
+/** After logging in or reloading: a choice not yet in the profile goes there, else the profile's language is used. */
+function adoptLocale(u: User | null, atLogin: boolean) {
+  if (!u) return
+  const stored = localStorage.getItem(UNSAVED)
+  const unsaved: Locale | null = stored === 'ru' || stored === 'en' ? stored : atLogin ? pickedLoggedOut : null
+  pickedLoggedOut = null
+  if (unsaved && unsaved !== u.locale) {
+    setLocale(unsaved)
+    void saveLocale(unsaved)
+  } else {
+    localStorage.removeItem(UNSAVED)
+    setLocale(u.locale)
+  }
 }
 
 export interface User {
@@ -23,7 +75,7 @@ export const session = reactive<{ user: User | null; checked: boolean }>({ user:
 export async function loadMe(): Promise<User | null> {
   try {
     session.user = await get<User>('/auth/me')
-    adoptLocale(session.user)
+    adoptLocale(session.user, false)
   } catch {
     session.user = null
   }
@@ -35,7 +87,7 @@ export async function login(email: string, password: string) {
   const r = await post<{ user: User }>('/auth/login', { email, password })
   session.user = r.user
   session.checked = true
-  adoptLocale(r.user)
+  adoptLocale(r.user, true)
   return r.user
 }
 
@@ -44,15 +96,21 @@ export async function logout() {
     await post('/auth/logout', {})
   } finally {
     session.user = null
+    localStorage.removeItem(UNSAVED)
   }
 }
 
 export const tz = () => session.user?.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
-const loc = () => (i18n.global.locale as any).value as string
+const loc = currentLocale
 /** An instant in the user's zone and language. */
 export const fmt = (iso?: string | null) => formatInstant(iso, tz(), loc())
 export const fmtDate = (iso?: string | null) => formatInstant(iso, tz(), loc(), true)
 export const toUtc = (local: string) => (local ? zonedLocalToUtc(local, tz()) : null)
 export const toLocal = (iso?: string | null) => utcToZonedLocal(iso, tz())
+/** A number (4,8 in Russian), a score ("4,8 / 10") and a percentage in the UI language. */
+export const fmtNum = (n?: number | null, maxDigits = 2) => formatNumber(n, loc(), maxDigits)
+export const fmtScore = (score?: number | null, max?: number | null) => formatScore(score, max, loc())
+/** `value` in percent (87.5 → "87,5 %"); `share: true` for a 0..1 share. */
+export const fmtPct = (value?: number | null, share = false) => formatPercent(value, loc(), share)
 export const isStaff = () => ['teacher', 'admin', 'assistant'].includes(session.user?.role ?? '')
 export const isTeacher = () => ['teacher', 'admin'].includes(session.user?.role ?? '')

@@ -1,0 +1,83 @@
+import { describe, it, expect, beforeEach } from 'vitest'
+import { mount, flushPromises } from '@vue/test-utils'
+import { menuFor, redirectForRole, type Role } from '../src/lib/nav'
+import { router } from '../src/router'
+import { session, type User } from '../src/session'
+import { i18n } from '../src/i18n'
+import App from '../src/App.vue'
+
+const user = (role: Role): User => ({ id: 'u1', email: `${role}@x.test`, display_name: role, role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const tests = (role: Role) => menuFor(role).map((m) => m.test)
+
+describe('menus by role', () => {
+  it('a student gets their homework list and achievements, not the grading queue', () => {
+    expect(tests('student')).toEqual(expect.arrayContaining(['nav-homework', 'nav-achievements']))
+    expect(tests('student')).not.toContain('nav-grading')
+    expect(tests('student')).not.toContain('nav-users')
+  })
+  for (const role of ['teacher', 'assistant', 'admin'] as const) {
+    it(`a ${role} gets the grading queue and none of the student-only pages`, () => {
+      expect(tests(role)).toContain('nav-grading')
+      expect(tests(role)).not.toContain('nav-homework')
+      expect(tests(role)).not.toContain('nav-achievements')
+    })
+  }
+  it('only an admin gets the users page', () => {
+    expect(tests('admin')).toContain('nav-users')
+    expect(tests('teacher')).not.toContain('nav-users')
+  })
+  it('the pages everyone uses are in every menu', () => {
+    for (const role of ['student', 'teacher', 'assistant', 'admin'] as const)
+      expect(tests(role)).toEqual(expect.arrayContaining(['nav-home', 'nav-courses', 'nav-schedule', 'nav-quizzes', 'nav-settings']))
+  })
+  it('who is sent where', () => {
+    expect(redirectForRole('teacher', 'achievements')).toBe('home')
+    expect(redirectForRole('assistant', 'homework')).toBe('grading')
+    expect(redirectForRole('student', 'grading')).toBe('homework')
+    expect(redirectForRole('teacher', 'users')).toBe('home')
+    expect(redirectForRole('student', 'achievements')).toBeNull()
+    expect(redirectForRole('teacher', 'course')).toBeNull()
+  })
+})
+
+describe('the app shell and route guards', () => {
+  beforeEach(async () => {
+    session.checked = true
+  })
+  async function shell(role: Role) {
+    session.user = user(role)
+    await router.push('/settings')
+    await router.isReady()
+    const w = mount(App, { global: { plugins: [i18n, router], stubs: { RouterView: true } } })
+    await flushPromises()
+    return w
+  }
+  it('a teacher\'s side menu has no Achievements or student Homework', async () => {
+    const w = await shell('teacher')
+    expect(w.find('[data-test=nav-grading]').exists()).toBe(true)
+    expect(w.find('[data-test=nav-achievements]').exists()).toBe(false)
+    expect(w.find('[data-test=nav-homework]').exists()).toBe(false)
+    w.unmount()
+  })
+  it('a student\'s side menu has them', async () => {
+    const w = await shell('student')
+    expect(w.find('[data-test=nav-achievements]').exists()).toBe(true)
+    expect(w.find('[data-test=nav-homework]').exists()).toBe(true)
+    expect(w.find('[data-test=nav-grading]').exists()).toBe(false)
+    w.unmount()
+  })
+  it('a teacher who opens a student-only page is sent to their own', async () => {
+    session.user = user('teacher')
+    await router.push('/achievements')
+    expect(router.currentRoute.value.name).toBe('home')
+    await router.push('/homework')
+    expect(router.currentRoute.value.name).toBe('grading')
+  })
+  it('a student keeps them', async () => {
+    session.user = user('student')
+    await router.push('/achievements')
+    expect(router.currentRoute.value.name).toBe('achievements')
+    await router.push('/grading')
+    expect(router.currentRoute.value.name).toBe('homework')
+  })
+})

@@ -1,0 +1,59 @@
+import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
+
+vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn() }))
+vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push: vi.fn() }) }))
+import { get } from '../src/api/http'
+import { session, type User } from '../src/session'
+import { i18n, setLocale } from '../src/i18n'
+import Dashboard from '../src/views/Dashboard.vue'
+import Quiz from '../src/views/Quiz.vue'
+
+const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
+const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const students = [{ user: { id: 'st1', display_name: 'Иван Петров' } }, { user: { id: 'st2', display_name: 'Мария Смирнова' } }]
+const item = (id: string, student: string) => ({ submission_id: id, assignment_id: 'a1', assignment_title: 'ДЗ 1: уравнения', course_id: 'c1', course_title: 'Алгебра', student_id: student, state: 'submitted', version: 1, submitted_at: '2026-03-01T09:00:00Z', late: false })
+const quiz = { quiz: { id: 'q1', course_id: 'c1', title: 'Тест', description: '', settings: {} }, question_count: 3, max_score: 3, attempts_left: 2, attempts: [], open_attempt: null, can_start_now: true, quiz_score: null }
+const attempt = (id: string, student: string) => ({ id, quiz_id: 'q1', student_id: student, number: 1, state: 'submitted', started_at: '2026-03-01T09:00:00Z', deadline: null, finished_at: '2026-03-01T09:10:00Z', result: { score: 2, max_score: 3, pending_manual: false } })
+
+beforeEach(() => {
+  vi.mocked(get).mockReset()
+  setLocale('ru')
+  session.checked = true
+  vi.mocked(get).mockImplementation(async (p: string) => {
+    if (p === '/dashboard/staff') return { queue: [item('s1', 'st1'), item('s2', 'st2')], upcoming_webinars: [], courses: [] }
+    if (p.startsWith('/courses/c1/students')) return students
+    if (p === '/quizzes/q1') return structuredClone(quiz)
+    if (p.startsWith('/quizzes/q1/attempts')) return [attempt('t1', 'st1'), attempt('t2', 'st2')]
+    throw new Error(`unexpected GET ${p}`)
+  })
+})
+
+describe('who is it (#13)', () => {
+  it('the teacher dashboard names the student of each work to check', async () => {
+    session.user = user('teacher')
+    const w = mount(Dashboard, opts)
+    await flushPromises()
+    const rows = w.findAll('[data-test=dashboard-queue-item]')
+    expect(rows.map((r) => r.find('[data-test=queue-student]').text())).toEqual(['Иван Петров', 'Мария Смирнова'])
+    expect(rows[0].text()).toContain('ДЗ 1: уравнения')
+  })
+
+  it('staff see a student column in the quiz attempts and no «attempts left»', async () => {
+    session.user = user('teacher')
+    const w = mount(Quiz, { props: { id: 'q1' }, ...opts })
+    await flushPromises()
+    expect(w.find('thead').text()).toContain('Студент')
+    expect(w.findAll('[data-test=attempt-student]').map((c) => c.text())).toEqual(['Иван Петров', 'Мария Смирнова'])
+    expect(w.find('[data-test=attempts-left]').exists()).toBe(false)
+    expect(w.text()).not.toContain('Осталось попыток')
+  })
+
+  it('students see their attempts left and no student column', async () => {
+    session.user = user('student')
+    const w = mount(Quiz, { props: { id: 'q1' }, ...opts })
+    await flushPromises()
+    expect(w.find('[data-test=attempts-left]').text()).toBe('Осталось попыток: 2')
+    expect(w.find('[data-test=attempt-student]').exists()).toBe(false)
+  })
+})
