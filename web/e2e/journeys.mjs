@@ -250,6 +250,16 @@ export async function journeys({ base, launch, shots, results }) {
     const err = await text(T, '[data-test=form-error]')
     if (!err.trim()) throw new Error('no error shown')
   })
+  await step('an empty lesson title is named in the error, and the field is highlighted (#13)', ['courseId'], async () => {
+    await T.goto(`/courses/${state.courseId}/lessons/new`)
+    await T.fill('[data-test=lesson-title-input]', '')
+    await T.click('[data-test=lesson-save]')
+    await T.waitForSelector('[data-test=form-error]')
+    const err = (await text(T, '[data-test=form-error]')).trim()
+    if (err !== 'Название урока не может быть пустым.') throw new Error(`lesson title error: ${err}`)
+    if (!(await T.locator('[data-test=lesson-title-input].is-invalid').count())) throw new Error('the title field is not highlighted')
+    if (!/\/lessons\/new$/.test(new URL(T.url()).pathname)) throw new Error(`left the form: ${T.url()}`)
+  })
   await step('teacher creates an assignment with a deadline', ['courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/assignments/new`)
     await T.fill('[data-test=hw-title]', 'Решить 5 уравнений')
@@ -751,6 +761,26 @@ export async function journeys({ base, launch, shots, results }) {
     const late = await text(T, '[data-test=stat-late_share]')
     if (!/от всех сданных/.test(late)) throw new Error(`late share card: ${late}`)
     await shot(T, 'statistics-ru')
+  })
+  await step('course statistics draw charts per assignment and quiz, loading Chart.js only there (#13)', ['graded'], async () => {
+    // Another page first: the chart code is not fetched there.
+    await T.goto(`/courses/${state.courseId}`)
+    await T.waitForSelector('[data-test=course-heading]')
+    const early = await T.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /StatsChart|chart/i.test(n)))
+    if (early.length) throw new Error(`chart code loaded on the course page: ${early.join(', ')}`)
+    await T.goto(`/courses/${state.courseId}/statistics`)
+    await T.waitForSelector('[data-test=chart-average] canvas')
+    await T.waitForSelector('[data-test=chart-done] canvas')
+    const heading = await text(T, '[data-test=stats-charts]')
+    if (!/По заданиям и тестам/.test(heading) || !/Средний результат/.test(heading)) throw new Error(`chart titles: ${heading.slice(0, 200)}`)
+    // The summary for screen readers has the item and a Russian percentage.
+    const label = await T.locator('[data-test=chart-average] canvas').getAttribute('aria-label')
+    if (!/Решить 5 уравнений \(домашнее задание\): \d+(,\d+)?\u00a0%/.test(label || '')) throw new Error(`average chart summary: ${label}`)
+    const size = await T.locator('[data-test=chart-average] canvas').boundingBox()
+    if (!size || size.width < 100 || size.height < 100) throw new Error(`chart canvas size: ${JSON.stringify(size)}`)
+    // The numeric cards stay.
+    if (!(await T.locator('[data-test=stat-hw_avg]').count())) throw new Error('the cards are gone')
+    await shot(T, 'statistics-charts-ru')
   })
   await step('teacher sees the gradebook with a CSV download', ['graded'], async () => {
     await T.goto(`/courses/${state.courseId}/gradebook`)

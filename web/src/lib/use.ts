@@ -1,6 +1,6 @@
 import { ref, type Ref } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { describeError } from './errors'
+import { describeError, type ErrorContext } from './errors'
 
 /** Loads data for a view: `data`, `loading`, `error` (readable text) and `reload`. */
 export function useLoad<T>(fn: () => Promise<T>, immediate = true) {
@@ -8,7 +8,7 @@ export function useLoad<T>(fn: () => Promise<T>, immediate = true) {
   const loading = ref(false)
   const error = ref('')
   const { t, te } = useI18n()
-  const tr = (k: string) => (te(k) ? t(k) : undefined)
+  const tr = (k: string, params?: Record<string, unknown>) => (te(k) ? t(k, params ?? {}) : undefined)
   async function reload() {
     loading.value = true
     error.value = ''
@@ -30,20 +30,22 @@ export function useAction() {
   const error = ref('')
   const field = ref('')
   const { t, te } = useI18n()
-  const tr = (k: string) => (te(k) ? t(k) : undefined)
-  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  const tr = (k: string, params?: Record<string, unknown>) => (te(k) ? t(k, params ?? {}) : undefined)
+  /** `ctx` names the form and its values, for messages like "Название урока не может быть пустым". */
+  async function run<T>(fn: () => Promise<T>, ctx?: ErrorContext): Promise<T | undefined> {
     busy.value = true
     error.value = ''
     field.value = ''
     try {
       return await fn()
-    } catch (e: any) {
-      error.value = describeError(e, tr)
-      field.value = e?.field ?? ''
+    } catch (e) {
+      error.value = describeError(e, tr, ctx)
+      const f = typeof e === 'object' && e !== null ? (e as { field?: unknown }).field : undefined
+      field.value = typeof f === 'string' ? f : ''
       return undefined
     } finally {
       busy.value = false
     }
   }
-  return { busy, error, field, run, describe: (e: unknown) => describeError(e, tr) }
+  return { busy, error, field, run, describe: (e: unknown, ctx?: ErrorContext) => describeError(e, tr, ctx) }
 }
