@@ -34,7 +34,7 @@ export async function screenshots({ launch, outDir, results }) {
       await page.goto(route)
       await page.waitForLoadState('networkidle')
       // Let charts and the calendar finish drawing.
-      await page.waitForTimeout(600)
+      await page.waitForTimeout(1500)
       await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: size === PHONE })
       results.push({ name: `screenshot ${name}`, ok: true })
       console.log(`ok   ${name}`)
