@@ -126,7 +126,7 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         login: cfg.login,
         metrics_token: cfg.metrics_token.as_ref().map(|s| s.expose().to_owned()),
         web_dir: cfg.web_dir.clone(),
-        school_name: cfg.school_name.clone(),
+        school_name: cfg.school_name(),
         school_logo_url: cfg.school_logo_url.clone(),
         email_delivery: cfg.smtp.is_some(),
         telegram_bot: cfg.telegram.as_ref().map(|t| t.bot_username.clone()),

@@ -158,9 +158,9 @@ pub struct Config {
     /// The bearer token `/metrics` requires (`LMS_METRICS_TOKEN`); unset,
     /// `/metrics` is open (keep it off the public network then).
     pub metrics_token: Option<Secret>,
-    /// The school's name in the web UI (`LMS_SCHOOL_NAME`; default
-    /// "Онлайн-школа", "Демо-школа" with the demo).
-    pub school_name: String,
+    /// The school's name in the web UI (`LMS_SCHOOL_NAME`), if the operator
+    /// set one; see [`Config::school_name`].
+    pub school_name: Option<String>,
     /// Address of the school's logo (`LMS_SCHOOL_LOGO_URL`); unset, the
     /// built-in one.
     pub school_logo_url: Option<String>,
@@ -379,6 +379,19 @@ keys! {
     LOGIN_FAILURES_PER_ACCOUNT = "LMS_LOGIN_FAILURES_PER_ACCOUNT", "login.failures_per_account";
     LOGIN_FAILURES_PER_IP = "LMS_LOGIN_FAILURES_PER_IP", "login.failures_per_ip";
     LOGIN_WINDOW_SECS = "LMS_LOGIN_WINDOW_SECS", "login.window_secs";
+}
+
+impl Config {
+    /// The school's name in the web UI: the operator's, else "Демо-школа"
+    /// with the demo (`LMS_DEMO` or `--demo`) and "Онлайн-школа" without.
+    #[must_use]
+    pub fn school_name(&self) -> String {
+        match &self.school_name {
+            Some(name) => name.clone(),
+            None if self.demo => "Демо-школа".to_owned(),
+            None => "Онлайн-школа".to_owned(),
+        }
+    }
 }
 
 /// The variable naming the config file when `--config` is not given.
@@ -600,9 +613,8 @@ impl Config {
                     reason: "must be at most 100 characters".to_owned(),
                 });
             }
-            Some(n) if !n.is_empty() => n,
-            _ if demo => "Демо-школа".to_owned(),
-            _ => "Онлайн-школа".to_owned(),
+            Some(n) if !n.is_empty() => Some(n),
+            _ => None,
         };
         Ok(Self {
             addr,
@@ -976,17 +988,21 @@ mod tests {
 
     #[test]
     fn the_school_is_named_by_the_operator() {
-        assert_eq!(from_env(&[]).unwrap().school_name, "Онлайн-школа");
+        assert_eq!(from_env(&[]).unwrap().school_name(), "Онлайн-школа");
         assert_eq!(
-            from_env(&[("LMS_DEMO", "true")]).unwrap().school_name,
+            from_env(&[("LMS_DEMO", "true")]).unwrap().school_name(),
             "Демо-школа"
         );
+        // `--demo` sets the flag after loading: the default follows it.
+        let mut flagged = from_env(&[]).unwrap();
+        flagged.demo = true;
+        assert_eq!(flagged.school_name(), "Демо-школа");
         let cfg = from_env(&[
             ("LMS_SCHOOL_NAME", " Школа «Интеграл» "),
             ("LMS_SCHOOL_LOGO_URL", "https://integral.ru/logo.svg"),
         ])
         .unwrap();
-        assert_eq!(cfg.school_name, "Школа «Интеграл»");
+        assert_eq!(cfg.school_name(), "Школа «Интеграл»");
         assert_eq!(
             cfg.school_logo_url.as_deref(),
             Some("https://integral.ru/logo.svg")
