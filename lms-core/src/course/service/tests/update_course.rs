@@ -1,0 +1,79 @@
+//! Tests: update_course.
+
+use super::*;
+
+pub(super) fn course_update() -> CourseUpdate {
+    CourseUpdate {
+        title: Title::parse("Алгебра 9").unwrap(),
+        description: RichText::sanitize("<p>Новое</p><img src=x onerror=alert(1)>"),
+    }
+}
+
+#[tokio::test]
+async fn owner_and_admin_update_title_and_description_only() {
+    for (role, membership) in [
+        (Role::Teacher, Some(CourseRole::Owner)),
+        (Role::Admin, None),
+    ] {
+        let c = course(Published);
+        let a = actor(role);
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, membership);
+        let mut expected = c.clone();
+        expected.title = Title::parse("Алгебра 9").unwrap();
+        expected.description = course_update().description;
+        let e = expected.clone();
+        courses
+            .expect_update_course()
+            .withf(move |x| *x == e)
+            .times(1)
+            .returning(|_| Ok(()));
+        let svc = service(courses, MockUserStore::new());
+        let updated = svc.update_course(&a, c.id, course_update()).await.unwrap();
+        assert_eq!(updated, expected);
+        assert_eq!(updated.description.as_html(), "<p>Новое</p><img src=\"x\">");
+    }
+}
+
+#[tokio::test]
+async fn update_course_is_denied_to_non_managers() {
+    assert_denied(
+        Level::Manage,
+        "course_not_found",
+        no_extra,
+        async |svc, a, c| svc.update_course(a, c.id, course_update()).await,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn archived_course_cannot_be_edited() {
+    let c = course(Archived);
+    let a = actor(Role::Admin);
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    let svc = service(courses, MockUserStore::new());
+    let err = svc
+        .update_course(&a, c.id, course_update())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ManageCourseError::CourseArchived));
+    assert_eq!(err.code(), "course_archived");
+}
+
+#[tokio::test]
+async fn course_deleted_meanwhile_is_not_found_on_update() {
+    let c = course(Draft);
+    let a = actor(Role::Admin);
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    courses
+        .expect_update_course()
+        .returning(|_| Err(StorageError::NotFound));
+    let svc = service(courses, MockUserStore::new());
+    let err = svc
+        .update_course(&a, c.id, course_update())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ManageCourseError::NotFound));
+}
