@@ -109,3 +109,7 @@ typed_id!(
     /// An entry of a grade audit trail.
     AuditId
 );
+typed_id!(
+    /// An invitation to an account.
+    InvitationId
+);

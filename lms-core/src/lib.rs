@@ -42,6 +42,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod lms;
 pub mod notification;
+pub mod onboarding;
 pub mod page;
 pub mod policy;
 pub mod ports;

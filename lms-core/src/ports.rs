@@ -11,6 +11,7 @@ pub use crate::file::{FileRead, FileRegistry, FileStore, FileWrite};
 pub use crate::homework::HomeworkStore;
 pub use crate::idempotency::IdempotencyStore;
 pub use crate::notification::{NotificationStore, Notifier};
+pub use crate::onboarding::OnboardingStore;
 pub use crate::quiz::QuizStore;
 pub use crate::schedule::ScheduleStore;
 pub use crate::user::{SessionStore, UserStore};
@@ -44,6 +45,8 @@ pub struct Storage {
     pub files: Arc<dyn FileRegistry>,
     /// Idempotency records of client requests.
     pub idempotency: Arc<dyn IdempotencyStore>,
+    /// Invitations, password resets, onboarding batches.
+    pub onboarding: Arc<dyn OnboardingStore>,
 }
 
 /// A type implementing every storage port.
@@ -60,6 +63,7 @@ pub trait StorageAdapter:
     + ScheduleStore
     + FileRegistry
     + IdempotencyStore
+    + OnboardingStore
     + 'static
 {
 }
@@ -77,6 +81,7 @@ impl<T> StorageAdapter for T where
         + ScheduleStore
         + FileRegistry
         + IdempotencyStore
+        + OnboardingStore
         + 'static
 {
 }
@@ -96,7 +101,8 @@ impl Storage {
             dashboards: adapter.clone(),
             schedules: adapter.clone(),
             files: adapter.clone(),
-            idempotency: adapter,
+            idempotency: adapter.clone(),
+            onboarding: adapter,
         }
     }
 }

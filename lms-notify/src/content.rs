@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use lms_core::achievement::Badge;
 use lms_core::notification::{Notification, OutboundMessage};
-use lms_core::user::{Locale, TimeZone};
+use lms_core::user::{Locale, Role, TimeZone};
 
 /// The path of the settings page in the web UI (the notification settings
 /// are there), from the paths shared with the UI's router.
@@ -257,6 +257,77 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
                 t("Мои достижения".into(), "My achievements".into()),
             )
         }
+        Notification::Invitation {
+            role,
+            invited_by,
+            course_titles,
+            expires_at,
+            ..
+        } => {
+            let mut paragraphs = vec![t(
+                format!(
+                    "{invited_by} приглашает вас в учебную платформу школы (роль: {}). Ваш логин — {}.",
+                    role_name(*role, Locale::Ru),
+                    r.email
+                ),
+                format!(
+                    "{invited_by} invites you to the school's learning platform (role: {}). Your login is {}.",
+                    role_name(*role, Locale::En),
+                    r.email
+                ),
+            )];
+            if !course_titles.is_empty() {
+                let list = course_titles
+                    .iter()
+                    .map(|c| format!("«{c}»"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                paragraphs.push(t(
+                    format!("Курсы: {list}."),
+                    format!("Courses: {}.", list.replace('«', "“").replace('»', "”")),
+                ));
+            }
+            paragraphs.push(t(
+                format!(
+                    "Чтобы войти, придумайте пароль по ссылке ниже. Ссылка действует до {}.",
+                    time(*expires_at)
+                ),
+                format!(
+                    "To log in, choose a password with the link below. The link works until {}.",
+                    time(*expires_at)
+                ),
+            ));
+            (
+                t(
+                    "Приглашение в учебную платформу".into(),
+                    "Your invitation to the learning platform".into(),
+                ),
+                paragraphs,
+                t("Придумать пароль".into(), "Choose a password".into()),
+            )
+        }
+        Notification::PasswordReset { expires_at, .. } => (
+            t("Восстановление пароля".into(), "Reset your password".into()),
+            vec![
+                t(
+                    format!(
+                        "Кто-то (надеемся, вы) попросил сменить пароль для входа {}. Ссылка ниже действует до {} и только один раз.",
+                        r.email,
+                        time(*expires_at)
+                    ),
+                    format!(
+                        "Someone (hopefully you) asked to reset the password of {}. The link below works once, until {}.",
+                        r.email,
+                        time(*expires_at)
+                    ),
+                ),
+                t(
+                    "Если вы не просили, просто проигнорируйте это письмо: пароль останется прежним.".into(),
+                    "If you did not ask, ignore this message: your password stays as it is.".into(),
+                ),
+            ],
+            t("Сменить пароль".into(), "Choose a new password".into()),
+        ),
     };
 
     let join = match &message.notification {
@@ -284,15 +355,37 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
             url: absolute_url(web_base_url, &message.notification.link_path()),
         },
         join,
-        footer: t(
-            "Вы получили это сообщение, потому что включили уведомления в учебной платформе.".into(),
-            "You received this message because notifications are turned on in your learning platform account.".into(),
-        ),
+        footer: if message.notification.kind().is_account_message() {
+            t(
+                "Это письмо о вашей учётной записи; оно приходит независимо от настроек уведомлений.".into(),
+                "This message is about your account; it is sent whatever your notification settings.".into(),
+            )
+        } else {
+            t(
+                "Вы получили это сообщение, потому что включили уведомления в учебной платформе.".into(),
+                "You received this message because notifications are turned on in your learning platform account.".into(),
+            )
+        },
         settings_url: absolute_url(web_base_url, SETTINGS_PATH),
         settings_label: t(
             "Настроить уведомления".into(),
             "Notification settings".into(),
         ),
+    }
+}
+
+/// A school role in words.
+#[must_use]
+pub fn role_name(role: Role, locale: Locale) -> &'static str {
+    match (role, locale) {
+        (Role::Admin, Locale::Ru) => "администратор",
+        (Role::Admin, Locale::En) => "administrator",
+        (Role::Teacher, Locale::Ru) => "преподаватель",
+        (Role::Teacher, Locale::En) => "teacher",
+        (Role::Assistant, Locale::Ru) => "ассистент",
+        (Role::Assistant, Locale::En) => "assistant",
+        (Role::Student, Locale::Ru) => "ученик",
+        (Role::Student, Locale::En) => "student",
     }
 }
 

@@ -48,6 +48,7 @@ mod file;
 mod homework;
 mod idempotency;
 mod notification;
+mod onboarding;
 mod quiz;
 mod schedule;
 #[cfg(feature = "testing")]

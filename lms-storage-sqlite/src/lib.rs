@@ -47,6 +47,7 @@ mod file;
 mod homework;
 mod idempotency;
 mod notification;
+mod onboarding;
 mod quiz;
 mod schedule;
 mod transfer;

@@ -59,10 +59,16 @@ pub enum NotificationKind {
     WebinarReminder,
     /// A badge was awarded.
     AchievementAwarded,
+    /// An invitation to set a password and join the school (e-mail only,
+    /// not a preference).
+    Invitation,
+    /// A password-reset link (e-mail only, not a preference).
+    PasswordReset,
 }
 
 impl NotificationKind {
-    /// Every kind.
+    /// Every kind a user chooses channels for (account messages such as
+    /// [`Self::Invitation`] always go by e-mail and are not listed).
     pub const ALL: [NotificationKind; 8] = [
         Self::NewAssignment,
         Self::DeadlineReminder,
@@ -86,18 +92,35 @@ impl NotificationKind {
             Self::WebinarChanged => "webinar_changed",
             Self::WebinarReminder => "webinar_reminder",
             Self::AchievementAwarded => "achievement_awarded",
+            Self::Invitation => "invitation",
+            Self::PasswordReset => "password_reset",
         }
     }
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+        Self::ALL
+            .into_iter()
+            .chain([Self::Invitation, Self::PasswordReset])
+            .find(|k| k.as_str() == s)
     }
 
-    /// Urgent messages (reminders close to the event) ignore quiet hours.
+    /// Urgent messages (reminders close to the event, and account messages
+    /// someone is waiting for) ignore quiet hours.
     #[must_use]
     pub fn is_urgent(self) -> bool {
-        matches!(self, Self::DeadlineReminder | Self::WebinarReminder)
+        matches!(
+            self,
+            Self::DeadlineReminder | Self::WebinarReminder | Self::Invitation | Self::PasswordReset
+        )
+    }
+
+    /// Account messages (invitations, password resets): sent by e-mail
+    /// whatever the preferences, carry a one-time secret link, and are not
+    /// shown in the user's notification list.
+    #[must_use]
+    pub fn is_account_message(self) -> bool {
+        matches!(self, Self::Invitation | Self::PasswordReset)
     }
 }
 
@@ -213,6 +236,27 @@ pub enum Notification {
         /// The quiz, for a perfect score.
         quiz_id: Option<QuizId>,
     },
+    /// An invitation: the link lets the invitee set a password.
+    Invitation {
+        /// The one-time secret of the link (only its hash is kept with the
+        /// invitation; account messages are never listed to users).
+        token: String,
+        /// The school role of the account.
+        role: crate::user::Role,
+        /// Who invited.
+        invited_by: String,
+        /// Titles of the courses the account joins.
+        course_titles: Vec<String>,
+        /// The link stops working after this instant.
+        expires_at: DateTime<Utc>,
+    },
+    /// A password-reset link.
+    PasswordReset {
+        /// The one-time secret of the link.
+        token: String,
+        /// The link stops working after this instant.
+        expires_at: DateTime<Utc>,
+    },
 }
 
 impl Notification {
@@ -228,6 +272,16 @@ impl Notification {
             Self::WebinarChanged { .. } => NotificationKind::WebinarChanged,
             Self::WebinarReminder { .. } => NotificationKind::WebinarReminder,
             Self::AchievementAwarded { .. } => NotificationKind::AchievementAwarded,
+            Self::Invitation { .. } => NotificationKind::Invitation,
+            Self::PasswordReset { .. } => NotificationKind::PasswordReset,
+        }
+    }
+
+    /// Blanks the one-time secret an account message carries (for showing
+    /// the message anywhere but in the e-mail itself).
+    pub fn forget_secrets(&mut self) {
+        if let Self::Invitation { token, .. } | Self::PasswordReset { token, .. } = self {
+            token.clear();
         }
     }
 
@@ -246,6 +300,10 @@ impl Notification {
             | Self::WebinarChanged { .. }
             | Self::WebinarReminder { .. } => web_paths::SCHEDULE.to_owned(),
             Self::AchievementAwarded { .. } => web_paths::ACHIEVEMENTS.to_owned(),
+            Self::Invitation { token, .. } => web_paths::INVITATION.replace("{token}", token),
+            Self::PasswordReset { token, .. } => {
+                web_paths::PASSWORD_RESET.replace("{token}", token)
+            }
         }
     }
 }
@@ -460,6 +518,10 @@ pub mod web_paths {
     /// Profile, password and notification settings (the target of
     /// `List-Unsubscribe`).
     pub const SETTINGS: &str = "/settings";
+    /// Accepting an invitation: setting a password (`{token}`: the link's secret).
+    pub const INVITATION: &str = "/invitation/{token}";
+    /// Choosing a new password after "forgot password" (`{token}`: the link's secret).
+    pub const PASSWORD_RESET: &str = "/reset-password/{token}";
 
     /// The shared definition the constants above must match.
     pub const DEFINITION: &str = include_str!("web_paths.json");
@@ -476,6 +538,11 @@ pub mod web_paths {
                 ("schedule".to_owned(), super::SCHEDULE.to_owned()),
                 ("achievements".to_owned(), super::ACHIEVEMENTS.to_owned()),
                 ("settings".to_owned(), super::SETTINGS.to_owned()),
+                ("invitation".to_owned(), super::INVITATION.to_owned()),
+                (
+                    "password_reset".to_owned(),
+                    super::PASSWORD_RESET.to_owned(),
+                ),
             ]);
             assert_eq!(shared, ours);
         }

@@ -296,16 +296,22 @@ impl NotificationService {
         Ok(self.notifications.unlink_telegram_chat(chat_id).await?)
     }
 
-    /// The actor's own outbox entries, newest first.
+    /// The actor's own outbox entries, newest first. The one-time links of
+    /// account messages (invitations, password resets) are blanked: a
+    /// stolen session must not turn into a password change.
     pub async fn my_outbox(
         &self,
         actor: &Actor,
         page: Page,
     ) -> Result<Vec<OutboxEntry>, NotificationError> {
-        Ok(self
+        let mut entries = self
             .notifications
             .list_user_outbox(actor.user_id, page)
-            .await?)
+            .await?;
+        for entry in &mut entries {
+            entry.notification.forget_secrets();
+        }
+        Ok(entries)
     }
 
     /// The periodic reminder sweep (a system job, no actor): plans the
@@ -729,6 +735,28 @@ mod tests {
             .returning(move |_, _| Ok(vec![e.clone()]));
         let got = only(n).my_outbox(&a, Page::new(10, 20)).await.unwrap();
         assert_eq!(got, vec![entry]);
+    }
+
+    #[tokio::test]
+    async fn my_outbox_never_shows_a_reset_link() {
+        let a = actor(Role::Student);
+        let entry = OutboxEntry::new(
+            a.user_id,
+            Channel::Email,
+            "reset",
+            Notification::PasswordReset {
+                token: "secret-token".to_owned(),
+                expires_at: now(),
+            },
+            now(),
+        );
+        let mut n = MockNotificationStore::new();
+        n.expect_list_user_outbox()
+            .returning(move |_, _| Ok(vec![entry.clone()]));
+        let got = only(n).my_outbox(&a, Page::first()).await.unwrap();
+        assert!(
+            matches!(&got[0].notification, Notification::PasswordReset { token, .. } if token.is_empty())
+        );
     }
 
     #[tokio::test]

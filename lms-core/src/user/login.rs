@@ -92,6 +92,13 @@ impl ThrottleKey {
         Self::digest("address", &text)
     }
 
+    /// A counter of `key` for another purpose than login (password-reset
+    /// requests, registrations), so budgets do not mix.
+    #[must_use]
+    pub fn scoped(scope: &str, key: &ThrottleKey) -> Self {
+        Self::digest(scope, &key.0)
+    }
+
     fn digest(kind: &str, value: &str) -> Self {
         Self(TokenHash::of(&format!("{kind}:{value}")).0)
     }

@@ -124,7 +124,9 @@ fn parse_preferences(req: PreferencesRequest) -> ApiResult<PreferencesInput> {
         let name = format!("channels.{kind}");
         let kind = field(
             &name,
-            NotificationKind::parse(&kind).ok_or("unknown notification kind"),
+            NotificationKind::parse(&kind)
+                .filter(|k| !k.is_account_message())
+                .ok_or("unknown notification kind (account messages always go by e-mail)"),
         )?;
         let chs = chs
             .iter()

@@ -5,7 +5,7 @@
 //! Each case is a public `async fn case(storage: Storage)` in the module of
 //! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
 //! [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
-//! [`read_models`], [`files`], [`idempotency`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
+//! [`read_models`], [`files`], [`idempotency`], [`onboarding`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
 //! creates its own data through the ports (see [`fixtures`]) and panics with
 //! a message naming the broken rule. The rustdoc of each port method is the
 //! contract the cases check: constraints, ordering, pagination, `NotFound`
@@ -40,6 +40,7 @@ pub mod idempotency;
 #[cfg(test)]
 mod mutants;
 pub mod notifications;
+pub mod onboarding;
 pub mod outbox;
 pub mod quizzes;
 pub mod read_models;
@@ -203,6 +204,15 @@ macro_rules! __storage_conformance_cases {
                 concurrent_begins_start_once,
                 concurrent_take_overs_start_once,
             }
+            onboarding {
+                batches_round_trip,
+                a_batch_with_a_taken_address_writes_nothing,
+                batch_enrolments_keep_existing_ones,
+                invitations_are_updated,
+                acceptance_activates_and_enrols_once,
+                password_resets_are_taken_once,
+                concurrent_takes_of_a_reset_succeed_once,
+            }
         }
     };
 }
@@ -266,6 +276,7 @@ mod tests {
         ("read_models", include_str!("read_models.rs")),
         ("files", include_str!("files.rs")),
         ("idempotency", include_str!("idempotency.rs")),
+        ("onboarding", include_str!("onboarding.rs")),
     ];
 
     fn public_cases() -> BTreeSet<String> {

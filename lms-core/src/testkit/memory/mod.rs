@@ -140,6 +140,9 @@ struct State {
     achievements: Vec<Achievement>,
     files: HashMap<FileId, (FileRef, FileOwner)>,
     idempotency: HashMap<(UserId, String, String), IdempotencyRecord>,
+    /// Invitations with their insertion order.
+    invitations: Vec<Row<crate::onboarding::Invitation>>,
+    password_resets: HashMap<TokenHash, crate::onboarding::PasswordReset>,
 }
 
 /// A stored idempotency record.
@@ -497,6 +500,7 @@ mod files;
 mod homework;
 mod idempotency;
 mod notifications;
+mod onboarding;
 mod quizzes;
 mod read_models;
 mod transfer;
