@@ -16,7 +16,9 @@ use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use lms_core::user::{Actor, LoginAttempt, LoginFailure, TokenHash, User, generate_token};
+use lms_core::user::{
+    Actor, LoginAttempt, LoginFailure, NewSession, TokenHash, User, generate_token,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -208,6 +210,13 @@ async fn login(
         .login(attempt, state.config.session_ttl)
         .await
         .map_err(login_error)?;
+    session_response(&state, new)
+}
+
+/// The answer that starts a session in the browser: the session and CSRF
+/// cookies, and the token for bearer clients (login, accepting an
+/// invitation, registering).
+pub(crate) fn session_response(state: &AppState, new: NewSession) -> ApiResult<Response> {
     let (token, session, user) = (new.token, new.session, new.user);
     let csrf_token = generate_token();
     let max_age = state.config.session_ttl.num_seconds().max(0);
@@ -293,6 +302,7 @@ pub const LOGIN_BODY_LIMIT: usize = 16 * 1024;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
+        .merge(crate::routes::onboarding::public_routes())
         .layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT))
         .routes(routes!(logout))
         .routes(routes!(me))

@@ -20,7 +20,8 @@ use utoipa::{Modify, OpenApi};
     modifiers(&SecuritySchemes),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     tags(
-        (name = "auth", description = "Login sessions"),
+        (name = "auth", description = "Login sessions, password reset, invitation links and self-registration"),
+        (name = "onboarding", description = "Invitations, CSV import and reset links sent by staff"),
     )
 )]
 pub struct ApiDoc;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use lms_core::Lms;
 use lms_core::file::FileStore;
 use lms_core::notification::ChannelAvailability;
+use lms_core::onboarding::{OnboardingConfig, OnboardingService};
 use lms_core::user::{LoginLimits, LoginService, PasswordHasher};
 
 use crate::metrics::Metrics;
@@ -48,6 +49,9 @@ pub struct HttpConfig {
     /// `Authorization: Bearer <token>` (401 otherwise); when `None` it is
     /// open, for a deployment that keeps it off the public network.
     pub metrics_token: Option<String>,
+    /// Invitation and reset-link lifetimes, their budgets, and whether
+    /// self-registration with a course code is allowed (off by default).
+    pub onboarding: OnboardingConfig,
 }
 
 impl Default for HttpConfig {
@@ -65,6 +69,7 @@ impl Default for HttpConfig {
             email_delivery: true,
             telegram_bot: None,
             metrics_token: None,
+            onboarding: OnboardingConfig::default(),
         }
     }
 }
@@ -92,6 +97,9 @@ pub struct AppState {
     /// Login, password changes and the login budgets (argon2id hashing
     /// with a concurrency budget of one hash per core).
     pub login: Arc<LoginService>,
+    /// Invitations, CSV import, password reset and self-registration
+    /// (hashing with the same budgeted hasher as logins).
+    pub onboarding: Arc<OnboardingService>,
     pub(crate) metrics: Arc<Metrics>,
 }
 
@@ -104,15 +112,18 @@ impl AppState {
         let login = LoginService::new(
             storage.users.clone(),
             storage.sessions.clone(),
-            hasher,
+            hasher.clone(),
             lms.clock().clone(),
             config.login,
         );
+        let onboarding =
+            OnboardingService::new(storage, hasher, lms.clock().clone(), config.onboarding);
         Self {
             lms,
             files,
             config: Arc::new(config),
             login: Arc::new(login),
+            onboarding: Arc::new(onboarding),
             metrics: Arc::new(Metrics::default()),
         }
     }

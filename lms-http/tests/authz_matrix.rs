@@ -75,6 +75,8 @@ enum Body {
     Json(&'static str),
     /// A multipart upload of a small PDF.
     Upload,
+    /// A CSV file as the raw body (with `$placeholders`).
+    Csv(&'static str),
 }
 
 /// One operation: `"METHOD /path/{param}?query"`, its body and the expected
@@ -89,7 +91,7 @@ const fn row(op: &'static str, body: Body, expect: [u16; 7]) -> Row {
     Row { op, body, expect }
 }
 
-use Body::{Json, None as NoBody, Upload};
+use Body::{Csv, Json, None as NoBody, Upload};
 
 // Path parameters: `{course_id}` is the course (owned by the teacher, with
 // the assistant and the enrolled student), `{user_id}` the enrolled student
@@ -108,6 +110,31 @@ const MATRIX: &[Row] = &[
     row("GET /api/v1/auth/me", NoBody,                                    [401, 200, 200, 200, 200, 200, 200]),
     // The school's name and logo, for the login page.
     row("GET /api/v1/school", NoBody,                                     [200, 200, 200, 200, 200, 200, 200]),
+
+    // Onboarding without a session: the one-time links' tokens are the
+    // secret (unknown ones here), "forgot password" answers alike for
+    // everyone, self-registration is off by default.
+    row("POST /api/v1/auth/password-reset", Json(r#"{"email": "$student_email"}"#),
+                                                                          [202, 202, 202, 202, 202, 202, 202]),
+    row("POST /api/v1/auth/password-reset/confirm", Json(r#"{"token": "unknown-token", "password": "another long password"}"#),
+                                                                          [404, 404, 404, 404, 404, 404, 404]),
+    row("GET /api/v1/auth/invitations/{token}", NoBody,                   [404, 404, 404, 404, 404, 404, 404]),
+    row("POST /api/v1/auth/invitations/accept", Json(r#"{"token": "unknown-token", "password": "another long password"}"#),
+                                                                          [404, 404, 404, 404, 404, 404, 404]),
+    row("POST /api/v1/auth/register", Json(r#"{"email": "$new_email", "display_name": "Новый", "password": "another long password", "invite_code": "$invite_code"}"#),
+                                                                          [403, 403, 403, 403, 403, 403, 403]),
+
+    // Invitations: the owner invites students into the course (another
+    // teacher's course is unknown to them: 422); `{invitation_id}` is the
+    // owner's invitation of a new address into the course.
+    row("POST /api/v1/invitations", Json(r#"{"email": "$new_email", "display_name": "Новый", "course_ids": ["$course"]}"#),
+                                                                          [401, 403, 403, 403, 200, 422, 200]),
+    row("GET /api/v1/invitations?course_id={course_id}", NoBody,          [401, 403, 403, 403, 200, 403, 200]),
+    row("POST /api/v1/invitations/{invitation_id}/resend", NoBody,        [401, 404, 404, 404, 200, 404, 200]),
+    row("DELETE /api/v1/invitations/{invitation_id}", NoBody,             [401, 404, 404, 404, 200, 404, 200]),
+    row("POST /api/v1/users/import?dry_run=true", Csv("email;name;courses\n$new_email;Новый;$course\n"),
+                                                                          [401, 403, 403, 403, 403, 403, 200]),
+    row("POST /api/v1/users/{user_id}/password-reset", NoBody,            [401, 403, 403, 403, 403, 403, 202]),
 
     // Users: `{user_id}` is the enrolled student.
     row("POST /api/v1/users", Json(r#"{"email": "$new_email", "display_name": "Новый", "role": "student"}"#),
@@ -282,6 +309,7 @@ struct World {
     attempt: String,
     webinar: String,
     invite_code: String,
+    invitation: String,
     feed_file: String,
     serial: u32,
 }
@@ -335,6 +363,20 @@ impl Matrix {
             req = req.bearer_auth(t);
         }
         let resp = req.send().await.expect("upload");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn csv(&self, token: Option<&str>, path: &str, body: String) -> (StatusCode, Value) {
+        let mut req = self
+            .client
+            .post(self.app.url(path))
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("csv");
         let status = resp.status();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
@@ -544,6 +586,23 @@ impl Matrix {
         let feed = self
             .arrange(&s, Method::POST, "/api/v1/calendar-feed", json!({}))
             .await;
+        self.arrange(
+            &t,
+            Method::POST,
+            "/api/v1/invitations",
+            json!({"email": format!("invitee{}@example.ru", self.worlds), "display_name": "Приглашённый",
+                   "course_ids": [c]}),
+        )
+        .await;
+        let invitations = self
+            .send(
+                Some(&t),
+                Method::GET,
+                &format!("/api/v1/invitations?course_id={c}"),
+                None,
+            )
+            .await
+            .1;
         let feed_url = feed["url"].as_str().expect("feed url");
         World {
             course: c.to_string(),
@@ -559,6 +618,7 @@ impl Matrix {
                 .as_str()
                 .expect("invite code")
                 .to_owned(),
+            invitation: id(&invitations[0]).to_owned(),
             feed_file: feed_url.rsplit('/').next().expect("feed file").to_owned(),
             serial: self.worlds,
             tokens,
@@ -624,6 +684,9 @@ impl World {
             ("{question_id}", self.question.clone()),
             ("{attempt_id}", self.attempt.clone()),
             ("{webinar_id}", self.webinar.clone()),
+            ("{invitation_id}", self.invitation.clone()),
+            ("{token}", "unknown-token".to_owned()),
+            ("$course", self.course.clone()),
             ("{file}", self.feed_file.clone()),
             (
                 "$student_email",
@@ -742,6 +805,7 @@ async fn every_operation_answers_every_actor_as_the_table_says(db: Db) {
             let token = world.token(who).map(str::to_owned);
             let (status, body) = match r.body {
                 Body::Upload => m.upload(token.as_deref(), &path).await,
+                Body::Csv(t) => m.csv(token.as_deref(), &path, world.fill(t)).await,
                 Body::None => m.send(token.as_deref(), method.clone(), &path, None).await,
                 Body::Json(t) => {
                     let v: Value = serde_json::from_str(&world.fill(t))

@@ -124,6 +124,7 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         max_upload_bytes: cfg.max_upload_bytes,
         trust_forwarded_for: cfg.trust_proxy,
         login: cfg.login,
+        onboarding: cfg.onboarding,
         metrics_token: cfg.metrics_token.as_ref().map(|s| s.expose().to_owned()),
         web_dir: cfg.web_dir.clone(),
         school_name: cfg.school_name(),
@@ -323,6 +324,16 @@ async fn housekeeping(
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged past send slots"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purging send slots failed"),
+            }
+            match lms
+                .storage()
+                .onboarding
+                .delete_expired_password_resets(now)
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired password-reset links"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging password-reset links failed"),
             }
             match lms.storage().idempotency.purge_expired(now).await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired idempotency records"),

@@ -11,6 +11,7 @@ pub mod files;
 pub mod gradebook;
 pub mod homework;
 pub mod notification;
+pub mod onboarding;
 pub mod quiz;
 pub mod schedule;
 pub mod school;
@@ -22,6 +23,7 @@ pub mod webinar;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(users::routes())
+        .merge(onboarding::routes())
         .merge(files::routes())
         .merge(courses::routes())
         .merge(dashboard::routes())

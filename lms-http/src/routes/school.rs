@@ -18,6 +18,9 @@ pub struct SchoolInfo {
     /// Address of the school's logo (`LMS_SCHOOL_LOGO_URL`); `null` for the
     /// built-in one.
     pub logo_url: Option<String>,
+    /// Whether anyone may register a student account with a course's
+    /// invite code (`POST /api/v1/auth/register`).
+    pub self_registration: bool,
 }
 
 /// The school's name and logo (no login needed).
@@ -29,6 +32,7 @@ async fn school(State(state): State<AppState>) -> Json<SchoolInfo> {
     Json(SchoolInfo {
         name: state.config.school_name.clone(),
         logo_url: state.config.school_logo_url.clone(),
+        self_registration: state.config.onboarding.self_registration,
     })
 }
 

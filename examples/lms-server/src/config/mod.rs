@@ -155,6 +155,12 @@ pub struct Config {
     /// (`LMS_LOGIN_WINDOW_SECS`, default 900). Kept in the database, so
     /// every node of a deployment shares them.
     pub login: LoginLimits,
+    /// Onboarding: how long invitation links work
+    /// (`LMS_INVITATION_TTL_DAYS`, default 7), how long password-reset
+    /// links work (`LMS_RESET_TTL_MINUTES`, default 60), and whether anyone
+    /// may register a student account with a course's invite code
+    /// (`LMS_SELF_REGISTRATION`, default off).
+    pub onboarding: lms_core::onboarding::OnboardingConfig,
     /// The bearer token `/metrics` requires (`LMS_METRICS_TOKEN`); unset,
     /// `/metrics` is open (keep it off the public network then).
     pub metrics_token: Option<Secret>,
@@ -379,6 +385,9 @@ keys! {
     LOGIN_FAILURES_PER_ACCOUNT = "LMS_LOGIN_FAILURES_PER_ACCOUNT", "login.failures_per_account";
     LOGIN_FAILURES_PER_IP = "LMS_LOGIN_FAILURES_PER_IP", "login.failures_per_ip";
     LOGIN_WINDOW_SECS = "LMS_LOGIN_WINDOW_SECS", "login.window_secs";
+    INVITATION_TTL_DAYS = "LMS_INVITATION_TTL_DAYS", "onboarding.invitation_ttl_days";
+    RESET_TTL_MINUTES = "LMS_RESET_TTL_MINUTES", "onboarding.reset_ttl_minutes";
+    SELF_REGISTRATION = "LMS_SELF_REGISTRATION", "onboarding.self_registration";
 }
 
 impl Config {
@@ -604,6 +613,27 @@ impl Config {
                 })?
                 .unwrap_or(defaults.window),
         };
+        let within = |v: &str, lo: u32, hi: u32| match v.parse::<u32>() {
+            Ok(n) if (lo..=hi).contains(&n) => Ok(i64::from(n)),
+            _ => Err(format!("{v:?} is not a whole number from {lo} to {hi}")),
+        };
+        let onboarding_defaults = lms_core::onboarding::OnboardingConfig::default();
+        let onboarding = lms_core::onboarding::OnboardingConfig {
+            invitation_ttl: raw
+                .parse(&INVITATION_TTL_DAYS, |v| {
+                    within(v, 1, 90).map(chrono::Duration::days)
+                })?
+                .unwrap_or(onboarding_defaults.invitation_ttl),
+            reset_ttl: raw
+                .parse(&RESET_TTL_MINUTES, |v| {
+                    within(v, 5, 24 * 60).map(chrono::Duration::minutes)
+                })?
+                .unwrap_or(onboarding_defaults.reset_ttl),
+            self_registration: raw.parse(&SELF_REGISTRATION, parse_bool)?.unwrap_or(false),
+            // Reset budgets share the login counters' purge window.
+            window: login.window,
+            ..onboarding_defaults
+        };
         let log = raw.string(&LOG).unwrap_or_else(|| "info".to_owned());
         let school_name = match raw.string(&SCHOOL_NAME).map(|n| n.trim().to_owned()) {
             Some(n) if n.chars().count() > 100 => {
@@ -633,6 +663,7 @@ impl Config {
             web_dir,
             trust_proxy,
             login,
+            onboarding,
             metrics_token: raw.secret(&METRICS_TOKEN),
             school_name,
             school_logo_url: raw

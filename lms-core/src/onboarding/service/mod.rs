@@ -53,7 +53,9 @@ pub struct OnboardingConfig {
     pub resets_per_account: u32,
     /// Reset requests and registrations per client address per window.
     pub requests_per_address: u32,
-    /// The budget window.
+    /// The budget window (default 15 minutes). The counters share the
+    /// login counters' table and its purge, so keep it no longer than the
+    /// login window.
     pub window: chrono::Duration,
     /// Whether anyone may register a student account with a course's
     /// invite code (off by default).
@@ -67,7 +69,7 @@ impl Default for OnboardingConfig {
             reset_ttl: chrono::Duration::hours(1),
             resets_per_account: 3,
             requests_per_address: 30,
-            window: chrono::Duration::hours(1),
+            window: chrono::Duration::minutes(15),
             self_registration: false,
         }
     }
