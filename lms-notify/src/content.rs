@@ -271,7 +271,7 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
                     r.email
                 ),
                 format!(
-                    "{invited_by} invites you to the school's learning platform (role: {}). Your login is {}.",
+                    "{invited_by} invites you to join the learning platform (role: {}). Your login is {}.",
                     role_name(*role, Locale::En),
                     r.email
                 ),

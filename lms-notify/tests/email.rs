@@ -156,6 +156,31 @@ fn cases() -> Vec<Case> {
             en_subject: "New achievement: Perfect quiz",
             en_text: "Congratulations! You earned the achievement “Perfect quiz”.",
         },
+        Case {
+            notification: Notification::Invitation {
+                token: "tok123".to_owned(),
+                role: lms_core::user::Role::Student,
+                invited_by: "Мария Иванова".to_owned(),
+                course_titles: vec!["Алгебра 9".to_owned()],
+                expires_at: due(),
+            },
+            link: "https://school.example/invitation/tok123".to_owned(),
+            ru_subject: "Приглашение в учебную платформу",
+            ru_text: "Мария Иванова приглашает вас в учебную платформу школы (роль: ученик). Ваш логин — anna@school.example.",
+            en_subject: "Your invitation to the learning platform",
+            en_text: "Мария Иванова invites you to join the learning platform (role: student). Your login is anna@school.example.",
+        },
+        Case {
+            notification: Notification::PasswordReset {
+                token: "tok456".to_owned(),
+                expires_at: due(),
+            },
+            link: "https://school.example/reset-password/tok456".to_owned(),
+            ru_subject: "Восстановление пароля",
+            ru_text: "Кто-то (надеемся, вы) попросил сменить пароль для входа anna@school.example. Ссылка ниже действует до 01.12.2026 18:00 (MSK) и только один раз.",
+            en_subject: "Reset your password",
+            en_text: "Someone (hopefully you) asked to reset the password of anna@school.example. The link below works once, until 1 Dec 2026, 18:00 (MSK).",
+        },
     ]
 }
 

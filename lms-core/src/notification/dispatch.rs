@@ -18,7 +18,9 @@ use thiserror::Error;
 use crate::clock::Clock;
 use crate::error::{Conflict, StorageError};
 use crate::ids::UserId;
-use crate::notification::model::{Channel, OutboundMessage, OutboxEntry, QuietHours};
+use crate::notification::model::{
+    Channel, NotificationKind, OutboundMessage, OutboxEntry, QuietHours,
+};
 use crate::notification::ports::{DeliveryError, DeliveryProfile, NotificationStore, Notifier};
 use crate::user::TimeZone;
 
@@ -192,7 +194,10 @@ impl Dispatcher {
         now: DateTime<Utc>,
     ) -> Result<Outcome, StorageError> {
         let lease = claimed_lease(entry);
-        let Some(profile) = profile.filter(|p| p.active) else {
+        // An invitation goes to an account that is inactive until the
+        // invitee accepts it; every other message needs an active one.
+        let invited = entry.notification.kind() == NotificationKind::Invitation;
+        let Some(profile) = profile.filter(|p| p.active || invited) else {
             return self
                 .fail(entry, "recipient is unknown or deactivated")
                 .await;
@@ -953,6 +958,29 @@ mod tests {
                 ..DispatchReport::default()
             }
         );
+    }
+
+    #[tokio::test]
+    async fn an_invitation_reaches_the_inactive_account_it_invites() {
+        let invited = UserId::new();
+        let invitation = Notification::Invitation {
+            token: "t".to_owned(),
+            role: crate::user::Role::Student,
+            invited_by: "Учитель".to_owned(),
+            course_titles: Vec::new(),
+            expires_at: now(),
+        };
+        let e = entry(invited, Channel::Email, invitation, 1);
+        let mut s = store(
+            vec![e],
+            vec![profile(invited, false, None)],
+            vec![recipient(invited, None)],
+        );
+        s.expect_mark_sent().times(1).returning(|_, _, _| Ok(()));
+        let mut email = notifier(Channel::Email);
+        email.expect_deliver().times(1).returning(|_| Ok(()));
+        let report = dispatcher(s, vec![email]).run_once().await.unwrap();
+        assert_eq!(report.sent, 1);
     }
 
     #[tokio::test]
