@@ -139,7 +139,9 @@ const MATRIX: &[Row] = &[
     // Users: `{user_id}` is the enrolled student.
     row("POST /api/v1/users", Json(r#"{"email": "$new_email", "display_name": "Новый", "role": "student"}"#),
                                                                           [401, 403, 403, 403, 403, 403, 201]),
-    row("GET /api/v1/users", NoBody,                                      [401, 403, 403, 403, 403, 403, 200]),
+    row("GET /api/v1/users?q=stud&role=student&active=true", NoBody,     [401, 403, 403, 403, 403, 403, 200]),
+    row("GET /api/v1/users/search?q=stud", NoBody,                        [401, 403, 403, 403, 200, 200, 200]),
+    row("GET /api/v1/users/export?role=student", NoBody,                  [401, 403, 403, 403, 403, 403, 200]),
     row("GET /api/v1/users/{user_id}", NoBody,                            [401, 200, 404, 404, 404, 404, 200]),
     row("PUT /api/v1/users/{user_id}/profile", Json(r#"{"display_name": "Студент", "locale": "ru", "time_zone": "Europe/Moscow"}"#),
                                                                           [401, 200, 404, 404, 404, 404, 200]),

@@ -345,7 +345,60 @@ async fn self_registration_follows_the_school_setting(db: Db) {
     assert_eq!(again.status(), StatusCode::CONFLICT);
 }
 
+async fn the_directory_searches_filters_pages_and_exports(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.login_as(Role::Admin, "admin@school.example").await;
+    let teacher = app.login_as(Role::Teacher, "teacher@school.example").await;
+    let student = app.login_as(Role::Student, "student@school.example").await;
+    for i in 0..5 {
+        app.user(Role::Student, &format!("pupil{i}@school.example"))
+            .await;
+    }
+    let (status, page) = admin
+        .get("/api/v1/users?q=PUPIL&role=student&limit=2&offset=2")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let emails: Vec<&str> = page
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["pupil2@school.example", "pupil3@school.example"]);
+    let (_, none) = admin.get("/api/v1/users?role=student&active=false").await;
+    assert_eq!(none, json!([]));
+
+    let (status, found) = teacher.get("/api/v1/users/search?q=pupil4").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let keys: Vec<&String> = found[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["display_name", "email", "id", "role"],
+        "name and e-mail only"
+    );
+    let short = teacher.get("/api/v1/users/search?q=p").await;
+    assert_error(&short, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    let denied = student.get("/api/v1/users/search?q=pupil").await;
+    assert_error(&denied, StatusCode::FORBIDDEN, "forbidden");
+
+    let resp = admin
+        .request(Method::GET, "/api/v1/users/export?role=student")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        resp.headers()[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    let csv = resp.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 7, "a header and six students: {csv}");
+    assert!(csv.contains("pupil0@school.example;"));
+}
+
 on_both!(
+    the_directory_searches_filters_pages_and_exports,
     an_imported_student_accepts_the_invitation_and_sees_the_course,
     imports_are_for_admins_bounded_and_downloadable,
     course_owners_invite_list_resend_and_revoke,

@@ -8,12 +8,13 @@ use lms_core::ids::UserId;
 use lms_core::page::Page;
 use lms_core::user::{
     DisplayName, Email, Locale, LoginCounter, PasswordHash, Role, Session, SessionStore,
-    ThrottleKey, TimeZone, TokenHash, User, UserStore,
+    ThrottleKey, TimeZone, TokenHash, User, UserFilter, UserStore,
 };
 use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::error::{corrupt, map_err};
+use crate::onboarding::prefix_pattern;
 
 pub(crate) struct UserRow {
     pub id: Uuid,
@@ -133,6 +134,39 @@ impl UserStore for PgStorage {
             UserRow,
             "SELECT id, email, display_name, role, locale, time_zone, active, created_at
              FROM users ORDER BY email LIMIT $1 OFFSET $2",
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+    }
+
+    async fn search_users(&self, filter: &UserFilter, page: Page) -> StorageResult<Vec<User>> {
+        let (lower, capital) = match filter.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id, email, display_name, role, locale, time_zone, active, created_at
+               FROM users
+               WHERE ($1::text IS NULL OR role = $1)
+                 AND ($2::bool IS NULL OR active = $2)
+                 AND ($3::text IS NULL
+                      OR email ILIKE $3 ESCAPE '\'
+                      OR display_name ILIKE $3 ESCAPE '\'
+                      OR display_name ILIKE ('% ' || $3) ESCAPE '\'
+                      OR display_name ILIKE $4 ESCAPE '\'
+                      OR display_name ILIKE ('% ' || $4) ESCAPE '\')
+               ORDER BY email LIMIT $5 OFFSET $6"#,
+            filter.role.map(Role::as_str),
+            filter.active,
+            lower,
+            capital,
             i64::from(page.limit()),
             i64::from(page.offset())
         )

@@ -60,7 +60,7 @@ impl TryFrom<InvitationRow> for Invitation {
 }
 
 /// `LIKE` pattern of a prefix, with `\`, `%` and `_` escaped.
-fn prefix_pattern(prefix: &str) -> String {
+pub(crate) fn prefix_pattern(prefix: &str) -> String {
     let mut p = String::with_capacity(prefix.len() + 1);
     for c in prefix.chars() {
         if matches!(c, '\\' | '%' | '_') {

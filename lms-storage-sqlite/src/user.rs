@@ -8,12 +8,13 @@ use lms_core::ids::UserId;
 use lms_core::page::Page;
 use lms_core::user::{
     DisplayName, Email, Locale, LoginCounter, PasswordHash, Role, Session, SessionStore,
-    ThrottleKey, TimeZone, TokenHash, User, UserStore,
+    ThrottleKey, TimeZone, TokenHash, User, UserFilter, UserStore,
 };
 use uuid::Uuid;
 
 use crate::SqliteStorage;
 use crate::error::{corrupt, from_ts, id_list, map_err, ts};
+use crate::onboarding::prefix_pattern;
 
 pub(crate) struct UserRow {
     pub id: Uuid,
@@ -156,6 +157,44 @@ impl UserStore for SqliteStorage {
                FROM users ORDER BY email LIMIT $1 OFFSET $2"#,
             i64::from(page.limit()),
             i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
+    }
+
+    async fn search_users(&self, filter: &UserFilter, page: Page) -> StorageResult<Vec<User>> {
+        let (lower, capital) = match filter.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
+        let role = filter.role.map(Role::as_str);
+        let limit = i64::from(page.limit());
+        let offset = i64::from(page.offset());
+        // SQLite's LIKE ignores the case of Latin letters only, as the
+        // filter's rule says.
+        sqlx::query_as!(
+            UserRow,
+            r#"SELECT id AS "id: _", email, display_name, role, locale, time_zone, active AS "active: _", created_at
+               FROM users
+               WHERE ($1 IS NULL OR role = $1)
+                 AND ($2 IS NULL OR active = $2)
+                 AND ($3 IS NULL
+                      OR email LIKE $3 ESCAPE '\'
+                      OR display_name LIKE $3 ESCAPE '\'
+                      OR display_name LIKE ('% ' || $3) ESCAPE '\'
+                      OR display_name LIKE $4 ESCAPE '\'
+                      OR display_name LIKE ('% ' || $4) ESCAPE '\')
+               ORDER BY email LIMIT $5 OFFSET $6"#,
+            role,
+            filter.active,
+            lower,
+            capital,
+            limit,
+            offset
         )
         .fetch_all(&self.pool)
         .await

@@ -242,6 +242,68 @@ impl From<DisplayName> for String {
     }
 }
 
+/// Which accounts a search returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserFilter {
+    /// Accounts whose e-mail, name or a word of the name starts with this
+    /// text: Latin letters in any case, other letters as typed or with the
+    /// first one capitalised (`анна` finds "Анна Петрова" and "Ivan
+    /// Annanov" does not match). At most [`UserFilter::MAX_QUERY_BYTES`].
+    pub query: Option<String>,
+    /// Only this school role.
+    pub role: Option<Role>,
+    /// Only active (or only deactivated) accounts.
+    pub active: Option<bool>,
+}
+
+impl UserFilter {
+    /// The longest search text.
+    pub const MAX_QUERY_BYTES: usize = 254;
+
+    /// The search text as the adapters match it: trimmed and lower-case,
+    /// and the same with its first letter capitalised; `None` when there is
+    /// no text.
+    #[must_use]
+    pub fn prefixes(&self) -> Option<(String, String)> {
+        let q = self.query.as_deref()?.trim().to_lowercase();
+        if q.is_empty() {
+            return None;
+        }
+        let mut chars = q.chars();
+        let capital: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        Some((q, capital))
+    }
+
+    /// Whether `user` matches (the reference semantics every adapter
+    /// follows).
+    #[must_use]
+    pub fn matches(&self, user: &User) -> bool {
+        if self.role.is_some_and(|r| r != user.role)
+            || self.active.is_some_and(|a| a != user.active)
+        {
+            return false;
+        }
+        let Some((lower, capital)) = self.prefixes() else {
+            return true;
+        };
+        let starts = |text: &str, p: &str| {
+            text.len() >= p.len()
+                && text.is_char_boundary(p.len())
+                && text[..p.len()].eq_ignore_ascii_case(p)
+        };
+        let name = user.display_name.as_str();
+        let words =
+            std::iter::once(name).chain(name.match_indices(' ').map(|(i, _)| &name[i + 1..]));
+        starts(user.email.as_str(), &lower)
+            || words
+                .into_iter()
+                .any(|w| starts(w, &lower) || starts(w, &capital))
+    }
+}
+
 /// A user account and profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

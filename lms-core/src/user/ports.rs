@@ -8,7 +8,7 @@ use crate::error::StorageResult;
 use crate::ids::UserId;
 use crate::page::Page;
 use crate::user::login::{LoginCounter, ThrottleKey};
-use crate::user::model::{Email, PasswordHash, Session, TokenHash, User};
+use crate::user::model::{Email, PasswordHash, Session, TokenHash, User, UserFilter};
 
 /// Accounts and their credentials.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -27,6 +27,9 @@ pub trait UserStore: Send + Sync {
     async fn find_user_by_email(&self, email: &Email) -> StorageResult<Option<User>>;
     /// Users ordered by e-mail.
     async fn list_users(&self, page: Page) -> StorageResult<Vec<User>>;
+    /// Users matching `filter` ([`UserFilter::matches`] is the rule),
+    /// ordered by e-mail.
+    async fn search_users(&self, filter: &UserFilter, page: Page) -> StorageResult<Vec<User>>;
     /// Replaces the password hash. `NotFound` for an unknown id.
     async fn set_password_hash(&self, id: UserId, hash: &PasswordHash) -> StorageResult<()>;
     /// The user and password hash for a login attempt.

@@ -4,18 +4,21 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use lms_core::UserId;
 use lms_core::user::{
-    ChangePasswordError, DisplayName, Email, Locale, NewUser, ProfileUpdate, Role, TimeZone, User,
+    AccountMatch, ChangePasswordError, DisplayName, Email, Locale, NewUser, ProfileUpdate, Role,
+    TimeZone, User, UserFilter,
 };
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field, offset};
 use crate::state::AppState;
 
 /// A new account (admins only).
@@ -127,25 +130,141 @@ async fn create_user(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-/// Lists accounts (admins only).
+/// Which accounts to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UsersQuery {
+    /// Accounts whose e-mail, name or a word of the name starts with this.
+    #[param(max_length = 254)]
+    pub q: Option<String>,
+    /// Only this role.
+    pub role: Option<Role>,
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    pub active: Option<bool>,
+    /// At most this many (1..=200, default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 2_147_483_647)]
+    #[serde(default, deserialize_with = "offset")]
+    pub offset: Option<u32>,
+}
+
+impl UsersQuery {
+    fn filter(&self) -> UserFilter {
+        UserFilter {
+            query: self.q.clone(),
+            role: self.role,
+            active: self.active,
+        }
+    }
+}
+
+/// A course owner's search for accounts.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FindQuery {
+    /// The start of a name, a word of it or an e-mail (at least 2 characters).
+    #[param(min_length = 2, max_length = 254)]
+    pub q: String,
+    /// Only this role (e.g. `student` to enrol, `assistant` to assign).
+    pub role: Option<Role>,
+}
+
+/// Lists accounts by e-mail, with search, role and state filters (admins only).
 #[utoipa::path(
     get, path = "/users", tag = "users",
-    params(Pagination),
+    params(UsersQuery),
     responses(
         (status = 200, description = "A page of users", body = Vec<User>),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, description = "`q` longer than 254 bytes", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
 async fn list_users(
     State(state): State<AppState>,
     auth: Auth,
-    ApiQuery(page): ApiQuery<Pagination>,
+    ApiQuery(q): ApiQuery<UsersQuery>,
 ) -> ApiResult<Json<Vec<User>>> {
+    let page = Pagination {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .page();
     Ok(Json(
-        state.lms.users.list_users(&auth.actor, page.page()).await?,
+        state
+            .lms
+            .users
+            .search_users(&auth.actor, q.filter(), page)
+            .await?,
     ))
+}
+
+/// Finds up to 20 active accounts by the start of a name or e-mail, with
+/// name, e-mail and role only: for a teacher enrolling a student or
+/// assigning an assistant without seeing the whole directory.
+#[utoipa::path(
+    get, path = "/users/search", tag = "users",
+    params(FindQuery),
+    responses(
+        (status = 200, description = "The matches", body = Vec<AccountMatch>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Neither a teacher nor an admin", body = ErrorBody),
+        (status = 422, description = "`q` shorter than 2 characters or longer than 254 bytes", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn find_accounts(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<FindQuery>,
+) -> ApiResult<Json<Vec<AccountMatch>>> {
+    Ok(Json(
+        state
+            .lms
+            .users
+            .find_accounts(&auth.actor, &q.q, q.role)
+            .await?,
+    ))
+}
+
+/// Every account matching the filters as a CSV file (admins only).
+#[utoipa::path(
+    get, path = "/users/export", tag = "users",
+    params(UsersQuery),
+    responses(
+        (status = 200, description = "`;`-separated UTF-8 with a byte-order mark", content_type = "text/csv", body = String),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, description = "`q` longer than 254 bytes", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn export_users(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<UsersQuery>,
+) -> ApiResult<Response> {
+    let csv = state
+        .lms
+        .users
+        .export_users_csv(&auth.actor, q.filter())
+        .await?;
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"users.csv\""),
+    );
+    Ok(response)
 }
 
 /// One account: the user's own, or any for an admin.
@@ -319,6 +438,8 @@ fn password_error(e: ChangePasswordError) -> ApiError {
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_user, list_users))
+        .routes(routes!(find_accounts))
+        .routes(routes!(export_users))
         .routes(routes!(get_user))
         .routes(routes!(update_profile))
         .routes(routes!(set_role))

@@ -76,6 +76,7 @@ macro_rules! __storage_conformance_cases {
                 update_user_replaces_profile_fields,
                 update_user_conflict_and_not_found,
                 list_users_by_email_with_pages,
+                search_users_by_prefix_role_and_state,
                 credentials_follow_password_changes,
                 feed_tokens_are_replaced,
             }

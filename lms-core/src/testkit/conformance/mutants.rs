@@ -305,6 +305,18 @@ impl UserStore for SloppyUsers {
         all.reverse();
         Ok(page.slice(&all))
     }
+    async fn search_users(
+        &self,
+        f: &crate::user::UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<User>> {
+        // Forgets the role filter.
+        let loose = crate::user::UserFilter {
+            role: None,
+            ..f.clone()
+        };
+        self.0.users.search_users(&loose, page).await
+    }
     async fn set_password_hash(&self, id: UserId, h: &PasswordHash) -> StorageResult<()> {
         self.0.users.set_password_hash(id, h).await
     }
@@ -335,6 +347,10 @@ async fn wrong_order_and_swallowed_conflicts_are_caught() {
     assert!(
         fails(users::update_user_conflict_and_not_found(sloppy())).await,
         "an update that hides Conflict(Email) must fail the suite"
+    );
+    assert!(
+        fails(users::search_users_by_prefix_role_and_state(sloppy())).await,
+        "a search that forgets the role filter must fail the suite"
     );
     assert!(
         !fails(users::users_round_trip(sloppy())).await,

@@ -339,3 +339,91 @@ pub async fn feed_tokens_are_replaced(storage: Storage) {
         "an unknown token finds nobody"
     );
 }
+
+/// A search finds accounts by e-mail prefix or by a word of the name
+/// (Latin letters in any case, others as typed or capitalised), filters by
+/// role and state, and pages by e-mail; `%` and `_` are no wildcards.
+pub async fn search_users_by_prefix_role_and_state(storage: Storage) {
+    let make = |email: &str, name: &str, role: Role, active: bool| {
+        let mut u = user_with_email(role, email);
+        u.display_name = crate::user::DisplayName::parse(name).expect("name");
+        u.active = active;
+        u
+    };
+    let anna = make("anna.p@school.example", "Анна Петрова", Role::Student, true);
+    let petr = make("petr@school.example", "Пётр Аннин", Role::Student, false);
+    let ivan = make("ivan@school.example", "Ivan Annenkov", Role::Teacher, true);
+    let olga = make(
+        "o_lga@school.example",
+        "Ольга Сидорова",
+        Role::Student,
+        true,
+    );
+    for u in [&anna, &petr, &ivan, &olga] {
+        ok(storage.users.insert_user(u, None).await, "insert_user");
+    }
+    let search = |query: Option<&str>, role: Option<Role>, active: Option<bool>, page: Page| {
+        let storage = storage.clone();
+        let filter = crate::user::UserFilter {
+            query: query.map(str::to_owned),
+            role,
+            active,
+        };
+        async move {
+            ok(
+                storage.users.search_users(&filter, page).await,
+                "search_users",
+            )
+            .into_iter()
+            .map(|u| u.email.as_str().to_owned())
+            .collect::<Vec<_>>()
+        }
+    };
+    let all = Page::max();
+    assert_eq!(
+        search(Some("анн"), None, None, all).await,
+        ["anna.p@school.example", "petr@school.example"],
+        "a name or a later word of it, typed in lower case"
+    );
+    assert_eq!(
+        search(Some("ANNA."), None, None, all).await,
+        ["anna.p@school.example"],
+        "an e-mail prefix in any case"
+    );
+    assert_eq!(
+        search(Some("annen"), None, None, all).await,
+        ["ivan@school.example"],
+        "a Latin word of the name in any case"
+    );
+    assert_eq!(
+        search(Some("Петрова"), Some(Role::Student), Some(true), all).await,
+        ["anna.p@school.example"]
+    );
+    assert!(
+        search(Some("нна"), None, None, all).await.is_empty(),
+        "a prefix, not any substring"
+    );
+    assert!(
+        search(Some("o%"), None, None, all).await.is_empty(),
+        "% is no wildcard"
+    );
+    assert_eq!(
+        search(Some("o_"), None, None, all).await,
+        ["o_lga@school.example"],
+        "_ matches itself only"
+    );
+    assert_eq!(
+        search(None, Some(Role::Student), Some(false), all).await,
+        ["petr@school.example"]
+    );
+    assert_eq!(
+        search(None, Some(Role::Teacher), None, all).await,
+        ["ivan@school.example"],
+        "only the role asked for"
+    );
+    assert_eq!(
+        search(None, None, None, Page::new(2, 1)).await,
+        ["ivan@school.example", "o_lga@school.example"],
+        "ordered by e-mail, paged"
+    );
+}

@@ -73,6 +73,22 @@ impl UserStore for MemoryStorage {
         Ok(page.slice(&users))
     }
 
+    async fn search_users(
+        &self,
+        filter: &crate::user::UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<User>> {
+        let st = self.lock();
+        let mut rows: Vec<&UserRow> = st
+            .users
+            .values()
+            .filter(|r| filter.matches(&r.user))
+            .collect();
+        rows.sort_by(|a, b| a.user.email.cmp(&b.user.email).then(a.seq.cmp(&b.seq)));
+        let users: Vec<User> = rows.into_iter().map(|r| r.user.clone()).collect();
+        Ok(page.slice(&users))
+    }
+
     async fn set_password_hash(&self, id: UserId, hash: &PasswordHash) -> StorageResult<()> {
         let mut st = self.lock();
         let row = st.users.get_mut(&id).ok_or(StorageError::NotFound)?;
