@@ -397,7 +397,44 @@ async fn the_directory_searches_filters_pages_and_exports(db: Db) {
     assert!(csv.contains("pupil0@school.example;"));
 }
 
+async fn bulk_actions_report_each_account(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let admin = app.login_as(Role::Admin, "admin@school.example").await;
+    let teacher = app.login_as(Role::Teacher, "teacher@school.example").await;
+    let a = app.user(Role::Student, "a@school.example").await;
+    let b = app.user(Role::Student, "b@school.example").await;
+    let course = app.course_with_students(&teacher, "Алгебра", &[]).await;
+    let (status, out) = teacher
+        .post(
+            &format!("/api/v1/courses/{}/students/bulk", course.id),
+            json!({"action": "enrol", "student_ids": [a.id, b.id, teacher.user.id]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out[0]["code"], "enrolled");
+    assert_eq!(out[2]["code"], "not_a_student");
+    assert_eq!(out[2]["ok"], false);
+    let (status, out) = admin
+        .post(
+            "/api/v1/users/active",
+            json!({"user_ids": [a.id, admin.user.id], "active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out[0]["code"], "deactivated");
+    assert_eq!(out[1]["code"], "cannot_deactivate_self");
+    let too_many: Vec<String> = (0..501).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let got = admin
+        .post(
+            "/api/v1/users/active",
+            json!({"user_ids": too_many, "active": false}),
+        )
+        .await;
+    assert_error(&got, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+}
+
 on_both!(
+    bulk_actions_report_each_account,
     the_directory_searches_filters_pages_and_exports,
     an_imported_student_accepts_the_invitation_and_sees_the_course,
     imports_are_for_admins_bounded_and_downloadable,

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::UserService;
+use super::{ManageUserError, UserService};
+use crate::bulk::BulkOutcome;
 use crate::error::StorageError;
 use crate::ids::UserId;
 use crate::page::Page;
@@ -44,6 +45,9 @@ pub enum DirectoryError {
     /// search (the message names the field).
     #[error("q: {0}")]
     InvalidQuery(String),
+    /// A bulk request named more than 500 accounts.
+    #[error("user_ids: at most 500 at once")]
+    TooMany,
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -52,6 +56,7 @@ pub enum DirectoryError {
 crate::domain_error!(DirectoryError {
     Forbidden => (Forbidden, "forbidden"),
     InvalidQuery(_) => (Invalid, "invalid_field"),
+    TooMany => (Invalid, "invalid_field"),
 });
 
 fn check_query(filter: &UserFilter) -> Result<(), DirectoryError> {
@@ -69,6 +74,36 @@ fn check_query(filter: &UserFilter) -> Result<(), DirectoryError> {
 }
 
 impl UserService {
+    /// Activates or deactivates many accounts (admins only): one outcome
+    /// per account, in the order given; an admin's own account is never
+    /// deactivated. Deactivation ends the accounts' sessions. At most
+    /// [`crate::bulk::MAX_BULK_ITEMS`].
+    pub async fn set_active_many(
+        &self,
+        actor: &Actor,
+        ids: &[UserId],
+        active: bool,
+    ) -> Result<Vec<BulkOutcome>, DirectoryError> {
+        if !policy::can_manage_users(actor) {
+            return Err(DirectoryError::Forbidden);
+        }
+        let ids = crate::bulk::distinct(ids).ok_or(DirectoryError::TooMany)?;
+        let done = if active { "activated" } else { "deactivated" };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(match self.set_active(actor, id, active).await {
+                Ok(_) => BulkOutcome::new(id, true, done),
+                Err(ManageUserError::NotFound) => BulkOutcome::new(id, false, "user_not_found"),
+                Err(ManageUserError::OwnDeactivation) => {
+                    BulkOutcome::new(id, false, "cannot_deactivate_self")
+                }
+                Err(ManageUserError::Storage(e)) => return Err(e.into()),
+                Err(_) => return Err(DirectoryError::Forbidden),
+            });
+        }
+        Ok(out)
+    }
+
     /// Accounts matching `filter`, ordered by e-mail (admins only).
     pub async fn search_users(
         &self,
@@ -234,6 +269,44 @@ mod tests {
             svc.search_users(&teacher.actor(), UserFilter::default(), Page::max())
                 .await,
             Err(DirectoryError::Forbidden)
+        ));
+    }
+
+    #[tokio::test]
+    async fn admins_deactivate_many_but_never_themselves() {
+        let admin = user_with_email(Role::Admin, "admin@school.example");
+        let a = user_with_email(Role::Student, "a@school.example");
+        let b = user_with_email(Role::Student, "b@school.example");
+        let svc = service_with(&[admin.clone(), a.clone(), b.clone()]).await;
+        let unknown = UserId::new();
+        let out = svc
+            .set_active_many(
+                &admin.actor(),
+                &[a.id, admin.id, unknown, a.id, b.id],
+                false,
+            )
+            .await
+            .unwrap();
+        let codes: Vec<(&str, bool)> = out.iter().map(|o| (o.code.as_str(), o.ok)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("deactivated", true),
+                ("cannot_deactivate_self", false),
+                ("user_not_found", false),
+                ("deactivated", true)
+            ]
+        );
+        assert!(!svc.get_user(&admin.actor(), b.id).await.unwrap().active);
+        assert!(svc.get_user(&admin.actor(), admin.id).await.unwrap().active);
+        assert!(matches!(
+            svc.set_active_many(&a.actor(), &[b.id], true).await,
+            Err(DirectoryError::Forbidden)
+        ));
+        let many = vec![a.id; crate::bulk::MAX_BULK_ITEMS + 1];
+        assert!(matches!(
+            svc.set_active_many(&admin.actor(), &many, true).await,
+            Err(DirectoryError::TooMany)
         ));
     }
 

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use lms_core::UserId;
+use lms_core::bulk::BulkOutcome;
 use lms_core::user::{
     AccountMatch, ChangePasswordError, DisplayName, Email, Locale, NewUser, ProfileUpdate, Role,
     TimeZone, User, UserFilter,
@@ -78,6 +79,17 @@ pub struct RoleRequest {
 #[serde(deny_unknown_fields)]
 pub struct ActiveRequest {
     /// `false` deactivates the account and ends its sessions.
+    pub active: bool,
+}
+
+/// Many accounts to activate or deactivate.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkActiveRequest {
+    /// The accounts (at most 500; duplicates count once).
+    #[schema(max_items = 500)]
+    pub user_ids: Vec<UserId>,
+    /// `false` deactivates them and ends their sessions.
     pub active: bool,
 }
 
@@ -376,6 +388,33 @@ async fn set_active(
     ))
 }
 
+/// Activates or deactivates many accounts (admins only; never their own):
+/// one outcome per account.
+#[utoipa::path(
+    post, path = "/users/active", tag = "users",
+    request_body = BulkActiveRequest,
+    responses(
+        (status = 200, description = "One outcome per account", body = Vec<BulkOutcome>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, description = "More than 500 accounts", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn set_active_many(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(req): ApiJson<BulkActiveRequest>,
+) -> ApiResult<Json<Vec<BulkOutcome>>> {
+    Ok(Json(
+        state
+            .lms
+            .users
+            .set_active_many(&auth.actor, &req.user_ids, req.active)
+            .await?,
+    ))
+}
+
 /// Sets a new password. One's own needs `current_password`; the session
 /// making the change stays and every other session of the account ends.
 /// An admin may set another account's password without it (every session
@@ -440,6 +479,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_user, list_users))
         .routes(routes!(find_accounts))
         .routes(routes!(export_users))
+        .routes(routes!(set_active_many))
         .routes(routes!(get_user))
         .routes(routes!(update_profile))
         .routes(routes!(set_role))

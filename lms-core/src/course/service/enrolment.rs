@@ -1,6 +1,7 @@
 //! Invite codes, joining by code, and enrolling and unenrolling students.
 
 use super::*;
+use crate::bulk::BulkOutcome;
 
 impl CourseService {
     // ---- invite codes ----
@@ -112,6 +113,58 @@ impl CourseService {
             Err(StorageError::Conflict(Conflict::Enrollment)) => Err(EnrollError::AlreadyEnrolled),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Enrols many students at once (owner or admin): one outcome per
+    /// account, in the order given (duplicates once); an account that cannot
+    /// be enrolled never stops the others. At most
+    /// [`crate::bulk::MAX_BULK_ITEMS`].
+    pub async fn enroll_many(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        student_ids: &[UserId],
+    ) -> Result<Vec<BulkOutcome>, EnrollError> {
+        let ids = crate::bulk::distinct(student_ids).ok_or(EnrollError::TooMany)?;
+        let course = self.managed(actor, course_id).await?.course;
+        if course.status == CourseStatus::Archived {
+            return Err(EnrollError::CourseArchived);
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let outcome = match self.enroll_student(actor, course_id, id).await {
+                Ok(_) => BulkOutcome::new(id, true, "enrolled"),
+                Err(EnrollError::AlreadyEnrolled) => BulkOutcome::new(id, true, "already_enrolled"),
+                Err(EnrollError::UserNotFound) => BulkOutcome::new(id, false, "user_not_found"),
+                Err(EnrollError::UserInactive) => BulkOutcome::new(id, false, "user_inactive"),
+                Err(EnrollError::NotAStudent) => BulkOutcome::new(id, false, "not_a_student"),
+                Err(e) => return Err(e),
+            };
+            out.push(outcome);
+        }
+        Ok(out)
+    }
+
+    /// Removes many students at once (owner or admin): one outcome per
+    /// account. At most [`crate::bulk::MAX_BULK_ITEMS`].
+    pub async fn unenroll_many(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        student_ids: &[UserId],
+    ) -> Result<Vec<BulkOutcome>, EnrollError> {
+        let ids = crate::bulk::distinct(student_ids).ok_or(EnrollError::TooMany)?;
+        self.managed(actor, course_id).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let was = self.courses.unenroll(course_id, id).await?;
+            out.push(if was {
+                BulkOutcome::new(id, true, "unenrolled")
+            } else {
+                BulkOutcome::new(id, true, "not_enrolled")
+            });
+        }
+        Ok(out)
     }
 
     /// Removes a student from a course; returns whether they were enrolled.

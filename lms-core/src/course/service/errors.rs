@@ -146,6 +146,9 @@ pub enum EnrollError {
     /// The student is already enrolled.
     #[error("student is already enrolled")]
     AlreadyEnrolled,
+    /// A bulk request named more than 500 accounts.
+    #[error("student_ids: at most 500 at once")]
+    TooMany,
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -159,6 +162,7 @@ crate::domain_error!(EnrollError {
     UserInactive => (Invalid, "user_inactive"),
     NotAStudent => (Invalid, "not_a_student"),
     AlreadyEnrolled => (Conflict, "already_enrolled"),
+    TooMany => (Invalid, "invalid_field"),
 });
 
 /// Why an assistant could not be assigned.

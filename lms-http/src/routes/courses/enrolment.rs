@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
+use lms_core::bulk::BulkOutcome;
 use lms_core::course::{Course, Enrollment, EnrollmentSource, InviteCode};
 use lms_core::user::User;
 use lms_core::{CourseId, UserId};
@@ -235,9 +236,68 @@ async fn unenroll(
     }
 }
 
+/// Many students to enrol or remove.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkStudentsRequest {
+    /// `enrol` or `unenrol`.
+    pub action: BulkEnrolment,
+    /// The accounts (at most 500; duplicates count once).
+    #[schema(max_items = 500)]
+    pub student_ids: Vec<UserId>,
+}
+
+/// What a bulk request does to each student.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BulkEnrolment {
+    /// Enrol every account.
+    Enrol,
+    /// Remove every account from the course.
+    Unenrol,
+}
+
+/// Enrols or removes many students at once (owner or admin): one outcome
+/// per account, so one that cannot be enrolled never stops the others.
+#[utoipa::path(
+    post, path = "/courses/{course_id}/students/bulk", tag = "courses",
+    params(("course_id" = CourseId, Path, description = "Course id")),
+    request_body = BulkStudentsRequest,
+    responses(
+        (status = 200, description = "One outcome per account", body = Vec<BulkOutcome>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such course, or not visible", body = ErrorBody),
+        (status = 409, description = "The course is archived", body = ErrorBody),
+        (status = 422, description = "More than 500 accounts", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn bulk_students(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course_id): ApiPath<CourseId>,
+    ApiJson(req): ApiJson<BulkStudentsRequest>,
+) -> ApiResult<Json<Vec<BulkOutcome>>> {
+    let courses = &state.lms.courses;
+    Ok(Json(match req.action {
+        BulkEnrolment::Enrol => {
+            courses
+                .enroll_many(&auth.actor, course_id, &req.student_ids)
+                .await?
+        }
+        BulkEnrolment::Unenrol => {
+            courses
+                .unenroll_many(&auth.actor, course_id, &req.student_ids)
+                .await?
+        }
+    }))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(bulk_students))
         .routes(routes!(rotate_invite_code, disable_invite_code))
         .routes(routes!(join_by_code))
         .routes(routes!(enroll_student, list_students))

@@ -301,6 +301,7 @@ fn visible_lesson(courses: &mut MockCourseStore, course: &Course) {
 
 mod a_student_s_lesson_progress;
 mod assistants;
+mod bulk_enrolment;
 mod create_course;
 mod enroll_student_unenroll_list_students;
 mod get_course_list_my_courses;
