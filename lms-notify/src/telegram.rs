@@ -221,6 +221,13 @@ struct SharedSlots {
     prefix: String,
 }
 
+impl SharedSlots {
+    /// The key of one chat's slot in the shared store.
+    fn chat_key(&self, chat: i64) -> String {
+        format!("{}chat:{chat}", self.prefix)
+    }
+}
+
 impl fmt::Debug for RateLimiter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimiter")
@@ -297,7 +304,7 @@ impl RateLimiter {
         shared: &SharedSlots,
         chat: i64,
     ) -> Result<(), lms_core::StorageError> {
-        let chat_key = format!("{}chat:{chat}", shared.prefix);
+        let chat_key = shared.chat_key(chat);
         let chat_interval = to_chrono(self.chat_interval);
         let chat_slot = shared
             .store
@@ -326,7 +333,7 @@ impl RateLimiter {
     pub async fn back_off(&self, chat: i64, wait: Duration) {
         if let Some(shared) = &self.shared {
             let until = chrono::Utc::now() + to_chrono(wait);
-            let key = format!("{}chat:{chat}", shared.prefix);
+            let key = shared.chat_key(chat);
             if let Err(e) = shared.store.hold_send_slot(&key, until).await {
                 tracing::warn!(error = %e, "could not store Telegram's wait in the shared rate limit");
             }

@@ -6,6 +6,23 @@ use super::*;
 impl HomeworkService {
     // --- grading -----------------------------------------------------------
 
+    /// The student's effective deadline (their extension, if any) and what
+    /// the late policy keeps of `raw` for work handed in at `submitted_at`:
+    /// the one rule both the preview and the grade apply.
+    async fn penalised(
+        &self,
+        assignment: &Assignment,
+        student: UserId,
+        raw: Points,
+        submitted_at: DateTime<Utc>,
+    ) -> Result<(crate::homework::Deadline, u8, Points), ReviewError> {
+        let extension = self.homework.get_extension(assignment.id, student).await?;
+        let deadline = effective_deadline(assignment, extension.as_ref());
+        let (kept_percent, final_score) =
+            apply_late_penalty(raw, assignment.late_policy, deadline.due_at, submitted_at);
+        Ok((deadline, kept_percent, final_score))
+    }
+
     /// What grading the latest version with `raw_score` would store (the
     /// course's staff and admins), so a grader sees the late penalty before
     /// saving. Nothing is written.
@@ -18,17 +35,9 @@ impl HomeworkService {
         let (submission, assignment, _) = self.review_target(actor, submission_id).await?;
         let latest = submission.latest().ok_or(ReviewError::NotFound)?;
         let raw = Points::score(raw_score.value(), assignment.max_score)?;
-        let extension = self
-            .homework
-            .get_extension(assignment.id, submission.student_id)
+        let (deadline, kept_percent, final_score) = self
+            .penalised(&assignment, submission.student_id, raw, latest.submitted_at)
             .await?;
-        let deadline = effective_deadline(&assignment, extension.as_ref());
-        let (kept_percent, final_score) = apply_late_penalty(
-            raw,
-            assignment.late_policy,
-            deadline.due_at,
-            latest.submitted_at,
-        );
         Ok(GradePreview {
             version: latest.number,
             raw_score: raw,
@@ -58,14 +67,9 @@ impl HomeworkService {
         let raw = Points::score(input.raw_score.value(), assignment.max_score)?;
         let now = self.clock.now();
         let student = submission.student_id;
-        let extension = self.homework.get_extension(assignment.id, student).await?;
-        let deadline = effective_deadline(&assignment, extension.as_ref());
-        let (kept_percent, final_score) = apply_late_penalty(
-            raw,
-            assignment.late_policy,
-            deadline.due_at,
-            latest.submitted_at,
-        );
+        let (_, kept_percent, final_score) = self
+            .penalised(&assignment, student, raw, latest.submitted_at)
+            .await?;
         let grade = Grade {
             raw_score: raw,
             kept_percent,
