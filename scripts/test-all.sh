@@ -61,7 +61,9 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 cargo build -p lms-server
 e2e_data=$(mktemp -d)
-LMS_SERVER_CMD="env LMS_DATA_DIR=$e2e_data LMS_DEMO=true LMS_PUBLIC_URL=http://{addr} LMS_LOG=warn ${CARGO_TARGET_DIR:-target}/debug/lms-server" \
+# {smtp_port}: e2e/run.mjs starts an SMTP sink there first; the journeys
+# follow the invitation and password-reset links of the e-mails it receives.
+LMS_SERVER_CMD="env LMS_DATA_DIR=$e2e_data LMS_DEMO=true LMS_PUBLIC_URL=http://{addr} LMS_LOG=warn LMS_SMTP_HOST=127.0.0.1 LMS_SMTP_PORT={smtp_port} LMS_SMTP_SECURITY=plain LMS_SMTP_FROM=school@demo.school LMS_SELF_REGISTRATION=true ${CARGO_TARGET_DIR:-target}/debug/lms-server" \
 LMS_E2E_ADMIN=admin@demo.school LMS_E2E_TEACHER=teacher@demo.school LMS_E2E_STUDENT=student1@demo.school \
     bash -c 'cd web && npm run e2e'
 rm -rf "$e2e_data"

@@ -1,9 +1,12 @@
 // End-to-end journeys of the web UI in headless Chromium (playwright-core).
 //
 // Starts the server named by LMS_SERVER_CMD (placeholders {addr}, {port},
-// {web_dist}; default: the lms-http dev_server example over a fresh SQLite)
-// from the repository root, waits for /healthz, then runs the teacher and
-// student journeys. Prints each step, then "N passed, N failed".
+// {web_dist}, {smtp_port}; default: the lms-http dev_server example over a
+// fresh SQLite) from the repository root, waits for /healthz, then runs the
+// teacher and student journeys. With {smtp_port} in the command, a small
+// SMTP sink (e2e/smtp.mjs) starts first on that port and the journeys read
+// the server's e-mails from it (invitation and password-reset links).
+// Prints each step, then "N passed, N failed".
 //
 //   npm run e2e                      # build first with `npm run build`
 //   LMS_SERVER_CMD='...' npm run e2e
@@ -15,6 +18,7 @@ import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { journeys } from './journeys.mjs'
+import { startSmtpSink } from './smtp.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const webDir = path.resolve(here, '..')
@@ -54,11 +58,22 @@ async function main() {
   }
   let base = process.env.LMS_E2E_URL
   let proc = null
+  // The mailbox of the server's e-mails (null: the e-mail steps are skipped).
+  let mail = null
   if (!base) {
     const port = await freePort()
     const addr = `127.0.0.1:${port}`
     const tmpl = process.env.LMS_SERVER_CMD || 'cargo run -q -p lms-http --example dev_server -- {addr} {web_dist}'
-    const cmd = tmpl.replaceAll('{addr}', addr).replaceAll('{port}', String(port)).replaceAll('{web_dist}', path.join(webDir, 'dist'))
+    if (tmpl.includes('{smtp_port}')) {
+      // Before the server, so its first delivery finds the sink listening.
+      mail = await startSmtpSink({ log: (m) => process.env.LMS_E2E_MAIL_LOG && console.log(`# ${m}`) })
+      console.log(`# e-mail sink: 127.0.0.1:${mail.port}`)
+    }
+    const cmd = tmpl
+      .replaceAll('{addr}', addr)
+      .replaceAll('{port}', String(port))
+      .replaceAll('{web_dist}', path.join(webDir, 'dist'))
+      .replaceAll('{smtp_port}', String(mail?.port ?? ''))
     console.log(`# server: ${cmd}`)
     proc = spawn('bash', ['-c', `exec ${cmd}`], {
       cwd: repoRoot,
@@ -102,7 +117,7 @@ async function main() {
       const { screenshots } = await import('./screenshots.mjs')
       await screenshots({ launch, outDir: path.resolve(repoRoot, process.env.LMS_SCREENSHOTS_DIR), results })
     } else {
-      await journeys({ base, launch, shots, results })
+      await journeys({ base, launch, shots, results, mail })
     }
   } catch (e) {
     results.push({ name: 'journey aborted', ok: false, error: String(e?.stack || e) })
@@ -118,6 +133,7 @@ async function main() {
     if (proc) {
       try { process.kill(-proc.pid, 'SIGTERM') } catch {}
     }
+    await mail?.close()
     rmSync(profile, { recursive: true, force: true })
   }
   process.exit(code)

@@ -11,8 +11,9 @@ import { session } from './session'
 
 setUnauthorizedHandler(() => {
   session.user = null
-  if (router.currentRoute.value.name !== 'login')
-    router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } })
+  // Public pages (an invitation or reset link) stay where they are.
+  const here = router.currentRoute.value
+  if (here.name !== 'login' && !here.meta.public) router.push({ name: 'login', query: { next: here.fullPath } })
 })
 
 createApp(App).use(i18n).use(router).mount('#app')

@@ -17,6 +17,11 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: v('Login'), meta: { public: true } },
+    { path: '/forgot-password', name: 'forgot-password', component: v('ForgotPassword'), meta: { public: true, guestOnly: true } },
+    { path: '/register', name: 'register', component: v('Register'), meta: { public: true, guestOnly: true } },
+    // One-time links from e-mails: open whether or not someone is logged in.
+    { path: linked.password_reset, name: 'reset-password', component: v('ResetPassword'), props: true, meta: { public: true } },
+    { path: linked.invitation, name: 'invitation', component: v('Invitation'), props: true, meta: { public: true } },
     { path: '/', name: 'home', component: v('Dashboard') },
     { path: '/courses', name: 'courses', component: v('Courses') },
     { path: '/courses/:id', name: 'course', component: v('Course'), props: true },
@@ -44,6 +49,7 @@ export const router = createRouter({
     { path: '/courses/:id/gradebook', name: 'gradebook', component: v('Gradebook'), props: true },
     { path: '/courses/:id/statistics', name: 'statistics', component: v('Statistics'), props: true },
     { path: '/admin/users', name: 'users', component: v('AdminUsers') },
+    { path: '/admin/import', name: 'import', component: v('AdminImport') },
     { path: '/:rest(.*)*', name: 'notfound', component: v('NotFound') },
   ],
 })
@@ -51,7 +57,8 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (!session.checked) await loadMe()
   if (!to.meta.public && !session.user) return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} }
-  if (to.name === 'login' && session.user) return { name: 'home' }
+  // The login page and the pages for getting in go home once logged in.
+  if ((to.name === 'login' || to.meta.guestOnly) && session.user) return { name: 'home' }
   // Student-only pages send staff to theirs, and the other way round.
   const elsewhere = redirectForRole(session.user?.role, to.name)
   if (elsewhere) return { name: elsewhere }

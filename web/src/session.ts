@@ -83,12 +83,21 @@ export async function loadMe(): Promise<User | null> {
   return session.user
 }
 
+/**
+ * After an answer that logged someone in (`/auth/login`, accepting an
+ * invitation, registering; the server set the session cookies): the
+ * session's user and the profile's language, as at login.
+ */
+export function loggedIn(u: User): User {
+  session.user = u
+  session.checked = true
+  adoptLocale(u, true)
+  return u
+}
+
 export async function login(email: string, password: string) {
   const r = await post<{ user: User }>('/auth/login', { email, password })
-  session.user = r.user
-  session.checked = true
-  adoptLocale(r.user, true)
-  return r.user
+  return loggedIn(r.user)
 }
 
 export async function logout() {

@@ -22,9 +22,13 @@ describe('menus by role', () => {
       expect(tests(role)).not.toContain('nav-achievements')
     })
   }
-  it('only an admin gets the users page', () => {
+  it('only an admin gets the users page and the CSV import', () => {
     expect(tests('admin')).toContain('nav-users')
+    expect(tests('admin')).toContain('nav-import')
     expect(tests('teacher')).not.toContain('nav-users')
+    expect(tests('teacher')).not.toContain('nav-import')
+    expect(redirectForRole('teacher', 'import')).toBe('home')
+    expect(redirectForRole('admin', 'import')).toBeNull()
   })
   it('the pages everyone uses are in every menu', () => {
     for (const role of ['student', 'teacher', 'assistant', 'admin'] as const)

@@ -41,9 +41,16 @@ export function errorFromBody(status: number, body: unknown): ApiError {
   return new ApiError(status, status === 0 ? 'network' : `http_${status}`, `HTTP ${status}`)
 }
 
+/**
+ * Whether a 401 from `path` means "log in again". Not for `/auth/…`: a
+ * wrong password, the session check (`/auth/me`, where the router decides:
+ * public pages such as an invitation link stay) and the public endpoints.
+ */
+export const sendsToLogin = (path: string) => !path.startsWith('/auth/')
+
 type UnauthorizedHandler = () => void
 let onUnauthorized: UnauthorizedHandler = () => {}
-/** Called on 401 from any request except login (the app goes to the login page). */
+/** Called on 401 from any request but `/auth/…` (the app goes to the login page). */
 export function setUnauthorizedHandler(f: UnauthorizedHandler) {
   onUnauthorized = f
 }
@@ -71,7 +78,7 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
     data = text
   }
   if (!res.ok) {
-    if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized()
+    if (res.status === 401 && sendsToLogin(path)) onUnauthorized()
     throw errorFromBody(res.status, data)
   }
   return data as T

@@ -27,6 +27,7 @@ const MENU: (MenuEntry & { roles: Role[] })[] = [
   { to: '/progress', label: 'nav.progress', test: 'nav-progress', icon: 'bi-graph-up', roles: ALL },
   { to: '/achievements', label: 'nav.achievements', test: 'nav-achievements', icon: 'bi-trophy', roles: ['student'] },
   { to: '/admin/users', label: 'nav.users', test: 'nav-users', icon: 'bi-people', roles: ['admin'] },
+  { to: '/admin/import', label: 'nav.import', test: 'nav-import', icon: 'bi-file-earmark-arrow-up', roles: ['admin'] },
   { to: '/settings', label: 'nav.settings', test: 'nav-settings', icon: 'bi-gear', roles: ALL },
 ]
 
@@ -42,6 +43,7 @@ const ONLY: Record<string, { roles: Role[]; elsewhere: string }> = {
   achievements: { roles: ['student'], elsewhere: 'home' },
   grading: { roles: STAFF, elsewhere: 'homework' },
   users: { roles: ['admin'], elsewhere: 'home' },
+  import: { roles: ['admin'], elsewhere: 'home' },
 }
 
 /** The route name to send `role` to instead of `routeName`, or `null` when the page is theirs. */
