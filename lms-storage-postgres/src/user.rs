@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::error::{corrupt, map_err};
-use crate::onboarding::prefix_pattern;
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 
 pub(crate) struct UserRow {
     pub id: Uuid,

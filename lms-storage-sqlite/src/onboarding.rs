@@ -7,6 +7,7 @@ use lms_core::StorageError;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{CourseId, InvitationId, UserId};
 use lms_core::notification::OutboxEntry;
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::onboarding::{
     Acceptance, Invitation, InvitationFilter, InvitationStatus, OnboardingBatch, OnboardingState,
     OnboardingStore, PasswordReset,
@@ -57,19 +58,6 @@ impl TryFrom<InvitationRow> for Invitation {
             token_hash: r.token_hash.map(TokenHash),
         })
     }
-}
-
-/// `LIKE` pattern of a prefix, with `\`, `%` and `_` escaped.
-pub(crate) fn prefix_pattern(prefix: &str) -> String {
-    let mut p = String::with_capacity(prefix.len() + 1);
-    for c in prefix.chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
 }
 
 async fn upsert_invitation(conn: &mut SqliteConnection, i: &Invitation) -> StorageResult<()> {
@@ -448,15 +436,5 @@ impl OnboardingStore for SqliteStorage {
             .await
             .map_err(map_err)?;
         Ok(done.rows_affected())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::prefix_pattern;
-
-    #[test]
-    fn like_wildcards_in_a_prefix_are_escaped() {
-        assert_eq!(prefix_pattern("a_b%c\\"), "a\\_b\\%c\\\\%");
     }
 }

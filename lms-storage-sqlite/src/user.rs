@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::SqliteStorage;
 use crate::error::{corrupt, from_ts, id_list, map_err, ts};
-use crate::onboarding::prefix_pattern;
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 
 pub(crate) struct UserRow {
     pub id: Uuid,

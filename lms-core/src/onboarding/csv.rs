@@ -51,6 +51,39 @@ pub struct CsvTable {
     pub rows: Vec<CsvRow>,
 }
 
+/// A field of a CSV file this crate writes (reports, exports): quoted
+/// when it holds a separator, quote or line break, and with a leading
+/// `=`, `+`, `-` or `@` defused, so a spreadsheet never runs it as a
+/// formula.
+#[must_use]
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([';', '"', '\n', '\r', ',']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// A `LIKE` pattern matching text that starts with `prefix`, with `\`, `%`
+/// and `_` escaped (use it with `ESCAPE '\'`), for the storage adapters.
+#[must_use]
+pub fn like_prefix(prefix: &str) -> String {
+    let mut p = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
 /// Decodes and parses an import file.
 pub fn read_table(bytes: &[u8]) -> Result<CsvTable, CsvError> {
     if bytes.len() > MAX_IMPORT_BYTES {
@@ -228,6 +261,15 @@ mod tests {
         let cp1251 = b"\xA8\xE6\xE8\xEA \xC8\xE2\xE0\xED";
         assert_eq!(decode(cp1251), "Ёжик Иван");
         assert_eq!(decode("Ёжик".as_bytes()), "Ёжик");
+    }
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a;b"), "\"a;b\"");
+        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(like_prefix("a_b%c\\"), "a\\_b\\%c\\\\%");
     }
 
     #[test]

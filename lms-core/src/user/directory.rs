@@ -9,6 +9,7 @@ use super::{ManageUserError, UserService};
 use crate::bulk::BulkOutcome;
 use crate::error::StorageError;
 use crate::ids::UserId;
+use crate::onboarding::csv::csv_field;
 use crate::page::Page;
 use crate::policy;
 use crate::user::model::{Actor, Role, User, UserFilter};
@@ -197,21 +198,6 @@ impl UserService {
                 return Ok(out);
             }
         }
-    }
-}
-
-/// A CSV field, quoted when needed, with text a spreadsheet would run as a
-/// formula defused.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([';', '"', '\n', '\r', ',']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 

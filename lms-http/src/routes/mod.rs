@@ -43,6 +43,26 @@ pub fn public_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().merge(schedule::public_routes())
 }
 
+/// A CSV file to download: `text/csv; charset=utf-8`, saved as `filename`
+/// (plain ASCII).
+pub(crate) fn csv_download(body: String, filename: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}\"",
+        percent_encode(filename)
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
 /// Percent-encodes everything but RFC 8187 `attr-char`: the value of a
 /// `filename*=UTF-8''…` parameter in `Content-Disposition`.
 pub(crate) fn percent_encode(s: &str) -> String {

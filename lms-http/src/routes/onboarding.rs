@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use lms_core::onboarding::csv::MAX_IMPORT_BYTES;
 use lms_core::onboarding::{
@@ -312,17 +312,7 @@ async fn import_users(
         .import_csv(&auth.actor, &bytes, q.dry_run)
         .await?;
     if q.format == Some(ReportFormat::Csv) {
-        let mut response = report.to_csv().into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/csv; charset=utf-8"),
-        );
-        headers.insert(
-            header::CONTENT_DISPOSITION,
-            HeaderValue::from_static("attachment; filename=\"import-report.csv\""),
-        );
-        return Ok(response);
+        return Ok(super::csv_download(report.to_csv(), "import-report.csv"));
     }
     Ok(Json(report).into_response())
 }

@@ -4,8 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use lms_core::UserId;
 use lms_core::bulk::BulkOutcome;
 use lms_core::user::{
@@ -266,17 +265,7 @@ async fn export_users(
         .users
         .export_users_csv(&auth.actor, q.filter())
         .await?;
-    let mut response = csv.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"users.csv\""),
-    );
-    Ok(response)
+    Ok(super::csv_download(csv, "users.csv"))
 }
 
 /// One account: the user's own, or any for an admin.

@@ -9,7 +9,7 @@ use super::plan::{CourseCache, PlanContext, RawRow, RowAction, RowProblem, RowRe
 use super::{InviteError, OnboardingService};
 use crate::error::{Conflict, StorageError};
 use crate::ids::CourseId;
-use crate::onboarding::csv::{CsvTable, read_table};
+use crate::onboarding::csv::{CsvTable, csv_field, read_table};
 use crate::onboarding::model::OnboardingBatch;
 use crate::policy;
 use crate::user::{Actor, Email};
@@ -85,21 +85,6 @@ impl ImportReport {
             out.push_str("\r\n");
         }
         out
-    }
-}
-
-/// A field quoted when it needs to be, with formula-starting text defused
-/// (a leading `=`, `+`, `-` or `@` would run in a spreadsheet).
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([';', '"', '\n', '\r', ',']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 
@@ -270,17 +255,4 @@ fn raw_rows(table: &CsvTable) -> Result<Vec<RawRow>, InviteError> {
             }
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn report_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-    }
 }
