@@ -1023,9 +1023,9 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
   await step('admin adds the assistant to the course; the assistant opens the grading queue', ['assistantUser', 'courseUrl'], async () => {
     await A.goto(state.courseUrl)
     await A.click('[data-test=tab-students]')
-    const sel = A.locator('select', { has: A.locator('option', { hasText: 'assist@dev.test' }) })
-    await sel.selectOption({ label: 'Мария Ассистентова · assist@dev.test' })
-    await sel.locator('xpath=..').locator('button').click()
+    // A typeahead over /users/search (teachers and assistants), not the admin's whole list.
+    await A.fill('[data-test=assistant-search] [data-test=user-search-input]', 'assist@')
+    await A.click('[data-test=assistant-search] [data-test=user-hit][data-email="assist@dev.test"] [data-test=user-hit-pick]')
     await A.waitForSelector('li:has-text("assist@dev.test")')
     const assistant = await open('assistant')
     const P = assistant.page
@@ -1159,6 +1159,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       await A.fill('[data-test=user-name]', resetUser.name)
       await A.fill('[data-test=user-password]', resetUser.password)
       await A.click('[data-test=user-create]')
+      await A.fill('[data-test=users-search]', resetUser.email)
       await A.locator(`[data-test=user-row][data-email="${resetUser.email}"]`).waitFor()
     }
     if (!I) {
@@ -1211,6 +1212,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
   })
   await step('admin sends a password reset link from the user list; it arrives (#14)', ['admin', 'resetUser', 'mailbox'], async () => {
     await A.goto('/admin/users')
+    await A.fill('[data-test=users-search]', resetUser.email)
     const row = A.locator(`[data-test=user-row][data-email="${resetUser.email}"]`)
     await row.waitFor()
     const since = Date.now()
@@ -1263,6 +1265,74 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await P.goto('/courses')
     await P.locator('[data-test=course-card]', { hasText: 'Алгебра 9' }).waitFor()
   })
+  // Issue #15: the directory searched and paged on the server, exported, and
+  // changed in bulk; a course owner finds students by name.
+  const packet = [`packet-${run}-1@school.test`, `packet-${run}-2@school.test`]
+  await step('admin searches users by a name prefix and by role, pages, exports CSV, bulk-deactivates two students and activates them again (#15)', ['admin', 'imported'], async () => {
+    await A.goto('/admin/users')
+    await A.waitForSelector('[data-test=user-row]')
+    for (const [i, email] of packet.entries()) {
+      await A.fill('[data-test=user-email]', email)
+      await A.fill('[data-test=user-name]', i ? 'Яков Пакетов' : 'Зоя Пакетова')
+      await A.fill('[data-test=user-password]', 'packet-pass-123')
+      const made = A.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST')
+      await A.click('[data-test=user-create]')
+      if (!(await made).ok()) throw new Error(`creating ${email}`)
+    }
+    const answered = (part) => A.waitForResponse((r) => r.url().includes('/api/v1/users?') && r.url().includes(part))
+    const emails = () => A.locator('[data-test=user-row]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-email')))
+    const rowsAre = (list) => A.waitForFunction((l) => JSON.stringify([...document.querySelectorAll('[data-test=user-row]')].map((r) => r.getAttribute('data-email'))) === JSON.stringify(l), list)
+    // Paging: more than 50 accounts by now (the demo school, the import, these two).
+    await A.goto('/admin/users')
+    await A.waitForSelector('[data-test=user-row]')
+    if ((await A.locator('[data-test=user-row]').count()) !== 50) throw new Error(`first page: ${await A.locator('[data-test=user-row]').count()} rows`)
+    const first = await emails()
+    let got = answered('offset=50')
+    await A.click('[data-test=users-next]')
+    await got
+    await A.waitForFunction(() => document.querySelector('[data-test=users-page]')?.textContent?.includes('Страница 2'))
+    const second = await emails()
+    if (!second.length || second.some((e) => first.includes(e))) throw new Error(`second page: ${second.slice(0, 3)}`)
+    got = answered('offset=0')
+    await A.click('[data-test=users-prev]')
+    await got
+    await rowsAre(first)
+    // A name prefix (a word of the name, Cyrillic), then the role.
+    got = answered(`q=${encodeURIComponent('Пакет')}`)
+    await A.fill('[data-test=users-search]', 'Пакет')
+    await got
+    await rowsAre(packet)
+    got = answered('role=teacher')
+    await A.selectOption('[data-test=users-role-filter]', 'teacher')
+    await got
+    await A.waitForSelector('[data-test=user-row]', { state: 'detached' })
+    got = answered('role=student')
+    await A.selectOption('[data-test=users-role-filter]', 'student')
+    await got
+    await rowsAre(packet)
+    // The same filtered directory as a file.
+    const download = A.waitForEvent('download')
+    await A.click('[data-test=users-export]')
+    const file = await download
+    const csv = await readFile(await file.path(), 'utf8')
+    if (!packet.every((e) => csv.includes(e)) || csv.includes('admin@')) throw new Error(`export: ${csv.slice(0, 300)}`)
+    // Both deactivated at once, after a dialog, with a summary; then activated again.
+    await A.check('[data-test=users-select-page]')
+    await A.waitForFunction(() => document.querySelector('[data-test=users-selected]')?.textContent?.includes('2'))
+    await A.click('[data-test=users-bulk-deactivate]')
+    await A.locator('[data-test=confirm-dialog]').waitFor()
+    if (!(await A.locator('[data-test=confirm-dialog]').innerText()).includes('Деактивировать выбранных пользователей (2)?')) throw new Error('no dialog in words')
+    await A.click('[data-test=confirm-ok]')
+    await A.waitForSelector('[data-test=toast]:has-text("деактивировано: 2")')
+    await A.waitForFunction(() => [...document.querySelectorAll('[data-test=user-row]')].every((r) => r.getAttribute('data-active') === 'false'))
+    await shot(A, 'users-bulk-ru')
+    await A.check('[data-test=users-select-page]')
+    await A.click('[data-test=users-bulk-activate]')
+    await A.click('[data-test=confirm-ok]')
+    await A.waitForSelector('[data-test=toast]:has-text("Готово. активировано: 2")')
+    await A.waitForFunction(() => [...document.querySelectorAll('[data-test=user-row]')].every((r) => r.getAttribute('data-active') === 'true'))
+    state.packet = true
+  })
   for (const c of [state.inviteeCtx, state.newcomerCtx]) {
     if (!c) continue
     pages.splice(pages.indexOf(c.page), 1)
@@ -1270,6 +1340,33 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
   }
   await admin.ctx.close()
   pages.splice(pages.indexOf(A), 1)
+  await step('the teacher finds students by name on the course page, enrols them and removes both at once (#15)', ['packet', 'courseUrl'], async () => {
+    const again = await open('teacher-again')
+    const P = again.page
+    try {
+      await login(P, TEACHER)
+      // The teacher's profile was left in English by an earlier step.
+      await P.click('[data-test=lang-ru]')
+      await P.waitForFunction(() => document.querySelector('[data-test=nav-courses]')?.textContent?.trim() === 'Курсы')
+      await P.goto(state.courseUrl)
+      await P.click('[data-test=tab-students]')
+      for (const email of packet) {
+        await P.fill('[data-test=student-search] [data-test=user-search-input]', 'Пакет')
+        await P.click(`[data-test=student-search] [data-test=user-hit][data-email="${email}"] [data-test=user-hit-pick]`)
+        await P.waitForSelector(`[data-test=student-row][data-email="${email}"]`)
+      }
+      for (const email of packet) await P.check(`[data-test=student-row][data-email="${email}"] [data-test=student-select]`)
+      await P.click('[data-test=students-bulk-unenrol]')
+      await P.locator('[data-test=confirm-dialog]').waitFor()
+      if (!(await P.locator('[data-test=confirm-dialog]').innerText()).includes('Исключить выбранных студентов (2)')) throw new Error(`dialog: ${await P.locator('[data-test=confirm-dialog]').innerText()}`)
+      await P.click('[data-test=confirm-ok]')
+      await P.waitForSelector('[data-test=toast]:has-text("исключено: 2")')
+      for (const email of packet) await P.waitForSelector(`[data-test=student-row][data-email="${email}"]`, { state: 'detached' })
+    } finally {
+      pages.splice(pages.indexOf(P), 1)
+      await again.ctx.close()
+    }
+  })
   await step('no CSP violations or script errors in the browser console', [], async () => {
     if (problems.length) throw new Error(problems.join('\n'))
   })
