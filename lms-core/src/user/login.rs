@@ -279,6 +279,30 @@ pub fn check_new_password(password: &str) -> Result<(), ChangePasswordError> {
     Ok(())
 }
 
+/// Starts a session for `user` valid for `ttl` from `now`: a fresh secret
+/// token for the client, only its hash stored. Every way of logging in
+/// (password, accepted invitation, registration) ends here.
+pub(crate) async fn issue_session(
+    sessions: &dyn SessionStore,
+    user: User,
+    now: DateTime<Utc>,
+    ttl: chrono::Duration,
+) -> StorageResult<NewSession> {
+    let token = generate_token();
+    let session = Session {
+        token_hash: TokenHash::of(&token),
+        user_id: user.id,
+        created_at: now,
+        expires_at: now + ttl,
+    };
+    sessions.insert_session(&session).await?;
+    Ok(NewSession {
+        token,
+        session,
+        user,
+    })
+}
+
 /// Login, password changes and the login budgets.
 pub struct LoginService {
     users: Arc<dyn UserStore>,
@@ -390,19 +414,7 @@ impl LoginService {
         if let Some((key, started)) = charged.iter().find(|(k, _)| Some(k) == address.as_ref()) {
             self.sessions.refund_login_attempt(key, *started).await?;
         }
-        let token = generate_token();
-        let session = Session {
-            token_hash: TokenHash::of(&token),
-            user_id: user.id,
-            created_at: now,
-            expires_at: now + ttl,
-        };
-        self.sessions.insert_session(&session).await?;
-        Ok(NewSession {
-            token,
-            session,
-            user,
-        })
+        Ok(issue_session(self.sessions.as_ref(), user, now, ttl).await?)
     }
 
     /// Changes the actor's own password: needs the current one (checked

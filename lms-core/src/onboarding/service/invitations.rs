@@ -13,10 +13,7 @@ use crate::onboarding::model::{
 };
 use crate::page::Page;
 use crate::policy;
-use crate::user::{
-    Actor, DisplayName, Locale, NewSession, Role, Session, TokenHash, check_new_password,
-    generate_token,
-};
+use crate::user::{Actor, DisplayName, Locale, NewSession, Role, TokenHash, check_new_password};
 
 /// The longest link token accepted (tokens are 64 hex characters).
 const MAX_TOKEN_BYTES: usize = 128;
@@ -287,19 +284,7 @@ impl OnboardingService {
         if let Some(name) = display_name {
             user.display_name = name;
         }
-        let token = generate_token();
-        let session = Session {
-            token_hash: TokenHash::of(&token),
-            user_id: user.id,
-            created_at: now,
-            expires_at: now + ttl,
-        };
-        self.sessions.insert_session(&session).await?;
-        Ok(NewSession {
-            token,
-            session,
-            user,
-        })
+        Ok(crate::user::login::issue_session(self.sessions.as_ref(), user, now, ttl).await?)
     }
 
     /// The pending, unexpired invitation whose link has this token.

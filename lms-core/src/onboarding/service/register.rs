@@ -8,8 +8,8 @@ use crate::error::{Conflict, StorageError};
 use crate::ids::UserId;
 use crate::onboarding::model::OnboardingBatch;
 use crate::user::{
-    ChangePasswordError, DisplayName, Email, Locale, NewSession, Role, Session, ThrottleKey,
-    TimeZone, TokenHash, User, check_new_password, generate_token,
+    ChangePasswordError, DisplayName, Email, Locale, NewSession, Role, ThrottleKey, TimeZone, User,
+    check_new_password,
 };
 
 /// A self-registration form.
@@ -97,18 +97,6 @@ impl OnboardingService {
             Err(StorageError::Conflict(Conflict::Email)) => return Err(RegisterError::EmailTaken),
             Err(e) => return Err(e.into()),
         }
-        let token = generate_token();
-        let session = Session {
-            token_hash: TokenHash::of(&token),
-            user_id: user.id,
-            created_at: now,
-            expires_at: now + ttl,
-        };
-        self.sessions.insert_session(&session).await?;
-        Ok(NewSession {
-            token,
-            session,
-            user,
-        })
+        Ok(crate::user::login::issue_session(self.sessions.as_ref(), user, now, ttl).await?)
     }
 }
