@@ -595,6 +595,8 @@ impl School {
                 submission: pending,
                 assignment_id: self.assignment.id,
                 course_id: self.course.id,
+                student_name: "Ученик".into(),
+                assignment_title: self.assignment.title.as_str().to_owned(),
             }],
             webinars: vec![self.webinar.clone()],
         }

@@ -143,6 +143,11 @@ async fn dashboards_show_work_to_check_grades_and_progress(db: Db) {
         assert_eq!(d["queue"].as_array().unwrap().len(), 1, "{d}");
         assert_eq!(d["queue"][0]["submission_id"], json!(w.submission_id));
         assert_eq!(d["queue"][0]["student_id"], w.student.id());
+        assert_eq!(
+            d["queue"][0]["student_name"],
+            w.student.user.display_name.as_str(),
+            "the queue names the student"
+        );
         assert_eq!(d["courses"].as_array().unwrap().len(), 1, "{d}");
         assert_eq!(d["courses"][0]["course_id"], *id);
         assert_eq!(d["courses"][0]["pending_count"], 1);
@@ -170,6 +175,11 @@ async fn dashboards_show_work_to_check_grades_and_progress(db: Db) {
     assert_eq!(d["recent_grades"], json!([]));
     assert_eq!(d["homework"][0]["final_score"], Value::Null);
     assert_eq!(d["upcoming_deadlines"][0]["title"], "Контрольная 1");
+    assert_eq!(d["next_steps"][0]["title"], "Контрольная 1", "{d}");
+    assert_eq!(
+        d["next_steps"][0]["assignment_id"],
+        d["upcoming_deadlines"][0]["assignment_id"]
+    );
 
     let r = w.teacher.get("/api/v1/dashboard/student").await;
     assert_error(&r, StatusCode::FORBIDDEN, "not_a_student");
@@ -185,7 +195,21 @@ async fn dashboards_show_work_to_check_grades_and_progress(db: Db) {
         assert_eq!(s["student_count"], 2);
         assert_eq!(s["pending_count"], 0);
         assert_eq!(s["average_homework_percent"], 85.0);
+        // Per item: the one assignment, handed in by one of two students.
+        let items = s["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "{s}");
+        assert_eq!(items[0]["kind"], "assignment");
+        assert_eq!(items[0]["title"], "Контрольная 1");
+        assert_eq!(items[0]["handed_in"], 1);
+        assert_eq!(items[0]["done_share"], 0.5);
+        assert_eq!(items[0]["average_percent"], 85.0);
     }
+    let (_, d) = w.teacher.get("/api/v1/dashboard/staff").await;
+    assert_eq!(
+        d["courses"][0]["items"],
+        json!([]),
+        "the dashboard's summaries stay small"
+    );
     let r = w.student.get(&path).await;
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
     for who in [&w.other_teacher, &w.outsider] {

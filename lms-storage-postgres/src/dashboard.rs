@@ -96,12 +96,14 @@ impl DashboardStore for PgStorage {
                  'queue', coalesce((
                    SELECT jsonb_agg(jsonb_build_object(
                             'submission', lms_submission_json(s), 'assignment_id', s.assignment_id,
-                            'course_id', a.course_id) ORDER BY s.latest_at, s.id)
+                            'course_id', a.course_id, 'assignment_title', a.title,
+                            'student_name', u.display_name) ORDER BY s.latest_at, s.id)
                    FROM (SELECT s.* FROM submissions s JOIN assignments a ON a.id = s.assignment_id
                          WHERE a.course_id IN (SELECT (course).id FROM mine)
                            AND s.state IN ('submitted', 'submitted_late')
                          ORDER BY s.latest_at, s.id LIMIT $3) s
-                   JOIN assignments a ON a.id = s.assignment_id), '[]'),
+                   JOIN assignments a ON a.id = s.assignment_id
+                   JOIN users u ON u.id = s.student_id), '[]'),
                  'webinars', coalesce((
                    SELECT jsonb_agg(lms_webinar_json(w) ORDER BY w.starts_at, w.id)
                    FROM webinars w

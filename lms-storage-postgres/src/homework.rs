@@ -562,9 +562,11 @@ impl HomeworkStore for PgStorage {
         let doc = sqlx::query_scalar!(
             r#"SELECT coalesce(jsonb_agg(jsonb_build_object(
                         'submission', lms_submission_json(p.sub), 'assignment_id', (p.sub).assignment_id,
-                        'course_id', p.course_id) ORDER BY (p.sub).latest_at, (p.sub).id), '[]') AS "doc!"
-               FROM (SELECT s AS sub, a.course_id FROM submissions s
+                        'course_id', p.course_id, 'assignment_title', p.title,
+                        'student_name', p.display_name) ORDER BY (p.sub).latest_at, (p.sub).id), '[]') AS "doc!"
+               FROM (SELECT s AS sub, a.course_id, a.title, u.display_name FROM submissions s
                      JOIN assignments a ON a.id = s.assignment_id
+                     JOIN users u ON u.id = s.student_id
                      WHERE a.course_id = ANY($1) AND s.state IN ('submitted', 'submitted_late')
                      ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3) p"#,
             &course_ids,

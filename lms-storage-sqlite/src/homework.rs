@@ -720,9 +720,11 @@ impl HomeworkStore for SqliteStorage {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let course_ids = id_list(courses.iter().map(|c| c.0));
         let rows = sqlx::query!(
-            r#"SELECT s.id AS "id: Uuid", s.assignment_id AS "assignment_id: Uuid", a.course_id AS "course_id: Uuid"
+            r#"SELECT s.id AS "id: Uuid", s.assignment_id AS "assignment_id: Uuid", a.course_id AS "course_id: Uuid",
+                      a.title AS assignment_title, u.display_name AS student_name
                FROM submissions s
                JOIN assignments a ON a.id = s.assignment_id
+               JOIN users u ON u.id = s.student_id
                WHERE a.course_id IN (SELECT unhex(value) FROM json_each($1))
                  AND s.state IN ('submitted', 'submitted_late')
                ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3"#,
@@ -742,6 +744,8 @@ impl HomeworkStore for SqliteStorage {
                 submission,
                 assignment_id: AssignmentId(r.assignment_id),
                 course_id: CourseId(r.course_id),
+                student_name: r.student_name,
+                assignment_title: r.assignment_title,
             })
             .collect())
     }

@@ -620,6 +620,15 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     if (!/Виета/.test(await text(S, '[data-test=lesson-body]'))) throw new Error('the published lesson has no body for the student')
     if (await S.locator('[data-test=edit-lesson]').count()) throw new Error('the student sees the edit button')
   })
+  await step('"what to do next" on the student dashboard lists the new assignment and leads to it (#13)', ['joined', 'assignmentUrl'], async () => {
+    await S.goto('/')
+    const item = S.locator('[data-test=next-step]', { hasText: 'Решить 5 уравнений' }).first()
+    await item.waitFor()
+    if ((await item.getAttribute('data-kind')) !== 'deadline') throw new Error(`step kind: ${await item.getAttribute('data-kind')}`)
+    if (!/Сдать задание: Решить 5 уравнений/.test(await item.innerText())) throw new Error(`step text: ${await item.innerText()}`)
+    await item.locator('a').click()
+    await S.waitForURL((u) => new URL(u).pathname === state.assignmentUrl)
+  })
   await step('student uploads a file with a progress bar', ['joined', 'assignmentUrl'], async () => {
     await S.goto(state.assignmentUrl)
     await S.waitForSelector('[data-test=file-input]')
@@ -835,6 +844,12 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     if (!size || size.width < 100 || size.height < 100) throw new Error(`chart canvas size: ${JSON.stringify(size)}`)
     // The numeric cards stay.
     if (!(await T.locator('[data-test=stat-hw_avg]').count())) throw new Error('the cards are gone')
+    // Per item, from the server: hand-ins of the enrolled, the average and the late share.
+    const row = T.locator('[data-test=stats-items] tbody tr', { hasText: 'Решить 5 уравнений' }).first()
+    const handed = (await row.locator('[data-test=item-handed-in]').innerText()).trim()
+    if (!/^[1-9]\d* \/ [1-9]\d*$/.test(handed)) throw new Error(`handed in: ${handed}`)
+    const late = (await row.locator('[data-test=item-late]').innerText()).trim()
+    if (!/^\d+(,\d+)?\u00a0%$/.test(late)) throw new Error(`late share: ${late}`)
     await shot(T, 'statistics-charts-ru')
   })
   await step('teacher sees the gradebook with a CSV download', ['graded'], async () => {

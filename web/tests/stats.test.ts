@@ -4,38 +4,21 @@ import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
 import { get } from '../src/api/http'
 import Statistics from '../src/views/Statistics.vue'
-import { itemStats, barSeries, metricValue, shortLabel, type Gradebook } from '../src/lib/stats'
+import { barSeries, metricValue, shortLabel, type ItemStats } from '../src/lib/stats'
 import { formatPercent } from '../src/lib/format'
 import Status from '../src/components/Status.vue'
 import { i18n, setLocale } from '../src/i18n'
 
-const book: Gradebook = {
-  course_id: 'c',
-  columns: [
-    { kind: 'assignment', id: 'a1', title: 'Эссе', max_score: 10 },
-    { kind: 'quiz', id: 'q1', title: 'Тест 1', max_score: 4 },
-    { kind: 'assignment', id: 'a2', title: 'Новое', max_score: 5 },
-  ],
-  rows: [
-    { student_id: 's1', student_name: 'A', email: 'a@x', cells: [9.5, 3, null], submission_ids: ['sub1', null, 'sub3'], total: 12.5, total_max: 19, percent: 65.79 },
-    { student_id: 's2', student_name: 'B', email: 'b@x', cells: [4.5, null, null], submission_ids: ['sub2', null, null], total: 4.5, total_max: 19, percent: 23.68 },
-    { student_id: 's3', student_name: 'C', email: 'c@x', cells: [null, 2, null], submission_ids: [null, null, null], total: 2, total_max: 19, percent: 10.53 },
-  ],
-}
+const base = { due_at: null, due: true, pending: 0, late_share: null }
+// As `GET /courses/{id}/statistics` sends them (lms-core `dashboard::items`).
+const items: ItemStats[] = [
+  { ...base, kind: 'assignment', id: 'a1', title: 'Эссе', handed_in: 2, scored: 2, pending: 0, done_share: 0.6667, average_percent: 70, late_share: 0.5 },
+  { ...base, kind: 'quiz', id: 'q1', title: 'Тест 1', handed_in: 2, scored: 2, done_share: 0.6667, average_percent: 62.5 },
+  { ...base, kind: 'assignment', id: 'a2', title: 'Новое', handed_in: 1, scored: 0, pending: 1, done_share: 0.3333, average_percent: null, late_share: 0 },
+]
 
-describe('per-item statistics from the gradebook', () => {
-  it('averages the scored cells in percent and counts hand-ins', () => {
-    const [a1, q1, a2] = itemStats(book)
-    expect(a1).toMatchObject({ kind: 'assignment', title: 'Эссе', averagePercent: 70, scored: 2, doneShare: 0.6667 })
-    expect(q1).toMatchObject({ kind: 'quiz', averagePercent: 62.5, doneShare: 0.6667 })
-    // Handed in, not graded yet: counts as handed in, no average.
-    expect(a2).toMatchObject({ averagePercent: null, scored: 0, doneShare: 0.3333 })
-  })
-  it('has no shares without students', () => {
-    expect(itemStats({ ...book, rows: [] }).map((i) => i.doneShare)).toEqual([null, null, null])
-  })
+describe('per-item chart series', () => {
   it('builds chart series with kind labels, percent values and colours by kind', () => {
-    const items = itemStats(book)
     const s = barSeries(items, 'average', (k) => (k === 'quiz' ? 'Тест' : 'Задание'))
     expect(s.labels).toEqual(['Эссе (задание)', 'Тест 1 (тест)', 'Новое (задание)'])
     expect(s.values).toEqual([70, 62.5, null])
@@ -44,6 +27,8 @@ describe('per-item statistics from the gradebook', () => {
     expect([...shortLabel('x'.repeat(40))].length).toBe(28)
     expect(s.colours[0]).not.toBe(s.colours[1])
     expect(metricValue(items[0], 'done')).toBe(66.67)
+    expect(metricValue(items[0], 'late')).toBe(50)
+    expect(metricValue(items[1], 'late')).toBeNull()
     expect(formatPercent(metricValue(items[0], 'done'), 'ru')).toBe('66,7\u00a0%')
     expect(formatPercent(metricValue(items[0], 'done'), 'en')).toBe('66.7%')
   })
@@ -73,10 +58,14 @@ describe('loading skeleton', () => {
 describe('statistics page charts', () => {
   const stats = {
     course_id: 'c', title: 'Алгебра', student_count: 3, assignments_due: 1, pending_count: 1,
-    submission_rate: 0.6667, average_homework_percent: 70, average_quiz_percent: 62.5, late_share: 0,
+    submission_rate: 0.6667, average_homework_percent: 70, average_quiz_percent: 62.5, late_share: 0, items,
   }
-  async function show(gradebook: Gradebook) {
-    vi.mocked(get).mockImplementation(async (path: string) => (path.endsWith('/gradebook') ? gradebook : stats))
+  async function show(body: typeof stats) {
+    vi.mocked(get).mockReset()
+    vi.mocked(get).mockImplementation(async (path: string) => {
+      if (path === '/courses/c/statistics') return body
+      throw new Error(`unexpected GET ${path}`)
+    })
     const w = mount(Statistics, { props: { id: 'c' }, global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } })
     // The chart component is a lazily loaded chunk: wait for it.
     for (let i = 0; i < 100 && !w.find('figure').exists() && !w.find('[data-test=stats-charts-empty]').exists(); i++) {
@@ -85,9 +74,9 @@ describe('statistics page charts', () => {
     }
     return w
   }
-  it('keeps the cards and adds a chart per metric, lazily loaded, with Russian labels', { timeout: 15000 }, async () => {
+  it('keeps the cards and adds a chart per metric, lazily loaded, with Russian labels, from one request', { timeout: 15000 }, async () => {
     setLocale('ru')
-    const w = await show(book)
+    const w = await show(stats)
     expect(w.find('[data-test=stat-hw_avg]').text()).toContain('70\u00a0%')
     expect(w.get('[data-test=stats-charts]').text()).toContain('По заданиям и тестам')
     const avg = w.get('[data-test=chart-average]')
@@ -99,11 +88,26 @@ describe('statistics page charts', () => {
     expect(label).not.toContain('Новое')
     expect(w.get('[data-test=chart-done]').get('canvas[role=img]').attributes('aria-label')).toContain('Новое (домашнее задание): 33,3\u00a0%')
     expect(w.find('canvas').exists()).toBe(true)
+    expect(vi.mocked(get).mock.calls.map((c) => c[0])).toEqual(['/courses/c/statistics'])
+    w.unmount()
+  })
+  it('tables each item with hand-ins, average, late share and waiting work', { timeout: 15000 }, async () => {
+    setLocale('ru')
+    const w = await show(stats)
+    const row = (id: string) => w.get(`[data-test=stats-item-${id}]`)
+    expect(row('a1').get('[data-test=item-handed-in]').text()).toBe('2 / 3')
+    expect(row('a1').get('[data-test=item-average]').text()).toBe('70\u00a0%')
+    expect(row('a1').get('[data-test=item-late]').text()).toBe('50\u00a0%')
+    expect(row('q1').get('[data-test=item-late]').text()).toBe('—')
+    expect(row('q1').get('[data-test=item-pending]').text()).toBe('—')
+    expect(row('a2').get('[data-test=item-average]').text()).toBe('—')
+    expect(row('a2').get('[data-test=item-pending]').text()).toBe('1')
+    expect(w.get('[data-test=stats-items] thead').text()).toContain('С опозданием')
     w.unmount()
   })
   it('says what to do when the course has nothing to chart', async () => {
     setLocale('ru')
-    const w = await show({ course_id: 'c', columns: [], rows: [] })
+    const w = await show({ ...stats, items: [] })
     expect(w.get('[data-test=stats-charts-empty]').text()).toMatch(/добавьте их на странице курса/)
     w.unmount()
   })

@@ -8,11 +8,13 @@ import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import Dashboard from '../src/views/Dashboard.vue'
 import Quiz from '../src/views/Quiz.vue'
+import GradingQueue from '../src/views/GradingQueue.vue'
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
 const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
 const students = [{ user: { id: 'st1', display_name: 'Иван Петров' } }, { user: { id: 'st2', display_name: 'Мария Смирнова' } }]
-const item = (id: string, student: string) => ({ submission_id: id, assignment_id: 'a1', assignment_title: 'ДЗ 1: уравнения', course_id: 'c1', course_title: 'Алгебра', student_id: student, state: 'submitted', version: 1, submitted_at: '2026-03-01T09:00:00Z', late: false })
+const names: Record<string, string> = { st1: 'Иван Петров', st2: 'Мария Смирнова' }
+const item = (id: string, student: string) => ({ student_name: names[student], submission_id: id, assignment_id: 'a1', assignment_title: 'ДЗ 1: уравнения', course_id: 'c1', course_title: 'Алгебра', student_id: student, state: 'submitted', version: 1, submitted_at: '2026-03-01T09:00:00Z', late: false })
 const quiz = { quiz: { id: 'q1', course_id: 'c1', title: 'Тест', description: '', settings: {} }, question_count: 3, max_score: 3, attempts_left: 2, attempts: [], open_attempt: null, can_start_now: true, quiz_score: null }
 const attempt = (id: string, student: string) => ({ id, quiz_id: 'q1', student_id: student, number: 1, state: 'submitted', started_at: '2026-03-01T09:00:00Z', deadline: null, finished_at: '2026-03-01T09:10:00Z', result: { score: 2, max_score: 3, pending_manual: false } })
 
@@ -37,6 +39,24 @@ describe('who is it (#13)', () => {
     const rows = w.findAll('[data-test=dashboard-queue-item]')
     expect(rows.map((r) => r.find('[data-test=queue-student]').text())).toEqual(['Иван Петров', 'Мария Смирнова'])
     expect(rows[0].text()).toContain('ДЗ 1: уравнения')
+  })
+
+  it('the grading queue names students and assignments from one request', async () => {
+    session.user = user('teacher')
+    const pending = (id: string, student: string) => ({
+      submission: { id, student_id: student, state: 'submitted', versions: [{ submitted_at: '2026-03-01T09:00:00Z', late: id === 's2' }] },
+      assignment_id: 'a1', course_id: 'c1', student_name: names[student], assignment_title: 'ДЗ 1: уравнения',
+    })
+    vi.mocked(get).mockImplementation(async (p: string) => {
+      if (p.startsWith('/grading-queue')) return [pending('s1', 'st1'), pending('s2', 'st2')]
+      throw new Error(`unexpected GET ${p}`)
+    })
+    const w = mount(GradingQueue, opts)
+    await flushPromises()
+    const rows = w.findAll('[data-test=queue-item]')
+    expect(rows.map((r) => r.get('[data-test=queue-student]').text())).toEqual(['Иван Петров', 'Мария Смирнова'])
+    expect(rows[0].text()).toContain('ДЗ 1: уравнения')
+    expect(vi.mocked(get).mock.calls.map((c) => c[0])).toEqual(['/grading-queue?limit=200'])
   })
 
   it('staff see a student column in the quiz attempts and no «attempts left»', async () => {

@@ -7,6 +7,7 @@ use thiserror::Error;
 
 use crate::clock::Clock;
 use crate::course::{CourseRole, CourseStore};
+use crate::dashboard::items::item_statistics;
 use crate::dashboard::model::{
     CourseStatistics, StaffDashboard, StudentDashboard, build_staff_dashboard,
     build_student_dashboard, course_statistics,
@@ -136,7 +137,10 @@ impl DashboardService {
             .staff_course(course, role)
             .await?
             .ok_or(DashboardError::CourseNotFound)?;
-        Ok(course_statistics(&data, self.clock.now()))
+        let now = self.clock.now();
+        let mut statistics = course_statistics(&data, now);
+        statistics.items = item_statistics(&data, now);
+        Ok(statistics)
     }
 }
 

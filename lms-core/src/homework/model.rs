@@ -316,4 +316,10 @@ pub struct PendingSubmission {
     pub assignment_id: AssignmentId,
     /// Its course.
     pub course_id: CourseId,
+    /// The student's display name, so a queue names who handed in.
+    #[serde(default)]
+    pub student_name: String,
+    /// The assignment's title.
+    #[serde(default)]
+    pub assignment_title: String,
 }

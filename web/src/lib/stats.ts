@@ -1,77 +1,52 @@
-// Per-assignment and per-quiz numbers for the course statistics charts,
-// computed from the gradebook (`GET /courses/{id}/gradebook`).
+// Chart series for the course statistics page. The numbers themselves come
+// from the server (`GET /courses/{id}/statistics`, field `items`; computed
+// in lms-core `dashboard::items`), so the page and every other client agree.
 
-/** A gradebook column: an assignment or a quiz. */
-export interface GradebookColumn { kind: 'assignment' | 'quiz'; id: string; title: string; max_score: number }
-/** One student's gradebook row. */
-export interface GradebookRow {
-  student_id: string
-  student_name: string
-  email: string
-  cells: (number | null)[]
-  submission_ids: (string | null)[]
-  total: number
-  total_max: number
-  percent: number
-}
-/** `GET /courses/{id}/gradebook`. */
-export interface Gradebook { course_id: string; columns: GradebookColumn[]; rows: GradebookRow[] }
-
-/** What the charts show for one assignment or quiz. */
+/** One assignment's or quiz's numbers (`ItemStatistics` in the API). */
 export interface ItemStats {
-  id: string
   kind: 'assignment' | 'quiz'
+  id: string
   title: string
-  /** Mean score in percent of the maximum over the scored students; null before the first score. */
-  averagePercent: number | null
-  /**
-   * Share (0..1) of enrolled students who handed the assignment in (graded or
-   * waiting) or finished the quiz; null without students.
-   */
-  doneShare: number | null
-  /** Students with a score. */
+  due_at: string | null
+  due: boolean
+  handed_in: number
   scored: number
+  pending: number
+  /** Handed in (or finished) of the enrolled students, 0..1; null without students. */
+  done_share: number | null
+  /** Mean score in percent of the maximum over the scored students; null before the first score. */
+  average_percent: number | null
+  /** Late first hand-ins among the hand-ins, 0..1; null for quizzes and before the first hand-in. */
+  late_share: number | null
+}
+
+/** `GET /courses/{id}/statistics`. */
+export interface CourseStatistics {
+  course_id: string
+  title: string
+  student_count: number
+  assignments_due: number
+  pending_count: number
+  submission_rate: number | null
+  average_homework_percent: number | null
+  average_quiz_percent: number | null
+  late_share: number | null
+  items: ItemStats[]
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100
-
-/** Per column of the gradebook: the average percent and the hand-in (or finished) share. */
-export function itemStats(g: Gradebook): ItemStats[] {
-  const students = g.rows.length
-  return g.columns.map((c, i) => {
-    let sum = 0
-    let scored = 0
-    let done = 0
-    for (const r of g.rows) {
-      const cell = r.cells[i]
-      const scoredHere = cell != null && Number.isFinite(cell)
-      if (scoredHere && c.max_score > 0) {
-        sum += (cell / c.max_score) * 100
-        scored++
-      }
-      if (c.kind === 'assignment' ? r.submission_ids[i] != null || scoredHere : scoredHere) done++
-    }
-    return {
-      id: c.id,
-      kind: c.kind,
-      title: c.title,
-      averagePercent: scored ? round2(sum / scored) : null,
-      doneShare: students ? Math.round((done / students) * 10000) / 10000 : null,
-      scored,
-    }
-  })
-}
 
 /** The bar colours: assignments in the primary blue, quizzes in green. */
 export const KIND_COLOURS = { assignment: '#0d6efd', quiz: '#198754' } as const
 
 /** Which number a chart shows. */
-export type Metric = 'average' | 'done'
+export type Metric = 'average' | 'done' | 'late'
 
 /** The value of `metric` for one item, in percent (null when there is none). */
 export function metricValue(item: ItemStats, metric: Metric): number | null {
-  if (metric === 'average') return item.averagePercent
-  return item.doneShare == null ? null : round2(item.doneShare * 100)
+  if (metric === 'average') return item.average_percent
+  const share = metric === 'done' ? item.done_share : item.late_share
+  return share == null ? null : round2(share * 100)
 }
 
 /** An axis label: the title, cut to `max` characters with "…" (the full one is in the tooltip). */

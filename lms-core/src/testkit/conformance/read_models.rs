@@ -496,6 +496,16 @@ pub async fn staff_snapshot_courses_queue_and_webinars(storage: Storage) {
         [s.student_submission, s.assisted_submission],
         "the two oldest waiting submissions"
     );
+    assert!(
+        snap.queue
+            .iter()
+            .all(|p| !p.student_name.is_empty() && !p.assignment_title.is_empty()),
+        "queue entries name their student and assignment: {:?}",
+        snap.queue
+            .iter()
+            .map(|p| (&p.student_name, &p.assignment_title))
+            .collect::<Vec<_>>()
+    );
     let full = ok(
         storage
             .dashboards

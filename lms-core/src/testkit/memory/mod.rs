@@ -388,6 +388,16 @@ impl State {
                 submission: r.value.clone(),
                 assignment_id: r.value.assignment_id,
                 course_id,
+                student_name: self
+                    .users
+                    .get(&r.value.student_id)
+                    .map(|u| u.user.display_name.as_str().to_owned())
+                    .unwrap_or_default(),
+                assignment_title: self
+                    .assignments
+                    .get(&r.value.assignment_id)
+                    .map(|a| a.value.title.as_str().to_owned())
+                    .unwrap_or_default(),
             })
             .collect()
     }

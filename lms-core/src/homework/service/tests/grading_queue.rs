@@ -20,6 +20,8 @@ pub(super) fn pending(course: CourseId) -> PendingSubmission {
         submission: submission(a, UserId::new(), SubmissionState::Submitted, t0(), false),
         assignment_id: a,
         course_id: course,
+        student_name: "Ученик".into(),
+        assignment_title: "ДЗ".into(),
     }
 }
 

@@ -127,13 +127,11 @@ pub async fn pending_submissions_oldest_first(storage: Storage) {
     let a = add_assignment(&storage, class.course.id, at(25)).await;
     let b = add_assignment(&storage, course_b.id, day(1)).await;
     let c = add_assignment(&storage, course_c.id, day(1)).await;
-    let students: Vec<_> = {
-        let mut v = Vec::new();
-        for _ in 0..6 {
-            v.push(add_user(&storage, Role::Student).await.id);
-        }
-        v
-    };
+    let mut accounts = Vec::new();
+    for _ in 0..6 {
+        accounts.push(add_user(&storage, Role::Student).await);
+    }
+    let students: Vec<_> = accounts.iter().map(|u| u.id).collect();
     let s1 = add_hand_in(&storage, &a, students[0], at(30)).await; // late
     let s2 = add_hand_in(&storage, &a, students[1], at(10)).await;
     add_hand_in(&storage, &a, students[1], at(50)).await; // latest hand-in at 50
@@ -179,6 +177,15 @@ pub async fn pending_submissions_oldest_first(storage: Storage) {
         "entries carry their course"
     );
     assert_eq!(queue[1].course_id, class.course.id);
+    assert_eq!(
+        (
+            queue[0].student_name.as_str(),
+            queue[0].assignment_title.as_str()
+        ),
+        (accounts[2].display_name.as_str(), b.title.as_str()),
+        "entries name their student and assignment"
+    );
+    assert_eq!(queue[1].student_name, accounts[0].display_name.as_str());
     assert_eq!(
         queue[1].submission.state,
         SubmissionState::SubmittedLate,
