@@ -335,6 +335,7 @@ fn school() -> School {
         owner_id: teacher.id,
         status: CourseStatus::Published,
         invite_code: Some(InviteCode::generate()),
+        cover: None,
         created_at: t(-20, 0),
     };
     let lesson = Lesson {

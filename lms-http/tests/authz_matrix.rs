@@ -166,6 +166,8 @@ const MATRIX: &[Row] = &[
                                                                           [401, 403, 404, 403, 200, 404, 200]),
     row("PUT /api/v1/courses/{course_id}/status", Json(r#"{"status": "archived"}"#),
                                                                           [401, 403, 404, 403, 200, 404, 200]),
+    row("PUT /api/v1/courses/{course_id}/cover", Json(r#"{"cover": "physics"}"#),
+                                                                          [401, 403, 404, 403, 200, 404, 200]),
     row("POST /api/v1/courses/{course_id}/invite-code", NoBody,           [401, 403, 404, 403, 200, 404, 200]),
     row("DELETE /api/v1/courses/{course_id}/invite-code", NoBody,         [401, 403, 404, 403, 204, 404, 204]),
     row("POST /api/v1/courses/{course_id}/students/bulk", Json(r#"{"action": "enrol", "student_ids": ["$student", "$outsider"]}"#),

@@ -828,6 +828,57 @@ async fn students_continue_where_they_stopped(db: Db) {
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
 }
 
+async fn course_covers_are_set_by_their_managers_and_seen_everywhere(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let other = app.login_as(Role::Teacher, "t2@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let (id, code) = published(&teacher, "Физика, 8 класс").await;
+    let path = format!("/api/v1/courses/{id}/cover");
+
+    let (_, got) = teacher.get(&format!("/api/v1/courses/{id}")).await;
+    assert_eq!(got["course"]["cover"], Value::Null, "no cover at first");
+
+    let (status, set) = teacher.put(&path, json!({"cover": "physics"})).await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["cover"], "physics");
+    assert_eq!(set["title"], "Физика, 8 класс", "nothing else changes");
+
+    // The student who joins sees it on the course, in the list and on the dashboard.
+    let (status, joined) = student
+        .post("/api/v1/courses/join", json!({"code": code}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{joined}");
+    let (_, got) = student.get(&format!("/api/v1/courses/{id}")).await;
+    assert_eq!(got["course"]["cover"], "physics");
+    let (_, list) = student.get("/api/v1/courses").await;
+    assert_eq!(list[0]["course"]["cover"], "physics", "{list}");
+    let (_, d) = student.get("/api/v1/dashboard/student").await;
+    assert_eq!(d["courses"][0]["course_id"], id.as_str());
+
+    // Unknown themes are refused with the field named; the cover stays.
+    let bad = teacher.put(&path, json!({"cover": "Physics"})).await;
+    assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.1);
+    assert_eq!(bad.1["error"]["field"], "cover", "{}", bad.1);
+    let bad = teacher
+        .put(&path, json!({"cover": "x".repeat(10_000)}))
+        .await;
+    assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.1);
+
+    // Only the course's managers.
+    let r = student.put(&path, json!({"cover": "art"})).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = other.put(&path, json!({"cover": "art"})).await;
+    assert_error(&r, StatusCode::NOT_FOUND, "course_not_found");
+    let (_, got) = teacher.get(&format!("/api/v1/courses/{id}")).await;
+    assert_eq!(got["course"]["cover"], "physics");
+
+    // null goes back to the theme the UI picks from the title.
+    let (status, cleared) = teacher.put(&path, json!({"cover": null})).await;
+    assert_eq!(status, StatusCode::OK, "{cleared}");
+    assert_eq!(cleared["cover"], Value::Null);
+}
+
 on_both!(
     teachers_create_edit_and_publish_courses,
     students_join_with_the_current_invite_code_only,
@@ -835,4 +886,5 @@ on_both!(
     lessons_are_sanitised_ordered_and_shown_when_due,
     draft_lessons_are_for_staff_until_published,
     students_continue_where_they_stopped,
+    course_covers_are_set_by_their_managers_and_seen_everywhere,
 );

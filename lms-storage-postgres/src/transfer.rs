@@ -134,7 +134,7 @@ async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump> {
 
     let courses = sqlx::query_as!(
         CourseRow,
-        "SELECT id, title, description, owner_id, status, invite_code, created_at FROM courses
+        "SELECT id, title, description, owner_id, status, invite_code, cover, created_at FROM courses
          ORDER BY created_at, id"
     )
     .fetch_all(&mut *conn)
@@ -562,17 +562,22 @@ async fn insert_courses(conn: &mut PgConnection, rows: &[Course]) -> StorageResu
         .iter()
         .map(|c| c.invite_code.as_ref().map(|i| i.as_str().to_owned()))
         .collect();
+    let covers: Vec<Option<String>> = rows
+        .iter()
+        .map(|c| c.cover.map(|v| v.as_str().to_owned()))
+        .collect();
     let created: Vec<DateTime<Utc>> = rows.iter().map(|c| c.created_at).collect();
     sqlx::query!(
-        "INSERT INTO courses (id, title, description, owner_id, status, invite_code, created_at)
+        "INSERT INTO courses (id, title, description, owner_id, status, invite_code, cover, created_at)
          SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::text[],
-                              $7::timestamptz[])",
+                              $7::text[], $8::timestamptz[])",
         &ids,
         &titles,
         &descriptions,
         &owners,
         &statuses,
         &codes[..] as &[Option<String>],
+        &covers[..] as &[Option<String>],
         &created,
     )
     .execute(&mut *conn)

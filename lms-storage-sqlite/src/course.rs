@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::StorageError;
 use lms_core::course::{
-    Course, CourseMembership, CourseRole, CourseStatus, CourseStore, Enrollment, EnrollmentSource,
-    InviteCode, Lesson, Title,
+    Course, CourseCover, CourseMembership, CourseRole, CourseStatus, CourseStore, Enrollment,
+    EnrollmentSource, InviteCode, Lesson, Title,
 };
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::FileRef;
@@ -35,6 +35,7 @@ pub(crate) struct CourseRow {
     pub owner_id: Uuid,
     pub status: String,
     pub invite_code: Option<String>,
+    pub cover: Option<String>,
     pub created_at: i64,
 }
 
@@ -51,6 +52,10 @@ impl TryFrom<CourseRow> for Course {
             invite_code: r
                 .invite_code
                 .map(|c| InviteCode::parse(&c).map_err(|e| corrupt("invite code", e)))
+                .transpose()?,
+            cover: r
+                .cover
+                .map(|c| CourseCover::parse(&c).ok_or_else(|| corrupt("course cover", &c)))
                 .transpose()?,
             created_at: from_ts("course creation time", r.created_at)?,
         })
@@ -133,14 +138,15 @@ impl TryFrom<EnrollmentRow> for Enrollment {
 impl CourseStore for SqliteStorage {
     async fn insert_course(&self, course: &Course) -> StorageResult<()> {
         sqlx::query!(
-            "INSERT INTO courses (id, title, description, owner_id, status, invite_code, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO courses (id, title, description, owner_id, status, invite_code, cover, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             course.id.0,
             course.title.as_str(),
             course.description.as_html(),
             course.owner_id.0,
             course.status.as_str(),
             course.invite_code.as_ref().map(InviteCode::as_str),
+            course.cover.map(CourseCover::as_str),
             ts(course.created_at),
         )
         .execute(&self.pool)
@@ -151,7 +157,8 @@ impl CourseStore for SqliteStorage {
 
     async fn update_course(&self, course: &Course) -> StorageResult<()> {
         let done = sqlx::query!(
-            "UPDATE courses SET title = $2, description = $3, owner_id = $4, status = $5, invite_code = $6
+            "UPDATE courses SET title = $2, description = $3, owner_id = $4, status = $5, invite_code = $6,
+                    cover = $7
              WHERE id = $1",
             course.id.0,
             course.title.as_str(),
@@ -159,6 +166,7 @@ impl CourseStore for SqliteStorage {
             course.owner_id.0,
             course.status.as_str(),
             course.invite_code.as_ref().map(InviteCode::as_str),
+            course.cover.map(CourseCover::as_str),
         )
         .execute(&self.pool)
         .await
@@ -172,7 +180,7 @@ impl CourseStore for SqliteStorage {
     async fn get_course(&self, id: CourseId) -> StorageResult<Option<Course>> {
         sqlx::query_as!(
             CourseRow,
-            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, cover, created_at
                FROM courses WHERE id = $1"#,
             id.0
         )
@@ -186,7 +194,7 @@ impl CourseStore for SqliteStorage {
     async fn list_all_courses(&self, page: Page) -> StorageResult<Vec<Course>> {
         sqlx::query_as!(
             CourseRow,
-            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, cover, created_at
                FROM courses ORDER BY created_at DESC, id LIMIT $1 OFFSET $2"#,
             i64::from(page.limit()),
             i64::from(page.offset())
@@ -206,7 +214,7 @@ impl CourseStore for SqliteStorage {
     ) -> StorageResult<Vec<CourseMembership>> {
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
-                      c.invite_code, c.created_at, m.role AS "role!: String"
+                      c.invite_code, c.cover, c.created_at, m.role AS "role!: String"
                FROM courses c
                JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
                      UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1
@@ -231,6 +239,7 @@ impl CourseStore for SqliteStorage {
                         owner_id: r.owner_id,
                         status: r.status,
                         invite_code: r.invite_code,
+                        cover: r.cover,
                         created_at: r.created_at,
                     })?,
                 })
@@ -241,7 +250,7 @@ impl CourseStore for SqliteStorage {
     async fn find_course_by_invite_code(&self, code: &InviteCode) -> StorageResult<Option<Course>> {
         sqlx::query_as!(
             CourseRow,
-            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, cover, created_at
                FROM courses WHERE invite_code = $1"#,
             code.as_str()
         )

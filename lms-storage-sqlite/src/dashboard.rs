@@ -287,7 +287,7 @@ impl DashboardStore for SqliteStorage {
         let now_micros = now.timestamp_micros();
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
-                      c.invite_code, c.created_at,
+                      c.invite_code, c.cover, c.created_at,
                       (SELECT count(*) FROM lessons l WHERE l.course_id = c.id AND l.published = 1
                          AND (l.publish_at IS NULL OR l.publish_at <= $2)) AS "visible!: i64",
                       (SELECT count(*) FROM lessons l JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
@@ -346,6 +346,7 @@ impl DashboardStore for SqliteStorage {
                     owner_id: r.owner_id,
                     status: r.status,
                     invite_code: r.invite_code,
+                    cover: r.cover,
                     created_at: r.created_at,
                 })?,
             });
@@ -366,7 +367,7 @@ impl DashboardStore for SqliteStorage {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
-                      c.invite_code, c.created_at, m.role AS "role!: String"
+                      c.invite_code, c.cover, c.created_at, m.role AS "role!: String"
                FROM courses c
                JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
                      UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1) m
@@ -388,6 +389,7 @@ impl DashboardStore for SqliteStorage {
                 owner_id: r.owner_id,
                 status: r.status,
                 invite_code: r.invite_code,
+                cover: r.cover,
                 created_at: r.created_at,
             })?;
             courses.push((course, role));
@@ -415,7 +417,7 @@ impl DashboardStore for SqliteStorage {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let Some(row) = sqlx::query_as!(
             CourseRow,
-            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+            r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, cover, created_at
                FROM courses WHERE id = $1"#,
             course.0
         )

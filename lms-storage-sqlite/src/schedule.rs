@@ -19,7 +19,7 @@ impl ScheduleStore for SqliteStorage {
         // Staff courses in any state; student courses once published.
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
-                      c.invite_code, c.created_at, (m.role = 'student') AS "as_student!: bool"
+                      c.invite_code, c.cover, c.created_at, (m.role = 'student') AS "as_student!: bool"
                FROM courses c
                JOIN (SELECT id AS course_id, 'owner' AS role FROM courses WHERE owner_id = $1
                      UNION ALL SELECT course_id, 'assistant' FROM course_assistants WHERE user_id = $1
@@ -48,6 +48,7 @@ impl ScheduleStore for SqliteStorage {
                 owner_id: r.owner_id,
                 status: r.status,
                 invite_code: r.invite_code,
+                cover: r.cover,
                 created_at: r.created_at,
             })?);
         }

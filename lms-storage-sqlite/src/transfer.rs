@@ -71,7 +71,7 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
     .map_err(map_err)?)?;
     let courses = all(sqlx::query_as!(
         CourseRow,
-        r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, created_at
+        r#"SELECT id AS "id: _", title, description, owner_id AS "owner_id: _", status, invite_code, cover, created_at
            FROM courses ORDER BY id"#
     )
     .fetch_all(&mut *conn)
@@ -341,14 +341,15 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
     }
     for c in &d.courses {
         sqlx::query!(
-            "INSERT INTO courses (id, title, description, owner_id, status, invite_code, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO courses (id, title, description, owner_id, status, invite_code, cover, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             c.id.0,
             c.title.as_str(),
             c.description.as_html(),
             c.owner_id.0,
             c.status.as_str(),
             c.invite_code.as_ref().map(|i| i.as_str()),
+            c.cover.map(|v| v.as_str()),
             ts(c.created_at),
         )
         .execute(&mut *conn)

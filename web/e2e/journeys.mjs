@@ -254,6 +254,20 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     state.code = (await text(T, '[data-test=invite-code]')).trim()
     await shot(T, 'course-teacher-ru')
   })
+  await step('a new course has a cover from its title; the owner picks another theme, and it stays (#13)', ['courseId'], async () => {
+    await T.goto(state.courseUrl)
+    const banner = T.locator('[data-test=course-cover]').first()
+    await banner.waitFor()
+    if ((await banner.getAttribute('data-cover')) !== 'math') throw new Error(`«Алгебра 9» got the ${await banner.getAttribute('data-cover')} cover`)
+    await T.click('[data-test=edit-course]')
+    await T.click('[data-test=cover-picker] [data-cover=exam]')
+    await T.waitForFunction(() => document.querySelector('[data-test=course-cover]')?.getAttribute('data-cover') === 'exam')
+    await T.reload()
+    await T.waitForSelector('[data-test=course-heading]')
+    const kept = await T.locator('[data-test=course-cover]').first().getAttribute('data-cover')
+    if (kept !== 'exam') throw new Error(`after reload the cover is ${kept}`)
+    state.cover = 'exam'
+  })
   await step('the course owner invites a student by e-mail on the course page; the pending invitation is sent again (a new link) and revoked (#14)', ['code'], async () => {
     const who = `invited-${Date.now().toString(36)}@school.test`
     await T.goto(state.courseUrl)
@@ -532,6 +546,16 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await S.click('[data-test=join-submit]')
     await S.waitForSelector('[data-test=course-heading]')
     state.joined = true
+  })
+  await step("the student's course card shows the chosen cover and the progress (#13)", ['joined', 'cover'], async () => {
+    await S.goto('/courses')
+    const card = S.locator('[data-test=course-card]', { hasText: 'Алгебра 9' }).first()
+    await card.waitFor()
+    const cover = await card.locator('[data-test=course-cover]').getAttribute('data-cover')
+    if (cover !== state.cover) throw new Error(`the card shows the ${cover} cover`)
+    await card.locator('[data-test=card-progress]').waitFor()
+    if (!/Пройдено\s*\d+\u00a0%/.test(await card.locator('[data-test=card-progress]').innerText())) throw new Error(`card progress: ${await card.locator('[data-test=card-progress]').innerText()}`)
+    await shot(S, 'courses-student-ru')
   })
   await step('"continue where you stopped": the dashboard and the course page lead to the next lesson, opened lessons are ticked (#13)', ['joined', 'lessonUrl'], async () => {
     try {

@@ -156,6 +156,83 @@ impl From<InviteCode> for String {
     }
 }
 
+/// A course card's cover: one of the themes the web UI draws (a colour
+/// scheme and a subject picture, bundled with the UI, so a cover never
+/// loads anything from elsewhere). Without one the UI picks a theme from
+/// the title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CourseCover {
+    /// Mathematics.
+    Math,
+    /// Physics.
+    Physics,
+    /// Chemistry.
+    Chemistry,
+    /// Biology.
+    Biology,
+    /// Literature and the Russian language.
+    Literature,
+    /// Foreign languages.
+    Languages,
+    /// History and social studies.
+    History,
+    /// Geography.
+    Geography,
+    /// Computer science and programming.
+    Programming,
+    /// Art and design.
+    Art,
+    /// Music.
+    Music,
+    /// Exam preparation (ЕГЭ, ОГЭ).
+    Exam,
+}
+
+impl CourseCover {
+    /// Every theme, in the order a picker shows them.
+    pub const ALL: [Self; 12] = [
+        Self::Math,
+        Self::Physics,
+        Self::Chemistry,
+        Self::Biology,
+        Self::Literature,
+        Self::Languages,
+        Self::History,
+        Self::Geography,
+        Self::Programming,
+        Self::Art,
+        Self::Music,
+        Self::Exam,
+    ];
+
+    /// Stable name, as stored and sent.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Math => "math",
+            Self::Physics => "physics",
+            Self::Chemistry => "chemistry",
+            Self::Biology => "biology",
+            Self::Literature => "literature",
+            Self::Languages => "languages",
+            Self::History => "history",
+            Self::Geography => "geography",
+            Self::Programming => "programming",
+            Self::Art => "art",
+            Self::Music => "music",
+            Self::Exam => "exam",
+        }
+    }
+
+    /// The theme named `name`, if there is one.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
 /// A course.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -172,6 +249,9 @@ pub struct Course {
     pub status: CourseStatus,
     /// Current invite code; `None` when joining by code is disabled.
     pub invite_code: Option<InviteCode>,
+    /// The card's cover theme; `None`: the UI picks one from the title.
+    #[serde(default)]
+    pub cover: Option<CourseCover>,
     /// When created.
     pub created_at: DateTime<Utc>,
 }

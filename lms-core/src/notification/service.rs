@@ -802,6 +802,7 @@ mod tests {
             owner_id: teacher,
             status: CourseStatus::Published,
             invite_code: None,
+            cover: None,
             created_at: now(),
         };
         let webinar = Webinar {

@@ -181,6 +181,7 @@ async fn build_school(storage: &Storage) -> School {
         owner_id: teacher.id,
         status: CourseStatus::Published,
         invite_code: Some(InviteCode::generate()),
+        cover: None,
         created_at: at(-120),
     };
     let draft = Course {
@@ -188,6 +189,7 @@ async fn build_school(storage: &Storage) -> School {
         title: Title::parse("Геометрия (черновик)").expect("valid title"),
         status: CourseStatus::Draft,
         invite_code: None,
+        cover: None,
         created_at: at(-30),
         ..course.clone()
     };

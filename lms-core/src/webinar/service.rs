@@ -903,6 +903,7 @@ mod tests {
                 owner_id: owner.id,
                 status,
                 invite_code: None,
+                cover: None,
                 created_at: now() - Duration::days(10),
             };
             let mut roles = HashMap::new();

@@ -32,6 +32,7 @@ impl CourseService {
             owner_id,
             status: CourseStatus::Draft,
             invite_code: Some(InviteCode::generate()),
+            cover: None,
             created_at: self.clock.now(),
         };
         let mut retried = false;
@@ -96,6 +97,29 @@ impl CourseService {
         }
         course.title = update.title;
         course.description = update.description;
+        self.courses
+            .update_course(&course)
+            .await
+            .map_err(|e| not_found_as(e, ManageCourseError::NotFound))?;
+        Ok(course)
+    }
+
+    /// Sets a course card's cover theme, or with `None` goes back to the
+    /// one the UI picks from the title (owner or admin; not once archived).
+    pub async fn set_cover(
+        &self,
+        actor: &Actor,
+        id: CourseId,
+        cover: Option<CourseCover>,
+    ) -> Result<Course, ManageCourseError> {
+        let mut course = self.managed(actor, id).await?.course;
+        if course.status == CourseStatus::Archived {
+            return Err(ManageCourseError::CourseArchived);
+        }
+        if course.cover == cover {
+            return Ok(course);
+        }
+        course.cover = cover;
         self.courses
             .update_course(&course)
             .await

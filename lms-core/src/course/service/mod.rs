@@ -25,7 +25,8 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 use crate::course::model::{
-    Course, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Lesson, Title,
+    Course, CourseCover, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode,
+    Lesson, Title,
 };
 use crate::course::ports::CourseStore;
 use crate::error::{Conflict, StorageError, StorageResult};

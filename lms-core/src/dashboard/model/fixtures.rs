@@ -40,6 +40,7 @@ pub fn course(title: &str, status: CourseStatus) -> Course {
         owner_id: UserId::new(),
         status,
         invite_code: None,
+        cover: None,
         created_at: t0() - days(60),
     }
 }

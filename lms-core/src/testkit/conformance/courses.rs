@@ -5,7 +5,9 @@ use super::fixtures::{
     add_course, add_lesson, add_user, assert_conflict, assert_not_found, at, course, enroll,
     file_ref, lesson, ok, published_course_with_student, sorted, t0,
 };
-use crate::course::{CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Title};
+use crate::course::{
+    CourseCover, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Title,
+};
 use crate::error::Conflict;
 use crate::ids::{CourseId, LessonId, UserId};
 use crate::page::Page;
@@ -27,7 +29,8 @@ async fn lesson_ids(storage: &Storage, course: CourseId) -> Vec<LessonId> {
 /// A course reads back unchanged; `update_course` replaces its fields.
 pub async fn courses_round_trip(storage: Storage) {
     let teacher = add_user(&storage, Role::Teacher).await;
-    let c = course(teacher.id, CourseStatus::Draft, t0());
+    let mut c = course(teacher.id, CourseStatus::Draft, t0());
+    c.cover = Some(CourseCover::Math);
     ok(storage.courses.insert_course(&c).await, "insert_course");
     assert_eq!(
         ok(storage.courses.get_course(c.id).await, "get_course"),
@@ -39,15 +42,28 @@ pub async fn courses_round_trip(storage: Storage) {
     changed.description = RichText::sanitize("<p>Новый план</p>");
     changed.status = CourseStatus::Published;
     changed.invite_code = None;
+    changed.cover = Some(CourseCover::Exam);
     ok(
         storage.courses.update_course(&changed).await,
         "update_course",
     );
     assert_eq!(
         ok(storage.courses.get_course(c.id).await, "get_course"),
-        Some(changed),
+        Some(changed.clone()),
         "update_course replaces the fields"
     );
+    for cover in CourseCover::ALL.into_iter().map(Some).chain([None]) {
+        changed.cover = cover;
+        ok(
+            storage.courses.update_course(&changed).await,
+            "update_course",
+        );
+        assert_eq!(
+            ok(storage.courses.get_course(c.id).await, "get_course").and_then(|c| c.cover),
+            cover,
+            "every cover theme is stored"
+        );
+    }
     assert_eq!(
         ok(
             storage.courses.get_course(CourseId::new()).await,
@@ -188,7 +204,8 @@ pub async fn member_courses_carry_roles(storage: Storage) {
     let teacher = add_user(&storage, Role::Teacher).await;
     let other_teacher = add_user(&storage, Role::Teacher).await;
     let student = add_user(&storage, Role::Student).await;
-    let owned = course(teacher.id, CourseStatus::Published, at(0));
+    let mut owned = course(teacher.id, CourseStatus::Published, at(0));
+    owned.cover = Some(CourseCover::Biology);
     let assisted = course(other_teacher.id, CourseStatus::Draft, at(10));
     let foreign = course(other_teacher.id, CourseStatus::Published, at(20));
     let newest = course(other_teacher.id, CourseStatus::Archived, at(30));
@@ -234,6 +251,18 @@ pub async fn member_courses_carry_roles(storage: Storage) {
         roles(student.id, Page::new(1, 1)).await,
         [(owned.id, CourseRole::Student)],
         "pages apply"
+    );
+    let listed = ok(
+        storage
+            .courses
+            .list_member_courses(student.id, Page::new(1, 1))
+            .await,
+        "list_member_courses",
+    );
+    assert_eq!(
+        listed.first().map(|m| &m.course),
+        Some(&owned),
+        "listed courses carry every field, the cover too"
     );
     let full = ok(
         storage

@@ -193,6 +193,7 @@ pub fn course(owner: UserId, status: CourseStatus, created_at: DateTime<Utc>) ->
         owner_id: owner,
         status,
         invite_code: Some(InviteCode::generate()),
+        cover: None,
         created_at,
     }
 }

@@ -52,6 +52,7 @@ async fn world() -> World {
         owner_id: teacher.id,
         status: CourseStatus::Published,
         invite_code: Some(InviteCode::generate()),
+        cover: None,
         created_at: t0(),
     };
     mem.insert_course(&course).await.unwrap();

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use lms_core::course::{Course, CourseRole, CourseStatus, CourseUpdate, CourseView, NewCourse};
+use lms_core::course::{
+    Course, CourseCover, CourseRole, CourseStatus, CourseUpdate, CourseView, NewCourse,
+};
 use lms_core::richtext::RichText;
 use lms_core::{CourseId, UserId};
 use serde::{Deserialize, Serialize};
@@ -219,10 +221,64 @@ async fn set_status(
     ))
 }
 
+/// A course card's cover theme.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoverRequest {
+    /// One of `math`, `physics`, `chemistry`, `biology`, `literature`,
+    /// `languages`, `history`, `geography`, `programming`, `art`, `music`,
+    /// `exam`; `null` lets the UI pick a theme from the title.
+    #[schema(max_length = 32)]
+    pub cover: Option<String>,
+}
+
+/// Sets a course card's cover theme, or clears it (owner or admin).
+#[utoipa::path(
+    put, path = "/courses/{course_id}/cover", tag = "courses",
+    params(("course_id" = CourseId, Path, description = "Course id")),
+    request_body = CoverRequest,
+    responses(
+        (status = 200, description = "Updated", body = Course),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Not the owner or an admin", body = ErrorBody),
+        (status = 404, description = "No such course, or not visible", body = ErrorBody),
+        (status = 409, description = "The course is archived", body = ErrorBody),
+        (status = 422, description = "Unknown cover", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn set_cover(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course_id): ApiPath<CourseId>,
+    ApiJson(req): ApiJson<CoverRequest>,
+) -> ApiResult<Json<Course>> {
+    let cover = req
+        .cover
+        .map(|name| {
+            field(
+                "cover",
+                CourseCover::parse(&name).ok_or(
+                    "must be one of math, physics, chemistry, biology, literature, languages, \
+                     history, geography, programming, art, music, exam",
+                ),
+            )
+        })
+        .transpose()?;
+    Ok(Json(
+        state
+            .lms
+            .courses
+            .set_cover(&auth.actor, course_id, cover)
+            .await?,
+    ))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_course, list_courses))
         .routes(routes!(get_course, update_course))
         .routes(routes!(set_status))
+        .routes(routes!(set_cover))
 }

@@ -35,6 +35,7 @@ fn course(status: CourseStatus) -> Course {
         owner_id: UserId::new(),
         status,
         invite_code: Some(InviteCode::parse("ABCD-EFGH").unwrap()),
+        cover: None,
         created_at: now() - Duration::days(10),
     }
 }

@@ -77,3 +77,85 @@ async fn course_deleted_meanwhile_is_not_found_on_update() {
         .unwrap_err();
     assert!(matches!(err, ManageCourseError::NotFound));
 }
+
+#[tokio::test]
+async fn owner_and_admin_set_and_clear_the_cover() {
+    for (role, membership) in [
+        (Role::Teacher, Some(CourseRole::Owner)),
+        (Role::Admin, None),
+    ] {
+        let c = course(Published);
+        let a = actor(role);
+        let mut courses = MockCourseStore::new();
+        expect_access(&mut courses, &c, &a, membership);
+        let mut expected = c.clone();
+        expected.cover = Some(CourseCover::Physics);
+        let e = expected.clone();
+        courses
+            .expect_update_course()
+            .withf(move |x| *x == e)
+            .times(1)
+            .returning(|_| Ok(()));
+        let svc = service(courses, MockUserStore::new());
+        let updated = svc
+            .set_cover(&a, c.id, Some(CourseCover::Physics))
+            .await
+            .unwrap();
+        assert_eq!(updated, expected, "only the cover changes");
+    }
+
+    // Clearing a set cover writes; asking for the current one writes nothing.
+    let mut c = course(Published);
+    c.cover = Some(CourseCover::Math);
+    let a = actor(Role::Admin);
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    courses
+        .expect_update_course()
+        .withf(|x| x.cover.is_none())
+        .times(1)
+        .returning(|_| Ok(()));
+    let svc = service(courses, MockUserStore::new());
+    assert_eq!(svc.set_cover(&a, c.id, None).await.unwrap().cover, None);
+
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    courses.expect_update_course().never();
+    let svc = service(courses, MockUserStore::new());
+    let same = svc
+        .set_cover(&a, c.id, Some(CourseCover::Math))
+        .await
+        .unwrap();
+    assert_eq!(same, c);
+}
+
+#[tokio::test]
+async fn set_cover_is_denied_to_non_managers_and_on_archived_courses() {
+    assert_denied(
+        Level::Manage,
+        "course_not_found",
+        no_extra,
+        async |svc, a, c| svc.set_cover(a, c.id, Some(CourseCover::Art)).await,
+    )
+    .await;
+    let c = course(Archived);
+    let a = actor(Role::Admin);
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    let svc = service(courses, MockUserStore::new());
+    let err = svc.set_cover(&a, c.id, None).await.unwrap_err();
+    assert!(matches!(err, ManageCourseError::CourseArchived));
+}
+
+#[test]
+fn cover_names_round_trip() {
+    for c in CourseCover::ALL {
+        assert_eq!(CourseCover::parse(c.as_str()), Some(c));
+        assert_eq!(
+            serde_json::to_value(c).unwrap(),
+            serde_json::json!(c.as_str())
+        );
+    }
+    assert_eq!(CourseCover::parse("Math"), None);
+    assert_eq!(CourseCover::parse(""), None);
+}

@@ -10,6 +10,7 @@ pub(super) fn other_course(owner: UserId) -> Course {
         owner_id: owner,
         status: CourseStatus::Published,
         invite_code: None,
+        cover: None,
         created_at: t0(),
     }
 }

@@ -69,6 +69,7 @@ impl World {
                 owner_id: owner.user_id,
                 status,
                 invite_code: None,
+                cover: None,
                 created_at: t0() - Duration::days(30),
             },
             owner,

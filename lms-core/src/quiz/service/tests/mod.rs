@@ -67,6 +67,7 @@ impl World {
             owner_id: owner.user_id,
             status: CourseStatus::Published,
             invite_code: None,
+            cover: None,
             created_at: t0() - Duration::days(30),
         };
         let quiz = Quiz {
