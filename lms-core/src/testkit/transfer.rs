@@ -35,7 +35,8 @@ use super::conformance::fixtures::{
 };
 use crate::achievement::{Achievement, Badge};
 use crate::course::{
-    Course, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Lesson, Title,
+    Course, CourseCover, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode,
+    Lesson, Title,
 };
 use crate::error::{Conflict, StorageError};
 use crate::file::FileOwner;
@@ -181,7 +182,7 @@ async fn build_school(storage: &Storage) -> School {
         owner_id: teacher.id,
         status: CourseStatus::Published,
         invite_code: Some(InviteCode::generate()),
-        cover: None,
+        cover: Some(CourseCover::Exam),
         created_at: at(-120),
     };
     let draft = Course {
