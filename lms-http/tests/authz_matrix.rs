@@ -177,6 +177,8 @@ const MATRIX: &[Row] = &[
     row("POST /api/v1/courses/{course_id}/students", Json(r#"{"student_id": "$outsider"}"#),
                                                                           [401, 403, 404, 403, 201, 404, 201]),
     row("GET /api/v1/courses/{course_id}/students", NoBody,               [401, 403, 404, 200, 200, 404, 200]),
+    row("POST /api/v1/courses/{course_id}/member-names", Json(r#"{"user_ids": ["$student", "$outsider"]}"#),
+                                                                          [401, 403, 404, 200, 200, 404, 200]),
     row("DELETE /api/v1/courses/{course_id}/students/{user_id}", NoBody,  [401, 403, 404, 403, 204, 404, 204]),
     row("POST /api/v1/courses/{course_id}/assistants", Json(r#"{"user_id": "$other_teacher"}"#),
                                                                           [401, 403, 404, 403, 201, 404, 201]),

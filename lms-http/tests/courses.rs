@@ -879,6 +879,52 @@ async fn course_covers_are_set_by_their_managers_and_seen_everywhere(db: Db) {
     assert_eq!(cleared["cover"], Value::Null);
 }
 
+async fn staff_look_up_member_names_whatever_the_course_size(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let s1 = app.login_as(Role::Student, "s1@example.ru").await;
+    let s2 = app.login_as(Role::Student, "s2@example.ru").await;
+    let stranger = app.login_as(Role::Student, "x@example.ru").await;
+    let (id, code) = published(&teacher, "Химия").await;
+    for s in [&s1, &s2] {
+        let (status, body) = s.post("/api/v1/courses/join", json!({"code": code})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let path = format!("/api/v1/courses/{id}/member-names");
+    let (status, names) = teacher
+        .post(
+            &path,
+            json!({"user_ids": [s2.id(), stranger.id(), teacher.id(), s1.id()]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{names}");
+    let got: Vec<_> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["user_id"].clone(), n["display_name"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (json!(s2.id()), json!(s2.user.display_name.as_str())),
+            (
+                json!(teacher.id()),
+                json!(teacher.user.display_name.as_str())
+            ),
+            (json!(s1.id()), json!(s1.user.display_name.as_str())),
+        ],
+        "members only, in the order asked"
+    );
+
+    let too_many: Vec<String> = (0..201).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let bad = teacher.post(&path, json!({"user_ids": too_many})).await;
+    assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.1);
+    assert_eq!(bad.1["error"]["field"], "user_ids");
+    let r = s1.post(&path, json!({"user_ids": [s2.id()]})).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+}
+
 on_both!(
     teachers_create_edit_and_publish_courses,
     students_join_with_the_current_invite_code_only,
@@ -887,4 +933,5 @@ on_both!(
     draft_lessons_are_for_staff_until_published,
     students_continue_where_they_stopped,
     course_covers_are_set_by_their_managers_and_seen_everywhere,
+    staff_look_up_member_names_whatever_the_course_size,
 );

@@ -3,7 +3,7 @@ import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
 vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn() }))
 vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push: vi.fn() }) }))
-import { get } from '../src/api/http'
+import { get, post } from '../src/api/http'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import Dashboard from '../src/views/Dashboard.vue'
@@ -12,7 +12,6 @@ import GradingQueue from '../src/views/GradingQueue.vue'
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
 const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
-const students = [{ user: { id: 'st1', display_name: 'Иван Петров' } }, { user: { id: 'st2', display_name: 'Мария Смирнова' } }]
 const names: Record<string, string> = { st1: 'Иван Петров', st2: 'Мария Смирнова' }
 const item = (id: string, student: string) => ({ student_name: names[student], submission_id: id, assignment_id: 'a1', assignment_title: 'ДЗ 1: уравнения', course_id: 'c1', course_title: 'Алгебра', student_id: student, state: 'submitted', version: 1, submitted_at: '2026-03-01T09:00:00Z', late: false })
 const quiz = { quiz: { id: 'q1', course_id: 'c1', title: 'Тест', description: '', settings: {} }, question_count: 3, max_score: 3, attempts_left: 2, attempts: [], open_attempt: null, can_start_now: true, quiz_score: null }
@@ -20,11 +19,16 @@ const attempt = (id: string, student: string) => ({ id, quiz_id: 'q1', student_i
 
 beforeEach(() => {
   vi.mocked(get).mockReset()
+  vi.mocked(post).mockReset()
+  // Names of exactly the ids shown (POST /courses/{id}/member-names).
+  vi.mocked(post).mockImplementation(async (p: string, body: any) => {
+    if (p === '/courses/c1/member-names') return body.user_ids.filter((id: string) => names[id]).map((id: string) => ({ user_id: id, display_name: names[id] }))
+    throw new Error(`unexpected POST ${p}`)
+  })
   setLocale('ru')
   session.checked = true
   vi.mocked(get).mockImplementation(async (p: string) => {
     if (p === '/dashboard/staff') return { queue: [item('s1', 'st1'), item('s2', 'st2')], upcoming_webinars: [], courses: [] }
-    if (p.startsWith('/courses/c1/students')) return students
     if (p === '/quizzes/q1') return structuredClone(quiz)
     if (p.startsWith('/quizzes/q1/attempts')) return [attempt('t1', 'st1'), attempt('t2', 'st2')]
     throw new Error(`unexpected GET ${p}`)

@@ -1,14 +1,30 @@
-import { get } from '../api/http'
+import { get, post } from '../api/http'
 
-// Small caches so lists of submissions can show titles and names.
-const students = new Map<string, Promise<Record<string, string>>>()
+// Names for lists that hold ids (a quiz's attempts, a submission), asked of
+// the server for exactly the ids shown: `POST /courses/{id}/member-names`
+// answers for course members whatever the course's size.
+
+/** The most ids one request may carry (lms-core `MEMBER_NAMES_LIMIT`). */
+export const NAMES_PER_REQUEST = 200
+
+const names = new Map<string, string>()
 const assignments = new Map<string, Promise<any>>()
 
-/** Student id → display name for a course (empty when not visible). */
-export function courseStudents(courseId: string) {
-  if (!students.has(courseId))
-    students.set(courseId, get<any[]>(`/courses/${courseId}/students?limit=200`).then((l) => Object.fromEntries(l.map((s) => [s.user.id, s.user.display_name]))).catch(() => ({})))
-  return students.get(courseId)!
+/** User id → display name of those of `ids` who belong to the course (empty when not visible). */
+export async function memberNames(courseId: string, ids: string[]): Promise<Record<string, string>> {
+  const wanted = [...new Set(ids)]
+  const missing = wanted.filter((id) => !names.has(`${courseId}/${id}`))
+  for (let i = 0; i < missing.length; i += NAMES_PER_REQUEST) {
+    const chunk = missing.slice(i, i + NAMES_PER_REQUEST)
+    let found: { user_id: string; display_name: string }[] = []
+    try {
+      found = await post(`/courses/${courseId}/member-names`, { user_ids: chunk })
+    } catch {
+      // Names are a nicety: the list shows ids instead.
+    }
+    for (const n of Array.isArray(found) ? found : []) names.set(`${courseId}/${n.user_id}`, n.display_name)
+  }
+  return Object.fromEntries(wanted.filter((id) => names.has(`${courseId}/${id}`)).map((id) => [id, names.get(`${courseId}/${id}`)!]))
 }
 export function assignment(id: string) {
   if (!assignments.has(id)) assignments.set(id, get(`/assignments/${id}`).catch(() => null))

@@ -200,4 +200,67 @@ impl CourseService {
             })
             .collect())
     }
+
+    /// The display names of those of `ids` who belong to the course (its
+    /// students, assistants and owner), for lists that hold ids: a quiz's
+    /// attempts, an assignment's submissions (staff only). Others are left
+    /// out; at most [`MEMBER_NAMES_LIMIT`] distinct ids are looked up, in
+    /// the order asked.
+    pub async fn member_names(
+        &self,
+        actor: &Actor,
+        course_id: CourseId,
+        ids: &[UserId],
+    ) -> Result<Vec<MemberName>, CourseAccessError> {
+        let seen = self.seen(actor, course_id).await?;
+        if !policy::can_grade(actor, seen.role) {
+            return Err(CourseAccessError::Forbidden);
+        }
+        let mut asked: Vec<UserId> = Vec::with_capacity(ids.len().min(MEMBER_NAMES_LIMIT));
+        for id in ids {
+            if asked.len() == MEMBER_NAMES_LIMIT {
+                break;
+            }
+            if !asked.contains(id) {
+                asked.push(*id);
+            }
+        }
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut members: std::collections::HashSet<UserId> = self
+            .courses
+            .enrolled_students(course_id)
+            .await?
+            .into_iter()
+            .collect();
+        members.extend(self.courses.list_assistants(course_id).await?);
+        members.insert(seen.course.owner_id);
+        asked.retain(|id| members.contains(id));
+        if asked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let users = self.users.get_users(&asked).await?;
+        Ok(asked
+            .iter()
+            .filter_map(|id| users.iter().find(|u| u.id == *id))
+            .map(|u| MemberName {
+                user_id: u.id,
+                display_name: u.display_name.as_str().to_owned(),
+            })
+            .collect())
+    }
+}
+
+/// At most this many ids are looked up by [`CourseService::member_names`].
+pub const MEMBER_NAMES_LIMIT: usize = 200;
+
+/// A course member's display name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberName {
+    /// The member.
+    pub user_id: UserId,
+    /// Their display name.
+    pub display_name: String,
 }

@@ -37,6 +37,7 @@ use crate::policy;
 use crate::richtext::RichText;
 use crate::user::{Actor, Role, User, UserStore};
 
+pub use enrolment::{MEMBER_NAMES_LIMIT, MemberName};
 pub use errors::*;
 pub use lifecycle::is_allowed_transition;
 pub use progress::{LessonMark, LessonProgress};

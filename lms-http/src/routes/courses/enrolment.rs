@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use lms_core::bulk::BulkOutcome;
-use lms_core::course::{Course, Enrollment, EnrollmentSource, InviteCode};
+use lms_core::course::{
+    Course, Enrollment, EnrollmentSource, InviteCode, MEMBER_NAMES_LIMIT, MemberName,
+};
 use lms_core::user::User;
 use lms_core::{CourseId, UserId};
 use serde::{Deserialize, Serialize};
@@ -294,10 +296,58 @@ async fn bulk_students(
     }))
 }
 
+/// Accounts whose names a list needs.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberNamesRequest {
+    /// The accounts (at most 200; duplicates count once).
+    #[schema(max_items = 200)]
+    pub user_ids: Vec<UserId>,
+}
+
+/// The display names of those of the given accounts who belong to the
+/// course (students, assistants, owner), in the order asked; others are
+/// left out (owner, assistants, admins). For lists that hold ids, such as a
+/// quiz's attempts, whatever the course's size.
+#[utoipa::path(
+    post, path = "/courses/{course_id}/member-names", tag = "courses",
+    params(("course_id" = CourseId, Path, description = "Course id")),
+    request_body = MemberNamesRequest,
+    responses(
+        (status = 200, description = "The members' names", body = Vec<MemberName>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "A student of the course", body = ErrorBody),
+        (status = 404, description = "No such course, or not visible", body = ErrorBody),
+        (status = 422, description = "More than 200 accounts", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn member_names(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(course_id): ApiPath<CourseId>,
+    ApiJson(req): ApiJson<MemberNamesRequest>,
+) -> ApiResult<Json<Vec<MemberName>>> {
+    if req.user_ids.len() > MEMBER_NAMES_LIMIT {
+        return Err(ApiError::invalid_field(
+            "user_ids",
+            format!("at most {MEMBER_NAMES_LIMIT} accounts per request"),
+        ));
+    }
+    Ok(Json(
+        state
+            .lms
+            .courses
+            .member_names(&auth.actor, course_id, &req.user_ids)
+            .await?,
+    ))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(bulk_students))
+        .routes(routes!(member_names))
         .routes(routes!(rotate_invite_code, disable_invite_code))
         .routes(routes!(join_by_code))
         .routes(routes!(enroll_student, list_students))

@@ -171,3 +171,85 @@ async fn student_lists_are_denied_to_non_staff() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn staff_get_names_of_course_members_only_in_the_order_asked() {
+    let c = course(Published);
+    let a = actor(Role::Assistant);
+    let (s1, s2, helper) = (
+        user(Role::Student),
+        user(Role::Student),
+        user(Role::Assistant),
+    );
+    let stranger = user(Role::Student);
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, Some(CourseRole::Assistant));
+    let (i1, i2) = (s1.id, s2.id);
+    courses
+        .expect_enrolled_students()
+        .times(1)
+        .returning(move |_| Ok(vec![i1, i2]));
+    let h = helper.id;
+    courses
+        .expect_list_assistants()
+        .times(1)
+        .returning(move |_| Ok(vec![h]));
+    let mut users = MockUserStore::new();
+    // The stranger is never looked up; duplicates are asked once.
+    let wanted = vec![s2.id, helper.id, s1.id];
+    let found = vec![s1.clone(), helper.clone(), s2.clone()];
+    users
+        .expect_get_users()
+        .withf(move |ids| ids == wanted.as_slice())
+        .times(1)
+        .returning(move |_| Ok(found.clone()));
+    let svc = service(courses, users);
+    let names = svc
+        .member_names(&a, c.id, &[s2.id, stranger.id, helper.id, s2.id, s1.id])
+        .await
+        .unwrap();
+    let got: Vec<_> = names.iter().map(|n| n.user_id).collect();
+    assert_eq!(got, [s2.id, helper.id, s1.id]);
+    assert_eq!(names[0].display_name, s2.display_name.as_str());
+}
+
+#[tokio::test]
+async fn member_names_ask_nothing_for_no_ids_and_at_most_the_limit() {
+    let c = course(Published);
+    let a = actor(Role::Admin);
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    courses.expect_enrolled_students().never();
+    let svc = service(courses, MockUserStore::new());
+    assert!(svc.member_names(&a, c.id, &[]).await.unwrap().is_empty());
+
+    let many: Vec<UserId> = (0..MEMBER_NAMES_LIMIT + 50)
+        .map(|_| UserId::new())
+        .collect();
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, None);
+    let members = many.clone();
+    courses
+        .expect_enrolled_students()
+        .returning(move |_| Ok(members.clone()));
+    courses.expect_list_assistants().returning(|_| Ok(vec![]));
+    let mut users = MockUserStore::new();
+    users
+        .expect_get_users()
+        .withf(|ids| ids.len() == MEMBER_NAMES_LIMIT)
+        .times(1)
+        .returning(|_| Ok(vec![]));
+    let svc = service(courses, users);
+    svc.member_names(&a, c.id, &many).await.unwrap();
+}
+
+#[tokio::test]
+async fn member_names_are_denied_to_non_staff() {
+    assert_denied(
+        Level::Grade,
+        "course_not_found",
+        no_extra,
+        async |svc, a, c| svc.member_names(a, c.id, &[UserId::new()]).await,
+    )
+    .await;
+}
