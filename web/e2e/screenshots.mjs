@@ -68,6 +68,7 @@ export async function screenshots({ launch, outDir, results }) {
       await page.goto('/')
       await language(page, l)
       await shot(page, `student-dashboard-${l}`, '/')
+      await shot(page, `student-courses-${l}`, '/courses')
       await shot(page, `student-course-${l}`, `/courses/${courseId}`)
       if (lessons[0]) await shot(page, `student-lesson-${l}`, `/lessons/${lessons[0].id}`)
       if (assignmentId) await shot(page, `student-assignment-${l}`, `/assignments/${assignmentId}`)
