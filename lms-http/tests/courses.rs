@@ -917,6 +917,28 @@ async fn staff_look_up_member_names_whatever_the_course_size(db: Db) {
         "members only, in the order asked"
     );
 
+    // The students list searches on the server: by a word of the name or the e-mail.
+    let list = format!("/api/v1/courses/{id}/students");
+    let (status, all) = teacher.get(&list).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let (_, found) = teacher.get(&format!("{list}?q=S2%40EXAMPLE")).await;
+    let emails: Vec<_> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["user"]["email"].clone())
+        .collect();
+    assert_eq!(emails, [json!("s2@example.ru")], "{found}");
+    let (_, none) = teacher.get(&format!("{list}?q=x%40example")).await;
+    assert_eq!(none, json!([]), "the stranger is not the course's");
+    let (_, paged) = teacher.get(&format!("{list}?limit=1&offset=1")).await;
+    assert_eq!(paged.as_array().unwrap().len(), 1);
+    let long = "я".repeat(128);
+    let bad = teacher.get(&format!("{list}?q={long}")).await;
+    assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.1);
+    assert_eq!(bad.1["error"]["field"], "q");
+
     let too_many: Vec<String> = (0..201).map(|_| uuid::Uuid::new_v4().to_string()).collect();
     let bad = teacher.post(&path, json!({"user_ids": too_many})).await;
     assert_eq!(bad.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.1);

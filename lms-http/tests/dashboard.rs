@@ -155,6 +155,18 @@ async fn dashboards_show_work_to_check_grades_and_progress(db: Db) {
     let (_, d) = w.other_teacher.get("/api/v1/dashboard/staff").await;
     assert_eq!(d["queue"], json!([]), "another teacher sees none of it");
 
+    // The grading queue finds work by the student's name or e-mail.
+    let email = w.student.user.email.as_str().to_owned();
+    let (status, q) = w
+        .teacher
+        .get(&format!("/api/v1/grading-queue?q={}", &email[..4]))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{q}");
+    assert_eq!(q.as_array().unwrap().len(), 1, "{q}");
+    assert_eq!(q[0]["student_name"], w.student.user.display_name.as_str());
+    let (_, q) = w.teacher.get("/api/v1/grading-queue?q=zz-nobody").await;
+    assert_eq!(q, json!([]));
+
     grade(&w).await;
 
     let (status, d) = w.teacher.get("/api/v1/dashboard/staff").await;

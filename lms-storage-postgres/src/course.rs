@@ -10,8 +10,10 @@ use lms_core::course::{
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::FileRef;
 use lms_core::ids::{CourseId, LessonId, UserId};
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
+use lms_core::user::UserFilter;
 use uuid::Uuid;
 
 use crate::PgStorage;
@@ -321,6 +323,50 @@ impl CourseStore for PgStorage {
             "SELECT course_id, student_id, source, enrolled_at FROM enrollments WHERE course_id = $1
              ORDER BY enrolled_at, student_id LIMIT $2 OFFSET $3",
             course.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(Enrollment {
+                    course_id: CourseId(r.course_id),
+                    student_id: UserId(r.student_id),
+                    source: source_parse(&r.source)?,
+                    enrolled_at: r.enrolled_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn search_enrollments(
+        &self,
+        course: CourseId,
+        filter: &UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<Enrollment>> {
+        let (lower, capital) = match filter.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
+        let rows = sqlx::query!(
+            r#"SELECT e.course_id, e.student_id, e.source, e.enrolled_at
+               FROM enrollments e JOIN users u ON u.id = e.student_id
+               WHERE e.course_id = $1
+                 AND ($2::bool IS NULL OR u.active = $2)
+                 AND ($3::text IS NULL
+                      OR u.email ILIKE $3 ESCAPE '\'
+                      OR u.display_name ILIKE $3 ESCAPE '\'
+                      OR u.display_name ILIKE ('% ' || $3) ESCAPE '\'
+                      OR u.display_name ILIKE $4 ESCAPE '\'
+                      OR u.display_name ILIKE ('% ' || $4) ESCAPE '\')
+               ORDER BY e.enrolled_at, e.student_id LIMIT $5 OFFSET $6"#,
+            course.0,
+            filter.active,
+            lower,
+            capital,
             i64::from(page.limit()),
             i64::from(page.offset())
         )

@@ -17,9 +17,11 @@ use lms_core::homework::{
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, UserId};
 use lms_core::notification::OutboxEntry;
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
+use lms_core::user::UserFilter;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -556,9 +558,14 @@ impl HomeworkStore for PgStorage {
     async fn pending_submissions(
         &self,
         courses: &[CourseId],
+        students: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<PendingSubmission>> {
         let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
+        let (lower, capital) = match students.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
         let doc = sqlx::query_scalar!(
             r#"SELECT coalesce(jsonb_agg(jsonb_build_object(
                         'submission', lms_submission_json(p.sub), 'assignment_id', (p.sub).assignment_id,
@@ -568,10 +575,20 @@ impl HomeworkStore for PgStorage {
                      JOIN assignments a ON a.id = s.assignment_id
                      JOIN users u ON u.id = s.student_id
                      WHERE a.course_id = ANY($1) AND s.state IN ('submitted', 'submitted_late')
+                       AND ($4::bool IS NULL OR u.active = $4)
+                       AND ($5::text IS NULL
+                            OR u.email ILIKE $5 ESCAPE '\'
+                            OR u.display_name ILIKE $5 ESCAPE '\'
+                            OR u.display_name ILIKE ('% ' || $5) ESCAPE '\'
+                            OR u.display_name ILIKE $6 ESCAPE '\'
+                            OR u.display_name ILIKE ('% ' || $6) ESCAPE '\')
                      ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3) p"#,
             &course_ids,
             i64::from(page.limit()),
-            i64::from(page.offset())
+            i64::from(page.offset()),
+            students.active,
+            lower,
+            capital
         )
         .fetch_one(&self.pool)
         .await

@@ -15,8 +15,10 @@ use lms_core::course::{
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::FileRef;
 use lms_core::ids::{CourseId, LessonId, UserId};
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
+use lms_core::user::UserFilter;
 use uuid::Uuid;
 
 use crate::SqliteStorage;
@@ -354,6 +356,46 @@ impl CourseStore for SqliteStorage {
                FROM enrollments WHERE course_id = $1
                ORDER BY enrolled_at, student_id LIMIT $2 OFFSET $3"#,
             course.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Enrollment::try_from)
+        .collect()
+    }
+
+    async fn search_enrollments(
+        &self,
+        course: CourseId,
+        filter: &UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<Enrollment>> {
+        let (lower, capital) = match filter.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
+        // SQLite's LIKE ignores the case of Latin letters only, as the
+        // filter's rule says.
+        sqlx::query_as!(
+            EnrollmentRow,
+            r#"SELECT e.course_id AS "course_id: _", e.student_id AS "student_id: _", e.source, e.enrolled_at
+               FROM enrollments e JOIN users u ON u.id = e.student_id
+               WHERE e.course_id = $1
+                 AND ($2 IS NULL OR u.active = $2)
+                 AND ($3 IS NULL
+                      OR u.email LIKE $3 ESCAPE '\'
+                      OR u.display_name LIKE $3 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $3) ESCAPE '\'
+                      OR u.display_name LIKE $4 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $4) ESCAPE '\')
+               ORDER BY e.enrolled_at, e.student_id LIMIT $5 OFFSET $6"#,
+            course.0,
+            filter.active,
+            lower,
+            capital,
             i64::from(page.limit()),
             i64::from(page.offset())
         )

@@ -400,7 +400,11 @@ impl DashboardStore for SqliteStorage {
         let data = staff_courses_data(&mut conn, courses).await?;
         drop(conn);
         let queue = self
-            .pending_submissions(&course_ids, Page::new(queue_limit, 0))
+            .pending_submissions(
+                &course_ids,
+                &lms_core::user::UserFilter::default(),
+                Page::new(queue_limit, 0),
+            )
             .await?;
         Ok(StaffSnapshot {
             courses: data,

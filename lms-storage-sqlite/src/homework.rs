@@ -17,9 +17,11 @@ use lms_core::homework::{
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
 use lms_core::notification::OutboxEntry;
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
+use lms_core::user::UserFilter;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
@@ -715,8 +717,13 @@ impl HomeworkStore for SqliteStorage {
     async fn pending_submissions(
         &self,
         courses: &[CourseId],
+        students: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<PendingSubmission>> {
+        let (lower, capital) = match students.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let course_ids = id_list(courses.iter().map(|c| c.0));
         let rows = sqlx::query!(
@@ -727,10 +734,20 @@ impl HomeworkStore for SqliteStorage {
                JOIN users u ON u.id = s.student_id
                WHERE a.course_id IN (SELECT unhex(value) FROM json_each($1))
                  AND s.state IN ('submitted', 'submitted_late')
+                 AND ($4 IS NULL OR u.active = $4)
+                 AND ($5 IS NULL
+                      OR u.email LIKE $5 ESCAPE '\'
+                      OR u.display_name LIKE $5 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $5) ESCAPE '\'
+                      OR u.display_name LIKE $6 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $6) ESCAPE '\')
                ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3"#,
             course_ids,
             i64::from(page.limit()),
-            i64::from(page.offset())
+            i64::from(page.offset()),
+            students.active,
+            lower,
+            capital
         )
         .fetch_all(&mut *conn)
         .await

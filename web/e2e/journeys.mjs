@@ -1394,6 +1394,11 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
         await P.click(`[data-test=student-search] [data-test=user-hit][data-email="${email}"] [data-test=user-hit-pick]`)
         await P.waitForSelector(`[data-test=student-row][data-email="${email}"]`)
       }
+      // The list is searched on the server: lower case finds the capitalised names.
+      await P.fill('[data-test=students-filter]', 'пакет')
+      await P.waitForFunction((n) => document.querySelectorAll('[data-test=student-row]').length === n, packet.length)
+      const shown = await P.locator('[data-test=student-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-email')))
+      if ([...shown].sort().join() !== [...packet].sort().join()) throw new Error(`the search shows ${shown.join(', ')}`)
       for (const email of packet) await P.check(`[data-test=student-row][data-email="${email}"] [data-test=student-select]`)
       await P.click('[data-test=students-bulk-unenrol]')
       await P.locator('[data-test=confirm-dialog]').waitFor()

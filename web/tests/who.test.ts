@@ -60,7 +60,39 @@ describe('who is it (#13)', () => {
     const rows = w.findAll('[data-test=queue-item]')
     expect(rows.map((r) => r.get('[data-test=queue-student]').text())).toEqual(['Иван Петров', 'Мария Смирнова'])
     expect(rows[0].text()).toContain('ДЗ 1: уравнения')
-    expect(vi.mocked(get).mock.calls.map((c) => c[0])).toEqual(['/grading-queue?limit=200'])
+    expect(vi.mocked(get).mock.calls.map((c) => c[0])).toEqual(['/grading-queue?limit=51&offset=0'])
+  })
+
+  it('the grading queue searches and pages on the server', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    try {
+      session.user = user('teacher')
+      const all = Array.from({ length: 60 }, (_, i) => ({
+        submission: { id: `q${i}`, student_id: `st${i}`, state: 'submitted', versions: [{ submitted_at: '2026-03-01T09:00:00Z', late: false }] },
+        assignment_id: 'a1', course_id: 'c1', student_name: `Ученик ${i}`, assignment_title: 'ДЗ',
+      }))
+      vi.mocked(get).mockImplementation(async (p: string) => {
+        const q = new URLSearchParams(p.split('?')[1])
+        const found = all.filter((e) => !q.get('q') || e.student_name === `Ученик ${q.get('q')}`)
+        const offset = Number(q.get('offset'))
+        return found.slice(offset, offset + Number(q.get('limit')))
+      })
+      const w = mount(GradingQueue, opts)
+      await flushPromises()
+      expect(w.findAll('[data-test=queue-item]').length).toBe(50)
+      await w.get('[data-test=queue-next]').trigger('click')
+      await flushPromises()
+      expect(vi.mocked(get).mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=50')
+      expect(w.findAll('[data-test=queue-item]').length).toBe(10)
+      expect(JSON.parse(sessionStorage.getItem('lms.queue') ?? '[]')[0]).toBe('q50')
+      await w.get('[data-test=queue-search]').setValue('7')
+      await vi.advanceTimersByTimeAsync(400)
+      await flushPromises()
+      expect(vi.mocked(get).mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=0&q=7')
+      expect(w.findAll('[data-test=queue-student]').map((e) => e.text())).toEqual(['Ученик 7'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('staff see a student column in the quiz attempts and no «attempts left»', async () => {

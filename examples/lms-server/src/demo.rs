@@ -871,7 +871,12 @@ mod tests {
             assert!(lessons.len() >= 3, "{}", view.course.title.as_str());
             let students = lms
                 .courses
-                .list_students(&teacher, view.course.id, Page::max())
+                .list_students(
+                    &teacher,
+                    view.course.id,
+                    &lms_core::user::UserFilter::default(),
+                    Page::max(),
+                )
                 .await
                 .unwrap();
             assert_eq!(students.len(), DEMO_STUDENTS);

@@ -7,6 +7,7 @@ use crate::course::model::{Course, CourseMembership, CourseRole, Enrollment, Inv
 use crate::error::StorageResult;
 use crate::ids::{CourseId, LessonId, UserId};
 use crate::page::Page;
+use crate::user::UserFilter;
 
 /// Courses, their lessons, staff and enrolments.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -48,6 +49,15 @@ pub trait CourseStore: Send + Sync {
     async fn list_enrollments(
         &self,
         course: CourseId,
+        page: Page,
+    ) -> StorageResult<Vec<Enrollment>>;
+    /// Enrolments of a course whose student's account matches `filter`
+    /// (by [`UserFilter::matches`]: name or e-mail prefix, active or not),
+    /// oldest first.
+    async fn search_enrollments(
+        &self,
+        course: CourseId,
+        filter: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<Enrollment>>;
     /// Every enrolled student of a course (for notifications and the gradebook).

@@ -13,6 +13,7 @@ use crate::ids::{AssignmentId, CourseId, SubmissionId, UserId};
 use crate::notification::OutboxEntry;
 use crate::page::Page;
 use crate::richtext::RichText;
+use crate::user::UserFilter;
 
 /// What a new hand-in needs to know of the student's submission to one
 /// assignment, without any version's text or files.
@@ -225,11 +226,13 @@ pub trait HomeworkStore: Send + Sync {
     /// A student's first hand-in to each assignment, in every course,
     /// oldest first (for the achievement rules).
     async fn first_hand_ins(&self, student: UserId) -> StorageResult<Vec<FirstHandIn>>;
-    /// Submissions waiting for a grade in these courses, oldest latest
-    /// hand-in first.
+    /// Submissions waiting for a grade in these courses whose student's
+    /// account matches `students` (by [`UserFilter::matches`]; the default
+    /// filter matches everyone), oldest latest hand-in first.
     async fn pending_submissions(
         &self,
         courses: &[CourseId],
+        students: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<PendingSubmission>>;
     /// The audit trail of a submission, oldest first.

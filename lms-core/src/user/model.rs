@@ -247,8 +247,8 @@ impl From<DisplayName> for String {
 pub struct UserFilter {
     /// Accounts whose e-mail, name or a word of the name starts with this
     /// text: Latin letters in any case, other letters as typed or with the
-    /// first one capitalised (`анна` finds "Анна Петрова" and "Ivan
-    /// Annanov" does not match). At most [`UserFilter::MAX_QUERY_BYTES`].
+    /// first letter of each word capitalised (`анна` finds "Анна Петрова",
+    /// `анна пет` finds it too, "Ivan Annanov" does not match). At most [`UserFilter::MAX_QUERY_BYTES`].
     pub query: Option<String>,
     /// Only this school role.
     pub role: Option<Role>,
@@ -261,19 +261,26 @@ impl UserFilter {
     pub const MAX_QUERY_BYTES: usize = 254;
 
     /// The search text as the adapters match it: trimmed and lower-case,
-    /// and the same with its first letter capitalised; `None` when there is
-    /// no text.
+    /// and the same with the first letter of every word capitalised (so
+    /// "иван пет" finds "Иван Петров" where a database compares only Latin
+    /// letters case-insensitively); `None` when there is no text.
     #[must_use]
     pub fn prefixes(&self) -> Option<(String, String)> {
         let q = self.query.as_deref()?.trim().to_lowercase();
         if q.is_empty() {
             return None;
         }
-        let mut chars = q.chars();
-        let capital: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
+        let capital = q
+            .split(' ')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         Some((q, capital))
     }
 

@@ -178,18 +178,31 @@ impl CourseService {
         Ok(self.courses.unenroll(course_id, student_id).await?)
     }
 
-    /// Enrolments with the students' accounts, oldest first (staff only).
+    /// Enrolments with the students' accounts, oldest first (staff only);
+    /// with a search text or an active flag in `filter`, only the matching
+    /// students (its role is ignored: everyone listed is a student).
     pub async fn list_students(
         &self,
         actor: &Actor,
         course_id: CourseId,
+        filter: &UserFilter,
         page: Page,
     ) -> Result<Vec<(Enrollment, User)>, CourseAccessError> {
         let seen = self.seen(actor, course_id).await?;
         if !policy::can_grade(actor, seen.role) {
             return Err(CourseAccessError::Forbidden);
         }
-        let enrollments = self.courses.list_enrollments(course_id, page).await?;
+        let filter = UserFilter {
+            role: None,
+            ..filter.clone()
+        };
+        let enrollments = if filter.prefixes().is_none() && filter.active.is_none() {
+            self.courses.list_enrollments(course_id, page).await?
+        } else {
+            self.courses
+                .search_enrollments(course_id, &filter, page)
+                .await?
+        };
         let ids: Vec<UserId> = enrollments.iter().map(|e| e.student_id).collect();
         let mut users = self.users.get_users(&ids).await?;
         Ok(enrollments

@@ -35,7 +35,7 @@ use crate::ids::{CourseId, FileId, LessonId, UserId};
 use crate::page::Page;
 use crate::policy;
 use crate::richtext::RichText;
-use crate::user::{Actor, Role, User, UserStore};
+use crate::user::{Actor, Role, User, UserFilter, UserStore};
 
 pub use enrolment::{MEMBER_NAMES_LIMIT, MemberName};
 pub use errors::*;

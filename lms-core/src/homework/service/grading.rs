@@ -2,6 +2,7 @@
 //! queue.
 
 use super::*;
+use crate::user::UserFilter;
 
 impl HomeworkService {
     // --- grading -----------------------------------------------------------
@@ -231,11 +232,13 @@ impl HomeworkService {
 
     /// Submissions waiting for a grade, oldest first: in `course` (which the
     /// actor must check), or else in every course the actor owns or assists
-    /// in (every course for admins).
+    /// in (every course for admins); only those of students `students`
+    /// matches (by name or e-mail prefix; its role is ignored).
     pub async fn grading_queue(
         &self,
         actor: &Actor,
         course: Option<CourseId>,
+        students: &UserFilter,
         page: Page,
     ) -> Result<Vec<PendingSubmission>, HomeworkReadError> {
         let courses = match course {
@@ -259,7 +262,14 @@ impl HomeworkService {
         if courses.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(self.homework.pending_submissions(&courses, page).await?)
+        let students = UserFilter {
+            role: None,
+            ..students.clone()
+        };
+        Ok(self
+            .homework
+            .pending_submissions(&courses, &students, page)
+            .await?)
     }
 
     /// The grade audit trail of a submission, oldest first (the course's

@@ -3,7 +3,7 @@
 
 use super::fixtures::{
     add_course, add_lesson, add_user, assert_conflict, assert_not_found, at, course, enroll,
-    file_ref, lesson, ok, published_course_with_student, sorted, t0,
+    file_ref, lesson, ok, published_course_with_student, sorted, t0, user_with_email,
 };
 use crate::course::{
     CourseCover, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode, Title,
@@ -13,7 +13,7 @@ use crate::ids::{CourseId, LessonId, UserId};
 use crate::page::Page;
 use crate::ports::Storage;
 use crate::richtext::RichText;
-use crate::user::Role;
+use crate::user::{DisplayName, Role, UserFilter};
 
 async fn lesson_ids(storage: &Storage, course: CourseId) -> Vec<LessonId> {
     let lessons = ok(storage.courses.list_lessons(course).await, "list_lessons");
@@ -505,6 +505,117 @@ pub async fn enrolments_oldest_first_with_pages(storage: Storage) {
         )),
         sorted(&enrolments.iter().map(|e| e.student_id).collect::<Vec<_>>()),
         "enrolled_students lists exactly the course's students"
+    );
+}
+
+/// A search lists the course's enrolments whose student matches by e-mail,
+/// name or a word of the name (Latin letters in any case), or by state,
+/// oldest first, paged; other courses' students never.
+pub async fn enrolments_are_searched_by_name_email_and_state(storage: Storage) {
+    let teacher = add_user(&storage, Role::Teacher).await;
+    let c = add_course(&storage, teacher.id, CourseStatus::Published).await;
+    let other = add_course(&storage, teacher.id, CourseStatus::Published).await;
+    let named = |name: &str, email: &str| {
+        let mut u = user_with_email(Role::Student, email);
+        u.display_name = DisplayName::parse(name).expect("valid name");
+        u
+    };
+    let people = [
+        named("Иван Петров", "ivan@school.example"),
+        named("Петр Сидоров", "petr@school.example"),
+        named("Anna Petrova", "anna@school.example"),
+        named("Мария Иванова", "m.petrova@school.example"),
+    ];
+    let mut enrolments = Vec::new();
+    for (i, u) in people.iter().enumerate() {
+        ok(storage.users.insert_user(u, None).await, "insert_user");
+        let e = Enrollment {
+            course_id: c.id,
+            student_id: u.id,
+            source: EnrollmentSource::Staff,
+            enrolled_at: at(10 * i64::try_from(i).expect("small")),
+        };
+        ok(storage.courses.enroll(&e).await, "enroll");
+        enrolments.push(e);
+    }
+    // Someone elsewhere whom every search below would match.
+    let elsewhere = named("Петра Петрова", "petra@school.example");
+    ok(
+        storage.users.insert_user(&elsewhere, None).await,
+        "insert_user",
+    );
+    enroll(&storage, other.id, elsewhere.id).await;
+    let mut gone = people[1].clone();
+    gone.active = false;
+    ok(storage.users.update_user(&gone).await, "update_user");
+
+    let search = |query: Option<&str>, active: Option<bool>, page: Page| {
+        let storage = storage.clone();
+        let filter = UserFilter {
+            query: query.map(str::to_owned),
+            role: None,
+            active,
+        };
+        async move {
+            ok(
+                storage
+                    .courses
+                    .search_enrollments(c.id, &filter, page)
+                    .await,
+                "search_enrollments",
+            )
+            .into_iter()
+            .map(|e| e.student_id)
+            .collect::<Vec<_>>()
+        }
+    };
+    let ids = |i: &[usize]| i.iter().map(|&i| people[i].id).collect::<Vec<_>>();
+    assert_eq!(
+        search(Some("пет"), None, Page::first()).await,
+        ids(&[0, 1]),
+        "a word of the name, in either case of its first letter"
+    );
+    assert_eq!(
+        search(Some("PETR"), None, Page::first()).await,
+        ids(&[1, 2]),
+        "Latin letters in any case: an e-mail or a name"
+    );
+    assert_eq!(
+        search(Some("Иван Пет"), None, Page::first()).await,
+        ids(&[0]),
+        "a prefix across a space"
+    );
+    assert_eq!(
+        search(Some("иван пет"), None, Page::first()).await,
+        ids(&[0]),
+        "typed in lower case, each word is tried with a capital"
+    );
+    assert_eq!(
+        search(Some("пет"), None, Page::new(1, 1)).await,
+        ids(&[1]),
+        "pages apply"
+    );
+    assert_eq!(
+        search(None, Some(false), Page::first()).await,
+        ids(&[1]),
+        "deactivated accounts only"
+    );
+    assert_eq!(
+        search(Some("petr"), Some(true), Page::first()).await,
+        ids(&[2]),
+        "search and state together"
+    );
+    let full = ok(
+        storage
+            .courses
+            .search_enrollments(c.id, &UserFilter::default(), Page::first())
+            .await,
+        "search_enrollments",
+    );
+    assert_eq!(full, enrolments, "no filter: every enrolment, every field");
+    assert!(
+        search(Some("%"), None, Page::first()).await.is_empty(),
+        "wildcards are plain text"
     );
 }
 

@@ -96,6 +96,7 @@ macro_rules! __storage_conformance_cases {
                 assistants_are_unique,
                 enrolment_is_unique,
                 enrolments_oldest_first_with_pages,
+                enrolments_are_searched_by_name_email_and_state,
                 lessons_are_appended_and_updated,
                 deleting_a_lesson_closes_the_gap,
                 reorder_lessons_sets_positions,

@@ -123,9 +123,10 @@ impl HomeworkStore for NonAtomicHomework {
     async fn pending_submissions(
         &self,
         c: &[CourseId],
+        f: &crate::user::UserFilter,
         p: Page,
     ) -> StorageResult<Vec<PendingSubmission>> {
-        self.0.homework.pending_submissions(c, p).await
+        self.0.homework.pending_submissions(c, f, p).await
     }
     async fn grade_audit(&self, s: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>> {
         self.0.homework.grade_audit(s).await

@@ -1,6 +1,7 @@
 //! Courses, lessons and enrolments.
 
 use super::*;
+use crate::user::UserFilter;
 
 // ---- courses ---------------------------------------------------------------
 
@@ -142,6 +143,26 @@ impl CourseStore for MemoryStorage {
             .enrollments
             .iter()
             .filter(|e| e.value.course_id == course)
+            .collect();
+        Ok(page.slice(&oldest_first(rows, |e| e.enrolled_at)))
+    }
+
+    async fn search_enrollments(
+        &self,
+        course: CourseId,
+        filter: &UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<Enrollment>> {
+        let st = self.lock();
+        let rows = st
+            .enrollments
+            .iter()
+            .filter(|e| e.value.course_id == course)
+            .filter(|e| {
+                st.users
+                    .get(&e.value.student_id)
+                    .is_some_and(|u| filter.matches(&u.user))
+            })
             .collect();
         Ok(page.slice(&oldest_first(rows, |e| e.enrolled_at)))
     }

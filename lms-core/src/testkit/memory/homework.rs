@@ -304,9 +304,20 @@ impl HomeworkStore for MemoryStorage {
     async fn pending_submissions(
         &self,
         courses: &[CourseId],
+        students: &crate::user::UserFilter,
         page: Page,
     ) -> StorageResult<Vec<PendingSubmission>> {
-        Ok(page.slice(&self.lock().pending(courses)))
+        let st = self.lock();
+        let matching: Vec<PendingSubmission> = st
+            .pending(courses)
+            .into_iter()
+            .filter(|p| {
+                st.users
+                    .get(&p.submission.student_id)
+                    .is_some_and(|u| students.matches(&u.user))
+            })
+            .collect();
+        Ok(page.slice(&matching))
     }
 
     async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>> {

@@ -269,7 +269,11 @@ async fn stale_review_writes_nothing() {
     assert_eq!(w.mem.grade_audit(sub_id).await.unwrap(), vec![review.audit]);
     assert_eq!(
         w.mem
-            .pending_submissions(&[w.course.id], Page::max())
+            .pending_submissions(
+                &[w.course.id],
+                &crate::user::UserFilter::default(),
+                Page::max()
+            )
             .await
             .unwrap(),
         vec![]

@@ -8,6 +8,7 @@ use lms_core::homework::{
 };
 use lms_core::page::Page;
 use lms_core::score::Points;
+use lms_core::user::UserFilter;
 use lms_core::{CourseId, SubmissionId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -48,7 +49,7 @@ pub struct ReturnRequest {
 }
 
 /// The grading queue's filter and page.
-#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
@@ -56,6 +57,10 @@ pub struct QueueQuery {
     /// actor owns or assists in (every course for admins).
     #[param(value_type = Option<String>, format = Uuid)]
     pub course_id: Option<CourseId>,
+    /// Only work of students whose e-mail, name or a word of the name
+    /// starts with this.
+    #[param(max_length = 254)]
+    pub q: Option<String>,
     /// At most this many items (1..=200, default 50; a larger value is
     /// capped at 200).
     #[param(minimum = 1, maximum = 200)]
@@ -213,6 +218,7 @@ async fn grade_history(
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "A student of the given course", body = ErrorBody),
         (status = 404, description = "No such course, or not visible", body = ErrorBody),
+        (status = 422, description = "`q` longer than 254 bytes", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -221,6 +227,20 @@ async fn grading_queue(
     auth: Auth,
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Json<Vec<PendingSubmission>>> {
+    if q.q
+        .as_ref()
+        .is_some_and(|t| t.len() > UserFilter::MAX_QUERY_BYTES)
+    {
+        return Err(ApiError::invalid_field(
+            "q",
+            format!("at most {} bytes", UserFilter::MAX_QUERY_BYTES),
+        ));
+    }
+    let students = UserFilter {
+        query: q.q.clone(),
+        role: None,
+        active: None,
+    };
     let page = Page::new(
         q.limit.unwrap_or(Page::DEFAULT_LIMIT),
         q.offset.unwrap_or(0),
@@ -229,7 +249,7 @@ async fn grading_queue(
         state
             .lms
             .homework
-            .grading_queue(&auth.actor, q.course_id, page)
+            .grading_queue(&auth.actor, q.course_id, &students, page)
             .await?,
     ))
 }

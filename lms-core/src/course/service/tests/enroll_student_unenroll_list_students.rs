@@ -154,7 +154,10 @@ async fn staff_list_students_with_their_accounts_in_enrolment_order() {
         .withf(move |ids| ids == wanted.as_slice())
         .returning(move |_| Ok(found.clone()));
     let svc = service(courses, users);
-    let listed = svc.list_students(&a, c.id, Page::new(2, 0)).await.unwrap();
+    let listed = svc
+        .list_students(&a, c.id, &UserFilter::default(), Page::new(2, 0))
+        .await
+        .unwrap();
     assert_eq!(
         listed,
         vec![(enrollments[0].clone(), s1), (enrollments[2].clone(), s2)]
@@ -167,7 +170,10 @@ async fn student_lists_are_denied_to_non_staff() {
         Level::Grade,
         "course_not_found",
         no_extra,
-        async |svc, a, c| svc.list_students(a, c.id, Page::first()).await,
+        async |svc, a, c| {
+            svc.list_students(a, c.id, &UserFilter::default(), Page::first())
+                .await
+        },
     )
     .await;
 }
@@ -252,4 +258,45 @@ async fn member_names_are_denied_to_non_staff() {
         async |svc, a, c| svc.member_names(a, c.id, &[UserId::new()]).await,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_search_lists_only_matching_students() {
+    let c = course(Published);
+    let a = actor(Role::Teacher);
+    let s1 = user(Role::Student);
+    let found = Enrollment {
+        course_id: c.id,
+        student_id: s1.id,
+        source: EnrollmentSource::Staff,
+        enrolled_at: now(),
+    };
+    let mut courses = MockCourseStore::new();
+    expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
+    courses.expect_list_enrollments().never();
+    let f = found.clone();
+    courses
+        .expect_search_enrollments()
+        .withf(|_, filter, p| {
+            filter.query.as_deref() == Some("пет") && filter.role.is_none() && *p == Page::first()
+        })
+        .times(1)
+        .returning(move |_, _, _| Ok(vec![f.clone()]));
+    let mut users = MockUserStore::new();
+    let u = s1.clone();
+    users
+        .expect_get_users()
+        .returning(move |_| Ok(vec![u.clone()]));
+    let svc = service(courses, users);
+    // A role in the filter means nothing here: everyone listed is a student.
+    let filter = UserFilter {
+        query: Some("пет".into()),
+        role: Some(Role::Teacher),
+        active: None,
+    };
+    let listed = svc
+        .list_students(&a, c.id, &filter, Page::first())
+        .await
+        .unwrap();
+    assert_eq!(listed, vec![(found, s1)]);
 }

@@ -1,6 +1,7 @@
 //! Tests: grading_queue.
 
 use super::*;
+use crate::user::UserFilter;
 
 pub(super) fn other_course(owner: UserId) -> Course {
     Course {
@@ -66,10 +67,16 @@ async fn the_queue_covers_courses_the_actor_checks() {
             .returning(move |_, _| Ok(ms.clone()));
         let q2 = queue.clone();
         m.hw.expect_pending_submissions()
-            .withf(move |courses, p| courses == expected.as_slice() && *p == page)
+            .withf(move |courses, f, p| {
+                courses == expected.as_slice() && *f == UserFilter::default() && *p == page
+            })
             .times(1)
-            .returning(move |_, _| Ok(q2.clone()));
-        let got = m.build(&w).grading_queue(&who, None, page).await.unwrap();
+            .returning(move |_, _, _| Ok(q2.clone()));
+        let got = m
+            .build(&w)
+            .grading_queue(&who, None, &UserFilter::default(), page)
+            .await
+            .unwrap();
         assert_eq!(got, queue, "{:?}", who.role);
     }
 
@@ -86,7 +93,7 @@ async fn the_queue_covers_courses_the_actor_checks() {
     };
     let got = m
         .build(&w)
-        .grading_queue(&student_now, None, page)
+        .grading_queue(&student_now, None, &UserFilter::default(), page)
         .await
         .unwrap();
     assert!(got.is_empty());
@@ -102,7 +109,7 @@ async fn the_queue_covers_courses_the_actor_checks() {
         .returning(move |_, _| Ok(only_student.clone()));
     let got = m
         .build(&w)
-        .grading_queue(&w.student, None, page)
+        .grading_queue(&w.student, None, &UserFilter::default(), page)
         .await
         .unwrap();
     assert!(got.is_empty());
@@ -122,12 +129,12 @@ async fn the_admin_queue_pages_through_every_course() {
     let q = vec![pending(ids[200])];
     let q2 = q.clone();
     m.hw.expect_pending_submissions()
-        .withf(move |c, _| c == ids.as_slice())
+        .withf(move |c, _, _| c == ids.as_slice())
         .times(1)
-        .returning(move |_, _| Ok(q2.clone()));
+        .returning(move |_, _, _| Ok(q2.clone()));
     let got = m
         .build(&w)
-        .grading_queue(&w.admin, None, Page::first())
+        .grading_queue(&w.admin, None, &UserFilter::default(), Page::first())
         .await
         .unwrap();
     assert_eq!(got, q);
@@ -143,12 +150,12 @@ async fn the_queue_of_one_course_is_for_its_staff() {
         let q = vec![pending(course)];
         let q2 = q.clone();
         m.hw.expect_pending_submissions()
-            .withf(move |c, _| c == [course])
+            .withf(move |c, _, _| c == [course])
             .times(1)
-            .returning(move |_, _| Ok(q2.clone()));
+            .returning(move |_, _, _| Ok(q2.clone()));
         let got = m
             .build(&w)
-            .grading_queue(who, Some(course), page)
+            .grading_queue(who, Some(course), &UserFilter::default(), page)
             .await
             .unwrap();
         assert_eq!(got, q);
@@ -160,9 +167,33 @@ async fn the_queue_of_one_course_is_for_its_staff() {
         (&w.other_teacher, "course_not_found"),
     ] {
         let err = bare(&w)
-            .grading_queue(who, Some(w.course.id), page)
+            .grading_queue(who, Some(w.course.id), &UserFilter::default(), page)
             .await
             .unwrap_err();
         assert_eq!(err.code(), code, "{:?}", who.role);
     }
+}
+
+#[tokio::test]
+async fn a_queue_search_reaches_storage_without_a_role() {
+    let w = World::new(CourseStatus::Published);
+    let mut m = Mocks::new();
+    let course = w.course.id;
+    m.hw.expect_pending_submissions()
+        .withf(move |c, f, _| {
+            c == [course] && f.query.as_deref() == Some("пет") && f.role.is_none()
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(vec![]));
+    let filter = UserFilter {
+        query: Some("пет".into()),
+        role: Some(crate::user::Role::Admin),
+        active: None,
+    };
+    let got = m
+        .build(&w)
+        .grading_queue(&w.owner, Some(course), &filter, Page::first())
+        .await
+        .unwrap();
+    assert!(got.is_empty());
 }

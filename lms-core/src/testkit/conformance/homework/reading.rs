@@ -1,6 +1,7 @@
 //! Homework conformance: reading submissions and the grading queue.
 
 use super::*;
+use crate::user::UserFilter;
 
 /// Submissions to an assignment list by the student's first hand-in, paged.
 pub async fn submissions_are_listed_by_first_hand_in(storage: Storage) {
@@ -158,7 +159,7 @@ pub async fn pending_submissions_oldest_first(storage: Storage) {
     let queue = ok(
         storage
             .homework
-            .pending_submissions(&courses, Page::first())
+            .pending_submissions(&courses, &UserFilter::default(), Page::first())
             .await,
         "pending_submissions",
     );
@@ -199,7 +200,7 @@ pub async fn pending_submissions_oldest_first(storage: Storage) {
     let page: Vec<_> = ok(
         storage
             .homework
-            .pending_submissions(&courses, Page::new(1, 1))
+            .pending_submissions(&courses, &UserFilter::default(), Page::new(1, 1))
             .await,
         "pending_submissions",
     )
@@ -207,11 +208,55 @@ pub async fn pending_submissions_oldest_first(storage: Storage) {
     .map(|p| p.submission.id)
     .collect();
     assert_eq!(page, [s1.id], "pages apply");
+
+    // Only work of the students a search finds (by e-mail here: the
+    // fixtures share one name), or of active accounts.
+    let by_email = |text: &str| UserFilter {
+        query: Some(text.to_owned()),
+        role: None,
+        active: None,
+    };
+    let found: Vec<_> = ok(
+        storage
+            .homework
+            .pending_submissions(
+                &courses,
+                &by_email(&accounts[2].email.as_str().to_uppercase()),
+                Page::first(),
+            )
+            .await,
+        "pending_submissions",
+    )
+    .into_iter()
+    .map(|p| p.submission.id)
+    .collect();
+    assert_eq!(found, [s3.id], "a search by e-mail, in any case");
+    let mut gone = accounts[0].clone();
+    gone.active = false;
+    ok(storage.users.update_user(&gone).await, "update_user");
+    let active: Vec<_> = ok(
+        storage
+            .homework
+            .pending_submissions(
+                &courses,
+                &UserFilter {
+                    active: Some(true),
+                    ..UserFilter::default()
+                },
+                Page::first(),
+            )
+            .await,
+        "pending_submissions",
+    )
+    .into_iter()
+    .map(|p| p.submission.id)
+    .collect();
+    assert_eq!(active, [s3.id, s2.id], "active students only");
     assert!(
         ok(
             storage
                 .homework
-                .pending_submissions(&[], Page::first())
+                .pending_submissions(&[], &UserFilter::default(), Page::first())
                 .await,
             "empty"
         )
