@@ -208,6 +208,31 @@ async fn course_owners_invite_list_resend_and_revoke(db: Db) {
     assert_eq!(revoked.1["status"], "revoked");
     let again = teacher.delete(&format!("/api/v1/invitations/{id}")).await;
     assert_error(&again, StatusCode::CONFLICT, "invitation_not_pending");
+
+    // An address whose account is deactivated, or has another role, is
+    // refused by its own code.
+    let admin = app.login_as(Role::Admin, "admin@school.example").await;
+    let off = admin
+        .put(
+            &format!("/api/v1/users/{}/active", student.id()),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(off.0, StatusCode::OK, "{}", off.1);
+    let got = teacher
+        .post(
+            "/api/v1/invitations",
+            json!({"email": "student@school.example", "course_ids": [course.id]}),
+        )
+        .await;
+    assert_error(&got, StatusCode::CONFLICT, "account_inactive");
+    let got = admin
+        .post(
+            "/api/v1/invitations",
+            json!({"email": "teacher@school.example", "role": "student", "course_ids": [course.id]}),
+        )
+        .await;
+    assert_error(&got, StatusCode::CONFLICT, "role_mismatch");
 }
 
 async fn password_reset_answers_alike_and_ends_sessions(db: Db) {

@@ -166,6 +166,7 @@ pub struct RegisterRequest {
         (status = 200, description = "What was done", body = RowReport),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin or the owner of the courses", body = ErrorBody),
+        (status = 409, description = "The address belongs to a deactivated account (`account_inactive`) or one with another role (`role_mismatch`)", body = ErrorBody),
         (status = 422, description = "Invalid address, name, role or course", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))

@@ -183,13 +183,3 @@ export function invitedKey(report: Pick<RowReport, 'action' | 'code'>): string {
 /** Whether a pending invitation's link has run out (it can be sent again). */
 export const isExpired = (inv: Pick<Invitation, 'status' | 'expires_at'>, now = Date.now()) => inv.status === 'pending' && Date.parse(inv.expires_at) < now
 
-/**
- * A single invitation's error, with the row problem the server reports
- * without a field (and so without its code) made recognisable: a
- * deactivated account becomes `account_inactive` (`errors.account_inactive`).
- */
-export function inviteError(err: unknown): unknown {
-  const e = err as ApiError | null
-  if (e instanceof ApiError && e.code === 'invalid_field' && !e.field && /^the account is deactivated/.test(e.message)) return new ApiError(e.status, 'account_inactive', e.message)
-  return err
-}

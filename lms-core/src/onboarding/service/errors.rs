@@ -24,6 +24,13 @@ pub enum InviteError {
     /// The invitation itself is invalid (the message names the field).
     #[error("{0}")]
     InvalidRow(String),
+    /// The address belongs to a deactivated account (an admin can
+    /// reactivate it in the user list).
+    #[error("{0}")]
+    AccountInactive(String),
+    /// The address belongs to an account with another role.
+    #[error("{0}")]
+    RoleMismatch(String),
     /// The file could not be read as a table.
     #[error(transparent)]
     Csv(#[from] CsvError),
@@ -40,6 +47,8 @@ crate::domain_error!(InviteError {
     NotFound => (NotFound, "invitation_not_found"),
     NotPending => (Conflict, "invitation_not_pending"),
     InvalidRow(_) => (Invalid, "invalid_field"),
+    AccountInactive(_) => (Conflict, "account_inactive"),
+    RoleMismatch(_) => (Conflict, "role_mismatch"),
     Csv(CsvError::TooLarge) => (TooLarge, "file_too_large"),
     Csv(_) => (Invalid, "invalid_csv"),
     NoEmailColumn => (Invalid, "invalid_csv"),
@@ -171,6 +180,19 @@ impl From<HasherError> for RegisterError {
         match e {
             HasherError::Busy => Self::Busy,
             HasherError::Failed(m) => Self::Hasher(m),
+        }
+    }
+}
+
+impl InviteError {
+    /// The error of a single invitation whose row was refused with `code`
+    /// (see the import report's codes): the account's state by its own
+    /// code, anything else as an invalid field.
+    pub(crate) fn refused(code: Option<&str>, message: String) -> Self {
+        match code {
+            Some("account_inactive") => Self::AccountInactive(message),
+            Some("role_mismatch") => Self::RoleMismatch(message),
+            _ => Self::InvalidRow(message),
         }
     }
 }

@@ -83,7 +83,7 @@ impl OnboardingService {
             Err(p) if p.code == "role_not_allowed" => {
                 return Err(InviteError::Forbidden);
             }
-            Err(p) => return Err(InviteError::InvalidRow(p.message)),
+            Err(p) => return Err(InviteError::refused(Some(p.code), p.message)),
         };
         let ctx = PlanContext {
             actor,
@@ -97,7 +97,10 @@ impl OnboardingService {
                 .pop()
                 .unwrap_or_else(|| RowReport::error(0, "", missing()));
             if report.action == RowAction::Error {
-                return Err(InviteError::InvalidRow(report.message.unwrap_or_default()));
+                return Err(InviteError::refused(
+                    report.code.as_deref(),
+                    report.message.unwrap_or_default(),
+                ));
             }
             if batch.is_empty() {
                 return Ok(report);
