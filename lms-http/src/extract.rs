@@ -6,6 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use lms_core::page::Page;
+use lms_core::user::UserFilter;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
@@ -277,4 +278,56 @@ mod tests {
             None
         );
     }
+}
+
+/// Which students' entries a list shows (a course's students, an
+/// assignment's submissions, a quiz's attempts), and which page.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StudentsQuery {
+    /// Students whose e-mail, name or a word of the name starts with this.
+    #[param(max_length = 254)]
+    pub q: Option<String>,
+    /// Only active (`true`) or deactivated (`false`) accounts.
+    pub active: Option<bool>,
+    /// At most this many (1..=200, default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 2_147_483_647)]
+    #[serde(default, deserialize_with = "offset")]
+    pub offset: Option<u32>,
+}
+
+impl StudentsQuery {
+    /// The students' filter and the page, the search text's size checked
+    /// (a `q` field error past [`UserFilter::MAX_QUERY_BYTES`]).
+    pub fn parts(self) -> Result<(UserFilter, Page), ApiError> {
+        let filter = student_filter(self.q, self.active)?;
+        let page = Pagination {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .page();
+        Ok((filter, page))
+    }
+}
+
+/// A filter of students by search text and account state, the text's size
+/// checked before any work.
+pub fn student_filter(q: Option<String>, active: Option<bool>) -> Result<UserFilter, ApiError> {
+    if q.as_ref()
+        .is_some_and(|t| t.len() > UserFilter::MAX_QUERY_BYTES)
+    {
+        return Err(ApiError::invalid_field(
+            "q",
+            format!("at most {} bytes", UserFilter::MAX_QUERY_BYTES),
+        ));
+    }
+    Ok(UserFilter {
+        query: q,
+        role: None,
+        active,
+    })
 }

@@ -164,8 +164,22 @@ async fn dashboards_show_work_to_check_grades_and_progress(db: Db) {
     assert_eq!(status, StatusCode::OK, "{q}");
     assert_eq!(q.as_array().unwrap().len(), 1, "{q}");
     assert_eq!(q[0]["student_name"], w.student.user.display_name.as_str());
+    let assignment = q[0]["assignment_id"].as_str().unwrap().to_owned();
     let (_, q) = w.teacher.get("/api/v1/grading-queue?q=zz-nobody").await;
     assert_eq!(q, json!([]));
+
+    // An assignment's submissions, by the student and by state.
+    let subs = format!("/api/v1/assignments/{assignment}/submissions");
+    let (status, found) = w
+        .teacher
+        .get(&format!("{subs}?q={}&state=submitted", &email[..4]))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    let (_, none) = w.teacher.get(&format!("{subs}?state=graded")).await;
+    assert_eq!(none, json!([]), "nothing graded yet");
+    let bad = w.teacher.get(&format!("{subs}?state=lost")).await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "invalid_query");
 
     grade(&w).await;
 

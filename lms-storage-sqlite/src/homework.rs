@@ -12,8 +12,8 @@ use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::{FileLimits, FileRef};
 use lms_core::homework::{
     Assignment, AuditAction, Extension, FirstHandIn, Grade, GradeAuditEntry, HandIn, HandInOutcome,
-    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionHead,
-    SubmissionKind, SubmissionState, SubmissionVersion,
+    HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionFilter,
+    SubmissionHead, SubmissionKind, SubmissionState, SubmissionVersion,
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, SubmissionVersionId, UserId};
 use lms_core::notification::OutboxEntry;
@@ -615,17 +615,35 @@ impl HomeworkStore for SqliteStorage {
     async fn list_submissions(
         &self,
         assignment: AssignmentId,
+        filter: &SubmissionFilter,
         page: Page,
     ) -> StorageResult<Vec<Submission>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        let (lower, capital) = match filter.students.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
+        let state = filter.state.map(SubmissionState::as_str);
         let ids: Vec<Uuid> = sqlx::query!(
-            r#"SELECT s.id AS "id: Uuid" FROM submissions s
+            r#"SELECT s.id AS "id: Uuid" FROM submissions s JOIN users u ON u.id = s.student_id
                WHERE s.assignment_id = $1
+                 AND ($4 IS NULL OR s.state = $4)
+                 AND ($5 IS NULL OR u.active = $5)
+                 AND ($6 IS NULL
+                      OR u.email LIKE $6 ESCAPE '\'
+                      OR u.display_name LIKE $6 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $6) ESCAPE '\'
+                      OR u.display_name LIKE $7 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $7) ESCAPE '\')
                ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id
                LIMIT $2 OFFSET $3"#,
             assignment.0,
             i64::from(page.limit()),
-            i64::from(page.offset())
+            i64::from(page.offset()),
+            state,
+            filter.students.active,
+            lower,
+            capital
         )
         .fetch_all(&mut *conn)
         .await

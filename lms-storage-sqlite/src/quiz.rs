@@ -13,6 +13,7 @@ use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use lms_core::notification::OutboxEntry;
+use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::quiz::{
     Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz,
@@ -20,6 +21,7 @@ use lms_core::quiz::{
 };
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
+use lms_core::user::UserFilter;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
@@ -454,15 +456,37 @@ impl QuizStore for SqliteStorage {
         .collect()
     }
 
-    async fn list_quiz_attempts(&self, quiz: QuizId, page: Page) -> StorageResult<Vec<Attempt>> {
+    async fn list_quiz_attempts(
+        &self,
+        quiz: QuizId,
+        students: &UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<Attempt>> {
+        let (lower, capital) = match students.prefixes() {
+            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
+            None => (None, None),
+        };
         sqlx::query_as!(
             AttemptRow,
-            r#"SELECT id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                      question_order, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
-               FROM attempts WHERE quiz_id = $1 ORDER BY started_at, id LIMIT $2 OFFSET $3"#,
+            r#"SELECT a.id AS "id: _", a.quiz_id AS "quiz_id: _", a.student_id AS "student_id: _", a.number, a.seed,
+                      a.question_order, a.started_at, a.deadline, a.state, a.answers, a.saved_at, a.finished_at,
+                      a.result, a.submit_key
+               FROM attempts a JOIN users u ON u.id = a.student_id
+               WHERE a.quiz_id = $1
+                 AND ($4 IS NULL OR u.active = $4)
+                 AND ($5 IS NULL
+                      OR u.email LIKE $5 ESCAPE '\'
+                      OR u.display_name LIKE $5 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $5) ESCAPE '\'
+                      OR u.display_name LIKE $6 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $6) ESCAPE '\')
+               ORDER BY a.started_at, a.id LIMIT $2 OFFSET $3"#,
             quiz.0,
             i64::from(page.limit()),
-            i64::from(page.offset())
+            i64::from(page.offset()),
+            students.active,
+            lower,
+            capital
         )
         .fetch_all(&self.pool)
         .await

@@ -924,7 +924,12 @@ mod tests {
                 }
                 let subs = lms
                     .homework
-                    .list_submissions(&teacher, view.assignment.id, Page::max())
+                    .list_submissions(
+                        &teacher,
+                        view.assignment.id,
+                        &lms_core::homework::SubmissionFilter::default(),
+                        Page::max(),
+                    )
                     .await
                     .unwrap();
                 graded += subs.iter().filter(|s| s.grade.is_some()).count();

@@ -306,6 +306,25 @@ pub struct GradeAuditEntry {
     pub feedback: RichText,
 }
 
+/// Which of an assignment's submissions to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmissionFilter {
+    /// Only those of students this matches (by name or e-mail prefix, or
+    /// state; its role is ignored).
+    pub students: crate::user::UserFilter,
+    /// Only submissions in this state.
+    pub state: Option<SubmissionState>,
+}
+
+impl SubmissionFilter {
+    /// Whether `submission` by `student` matches (the reference semantics
+    /// every adapter follows).
+    #[must_use]
+    pub fn matches(&self, submission: &Submission, student: &crate::user::User) -> bool {
+        self.state.is_none_or(|s| s == submission.state) && self.students.matches(student)
+    }
+}
+
 /// A submission waiting to be checked, for the teacher's queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use crate::achievement::Achievement;
 use crate::error::StorageResult;
 use crate::homework::model::{
-    Assignment, Extension, Grade, GradeAuditEntry, PendingSubmission, Submission, SubmissionState,
-    SubmissionVersion,
+    Assignment, Extension, Grade, GradeAuditEntry, PendingSubmission, Submission, SubmissionFilter,
+    SubmissionState, SubmissionVersion,
 };
 use crate::ids::{AssignmentId, CourseId, SubmissionId, UserId};
 use crate::notification::OutboxEntry;
@@ -204,10 +204,12 @@ pub trait HomeworkStore: Send + Sync {
         assignment: AssignmentId,
         student: UserId,
     ) -> StorageResult<Option<Submission>>;
-    /// Submissions to an assignment, by student's first hand-in.
+    /// Submissions to an assignment that `filter` matches, by student's
+    /// first hand-in.
     async fn list_submissions(
         &self,
         assignment: AssignmentId,
+        filter: &SubmissionFilter,
         page: Page,
     ) -> StorageResult<Vec<Submission>>;
     /// A student's submissions in a course.

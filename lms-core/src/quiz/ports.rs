@@ -79,8 +79,14 @@ pub trait QuizStore: Send + Sync {
     async fn get_attempt(&self, id: AttemptId) -> StorageResult<Option<Attempt>>;
     /// A student's attempts at a quiz, by number.
     async fn list_attempts(&self, quiz: QuizId, student: UserId) -> StorageResult<Vec<Attempt>>;
-    /// Every attempt at a quiz, by start.
-    async fn list_quiz_attempts(&self, quiz: QuizId, page: Page) -> StorageResult<Vec<Attempt>>;
+    /// Every attempt at a quiz by a student `students` matches (by name or
+    /// e-mail prefix, or state), by start.
+    async fn list_quiz_attempts(
+        &self,
+        quiz: QuizId,
+        students: &crate::user::UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<Attempt>>;
     /// Merges answers into an open attempt and sets `saved_at`.
     /// `Conflict(AttemptClosed)` if it is not open or its deadline is before
     /// `at` (saving at the deadline instant itself is accepted); `NotFound`.

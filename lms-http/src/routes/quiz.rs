@@ -27,7 +27,7 @@ use utoipa_axum::routes;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, StudentsQuery, field};
 use crate::state::AppState;
 
 /// Settings of a quiz. Every field may be left out; the default is one
@@ -546,12 +546,13 @@ async fn my_attempts(
 /// Every student's attempts at a quiz, by start: course staff only.
 #[utoipa::path(
     get, path = "/quizzes/{quiz_id}/attempts", tag = "quizzes",
-    params(("quiz_id" = QuizId, Path, description = "Quiz id"), Pagination),
+    params(("quiz_id" = QuizId, Path, description = "Quiz id"), StudentsQuery),
     responses(
         (status = 200, description = "A page of attempts", body = Vec<AttemptSummary>),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not course staff", body = ErrorBody),
         (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
+        (status = 422, description = "`q` longer than 254 bytes", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -559,13 +560,14 @@ async fn list_attempts(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(quiz_id): ApiPath<QuizId>,
-    ApiQuery(page): ApiQuery<Pagination>,
+    ApiQuery(q): ApiQuery<StudentsQuery>,
 ) -> ApiResult<Json<Vec<AttemptSummary>>> {
+    let (students, page) = q.parts()?;
     Ok(Json(
         state
             .lms
             .quizzes
-            .list_attempts(&auth.actor, quiz_id, page.page())
+            .list_attempts(&auth.actor, quiz_id, &students, page)
             .await?,
     ))
 }

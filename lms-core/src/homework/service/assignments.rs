@@ -137,7 +137,11 @@ impl HomeworkService {
         loop {
             let page = self
                 .homework
-                .list_submissions(assignment, Page::new(Page::MAX_LIMIT, offset))
+                .list_submissions(
+                    assignment,
+                    &SubmissionFilter::default(),
+                    Page::new(Page::MAX_LIMIT, offset),
+                )
                 .await?;
             for g in page.iter().filter_map(|s| s.grade.as_ref()) {
                 if highest.is_none_or(|h| g.raw_score > h) {

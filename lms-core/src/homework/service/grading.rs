@@ -210,11 +210,13 @@ impl HomeworkService {
             .await?)
     }
 
-    /// Every student's submission to an assignment (the course's staff and admins).
+    /// Every student's submission to an assignment that `filter` matches
+    /// (the course's staff and admins).
     pub async fn list_submissions(
         &self,
         actor: &Actor,
         assignment: AssignmentId,
+        filter: &SubmissionFilter,
         page: Page,
     ) -> Result<Vec<Submission>, HomeworkReadError> {
         let (assignment, access) = self
@@ -227,7 +229,17 @@ impl HomeworkService {
         if !access.can_grade(actor) {
             return Err(HomeworkReadError::Forbidden);
         }
-        Ok(self.homework.list_submissions(assignment.id, page).await?)
+        let filter = SubmissionFilter {
+            students: UserFilter {
+                role: None,
+                ..filter.students.clone()
+            },
+            state: filter.state,
+        };
+        Ok(self
+            .homework
+            .list_submissions(assignment.id, &filter, page)
+            .await?)
     }
 
     /// Submissions waiting for a grade, oldest first: in `course` (which the

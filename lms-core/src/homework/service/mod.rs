@@ -29,7 +29,8 @@ use crate::error::{Conflict, StorageError, StorageResult};
 use crate::file::{FileLimits, FileRef, FileRegistry};
 use crate::homework::model::{
     Assignment, AuditAction, Deadline, Extension, Grade, GradeAuditEntry, HomeworkStatus,
-    LatePolicy, PendingSubmission, Submission, SubmissionKind, SubmissionState, SubmissionVersion,
+    LatePolicy, PendingSubmission, Submission, SubmissionFilter, SubmissionKind, SubmissionState,
+    SubmissionVersion,
 };
 use crate::homework::ports::{FirstHandIn, HandIn, HandInOutcome, HomeworkStore, Review};
 use crate::homework::rules::{

@@ -346,15 +346,24 @@ impl QuizService {
         })
     }
 
-    /// Every attempt at a quiz, by start: course staff only.
+    /// Every attempt at a quiz by a student `students` matches (by name or
+    /// e-mail prefix; its role is ignored), by start: course staff only.
     pub async fn list_attempts(
         &self,
         actor: &Actor,
         quiz_id: QuizId,
+        students: &crate::user::UserFilter,
         page: Page,
     ) -> Result<Vec<AttemptSummary>, ViewQuizError> {
         self.staff_quiz(actor, quiz_id).await?;
-        let attempts = self.quizzes.list_quiz_attempts(quiz_id, page).await?;
+        let students = crate::user::UserFilter {
+            role: None,
+            ..students.clone()
+        };
+        let attempts = self
+            .quizzes
+            .list_quiz_attempts(quiz_id, &students, page)
+            .await?;
         Ok(attempts.iter().map(AttemptSummary::from).collect())
     }
 

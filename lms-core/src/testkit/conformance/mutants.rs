@@ -104,8 +104,13 @@ impl HomeworkStore for NonAtomicHomework {
     ) -> StorageResult<Option<Submission>> {
         self.0.homework.find_submission(a, s).await
     }
-    async fn list_submissions(&self, a: AssignmentId, p: Page) -> StorageResult<Vec<Submission>> {
-        self.0.homework.list_submissions(a, p).await
+    async fn list_submissions(
+        &self,
+        a: AssignmentId,
+        f: &crate::homework::SubmissionFilter,
+        p: Page,
+    ) -> StorageResult<Vec<Submission>> {
+        self.0.homework.list_submissions(a, f, p).await
     }
     async fn student_submissions(&self, c: CourseId, s: UserId) -> StorageResult<Vec<Submission>> {
         self.0.homework.student_submissions(c, s).await
@@ -220,8 +225,13 @@ impl QuizStore for LimitlessQuizzes {
     async fn list_attempts(&self, q: QuizId, s: UserId) -> StorageResult<Vec<Attempt>> {
         self.0.quizzes.list_attempts(q, s).await
     }
-    async fn list_quiz_attempts(&self, q: QuizId, p: Page) -> StorageResult<Vec<Attempt>> {
-        self.0.quizzes.list_quiz_attempts(q, p).await
+    async fn list_quiz_attempts(
+        &self,
+        q: QuizId,
+        f: &crate::user::UserFilter,
+        p: Page,
+    ) -> StorageResult<Vec<Attempt>> {
+        self.0.quizzes.list_quiz_attempts(q, f, p).await
     }
     async fn save_answers(
         &self,

@@ -21,7 +21,7 @@ use crate::quiz::{
     RevealPolicy, ScoringPolicy,
 };
 use crate::richtext::RichText;
-use crate::user::Role;
+use crate::user::{Role, UserFilter};
 
 async fn question_ids(storage: &Storage, quiz: QuizId) -> Vec<QuestionId> {
     let questions = ok(storage.quizzes.list_questions(quiz).await, "list_questions");
@@ -1067,11 +1067,13 @@ pub async fn quiz_attempts_are_listed_by_start(storage: Storage) {
     let (qz, qs) = add_quiz_with_questions(&storage, class.course.id, at(0), 1).await;
     let (other, other_qs) = add_quiz_with_questions(&storage, class.course.id, at(1), 1).await;
     let mut started = Vec::new();
+    let mut students = Vec::new();
     for minutes in [20, 5, 15, 10] {
         let s = add_user(&storage, Role::Student).await;
         let a = attempt(&qz, &qs, s.id, at(minutes), None);
         ok(storage.quizzes.start_attempt(&a, None).await, "start");
         started.push((minutes, a.id));
+        students.push((s, a.id));
     }
     ok(
         storage
@@ -1091,7 +1093,7 @@ pub async fn quiz_attempts_are_listed_by_start(storage: Storage) {
             ok(
                 storage
                     .quizzes
-                    .list_quiz_attempts(qz.id, Page::new(limit, offset))
+                    .list_quiz_attempts(qz.id, &UserFilter::default(), Page::new(limit, offset))
                     .await,
                 "list_quiz_attempts",
             )
@@ -1103,6 +1105,29 @@ pub async fn quiz_attempts_are_listed_by_start(storage: Storage) {
     assert_eq!(list(50, 0).await, expected, "by start, this quiz only");
     assert_eq!(list(3, 0).await, expected[..3], "first page");
     assert_eq!(list(3, 3).await, expected[3..], "second page");
+    let (someone, theirs) = &students[2];
+    let found: Vec<_> = ok(
+        storage
+            .quizzes
+            .list_quiz_attempts(
+                qz.id,
+                &UserFilter {
+                    query: Some(someone.email.as_str().to_uppercase()),
+                    ..UserFilter::default()
+                },
+                Page::first(),
+            )
+            .await,
+        "list_quiz_attempts",
+    )
+    .into_iter()
+    .map(|a| a.id)
+    .collect();
+    assert_eq!(
+        found,
+        [*theirs],
+        "one student's attempts, by e-mail in any case"
+    );
 }
 
 /// Closing a quiz early (its `closes_at` before an open attempt's deadline)

@@ -261,10 +261,17 @@ impl HomeworkStore for MemoryStorage {
     async fn list_submissions(
         &self,
         assignment: AssignmentId,
+        filter: &crate::homework::SubmissionFilter,
         page: Page,
     ) -> StorageResult<Vec<Submission>> {
         let st = self.lock();
-        Ok(page.slice(&st.submissions_where(|s| s.assignment_id == assignment)))
+        Ok(page.slice(&st.submissions_where(|s| {
+            s.assignment_id == assignment
+                && st
+                    .users
+                    .get(&s.student_id)
+                    .is_some_and(|u| filter.matches(s, &u.user))
+        })))
     }
 
     async fn student_submissions(

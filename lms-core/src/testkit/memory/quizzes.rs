@@ -172,12 +172,22 @@ impl QuizStore for MemoryStorage {
         Ok(attempts)
     }
 
-    async fn list_quiz_attempts(&self, quiz: QuizId, page: Page) -> StorageResult<Vec<Attempt>> {
+    async fn list_quiz_attempts(
+        &self,
+        quiz: QuizId,
+        students: &crate::user::UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<Attempt>> {
         let st = self.lock();
         let rows = st
             .attempts
             .values()
             .filter(|r| r.value.quiz_id == quiz)
+            .filter(|r| {
+                st.users
+                    .get(&r.value.student_id)
+                    .is_some_and(|u| students.matches(&u.user))
+            })
             .collect();
         Ok(page.slice(&oldest_first(rows, |a| a.started_at)))
     }

@@ -8,16 +8,16 @@ use lms_core::bulk::BulkOutcome;
 use lms_core::course::{
     Course, Enrollment, EnrollmentSource, InviteCode, MEMBER_NAMES_LIMIT, MemberName,
 };
-use lms_core::user::{User, UserFilter};
+use lms_core::user::User;
 use lms_core::{CourseId, UserId};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, field, offset};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, StudentsQuery, field};
 use crate::state::AppState;
 
 /// An invite code typed by a student.
@@ -177,25 +177,6 @@ async fn enroll_student(
     Ok((StatusCode::CREATED, Json(enrollment)))
 }
 
-/// Which of a course's students to list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct StudentsQuery {
-    /// Students whose e-mail, name or a word of the name starts with this.
-    #[param(max_length = 254)]
-    pub q: Option<String>,
-    /// Only active (`true`) or deactivated (`false`) accounts.
-    pub active: Option<bool>,
-    /// At most this many (1..=200, default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    /// Items to skip.
-    #[param(minimum = 0, maximum = 2_147_483_647)]
-    #[serde(default, deserialize_with = "offset")]
-    pub offset: Option<u32>,
-}
-
 /// The course's students, oldest enrolment first, optionally only those a
 /// search finds (owner, assistants, admins).
 #[utoipa::path(
@@ -216,25 +197,7 @@ async fn list_students(
     ApiPath(course_id): ApiPath<CourseId>,
     ApiQuery(q): ApiQuery<StudentsQuery>,
 ) -> ApiResult<Json<Vec<StudentResponse>>> {
-    if q.q
-        .as_ref()
-        .is_some_and(|t| t.len() > UserFilter::MAX_QUERY_BYTES)
-    {
-        return Err(ApiError::invalid_field(
-            "q",
-            format!("at most {} bytes", UserFilter::MAX_QUERY_BYTES),
-        ));
-    }
-    let filter = UserFilter {
-        query: q.q,
-        role: None,
-        active: q.active,
-    };
-    let page = Pagination {
-        limit: q.limit,
-        offset: q.offset,
-    }
-    .page();
+    let (filter, page) = q.parts()?;
     let students = state
         .lms
         .courses

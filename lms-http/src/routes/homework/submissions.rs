@@ -4,17 +4,19 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use lms_core::file::{FileRef, HandInFilesError};
-use lms_core::homework::{HandInInput, HandInResult, Submission};
+use lms_core::homework::{
+    HandInInput, HandInResult, Submission, SubmissionFilter, SubmissionState,
+};
 use lms_core::{AssignmentId, FileId, SubmissionId};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{IDEMPOTENCY_KEY, file_ids, sanitized};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Pagination, student_filter};
 use crate::state::AppState;
 
 /// A hand-in: a new version of the student's homework. Send an
@@ -156,18 +158,40 @@ async fn my_submission(
     ))
 }
 
-/// Every student's submission to an assignment (the course's staff).
+/// Which of an assignment's submissions to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SubmissionsQuery {
+    /// Work of students whose e-mail, name or a word of the name starts
+    /// with this.
+    #[param(max_length = 254)]
+    pub q: Option<String>,
+    /// Only submissions in this state.
+    pub state: Option<SubmissionState>,
+    /// At most this many (1..=200, default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// Items to skip.
+    #[param(minimum = 0, maximum = 2_147_483_647)]
+    #[serde(default, deserialize_with = "crate::extract::offset")]
+    pub offset: Option<u32>,
+}
+
+/// Every student's submission to an assignment, by first hand-in,
+/// optionally only those a search or a state finds (the course's staff).
 #[utoipa::path(
     get, path = "/assignments/{assignment_id}/submissions", tag = "homework",
     params(
         ("assignment_id" = AssignmentId, Path, description = "Assignment id"),
-        Pagination,
+        SubmissionsQuery,
     ),
     responses(
         (status = 200, description = "A page of submissions", body = Vec<Submission>),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "A student", body = ErrorBody),
         (status = 404, description = "No such assignment, or not visible", body = ErrorBody),
+        (status = 422, description = "`q` longer than 254 bytes", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -175,13 +199,22 @@ async fn list_submissions(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(assignment_id): ApiPath<AssignmentId>,
-    ApiQuery(page): ApiQuery<Pagination>,
+    ApiQuery(q): ApiQuery<SubmissionsQuery>,
 ) -> ApiResult<Json<Vec<Submission>>> {
+    let filter = SubmissionFilter {
+        students: student_filter(q.q, None)?,
+        state: q.state,
+    };
+    let page = Pagination {
+        limit: q.limit,
+        offset: q.offset,
+    }
+    .page();
     Ok(Json(
         state
             .lms
             .homework
-            .list_submissions(&auth.actor, assignment_id, page.page())
+            .list_submissions(&auth.actor, assignment_id, &filter, page)
             .await?,
     ))
 }

@@ -452,7 +452,7 @@ async fn staff_whose_school_role_changed_lose_the_course() {
             .unwrap_err();
         assert_eq!(err.code(), "submission_not_found", "{:?}", who.role);
         let err = bare(&w)
-            .list_submissions(who, a.id, Page::first())
+            .list_submissions(who, a.id, &SubmissionFilter::default(), Page::first())
             .await
             .unwrap_err();
         assert_eq!(err.code(), "assignment_not_found", "{:?}", who.role);
@@ -465,10 +465,16 @@ async fn staff_whose_school_role_changed_lose_the_course() {
     // A teacher who assists keeps checking homework there.
     w.assistant.role = Role::Teacher;
     let mut m = Mocks::new();
-    m.hw.expect_list_submissions().returning(|_, _| Ok(vec![]));
+    m.hw.expect_list_submissions()
+        .returning(|_, _, _| Ok(vec![]));
     let listed = m
         .build(&w)
-        .list_submissions(&w.assistant, a.id, Page::first())
+        .list_submissions(
+            &w.assistant,
+            a.id,
+            &SubmissionFilter::default(),
+            Page::first(),
+        )
         .await
         .unwrap();
     assert!(listed.is_empty());

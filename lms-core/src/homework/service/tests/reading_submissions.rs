@@ -79,12 +79,12 @@ async fn every_submission_is_listed_for_staff_only() {
     let mut m = Mocks::new();
     let sub2 = sub.clone();
     m.hw.expect_list_submissions()
-        .with(eq(a.id), eq(page))
+        .with(eq(a.id), eq(SubmissionFilter::default()), eq(page))
         .times(1)
-        .returning(move |_, _| Ok(vec![sub2.clone()]));
+        .returning(move |_, _, _| Ok(vec![sub2.clone()]));
     let list = m
         .build(&w)
-        .list_submissions(&w.assistant, a.id, page)
+        .list_submissions(&w.assistant, a.id, &SubmissionFilter::default(), page)
         .await
         .unwrap();
     assert_eq!(list, vec![sub]);
@@ -95,7 +95,7 @@ async fn every_submission_is_listed_for_staff_only() {
         (&w.other_teacher, "assignment_not_found"),
     ] {
         let err = bare(&w)
-            .list_submissions(who, a.id, page)
+            .list_submissions(who, a.id, &SubmissionFilter::default(), page)
             .await
             .unwrap_err();
         assert_eq!(err.code(), code, "{:?}", who.role);

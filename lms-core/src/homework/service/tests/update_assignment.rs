@@ -100,7 +100,7 @@ async fn max_score_cannot_drop_below_a_given_grade() {
     let mut m = Mocks::new();
     let listed = vec![graded];
     m.hw.expect_list_submissions()
-        .returning(move |_, _| Ok(listed.clone()));
+        .returning(move |_, _, _| Ok(listed.clone()));
     m.hw.expect_update_assignment()
         .times(1)
         .returning(|_, _| Ok(()));

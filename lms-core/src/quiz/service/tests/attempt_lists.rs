@@ -14,15 +14,20 @@ async fn attempt_lists_for_staff_and_for_oneself() {
     let page = Page::new(10, 0);
     let a = all.clone();
     q.expect_list_quiz_attempts()
-        .withf(move |_, p| *p == page)
-        .returning(move |_, _| Ok(a.clone()));
+        .withf(move |_, f, p| *p == page && f.role.is_none())
+        .returning(move |_, _, _| Ok(a.clone()));
     let student = w.student.user_id;
     q.expect_list_attempts()
         .withf(move |_, s| *s == student)
         .returning(move |_, _| Ok(mine.clone()));
     let svc = w.service(q, MockNotificationStore::new());
     let listed = svc
-        .list_attempts(&w.assistant, w.quiz.id, page)
+        .list_attempts(
+            &w.assistant,
+            w.quiz.id,
+            &crate::user::UserFilter::default(),
+            page,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -30,12 +35,22 @@ async fn attempt_lists_for_staff_and_for_oneself() {
         all.iter().map(AttemptSummary::from).collect::<Vec<_>>()
     );
     let err = svc
-        .list_attempts(&w.student, w.quiz.id, page)
+        .list_attempts(
+            &w.student,
+            w.quiz.id,
+            &crate::user::UserFilter::default(),
+            page,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ViewQuizError::Forbidden));
     let err = svc
-        .list_attempts(&w.stranger_teacher, w.quiz.id, page)
+        .list_attempts(
+            &w.stranger_teacher,
+            w.quiz.id,
+            &crate::user::UserFilter::default(),
+            page,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, ViewQuizError::NotFound));

@@ -402,9 +402,10 @@ mod on_memory_storage {
         async fn list_quiz_attempts(
             &self,
             q: QuizId,
+            f: &crate::user::UserFilter,
             p: Page,
         ) -> crate::error::StorageResult<Vec<Attempt>> {
-            self.inner.list_quiz_attempts(q, p).await
+            self.inner.list_quiz_attempts(q, f, p).await
         }
         async fn save_answers(
             &self,

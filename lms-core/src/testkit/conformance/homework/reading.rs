@@ -1,6 +1,7 @@
 //! Homework conformance: reading submissions and the grading queue.
 
 use super::*;
+use crate::homework::SubmissionFilter;
 use crate::user::UserFilter;
 
 /// Submissions to an assignment list by the student's first hand-in, paged.
@@ -25,7 +26,7 @@ pub async fn submissions_are_listed_by_first_hand_in(storage: Storage) {
             ok(
                 storage
                     .homework
-                    .list_submissions(a.id, Page::new(limit, offset))
+                    .list_submissions(a.id, &SubmissionFilter::default(), Page::new(limit, offset))
                     .await,
                 "list_submissions",
             )
@@ -38,13 +39,79 @@ pub async fn submissions_are_listed_by_first_hand_in(storage: Storage) {
     assert_eq!(list(2, 0).await, expected[..2], "first page");
     assert_eq!(list(2, 2).await, expected[2..], "second page");
     let full = ok(
-        storage.homework.list_submissions(a.id, Page::first()).await,
+        storage
+            .homework
+            .list_submissions(a.id, &SubmissionFilter::default(), Page::first())
+            .await,
         "list_submissions",
     );
     assert_eq!(
         full[0].versions.len(),
         2,
         "listed submissions carry their versions"
+    );
+
+    // A filter: by the student's e-mail (in any case), by state, by account state.
+    let filtered = |filter: SubmissionFilter| {
+        let storage = storage.clone();
+        async move {
+            ok(
+                storage
+                    .homework
+                    .list_submissions(a.id, &filter, Page::first())
+                    .await,
+                "list_submissions",
+            )
+            .into_iter()
+            .map(|s| s.id)
+            .collect::<Vec<_>>()
+        }
+    };
+    let third = ok(storage.users.get_user(by_time[2].2).await, "get_user").expect("stored");
+    let by_email = SubmissionFilter {
+        students: UserFilter {
+            query: Some(third.email.as_str().to_uppercase()),
+            ..UserFilter::default()
+        },
+        state: None,
+    };
+    assert_eq!(
+        filtered(by_email).await,
+        [by_time[2].1],
+        "one student's work"
+    );
+    ok(
+        storage
+            .homework
+            .review(&grade_review(
+                by_time[1].1,
+                1,
+                class.teacher.id,
+                at(95),
+                5.0,
+            ))
+            .await,
+        "grade",
+    );
+    let graded = SubmissionFilter {
+        state: Some(SubmissionState::Graded),
+        ..SubmissionFilter::default()
+    };
+    assert_eq!(filtered(graded).await, [by_time[1].1], "graded work only");
+    let mut gone = third.clone();
+    gone.active = false;
+    ok(storage.users.update_user(&gone).await, "update_user");
+    let active = SubmissionFilter {
+        students: UserFilter {
+            active: Some(true),
+            ..UserFilter::default()
+        },
+        state: None,
+    };
+    assert_eq!(
+        filtered(active).await,
+        [expected[0], expected[1], expected[3]],
+        "work of active accounts"
     );
 }
 
