@@ -803,6 +803,23 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     })
     state.graded = true
   })
+  await step("the assignment's submissions are found by the student's name and by state; an extension goes to a student found by name (#14)", ['graded', 'assignmentUrl'], async () => {
+    const me = await (await S.request.get('/api/v1/auth/me')).json()
+    const first = me.display_name.split(' ')[0]
+    await T.goto(state.assignmentUrl)
+    await T.waitForSelector('[data-test=sub-row]')
+    await T.fill('[data-test=subs-search]', first.toLowerCase())
+    await T.waitForFunction((n) => [...document.querySelectorAll('[data-test=sub-student]')].every((e) => e.textContent.trim().startsWith(n)) && document.querySelectorAll('[data-test=sub-row]').length > 0, first)
+    await T.selectOption('[data-test=subs-state]', 'graded')
+    await T.locator('[data-test=sub-student]', { hasText: me.display_name }).first().waitFor()
+    await T.selectOption('[data-test=subs-state]', 'returned_for_rework')
+    await T.waitForSelector('[data-test=subs-empty]')
+    await T.fill('[data-test=student-picker]', first.slice(0, 3))
+    await T.locator(`[data-test=student-picker-hit][data-email="${me.email}"]`).click()
+    await T.fill('[data-test=ext-due]', localIn({ days: 9 }))
+    await T.click('[data-test=ext-grant]')
+    await T.locator('[data-test=ext-row]', { hasText: me.display_name }).waitFor()
+  })
   await step('a late grade: the penalty is shown while typing and what was stored after saving; the page stays (#13)', ['joined', 'courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/assignments/new`)
     await T.fill('[data-test=hw-title]', 'Сдать с опозданием')
