@@ -29,10 +29,10 @@ pub struct Content {
     pub join: Option<Link>,
     /// Why the recipient gets this and where to change it.
     pub footer: String,
-    /// The notification settings page.
-    pub settings_url: String,
-    /// Label of the settings link.
-    pub settings_label: String,
+    /// The notification settings page, for reminders; `None` for account
+    /// messages (an invitation's addressee has no settings yet, and they
+    /// cannot be turned off).
+    pub settings: Option<Link>,
 }
 
 /// A labelled link.
@@ -366,11 +366,13 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
                 "You received this message because notifications are turned on in your learning platform account.".into(),
             )
         },
-        settings_url: absolute_url(web_base_url, SETTINGS_PATH),
-        settings_label: t(
-            "Настроить уведомления".into(),
-            "Notification settings".into(),
-        ),
+        settings: (!message.notification.kind().is_account_message()).then(|| Link {
+            label: t(
+                "Настроить уведомления".into(),
+                "Notification settings".into(),
+            ),
+            url: absolute_url(web_base_url, SETTINGS_PATH),
+        }),
     }
 }
 
@@ -384,7 +386,7 @@ pub fn role_name(role: Role, locale: Locale) -> &'static str {
         (Role::Teacher, Locale::En) => "teacher",
         (Role::Assistant, Locale::Ru) => "ассистент",
         (Role::Assistant, Locale::En) => "assistant",
-        (Role::Student, Locale::Ru) => "ученик",
+        (Role::Student, Locale::Ru) => "студент",
         (Role::Student, Locale::En) => "student",
     }
 }

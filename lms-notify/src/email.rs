@@ -374,12 +374,16 @@ impl EmailNotifier {
                 "<{}@{}>",
                 message.outbox_id, self.message_id_domain
             )))
-            .header(ListUnsubscribe(content::absolute_url(
-                &self.web_base_url,
-                content::SETTINGS_PATH,
-            )))
             .header(AutoSubmitted)
             .header(ContentLanguage(recipient.locale));
+        // Account messages (invitations, password resets) cannot be turned
+        // off, so they offer no unsubscribe action.
+        if !message.notification.kind().is_account_message() {
+            builder = builder.header(ListUnsubscribe(content::absolute_url(
+                &self.web_base_url,
+                content::SETTINGS_PATH,
+            )));
+        }
         if let Some(reply_to) = &self.reply_to {
             builder = builder.reply_to(reply_to.clone());
         }

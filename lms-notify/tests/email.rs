@@ -166,7 +166,7 @@ fn cases() -> Vec<Case> {
             },
             link: "https://school.example/invitation/tok123".to_owned(),
             ru_subject: "Приглашение в учебную платформу",
-            ru_text: "Мария Иванова приглашает вас в учебную платформу школы (роль: ученик). Ваш логин — anna@school.example.",
+            ru_text: "Мария Иванова приглашает вас в учебную платформу школы (роль: студент). Ваш логин — anna@school.example.",
             en_subject: "Your invitation to the learning platform",
             en_text: "Мария Иванова invites you to join the learning platform (role: student). Your login is anna@school.example.",
         },
@@ -250,6 +250,24 @@ async fn every_kind_arrives_in_the_recipients_language_with_both_bodies() {
                 Some(locale.as_str())
             );
             assert!(html.contains(&format!("<html lang=\"{}\">", locale.as_str())));
+            // Account messages cannot be turned off: no settings link and
+            // no unsubscribe action; every reminder has both.
+            let account = case.notification.kind().is_account_message();
+            assert_eq!(
+                parsed.header_raw("List-Unsubscribe").is_some(),
+                !account,
+                "{subject}"
+            );
+            assert_eq!(
+                plain.contains("https://school.example/settings"),
+                !account,
+                "{plain}"
+            );
+            assert_eq!(
+                html.contains("href=\"https://school.example/settings\""),
+                !account,
+                "{html}"
+            );
         }
     }
 }
