@@ -8,10 +8,12 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::dashboard::model::{first_late, mean2, share, waiting};
 use crate::dashboard::ports::StaffCourseData;
 use crate::dashboard::quiz_scores_by_student;
 use crate::gradebook::ColumnKind;
-use crate::homework::{Assignment, Submission, SubmissionState};
+use crate::gradebook::model::columns_of;
+use crate::homework::{Assignment, Submission};
 use crate::quiz::Quiz;
 
 /// The numbers of one assignment or quiz.
@@ -48,19 +50,6 @@ pub struct ItemStatistics {
     pub late_share: Option<f64>,
 }
 
-fn round_to(v: f64, decimals: i32) -> f64 {
-    let f = 10f64.powi(decimals);
-    (v * f).round() / f
-}
-
-fn share(part: usize, whole: usize) -> Option<f64> {
-    (whole > 0).then(|| round_to((part as f64 / whole as f64).min(1.0), 4))
-}
-
-fn mean2(values: &[f64]) -> Option<f64> {
-    (!values.is_empty()).then(|| round_to(values.iter().sum::<f64>() / values.len() as f64, 2))
-}
-
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -76,19 +65,8 @@ fn assignment_item(
         .filter_map(|s| s.grade.as_ref())
         .map(|g| g.final_score.percent_of(a.max_score))
         .collect();
-    let late = submissions
-        .iter()
-        .filter(|s| s.versions.first().is_some_and(|v| v.late))
-        .count();
-    let pending = submissions
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.state,
-                SubmissionState::Submitted | SubmissionState::SubmittedLate
-            )
-        })
-        .count();
+    let late = submissions.iter().filter(|s| first_late(s)).count();
+    let pending = submissions.iter().filter(|s| waiting(s)).count();
     ItemStatistics {
         kind: ColumnKind::Assignment,
         id: a.id.as_uuid(),
@@ -136,14 +114,7 @@ fn quiz_item(
 #[must_use]
 pub fn item_statistics(data: &StaffCourseData, now: DateTime<Utc>) -> Vec<ItemStatistics> {
     let students = data.student_count as usize;
-    let mut assignments: Vec<&Assignment> = data
-        .assignments
-        .iter()
-        .filter(|a| a.published && a.course_id == data.course.id)
-        .collect();
-    assignments.sort_by(|a, b| {
-        (a.due_at, a.title.as_str(), a.id).cmp(&(b.due_at, b.title.as_str(), b.id))
-    });
+    let (assignments, quizzes) = columns_of(data);
     let mut seen = HashSet::new();
     let mut by_assignment: HashMap<_, Vec<&Submission>> = HashMap::new();
     for s in data
@@ -153,16 +124,6 @@ pub fn item_statistics(data: &StaffCourseData, now: DateTime<Utc>) -> Vec<ItemSt
     {
         by_assignment.entry(s.assignment_id).or_default().push(s);
     }
-    let mut quizzes: Vec<&Quiz> = data
-        .quizzes
-        .iter()
-        .filter(|q| q.published && q.course_id == data.course.id)
-        .collect();
-    quizzes.sort_by(|a, b| {
-        let key = |q: &Quiz| q.settings.opens_at.unwrap_or(q.created_at);
-        (key(a), a.title.as_str(), a.id).cmp(&(key(b), b.title.as_str(), b.id))
-    });
-
     let mut items = Vec::with_capacity(assignments.len() + quizzes.len());
     for a in assignments {
         let handed = by_assignment.get(&a.id).map_or(&[][..], Vec::as_slice);
@@ -179,22 +140,10 @@ mod tests {
     use super::*;
     use crate::course::CourseStatus;
     use crate::dashboard::model::fixtures::*;
+    use crate::homework::SubmissionState;
     use crate::ids::UserId;
     use crate::quiz::ScoringPolicy;
     use chrono::Duration;
-
-    fn staff(course: crate::course::Course, students: u32) -> StaffCourseData {
-        StaffCourseData {
-            course,
-            role: crate::course::CourseRole::Owner,
-            student_count: students,
-            assignments: vec![],
-            submissions: vec![],
-            quizzes: vec![],
-            attempts: vec![],
-            quiz_max_scores: Default::default(),
-        }
-    }
 
     #[test]
     fn per_item_hand_ins_scores_lateness_and_order() {
@@ -207,7 +156,7 @@ mod tests {
         draft.published = false;
         let q = quiz(&c, "Тест", ScoringPolicy::Best);
 
-        let mut data = staff(c.clone(), 4);
+        let mut data = staff_data(c.clone(), 4);
         data.assignments = vec![later.clone(), earlier.clone(), draft.clone()];
         data.submissions = vec![
             graded(&earlier, s[0], false, 5.0, now),
@@ -270,7 +219,7 @@ mod tests {
         let now = t0();
         let c = course("Пусто", CourseStatus::Draft);
         let a = assignment(&c, "ДЗ", now + Duration::hours(1), 10.0);
-        let mut data = staff(c.clone(), 0);
+        let mut data = staff_data(c.clone(), 0);
         data.assignments = vec![a];
         let items = item_statistics(&data, now);
         assert_eq!(items.len(), 1);

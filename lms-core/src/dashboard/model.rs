@@ -297,13 +297,13 @@ pub fn quiz_scores_by_student<'a>(
         .collect()
 }
 
-fn round_to(v: f64, decimals: i32) -> f64 {
+pub(crate) fn round_to(v: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     (v * f).round() / f
 }
 
 /// Mean of the values rounded to hundredths; `None` for no values.
-fn mean2(values: &[f64]) -> Option<f64> {
+pub(crate) fn mean2(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
         None
     } else {
@@ -315,7 +315,7 @@ fn mean2(values: &[f64]) -> Option<f64> {
 }
 
 /// `part / whole` rounded to 4 decimals, capped at 1; `None` when `whole` is 0.
-fn share(part: usize, whole: usize) -> Option<f64> {
+pub(crate) fn share(part: usize, whole: usize) -> Option<f64> {
     if whole == 0 {
         None
     } else {
@@ -560,6 +560,19 @@ pub fn build_student_dashboard(snapshot: &StudentSnapshot, now: DateTime<Utc>) -
     }
 }
 
+/// Whether a hand-in's first version came after the due date.
+pub(crate) fn first_late(s: &Submission) -> bool {
+    s.versions.first().is_some_and(|v| v.late)
+}
+
+/// Whether a hand-in waits for a grade.
+pub(crate) fn waiting(s: &Submission) -> bool {
+    matches!(
+        s.state,
+        SubmissionState::Submitted | SubmissionState::SubmittedLate
+    )
+}
+
 /// Statistics of one course at `now`.
 ///
 /// Only published assignments count. "Already due" uses the assignment's
@@ -593,19 +606,8 @@ pub fn course_statistics(data: &StaffCourseData, now: DateTime<Utc>) -> CourseSt
         .filter(|s| due.contains(&s.assignment_id))
         .count();
     let expected = (data.student_count as usize).saturating_mul(due.len());
-    let late_first = handed_in
-        .iter()
-        .filter(|s| s.versions.first().is_some_and(|v| v.late))
-        .count();
-    let pending = handed_in
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.state,
-                SubmissionState::Submitted | SubmissionState::SubmittedLate
-            )
-        })
-        .count();
+    let late_first = handed_in.iter().filter(|s| first_late(s)).count();
+    let pending = handed_in.iter().filter(|s| waiting(s)).count();
     let homework_percents: Vec<f64> = handed_in
         .iter()
         .filter_map(|s| {

@@ -217,38 +217,16 @@ mod tests {
     use super::*;
     use crate::dashboard::model::build_student_dashboard;
     use crate::dashboard::model::fixtures::*;
-    use crate::dashboard::ports::StudentCourseData;
     use crate::homework::SubmissionState;
     use crate::ids::UserId;
     use crate::quiz::ScoringPolicy;
-
-    fn data(course: crate::course::Course) -> StudentCourseData {
-        StudentCourseData {
-            course,
-            lessons_visible: 0,
-            lessons_viewed: 0,
-            assignments: vec![],
-            extensions: vec![],
-            submissions: vec![],
-            quizzes: vec![],
-            attempts: vec![],
-        }
-    }
-
-    fn snapshot(courses: Vec<StudentCourseData>) -> StudentSnapshot {
-        StudentSnapshot {
-            courses,
-            webinars: vec![],
-            achievements: vec![],
-        }
-    }
 
     #[test]
     fn rework_then_overdue_then_soon_by_time_then_open_quizzes_then_lessons() {
         let now = t0();
         let me = UserId::new();
         let c = course("Алгебра", CourseStatus::Published);
-        let mut d = data(c.clone());
+        let mut d = course_data(c.clone());
         d.lessons_visible = 5;
         d.lessons_viewed = 2;
         let back = assignment(&c, "Вернули", now + days(5), 10.0);
@@ -290,7 +268,7 @@ mod tests {
             attempt(&taken, me, 1, 3.0, 4.0),
             open_attempt(&running, me, 1),
         ];
-        let mut snap = snapshot(vec![d]);
+        let mut snap = student_snapshot(vec![d]);
         let w = webinar(&c, "Разбор", now + Duration::hours(3), 60);
         let tomorrow = webinar(&c, "Потом", now + days(3), 60);
         snap.webinars = vec![w.clone(), tomorrow];
@@ -327,7 +305,7 @@ mod tests {
     fn later_deadlines_and_closings_follow_the_lessons() {
         let now = t0();
         let c = course("История", CourseStatus::Published);
-        let mut d = data(c.clone());
+        let mut d = course_data(c.clone());
         d.lessons_visible = 3;
         let mut far = assignment(&c, "Реферат", now + days(40), 10.0);
         far.opens_at = now - days(1);
@@ -335,7 +313,7 @@ mod tests {
         exam.settings.closes_at = Some(now + days(20));
         d.assignments = vec![far.clone()];
         d.quizzes = vec![exam.clone()];
-        let dash = build_student_dashboard(&snapshot(vec![d]), now);
+        let dash = build_student_dashboard(&student_snapshot(vec![d]), now);
         let steps: Vec<(NextStepKind, &str)> = dash
             .next_steps
             .iter()
@@ -355,14 +333,14 @@ mod tests {
     fn the_list_is_bounded_and_skips_draft_courses() {
         let now = t0();
         let c = course("Много", CourseStatus::Published);
-        let mut d = data(c.clone());
+        let mut d = course_data(c.clone());
         d.assignments = (0..20)
             .map(|i| assignment(&c, &format!("ДЗ {i:02}"), now + Duration::hours(i + 1), 5.0))
             .collect();
         let draft = course("Черновик", CourseStatus::Draft);
-        let mut hidden = data(draft.clone());
+        let mut hidden = course_data(draft.clone());
         hidden.quizzes = vec![quiz(&draft, "Скрыт", ScoringPolicy::Best)];
-        let dash = build_student_dashboard(&snapshot(vec![d, hidden]), now);
+        let dash = build_student_dashboard(&student_snapshot(vec![d, hidden]), now);
         assert_eq!(dash.next_steps.len(), NEXT_STEPS_LIMIT);
         assert_eq!(dash.next_steps[0].title.as_str(), "ДЗ 00");
         assert!(dash.next_steps.iter().all(|s| s.course_id == c.id));

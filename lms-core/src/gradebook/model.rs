@@ -112,29 +112,37 @@ fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
+/// A course's published assignments by due date and published quizzes by
+/// opening (else creation) date: the gradebook's columns, and the order of
+/// the per-item statistics.
+pub(crate) fn columns_of(data: &StaffCourseData) -> (Vec<&Assignment>, Vec<&Quiz>) {
+    let mut assignments: Vec<&Assignment> = data
+        .assignments
+        .iter()
+        .filter(|a| a.published && a.course_id == data.course.id)
+        .collect();
+    assignments.sort_by(|a, b| {
+        (a.due_at, a.title.as_str(), a.id).cmp(&(b.due_at, b.title.as_str(), b.id))
+    });
+    let mut quizzes: Vec<&Quiz> = data
+        .quizzes
+        .iter()
+        .filter(|q| q.published && q.course_id == data.course.id)
+        .collect();
+    quizzes.sort_by(|a, b| {
+        let key = |q: &Quiz| q.settings.opens_at.unwrap_or(q.created_at);
+        (key(a), a.title.as_str(), a.id).cmp(&(key(b), b.title.as_str(), b.id))
+    });
+    (assignments, quizzes)
+}
+
 impl Gradebook {
     /// The gradebook of a course from its staff snapshot and its enrolled
     /// students' accounts. Only published assignments and quizzes are
     /// columns; work of users not in `students` is ignored.
     #[must_use]
     pub fn build(data: &StaffCourseData, students: &[User]) -> Self {
-        let mut assignments: Vec<&Assignment> = data
-            .assignments
-            .iter()
-            .filter(|a| a.published && a.course_id == data.course.id)
-            .collect();
-        assignments.sort_by(|a, b| {
-            (a.due_at, a.title.as_str(), a.id).cmp(&(b.due_at, b.title.as_str(), b.id))
-        });
-        let mut quizzes: Vec<&Quiz> = data
-            .quizzes
-            .iter()
-            .filter(|q| q.published && q.course_id == data.course.id)
-            .collect();
-        quizzes.sort_by(|a, b| {
-            let key = |q: &Quiz| q.settings.opens_at.unwrap_or(q.created_at);
-            (key(a), a.title.as_str(), a.id).cmp(&(key(b), b.title.as_str(), b.id))
-        });
+        let (assignments, quizzes) = columns_of(data);
 
         let mut columns = Vec::with_capacity(assignments.len() + quizzes.len());
         // Per column: student → score.

@@ -237,3 +237,42 @@ pub fn user(name: &str, email: &str, role: Role) -> User {
         created_at: t0() - days(100),
     }
 }
+
+/// A course's staff snapshot with `students` enrolled and nothing else.
+pub fn staff_data(course: Course, students: u32) -> crate::dashboard::ports::StaffCourseData {
+    crate::dashboard::ports::StaffCourseData {
+        course,
+        role: crate::course::CourseRole::Owner,
+        student_count: students,
+        assignments: vec![],
+        submissions: vec![],
+        quizzes: vec![],
+        attempts: vec![],
+        quiz_max_scores: Default::default(),
+    }
+}
+
+/// A student's data of one course with nothing in it.
+pub fn course_data(course: Course) -> crate::dashboard::ports::StudentCourseData {
+    crate::dashboard::ports::StudentCourseData {
+        course,
+        lessons_visible: 0,
+        lessons_viewed: 0,
+        assignments: vec![],
+        extensions: vec![],
+        submissions: vec![],
+        quizzes: vec![],
+        attempts: vec![],
+    }
+}
+
+/// A student's snapshot of these courses, without webinars or badges.
+pub fn student_snapshot(
+    courses: Vec<crate::dashboard::ports::StudentCourseData>,
+) -> crate::dashboard::ports::StudentSnapshot {
+    crate::dashboard::ports::StudentSnapshot {
+        courses,
+        webinars: vec![],
+        achievements: vec![],
+    }
+}

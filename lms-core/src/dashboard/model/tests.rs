@@ -6,27 +6,6 @@ use crate::quiz::ScoringPolicy;
 use chrono::Duration;
 use proptest::prelude::*;
 
-fn course_data(course: Course) -> StudentCourseData {
-    StudentCourseData {
-        course,
-        lessons_visible: 0,
-        lessons_viewed: 0,
-        assignments: vec![],
-        extensions: vec![],
-        submissions: vec![],
-        quizzes: vec![],
-        attempts: vec![],
-    }
-}
-
-fn student_snapshot(courses: Vec<StudentCourseData>) -> StudentSnapshot {
-    StudentSnapshot {
-        courses,
-        webinars: vec![],
-        achievements: vec![],
-    }
-}
-
 fn item<'a>(d: &'a StudentDashboard, a: &Assignment) -> &'a HomeworkItem {
     d.homework
         .iter()
@@ -406,19 +385,6 @@ fn student_webinars_are_upcoming_scheduled_soonest_first_without_host_links() {
         later.starts_at + Duration::minutes(90)
     );
     assert_eq!(d.upcoming_webinars[1].join_url, later.join_url);
-}
-
-fn staff_data(course: Course, students: u32) -> StaffCourseData {
-    StaffCourseData {
-        course,
-        role: crate::course::CourseRole::Owner,
-        student_count: students,
-        assignments: vec![],
-        submissions: vec![],
-        quizzes: vec![],
-        attempts: vec![],
-        quiz_max_scores: Default::default(),
-    }
 }
 
 #[test]
