@@ -1,95 +1,39 @@
-//! Checks of [`SchoolTransfer`]: moving a whole school from one storage to
-//! another loses nothing and changes nothing.
-//!
-//! Each check is an `async fn` taking the storages involved, both as
-//! [`Storage`] (the ports, to fill and probe them) and as `&dyn
-//! SchoolTransfer`; every storage must be **fresh and empty**. An adapter
-//! runs them from its own tests, pairing itself with the in-memory storage
-//! and with itself:
-//!
-//! ```ignore
-//! #[tokio::test]
-//! async fn memory_to_postgres() {
-//!     let memory = MemoryStorage::new();
-//!     let pg = fresh_pg().await;
-//!     lms_core::testkit::transfer::round_trip(
-//!         Storage::from_adapter(memory.clone()), &*memory,
-//!         pg.storage(), &pg,
-//!     ).await;
-//! }
-//! ```
-//!
-//! The school is built through the ports (see [`populate_school`]) with every
-//! kind of row and the states that are easy to lose: reordered lessons,
-//! two submission versions with a grade and audit entries, a finished and an
-//! open attempt, outbox entries that are sent, failed, backed off and leased.
+//! The school every transfer check moves: built through the ports with
+//! every kind of row and the states that are easy to lose.
 
-use std::collections::BTreeMap;
-use std::fmt::Debug;
-
-use chrono::NaiveTime;
-
-use super::conformance::fixtures::{
-    at, award, day, file_ref, grade_review, hand_in, ok, password_hash, points, quiz,
-    return_review, single_choice_question, true_false_question, user, webinar,
-};
-use crate::achievement::{Achievement, Badge};
-use crate::course::{
-    Course, CourseCover, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode,
-    Lesson, Title,
-};
-use crate::error::{Conflict, StorageError};
-use crate::file::FileOwner;
-use crate::homework::{
-    Assignment, Extension, HandInOutcome, LatePolicy, Submission, SubmissionKind, SubmissionState,
-};
-use crate::ids::{CourseId, LessonId, OutboxId, UserId};
-use crate::notification::{
-    Channel, Notification, NotificationKind, NotificationPreferences, OutboxEntry, OutboxStatus,
-    QuietHours, TelegramLinkToken,
-};
-use crate::page::Page;
-use crate::ports::Storage;
-use crate::quiz::{
-    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody,
-    QuestionScore, Quiz,
-};
-use crate::richtext::RichText;
-use crate::testkit::memory::MemoryStorage;
-use crate::transfer::{
-    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
-    UserRecord,
-};
-use crate::user::{Locale, PasswordHash, Role, Session, TimeZone, TokenHash, User};
-use crate::webinar::WebinarState;
+use super::*;
 
 /// A school built through the ports: what an export must contain, and the
 /// handles the checks probe a storage with after an import.
-struct School {
+pub(super) struct School {
     /// Every row, as the ports stored it.
-    expected: SchoolDump,
-    teacher: User,
-    assistant: User,
-    student: User,
-    second: User,
-    course: Course,
+    pub(super) expected: SchoolDump,
+    pub(super) teacher: User,
+    pub(super) assistant: User,
+    pub(super) student: User,
+    pub(super) second: User,
+    pub(super) course: Course,
     /// Lesson ids in their (reordered) course order.
-    lesson_order: Vec<LessonId>,
-    assignment: Assignment,
-    quiz: Quiz,
-    questions: Vec<Question>,
+    pub(super) lesson_order: Vec<LessonId>,
+    pub(super) assignment: Assignment,
+    pub(super) quiz: Quiz,
+    pub(super) questions: Vec<Question>,
     /// The outbox entry a worker holds, and until when.
-    leased: (OutboxId, chrono::DateTime<chrono::Utc>),
+    pub(super) leased: (OutboxId, chrono::DateTime<chrono::Utc>),
     /// The Telegram link token of `second` (plain text; only its hash is stored).
-    telegram_token: String,
-    chat_id: i64,
+    pub(super) telegram_token: String,
+    pub(super) chat_id: i64,
 }
 
-fn feed_token(u: &User) -> TokenHash {
+pub(super) fn feed_token(u: &User) -> TokenHash {
     TokenHash::of(&format!("feed-{}", u.id))
 }
 
-fn record(u: &User, password: Option<PasswordHash>, feed: Option<TokenHash>) -> UserRecord {
+pub(super) fn record(
+    u: &User,
+    password: Option<PasswordHash>,
+    feed: Option<TokenHash>,
+) -> UserRecord {
     UserRecord {
         user: u.clone(),
         password_hash: password,
@@ -98,7 +42,7 @@ fn record(u: &User, password: Option<PasswordHash>, feed: Option<TokenHash>) -> 
 }
 
 /// Stores a user with a password and a calendar-feed token.
-async fn add_account(storage: &Storage, u: &User, tag: &str) -> UserRecord {
+pub(super) async fn add_account(storage: &Storage, u: &User, tag: &str) -> UserRecord {
     let password = password_hash(tag);
     ok(
         storage.users.insert_user(u, Some(password.clone())).await,
@@ -111,7 +55,7 @@ async fn add_account(storage: &Storage, u: &User, tag: &str) -> UserRecord {
     record(u, Some(password), Some(feed_token(u)))
 }
 
-fn session(u: UserId, tag: &str) -> Session {
+pub(super) fn session(u: UserId, tag: &str) -> Session {
     Session {
         token_hash: TokenHash::of(&format!("session-{tag}-{u}")),
         user_id: u,
@@ -120,7 +64,7 @@ fn session(u: UserId, tag: &str) -> Session {
     }
 }
 
-fn stored(outcome: HandInOutcome) -> Submission {
+pub(super) fn stored(outcome: HandInOutcome) -> Submission {
     match outcome {
         HandInOutcome::Stored(s) => s,
         HandInOutcome::Duplicate(s) => panic!("a fresh hand-in was taken as a duplicate: {s:?}"),
@@ -129,7 +73,7 @@ fn stored(outcome: HandInOutcome) -> Submission {
 
 /// Builds a realistic school in `storage` through the ports.
 #[allow(clippy::too_many_lines)]
-async fn build_school(storage: &Storage) -> School {
+pub(super) async fn build_school(storage: &Storage) -> School {
     let mut x = SchoolDump::default();
 
     // ---- users of every role, with and without credentials
@@ -784,500 +728,4 @@ async fn build_school(storage: &Storage) -> School {
 /// ports and returns, normalized, the dump an export of it must produce.
 pub async fn populate_school(storage: &Storage) -> SchoolDump {
     build_school(storage).await.expected
-}
-
-/// One list of a dump against the expected one, naming the first row that differs.
-#[track_caller]
-fn same_rows<T: PartialEq + Debug>(what: &str, list: &str, actual: &[T], expected: &[T]) {
-    if let Some(i) =
-        (0..actual.len().max(expected.len())).find(|i| actual.get(*i) != expected.get(*i))
-    {
-        panic!(
-            "{what}: `{list}` differs at row {i} (got {} rows, expected {}):\n got:      {:?}\n expected: {:?}",
-            actual.len(),
-            expected.len(),
-            actual.get(i),
-            expected.get(i),
-        );
-    }
-}
-
-/// Asserts that two dumps hold the same rows (in any order), naming the
-/// first list and row that differ.
-#[track_caller]
-pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str) {
-    let mut a = actual.clone();
-    a.normalize();
-    let mut e = expected.clone();
-    e.normalize();
-    // Destructured so a list added to the dump must be compared here too.
-    let SchoolDump {
-        users,
-        sessions,
-        courses,
-        assistants,
-        enrollments,
-        lessons,
-        lesson_views,
-        assignments,
-        extensions,
-        submissions,
-        grade_audit,
-        quizzes,
-        questions,
-        attempts,
-        webinars,
-        outbox,
-        preferences,
-        telegram_chats,
-        telegram_tokens,
-        achievements,
-        files,
-    } = &e;
-    same_rows(what, "users", &a.users, users);
-    same_rows(what, "sessions", &a.sessions, sessions);
-    same_rows(what, "courses", &a.courses, courses);
-    same_rows(what, "assistants", &a.assistants, assistants);
-    same_rows(what, "enrollments", &a.enrollments, enrollments);
-    same_rows(what, "lessons", &a.lessons, lessons);
-    same_rows(what, "lesson_views", &a.lesson_views, lesson_views);
-    same_rows(what, "assignments", &a.assignments, assignments);
-    same_rows(what, "extensions", &a.extensions, extensions);
-    same_rows(what, "submissions", &a.submissions, submissions);
-    same_rows(what, "grade_audit", &a.grade_audit, grade_audit);
-    same_rows(what, "quizzes", &a.quizzes, quizzes);
-    same_rows(what, "questions", &a.questions, questions);
-    same_rows(what, "attempts", &a.attempts, attempts);
-    same_rows(what, "webinars", &a.webinars, webinars);
-    same_rows(what, "outbox", &a.outbox, outbox);
-    same_rows(what, "preferences", &a.preferences, preferences);
-    same_rows(what, "telegram_chats", &a.telegram_chats, telegram_chats);
-    same_rows(what, "telegram_tokens", &a.telegram_tokens, telegram_tokens);
-    same_rows(what, "achievements", &a.achievements, achievements);
-    same_rows(what, "files", &a.files, files);
-}
-
-/// A school exported from a fresh in-memory storage: a valid dump to import.
-async fn memory_school() -> SchoolDump {
-    let memory = MemoryStorage::new();
-    let dump = populate_school(&Storage::from_adapter(memory.clone())).await;
-    let exported = ok(memory.export_school().await, "export the memory school");
-    assert_same_school(&exported, &dump, "the memory school");
-    exported
-}
-
-/// The whole check: a school built through the ports of `source` exports
-/// with every row; imported into `target` it exports the same again; and
-/// the target then behaves like the source would: logins and feed tokens
-/// work, lessons keep their order, the next hand-in is version 3, the open
-/// attempt still blocks a new one, the leased outbox entry stays held until
-/// its lease ends, the Telegram link token works.
-#[allow(clippy::too_many_lines)]
-pub async fn round_trip(
-    source: Storage,
-    source_transfer: &dyn SchoolTransfer,
-    target: Storage,
-    target_transfer: &dyn SchoolTransfer,
-) {
-    let school = build_school(&source).await;
-    let exported = ok(source_transfer.export_school().await, "export");
-    assert_same_school(&exported, &school.expected, "the export of the source");
-
-    ok(target_transfer.import_school(&exported).await, "import");
-    let again = ok(target_transfer.export_school().await, "export the target");
-    assert_same_school(&again, &exported, "the export of the imported school");
-
-    // The imported rows serve the ports as they were.
-    let teacher_password = school
-        .expected
-        .users
-        .iter()
-        .find(|r| r.user.id == school.teacher.id)
-        .and_then(|r| r.password_hash.clone());
-    let credentials = ok(
-        target
-            .users
-            .credentials_by_email(&school.teacher.email)
-            .await,
-        "credentials",
-    );
-    assert_eq!(
-        credentials.map(|(u, p)| (u.id, p)),
-        Some(school.teacher.id).zip(teacher_password),
-        "the teacher logs in with the same password"
-    );
-    assert_eq!(
-        ok(
-            target
-                .users
-                .user_by_feed_token(&feed_token(&school.student))
-                .await,
-            "feed token"
-        )
-        .map(|u| u.id),
-        Some(school.student.id),
-        "the calendar feed link still works"
-    );
-    assert_eq!(
-        ok(
-            target
-                .courses
-                .membership(school.course.id, school.assistant.id)
-                .await,
-            "membership"
-        ),
-        Some(CourseRole::Assistant),
-        "the assistant still checks homework in the course"
-    );
-    let order: Vec<LessonId> = ok(
-        target.courses.list_lessons(school.course.id).await,
-        "lessons",
-    )
-    .iter()
-    .map(|l| l.id)
-    .collect();
-    assert_eq!(order, school.lesson_order, "lessons keep their order");
-    let viewed = ok(
-        target
-            .courses
-            .viewed_lessons(school.course.id, school.student.id)
-            .await,
-        "viewed",
-    );
-    assert_eq!(viewed.len(), 2, "the student's lesson views are kept");
-
-    let graded_id = school
-        .expected
-        .submissions
-        .iter()
-        .find(|s| s.student_id == school.student.id)
-        .map(|s| s.id)
-        .expect("the student's graded submission");
-    let refused = target
-        .homework
-        .hand_in(&hand_in(
-            &school.assignment,
-            school.student.id,
-            day(9),
-            Some("key-x"),
-        ))
-        .await;
-    assert!(
-        matches!(
-            refused,
-            Err(crate::error::StorageError::Conflict(
-                crate::error::Conflict::Stale
-            ))
-        ),
-        "the grade survives the import: graded work takes no new version ({refused:?})"
-    );
-    ok(
-        target
-            .homework
-            .review(&return_review(graded_id, 2, school.teacher.id, day(9)))
-            .await,
-        "return for rework after the import",
-    );
-    let third = stored(ok(
-        target
-            .homework
-            .hand_in(&hand_in(
-                &school.assignment,
-                school.student.id,
-                day(9),
-                Some("key-3"),
-            ))
-            .await,
-        "hand in again",
-    ));
-    assert_eq!(
-        third.versions.iter().map(|v| v.number).collect::<Vec<_>>(),
-        vec![1, 2, 3],
-        "the next hand-in after the import is version 3"
-    );
-    let duplicate = ok(
-        target
-            .homework
-            .hand_in(&hand_in(
-                &school.assignment,
-                school.student.id,
-                day(9),
-                Some("key-1"),
-            ))
-            .await,
-        "retry an old hand-in",
-    );
-    assert!(
-        matches!(duplicate, HandInOutcome::Duplicate(_)),
-        "idempotency keys survive the import: {duplicate:?}"
-    );
-
-    let blocked = target
-        .quizzes
-        .start_attempt(
-            &Attempt {
-                id: crate::ids::AttemptId::new(),
-                quiz_id: school.quiz.id,
-                student_id: school.student.id,
-                number: 0,
-                seed: 1,
-                question_order: school.questions.iter().map(|q| q.id).collect(),
-                started_at: at(400),
-                deadline: None,
-                state: AttemptState::Open,
-                answers: BTreeMap::new(),
-                saved_at: None,
-                finished_at: None,
-                result: None,
-                submit_key: None,
-            },
-            Some(3),
-        )
-        .await;
-    match blocked {
-        Err(StorageError::Conflict(Conflict::OpenAttempt)) => {}
-        other => panic!("the open attempt must survive the import and block a new one: {other:?}"),
-    }
-
-    let (leased, lease_until) = school.leased;
-    let early = ok(
-        target
-            .notifications
-            .claim_due(at(3), 10, lease_until + chrono::Duration::minutes(5))
-            .await,
-        "claim during the lease",
-    );
-    assert!(
-        early.is_empty(),
-        "nothing is due while the lease holds and the retry waits: {early:?}"
-    );
-    let later = ok(
-        target.notifications.claim_due(at(7), 10, at(12)).await,
-        "claim after the lease",
-    );
-    assert_eq!(
-        later.iter().map(|e| (e.id, e.attempts)).collect::<Vec<_>>(),
-        vec![(leased, 2)],
-        "the leased entry returns when its lease ends, counting its attempt"
-    );
-
-    assert_eq!(
-        ok(
-            target.notifications.recipient(school.student.id).await,
-            "recipient"
-        )
-        .and_then(|r| r.telegram_chat_id),
-        Some(school.chat_id),
-        "the Telegram chat stays linked"
-    );
-    assert_eq!(
-        ok(
-            target
-                .notifications
-                .consume_telegram_token(&TokenHash::of(&school.telegram_token), at(0))
-                .await,
-            "consume token"
-        ),
-        Some(school.second.id),
-        "a pending Telegram link token still works"
-    );
-    let badges = ok(
-        target
-            .achievements
-            .list_achievements(school.student.id)
-            .await,
-        "badges",
-    );
-    assert_eq!(badges.len(), 3, "the student's badges are kept: {badges:?}");
-    assert!(
-        !ok(
-            target
-                .achievements
-                .award(&Achievement::new(
-                    school.student.id,
-                    Badge::FirstHomework,
-                    school.course.id,
-                    day(12),
-                ))
-                .await,
-            "award again"
-        ),
-        "a badge imported is not awarded twice"
-    );
-    assert_eq!(
-        ok(target.users.list_users(Page::max()).await, "users").len(),
-        school.expected.users.len(),
-        "every user is listed"
-    );
-    let orphans = ok(target.files.unattached_before(day(30), 10).await, "orphans");
-    assert_eq!(
-        orphans.iter().map(|f| f.uploaded_by).collect::<Vec<_>>(),
-        vec![school.second.id],
-        "the never attached upload is still an orphan to clean up"
-    );
-    let handed_in = ok(
-        target
-            .files
-            .list_by_owner(FileOwner::Submission(graded_id))
-            .await,
-        "submission files",
-    );
-    assert_eq!(
-        handed_in.len(),
-        1,
-        "the submission keeps its file: {handed_in:?}"
-    );
-}
-
-/// An import into a storage that already holds a school is refused with
-/// `Conflict(Other)` and writes nothing, even when the two schools share no
-/// key.
-pub async fn import_refuses_non_empty(target: Storage, target_transfer: &dyn SchoolTransfer) {
-    let existing = user(Role::Admin);
-    ok(
-        target
-            .users
-            .insert_user(&existing, Some(password_hash("existing")))
-            .await,
-        "insert the existing admin",
-    );
-    let before = ok(target_transfer.export_school().await, "export before");
-    assert_eq!(before.users.len(), 1, "the target holds one user");
-
-    let dump = memory_school().await;
-    match target_transfer.import_school(&dump).await {
-        Err(StorageError::Conflict(Conflict::Other)) => {}
-        other => {
-            panic!("an import into a non-empty storage must be Conflict(Other), got {other:?}")
-        }
-    }
-    let after = ok(target_transfer.export_school().await, "export after");
-    assert_same_school(&after, &before, "the refused import");
-    assert!(
-        ok(
-            target.users.credentials_by_email(&existing.email).await,
-            "credentials"
-        )
-        .is_some(),
-        "the existing admin still logs in"
-    );
-}
-
-/// An import that fails part-way (a badge of a user the dump does not hold,
-/// the last row written) leaves the storage empty, and the corrected dump
-/// then imports.
-pub async fn failed_import_writes_nothing(target: Storage, target_transfer: &dyn SchoolTransfer) {
-    let dump = memory_school().await;
-    let mut broken = dump.clone();
-    broken.achievements.push(Achievement::new(
-        UserId::new(),
-        Badge::PerfectQuiz,
-        CourseId::new(),
-        day(1),
-    ));
-    let refused = target_transfer.import_school(&broken).await;
-    assert!(
-        refused.is_err(),
-        "a badge of an unknown user must fail the import"
-    );
-    let after = ok(target_transfer.export_school().await, "export after");
-    assert_same_school(&after, &SchoolDump::default(), "the failed import");
-    assert!(
-        ok(target.users.list_users(Page::max()).await, "users").is_empty(),
-        "no user was imported"
-    );
-
-    ok(
-        target_transfer.import_school(&dump).await,
-        "import the valid dump",
-    );
-    let imported = ok(target_transfer.export_school().await, "export");
-    assert_same_school(&imported, &dump, "the import after a failed one");
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-
-    fn memory() -> (Storage, Arc<MemoryStorage>) {
-        let m = MemoryStorage::new();
-        (Storage::from_adapter(m.clone()), m)
-    }
-
-    #[tokio::test]
-    async fn memory_to_memory() {
-        let (source, s) = memory();
-        let (target, t) = memory();
-        round_trip(source, &*s, target, &*t).await;
-    }
-
-    #[tokio::test]
-    async fn memory_refuses_a_second_school() {
-        let (target, t) = memory();
-        import_refuses_non_empty(target, &*t).await;
-    }
-
-    #[tokio::test]
-    async fn memory_failed_import_writes_nothing() {
-        let (target, t) = memory();
-        failed_import_writes_nothing(target, &*t).await;
-    }
-
-    /// The dump is what an operator moves between servers as a file.
-    #[tokio::test]
-    async fn a_dump_survives_json() {
-        let dump = memory_school().await;
-        let json = serde_json::to_string(&dump).expect("a dump serialises");
-        let back: SchoolDump = serde_json::from_str(&json).expect("a dump deserialises");
-        let (_, t) = memory();
-        ok(t.import_school(&back).await, "import from JSON");
-        let exported = ok(t.export_school().await, "export");
-        assert_same_school(&exported, &dump, "the school read from JSON");
-    }
-
-    /// The memory import refuses what the SQL schema refuses.
-    #[tokio::test]
-    async fn memory_import_checks_keys_and_references() {
-        let dump = memory_school().await;
-        let mut twice = dump.clone();
-        twice.outbox.push(twice.outbox[0].clone());
-        let mut orphan = dump.clone();
-        orphan.lessons[0].course_id = CourseId::new();
-        let mut same_place = dump.clone();
-        same_place.lessons[1].position = same_place.lessons[0].position;
-        same_place.lessons[1].course_id = same_place.lessons[0].course_id;
-        type Expected = fn(&StorageError) -> bool;
-        let cases: [(SchoolDump, Expected, &str); 3] = [
-            (
-                twice,
-                |e| matches!(e, StorageError::Conflict(Conflict::Other)),
-                "an outbox id twice",
-            ),
-            (
-                orphan,
-                |e| matches!(e, StorageError::NotFound),
-                "a lesson of an unknown course",
-            ),
-            (
-                same_place,
-                |e| matches!(e, StorageError::Conflict(Conflict::Stale)),
-                "two lessons at one position",
-            ),
-        ];
-        for (broken, expected, what) in cases {
-            let (_, t) = memory();
-            let err = t
-                .import_school(&broken)
-                .await
-                .expect_err("a broken dump is refused");
-            assert!(expected(&err), "{what}: unexpected {err:?}");
-            assert_eq!(
-                ok(t.export_school().await, "export"),
-                SchoolDump::default(),
-                "{what}: a refused dump writes nothing"
-            );
-        }
-    }
 }
