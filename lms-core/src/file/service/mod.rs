@@ -3,7 +3,7 @@
 //!
 //! The bytes go through the [`FileStore`](super::FileStore) in the HTTP (or
 //! embedding) layer; this service decides and keeps the
-//! [`FileRegistry`](super::FileRegistry) up to date. An upload follows:
+//! [`FileRegistry`] up to date. An upload follows:
 //!
 //! 1. [`authorize_upload`](FileService::authorize_upload) before reading the
 //!    body: gives the owner the file will have.

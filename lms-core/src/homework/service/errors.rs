@@ -158,7 +158,7 @@ pub enum HandInError {
     CourseArchived,
     /// The assignment does not accept work yet. Students cannot see an
     /// assignment before it opens, so the service answers them `NotFound`
-    /// instead; this stays the rule's refusal ([`TimingRefusal::NotOpenYet`]).
+    /// instead; this stays the rule's refusal ([`TimingRefusal::NotOpenYet`](crate::homework::rules::TimingRefusal::NotOpenYet)).
     #[error("the assignment is not open yet")]
     NotOpenYet,
     /// The student's cut-off has passed.
