@@ -17,7 +17,6 @@ use lms_core::homework::{
 };
 use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, UserId};
 use lms_core::notification::OutboxEntry;
-use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
@@ -462,10 +461,7 @@ impl HomeworkStore for PgStorage {
         page: Page,
     ) -> StorageResult<Vec<Submission>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let (lower, capital) = match filter.students.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = filter.students.like_patterns();
         let ids: Vec<Uuid> = sqlx::query!(
             r#"SELECT s.id FROM submissions s JOIN users u ON u.id = s.student_id
                WHERE s.assignment_id = $1
@@ -579,10 +575,7 @@ impl HomeworkStore for PgStorage {
         page: Page,
     ) -> StorageResult<Vec<PendingSubmission>> {
         let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
-        let (lower, capital) = match students.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = students.like_patterns();
         let doc = sqlx::query_scalar!(
             r#"SELECT coalesce(jsonb_agg(jsonb_build_object(
                         'submission', lms_submission_json(p.sub), 'assignment_id', (p.sub).assignment_id,

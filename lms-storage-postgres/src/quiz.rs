@@ -13,7 +13,6 @@ use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use lms_core::notification::OutboxEntry;
-use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::quiz::{
     Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz,
@@ -456,10 +455,7 @@ impl QuizStore for PgStorage {
         students: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<Attempt>> {
-        let (lower, capital) = match students.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = students.like_patterns();
         sqlx::query_as!(
             AttemptRow,
             r#"SELECT a.id, a.quiz_id, a.student_id, a.number, a.seed, a.question_order, a.started_at, a.deadline,

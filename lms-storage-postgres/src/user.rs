@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::error::{corrupt, map_err};
-use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 
 pub(crate) struct UserRow {
     pub id: Uuid,
@@ -146,10 +145,7 @@ impl UserStore for PgStorage {
     }
 
     async fn search_users(&self, filter: &UserFilter, page: Page) -> StorageResult<Vec<User>> {
-        let (lower, capital) = match filter.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = filter.like_patterns();
         sqlx::query_as!(
             UserRow,
             r#"SELECT id, email, display_name, role, locale, time_zone, active, created_at

@@ -15,7 +15,6 @@ use lms_core::course::{
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::FileRef;
 use lms_core::ids::{CourseId, LessonId, UserId};
-use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::user::UserFilter;
@@ -373,10 +372,7 @@ impl CourseStore for SqliteStorage {
         filter: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<Enrollment>> {
-        let (lower, capital) = match filter.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = filter.like_patterns();
         // SQLite's LIKE ignores the case of Latin letters only, as the
         // filter's rule says.
         sqlx::query_as!(

@@ -13,7 +13,6 @@ use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use lms_core::notification::OutboxEntry;
-use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 use lms_core::page::Page;
 use lms_core::quiz::{
     Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz,
@@ -462,10 +461,7 @@ impl QuizStore for SqliteStorage {
         students: &UserFilter,
         page: Page,
     ) -> StorageResult<Vec<Attempt>> {
-        let (lower, capital) = match students.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = students.like_patterns();
         sqlx::query_as!(
             AttemptRow,
             r#"SELECT a.id AS "id: _", a.quiz_id AS "quiz_id: _", a.student_id AS "student_id: _", a.number, a.seed,

@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use crate::SqliteStorage;
 use crate::error::{corrupt, from_ts, id_list, map_err, ts};
-use lms_core::onboarding::csv::like_prefix as prefix_pattern;
 
 pub(crate) struct UserRow {
     pub id: Uuid,
@@ -167,10 +166,7 @@ impl UserStore for SqliteStorage {
     }
 
     async fn search_users(&self, filter: &UserFilter, page: Page) -> StorageResult<Vec<User>> {
-        let (lower, capital) = match filter.prefixes() {
-            Some((l, c)) => (Some(prefix_pattern(&l)), Some(prefix_pattern(&c))),
-            None => (None, None),
-        };
+        let (lower, capital) = filter.like_patterns();
         let role = filter.role.map(Role::as_str);
         let limit = i64::from(page.limit());
         let offset = i64::from(page.offset());

@@ -284,6 +284,18 @@ impl UserFilter {
         Some((q, capital))
     }
 
+    /// [`prefixes`](Self::prefixes) as `LIKE` patterns for the adapters
+    /// (wildcards escaped, use with `ESCAPE '\'`): `(None, None)` when
+    /// there is no text.
+    #[must_use]
+    pub fn like_patterns(&self) -> (Option<String>, Option<String>) {
+        use crate::onboarding::csv::like_prefix;
+        match self.prefixes() {
+            Some((lower, capital)) => (Some(like_prefix(&lower)), Some(like_prefix(&capital))),
+            None => (None, None),
+        }
+    }
+
     /// Whether `user` matches (the reference semantics every adapter
     /// follows).
     #[must_use]
