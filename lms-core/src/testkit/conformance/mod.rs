@@ -260,7 +260,14 @@ mod tests {
     const SOURCES: &[(&str, &str)] = &[
         ("users", include_str!("users.rs")),
         ("sessions", include_str!("sessions.rs")),
-        ("courses", include_str!("courses.rs")),
+        (
+            "courses",
+            concat!(
+                include_str!("courses/catalogue.rs"),
+                include_str!("courses/members.rs"),
+                include_str!("courses/lessons.rs"),
+            ),
+        ),
         (
             "homework",
             concat!(
@@ -270,7 +277,15 @@ mod tests {
                 include_str!("homework/reading.rs"),
             ),
         ),
-        ("quizzes", include_str!("quizzes.rs")),
+        (
+            "quizzes",
+            concat!(
+                include_str!("quizzes/questions.rs"),
+                include_str!("quizzes/starting.rs"),
+                include_str!("quizzes/finishing.rs"),
+                include_str!("quizzes/listing.rs"),
+            ),
+        ),
         ("webinars", include_str!("webinars.rs")),
         ("outbox", include_str!("outbox.rs")),
         ("notifications", include_str!("notifications.rs")),
