@@ -1,4 +1,4 @@
-import { get, post } from '../api/http'
+import { post } from '../api/http'
 
 // Names for lists that hold ids (a quiz's attempts, a submission), asked of
 // the server for exactly the ids shown: `POST /courses/{id}/member-names`
@@ -8,7 +8,6 @@ import { get, post } from '../api/http'
 export const NAMES_PER_REQUEST = 200
 
 const names = new Map<string, string>()
-const assignments = new Map<string, Promise<any>>()
 
 /** User id → display name of those of `ids` who belong to the course (empty when not visible). */
 export async function memberNames(courseId: string, ids: string[]): Promise<Record<string, string>> {
@@ -25,8 +24,4 @@ export async function memberNames(courseId: string, ids: string[]): Promise<Reco
     for (const n of Array.isArray(found) ? found : []) names.set(`${courseId}/${n.user_id}`, n.display_name)
   }
   return Object.fromEntries(wanted.filter((id) => names.has(`${courseId}/${id}`)).map((id) => [id, names.get(`${courseId}/${id}`)!]))
-}
-export function assignment(id: string) {
-  if (!assignments.has(id)) assignments.set(id, get(`/assignments/${id}`).catch(() => null))
-  return assignments.get(id)!
 }
