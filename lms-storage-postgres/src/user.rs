@@ -280,6 +280,39 @@ impl SessionStore for PgStorage {
         }))
     }
 
+    async fn session_with_user(&self, hash: &TokenHash) -> StorageResult<Option<(Session, User)>> {
+        let Some(r) = sqlx::query!(
+            "SELECT s.token_hash, s.user_id, s.created_at AS session_created_at, s.expires_at,
+                    u.email, u.display_name, u.role, u.locale, u.time_zone, u.active, u.created_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1",
+            hash.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        else {
+            return Ok(None);
+        };
+        let session = Session {
+            token_hash: TokenHash(r.token_hash),
+            user_id: UserId(r.user_id),
+            created_at: r.session_created_at,
+            expires_at: r.expires_at,
+        };
+        let user = User::try_from(UserRow {
+            id: r.user_id,
+            email: r.email,
+            display_name: r.display_name,
+            role: r.role,
+            locale: r.locale,
+            time_zone: r.time_zone,
+            active: r.active,
+            created_at: r.created_at,
+        })?;
+        Ok(Some((session, user)))
+    }
+
     async fn delete_session(&self, hash: &TokenHash) -> StorageResult<()> {
         sqlx::query!("DELETE FROM sessions WHERE token_hash = $1", hash.0)
             .execute(&self.pool)

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use lms_core::StorageError;
 use lms_core::course::{
     Course, CourseCover, CourseMembership, CourseRole, CourseStatus, CourseStore, Enrollment,
-    EnrollmentSource, InviteCode, Lesson, Title,
+    EnrollmentSource, InviteCode, Lesson, LessonForViewer, Title,
 };
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::file::FileRef;
@@ -282,6 +282,43 @@ impl CourseStore for SqliteStorage {
         row.role.as_deref().map(course_role).transpose()
     }
 
+    async fn course_for(
+        &self,
+        course: CourseId,
+        user: UserId,
+    ) -> StorageResult<Option<(Course, Option<CourseRole>)>> {
+        let Some(r) = sqlx::query!(
+            r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
+                      c.invite_code, c.cover, c.created_at,
+                      CASE
+                        WHEN c.owner_id = $2 THEN 'owner'
+                        WHEN EXISTS (SELECT 1 FROM course_assistants WHERE course_id = c.id AND user_id = $2) THEN 'assistant'
+                        WHEN EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2) THEN 'student'
+                      END AS "role?: String"
+               FROM courses c WHERE c.id = $1"#,
+            course.0,
+            user.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        else {
+            return Ok(None);
+        };
+        let role = r.role.as_deref().map(course_role).transpose()?;
+        let course = Course::try_from(CourseRow {
+            id: r.id,
+            title: r.title,
+            description: r.description,
+            owner_id: r.owner_id,
+            status: r.status,
+            invite_code: r.invite_code,
+            cover: r.cover,
+            created_at: r.created_at,
+        })?;
+        Ok(Some((course, role)))
+    }
+
     async fn add_assistant(&self, course: CourseId, user: UserId) -> StorageResult<()> {
         sqlx::query!(
             "INSERT INTO course_assistants (course_id, user_id) VALUES ($1, $2)",
@@ -519,6 +556,60 @@ impl CourseStore for SqliteStorage {
         .map_err(map_err)?
         .map(Lesson::try_from)
         .transpose()
+    }
+
+    async fn lesson_for(
+        &self,
+        lesson: LessonId,
+        user: UserId,
+    ) -> StorageResult<Option<LessonForViewer>> {
+        let Some(r) = sqlx::query!(
+            r#"SELECT l.id AS "id: Uuid", l.course_id AS "course_id: Uuid", l.title, l.body, l.position,
+                      l.publish_at, l.published AS "published: bool", l.attachments, l.created_at,
+                      c.title AS course_title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
+                      c.invite_code, c.cover, c.created_at AS course_created_at,
+                      CASE
+                        WHEN c.owner_id = $2 THEN 'owner'
+                        WHEN EXISTS (SELECT 1 FROM course_assistants WHERE course_id = c.id AND user_id = $2) THEN 'assistant'
+                        WHEN EXISTS (SELECT 1 FROM enrollments WHERE course_id = c.id AND student_id = $2) THEN 'student'
+                      END AS "role?: String",
+                      EXISTS (SELECT 1 FROM lesson_views WHERE lesson_id = l.id AND student_id = $2) AS "viewed!: bool"
+               FROM lessons l JOIN courses c ON c.id = l.course_id
+               WHERE l.id = $1"#,
+            lesson.0,
+            user.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(LessonForViewer {
+            role: r.role.as_deref().map(course_role).transpose()?,
+            viewed: r.viewed,
+            course: Course::try_from(CourseRow {
+                id: r.course_id,
+                title: r.course_title,
+                description: r.description,
+                owner_id: r.owner_id,
+                status: r.status,
+                invite_code: r.invite_code,
+                cover: r.cover,
+                created_at: r.course_created_at,
+            })?,
+            lesson: Lesson::try_from(LessonRow {
+                id: r.id,
+                course_id: r.course_id,
+                title: r.title,
+                body: r.body,
+                position: r.position,
+                publish_at: r.publish_at,
+                published: r.published,
+                attachments: r.attachments,
+                created_at: r.created_at,
+            })?,
+        }))
     }
 
     async fn list_lessons(&self, course: CourseId) -> StorageResult<Vec<Lesson>> {

@@ -9,6 +9,22 @@ use crate::ids::{CourseId, LessonId, UserId};
 use crate::page::Page;
 use crate::user::UserFilter;
 
+/// A lesson as one user opens it, read in one round trip: the lesson, its
+/// course, the user's role in that course and whether they opened the
+/// lesson before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LessonForViewer {
+    /// The lesson.
+    pub lesson: Lesson,
+    /// Its course.
+    pub course: Course,
+    /// The user's role in the course, as [`CourseStore::membership`] tells it.
+    pub role: Option<CourseRole>,
+    /// Whether a view of the lesson by the user is recorded
+    /// ([`CourseStore::mark_lesson_viewed`]).
+    pub viewed: bool,
+}
+
 /// Courses, their lessons, staff and enrolments.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
@@ -33,6 +49,14 @@ pub trait CourseStore: Send + Sync {
     /// The user's role in the course, if any.
     async fn membership(&self, course: CourseId, user: UserId)
     -> StorageResult<Option<CourseRole>>;
+    /// One course with the user's role in it (as [`Self::membership`]
+    /// tells it), in one round trip: every access check of a course asks
+    /// this. `None` if there is no such course.
+    async fn course_for(
+        &self,
+        course: CourseId,
+        user: UserId,
+    ) -> StorageResult<Option<(Course, Option<CourseRole>)>>;
 
     /// Assigns an assistant. `Conflict(Assistant)` if already assigned.
     async fn add_assistant(&self, course: CourseId, user: UserId) -> StorageResult<()>;
@@ -74,6 +98,14 @@ pub trait CourseStore: Send + Sync {
     async fn delete_lesson(&self, id: LessonId) -> StorageResult<bool>;
     /// One lesson.
     async fn get_lesson(&self, id: LessonId) -> StorageResult<Option<Lesson>>;
+    /// One lesson with its course, the user's role in that course and
+    /// whether the user's view of it is recorded, in one round trip (see
+    /// [`LessonForViewer`]). `None` if there is no such lesson.
+    async fn lesson_for(
+        &self,
+        lesson: LessonId,
+        user: UserId,
+    ) -> StorageResult<Option<LessonForViewer>>;
     /// Lessons of a course by position.
     async fn list_lessons(&self, course: CourseId) -> StorageResult<Vec<Lesson>>;
     /// Sets positions to the order given, atomically. The service checks that

@@ -222,6 +222,19 @@ crate::domain_error!(ScheduleError {
     UserNotFound => (NotFound, "user_not_found"),
 });
 
+/// Whether `[from, to)` is forward and at most [`MAX_RANGE_DAYS`] long.
+fn check_range(from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(), ScheduleError> {
+    if to <= from {
+        return Err(ScheduleError::InvalidRange("`to` must be after `from`"));
+    }
+    if to - from > Duration::days(MAX_RANGE_DAYS) {
+        return Err(ScheduleError::InvalidRange(
+            "the range may cover at most 400 days",
+        ));
+    }
+    Ok(())
+}
+
 /// Users' schedules, in the UI and as a calendar feed.
 pub struct ScheduleService {
     schedules: Arc<dyn ScheduleStore>,
@@ -245,30 +258,53 @@ impl ScheduleService {
     }
 
     /// The acting user's events in `[from, to)` (at most
-    /// [`MAX_RANGE_DAYS`] long) and the zone to show them in.
+    /// [`MAX_RANGE_DAYS`] long) and the zone to show them in. Loads the
+    /// user; a caller that holds the authenticated [`User`] already calls
+    /// [`Self::schedule_for`] and saves that read.
     pub async fn schedule(
         &self,
         actor: &Actor,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<ScheduleView, ScheduleError> {
-        if to <= from {
-            return Err(ScheduleError::InvalidRange("`to` must be after `from`"));
-        }
-        if to - from > Duration::days(MAX_RANGE_DAYS) {
-            return Err(ScheduleError::InvalidRange(
-                "the range may cover at most 400 days",
-            ));
-        }
+        check_range(from, to)?;
         let user = self
             .users
             .get_user(actor.user_id)
             .await?
             .filter(|u| u.active)
             .ok_or(ScheduleError::UserNotFound)?;
+        self.view(actor, user.time_zone, from, to).await
+    }
+
+    /// The events of `user` (who is acting, e.g. as authenticated by their
+    /// session) in `[from, to)` (at most [`MAX_RANGE_DAYS`] long) and the
+    /// zone to show them in, with one storage read. A deactivated user gets
+    /// `UserNotFound`.
+    pub async fn schedule_for(
+        &self,
+        user: &User,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<ScheduleView, ScheduleError> {
+        check_range(from, to)?;
+        if !user.active {
+            return Err(ScheduleError::UserNotFound);
+        }
+        self.view(&user.actor(), user.time_zone, from, to).await
+    }
+
+    /// The actor's schedule in a range already checked.
+    async fn view(
+        &self,
+        actor: &Actor,
+        time_zone: TimeZone,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<ScheduleView, ScheduleError> {
         let sources = self.schedules.schedule_sources(actor.user_id).await?;
         Ok(ScheduleView {
-            time_zone: user.time_zone,
+            time_zone,
             events: build_schedule(&sources, actor, self.clock.now(), from, to),
         })
     }
@@ -725,23 +761,47 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_schedule_of_an_authenticated_user_reads_only_the_sources() {
+        let u = user("Анна", "anna@school.example", Role::Student);
+        let s = sources();
+        let expected = build_schedule(&s, &u.actor(), t0(), t0(), t0() + days(30));
+        let id = u.id;
+        let mut schedules = MockScheduleStore::new();
+        schedules
+            .expect_schedule_sources()
+            .withf(move |i| *i == id)
+            .times(1)
+            .returning(move |_| Ok(s.clone()));
+        // No user-store expectation: the user is not read again.
+        let view = service(schedules, MockUserStore::new())
+            .schedule_for(&u, t0(), t0() + days(30))
+            .await
+            .unwrap();
+        assert_eq!(view.time_zone.name(), "Asia/Yekaterinburg");
+        assert_eq!(view.events, expected);
+        assert_eq!(view.events.len(), 4);
+    }
+
+    #[tokio::test]
     async fn schedule_ranges_must_be_forward_and_at_most_400_days() {
-        let me = actor(Role::Teacher);
+        let u = user("Пётр", "petr@school.example", Role::Teacher);
+        let me = u.actor();
         for (from, to) in [
             (t0(), t0()),
             (t0(), t0() - Duration::seconds(1)),
             (t0(), t0() + days(400) + Duration::seconds(1)),
         ] {
-            let err = service(MockScheduleStore::new(), MockUserStore::new())
-                .schedule(&me, from, to)
-                .await
-                .unwrap_err();
-            assert!(matches!(err, ScheduleError::InvalidRange(_)));
-            assert_eq!(crate::error::DomainError::code(&err), "invalid_range");
-            assert!(err.to_string().contains("to"), "{err}");
+            let svc = service(MockScheduleStore::new(), MockUserStore::new());
+            for err in [
+                svc.schedule(&me, from, to).await.unwrap_err(),
+                svc.schedule_for(&u, from, to).await.unwrap_err(),
+            ] {
+                assert!(matches!(err, ScheduleError::InvalidRange(_)));
+                assert_eq!(crate::error::DomainError::code(&err), "invalid_range");
+                assert!(err.to_string().contains("to"), "{err}");
+            }
         }
         // Exactly 400 days is fine.
-        let u = user("Пётр", "petr@school.example", Role::Teacher);
         let mut users = MockUserStore::new();
         let stored = u.clone();
         users
@@ -780,10 +840,13 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, ScheduleError::UserNotFound));
-        let err = service(MockScheduleStore::new(), MockUserStore::new())
-            .feed(&u)
+        let svc = service(MockScheduleStore::new(), MockUserStore::new());
+        let err = svc
+            .schedule_for(&u, t0(), t0() + days(1))
             .await
             .unwrap_err();
+        assert!(matches!(err, ScheduleError::UserNotFound));
+        let err = svc.feed(&u).await.unwrap_err();
         assert!(matches!(err, ScheduleError::UserNotFound));
     }
 

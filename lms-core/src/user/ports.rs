@@ -52,6 +52,11 @@ pub trait SessionStore: Send + Sync {
     /// The session with this token hash, if it exists (expired ones included;
     /// the service checks expiry).
     async fn get_session(&self, hash: &TokenHash) -> StorageResult<Option<Session>>;
+    /// The session with this token hash together with its user (whatever
+    /// the user's state), in one round trip: every authenticated request
+    /// asks this first. Expired sessions are included, as in
+    /// [`Self::get_session`].
+    async fn session_with_user(&self, hash: &TokenHash) -> StorageResult<Option<(Session, User)>>;
     /// Revokes one session; revoking an unknown one is not an error.
     async fn delete_session(&self, hash: &TokenHash) -> StorageResult<()>;
     /// Revokes every session of a user (deactivation, password change).

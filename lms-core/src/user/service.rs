@@ -385,18 +385,19 @@ impl UserService {
     /// The active user a session token belongs to. An expired session is
     /// deleted; it stays valid up to and including its `expires_at`.
     pub async fn authenticate(&self, token_hash: &TokenHash) -> Result<User, SessionError> {
-        let session = self
+        let (session, user) = self
             .sessions
-            .get_session(token_hash)
+            .session_with_user(token_hash)
             .await?
             .ok_or(SessionError::Unknown)?;
         if session.expires_at < self.clock.now() {
             self.sessions.delete_session(token_hash).await?;
             return Err(SessionError::Expired);
         }
-        match self.users.get_user(session.user_id).await? {
-            Some(user) if user.active => Ok(user),
-            _ => Err(SessionError::UserInactive),
+        if user.active {
+            Ok(user)
+        } else {
+            Err(SessionError::UserInactive)
         }
     }
 

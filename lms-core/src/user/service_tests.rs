@@ -682,14 +682,15 @@ async fn authenticate_returns_the_sessions_active_user_until_expiry() {
     // Valid strictly before and exactly at expires_at.
     for expires_at in [now() + Duration::minutes(1), now()] {
         let s = session_for(&me, expires_at);
+        let found = me.clone();
         let mut sessions = MockSessionStore::new();
         sessions
-            .expect_get_session()
+            .expect_session_with_user()
             .withf(|h| *h == TokenHash::of("tok"))
-            .returning(move |_| Ok(Some(s.clone())));
-        let mut users = MockUserStore::new();
-        returns_user(&mut users, &me);
-        let svc = service(users, sessions);
+            .times(1)
+            .returning(move |_| Ok(Some((s.clone(), found.clone()))));
+        // One round trip: the user store is not asked.
+        let svc = service(MockUserStore::new(), sessions);
         assert_eq!(svc.authenticate(&TokenHash::of("tok")).await.unwrap(), me);
     }
 }
@@ -700,8 +701,8 @@ async fn expired_session_is_deleted_and_rejected() {
     let s = session_for(&me, now() - Duration::seconds(1));
     let mut sessions = MockSessionStore::new();
     sessions
-        .expect_get_session()
-        .returning(move |_| Ok(Some(s.clone())));
+        .expect_session_with_user()
+        .returning(move |_| Ok(Some((s.clone(), me.clone()))));
     sessions
         .expect_delete_session()
         .withf(|h| *h == TokenHash::of("tok"))
@@ -716,7 +717,7 @@ async fn expired_session_is_deleted_and_rejected() {
 #[tokio::test]
 async fn unknown_session_is_rejected() {
     let mut sessions = MockSessionStore::new();
-    sessions.expect_get_session().returning(|_| Ok(None));
+    sessions.expect_session_with_user().returning(|_| Ok(None));
     let svc = service(MockUserStore::new(), sessions);
     let err = svc.authenticate(&TokenHash::of("nope")).await.unwrap_err();
     assert!(matches!(err, SessionError::Unknown));
@@ -724,23 +725,17 @@ async fn unknown_session_is_rejected() {
 }
 
 #[tokio::test]
-async fn session_of_inactive_or_deleted_user_is_rejected() {
+async fn session_of_an_inactive_user_is_rejected() {
     let mut inactive = user(Role::Student);
     inactive.active = false;
-    for found in [Some(inactive.clone()), None] {
-        let s = session_for(&inactive, now() + Duration::hours(1));
-        let mut sessions = MockSessionStore::new();
-        sessions
-            .expect_get_session()
-            .returning(move |_| Ok(Some(s.clone())));
-        let mut users = MockUserStore::new();
-        users
-            .expect_get_user()
-            .returning(move |_| Ok(found.clone()));
-        let svc = service(users, sessions);
-        let err = svc.authenticate(&TokenHash::of("tok")).await.unwrap_err();
-        assert!(matches!(err, SessionError::UserInactive));
-    }
+    let s = session_for(&inactive, now() + Duration::hours(1));
+    let mut sessions = MockSessionStore::new();
+    sessions
+        .expect_session_with_user()
+        .returning(move |_| Ok(Some((s.clone(), inactive.clone()))));
+    let svc = service(MockUserStore::new(), sessions);
+    let err = svc.authenticate(&TokenHash::of("tok")).await.unwrap_err();
+    assert!(matches!(err, SessionError::UserInactive));
 }
 
 #[tokio::test]

@@ -76,7 +76,7 @@ async fn get_schedule(
     let view = state
         .lms
         .schedule
-        .schedule(&auth.actor, from, to)
+        .schedule_for(&auth.user, from, to)
         .await
         .map_err(|e| {
             let range = matches!(e, ScheduleError::InvalidRange(_));

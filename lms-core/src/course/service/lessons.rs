@@ -145,26 +145,24 @@ impl CourseService {
     }
 
     /// One lesson. A student opening it gets it only once visible (never a
-    /// draft), and the view is recorded for their progress.
+    /// draft), and their first view is recorded for their progress.
     pub async fn get_lesson(
         &self,
         actor: &Actor,
         lesson_id: LessonId,
     ) -> Result<Lesson, LessonError> {
-        let lesson = self
-            .courses
-            .get_lesson(lesson_id)
-            .await?
-            .ok_or(LessonError::LessonNotFound)?;
-        let seen = self
-            .seen(actor, lesson.course_id)
-            .await
-            .map_err(LessonError::for_lesson)?;
+        let SeenLesson {
+            lesson,
+            seen,
+            viewed,
+        } = self.seen_lesson(actor, lesson_id).await?;
         let now = self.clock.now();
         if !policy::can_grade(actor, seen.role) && !lesson.is_visible_at(now) {
             return Err(LessonError::LessonNotFound);
         }
-        if seen.role == Some(CourseRole::Student) {
+        // Reads stay reads: only the first view writes (a concurrent first
+        // view is absorbed by the store, which keeps the earliest).
+        if seen.role == Some(CourseRole::Student) && !viewed {
             self.courses
                 .mark_lesson_viewed(lesson_id, actor.user_id, now)
                 .await?;
@@ -172,19 +170,27 @@ impl CourseService {
         Ok(lesson)
     }
 
+    /// The lesson and its course, if the actor may see the course (whether
+    /// they may see the lesson is the caller's rule): one storage round trip.
+    async fn seen_lesson(&self, actor: &Actor, id: LessonId) -> Result<SeenLesson, LessonError> {
+        let found = self
+            .courses
+            .lesson_for(id, actor.user_id)
+            .await?
+            .ok_or(LessonError::LessonNotFound)?;
+        let seen = Seen::check(actor, found.course, found.role).map_err(LessonError::for_lesson)?;
+        Ok(SeenLesson {
+            lesson: found.lesson,
+            seen,
+            viewed: found.viewed,
+        })
+    }
+
     /// A lesson the actor may edit, in a course that is not archived.
     /// Someone who may not even see the lesson (e.g. a student before its
     /// publish date) gets `LessonNotFound`, not `Forbidden`.
     async fn managed_lesson(&self, actor: &Actor, id: LessonId) -> Result<Lesson, LessonError> {
-        let lesson = self
-            .courses
-            .get_lesson(id)
-            .await?
-            .ok_or(LessonError::LessonNotFound)?;
-        let seen = self
-            .seen(actor, lesson.course_id)
-            .await
-            .map_err(LessonError::for_lesson)?;
+        let SeenLesson { lesson, seen, .. } = self.seen_lesson(actor, id).await?;
         if !policy::can_manage_course(actor, seen.role) {
             let sees_lesson =
                 policy::can_grade(actor, seen.role) || lesson.is_visible_at(self.clock.now());
@@ -199,6 +205,14 @@ impl CourseService {
         }
         Ok(lesson)
     }
+}
+
+/// A lesson of a course the actor may see.
+struct SeenLesson {
+    lesson: Lesson,
+    seen: Seen,
+    /// Whether the actor's view of the lesson is recorded.
+    viewed: bool,
 }
 
 /// Whether `order` lists each of `lessons` exactly once.

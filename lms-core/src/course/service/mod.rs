@@ -100,6 +100,16 @@ struct Seen {
     role: Option<CourseRole>,
 }
 
+impl Seen {
+    /// The course as the actor sees it, or `NotFound` if they may not.
+    fn check(actor: &Actor, course: Course, role: Option<CourseRole>) -> Result<Self, Denied> {
+        if !policy::can_view_course(actor, role, course.status) {
+            return Err(Denied::NotFound);
+        }
+        Ok(Self { course, role })
+    }
+}
+
 /// Courses, enrolment, staff and lessons.
 pub struct CourseService {
     courses: Arc<dyn CourseStore>,
@@ -126,14 +136,15 @@ impl CourseService {
 
     // ---- access ----
 
-    /// The course and the actor's role in it, if they may see it.
+    /// The course and the actor's role in it, if they may see it: one
+    /// storage round trip.
     async fn seen(&self, actor: &Actor, id: CourseId) -> Result<Seen, Denied> {
-        let course = self.courses.get_course(id).await?.ok_or(Denied::NotFound)?;
-        let role = self.courses.membership(id, actor.user_id).await?;
-        if !policy::can_view_course(actor, role, course.status) {
-            return Err(Denied::NotFound);
-        }
-        Ok(Seen { course, role })
+        let (course, role) = self
+            .courses
+            .course_for(id, actor.user_id)
+            .await?
+            .ok_or(Denied::NotFound)?;
+        Seen::check(actor, course, role)
     }
 
     /// The course, if the actor may manage it.

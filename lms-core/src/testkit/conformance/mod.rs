@@ -82,6 +82,7 @@ macro_rules! __storage_conformance_cases {
             }
             sessions {
                 sessions_round_trip_and_revoke,
+                session_reads_back_with_its_user,
                 expired_sessions_are_purged,
                 user_sessions_are_revoked_together,
                 other_sessions_end_and_the_kept_one_stays,
@@ -93,6 +94,7 @@ macro_rules! __storage_conformance_cases {
                 list_all_courses_newest_first,
                 member_courses_carry_roles,
                 membership_reflects_staff_and_enrolment,
+                course_for_carries_the_users_role,
                 assistants_are_unique,
                 enrolment_is_unique,
                 enrolments_oldest_first_with_pages,
@@ -102,6 +104,7 @@ macro_rules! __storage_conformance_cases {
                 reorder_lessons_sets_positions,
                 reorder_lessons_with_changed_set_is_stale,
                 lesson_views_are_recorded_once,
+                lesson_for_carries_course_role_and_view,
             }
             homework {
                 assignments_round_trip_with_outbox,

@@ -60,6 +60,72 @@ pub async fn sessions_round_trip_and_revoke(storage: Storage) {
     );
 }
 
+/// `session_with_user` answers the session and its user in one call, the
+/// user as stored (deactivated included) and expired sessions too; an
+/// unknown or revoked hash answers `None`.
+pub async fn session_reads_back_with_its_user(storage: Storage) {
+    let u = add_user(&storage, Role::Student).await;
+    let live = session(u.id, 60);
+    let expired = session(u.id, -1);
+    for s in [&live, &expired] {
+        ok(storage.sessions.insert_session(s).await, "insert_session");
+    }
+    assert_eq!(
+        ok(
+            storage.sessions.session_with_user(&live.token_hash).await,
+            "session_with_user"
+        ),
+        Some((live.clone(), u.clone())),
+        "the session and its user read back unchanged"
+    );
+    assert_eq!(
+        ok(
+            storage
+                .sessions
+                .session_with_user(&expired.token_hash)
+                .await,
+            "session_with_user"
+        ),
+        Some((expired.clone(), u.clone())),
+        "an expired session is still returned (the service checks expiry)"
+    );
+    let mut inactive = u.clone();
+    inactive.active = false;
+    ok(storage.users.update_user(&inactive).await, "update_user");
+    assert_eq!(
+        ok(
+            storage.sessions.session_with_user(&live.token_hash).await,
+            "session_with_user"
+        )
+        .map(|(_, user)| user),
+        Some(inactive),
+        "a deactivated user comes back as stored"
+    );
+    ok(
+        storage.sessions.delete_session(&live.token_hash).await,
+        "delete_session",
+    );
+    assert_eq!(
+        ok(
+            storage.sessions.session_with_user(&live.token_hash).await,
+            "session_with_user"
+        ),
+        None,
+        "a revoked session answers nothing"
+    );
+    assert_eq!(
+        ok(
+            storage
+                .sessions
+                .session_with_user(&TokenHash::of("never issued"))
+                .await,
+            "session_with_user"
+        ),
+        None,
+        "an unknown hash answers nothing"
+    );
+}
+
 /// Expired sessions are still returned (the service checks expiry) until
 /// purged; purging removes exactly those expired before `now`.
 pub async fn expired_sessions_are_purged(storage: Storage) {

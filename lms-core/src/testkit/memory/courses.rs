@@ -1,6 +1,7 @@
 //! Courses, lessons and enrolments.
 
 use super::*;
+use crate::course::LessonForViewer;
 use crate::user::UserFilter;
 
 // ---- courses ---------------------------------------------------------------
@@ -78,6 +79,18 @@ impl CourseStore for MemoryStorage {
         user: UserId,
     ) -> StorageResult<Option<CourseRole>> {
         Ok(self.lock().membership(course, user))
+    }
+
+    async fn course_for(
+        &self,
+        course: CourseId,
+        user: UserId,
+    ) -> StorageResult<Option<(Course, Option<CourseRole>)>> {
+        let st = self.lock();
+        Ok(st
+            .courses
+            .get(&course)
+            .map(|r| (r.value.clone(), st.membership(course, user))))
     }
 
     async fn add_assistant(&self, course: CourseId, user: UserId) -> StorageResult<()> {
@@ -234,6 +247,23 @@ impl CourseStore for MemoryStorage {
 
     async fn get_lesson(&self, id: LessonId) -> StorageResult<Option<Lesson>> {
         Ok(self.lock().lessons.get(&id).cloned())
+    }
+
+    async fn lesson_for(
+        &self,
+        lesson: LessonId,
+        user: UserId,
+    ) -> StorageResult<Option<LessonForViewer>> {
+        let st = self.lock();
+        let Some(l) = st.lessons.get(&lesson) else {
+            return Ok(None);
+        };
+        Ok(st.courses.get(&l.course_id).map(|c| LessonForViewer {
+            lesson: l.clone(),
+            course: c.value.clone(),
+            role: st.membership(l.course_id, user),
+            viewed: st.lesson_views.contains_key(&(lesson, user)),
+        }))
     }
 
     async fn list_lessons(&self, course: CourseId) -> StorageResult<Vec<Lesson>> {

@@ -139,6 +139,15 @@ impl SessionStore for MemoryStorage {
         Ok(self.lock().sessions.get(hash).cloned())
     }
 
+    async fn session_with_user(&self, hash: &TokenHash) -> StorageResult<Option<(Session, User)>> {
+        let st = self.lock();
+        Ok(st.sessions.get(hash).and_then(|s| {
+            st.users
+                .get(&s.user_id)
+                .map(|r| (s.clone(), r.user.clone()))
+        }))
+    }
+
     async fn delete_session(&self, hash: &TokenHash) -> StorageResult<()> {
         self.lock().sessions.remove(hash);
         Ok(())

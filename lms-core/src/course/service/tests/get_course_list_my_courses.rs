@@ -31,9 +31,27 @@ async fn get_course_shows_the_invite_code_to_staff_only() {
 }
 
 #[tokio::test]
+async fn get_course_reads_the_course_and_role_in_one_call() {
+    let c = course(Published);
+    let a = actor(Role::Student);
+    let mut courses = MockCourseStore::new();
+    let (id, uid, found) = (c.id, a.user_id, c.clone());
+    courses
+        .expect_course_for()
+        .withf(move |c, u| *c == id && *u == uid)
+        .times(1)
+        .returning(move |_, _| Ok(Some((found.clone(), Some(CourseRole::Student)))));
+    // No other expectation: a `get_course` or `membership` call would panic.
+    let svc = service(courses, MockUserStore::new());
+    let v = svc.get_course(&a, c.id).await.unwrap();
+    assert_eq!(v.role, Some(CourseRole::Student));
+    assert_eq!(v.course.id, c.id);
+}
+
+#[tokio::test]
 async fn unknown_course_is_not_found() {
     let mut courses = MockCourseStore::new();
-    courses.expect_get_course().returning(|_| Ok(None));
+    courses.expect_course_for().returning(|_, _| Ok(None));
     let svc = service(courses, MockUserStore::new());
     let err = svc
         .get_course(&actor(Role::Admin), CourseId::new())

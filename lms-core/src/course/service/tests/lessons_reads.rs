@@ -60,16 +60,19 @@ async fn lesson_lists_are_denied_to_those_who_cannot_see_the_course() {
 }
 
 #[tokio::test]
-async fn student_opening_a_visible_lesson_records_the_view() {
+async fn student_opening_a_visible_lesson_records_the_first_view() {
     let c = course(Published);
     let a = actor(Role::Student);
     let lesson = lesson_of(&c, Some(now()));
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, Some(CourseRole::Student));
-    let l = lesson.clone();
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(l.clone())));
+    expect_lesson_access(
+        &mut courses,
+        &lesson,
+        &c,
+        &a,
+        Some(CourseRole::Student),
+        false,
+    );
     let (lid, uid) = (lesson.id, a.user_id);
     courses
         .expect_mark_lesson_viewed()
@@ -81,16 +84,41 @@ async fn student_opening_a_visible_lesson_records_the_view() {
 }
 
 #[tokio::test]
+async fn a_student_opening_a_lesson_again_costs_one_read_and_no_write() {
+    let c = course(Published);
+    let a = actor(Role::Student);
+    let lesson = lesson_of(&c, Some(now()));
+    let mut courses = MockCourseStore::new();
+    let found = LessonForViewer {
+        lesson: lesson.clone(),
+        course: c.clone(),
+        role: Some(CourseRole::Student),
+        viewed: true,
+    };
+    courses
+        .expect_lesson_for()
+        .times(1)
+        .returning(move |_, _| Ok(Some(found.clone())));
+    // No other expectation: `get_lesson`, `get_course`, `membership` or
+    // `mark_lesson_viewed` would panic.
+    let svc = service(courses, MockUserStore::new());
+    assert_eq!(svc.get_lesson(&a, lesson.id).await.unwrap(), lesson);
+}
+
+#[tokio::test]
 async fn student_cannot_open_a_lesson_before_its_date() {
     let c = course(Published);
     let a = actor(Role::Student);
     let lesson = lesson_of(&c, Some(now() + Duration::minutes(1)));
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, Some(CourseRole::Student));
-    let l = lesson.clone();
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(l.clone())));
+    expect_lesson_access(
+        &mut courses,
+        &lesson,
+        &c,
+        &a,
+        Some(CourseRole::Student),
+        false,
+    );
     let svc = service(courses, MockUserStore::new());
     let err = svc.get_lesson(&a, lesson.id).await.unwrap_err();
     assert!(matches!(err, LessonError::LessonNotFound));
@@ -113,11 +141,7 @@ async fn students_never_open_a_draft_and_staff_do() {
             ..lesson_of(&c, Some(now() - Duration::days(1)))
         };
         let mut courses = MockCourseStore::new();
-        expect_access(&mut courses, &c, &a, membership);
-        let d = draft.clone();
-        courses
-            .expect_get_lesson()
-            .returning(move |_| Ok(Some(d.clone())));
+        expect_lesson_access(&mut courses, &draft, &c, &a, membership, false);
         // No view is recorded: the mock has no expectation for it.
         let svc = service(courses, MockUserStore::new());
         let got = svc.get_lesson(&a, draft.id).await;
@@ -143,11 +167,7 @@ async fn staff_open_future_lessons_without_recording_views() {
         let a = actor(role);
         let lesson = lesson_of(&c, Some(now() + Duration::days(7)));
         let mut courses = MockCourseStore::new();
-        expect_access(&mut courses, &c, &a, membership);
-        let l = lesson.clone();
-        courses
-            .expect_get_lesson()
-            .returning(move |_| Ok(Some(l.clone())));
+        expect_lesson_access(&mut courses, &lesson, &c, &a, membership, false);
         let svc = service(courses, MockUserStore::new());
         assert_eq!(svc.get_lesson(&a, lesson.id).await.unwrap(), lesson);
     }

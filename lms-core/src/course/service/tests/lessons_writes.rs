@@ -114,11 +114,7 @@ async fn update_lesson_replaces_content_and_keeps_place() {
     let a = actor(Role::Admin);
     let old = lesson_of(&c, None);
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, None);
-    let o = old.clone();
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(o.clone())));
+    expect_lesson_access(&mut courses, &old, &c, &a, None, false);
     let input = lesson_input();
     let expected = Lesson {
         title: input.title.clone(),
@@ -147,11 +143,7 @@ pub(super) fn editing(
     old: &Lesson,
 ) -> (MockCourseStore, Arc<Mutex<Vec<Lesson>>>) {
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, c, a, None);
-    let o = old.clone();
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(o.clone())));
+    expect_lesson_access(&mut courses, old, c, a, None, false);
     let stored = Arc::new(Mutex::new(Vec::new()));
     let s = stored.clone();
     courses.expect_update_lesson().returning(move |l| {
@@ -233,11 +225,7 @@ async fn a_file_not_uploaded_to_the_lesson_is_refused_for_the_field() {
     let mine = file_ref("мой.pdf");
     let foreign = FileId::new();
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, None);
-    let o = old.clone();
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(o.clone())));
+    expect_lesson_access(&mut courses, &old, &c, &a, None, false);
     // No update expected: a write would panic.
     let svc = service_with_files(
         courses,
@@ -301,8 +289,7 @@ async fn lesson_attachments_are_looked_up_only_for_those_who_may_edit() {
     let c = course(Archived);
     let a = actor(Role::Teacher);
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
-    visible_lesson(&mut courses, &c);
+    visible_lesson(&mut courses, &c, &a, Some(CourseRole::Owner));
     let err = service(courses, MockUserStore::new())
         .update_lesson(&a, lesson_of(&c, None).id, with_ids())
         .await
@@ -342,11 +329,14 @@ async fn students_cannot_learn_of_unpublished_lessons_by_editing() {
     };
     for hidden in [future, draft] {
         let mut courses = MockCourseStore::new();
-        expect_access(&mut courses, &c, &a, Some(CourseRole::Student));
-        let h = hidden.clone();
-        courses
-            .expect_get_lesson()
-            .returning(move |_| Ok(Some(h.clone())));
+        expect_lesson_access(
+            &mut courses,
+            &hidden,
+            &c,
+            &a,
+            Some(CourseRole::Student),
+            false,
+        );
         let svc = service(courses, MockUserStore::new());
         let err = svc
             .update_lesson(&a, hidden.id, lesson_input())
@@ -363,8 +353,7 @@ async fn lessons_of_archived_courses_are_frozen() {
     let c = course(Archived);
     let a = actor(Role::Teacher);
     let mut courses = MockCourseStore::new();
-    expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
-    visible_lesson(&mut courses, &c);
+    visible_lesson(&mut courses, &c, &a, Some(CourseRole::Owner));
     let svc = service(courses, MockUserStore::new());
     let id = lesson_of(&c, None).id;
     let err = svc.update_lesson(&a, id, lesson_input()).await.unwrap_err();
@@ -379,8 +368,7 @@ async fn delete_lesson_removes_it_or_reports_it_gone() {
         let c = course(Draft);
         let a = actor(Role::Teacher);
         let mut courses = MockCourseStore::new();
-        expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
-        visible_lesson(&mut courses, &c);
+        visible_lesson(&mut courses, &c, &a, Some(CourseRole::Owner));
         let id = lesson_of(&c, None).id;
         courses
             .expect_delete_lesson()
@@ -400,7 +388,7 @@ async fn delete_lesson_removes_it_or_reports_it_gone() {
 #[tokio::test]
 async fn unknown_lesson_is_not_found() {
     let mut courses = MockCourseStore::new();
-    courses.expect_get_lesson().returning(|_| Ok(None));
+    courses.expect_lesson_for().returning(|_, _| Ok(None));
     let svc = service(courses, MockUserStore::new());
     let a = actor(Role::Admin);
     let id = LessonId::new();

@@ -4,7 +4,7 @@ use super::lessons::is_permutation;
 use super::*;
 use crate::clock::ManualClock;
 use crate::course::model::CourseMembership;
-use crate::course::ports::MockCourseStore;
+use crate::course::ports::{LessonForViewer, MockCourseStore};
 use crate::error::DomainError;
 use crate::file::MockFileRegistry;
 use crate::user::{DisplayName, Email, Locale, MockUserStore, TimeZone};
@@ -109,7 +109,8 @@ fn service_with_files(
     )
 }
 
-/// The store knows `course` and the actor's `role` in it.
+/// The store knows `course` and the actor's `role` in it, read in one
+/// call (a `get_course` or `membership` call would panic).
 fn expect_access(
     courses: &mut MockCourseStore,
     course: &Course,
@@ -117,16 +118,35 @@ fn expect_access(
     role: Option<CourseRole>,
 ) {
     let c = course.clone();
-    let id = course.id;
+    let (id, uid) = (course.id, actor.user_id);
     courses
-        .expect_get_course()
-        .withf(move |x| *x == id)
-        .returning(move |_| Ok(Some(c.clone())));
-    let uid = actor.user_id;
-    courses
-        .expect_membership()
+        .expect_course_for()
         .withf(move |c, u| *c == id && *u == uid)
-        .returning(move |_, _| Ok(role));
+        .returning(move |_, _| Ok(Some((c.clone(), role))));
+}
+
+/// The store knows `lesson` of `course`, the actor's `role` in the course
+/// and whether their view of the lesson is recorded, read in one call (a
+/// `get_lesson`, `get_course` or `membership` call would panic).
+fn expect_lesson_access(
+    courses: &mut MockCourseStore,
+    lesson: &Lesson,
+    course: &Course,
+    actor: &Actor,
+    role: Option<CourseRole>,
+    viewed: bool,
+) {
+    let found = LessonForViewer {
+        lesson: lesson.clone(),
+        course: course.clone(),
+        role,
+        viewed,
+    };
+    let (id, uid) = (lesson.id, actor.user_id);
+    courses
+        .expect_lesson_for()
+        .withf(move |l, u| *l == id && *u == uid)
+        .returning(move |_, _| Ok(Some(found.clone())));
 }
 
 fn expect_user(users: &mut MockUserStore, u: &User) {
@@ -263,7 +283,7 @@ const CASES: [Case; 10] = [
 async fn assert_denied<T: Debug, E: DomainError>(
     level: Level,
     not_found_code: &str,
-    extra: impl Fn(&mut MockCourseStore, &Course),
+    extra: impl Fn(&mut MockCourseStore, &Course, &Actor, Option<CourseRole>),
     op: impl AsyncFn(&CourseService, &Actor, &Course) -> Result<T, E>,
 ) {
     let mut denied = 0;
@@ -283,7 +303,7 @@ async fn assert_denied<T: Debug, E: DomainError>(
         let a = actor(case.role);
         let mut courses = MockCourseStore::new();
         expect_access(&mut courses, &course, &a, case.membership);
-        extra(&mut courses, &course);
+        extra(&mut courses, &course, &a, case.membership);
         let svc = service(courses, MockUserStore::new());
         let err = op(&svc, &a, &course).await.expect_err(case.name);
         assert_eq!(err.code(), expected, "{}", case.name);
@@ -291,13 +311,23 @@ async fn assert_denied<T: Debug, E: DomainError>(
     assert!(denied >= 4, "the matrix must exercise denials");
 }
 
-fn no_extra(_: &mut MockCourseStore, _: &Course) {}
+fn no_extra(_: &mut MockCourseStore, _: &Course, _: &Actor, _: Option<CourseRole>) {}
 
-fn visible_lesson(courses: &mut MockCourseStore, course: &Course) {
-    let l = lesson_of(course, None);
-    courses
-        .expect_get_lesson()
-        .returning(move |_| Ok(Some(l.clone())));
+/// The course's visible lesson, not yet viewed by the actor.
+fn visible_lesson(
+    courses: &mut MockCourseStore,
+    course: &Course,
+    actor: &Actor,
+    role: Option<CourseRole>,
+) {
+    expect_lesson_access(
+        courses,
+        &lesson_of(course, None),
+        course,
+        actor,
+        role,
+        false,
+    );
 }
 
 mod a_student_s_lesson_progress;

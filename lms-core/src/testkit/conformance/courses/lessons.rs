@@ -264,3 +264,84 @@ pub async fn lesson_views_are_recorded_once(storage: Storage) {
         [l2]
     );
 }
+
+/// `lesson_for` answers the lesson and its course as stored, the user's
+/// role in the course as `membership` tells it, and whether that user's
+/// view of that lesson is recorded (not another lesson's, not another
+/// user's); `None` for an unknown lesson.
+pub async fn lesson_for_carries_course_role_and_view(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let classmate = add_user(&storage, Role::Student).await;
+    enroll(&storage, class.course.id, classmate.id).await;
+    let stranger = add_user(&storage, Role::Student).await;
+    let first = add_lesson(&storage, class.course.id, "Введение").await;
+    let mut l = lesson(class.course.id, "Дроби");
+    l.publish_at = Some(at(60));
+    l.published = false;
+    l.created_at = at(5);
+    l.attachments = vec![file_ref(class.teacher.id, "конспект.pdf")];
+    let second = ok(storage.courses.insert_lesson(&l).await, "insert_lesson");
+    let stored_course = ok(
+        storage.courses.get_course(class.course.id).await,
+        "get_course",
+    )
+    .expect("the course is stored");
+    let stored_lesson = ok(storage.courses.get_lesson(second.id).await, "get_lesson")
+        .expect("the lesson is stored");
+    let read = async |user: UserId| {
+        ok(
+            storage.courses.lesson_for(second.id, user).await,
+            "lesson_for",
+        )
+        .expect("a stored lesson answers")
+    };
+
+    let found = read(class.student.id).await;
+    assert_eq!(found.lesson, stored_lesson, "the lesson as stored");
+    assert_eq!(found.course, stored_course, "its course as stored");
+    assert_eq!(found.role, Some(CourseRole::Student));
+    assert!(!found.viewed, "not viewed before the student opens it");
+
+    ok(
+        storage
+            .courses
+            .mark_lesson_viewed(first.id, class.student.id, at(1))
+            .await,
+        "mark",
+    );
+    assert!(
+        !read(class.student.id).await.viewed,
+        "a view of another lesson does not count"
+    );
+    ok(
+        storage
+            .courses
+            .mark_lesson_viewed(second.id, class.student.id, at(2))
+            .await,
+        "mark",
+    );
+    assert!(read(class.student.id).await.viewed, "viewed once opened");
+    for (user, role, who) in [
+        (classmate.id, Some(CourseRole::Student), "a classmate"),
+        (class.teacher.id, Some(CourseRole::Owner), "the owner"),
+        (stranger.id, None, "a stranger"),
+    ] {
+        let found = read(user).await;
+        assert_eq!(
+            (found.role, found.viewed),
+            (role, false),
+            "{who}: their own role, and another user's view does not count"
+        );
+    }
+    assert_eq!(
+        ok(
+            storage
+                .courses
+                .lesson_for(LessonId::new(), class.student.id)
+                .await,
+            "lesson_for"
+        ),
+        None,
+        "an unknown lesson answers nothing"
+    );
+}

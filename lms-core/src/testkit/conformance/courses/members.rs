@@ -60,6 +60,70 @@ pub async fn membership_reflects_staff_and_enrolment(storage: Storage) {
     );
 }
 
+/// `course_for` answers the course as stored with the user's role in it
+/// as `membership` tells it (owner, assistant, student or none; a role in
+/// another course does not count), and `None` for an unknown course.
+pub async fn course_for_carries_the_users_role(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let assistant = add_user(&storage, Role::Assistant).await;
+    let stranger = add_user(&storage, Role::Student).await;
+    ok(
+        storage
+            .courses
+            .add_assistant(class.course.id, assistant.id)
+            .await,
+        "add_assistant",
+    );
+    // Roles elsewhere: the stranger studies in, and the assistant owns,
+    // another course.
+    let elsewhere = course(assistant.id, CourseStatus::Draft, at(1));
+    ok(
+        storage.courses.insert_course(&elsewhere).await,
+        "insert_course",
+    );
+    enroll(&storage, elsewhere.id, stranger.id).await;
+    let stored = ok(
+        storage.courses.get_course(class.course.id).await,
+        "get_course",
+    )
+    .expect("the course is stored");
+    for (user, role, who) in [
+        (class.teacher.id, Some(CourseRole::Owner), "the owner"),
+        (assistant.id, Some(CourseRole::Assistant), "an assistant"),
+        (class.student.id, Some(CourseRole::Student), "a student"),
+        (stranger.id, None, "a stranger"),
+    ] {
+        assert_eq!(
+            ok(
+                storage.courses.course_for(class.course.id, user).await,
+                "course_for"
+            ),
+            Some((stored.clone(), role)),
+            "{who}: the course as stored, with their role"
+        );
+    }
+    assert_eq!(
+        ok(
+            storage.courses.course_for(elsewhere.id, stranger.id).await,
+            "course_for"
+        )
+        .map(|(c, role)| (c.id, c.owner_id, role)),
+        Some((elsewhere.id, assistant.id, Some(CourseRole::Student))),
+        "each course answers its own row and roles"
+    );
+    assert_eq!(
+        ok(
+            storage
+                .courses
+                .course_for(CourseId::new(), class.teacher.id)
+                .await,
+            "course_for"
+        ),
+        None,
+        "an unknown course answers nothing"
+    );
+}
+
 /// An assistant is assigned once (`Conflict(Assistant)`), listed, and removed once.
 pub async fn assistants_are_unique(storage: Storage) {
     let teacher = add_user(&storage, Role::Teacher).await;
