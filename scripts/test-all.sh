@@ -72,4 +72,11 @@ echo "== API fuzzing: schemathesis against the OpenAPI document (bounded)"
 # A fixed seed keeps the test command repeatable; run scripts/fuzz-api.sh by
 # hand (random seed) to explore further.
 LMS_FUZZ_SEED="${LMS_FUZZ_SEED:-20261206}" bash scripts/fuzz-api.sh
+echo "== load benchmark correctness: lms-bench --check (small school, both storages; timings not judged)"
+# The quick school of scripts/bench.sh against the debug server built above:
+# every scenario runs and its results are checked in the database.
+cargo build -p lms-bench
+bench_out=$(mktemp -d)
+"${CARGO_TARGET_DIR:-target}/debug/lms-bench" --check --server "${CARGO_TARGET_DIR:-target}/debug/lms-server" --out "$bench_out" > /dev/null
+rm -rf "$bench_out"
 echo "== all tests passed"
