@@ -63,12 +63,15 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Valu
         .map_err(|e| StorageError::Permanent(format!("cannot encode value: {e}")))
 }
 
-/// Decodes a JSONB column into a value object.
+/// Decodes a JSONB column (or a document this adapter built) into a value
+/// object; rich text in it was sanitised before it was stored and is taken
+/// as it is ([`lms_core::richtext::decode_stored`]).
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     what: &str,
     value: serde_json::Value,
 ) -> Result<T, StorageError> {
-    serde_json::from_value(value).map_err(|e| corrupt(what, e))
+    lms_core::richtext::decode_stored(|| serde_json::from_value(value))
+        .map_err(|e| corrupt(what, e))
 }
 
 /// Converts a stored non-negative integer.

@@ -53,7 +53,7 @@ impl TryFrom<AssignmentRow> for Assignment {
             id: AssignmentId(r.id),
             course_id: CourseId(r.course_id),
             title: Title::parse(&r.title).map_err(|e| corrupt("assignment title", e))?,
-            instructions: RichText::sanitize(&r.instructions),
+            instructions: RichText::from_stored(r.instructions),
             attachments: from_json::<Vec<FileRef>>("assignment attachments", r.attachments)?,
             opens_at: r.opens_at,
             due_at: r.due_at,
@@ -623,7 +623,7 @@ impl HomeworkStore for PgStorage {
                     actor_id: UserId(r.actor_id),
                     at: r.at,
                     action: from_json::<AuditAction>("audit action", r.action)?,
-                    feedback: RichText::sanitize(&r.feedback),
+                    feedback: RichText::from_stored(r.feedback),
                 })
             })
             .collect()

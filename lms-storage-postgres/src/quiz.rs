@@ -46,7 +46,7 @@ impl TryFrom<QuizRow> for Quiz {
             id: QuizId(r.id),
             course_id: CourseId(r.course_id),
             title: Title::parse(&r.title).map_err(|e| corrupt("quiz title", e))?,
-            description: RichText::sanitize(&r.description),
+            description: RichText::from_stored(r.description),
             settings: from_json::<QuizSettings>("quiz settings", r.settings)?,
             published: r.published,
             created_at: r.created_at,
@@ -71,10 +71,10 @@ impl TryFrom<QuestionRow> for Question {
             id: QuestionId(r.id),
             quiz_id: QuizId(r.quiz_id),
             position: to_u32("question position", r.position)?,
-            prompt: RichText::sanitize(&r.prompt),
+            prompt: RichText::from_stored(r.prompt),
             points: Points::new(r.points).map_err(|e| corrupt("question points", e))?,
             body: from_json::<QuestionBody>("question body", r.body)?,
-            explanation: r.explanation.map(|e| RichText::sanitize(&e)),
+            explanation: r.explanation.map(RichText::from_stored),
         })
     }
 }

@@ -46,7 +46,7 @@ impl TryFrom<CourseRow> for Course {
         Ok(Course {
             id: CourseId(r.id),
             title: Title::parse(&r.title).map_err(|e| corrupt("course title", e))?,
-            description: RichText::sanitize(&r.description),
+            description: RichText::from_stored(r.description),
             owner_id: UserId(r.owner_id),
             status: CourseStatus::parse(&r.status)
                 .ok_or_else(|| corrupt("course status", &r.status))?,
@@ -82,7 +82,7 @@ impl TryFrom<LessonRow> for Lesson {
             id: LessonId(r.id),
             course_id: CourseId(r.course_id),
             title: Title::parse(&r.title).map_err(|e| corrupt("lesson title", e))?,
-            body: RichText::sanitize(&r.body),
+            body: RichText::from_stored(r.body),
             position: to_u32("lesson position", r.position)?,
             publish_at: from_ts_opt("lesson publication time", r.publish_at)?,
             published: r.published,

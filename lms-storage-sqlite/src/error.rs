@@ -88,12 +88,14 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StorageE
         .map_err(|e| StorageError::Permanent(format!("cannot encode value: {e}")))
 }
 
-/// Decodes a JSON text column into a value object.
+/// Decodes a JSON text column into a value object; rich text in it was
+/// sanitised before it was stored and is taken as it is
+/// ([`lms_core::richtext::decode_stored`]).
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     what: &str,
     value: &str,
 ) -> Result<T, StorageError> {
-    serde_json::from_str(value).map_err(|e| corrupt(what, e))
+    lms_core::richtext::decode_stored(|| serde_json::from_str(value)).map_err(|e| corrupt(what, e))
 }
 
 /// Converts a stored non-negative integer.

@@ -163,7 +163,7 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
             actor_id: UserId(r.actor_id),
             at: r.at,
             action: from_json("audit action", r.action)?,
-            feedback: RichText::sanitize(&r.feedback),
+            feedback: RichText::from_stored(r.feedback),
         })
     })
     .collect::<StorageResult<_>>()?;

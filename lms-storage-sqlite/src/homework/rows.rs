@@ -43,7 +43,7 @@ impl TryFrom<AssignmentRow> for Assignment {
             id: AssignmentId(r.id),
             course_id: CourseId(r.course_id),
             title: Title::parse(&r.title).map_err(|e| corrupt("assignment title", e))?,
-            instructions: RichText::sanitize(&r.instructions),
+            instructions: RichText::from_stored(r.instructions),
             attachments: from_json::<Vec<FileRef>>("assignment attachments", &r.attachments)?,
             opens_at: from_ts("opening time", r.opens_at)?,
             due_at: from_ts("due time", r.due_at)?,
@@ -101,7 +101,7 @@ pub(crate) fn version_from(r: VersionRow) -> StorageResult<SubmissionVersion> {
         id: SubmissionVersionId(r.id),
         submission_id: SubmissionId(r.submission_id),
         number: to_u32("version number", r.number)?,
-        text: r.text.map(|t| RichText::sanitize(&t)),
+        text: r.text.map(RichText::from_stored),
         files: from_json::<Vec<FileRef>>("submission files", &r.files)?,
         submitted_at: from_ts("hand-in time", r.submitted_at)?,
         late: r.late,
@@ -125,7 +125,7 @@ pub(crate) fn submission_from(
             raw_score: Points::new(raw).map_err(|e| corrupt("raw score", e))?,
             kept_percent: u8::try_from(kept).map_err(|e| corrupt("kept percent", e))?,
             final_score: Points::new(fin).map_err(|e| corrupt("final score", e))?,
-            feedback: RichText::sanitize(r.feedback.as_deref().unwrap_or_default()),
+            feedback: RichText::from_stored(r.feedback.unwrap_or_default()),
             graded_by: UserId(by),
             graded_at: from_ts("grading time", at)?,
             version: to_u32("graded version", version)?,
@@ -140,7 +140,7 @@ pub(crate) fn submission_from(
             .ok_or_else(|| corrupt("submission state", &r.state))?,
         versions,
         grade,
-        rework_feedback: r.rework_feedback.map(|f| RichText::sanitize(&f)),
+        rework_feedback: r.rework_feedback.map(RichText::from_stored),
         updated_at: from_ts("submission update time", r.updated_at)?,
     })
 }
@@ -251,7 +251,7 @@ impl TryFrom<AuditRow> for GradeAuditEntry {
             actor_id: UserId(r.actor_id),
             at: from_ts("audit time", r.at)?,
             action: from_json::<AuditAction>("audit action", &r.action)?,
-            feedback: RichText::sanitize(&r.feedback),
+            feedback: RichText::from_stored(r.feedback),
         })
     }
 }
