@@ -47,6 +47,9 @@ pub struct WorkerConfig {
     pub sweep_interval_secs: u64,
     /// Concurrent dispatcher loops in this process (default 2).
     pub dispatchers: u32,
+    /// Recipients a dispatcher delivers to at once within a batch
+    /// (default 8); one recipient's messages stay in order.
+    pub delivery_concurrency: u32,
 }
 
 impl Default for WorkerConfig {
@@ -61,6 +64,7 @@ impl Default for WorkerConfig {
             poll_interval_ms: 2000,
             sweep_interval_secs: 60,
             dispatchers: 2,
+            delivery_concurrency: u32::try_from(d.concurrency).unwrap_or(8),
         }
     }
 }
@@ -84,6 +88,7 @@ impl WorkerConfig {
             max_attempts: self.max_attempts.max(1),
             backoff_base: chrono_secs(self.backoff_base_secs),
             backoff_max: chrono_secs(self.backoff_max_secs),
+            concurrency: usize::try_from(self.delivery_concurrency.max(1)).unwrap_or(1),
         }
     }
 }

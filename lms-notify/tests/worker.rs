@@ -121,6 +121,7 @@ fn fast(lease_secs: u64) -> WorkerConfig {
         poll_interval_ms: 50,
         sweep_interval_secs: 3600,
         dispatchers: 2,
+        delivery_concurrency: 8,
     }
 }
 
@@ -196,6 +197,8 @@ async fn a_worker_killed_mid_batch_loses_nothing() {
     let mut config = fast(2);
     config.dispatchers = 1;
     config.batch_size = 10;
+    // One delivery at a time, so exactly one hangs.
+    config.delivery_concurrency = 1;
     let (_stop, killed) = spawn_worker(&lms, stuck.clone(), config.clone());
     let hung = eventually(Duration::from_secs(20), || {
         let s = stuck.clone();
