@@ -13,12 +13,14 @@
 //! cargo build --release -p lms-server -p lms-bench
 //! target/release/lms-bench [--quick] [--check] [--storage sqlite|postgres|both]
 //!                          [--server target/release/lms-server] [--out bench-results]
+//!                          [--only ROUTE]
 //! ```
 //!
 //! `--quick` runs a small school with short loads (about three minutes for
 //! both storages); `--check` runs the quick school only for its correctness
 //! checks (the test command does, against a debug server; its timings mean
-//! nothing). PostgreSQL: `DATABASE_URL` names a server on which a throwaway
+//! nothing). `--only gradebook` runs only the read routes whose name
+//! contains `gradebook` (to profile one route). PostgreSQL: `DATABASE_URL` names a server on which a throwaway
 //! database is made, else a throwaway server is started from the local
 //! binaries. The process exits non-zero when any check fails.
 
@@ -152,6 +154,9 @@ impl Scale {
 }
 
 struct Args {
+    /// Only the read routes whose name contains this, and no other
+    /// scenario (for profiling one route).
+    only: Option<String>,
     scale: Scale,
     storages: Vec<StorageKind>,
     server: PathBuf,
@@ -160,7 +165,7 @@ struct Args {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: lms-bench [--quick] [--check] [--storage sqlite|postgres|both] [--server PATH] [--out DIR]\n       lms-bench ceiling <database-url> <port>"
+        "usage: lms-bench [--quick] [--check] [--storage sqlite|postgres|both] [--server PATH] [--out DIR] [--only ROUTE]\n       lms-bench ceiling <database-url> <port>"
     );
     std::process::exit(2)
 }
@@ -170,6 +175,7 @@ fn parse_args(args: &[String]) -> Args {
     let mut storages = vec![StorageKind::Sqlite, StorageKind::Postgres];
     let mut server = None;
     let mut out = PathBuf::from("bench-results");
+    let mut only = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -188,6 +194,7 @@ fn parse_args(args: &[String]) -> Args {
             }
             "--server" => server = Some(PathBuf::from(it.next().unwrap_or_else(|| usage()))),
             "--out" => out = PathBuf::from(it.next().unwrap_or_else(|| usage())),
+            "--only" => only = Some(it.next().unwrap_or_else(|| usage()).clone()),
             _ => usage(),
         }
     }
@@ -203,6 +210,7 @@ fn parse_args(args: &[String]) -> Args {
         std::process::exit(2);
     }
     Args {
+        only,
         scale,
         storages,
         server,

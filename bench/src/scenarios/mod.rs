@@ -61,13 +61,25 @@ pub async fn run_all(db: &Db, school: &School, args: &Args, dir: &Path, out: &mu
     notify::wait_idle(db, Duration::from_secs(120)).await;
 
     let ceiling = Process::ceiling(&db.url).await;
-    reads::run(&client, &server, &ceiling, db, school, &args.scale, out).await;
+    reads::run(
+        &client,
+        &server,
+        &ceiling,
+        db,
+        school,
+        &args.scale,
+        args.only.as_deref(),
+        out,
+    )
+    .await;
     ceiling.stop().await;
 
-    rush::run(&client, &server, db, school, &args.scale, out).await;
-    quiz::run(&client, &server, db, school, &args.scale, out).await;
-    logins::run(&client, &server, db, school, &args.scale, out).await;
-    notify::run(&sinks, &server, db, school, &args.scale, out).await;
+    if args.only.is_none() {
+        rush::run(&client, &server, db, school, &args.scale, out).await;
+        quiz::run(&client, &server, db, school, &args.scale, out).await;
+        logins::run(&client, &server, db, school, &args.scale, out).await;
+        notify::run(&sinks, &server, db, school, &args.scale, out).await;
+    }
 
     let (rss, peak) = server.memory_mib();
     out.rss_end_mib = rss;

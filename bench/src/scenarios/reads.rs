@@ -180,9 +180,9 @@ pub async fn run(
     db: &Db,
     school: &School,
     scale: &Scale,
+    only: Option<&str>,
     out: &mut StorageReport,
 ) {
-    let _ = db;
     // The ceilings first, on the same database and machine.
     let ids: Arc<Vec<String>> =
         Arc::new(school.students.iter().map(|s| s.id.to_string()).collect());
@@ -223,10 +223,9 @@ pub async fn run(
 
     let routes = routes(client, &server.base, school);
     let sampler = RssSampler::start(server.pid);
-    for (name, make) in routes
-        .iter()
-        .chain(std::iter::once(&("mix of the evening", mix(&routes))))
-    {
+    let mix = ("mix of the evening", mix(&routes));
+    let all = routes.iter().chain(std::iter::once(&mix));
+    for (name, make) in all.filter(|(name, _)| only.is_none_or(|o| name.contains(o))) {
         let curve = load::curve(make, &scale.levels, scale.read_secs, server, READ_P99_MS).await;
         let errors = curve.errors();
         out.checks.push(Check::new(
