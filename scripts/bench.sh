@@ -3,7 +3,7 @@
 # tool, then runs every scenario on SQLite and PostgreSQL with ceilings
 # measured in the same run (see BENCHMARKS.md for how to read the results).
 #
-#   bash scripts/bench.sh            # the full school: about 12 minutes here
+#   bash scripts/bench.sh            # the full school: about 10 minutes here
 #   bash scripts/bench.sh --quick    # a small school, short loads: ~3 minutes
 #   bash scripts/bench.sh --storage sqlite --out /tmp/bench
 #
