@@ -61,17 +61,7 @@ pub async fn run_all(db: &Db, school: &School, args: &Args, dir: &Path, out: &mu
     notify::wait_idle(db, Duration::from_secs(120)).await;
 
     let ceiling = Process::ceiling(&db.url).await;
-    reads::run(
-        &client,
-        &server,
-        &ceiling,
-        db,
-        school,
-        &args.scale,
-        args.only.as_deref(),
-        out,
-    )
-    .await;
+    reads::run(&client, &server, &ceiling, db, school, args, out).await;
     ceiling.stop().await;
 
     if args.only.is_none() {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 
-use crate::Scale;
+use crate::Args;
 use crate::load::{self, MakeRequest, pick};
 use crate::report::{Check, RouteResult, StorageReport};
 use crate::school::{Db, School};
@@ -179,10 +179,10 @@ pub async fn run(
     ceiling: &Process,
     db: &Db,
     school: &School,
-    scale: &Scale,
-    only: Option<&str>,
+    args: &Args,
     out: &mut StorageReport,
 ) {
+    let (scale, only) = (&args.scale, args.only.as_deref());
     // The ceilings first, on the same database and machine.
     let ids: Arc<Vec<String>> =
         Arc::new(school.students.iter().map(|s| s.id.to_string()).collect());
