@@ -135,4 +135,51 @@ impl DashboardStore for PgStorage {
         .map_err(map_err)?;
         doc.map(|d| from_json("staff course", d)).transpose()
     }
+
+    async fn gradebook_course(
+        &self,
+        course: CourseId,
+        role: CourseRole,
+    ) -> StorageResult<Option<StaffCourseData>> {
+        // lms_staff_course_json with each submission built without its
+        // versions (lms_submission_json otherwise).
+        let doc = sqlx::query_scalar!(
+            r#"SELECT jsonb_build_object(
+                 'course', lms_course_json(c),
+                 'role', $2::text,
+                 'student_count', (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id),
+                 'assignments', coalesce((SELECT jsonb_agg(lms_assignment_json(a) ORDER BY a.due_at, a.id)
+                                          FROM assignments a WHERE a.course_id = c.id), '[]'::jsonb),
+                 'submissions', coalesce((
+                   SELECT jsonb_agg(jsonb_build_object(
+                            'id', s.id, 'assignment_id', s.assignment_id, 'student_id', s.student_id,
+                            'state', s.state, 'versions', '[]'::jsonb,
+                            'grade', CASE WHEN s.final_score IS NULL THEN NULL ELSE jsonb_build_object(
+                              'raw_score', s.raw_score, 'kept_percent', s.kept_percent,
+                              'final_score', s.final_score, 'feedback', coalesce(s.feedback, ''),
+                              'graded_by', s.graded_by, 'graded_at', s.graded_at,
+                              'version', s.graded_version) END,
+                            'rework_feedback', s.rework_feedback, 'updated_at', s.updated_at)
+                          ORDER BY s.latest_at, s.id)
+                   FROM submissions s JOIN assignments a ON a.id = s.assignment_id
+                   WHERE a.course_id = c.id), '[]'::jsonb),
+                 'quizzes', coalesce((SELECT jsonb_agg(lms_quiz_json(q) ORDER BY q.created_at, q.id)
+                                      FROM quizzes q WHERE q.course_id = c.id), '[]'::jsonb),
+                 'attempts', coalesce((SELECT jsonb_agg(lms_attempt_json(t) ORDER BY t.started_at, t.id)
+                                       FROM attempts t JOIN quizzes q ON q.id = t.quiz_id
+                                       WHERE q.course_id = c.id AND t.state <> 'open'), '[]'::jsonb),
+                 'quiz_max_scores', coalesce((
+                   SELECT jsonb_object_agg(q.id, (SELECT least(coalesce(sum(x.points), 0), 100000)
+                                                  FROM questions x WHERE x.quiz_id = q.id))
+                   FROM quizzes q WHERE q.course_id = c.id), '{}'::jsonb)
+               ) AS "doc!"
+               FROM courses c WHERE c.id = $1"#,
+            course.0,
+            role_str(role)
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        doc.map(|d| from_json("gradebook course", d)).transpose()
+    }
 }

@@ -24,7 +24,7 @@ use crate::SqliteStorage;
 use crate::achievement::achievements_of;
 use crate::course::{CourseRow, course_role};
 use crate::error::{corrupt, id_list, map_err, to_u32, ts_opt};
-use crate::homework::{AssignmentRow, ExtensionRow, load_submissions};
+use crate::homework::{AssignmentRow, ExtensionRow, Versions, load_submissions_with};
 use crate::quiz::{AttemptRow, QuizRow};
 use crate::webinar::WebinarRow;
 
@@ -174,6 +174,7 @@ async fn course_submissions(
     conn: &mut SqliteConnection,
     courses: &[Uuid],
     student: Option<Uuid>,
+    versions: Versions,
 ) -> StorageResult<Vec<(Uuid, Submission)>> {
     let courses = id_list(courses.iter().copied());
     let rows = sqlx::query!(
@@ -189,7 +190,7 @@ async fn course_submissions(
     .map_err(map_err)?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let course_of: HashMap<Uuid, Uuid> = rows.into_iter().map(|r| (r.id, r.course_id)).collect();
-    Ok(load_submissions(conn, &ids)
+    Ok(load_submissions_with(conn, &ids, versions)
         .await?
         .into_iter()
         .map(|s| (course_of.get(&s.id.0).copied().unwrap_or_default(), s))
@@ -207,6 +208,7 @@ fn group<T>(items: Vec<(Uuid, T)>) -> HashMap<Uuid, Vec<T>> {
 async fn staff_courses_data(
     conn: &mut SqliteConnection,
     courses: Vec<(Course, CourseRole)>,
+    versions: Versions,
 ) -> StorageResult<Vec<StaffCourseData>> {
     let ids: Vec<Uuid> = courses.iter().map(|(c, _)| c.id.0).collect();
     let list = id_list(ids.iter().copied());
@@ -235,7 +237,7 @@ async fn staff_courses_data(
             .map(|q| (q.course_id.0, q))
             .collect(),
     );
-    let mut submissions = group(course_submissions(conn, &ids, None).await?);
+    let mut submissions = group(course_submissions(conn, &ids, None, versions).await?);
     let mut attempts = group(attempts_in(conn, &ids, None, true).await?);
     let max_rows = sqlx::query!(
         r#"SELECT q.course_id AS "course_id: Uuid", q.id AS "id: Uuid",
@@ -317,7 +319,8 @@ impl DashboardStore for SqliteStorage {
                 .map(|q| (q.course_id.0, q))
                 .collect(),
         );
-        let mut submissions = group(course_submissions(&mut conn, &ids, Some(student.0)).await?);
+        let mut submissions =
+            group(course_submissions(&mut conn, &ids, Some(student.0), Versions::Loaded).await?);
         let mut attempts = group(attempts_in(&mut conn, &ids, Some(student.0), false).await?);
         let extensions = student_extensions(&mut conn, student.0, &ids).await?;
         let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
@@ -397,7 +400,7 @@ impl DashboardStore for SqliteStorage {
         let ids: Vec<Uuid> = courses.iter().map(|(c, _)| c.id.0).collect();
         let course_ids: Vec<CourseId> = courses.iter().map(|(c, _)| c.id).collect();
         let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
-        let data = staff_courses_data(&mut conn, courses).await?;
+        let data = staff_courses_data(&mut conn, courses, Versions::Loaded).await?;
         drop(conn);
         let queue = self
             .pending_submissions(
@@ -418,6 +421,25 @@ impl DashboardStore for SqliteStorage {
         course: CourseId,
         role: CourseRole,
     ) -> StorageResult<Option<StaffCourseData>> {
+        self.one_staff_course(course, role, Versions::Loaded).await
+    }
+
+    async fn gradebook_course(
+        &self,
+        course: CourseId,
+        role: CourseRole,
+    ) -> StorageResult<Option<StaffCourseData>> {
+        self.one_staff_course(course, role, Versions::Left).await
+    }
+}
+
+impl SqliteStorage {
+    async fn one_staff_course(
+        &self,
+        course: CourseId,
+        role: CourseRole,
+        versions: Versions,
+    ) -> StorageResult<Option<StaffCourseData>> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
         let Some(row) = sqlx::query_as!(
             CourseRow,
@@ -431,7 +453,8 @@ impl DashboardStore for SqliteStorage {
         else {
             return Ok(None);
         };
-        let data = staff_courses_data(&mut conn, vec![(Course::try_from(row)?, role)]).await?;
+        let data =
+            staff_courses_data(&mut conn, vec![(Course::try_from(row)?, role)], versions).await?;
         Ok(data.into_iter().next())
     }
 }

@@ -83,7 +83,7 @@ impl GradebookService {
         };
         let data = self
             .dashboards
-            .staff_course(course, role)
+            .gradebook_course(course, role)
             .await?
             .ok_or(GradebookError::CourseNotFound)?;
         let student_ids = self.courses.enrolled_students(course).await?;
@@ -183,7 +183,7 @@ mod tests {
         let mut dashboards = MockDashboardStore::new();
         let data = w.data.clone();
         dashboards
-            .expect_staff_course()
+            .expect_gradebook_course()
             .withf(move |c, r| *c == id && *r == expected_role)
             .times(1)
             .returning(move |_, _| Ok(Some(data.clone())));
@@ -251,7 +251,7 @@ mod tests {
         let mut dashboards = MockDashboardStore::new();
         let data = w.data.clone();
         dashboards
-            .expect_staff_course()
+            .expect_gradebook_course()
             .returning(move |_, _| Ok(Some(data.clone())));
         let s = GradebookService::new(
             Arc::new(dashboards),

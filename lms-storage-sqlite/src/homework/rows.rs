@@ -170,6 +170,24 @@ pub(crate) async fn load_submissions(
     conn: &mut SqliteConnection,
     ids: &[Uuid],
 ) -> StorageResult<Vec<Submission>> {
+    load_submissions_with(conn, ids, Versions::Loaded).await
+}
+
+/// Whether loaded submissions carry their versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Versions {
+    /// Every version, in order.
+    Loaded,
+    /// None (`versions` empty): for read models that need only grades.
+    Left,
+}
+
+/// Loads submissions, with their versions or without, in the order of `ids`.
+pub(crate) async fn load_submissions_with(
+    conn: &mut SqliteConnection,
+    ids: &[Uuid],
+    versions: Versions,
+) -> StorageResult<Vec<Submission>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -185,7 +203,10 @@ pub(crate) async fn load_submissions(
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?;
-    let version_rows = sqlx::query_as!(
+    let version_rows = if versions == Versions::Left {
+        Vec::new()
+    } else {
+        sqlx::query_as!(
         VersionRow,
         r#"SELECT id AS "id: _", submission_id AS "submission_id: _", number, text, files, submitted_at,
                   late AS "late: _", idempotency_key
@@ -195,7 +216,8 @@ pub(crate) async fn load_submissions(
     )
     .fetch_all(&mut *conn)
     .await
-    .map_err(map_err)?;
+    .map_err(map_err)?
+    };
     let mut by_id: HashMap<Uuid, Submission> = assemble_submissions(rows, version_rows)?
         .into_iter()
         .map(|s| (s.id.0, s))

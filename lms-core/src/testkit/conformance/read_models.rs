@@ -621,6 +621,47 @@ pub async fn staff_course_of_any_course(storage: Storage) {
     );
 }
 
+/// `gradebook_course` is `staff_course` with every submission's versions
+/// left out (grades and everything else as stored), and `None` for an
+/// unknown course.
+pub async fn gradebook_course_is_the_staff_course_without_versions(storage: Storage) {
+    let s = school(&storage).await;
+    for (course, role) in [
+        (s.published.id, CourseRole::Owner),
+        (s.archived.id, CourseRole::Assistant),
+    ] {
+        let mut full = ok(
+            storage.dashboards.staff_course(course, role).await,
+            "staff_course",
+        )
+        .expect("a known course");
+        assert!(
+            full.submissions.iter().any(|x| !x.versions.is_empty()),
+            "the fixture's course has hand-ins"
+        );
+        let light = ok(
+            storage.dashboards.gradebook_course(course, role).await,
+            "gradebook_course",
+        )
+        .expect("a known course");
+        for x in &mut full.submissions {
+            x.versions.clear();
+        }
+        assert_eq!(light, full, "the staff course without versions");
+    }
+    assert_eq!(
+        ok(
+            storage
+                .dashboards
+                .gradebook_course(CourseId::new(), CourseRole::Owner)
+                .await,
+            "gradebook_course"
+        ),
+        None,
+        "an unknown course is None"
+    );
+}
+
 fn ids<T, I: Ord + Clone>(items: &[T], id: impl Fn(&T) -> I) -> BTreeSet<I> {
     items.iter().map(id).collect()
 }
