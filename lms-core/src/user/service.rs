@@ -470,5 +470,5 @@ mod directory;
 pub use directory::*;
 
 #[cfg(test)]
-#[path = "service_tests.rs"]
+#[path = "service_tests/mod.rs"]
 mod tests;

@@ -294,7 +294,14 @@ mod tests {
         ("outbox", include_str!("outbox.rs")),
         ("notifications", include_str!("notifications.rs")),
         ("achievements", include_str!("achievements.rs")),
-        ("read_models", include_str!("read_models.rs")),
+        (
+            "read_models",
+            concat!(
+                include_str!("read_models/students.rs"),
+                include_str!("read_models/staff.rs"),
+                include_str!("read_models/schedule.rs"),
+            ),
+        ),
         ("files", include_str!("files.rs")),
         ("idempotency", include_str!("idempotency.rs")),
         ("onboarding", include_str!("onboarding.rs")),
