@@ -143,17 +143,8 @@ impl Process {
     /// Resident memory now and at its peak, in MiB.
     #[must_use]
     pub fn memory_mib(&self) -> (f64, f64) {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid)).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .map_or(0.0, |kb| kb / 1024.0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        let mib = |field| status_kib(self.pid, field) as f64 / 1024.0;
+        (mib("VmRSS:"), mib("VmHWM:"))
     }
 
     /// Stops the process with SIGTERM (then SIGKILL after 10 s).
@@ -171,6 +162,18 @@ impl Process {
     }
 }
 
+/// A `/proc/<pid>/status` field in KiB (`VmRSS:`, `VmHWM:`); 0 when the
+/// process is gone.
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|kb| kb.parse().ok())
+        .unwrap_or(0)
+}
+
 /// Samples a process's resident memory every 50 ms until dropped; the
 /// highest sample is the peak of that window.
 pub struct RssSampler {
@@ -186,14 +189,7 @@ impl RssSampler {
         let p = peak.clone();
         let task = tokio::spawn(async move {
             loop {
-                let kb = std::fs::read_to_string(format!("/proc/{pid}/status"))
-                    .unwrap_or_default()
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmRSS:"))
-                    .and_then(|v| v.split_whitespace().next())
-                    .and_then(|kb| kb.parse::<u64>().ok())
-                    .unwrap_or(0);
-                p.fetch_max(kb, Ordering::SeqCst);
+                p.fetch_max(status_kib(pid, "VmRSS:"), Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         });
