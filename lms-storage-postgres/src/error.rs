@@ -63,8 +63,7 @@ pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Valu
         .map_err(|e| StorageError::Permanent(format!("cannot encode value: {e}")))
 }
 
-/// Decodes a JSONB column (or a document this adapter built) into a value
-/// object; rich text in it was sanitised before it was stored and is taken
+/// Decodes a JSONB column into a value object; rich text in it was sanitised before it was stored and is taken
 /// as it is ([`lms_core::richtext::decode_stored`]).
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
     what: &str,
@@ -72,6 +71,17 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 ) -> Result<T, StorageError> {
     lms_core::richtext::decode_stored(|| serde_json::from_value(value))
         .map_err(|e| corrupt(what, e))
+}
+
+/// Decodes a read-model document this adapter built (a `json` value the
+/// query casts to `text`) straight into the core's type, without an
+/// intermediate `serde_json::Value`; rich text is taken as stored, as in
+/// [`from_json`].
+pub(crate) fn from_json_text<T: serde::de::DeserializeOwned>(
+    what: &str,
+    text: &str,
+) -> Result<T, StorageError> {
+    lms_core::richtext::decode_stored(|| serde_json::from_str(text)).map_err(|e| corrupt(what, e))
 }
 
 /// Converts a stored non-negative integer.

@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::achievement::award_in;
-use crate::error::{corrupt, from_json, map_err, to_json};
+use crate::error::{corrupt, from_json, from_json_text, map_err, to_json};
 use crate::notification::enqueue_in;
 
 pub(crate) struct AssignmentRow {
@@ -89,7 +89,10 @@ pub(crate) async fn load_submissions(
         return Ok(Vec::new());
     }
     let rows = sqlx::query!(
-        r#"SELECT s.id, lms_submission_json(s) AS "doc!" FROM submissions s WHERE s.id = ANY($1)"#,
+        r#"SELECT s.id, lms_submission_json(s, (
+                 SELECT coalesce(json_agg(lms_version_json(v) ORDER BY v.number), '[]')
+                 FROM submission_versions v WHERE v.submission_id = s.id))::text AS "doc!"
+               FROM submissions s WHERE s.id = ANY($1)"#,
         ids
     )
     .fetch_all(&mut *conn)
@@ -97,7 +100,7 @@ pub(crate) async fn load_submissions(
     .map_err(map_err)?;
     let mut by_id: HashMap<Uuid, Submission> = HashMap::with_capacity(rows.len());
     for r in rows {
-        by_id.insert(r.id, from_json("submission", r.doc)?);
+        by_id.insert(r.id, from_json_text("submission", &r.doc)?);
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
@@ -577,10 +580,13 @@ impl HomeworkStore for PgStorage {
         let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
         let (lower, capital) = students.like_patterns();
         let doc = sqlx::query_scalar!(
-            r#"SELECT coalesce(jsonb_agg(jsonb_build_object(
-                        'submission', lms_submission_json(p.sub), 'assignment_id', (p.sub).assignment_id,
+            r#"SELECT coalesce(json_agg(json_build_object(
+                        'submission', lms_submission_json(p.sub, (
+                          SELECT coalesce(json_agg(lms_version_json(v) ORDER BY v.number), '[]')
+                          FROM submission_versions v WHERE v.submission_id = (p.sub).id)),
+                        'assignment_id', (p.sub).assignment_id,
                         'course_id', p.course_id, 'assignment_title', p.title,
-                        'student_name', p.display_name) ORDER BY (p.sub).latest_at, (p.sub).id), '[]') AS "doc!"
+                        'student_name', p.display_name) ORDER BY (p.sub).latest_at, (p.sub).id), '[]')::text AS "doc!"
                FROM (SELECT s AS sub, a.course_id, a.title, u.display_name FROM submissions s
                      JOIN assignments a ON a.id = s.assignment_id
                      JOIN users u ON u.id = s.student_id
@@ -603,7 +609,7 @@ impl HomeworkStore for PgStorage {
         .fetch_one(&self.pool)
         .await
         .map_err(map_err)?;
-        from_json("grading queue", doc)
+        from_json_text("grading queue", &doc)
     }
 
     async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>> {
