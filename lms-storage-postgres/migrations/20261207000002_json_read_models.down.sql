@@ -8,7 +8,7 @@ DROP FUNCTION lms_lesson_json(lessons, boolean);
 DROP FUNCTION lms_assignment_json(assignments);
 DROP FUNCTION lms_extension_json(extensions);
 DROP FUNCTION lms_quiz_json(quizzes);
-DROP FUNCTION lms_attempt_json(attempts);
+DROP FUNCTION lms_attempt_json(attempts, boolean);
 DROP FUNCTION lms_webinar_json(webinars);
 DROP FUNCTION lms_achievement_json(achievements);
 

@@ -52,7 +52,7 @@ impl DashboardStore for PgStorage {
                                               WHERE a.course_id = c.id AND s.student_id = $1), '[]'),
                      'quizzes', coalesce((SELECT json_agg(lms_quiz_json(q) ORDER BY q.created_at, q.id)
                                           FROM quizzes q WHERE q.course_id = c.id AND q.published), '[]'),
-                     'attempts', coalesce((SELECT json_agg(lms_attempt_json(t) ORDER BY t.started_at, t.id)
+                     'attempts', coalesce((SELECT json_agg(lms_attempt_json(t, true) ORDER BY t.started_at, t.id)
                                            FROM attempts t JOIN quizzes q ON q.id = t.quiz_id
                                            WHERE q.course_id = c.id AND t.student_id = $1), '[]'))
                      ORDER BY e.enrolled_at, c.id)

@@ -72,6 +72,28 @@ pub struct StaffCourseData {
     pub quiz_max_scores: BTreeMap<QuizId, Points>,
 }
 
+impl StaffCourseData {
+    /// The course as [`DashboardStore::gradebook_course`] gives it: every
+    /// submission without its versions, every attempt without its question
+    /// order, answers and per-question results (scores, states and dates
+    /// kept). The gradebook needs who handed in what and the scores; the
+    /// details are most of a course's data.
+    #[must_use]
+    pub fn without_details(mut self) -> Self {
+        for s in &mut self.submissions {
+            s.versions.clear();
+        }
+        for a in &mut self.attempts {
+            a.question_order.clear();
+            a.answers.clear();
+            if let Some(result) = &mut a.result {
+                result.per_question.clear();
+            }
+        }
+        self
+    }
+}
+
 /// What a teacher's or assistant's dashboard is built from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -107,10 +129,11 @@ pub trait DashboardStore: Send + Sync {
         course: CourseId,
         role: CourseRole,
     ) -> StorageResult<Option<StaffCourseData>>;
-    /// One course for its gradebook: as [`Self::staff_course`], except that
-    /// every submission comes without its versions (`versions` is empty).
-    /// The gradebook needs who handed in what and the grade; the versions
-    /// are most of a course's data (400 KB for a 300-student course).
+    /// One course for its gradebook: as [`Self::staff_course`] without the
+    /// details ([`StaffCourseData::without_details`]: no submission
+    /// versions, no attempt answers). The gradebook needs who handed in
+    /// what and the scores; the versions alone are 400 KB for a
+    /// 300-student course.
     async fn gradebook_course(
         &self,
         course: CourseId,

@@ -112,12 +112,11 @@ impl DashboardService {
         actor: &Actor,
         course: CourseId,
     ) -> Result<CourseStatistics, DashboardError> {
-        let stored = self
+        let (stored, membership) = self
             .courses
-            .get_course(course)
+            .course_for(course, actor.user_id)
             .await?
             .ok_or(DashboardError::CourseNotFound)?;
-        let membership = self.courses.membership(course, actor.user_id).await?;
         if !policy::can_grade(actor, membership) {
             return Err(
                 if policy::can_view_course(actor, membership, stored.status) {
@@ -326,11 +325,8 @@ mod tests {
         let mut courses = MockCourseStore::new();
         let stored = course.clone();
         courses
-            .expect_get_course()
-            .returning(move |_| Ok(Some(stored.clone())));
-        courses
-            .expect_membership()
-            .returning(move |_, _| Ok(membership));
+            .expect_course_for()
+            .returning(move |_, _| Ok(Some((stored.clone(), membership))));
         courses
     }
 
@@ -420,7 +416,7 @@ mod tests {
     #[tokio::test]
     async fn statistics_of_unknown_courses_are_not_found() {
         let mut courses = MockCourseStore::new();
-        courses.expect_get_course().returning(|_| Ok(None));
+        courses.expect_course_for().returning(|_, _| Ok(None));
         let err = service(MockDashboardStore::new(), courses)
             .course_statistics(&actor(Role::Admin), crate::ids::CourseId::new())
             .await

@@ -61,12 +61,11 @@ impl GradebookService {
         actor: &Actor,
         course: CourseId,
     ) -> Result<Gradebook, GradebookError> {
-        let stored = self
+        let (stored, membership) = self
             .courses
-            .get_course(course)
+            .course_for(course, actor.user_id)
             .await?
             .ok_or(GradebookError::CourseNotFound)?;
-        let membership = self.courses.membership(course, actor.user_id).await?;
         if !policy::can_grade(actor, membership) {
             return Err(
                 if policy::can_view_course(actor, membership, stored.status) {
@@ -127,11 +126,8 @@ mod tests {
         let mut courses = MockCourseStore::new();
         let stored = course.clone();
         courses
-            .expect_get_course()
-            .returning(move |_| Ok(Some(stored.clone())));
-        courses
-            .expect_membership()
-            .returning(move |_, _| Ok(membership));
+            .expect_course_for()
+            .returning(move |_, _| Ok(Some((stored.clone(), membership))));
         courses
     }
 
@@ -300,7 +296,7 @@ mod tests {
             );
         }
         let mut none = MockCourseStore::new();
-        none.expect_get_course().returning(|_| Ok(None));
+        none.expect_course_for().returning(|_, _| Ok(None));
         let s = GradebookService::new(
             Arc::new(MockDashboardStore::new()),
             Arc::new(none),

@@ -188,7 +188,7 @@ macro_rules! __storage_conformance_cases {
                 student_snapshot_webinars_and_badges,
                 staff_snapshot_courses_queue_and_webinars,
                 staff_course_of_any_course,
-                gradebook_course_is_the_staff_course_without_versions,
+                gradebook_course_is_the_staff_course_without_details,
                 schedule_sources_for_students,
                 schedule_sources_for_staff,
             }

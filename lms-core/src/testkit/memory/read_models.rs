@@ -144,12 +144,10 @@ impl DashboardStore for MemoryStorage {
         course: CourseId,
         role: CourseRole,
     ) -> StorageResult<Option<StaffCourseData>> {
-        Ok(self.staff_course(course, role).await?.map(|mut data| {
-            for s in &mut data.submissions {
-                s.versions.clear();
-            }
-            data
-        }))
+        Ok(self
+            .staff_course(course, role)
+            .await?
+            .map(StaffCourseData::without_details))
     }
 }
 

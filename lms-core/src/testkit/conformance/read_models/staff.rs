@@ -184,16 +184,17 @@ pub async fn staff_course_of_any_course(storage: Storage) {
     );
 }
 
-/// `gradebook_course` is `staff_course` with every submission's versions
-/// left out (grades and everything else as stored), and `None` for an
+/// `gradebook_course` is `staff_course` without the details
+/// (`StaffCourseData::without_details`: no submission versions, no attempt
+/// answers; grades, scores and everything else as stored), and `None` for an
 /// unknown course.
-pub async fn gradebook_course_is_the_staff_course_without_versions(storage: Storage) {
+pub async fn gradebook_course_is_the_staff_course_without_details(storage: Storage) {
     let s = school(&storage).await;
     for (course, role) in [
         (s.published.id, CourseRole::Owner),
         (s.archived.id, CourseRole::Assistant),
     ] {
-        let mut full = ok(
+        let full = ok(
             storage.dashboards.staff_course(course, role).await,
             "staff_course",
         )
@@ -202,15 +203,26 @@ pub async fn gradebook_course_is_the_staff_course_without_versions(storage: Stor
             full.submissions.iter().any(|x| !x.versions.is_empty()),
             "the fixture's course has hand-ins"
         );
+        if course == s.published.id {
+            assert!(
+                full.attempts.iter().any(|a| a
+                    .result
+                    .as_ref()
+                    .is_some_and(|r| !r.per_question.is_empty())
+                    && !a.question_order.is_empty()),
+                "the fixture's course has a finished attempt with its details"
+            );
+        }
         let light = ok(
             storage.dashboards.gradebook_course(course, role).await,
             "gradebook_course",
         )
         .expect("a known course");
-        for x in &mut full.submissions {
-            x.versions.clear();
-        }
-        assert_eq!(light, full, "the staff course without versions");
+        assert_eq!(
+            light,
+            full.without_details(),
+            "the staff course without details"
+        );
     }
     assert_eq!(
         ok(
