@@ -51,6 +51,7 @@ pub mod quiz;
 pub mod richtext;
 pub mod schedule;
 pub mod score;
+pub mod spreadsheet;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod transfer;

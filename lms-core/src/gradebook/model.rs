@@ -9,6 +9,7 @@ use crate::homework::Assignment;
 use crate::ids::{CourseId, SubmissionId, UserId};
 use crate::quiz::Quiz;
 use crate::score::Points;
+use crate::spreadsheet::SpreadsheetCsv;
 use crate::user::User;
 
 /// What a gradebook column is about.
@@ -75,26 +76,6 @@ pub struct Gradebook {
     pub rows: Vec<GradebookRow>,
 }
 
-/// Prefixes a cell that a spreadsheet would run as a formula with `'`.
-fn defuse_formula(field: &str) -> std::borrow::Cow<'_, str> {
-    if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{field}").into()
-    } else {
-        field.into()
-    }
-}
-
-/// One CSV field (RFC 4180): formula-protected, quoted when it holds a
-/// comma, quote or line break.
-fn csv_field(field: &str) -> String {
-    let safe = defuse_formula(field);
-    if safe.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", safe.replace('"', "\"\""))
-    } else {
-        safe.into_owned()
-    }
-}
-
 /// `v` with a negative zero (an empty float sum) turned into zero.
 fn positive_zero(v: f64) -> f64 {
     if v == 0.0 { 0.0 } else { v }
@@ -104,12 +85,6 @@ fn positive_zero(v: f64) -> f64 {
 fn csv_number(v: f64) -> String {
     let s = format!("{:.2}", positive_zero(v));
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-fn csv_line(out: &mut String, fields: impl IntoIterator<Item = String>) {
-    let line: Vec<String> = fields.into_iter().map(|f| csv_field(&f)).collect();
-    out.push_str(&line.join(","));
-    out.push_str("\r\n");
 }
 
 /// A course's published assignments by due date and published quizzes by
@@ -237,17 +212,15 @@ impl Gradebook {
     /// that a spreadsheet would run as a formula prefixed with `'`.
     #[must_use]
     pub fn to_csv(&self) -> String {
-        let mut out = String::from('\u{FEFF}');
-        csv_line(
-            &mut out,
-            ["Студент".to_owned(), "E-mail".to_owned()]
+        let mut csv = SpreadsheetCsv::new(b',');
+        csv.row(
+            ["Студент", "E-mail"]
                 .into_iter()
-                .chain(self.columns.iter().map(|c| c.title.clone()))
-                .chain(["Итого".to_owned(), "Из".to_owned(), "%".to_owned()]),
+                .chain(self.columns.iter().map(|c| c.title.as_str()))
+                .chain(["Итого", "Из", "%"]),
         );
         for row in &self.rows {
-            csv_line(
-                &mut out,
+            csv.row(
                 [row.student_name.clone(), row.email.clone()]
                     .into_iter()
                     .chain(
@@ -262,7 +235,7 @@ impl Gradebook {
                     ]),
             );
         }
-        out
+        csv.finish()
     }
 }
 

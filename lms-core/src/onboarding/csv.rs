@@ -51,24 +51,6 @@ pub struct CsvTable {
     pub rows: Vec<CsvRow>,
 }
 
-/// A field of a CSV file this crate writes (reports, exports): quoted
-/// when it holds a separator, quote or line break, and with a leading
-/// `=`, `+`, `-` or `@` defused, so a spreadsheet never runs it as a
-/// formula.
-#[must_use]
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([';', '"', '\n', '\r', ',']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// A `LIKE` pattern matching text that starts with `prefix`, with `\`, `%`
 /// and `_` escaped (use it with `ESCAPE '\'`), for the storage adapters.
 #[must_use]
@@ -264,11 +246,7 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a;b"), "\"a;b\"");
-        assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    fn like_prefixes_are_escaped() {
         assert_eq!(like_prefix("a_b%c\\"), "a\\_b\\%c\\\\%");
     }
 

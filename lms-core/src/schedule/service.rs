@@ -14,6 +14,7 @@ use crate::error::StorageError;
 use crate::homework::effective_deadline;
 use crate::homework::service::student_sees;
 use crate::policy;
+use crate::schedule::ical::to_ical;
 use crate::schedule::model::{EventSource, ScheduleEvent};
 use crate::schedule::ports::{ScheduleSources, ScheduleStore};
 use crate::user::{Actor, TimeZone, User, UserStore};
@@ -315,10 +316,27 @@ impl ScheduleService {
     /// read by calendar services and may be shared, so it never carries
     /// webinar host links, not even the owner's.
     pub async fn feed(&self, user: &User) -> Result<Vec<ScheduleEvent>, ScheduleError> {
+        self.feed_at(user, self.clock.now()).await
+    }
+
+    /// The user's calendar feed (see [`Self::feed`]) as an iCalendar file
+    /// (see [`to_ical`]), in their language, with links to the web UI at
+    /// `public_url`.
+    pub async fn feed_ical(&self, user: &User, public_url: &str) -> Result<String, ScheduleError> {
+        let now = self.clock.now();
+        let events = self.feed_at(user, now).await?;
+        Ok(to_ical(&events, public_url, user.locale, now))
+    }
+
+    /// [`Self::feed`] as of `now`.
+    async fn feed_at(
+        &self,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ScheduleEvent>, ScheduleError> {
         if !user.active {
             return Err(ScheduleError::UserNotFound);
         }
-        let now = self.clock.now();
         let sources = self.schedules.schedule_sources(user.id).await?;
         let mut events = build_schedule(
             &sources,
@@ -848,6 +866,11 @@ mod tests {
         assert!(matches!(err, ScheduleError::UserNotFound));
         let err = svc.feed(&u).await.unwrap_err();
         assert!(matches!(err, ScheduleError::UserNotFound));
+        let err = svc
+            .feed_ical(&u, "https://lms.school.ru")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ScheduleError::UserNotFound));
     }
 
     #[tokio::test]
@@ -912,12 +935,23 @@ mod tests {
             courses: vec![c],
             ..ScheduleSources::default()
         };
-        assert!(s.webinars[0].host_url.is_some());
+        let host_link = s.webinars[0].host_url.clone().expect("a host link");
         let mut schedules = MockScheduleStore::new();
         schedules
             .expect_schedule_sources()
             .returning(move |_| Ok(s.clone()));
         let svc = service(schedules, MockUserStore::new());
+        let ics = svc
+            .feed_ical(&owner, "https://lms.school.ru")
+            .await
+            .unwrap();
+        assert!(ics.contains("BEGIN:VEVENT\r\n"), "{ics}");
+        assert!(
+            !ics.replace("\r\n ", "").contains(&host_link),
+            "no host link: {ics}"
+        );
+        let stamp = t0().format("DTSTAMP:%Y%m%dT%H%M%SZ\r\n").to_string();
+        assert!(ics.contains(&stamp), "stamped by the clock: {ics}");
         let events = svc.feed(&owner).await.unwrap();
         let webinar = events
             .iter()

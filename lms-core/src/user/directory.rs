@@ -9,9 +9,9 @@ use super::{ManageUserError, UserService};
 use crate::bulk::BulkOutcome;
 use crate::error::StorageError;
 use crate::ids::UserId;
-use crate::onboarding::csv::csv_field;
 use crate::page::Page;
 use crate::policy;
+use crate::spreadsheet::SpreadsheetCsv;
 use crate::user::model::{Actor, Role, User, UserFilter};
 
 /// The most matches [`UserService::find_accounts`] returns.
@@ -170,8 +170,16 @@ impl UserService {
             return Err(DirectoryError::Forbidden);
         }
         check_query(&filter)?;
-        let mut out =
-            String::from("\u{FEFF}email;display_name;role;active;locale;time_zone;created_at\r\n");
+        let mut csv = SpreadsheetCsv::new(b';');
+        csv.row([
+            "email",
+            "display_name",
+            "role",
+            "active",
+            "locale",
+            "time_zone",
+            "created_at",
+        ]);
         let mut offset = 0u32;
         loop {
             let page = self
@@ -179,23 +187,20 @@ impl UserService {
                 .search_users(&filter, Page::new(Page::MAX_LIMIT, offset))
                 .await?;
             for u in &page {
-                let fields = [
-                    u.email.as_str().to_owned(),
-                    u.display_name.as_str().to_owned(),
-                    u.role.as_str().to_owned(),
-                    u.active.to_string(),
-                    u.locale.as_str().to_owned(),
-                    u.time_zone.name().to_owned(),
-                    u.created_at.to_rfc3339(),
-                ];
-                let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                out.push_str(&quoted.join(";"));
-                out.push_str("\r\n");
+                csv.row([
+                    u.email.as_str(),
+                    u.display_name.as_str(),
+                    u.role.as_str(),
+                    if u.active { "true" } else { "false" },
+                    u.locale.as_str(),
+                    u.time_zone.name(),
+                    &u.created_at.to_rfc3339(),
+                ]);
             }
             let got = u32::try_from(page.len()).unwrap_or(u32::MAX);
             offset = offset.saturating_add(got);
             if got < Page::MAX_LIMIT || offset as usize >= MAX_EXPORT_ROWS {
-                return Ok(out);
+                return Ok(csv.finish());
             }
         }
     }

@@ -9,9 +9,10 @@ use super::plan::{CourseCache, PlanContext, RawRow, RowAction, RowProblem, RowRe
 use super::{InviteError, OnboardingService};
 use crate::error::{Conflict, StorageError};
 use crate::ids::CourseId;
-use crate::onboarding::csv::{CsvTable, csv_field, read_table};
+use crate::onboarding::csv::{CsvTable, read_table};
 use crate::onboarding::model::OnboardingBatch;
 use crate::policy;
+use crate::spreadsheet::SpreadsheetCsv;
 use crate::user::{Actor, Email};
 
 /// How many rows got each action.
@@ -69,22 +70,20 @@ impl ImportReport {
     /// message.
     #[must_use]
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("\u{FEFF}line;email;action;courses;code;message\r\n");
+        let mut csv = SpreadsheetCsv::new(b';');
+        csv.row(["line", "email", "action", "courses", "code", "message"]);
         for r in &self.rows {
             let courses: Vec<String> = r.course_ids.iter().map(ToString::to_string).collect();
-            let fields = [
-                r.line.to_string(),
-                r.email.clone(),
-                r.action.as_str().to_owned(),
-                courses.join(" "),
-                r.code.clone().unwrap_or_default(),
-                r.message.clone().unwrap_or_default(),
-            ];
-            let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&quoted.join(";"));
-            out.push_str("\r\n");
+            csv.row([
+                r.line.to_string().as_str(),
+                &r.email,
+                r.action.as_str(),
+                &courses.join(" "),
+                r.code.as_deref().unwrap_or_default(),
+                r.message.as_deref().unwrap_or_default(),
+            ]);
         }
-        out
+        csv.finish()
     }
 }
 
