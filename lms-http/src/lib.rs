@@ -6,6 +6,9 @@
 //! the calendar feed at `/ical/<token>.ics`, an OpenAPI 3.1 document at
 //! `/api/openapi.json` (browsable at `/api/docs`), `/healthz`, `/readyz`,
 //! Prometheus metrics at `/metrics`, and optionally the built web UI at `/`.
+//! Every response carries an `X-Request-Id`, and everything logged while a
+//! request runs is in its `request{id, method, route}` span
+//! ([`request_id`]).
 //!
 //! Handlers are thin: they parse the request into domain values, call the
 //! core with the logged-in user as the acting user (authorisation lives in
@@ -30,6 +33,7 @@ pub mod idempotency;
 mod metrics;
 pub mod openapi;
 pub mod password;
+pub mod request_id;
 pub mod routes;
 mod security;
 pub mod state;
@@ -110,7 +114,13 @@ pub fn router(state: AppState) -> Router {
         metrics::track,
     ))
     .layer(axum::middleware::from_fn(security::headers))
-    .layer(tower_http::trace::TraceLayer::new_for_http())
+    // Its events belong to the request's span (request_id::layer), not to
+    // a second span of its own that would log the raw path.
+    .layer(
+        tower_http::trace::TraceLayer::new_for_http()
+            .make_span_with(|_: &axum::http::Request<axum::body::Body>| tracing::Span::current()),
+    )
+    .layer(axum::middleware::from_fn(request_id::layer))
     .with_state(state)
 }
 

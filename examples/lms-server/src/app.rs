@@ -10,7 +10,7 @@ use lms_core::notification::{Channel, NotificationStore, Notifier};
 use lms_notify::worker::LogNotifier;
 use thiserror::Error;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, LogFormat};
 use crate::demo::{DemoError, seed_demo};
 use crate::files::file_store;
 use crate::providers::webinar_providers;
@@ -63,20 +63,32 @@ impl std::fmt::Debug for Core {
     }
 }
 
-/// Installs the global `tracing` subscriber (text to stderr) with `filter`
-/// (`LMS_LOG`, e.g. `info` or `lms_core=debug,info`). A bad filter falls
-/// back to `info` with a warning rather than stopping the server. Calling
-/// it twice keeps the first subscriber.
-pub fn init_tracing(filter: &str) {
+/// Installs the global `tracing` subscriber (to stderr) with `filter`
+/// (`LMS_LOG`, e.g. `info` or `lms_core=debug,info`) in `format`: text,
+/// coloured only when stderr is a terminal (a file or a pipe gets plain
+/// text), or one JSON object per line with the current span (a request's
+/// id) in each. A bad filter falls back to `info` with a warning rather than
+/// stopping the server. Calling it twice keeps the first subscriber.
+pub fn init_tracing(filter: &str, format: LogFormat) {
+    use std::io::IsTerminal as _;
     use tracing_subscriber::EnvFilter;
     let (env_filter, bad) = match EnvFilter::try_new(filter) {
         Ok(f) => (f, None),
         Err(e) => (EnvFilter::new("info"), Some(e)),
     };
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(env_filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
     if let Some(e) = bad {
         tracing::warn!(filter, error = %e, "LMS_LOG is not a valid filter; logging at info");
     }

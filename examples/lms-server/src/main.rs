@@ -140,7 +140,7 @@ async fn run(config_path: Option<PathBuf>, demo_flag: bool, command: Command) ->
         }
     };
     cfg.demo |= demo_flag;
-    init_tracing(&cfg.log);
+    init_tracing(&cfg.log, cfg.log_format);
     tracing::debug!(config = ?cfg, "configuration");
     let result = match command {
         Command::Serve => serve(cfg).await,

@@ -174,6 +174,21 @@ pub struct Config {
     pub demo: bool,
     /// The `tracing` filter (`LMS_LOG`, default `info`).
     pub log: String,
+    /// How log lines are written (`LMS_LOG_FORMAT`: `text`, the default, or
+    /// `json`).
+    pub log_format: LogFormat,
+}
+
+/// How the server writes its log lines (to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines, coloured only when standard error is a
+    /// terminal.
+    #[default]
+    Text,
+    /// One JSON object per line (for log collectors), with the request's
+    /// span (its id) in each line written while a request runs.
+    Json,
 }
 
 /// The database to use.
@@ -380,6 +395,7 @@ keys! {
     WORKER = "LMS_WORKER", "worker";
     DEMO = "LMS_DEMO", "demo";
     LOG = "LMS_LOG", "log";
+    LOG_FORMAT = "LMS_LOG_FORMAT", "log_format";
     WEB_DIR = "LMS_WEB_DIR", "web_dir";
     TRUST_PROXY = "LMS_TRUST_PROXY", "trust_proxy";
     LOGIN_FAILURES_PER_ACCOUNT = "LMS_LOGIN_FAILURES_PER_ACCOUNT", "login.failures_per_account";
@@ -635,6 +651,13 @@ impl Config {
             ..onboarding_defaults
         };
         let log = raw.string(&LOG).unwrap_or_else(|| "info".to_owned());
+        let log_format = raw
+            .parse(&LOG_FORMAT, |v| match v {
+                "text" => Ok(LogFormat::Text),
+                "json" => Ok(LogFormat::Json),
+                _ => Err(format!("{v:?} is neither `text` nor `json`")),
+            })?
+            .unwrap_or_default();
         let school_name = match raw.string(&SCHOOL_NAME).map(|n| n.trim().to_owned()) {
             Some(n) if n.chars().count() > 100 => {
                 return Err(ConfigError::Invalid {
@@ -671,6 +694,7 @@ impl Config {
                 .filter(|u| !u.trim().is_empty()),
             demo,
             log,
+            log_format,
         })
     }
 }

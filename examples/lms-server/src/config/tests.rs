@@ -39,6 +39,7 @@ fn defaults_run_on_a_local_sqlite_file() {
     assert_eq!(cfg.worker, WorkerMode::InProcess);
     assert!(!cfg.demo);
     assert_eq!(cfg.log, "info");
+    assert_eq!(cfg.log_format, LogFormat::Text);
     assert_eq!(cfg.smtp, None);
     assert_eq!(cfg.telegram, None);
     assert_eq!(cfg.trueconf, None);
@@ -74,6 +75,7 @@ fn environment_overrides_the_file() {
             ("LMS_S3_ENDPOINT", "https://storage.yandexcloud.net"),
             ("LMS_S3_SECRET_ACCESS_KEY", "s3-secret"),
             ("LMS_WORKER", "off"),
+            ("LMS_LOG_FORMAT", "json"),
         ]),
     )
     .unwrap();
@@ -83,6 +85,7 @@ fn environment_overrides_the_file() {
     assert!(cfg.demo, "an empty variable leaves the file's value");
     assert_eq!(cfg.max_upload_bytes, 1000);
     assert_eq!(cfg.worker, WorkerMode::Off);
+    assert_eq!(cfg.log_format, LogFormat::Json);
     assert_eq!(cfg.database.expose(), "postgres://lms:pw@db:5432/lms");
     let smtp = cfg.smtp.clone().unwrap();
     assert_eq!(smtp.host, "smtp.school.ru");
@@ -130,6 +133,7 @@ fn bad_values_name_the_variable() {
             "LMS_UPLOAD_QUOTA_FILES",
         ),
         (&[("LMS_WORKER", "maybe")], "LMS_WORKER"),
+        (&[("LMS_LOG_FORMAT", "xml")], "LMS_LOG_FORMAT"),
         (&[("LMS_DEMO", "sure")], "LMS_DEMO"),
         (&[("LMS_PUBLIC_URL", "lms.school.ru")], "LMS_PUBLIC_URL"),
         (&[("LMS_DATABASE_URL", "mysql://x")], "LMS_DATABASE_URL"),

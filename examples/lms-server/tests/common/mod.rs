@@ -32,6 +32,15 @@ impl Drop for Server {
 /// Starts `lms-server` on a free port with `data_dir` and `env`, and waits
 /// until `/readyz` answers.
 pub async fn start(data_dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
+    start_with_stderr(data_dir, env, Stdio::null()).await
+}
+
+/// [`start`] with the server's standard error (its log) going to `stderr`.
+pub async fn start_with_stderr(
+    data_dir: &std::path::Path,
+    env: &[(&str, &str)],
+    stderr: Stdio,
+) -> Server {
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lms-server"));
     cmd.env("LMS_DATA_DIR", data_dir)
@@ -42,7 +51,7 @@ pub async fn start(data_dir: &std::path::Path, env: &[(&str, &str)]) -> Server {
         .env_remove("LMS_WEB_DIR")
         .env("LMS_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(stderr);
     for (k, v) in env {
         cmd.env(k, v);
     }
