@@ -4,16 +4,11 @@ import 'bootstrap/dist/css/bootstrap.min.css'
 import 'bootstrap-icons/font/bootstrap-icons.min.css'
 import './style.css'
 import App from './App.vue'
-import { router } from './router'
+import { router, sessionLost } from './router'
 import { i18n } from './i18n'
 import { setUnauthorizedHandler } from './api/http'
-import { session } from './session'
 
-setUnauthorizedHandler(() => {
-  session.user = null
-  // Public pages (an invitation or reset link) stay where they are.
-  const here = router.currentRoute.value
-  if (here.name !== 'login' && !here.meta.public) router.push({ name: 'login', query: { next: here.fullPath } })
-})
+// A 401 means the session ended: to the login page, which says why.
+setUnauthorizedHandler(() => void sessionLost())
 
 createApp(App).use(i18n).use(router).mount('#app')

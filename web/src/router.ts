@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe } from './session'
 import { redirectForRole } from './lib/nav'
 import { settleConfirm } from './lib/confirm'
+import { noteForLogin } from './lib/notice'
 
 import shared from '../../lms-core/src/notification/web_paths.json'
 
@@ -66,3 +67,18 @@ router.beforeEach(async (to) => {
 // A question asked on a page does not outlive it (e.g. the quiz timer ran out
 // while "Finish the quiz?" was open).
 router.afterEach(() => settleConfirm(false))
+
+/**
+ * A request was refused with 401 (the session ended: the password was
+ * changed on another device or by an admin, a logout in another tab, or
+ * it expired): to the login page, which says so. Public pages (an
+ * invitation or reset link) stay where they are.
+ */
+export function sessionLost() {
+  const wasIn = !!session.user
+  session.user = null
+  const here = router.currentRoute.value
+  if (here.name === 'login' || here.meta.public) return
+  if (wasIn) noteForLogin('session_ended')
+  return router.push({ name: 'login', query: { next: here.fullPath } })
+}
