@@ -24,7 +24,7 @@ use crate::SqliteStorage;
 use crate::achievement::achievements_of;
 use crate::course::{CourseRow, course_role};
 use crate::error::{corrupt, id_list, map_err, to_u32, ts_opt};
-use crate::homework::{AssignmentRow, ExtensionRow, Versions, load_submissions_with};
+use crate::homework::{AssignmentRow, ExtensionRow, SubmissionRow, Versions, with_versions};
 use crate::quiz::{AttemptRow, QuizRow};
 use crate::webinar::WebinarRow;
 
@@ -178,7 +178,10 @@ async fn course_submissions(
 ) -> StorageResult<Vec<(Uuid, Submission)>> {
     let courses = id_list(courses.iter().copied());
     let rows = sqlx::query!(
-        r#"SELECT s.id AS "id: Uuid", a.course_id AS "course_id: Uuid"
+        r#"SELECT a.course_id AS "course_id: Uuid", s.id AS "id: Uuid", s.assignment_id AS "assignment_id: Uuid",
+                  s.student_id AS "student_id: Uuid", s.state, s.raw_score, s.kept_percent, s.final_score,
+                  s.feedback, s.graded_by AS "graded_by: Uuid", s.graded_at, s.graded_version,
+                  s.rework_feedback, s.updated_at
            FROM submissions s JOIN assignments a ON a.id = s.assignment_id
            WHERE a.course_id IN (SELECT unhex(value) FROM json_each($1)) AND ($2 IS NULL OR s.student_id = $2)
            ORDER BY s.latest_at, s.id"#,
@@ -188,12 +191,30 @@ async fn course_submissions(
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let course_of: HashMap<Uuid, Uuid> = rows.into_iter().map(|r| (r.id, r.course_id)).collect();
-    Ok(load_submissions_with(conn, &ids, versions)
-        .await?
+    let course_of: Vec<Uuid> = rows.iter().map(|r| r.course_id).collect();
+    let rows = rows
         .into_iter()
-        .map(|s| (course_of.get(&s.id.0).copied().unwrap_or_default(), s))
+        .map(|r| SubmissionRow {
+            id: r.id,
+            assignment_id: r.assignment_id,
+            student_id: r.student_id,
+            state: r.state,
+            raw_score: r.raw_score,
+            kept_percent: r.kept_percent,
+            final_score: r.final_score,
+            feedback: r.feedback,
+            graded_by: r.graded_by,
+            graded_at: r.graded_at,
+            graded_version: r.graded_version,
+            rework_feedback: r.rework_feedback,
+            updated_at: r.updated_at,
+        })
+        .collect();
+    // One query for the submissions (and one for their versions when
+    // asked), in the rows' order: no second pass by id.
+    Ok(course_of
+        .into_iter()
+        .zip(with_versions(conn, rows, versions).await?)
         .collect())
 }
 

@@ -203,10 +203,26 @@ pub(crate) async fn load_submissions_with(
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?;
-    let version_rows = if versions == Versions::Left {
-        Vec::new()
-    } else {
-        sqlx::query_as!(
+    let mut by_id: HashMap<Uuid, Submission> = with_versions(conn, rows, versions)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.0, s))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Submissions from their rows, in the rows' order, with their versions
+/// (one more query) or without.
+pub(crate) async fn with_versions(
+    conn: &mut SqliteConnection,
+    rows: Vec<SubmissionRow>,
+    versions: Versions,
+) -> StorageResult<Vec<Submission>> {
+    if versions == Versions::Left || rows.is_empty() {
+        return assemble_submissions(rows, Vec::new());
+    }
+    let list = id_list(rows.iter().map(|r| r.id));
+    let version_rows = sqlx::query_as!(
         VersionRow,
         r#"SELECT id AS "id: _", submission_id AS "submission_id: _", number, text, files, submitted_at,
                   late AS "late: _", idempotency_key
@@ -216,13 +232,8 @@ pub(crate) async fn load_submissions_with(
     )
     .fetch_all(&mut *conn)
     .await
-    .map_err(map_err)?
-    };
-    let mut by_id: HashMap<Uuid, Submission> = assemble_submissions(rows, version_rows)?
-        .into_iter()
-        .map(|s| (s.id.0, s))
-        .collect();
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    .map_err(map_err)?;
+    assemble_submissions(rows, version_rows)
 }
 
 pub(crate) async fn load_one(conn: &mut SqliteConnection, id: Uuid) -> StorageResult<Submission> {
