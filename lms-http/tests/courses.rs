@@ -947,6 +947,97 @@ async fn staff_look_up_member_names_whatever_the_course_size(db: Db) {
     assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
 }
 
+/// Course views carry what the caller may do, as the same rules the
+/// routes enforce decide it: the owner and an admin manage, an assistant
+/// grades but manages nothing, an enrolled student studies until the
+/// course is archived. The OpenAPI document describes the flags.
+async fn course_views_say_what_the_caller_may_do(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let assistant = app.login_as(Role::Assistant, "a@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let admin = app.login_as(Role::Admin, "admin@example.ru").await;
+    let (id, _) = published(&teacher, "Физика").await;
+    let path = format!("/api/v1/courses/{id}");
+    let (status, body) = teacher
+        .post(
+            &format!("{path}/students"),
+            json!({"student_id": student.id()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = teacher
+        .post(
+            &format!("{path}/assistants"),
+            json!({"user_id": assistant.id()}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // (who, role, can_manage, can_grade, can_study)
+    let cases = [
+        (&teacher, json!("owner"), true, true, false),
+        (&assistant, json!("assistant"), false, true, false),
+        (&student, json!("student"), false, false, true),
+        (&admin, Value::Null, true, true, false),
+    ];
+    for (who, role, manage, grade, study) in &cases {
+        let (status, got) = who.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{got}");
+        assert_eq!(got["role"], *role, "{got}");
+        assert_eq!(got["can_manage"], *manage, "{role}: {got}");
+        assert_eq!(got["can_grade"], *grade, "{role}: {got}");
+        assert_eq!(got["can_study"], *study, "{role}: {got}");
+        // The list carries the same flags.
+        let (status, mine) = who.get("/api/v1/courses").await;
+        assert_eq!(status, StatusCode::OK, "{mine}");
+        let listed = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["course"]["id"] == id.as_str())
+            .unwrap_or_else(|| panic!("{role}: {mine}"));
+        for flag in ["can_manage", "can_grade", "can_study"] {
+            assert_eq!(listed[flag], got[flag], "{role} {flag}");
+        }
+        // The flags agree with what the routes answer.
+        let (status, body) = who.get(&format!("{path}/students")).await;
+        assert_eq!(status == StatusCode::OK, *grade, "{role}: {status} {body}");
+    }
+    let edit = json!({"title": "Физика, 7 класс", "description": ""});
+    let r = assistant.put(&path, edit.clone()).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = student.put(&path, edit.clone()).await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+    let (status, body) = teacher.put(&path, edit).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // An archived course is read only: its student studies no more.
+    let (status, body) = teacher
+        .put(&format!("{path}/status"), json!({"status": "archived"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, got) = student.get(&path).await;
+    assert_eq!(got["can_study"], false, "{got}");
+
+    let (_, doc) = admin.get("/api/openapi.json").await;
+    let schema = &doc["components"]["schemas"]["CourseViewResponse"];
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{schema}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for flag in ["can_manage", "can_grade", "can_study"] {
+        assert_eq!(schema["properties"][flag]["type"], "boolean", "{schema}");
+        assert!(
+            schema["properties"][flag]["description"].is_string(),
+            "{schema}"
+        );
+        assert!(required.contains(&flag), "{flag}: {schema}");
+    }
+}
+
 on_both!(
     teachers_create_edit_and_publish_courses,
     students_join_with_the_current_invite_code_only,
@@ -956,4 +1047,5 @@ on_both!(
     students_continue_where_they_stopped,
     course_covers_are_set_by_their_managers_and_seen_everywhere,
     staff_look_up_member_names_whatever_the_course_size,
+    course_views_say_what_the_caller_may_do,
 );

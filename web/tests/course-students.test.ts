@@ -7,6 +7,7 @@ import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { USERS_PAGE } from '../src/lib/directory'
 import Course from '../src/views/Course.vue'
+import { courseView } from './course-view'
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true, InvitationList: true } } }
 const teacher: User = { id: 'u1', email: 't@x.test', display_name: 'Анна', role: 'teacher', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
@@ -21,7 +22,7 @@ beforeEach(() => {
   session.checked = true
   session.user = teacher
   vi.mocked(get).mockImplementation(async (p: string) => {
-    if (p === '/courses/c1') return { course, role: 'owner' }
+    if (p === '/courses/c1') return courseView(course, 'owner')
     if (p.startsWith('/courses/c1/students?')) {
       const q = new URLSearchParams(p.split('?')[1])
       const all = Array.from({ length: 120 }, (_, i) => student(i + 1)).filter((s) => !q.get('q') || s.user.display_name.endsWith(` ${q.get('q')}`))

@@ -10,6 +10,7 @@ import ru from '../src/locales/ru.json'
 import en from '../src/locales/en.json'
 import Courses from '../src/views/Courses.vue'
 import Course from '../src/views/Course.vue'
+import { courseView } from './course-view'
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true } } }
 const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
@@ -47,7 +48,7 @@ describe('course covers (#13)', () => {
   it('top each course card, with the student\'s progress', async () => {
     session.user = user('student')
     vi.mocked(get).mockImplementation(async (p: string) => {
-      if (p.startsWith('/courses?')) return [{ course: course('c1', 'Физика', 'physics'), role: 'student' }, { course: course('c2', 'Алгебра'), role: 'student' }]
+      if (p.startsWith('/courses?')) return [courseView(course('c1', 'Физика', 'physics'), 'student'), courseView(course('c2', 'Алгебра'), 'student')]
       if (p === '/dashboard/student') return { courses: [{ course_id: 'c1', percent: 40 }, { course_id: 'c2', percent: 0 }] }
       throw new Error(`unexpected GET ${p}`)
     })
@@ -65,7 +66,7 @@ describe('course covers (#13)', () => {
     session.user = user('teacher')
     let current: string | null = null
     vi.mocked(get).mockImplementation(async (p: string) => {
-      if (p === '/courses/c1') return { course: course('c1', 'Кружок', current), role: 'owner' }
+      if (p === '/courses/c1') return courseView(course('c1', 'Кружок', current), 'owner')
       return []
     })
     vi.mocked(put).mockImplementation(async (_p: string, body: any) => {

@@ -11,6 +11,7 @@ import Course from '../src/views/Course.vue'
 import Courses from '../src/views/Courses.vue'
 import Lesson from '../src/views/Lesson.vue'
 import LessonEdit from '../src/views/LessonEdit.vue'
+import { courseView } from './course-view'
 
 const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
 const course = { id: 'c1', title: 'Алгебра', description: '', owner_id: 'u1', status: 'published', invite_code: null, created_at: '2026-01-01T00:00:00Z' }
@@ -21,10 +22,10 @@ const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, R
 /** The server as `role` sees it: students get no drafts. */
 function serve(role: 'owner' | 'student') {
   vi.mocked(get).mockImplementation(async (p: string) => {
-    if (p === '/courses/c1') return { course, role }
+    if (p === '/courses/c1') return courseView(course, role)
     if (p === '/courses/c1/lessons') return role === 'student' ? [open] : [open, draft]
     if (p === '/lessons/l2') return draft
-    if (p === '/courses?limit=200') return [{ course, role }]
+    if (p === '/courses?limit=200') return [courseView(course, role)]
     return []
   })
 }
@@ -75,7 +76,7 @@ describe('draft lessons and course status badges (#13)', () => {
   it('the lesson page has no edit button for a student', async () => {
     session.user = user('student')
     serve('student')
-    vi.mocked(get).mockImplementation(async (p: string) => (p === '/lessons/l1' ? open : p === '/courses/c1' ? { course, role: 'student' } : [open]))
+    vi.mocked(get).mockImplementation(async (p: string) => (p === '/lessons/l1' ? open : p === '/courses/c1' ? courseView(course, 'student') : [open]))
     const w = mount(Lesson, { props: { id: 'l1' }, ...opts })
     await flushPromises()
     expect(w.find('[data-test=lesson-title]').text()).toBe('Открытый')

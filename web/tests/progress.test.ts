@@ -8,6 +8,7 @@ import { i18n, setLocale } from '../src/i18n'
 import { doneKey, donePercent, loadMyProgress, nextLesson, type LessonProgress } from '../src/lib/progress'
 import Course from '../src/views/Course.vue'
 import Dashboard from '../src/views/Dashboard.vue'
+import { courseView } from './course-view'
 
 const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
 const course = { id: 'c1', title: 'Алгебра', description: '', owner_id: 'u9', status: 'published', invite_code: null, created_at: '2026-01-01T00:00:00Z' }
@@ -22,7 +23,7 @@ const asked = (path: string) => vi.mocked(get).mock.calls.some(([p]) => p === pa
 
 function serve(role: 'owner' | 'student', progress: LessonProgress) {
   vi.mocked(get).mockImplementation(async (p: string) => {
-    if (p === '/courses/c1') return { course, role }
+    if (p === '/courses/c1') return courseView(course, role)
     if (p === '/courses/c1/lessons') return lessons
     if (p === '/courses/c1/my-progress') {
       if (role !== 'student') throw new Error('403')

@@ -9,6 +9,7 @@ import { i18n, setLocale } from '../src/i18n'
 import Dashboard from '../src/views/Dashboard.vue'
 import Quiz from '../src/views/Quiz.vue'
 import GradingQueue from '../src/views/GradingQueue.vue'
+import { courseView } from './course-view'
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
 const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
@@ -72,7 +73,7 @@ describe('who is it (#13)', () => {
         assignment_id: 'a1', course_id: 'c1', student_name: `Ученик ${i}`, assignment_title: 'ДЗ',
       }))
       vi.mocked(get).mockImplementation(async (p: string) => {
-        if (p.startsWith('/courses?')) return [{ course: { id: 'c1', title: 'Алгебра' }, role: 'owner' }, { course: { id: 'c2', title: 'Физика' }, role: 'assistant' }]
+        if (p.startsWith('/courses?')) return [courseView({ id: 'c1', title: 'Алгебра' }, 'owner'), courseView({ id: 'c2', title: 'Физика' }, 'assistant')]
         const q = new URLSearchParams(p.split('?')[1])
         if (q.get('course_id') === 'c2') return []
         const found = all.filter((e) => !q.get('q') || e.student_name === `Ученик ${q.get('q')}`)

@@ -55,7 +55,7 @@ impl CourseService {
         id: CourseId,
     ) -> Result<CourseView, CourseAccessError> {
         let seen = self.seen(actor, id).await?;
-        Ok(view(actor, seen.course, seen.role))
+        Ok(CourseView::of(actor, seen.course, seen.role))
     }
 
     /// The actor's courses, newest first: every course for an admin (with
@@ -70,7 +70,7 @@ impl CourseService {
             let all = self.courses.list_all_courses(page).await?;
             return Ok(all
                 .into_iter()
-                .map(|course| CourseView { course, role: None })
+                .map(|course| CourseView::of(actor, course, None))
                 .collect());
         }
         let mine = self
@@ -80,7 +80,7 @@ impl CourseService {
         Ok(mine
             .into_iter()
             .filter(|m| policy::can_view_course(actor, Some(m.role), m.course.status))
-            .map(|m| view(actor, m.course, Some(m.role)))
+            .map(|m| CourseView::of(actor, m.course, Some(m.role)))
             .collect())
     }
 
@@ -168,12 +168,4 @@ pub fn is_allowed_transition(from: CourseStatus, to: CourseStatus) -> bool {
         (from, to),
         (Draft, Published) | (Published, Draft) | (Published, Archived) | (Archived, Published)
     )
-}
-
-/// The course as this viewer sees it: only staff see the invite code.
-fn view(actor: &Actor, mut course: Course, role: Option<CourseRole>) -> CourseView {
-    if !policy::can_grade(actor, role) {
-        course.invite_code = None;
-    }
-    CourseView { course, role }
 }

@@ -85,13 +85,49 @@ pub struct LessonInput {
     pub attachment_ids: Option<Vec<FileId>>,
 }
 
-/// A course as the actor sees it, with their role in it.
+/// A course as the actor sees it, with their role in it and what they may
+/// do there. The flags come from the same [`policy`] rules the services
+/// check, so a UI that shows an action only when its flag is set never
+/// offers one the services would refuse as `Forbidden`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CourseView {
     /// The course; `invite_code` is `None` for viewers who are not staff.
     pub course: Course,
     /// The actor's role in the course; `None` for an admin who is not a member.
     pub role: Option<CourseRole>,
+    /// Whether the actor may manage the course ([`policy::can_manage_course`]):
+    /// edit it and its cover, change its status, invite code, staff and
+    /// enrolment, and write its lessons, assignments, quizzes and webinars.
+    /// The owner while a teacher and admins; never an assistant. An archived
+    /// course still refuses edits (a conflict, not a denial) until it is
+    /// published again.
+    pub can_manage: bool,
+    /// Whether the actor may grade in the course ([`policy::can_grade`]):
+    /// see its students, submissions, gradebook and statistics, and check
+    /// homework. The owner, assistants and admins.
+    pub can_grade: bool,
+    /// Whether the actor may study in the course ([`policy::can_study`]):
+    /// hand in homework and take quizzes. An enrolled student while the
+    /// course is published (not once it is archived).
+    pub can_study: bool,
+}
+
+impl CourseView {
+    /// The course as this actor sees it: only staff see the invite code,
+    /// and the flags say what the services will allow them.
+    fn of(actor: &Actor, mut course: Course, role: Option<CourseRole>) -> Self {
+        let can_grade = policy::can_grade(actor, role);
+        if !can_grade {
+            course.invite_code = None;
+        }
+        Self {
+            can_manage: policy::can_manage_course(actor, role),
+            can_grade,
+            can_study: policy::can_study(actor, role, course.status),
+            course,
+            role,
+        }
+    }
 }
 
 /// A course the actor may see, with their role in it.

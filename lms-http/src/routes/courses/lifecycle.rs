@@ -70,6 +70,18 @@ pub struct CourseViewResponse {
     pub course: Course,
     /// The caller's role in the course; `null` for an admin who is not a member.
     pub role: Option<CourseRole>,
+    /// Whether the caller may manage the course (owner or admin, never an
+    /// assistant): edit it, its cover, status, invite code, staff,
+    /// enrolment, lessons, assignments, quizzes and webinars. An archived
+    /// course still answers edits with 409 until it is published again.
+    pub can_manage: bool,
+    /// Whether the caller may grade in the course (owner, assistants,
+    /// admins): see its students, submissions, gradebook and statistics,
+    /// and check homework.
+    pub can_grade: bool,
+    /// Whether the caller may study in the course (an enrolled student
+    /// while it is published): hand in homework and take quizzes.
+    pub can_study: bool,
 }
 
 impl From<CourseView> for CourseViewResponse {
@@ -77,6 +89,9 @@ impl From<CourseView> for CourseViewResponse {
         Self {
             course: v.course,
             role: v.role,
+            can_manage: v.can_manage,
+            can_grade: v.can_grade,
+            can_study: v.can_study,
         }
     }
 }

@@ -77,7 +77,13 @@ async fn admin_lists_every_course_without_a_role() {
     assert_eq!(
         views,
         all.into_iter()
-            .map(|course| CourseView { course, role: None })
+            .map(|course| CourseView {
+                course,
+                role: None,
+                can_manage: true,
+                can_grade: true,
+                can_study: false,
+            })
             .collect::<Vec<_>>()
     );
 }
@@ -107,6 +113,9 @@ async fn students_list_no_drafts_and_no_invite_codes() {
     assert_eq!(ids, vec![published.id, archived.id]);
     assert!(views.iter().all(|v| v.course.invite_code.is_none()));
     assert!(views.iter().all(|v| v.role == Some(CourseRole::Student)));
+    assert!(views.iter().all(|v| !v.can_manage && !v.can_grade));
+    let studies: Vec<bool> = views.iter().map(|v| v.can_study).collect();
+    assert_eq!(studies, vec![true, false], "archived courses are read only");
 }
 
 #[tokio::test]
@@ -135,11 +144,17 @@ async fn staff_list_drafts_with_invite_codes() {
         vec![
             CourseView {
                 course: owned,
-                role: Some(CourseRole::Owner)
+                role: Some(CourseRole::Owner),
+                can_manage: true,
+                can_grade: true,
+                can_study: false,
             },
             CourseView {
                 course: assisted,
-                role: Some(CourseRole::Assistant)
+                role: Some(CourseRole::Assistant),
+                can_manage: false,
+                can_grade: true,
+                can_study: false,
             },
         ]
     );

@@ -344,6 +344,7 @@ mod pure_rules;
 mod reorder;
 mod set_status;
 mod update_course;
+mod view_flags;
 #[allow(unused_imports)]
 use {
     a_student_s_lesson_progress::*, assistants::*, create_course::*,

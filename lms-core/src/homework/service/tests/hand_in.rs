@@ -596,3 +596,47 @@ async fn only_enrolled_students_hand_in() {
         .unwrap_err();
     assert!(matches!(err, HandInError::NotFound));
 }
+
+/// The course view's `can_study` flag is set exactly when the course's
+/// hand-in goes through: owner, assistant and admin are refused, and so is
+/// a student once the course is archived.
+#[tokio::test]
+async fn the_course_view_s_can_study_agrees_with_hand_in() {
+    for status in [CourseStatus::Published, CourseStatus::Archived] {
+        let mut w = World::new(status);
+        let a = w.add(w.assignment());
+        for who in [&w.owner, &w.assistant, &w.admin, &w.student] {
+            let mut courses = MockCourseStore::new();
+            let world = w.clone();
+            courses
+                .expect_course_for()
+                .returning(move |_, u| Ok(Some((world.course.clone(), world.role(u)))));
+            let view = crate::course::CourseService::new(
+                Arc::new(courses),
+                Arc::new(crate::user::MockUserStore::new()),
+                Arc::new(MockFileRegistry::new()),
+                Arc::new(ManualClock::new(t0())),
+            )
+            .get_course(who, w.course.id)
+            .await
+            .unwrap();
+
+            let (mut m, _) = hand_in_mocks(vec![], None);
+            m.notes
+                .expect_delivery_profiles()
+                .returning(|_| Ok(Vec::new()));
+            let handed = m
+                .build(&w)
+                .hand_in(who, a.id, text_hand_in("<p>x</p>", None))
+                .await;
+            let what = format!("{:?} in a {status:?} course: {handed:?}", who.role);
+            assert_eq!(view.can_study, handed.is_ok(), "{what}");
+            if let Err(e) = handed {
+                assert!(
+                    matches!(e, HandInError::Forbidden | HandInError::CourseArchived),
+                    "{what}"
+                );
+            }
+        }
+    }
+}
