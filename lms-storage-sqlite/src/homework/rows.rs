@@ -165,14 +165,6 @@ pub(crate) fn assemble_submissions(
         .collect()
 }
 
-/// Loads submissions with their versions, in the order of `ids`.
-pub(crate) async fn load_submissions(
-    conn: &mut SqliteConnection,
-    ids: &[Uuid],
-) -> StorageResult<Vec<Submission>> {
-    load_submissions_with(conn, ids, Versions::Loaded).await
-}
-
 /// Whether loaded submissions carry their versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Versions {
@@ -182,11 +174,10 @@ pub(crate) enum Versions {
     Left,
 }
 
-/// Loads submissions, with their versions or without, in the order of `ids`.
-pub(crate) async fn load_submissions_with(
+/// Loads submissions with their versions, in the order of `ids`.
+pub(crate) async fn load_submissions(
     conn: &mut SqliteConnection,
     ids: &[Uuid],
-    versions: Versions,
 ) -> StorageResult<Vec<Submission>> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -203,7 +194,7 @@ pub(crate) async fn load_submissions_with(
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?;
-    let mut by_id: HashMap<Uuid, Submission> = with_versions(conn, rows, versions)
+    let mut by_id: HashMap<Uuid, Submission> = with_versions(conn, rows, Versions::Loaded)
         .await?
         .into_iter()
         .map(|s| (s.id.0, s))
