@@ -55,7 +55,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind(&addr).await.expect("bind");
     let config = HttpConfig {
         public_url: format!("http://{addr}"),
-        web_dir,
+        web_ui: web_dir.map(|dir| lms_http::ui::WebUi::from_dir(&dir).expect("a built web UI")),
         ..HttpConfig::default()
     };
     let app = lms_http::router(AppState::new(

@@ -37,7 +37,7 @@ pub mod request_id;
 pub mod routes;
 mod security;
 pub mod state;
-mod ui;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -78,7 +78,7 @@ fn api_router() -> OpenApiRouter<AppState> {
 }
 
 /// The whole application: API, calendar feed, docs, health, metrics and,
-/// when [`HttpConfig::web_dir`] is set, the web UI.
+/// when [`HttpConfig::web_ui`] is set, the web UI.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_parts();
     let doc = Arc::new(doc);
@@ -99,8 +99,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/api", get(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found));
-    if let Some(dir) = state.config.web_dir.clone() {
-        app = app.merge(ui::router(&dir));
+    if let Some(web_ui) = state.config.web_ui.clone() {
+        app = app.fallback(move |req: axum::extract::Request| {
+            let web_ui = web_ui.clone();
+            async move { web_ui.respond(&req) }
+        });
     } else {
         app = app.fallback(api_not_found);
     }

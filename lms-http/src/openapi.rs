@@ -295,4 +295,25 @@ mod tests {
         }
         assert!(checked > 50);
     }
+
+    /// The web UI's API types are generated from a copy of this document
+    /// (`web/src/api/openapi.json`, then `npm run gen:api`); a route or
+    /// schema change must regenerate them. `LMS_UPDATE_OPENAPI=1` rewrites
+    /// the copy.
+    #[test]
+    fn the_web_uis_copy_of_the_document_is_current() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/src/api/openapi.json");
+        let current = serde_json::to_string_pretty(&crate::openapi()).unwrap() + "\n";
+        if std::env::var_os("LMS_UPDATE_OPENAPI").is_some() {
+            std::fs::write(&path, &current).unwrap();
+            return;
+        }
+        let copy = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            copy == current,
+            "web/src/api/openapi.json is stale against the API: run `bash scripts/gen-api-types.sh` \
+             (it rewrites the copy and the UI's generated types)"
+        );
+    }
 }

@@ -30,8 +30,9 @@ pub struct HttpConfig {
     pub login: LoginLimits,
     /// Trust `X-Forwarded-For` for the client IP (behind a reverse proxy).
     pub trust_forwarded_for: bool,
-    /// Directory of the built web UI (`web/dist`), served at `/`.
-    pub web_dir: Option<std::path::PathBuf>,
+    /// The built web UI, served at `/` (see [`crate::ui::WebUi`]); `None`
+    /// serves the API alone.
+    pub web_ui: Option<crate::ui::WebUi>,
     /// The school's name, shown in the web UI's header and on the login
     /// page.
     pub school_name: String,
@@ -63,7 +64,7 @@ impl Default for HttpConfig {
             max_upload_bytes: 50 * 1024 * 1024,
             login: LoginLimits::default(),
             trust_forwarded_for: false,
-            web_dir: None,
+            web_ui: None,
             school_name: "Онлайн-школа".to_owned(),
             school_logo_url: None,
             email_delivery: true,

@@ -39,6 +39,9 @@ pub enum StartError {
         /// Why.
         source: std::io::Error,
     },
+    /// The web UI in `LMS_WEB_DIR` could not be read.
+    #[error("cannot serve the web UI (LMS_WEB_DIR): {0}")]
+    WebUi(lms_http::ui::WebUiError),
     /// `LMS_DEMO` is on and seeding failed.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -127,7 +130,21 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
     })
 }
 
-/// The HTTP settings of `cfg`.
+/// The web UI to serve: the build in `LMS_WEB_DIR` when set, else the one
+/// built into the binary (the `ui` feature, on by default), else none.
+///
+/// # Errors
+/// When `LMS_WEB_DIR` cannot be read.
+pub fn web_ui(cfg: &Config) -> Result<Option<lms_http::ui::WebUi>, StartError> {
+    if let Some(dir) = &cfg.web_dir {
+        return lms_http::ui::WebUi::from_dir(dir)
+            .map(Some)
+            .map_err(StartError::WebUi);
+    }
+    Ok(crate::embedded_ui::web_ui())
+}
+
+/// The HTTP settings of `cfg` (without the web UI, see [`web_ui`]).
 #[must_use]
 pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
     lms_http::HttpConfig {
@@ -138,7 +155,6 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
         login: cfg.login,
         onboarding: cfg.onboarding,
         metrics_token: cfg.metrics_token.as_ref().map(|s| s.expose().to_owned()),
-        web_dir: cfg.web_dir.clone(),
         school_name: cfg.school_name(),
         school_logo_url: cfg.school_logo_url.clone(),
         email_delivery: cfg.smtp.is_some(),

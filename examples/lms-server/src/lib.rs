@@ -21,6 +21,7 @@
 pub mod app;
 pub mod config;
 pub mod demo;
+pub mod embedded_ui;
 pub mod files;
 pub mod providers;
 pub mod storage;

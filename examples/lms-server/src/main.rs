@@ -5,6 +5,7 @@
 //! lms-server [--config <file>] worker       # notification workers only
 //! lms-server [--config <file>] seed-demo    # create the demo school once
 //! lms-server migrate-to <postgres-url> [--from <sqlite file or sqlite: URL>]
+//! lms-server openapi                         # print the API's OpenAPI document
 //! ```
 //!
 //! Configuration comes from the TOML file (`--config` or `LMS_CONFIG`) and
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 
 use lms_core::transfer::{SchoolDump, SchoolTransfer};
 use lms_core::{Conflict, StorageError};
-use lms_server::app::{StartError, http_config, init_tracing, open_core, run_workers};
+use lms_server::app::{StartError, http_config, init_tracing, open_core, run_workers, web_ui};
 use lms_server::config::{Config, WorkerMode};
 use lms_server::demo::seed_demo;
 use lms_storage_postgres::PgStorage;
@@ -46,6 +47,8 @@ const USAGE: &str = "usage:
       Copy the school from the SQLite file into an empty PostgreSQL database.
       Default source: LMS_DATABASE_URL if it is a sqlite: URL, else $LMS_DATA_DIR/lms.db
       (LMS_DATA_DIR defaults to ./lms-data).
+  lms-server openapi
+      Print the OpenAPI document of the HTTP API (JSON), as /api/openapi.json serves it.
   The configuration file may also be named by LMS_CONFIG; LMS_* variables override it.
   --demo seeds the demo school on start (as LMS_DEMO=true does).";
 
@@ -81,6 +84,16 @@ async fn main() -> ExitCode {
             }
             Err(message) => {
                 eprintln!("lms-server migrate-to: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("openapi") => match serde_json::to_string_pretty(&lms_http::openapi()) {
+            Ok(doc) => {
+                println!("{doc}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("lms-server openapi: {e}");
                 ExitCode::FAILURE
             }
         },
@@ -191,12 +204,19 @@ async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
             addr: cfg.addr,
             source,
         })?;
-    let state = lms_http::AppState::new(core.lms.clone(), core.files.clone(), http_config(&cfg));
+    let mut http = http_config(&cfg);
+    http.web_ui = web_ui(&cfg)?;
+    let ui = match (&http.web_ui, &cfg.web_dir) {
+        (None, _) => "none".to_owned(),
+        (Some(_), Some(dir)) => dir.display().to_string(),
+        (Some(_), None) => "built in".to_owned(),
+    };
+    let state = lms_http::AppState::new(core.lms.clone(), core.files.clone(), http);
     let app = lms_http::router(state);
     tracing::info!(
         addr = %cfg.addr,
         url = %cfg.public_url,
-        ui = cfg.web_dir.is_some(),
+        ui = %ui,
         "serving; API docs at {}/api/docs",
         cfg.public_url
     );

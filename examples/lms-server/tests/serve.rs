@@ -111,6 +111,7 @@ async fn the_demo_server_serves_the_school_and_stops_on_sigterm() {
         .await
         .unwrap();
     assert!(metrics.contains("lms_http_requests_total"));
+    the_built_in_ui_is_served(&client, &base).await;
 
     let status = terminate(&mut child);
     assert!(status.success(), "exit status after SIGTERM: {status}");
@@ -140,6 +141,62 @@ async fn the_demo_server_serves_the_school_and_stops_on_sigterm() {
     };
     assert_eq!(users.as_array().unwrap().len(), 23);
     assert!(terminate(&mut again).success());
+}
+
+/// The binary alone (no `LMS_WEB_DIR`) serves the UI it was built with:
+/// pages fall back to `index.html`, which is revalidated; hashed assets are
+/// immutable, compressed, and answer 304 to their `ETag`.
+async fn the_built_in_ui_is_served(client: &reqwest::Client, base: &str) {
+    let page = client
+        .get(format!("{base}/courses/1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map_or(String::new(), |v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
+    assert_eq!(header(&page, "cache-control"), "no-cache");
+    let html = page.text().await.unwrap();
+    let script = html
+        .split('"')
+        .find(|s| s.starts_with("/assets/") && s.ends_with(".js"))
+        .unwrap_or_else(|| panic!("no script in {html}"))
+        .to_owned();
+    let asset = client
+        .get(format!("{base}{script}"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 200);
+    assert_eq!(header(&asset, "content-encoding"), "br");
+    assert_eq!(
+        header(&asset, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let etag = header(&asset, "etag");
+    let compressed = asset.bytes().await.unwrap().len();
+    let plain = client.get(format!("{base}{script}")).send().await.unwrap();
+    assert_eq!(header(&plain, "content-encoding"), "");
+    assert!(plain.bytes().await.unwrap().len() > compressed * 2);
+    let again = client
+        .get(format!("{base}{script}"))
+        .header("accept-encoding", "gzip, br")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let missing = client
+        .get(format!("{base}/assets/missing-0000.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
 }
 
 #[tokio::test]

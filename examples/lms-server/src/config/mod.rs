@@ -143,8 +143,8 @@ pub struct Config {
     pub telemost: Option<TelemostSettings>,
     /// Whether this process runs the background workers (`LMS_WORKER`).
     pub worker: WorkerMode,
-    /// The built web UI served at `/` (`LMS_WEB_DIR`; default `web/dist`
-    /// when that directory exists, else no UI).
+    /// A built web UI to serve at `/` instead of the one inside the
+    /// binary (`LMS_WEB_DIR`, for UI development; unset by default).
     pub web_dir: Option<PathBuf>,
     /// Trust `X-Forwarded-For` for client addresses (`LMS_TRUST_PROXY`,
     /// default off; turn on only behind a reverse proxy that sets it).
@@ -607,7 +607,7 @@ impl Config {
                     ),
                 ));
             }
-            None => Some(PathBuf::from("web/dist")).filter(|d| d.join("index.html").is_file()),
+            None => None,
         };
         let trust_proxy = raw.parse(&TRUST_PROXY, parse_bool)?.unwrap_or(false);
         let defaults = LoginLimits::default();
