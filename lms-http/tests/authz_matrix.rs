@@ -254,6 +254,7 @@ const MATRIX: &[Row] = &[
 
     // Schedule and the calendar feed (its token is the secret).
     row("GET /api/v1/schedule?from=$past&to=$future", NoBody,             [401, 200, 200, 200, 200, 200, 200]),
+    row("GET /api/v1/calendar-feed", NoBody,                              [401, 200, 200, 200, 200, 200, 200]),
     row("POST /api/v1/calendar-feed", NoBody,                             [401, 200, 200, 200, 200, 200, 200]),
     row("DELETE /api/v1/calendar-feed", NoBody,                           [401, 204, 204, 204, 204, 204, 204]),
     row("GET /ical/{file}", NoBody,                                       [200, 200, 200, 200, 200, 200, 200]),

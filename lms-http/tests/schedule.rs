@@ -300,6 +300,17 @@ async fn fetch_feed(app: &TestApp, url: &str) -> (StatusCode, Option<String>, St
     (status, ctype, resp.text().await.unwrap())
 }
 
+/// `GET /calendar-feed`: the current link's URL, if any.
+async fn current_feed(s: &Session) -> Option<String> {
+    let (status, body) = s.get("/api/v1/calendar-feed").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    if body["feed"].is_null() {
+        return None;
+    }
+    assert!(body["feed"]["created_at"].is_string(), "{body}");
+    Some(body["feed"]["url"].as_str().unwrap().to_owned())
+}
+
 async fn rotate(s: &Session) -> String {
     let (status, body) = s.post("/api/v1/calendar-feed", json!({})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -328,7 +339,18 @@ async fn calendar_feed_is_valid_icalendar_and_rotates(db: Db) {
     let outsider = app.login_as(Role::Student, "outsider@example.ru").await;
     let a = arrange(&app, &teacher, &[&anna], &anna).await;
 
+    assert_eq!(
+        current_feed(&anna).await,
+        None,
+        "no link before one is made"
+    );
     let url = rotate(&anna).await;
+    assert_eq!(
+        current_feed(&anna).await.as_deref(),
+        Some(url.as_str()),
+        "the current link is shown again, unchanged"
+    );
+    assert_eq!(current_feed(&anna).await.as_deref(), Some(url.as_str()));
     let prefix = format!("{}/ical/", app.base);
     assert!(url.starts_with(&prefix) && url.ends_with(".ics"), "{url}");
     let (status, ctype, body) = fetch_feed(&app, &url).await;
@@ -431,6 +453,7 @@ async fn calendar_feed_is_valid_icalendar_and_rotates(db: Db) {
 
     // Rotating invalidates the old URL.
     let new_url = rotate(&anna).await;
+    assert_eq!(current_feed(&anna).await.as_deref(), Some(new_url.as_str()));
     assert_ne!(new_url, url);
     let (status, _, old) = fetch_feed(&app, &url).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{old}");
@@ -480,6 +503,11 @@ async fn calendar_feed_is_valid_icalendar_and_rotates(db: Db) {
     // The user switches the feed off: the URL stops working.
     let (status, _) = anna.delete("/api/v1/calendar-feed").await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        current_feed(&anna).await,
+        None,
+        "a turned-off feed has no link"
+    );
     let (status, _, _) = fetch_feed(&app, &new_url).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 

@@ -7,7 +7,7 @@ use lms_core::error::StorageResult;
 use lms_core::ids::UserId;
 use lms_core::page::Page;
 use lms_core::user::{
-    DisplayName, Email, Locale, LoginCounter, PasswordHash, Role, Session, SessionStore,
+    DisplayName, Email, FeedLink, Locale, LoginCounter, PasswordHash, Role, Session, SessionStore,
     ThrottleKey, TimeZone, TokenHash, User, UserFilter, UserStore,
 };
 use uuid::Uuid;
@@ -246,7 +246,7 @@ impl UserStore for SqliteStorage {
 
     async fn set_feed_token(&self, id: UserId, hash: &TokenHash) -> StorageResult<()> {
         let done = sqlx::query!(
-            "UPDATE users SET feed_token_hash = $2 WHERE id = $1",
+            "UPDATE users SET feed_token_hash = $2, feed_token = NULL, feed_token_created_at = NULL WHERE id = $1",
             id.0,
             hash.0
         )
@@ -257,6 +257,44 @@ impl UserStore for SqliteStorage {
             return Err(StorageError::NotFound);
         }
         Ok(())
+    }
+
+    async fn set_feed_link(&self, id: UserId, link: &FeedLink) -> StorageResult<()> {
+        let hash = TokenHash::of(&link.token);
+        let created_at = ts(link.created_at);
+        let done = sqlx::query!(
+            "UPDATE users SET feed_token_hash = $2, feed_token = $3, feed_token_created_at = $4
+             WHERE id = $1",
+            id.0,
+            hash.0,
+            link.token,
+            created_at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn feed_link(&self, id: UserId) -> StorageResult<Option<FeedLink>> {
+        let row = sqlx::query!(
+            "SELECT feed_token, feed_token_created_at FROM users WHERE id = $1",
+            id.0
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?
+        .ok_or(StorageError::NotFound)?;
+        Ok(match (row.feed_token, row.feed_token_created_at) {
+            (Some(token), Some(at)) => Some(FeedLink {
+                token,
+                created_at: from_ts("calendar link creation time", at)?,
+            }),
+            _ => None,
+        })
     }
 
     async fn user_by_feed_token(&self, hash: &TokenHash) -> StorageResult<Option<User>> {

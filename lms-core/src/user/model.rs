@@ -403,6 +403,19 @@ impl TokenHash {
     }
 }
 
+/// A user's calendar link that can be shown to them again: the secret
+/// token of their feed URL and when it was made. Unlike other tokens it is
+/// kept (as Google Calendar keeps its "secret address"): the owner may copy
+/// it again instead of having to replace it; it is looked up by its
+/// [`TokenHash`], like every other token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedLink {
+    /// The secret in `/ical/<token>.ics`.
+    pub token: String,
+    /// When the link was made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A fresh secret token (256 bits from the OS random source, hex-encoded)
 /// for sessions, calendar feeds and Telegram links. Only its
 /// [`TokenHash`] is stored.
@@ -415,6 +428,16 @@ pub fn generate_token() -> String {
         .chain(b.as_bytes())
         .map(|x| format!("{x:02x}"))
         .collect()
+}
+
+/// The token is a secret: it never reaches a log.
+impl std::fmt::Debug for FeedLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedLink")
+            .field("token", &"..")
+            .field("created_at", &self.created_at)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for TokenHash {

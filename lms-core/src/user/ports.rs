@@ -8,7 +8,7 @@ use crate::error::StorageResult;
 use crate::ids::UserId;
 use crate::page::Page;
 use crate::user::login::{LoginCounter, ThrottleKey};
-use crate::user::model::{Email, PasswordHash, Session, TokenHash, User, UserFilter};
+use crate::user::model::{Email, FeedLink, PasswordHash, Session, TokenHash, User, UserFilter};
 
 /// Accounts and their credentials.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -37,8 +37,18 @@ pub trait UserStore: Send + Sync {
         &self,
         email: &Email,
     ) -> StorageResult<Option<(User, PasswordHash)>>;
-    /// Sets (replacing any previous) the user's calendar-feed token hash.
+    /// Sets (replacing any previous) the user's calendar-feed token hash;
+    /// the link of [`Self::set_feed_link`], if any, is forgotten (used to
+    /// revoke the feed: nobody is given the new token).
     async fn set_feed_token(&self, id: UserId, hash: &TokenHash) -> StorageResult<()>;
+    /// Sets (replacing any previous) the user's calendar link: its token's
+    /// hash finds the user ([`Self::user_by_feed_token`]) and
+    /// [`Self::feed_link`] returns it until it is replaced.
+    async fn set_feed_link(&self, id: UserId, link: &FeedLink) -> StorageResult<()>;
+    /// The user's current calendar link; `None` when there is none or the
+    /// feed was revoked with [`Self::set_feed_token`]. `NotFound` for an
+    /// unknown id.
+    async fn feed_link(&self, id: UserId) -> StorageResult<Option<FeedLink>>;
     /// The user whose calendar-feed token has this hash.
     async fn user_by_feed_token(&self, hash: &TokenHash) -> StorageResult<Option<User>>;
 }

@@ -16,7 +16,8 @@ use crate::ids::UserId;
 use crate::page::Page;
 use crate::policy;
 use crate::user::model::{
-    Actor, DisplayName, Email, Locale, PasswordHash, Role, Session, TimeZone, TokenHash, User,
+    Actor, DisplayName, Email, FeedLink, Locale, PasswordHash, Role, Session, TimeZone, TokenHash,
+    User,
 };
 use crate::user::ports::{SessionStore, UserStore};
 
@@ -414,16 +415,27 @@ impl UserService {
             .await
     }
 
-    /// Sets (replacing any previous) the actor's own calendar-feed token.
-    /// The caller generates the token with
-    /// [`generate_token`](crate::user::generate_token) and passes
-    /// [`TokenHash::of`] it; the old feed URL stops working.
-    pub async fn set_feed_token(&self, actor: &Actor, hash: TokenHash) -> StorageResult<()> {
-        self.users.set_feed_token(actor.user_id, &hash).await
+    /// The actor's own current calendar link, to show again; `None` when
+    /// they have none (never made, turned off, or revoked by a password
+    /// change).
+    pub async fn calendar_link(&self, actor: &Actor) -> StorageResult<Option<FeedLink>> {
+        self.users.feed_link(actor.user_id).await
+    }
+
+    /// Makes a new calendar link for the actor (a fresh
+    /// [`generate_token`](crate::user::generate_token)); the old feed URL
+    /// stops working.
+    pub async fn new_calendar_link(&self, actor: &Actor) -> StorageResult<FeedLink> {
+        let link = FeedLink {
+            token: crate::user::generate_token(),
+            created_at: self.clock.now(),
+        };
+        self.users.set_feed_link(actor.user_id, &link).await?;
+        Ok(link)
     }
 
     /// Switches the actor's calendar feed off: the feed URL stops working
-    /// and none works until [`Self::set_feed_token`] issues a new one (the
+    /// and none works until [`Self::new_calendar_link`] makes a new one (the
     /// stored hash is replaced by one of a token nobody is given).
     pub async fn turn_off_feed(&self, actor: &Actor) -> StorageResult<()> {
         let unknown = TokenHash::of(&crate::user::generate_token());

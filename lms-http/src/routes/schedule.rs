@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use lms_core::schedule::{ScheduleError, ScheduleView};
-use lms_core::user::{TokenHash, generate_token};
+use lms_core::user::{FeedLink, TokenHash};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -39,6 +39,27 @@ pub struct CalendarFeed {
     /// `https://<server>/ical/<token>.ics`: subscribe to it in a calendar
     /// app. Anyone with the URL sees the schedule; rotate it if it leaks.
     pub url: String,
+    /// When this link was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The user's current calendar link, if they have one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CurrentCalendarFeed {
+    /// `null` when no link was made yet, the feed was turned off, or a
+    /// password change revoked it.
+    pub feed: Option<CalendarFeed>,
+}
+
+fn feed_url(state: &AppState, link: &FeedLink) -> CalendarFeed {
+    CalendarFeed {
+        url: format!(
+            "{}/ical/{}.ics",
+            state.config.public_url.trim_end_matches('/'),
+            link.token
+        ),
+        created_at: link.created_at,
+    }
 }
 
 fn instant(name: &str, raw: &str) -> ApiResult<DateTime<Utc>> {
@@ -96,17 +117,27 @@ async fn get_schedule(
     security(("bearer" = []), ("cookie" = []))
 )]
 async fn rotate_feed(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<CalendarFeed>> {
-    let token = generate_token();
-    state
-        .lms
-        .users
-        .set_feed_token(&auth.actor, TokenHash::of(&token))
-        .await?;
-    Ok(Json(CalendarFeed {
-        url: format!(
-            "{}/ical/{token}.ics",
-            state.config.public_url.trim_end_matches('/')
-        ),
+    let link = state.lms.users.new_calendar_link(&auth.actor).await?;
+    Ok(Json(feed_url(&state, &link)))
+}
+
+/// The logged-in user's current calendar-feed URL, to copy again (nothing
+/// changes; `POST` makes a new one).
+#[utoipa::path(
+    get, path = "/calendar-feed", tag = "schedule",
+    responses(
+        (status = 200, description = "The current feed URL, or none", body = CurrentCalendarFeed),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn current_feed(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<Json<CurrentCalendarFeed>> {
+    let link = state.lms.users.calendar_link(&auth.actor).await?;
+    Ok(Json(CurrentCalendarFeed {
+        feed: link.map(|l| feed_url(&state, &l)),
     }))
 }
 
@@ -180,7 +211,7 @@ async fn ical_feed(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_schedule))
-        .routes(routes!(rotate_feed, turn_off_feed))
+        .routes(routes!(current_feed, rotate_feed, turn_off_feed))
 }
 
 /// The public calendar-feed route (`/ical/{file}`, no session).

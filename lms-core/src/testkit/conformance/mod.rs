@@ -79,6 +79,7 @@ macro_rules! __storage_conformance_cases {
                 search_users_by_prefix_role_and_state,
                 credentials_follow_password_changes,
                 feed_tokens_are_replaced,
+                feed_links_are_kept_until_replaced,
             }
             sessions {
                 sessions_round_trip_and_revoke,

@@ -24,7 +24,7 @@ use crate::page::Page;
 use crate::ports::Storage;
 use crate::quiz::{Answer, Attempt, AttemptResult, FinishAttempt, Question, Quiz, QuizStore};
 use crate::testkit::memory::MemoryStorage;
-use crate::user::{Email, PasswordHash, TokenHash, User, UserStore};
+use crate::user::{Email, FeedLink, PasswordHash, TokenHash, User, UserStore};
 
 fn fresh() -> Storage {
     Storage::from_adapter(MemoryStorage::new())
@@ -339,6 +339,12 @@ impl UserStore for SloppyUsers {
     }
     async fn user_by_feed_token(&self, h: &TokenHash) -> StorageResult<Option<User>> {
         self.0.users.user_by_feed_token(h).await
+    }
+    async fn set_feed_link(&self, id: UserId, link: &FeedLink) -> StorageResult<()> {
+        self.0.users.set_feed_link(id, link).await
+    }
+    async fn feed_link(&self, id: UserId) -> StorageResult<Option<FeedLink>> {
+        self.0.users.feed_link(id).await
     }
 }
 

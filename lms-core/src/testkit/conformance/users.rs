@@ -5,11 +5,11 @@ use super::fixtures::{
     add_user, assert_conflict, assert_not_found, ok, password_hash, sorted, t0, user,
     user_with_email,
 };
-use crate::error::Conflict;
+use crate::error::{Conflict, StorageError};
 use crate::ids::UserId;
 use crate::page::Page;
 use crate::ports::Storage;
-use crate::user::{DisplayName, Email, Locale, Role, TimeZone, TokenHash, User};
+use crate::user::{DisplayName, Email, FeedLink, Locale, Role, TimeZone, TokenHash, User};
 
 /// A stored user reads back unchanged by id and by (normalised) e-mail.
 pub async fn users_round_trip(storage: Storage) {
@@ -337,6 +337,91 @@ pub async fn feed_tokens_are_replaced(storage: Storage) {
         find(TokenHash::of("never-issued")).await,
         None,
         "an unknown token finds nobody"
+    );
+}
+
+/// A calendar link is shown again until it is replaced; its token finds
+/// its user; revoking the feed (a bare hash) forgets the link; a token
+/// another user holds is refused.
+pub async fn feed_links_are_kept_until_replaced(storage: Storage) {
+    let a = add_user(&storage, Role::Student).await;
+    let b = add_user(&storage, Role::Student).await;
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    let link = |token: &str, when: &str| FeedLink {
+        token: token.to_owned(),
+        created_at: at(when),
+    };
+    assert_eq!(
+        ok(storage.users.feed_link(a.id).await, "feed_link"),
+        None,
+        "a new account has no link"
+    );
+    let first = link("feed-link-1", "2026-12-01T10:00:00Z");
+    ok(
+        storage.users.set_feed_link(a.id, &first).await,
+        "set_feed_link",
+    );
+    assert_eq!(
+        ok(storage.users.feed_link(a.id).await, "feed_link"),
+        Some(first.clone()),
+        "the link is shown again, with when it was made"
+    );
+    let found = ok(
+        storage
+            .users
+            .user_by_feed_token(&TokenHash::of(&first.token))
+            .await,
+        "user_by_feed_token",
+    );
+    assert_eq!(found.map(|u| u.id), Some(a.id), "its token finds its user");
+    let second = link("feed-link-2", "2026-12-02T10:00:00Z");
+    ok(
+        storage.users.set_feed_link(a.id, &second).await,
+        "set_feed_link",
+    );
+    assert_eq!(
+        ok(storage.users.feed_link(a.id).await, "feed_link"),
+        Some(second.clone()),
+        "a new link replaces the old one"
+    );
+    assert!(
+        ok(
+            storage
+                .users
+                .user_by_feed_token(&TokenHash::of(&first.token))
+                .await,
+            "user_by_feed_token",
+        )
+        .is_none(),
+        "the replaced link no longer works"
+    );
+    assert!(
+        storage.users.set_feed_link(b.id, &second).await.is_err(),
+        "another user's token is refused"
+    );
+    assert_eq!(
+        ok(storage.users.feed_link(b.id).await, "feed_link"),
+        None,
+        "and nothing was stored for them"
+    );
+    ok(
+        storage
+            .users
+            .set_feed_token(a.id, &TokenHash::of("revoked"))
+            .await,
+        "set_feed_token",
+    );
+    assert_eq!(
+        ok(storage.users.feed_link(a.id).await, "feed_link"),
+        None,
+        "a revoked feed has no link to show"
+    );
+    assert!(
+        matches!(
+            storage.users.feed_link(UserId::new()).await,
+            Err(StorageError::NotFound)
+        ),
+        "an unknown user is NotFound"
     );
 }
 

@@ -57,8 +57,8 @@ use crate::transfer::{
     UserRecord,
 };
 use crate::user::{
-    Email, LoginCounter, PasswordHash, Session, SessionStore, ThrottleKey, TokenHash, User,
-    UserStore,
+    Email, FeedLink, LoginCounter, PasswordHash, Session, SessionStore, ThrottleKey, TokenHash,
+    User, UserStore,
 };
 use crate::webinar::{Webinar, WebinarState, WebinarStore};
 
@@ -106,6 +106,8 @@ struct UserRow {
     user: User,
     password: Option<PasswordHash>,
     feed_token: Option<TokenHash>,
+    /// The link [`UserStore::feed_link`] shows; only with `feed_token`.
+    feed_link: Option<FeedLink>,
     seq: u64,
 }
 

@@ -95,6 +95,7 @@ impl OnboardingStore for MemoryStorage {
                     user: user.clone(),
                     password: password.clone(),
                     feed_token: None,
+                    feed_link: None,
                     seq,
                 },
             );

@@ -351,6 +351,7 @@ impl State {
                     user: r.user.clone(),
                     password: r.password_hash.clone(),
                     feed_token: r.feed_token_hash.clone(),
+                    feed_link: None,
                     seq,
                 },
             );

@@ -21,6 +21,7 @@ impl UserStore for MemoryStorage {
                 user: user.clone(),
                 password,
                 feed_token: None,
+                feed_link: None,
                 seq,
             },
         );
@@ -110,7 +111,30 @@ impl UserStore for MemoryStorage {
         let mut st = self.lock();
         let row = st.users.get_mut(&id).ok_or(StorageError::NotFound)?;
         row.feed_token = Some(hash.clone());
+        row.feed_link = None;
         Ok(())
+    }
+
+    async fn set_feed_link(&self, id: UserId, link: &FeedLink) -> StorageResult<()> {
+        let mut st = self.lock();
+        let hash = TokenHash::of(&link.token);
+        if st
+            .users
+            .iter()
+            .any(|(other, r)| *other != id && r.feed_token.as_ref() == Some(&hash))
+        {
+            return Err(StorageError::Conflict(crate::Conflict::Other));
+        }
+        let row = st.users.get_mut(&id).ok_or(StorageError::NotFound)?;
+        row.feed_token = Some(hash);
+        row.feed_link = Some(link.clone());
+        Ok(())
+    }
+
+    async fn feed_link(&self, id: UserId) -> StorageResult<Option<FeedLink>> {
+        let st = self.lock();
+        let row = st.users.get(&id).ok_or(StorageError::NotFound)?;
+        Ok(row.feed_link.clone())
     }
 
     async fn user_by_feed_token(&self, hash: &TokenHash) -> StorageResult<Option<User>> {

@@ -204,20 +204,29 @@ async fn purge_deletes_sessions_expired_by_now() {
 // ---- feed tokens ----
 
 #[tokio::test]
-async fn feed_token_is_stored_for_the_actor_only() {
+async fn a_new_calendar_link_is_stored_for_the_actor_only_and_shown_again() {
     let me = actor(Role::Student);
     let id = me.user_id;
-    let token = crate::user::generate_token();
-    let hash = TokenHash::of(&token);
-    let h = hash.clone();
+    let stored = std::sync::Arc::new(std::sync::Mutex::new(None::<FeedLink>));
     let mut users = MockUserStore::new();
+    let keep = stored.clone();
     users
-        .expect_set_feed_token()
-        .withf(move |u, x| *u == id && *x == h)
+        .expect_set_feed_link()
+        .withf(move |u, link| *u == id && link.token.len() == 64)
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(move |_, link| {
+            *keep.lock().unwrap() = Some(link.clone());
+            Ok(())
+        });
+    let shown = stored.clone();
+    users
+        .expect_feed_link()
+        .withf(move |u| *u == id)
+        .times(1)
+        .returning(move |_| Ok(shown.lock().unwrap().clone()));
     let svc = service(users, MockSessionStore::new());
-    svc.set_feed_token(&me, hash).await.unwrap();
+    let link = svc.new_calendar_link(&me).await.unwrap();
+    assert_eq!(svc.calendar_link(&me).await.unwrap(), Some(link));
 }
 
 #[tokio::test]

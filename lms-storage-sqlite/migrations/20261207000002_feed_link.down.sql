@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN feed_token_created_at;
+ALTER TABLE users DROP COLUMN feed_token;
