@@ -208,7 +208,8 @@ fn newest_in(path: &Path) -> Option<SystemTime> {
         .max()
 }
 
+/// Stops the build with `message` (cargo shows it under "stderr").
 fn fail(message: &str) -> ! {
     eprintln!("error: {message}");
-    panic!("{message}");
+    std::process::exit(1);
 }
