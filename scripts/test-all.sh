@@ -51,10 +51,10 @@ drop_test_databases() {
 trap drop_test_databases EXIT
 cargo test --workspace --all-features
 
-echo "== web UI: packages, unit tests (Vitest), type check, build"
-(cd web && npm ci --no-audit --no-fund && npm test && npm run typecheck && npm run build)
+echo "== web UI: packages, lint (no \`any\`), unit tests (Vitest; the API types are current), type check, build"
+(cd web && npm ci --no-audit --no-fund && npm run lint && npm test && npm run typecheck && npm run build)
 
-echo "== browser journeys: headless Chromium against lms-server --demo on a fresh database"
+echo "== browser journeys: headless Chromium against lms-server --demo (the UI built into it) on a fresh database"
 if [ ! -x /usr/bin/chromium ]; then
     echo "Debian's chromium is needed (apt-get install -y chromium; .ci/run installs it)" >&2
     exit 1

@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite'
+import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { fileURLToPath } from 'node:url'
@@ -21,4 +21,4 @@ export default defineConfig({
   // The router reads the link paths shared with the server from lms-core.
   server: { fs: { allow: ['..'] }, proxy: { '/api': 'http://127.0.0.1:8099', '/healthz': 'http://127.0.0.1:8099' } },
   test: { environment: 'jsdom', include: ['tests/**/*.test.ts'] },
-} as any)
+})

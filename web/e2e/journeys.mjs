@@ -2,6 +2,7 @@
 // a failed one is skipped, so the report shows exactly what passes.
 import path from 'node:path'
 import { readFile } from 'node:fs/promises'
+import { checkScreen, keyScanner, watchTransientTexts, IGNORED, PROBE_HTML } from './checks.mjs'
 
 const PASSWORD = process.env.LMS_E2E_PASSWORD || 'demo12345'
 const ADMIN = process.env.LMS_E2E_ADMIN || 'admin@dev.test'
@@ -20,6 +21,12 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
   const state = {}
   const problems = []
   const pages = []
+  // Issue #16: every screenshot is also a check point (axe-core, raw translation keys).
+  const scan = keyScanner()
+  const a11yProblems = []
+  const keyProblems = []
+  const checked = []
+  let transients = 0
   // Needs that are about the server, not about an earlier step: why they are missing.
   const reasons = {
     mailbox: 'no e-mail sink: put {smtp_port} in LMS_SERVER_CMD (LMS_SMTP_HOST=127.0.0.1 LMS_SMTP_PORT={smtp_port} LMS_SMTP_SECURITY=plain LMS_SMTP_FROM=…)',
@@ -56,6 +63,15 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       if (/Content.Security.Policy|Refused to (load|execute|apply|connect|evaluate)/i.test(text)) problems.push(`${name}: ${text}`)
     })
     page.on('pageerror', (e) => problems.push(`${name}: page error: ${e.message}`))
+    // Toasts and dialogs come and go between check points: their texts are scanned as they appear.
+    await page.exposeFunction('__lmsTransientText', (kind, said, title, body) => {
+      const where = `${name} ${page.url().replace(/^https?:\/\/[^/]+/, '')}: ${kind}`
+      transients++
+      for (const p of scan([{ where, value: said }])) keyProblems.push(p)
+      if (kind === 'a dialog' && [said, title, body].some((t) => t !== null && ['?', ''].includes(t.trim())))
+        keyProblems.push(`${where} says only «?» or has no title: «${said.replace(/\s+/g, ' ')}»`)
+    })
+    await page.addInitScript(watchTransientTexts)
     // Confirmations are the app's own dialog; a native one is a defect (issue #13).
     page.on('dialog', (d) => {
       problems.push(`${name}: a native ${d.type()} dialog: ${JSON.stringify(d.message())}`)
@@ -71,7 +87,35 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await page.click('[data-test=login-submit]')
     await page.waitForSelector('[data-test=current-user]')
   }
-  const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true })
+  async function shot(page, name) {
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true })
+    await check(page, name.replace(/-(ru|en)$/, ''))
+  }
+  /** A check point of issue #16: axe-core (serious and critical violations) and
+   *  the rendered text (raw translation keys, unfilled parameters, a bare «?» dialog). */
+  async function check(page, screen) {
+    let found
+    for (let i = 0; ; i++) {
+      try {
+        found = await checkScreen(page, screen, scan)
+        break
+      } catch (e) {
+        // A navigation under way: once more, then say so.
+        if (i >= 1) {
+          a11yProblems.push(`${screen}: could not be checked: ${String(e?.message || e).split('\n')[0]}`)
+          return
+        }
+        await page.waitForLoadState('load').catch(() => {})
+        await page.waitForTimeout(500)
+      }
+    }
+    const lang = await page.evaluate(() => document.documentElement.lang).catch(() => '?')
+    checked.push(`${screen} [${lang}]`)
+    for (const p of found) {
+      ;(p.kind === 'a11y' ? a11yProblems : keyProblems).push(p.text)
+      console.log(`#    ${p.kind === 'a11y' ? 'axe' : 'text'}: ${p.text}`)
+    }
+  }
   const text = (page, sel) => page.locator(sel).first().innerText()
   async function quillType(page, testId, fn) {
     await page.click(`[data-test=${testId}] .ql-editor`)
@@ -91,6 +135,26 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await T.click('[data-test=login-submit]')
     const err = await text(T, '[data-test=login-error]')
     if (!/парол|почт/i.test(err)) throw new Error(`unexpected error text: ${err}`)
+  })
+  await step('the #16 checks catch what they look for: raw keys, an unfilled parameter, a «?» dialog, an unlabelled field; not an e-mail, a file name, a number or a URL', [], async () => {
+    await S.goto('/login')
+    await S.waitForSelector('[data-test=login-email]')
+    await S.evaluate((html) => {
+      const probe = document.createElement('div')
+      probe.id = 'lms-e2e-probe'
+      probe.innerHTML = html
+      document.body.append(probe)
+    }, PROBE_HTML)
+    let found
+    try {
+      found = (await checkScreen(S, 'probe', scan)).map((p) => p.text).join('\n')
+    } finally {
+      await S.evaluate(() => document.getElementById('lms-e2e-probe')?.remove())
+    }
+    for (const want of ['«nav.home»', '«dashboard.no_such_key»', '«{name}»', 'says only «?»', ': label (critical)'])
+      if (!found.includes(want)) throw new Error(`not caught: ${want}\n${found}`)
+    for (const not of ['«student1', '«demo.school', '«report.pdf', '«3.5', '«ical'])
+      if (found.includes(not)) throw new Error(`a false alarm: ${not}\n${found}`)
   })
   await step('teacher logs in', [], async () => {
     await login(T, TEACHER)
@@ -121,6 +185,8 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
   })
   await step('teacher creates a course', ['teacher'], async () => {
     await T.click('[data-test=nav-courses]')
+    await T.waitForSelector('[data-test=course-title]')
+    await check(T, 'courses-teacher')
     await T.fill('[data-test=course-title]', 'Алгебра 9')
     await T.click('[data-test=course-create]')
     await T.waitForSelector('[data-test=course-heading]')
@@ -232,6 +298,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     if (!said.includes('Удалить урок «Теорема Виета»? Это действие нельзя отменить.')) throw new Error(`dialog says: ${said}`)
     const focused = await T.evaluate(() => document.activeElement?.getAttribute('data-test'))
     if (focused !== 'confirm-cancel') throw new Error(`focus starts on ${focused}, not on cancel`)
+    await check(T, 'confirm-dialog')
     await T.keyboard.press('Escape')
     await dialog.waitFor({ state: 'detached' })
     if (!new URL(T.url()).pathname.endsWith('/edit')) throw new Error(`Escape left the page: ${T.url()}`)
@@ -335,6 +402,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await quillType(T, 'hw-editor', () => T.keyboard.type('Решите уравнения из §3 и приложите фото.'))
     await T.fill('[data-test=hw-due]', localIn({ days: 7 }))
     await T.fill('[data-test=hw-max]', '10')
+    await check(T, 'assignment-edit')
     await T.click('[data-test=hw-save]')
     await T.waitForSelector('[data-test=assignment-title]')
     state.assignmentUrl = new URL(T.url()).pathname
@@ -425,6 +493,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       await T.selectOption('[data-test=webinar-provider]', 'external_link')
       await T.fill('[data-test=webinar-url]', 'https://meet.example.org/algebra-9')
     }
+    await check(T, 'webinar-edit')
     await T.click('[data-test=webinar-save]')
     await T.waitForURL(new RegExp(`/courses/${state.courseId}$`), { timeout: 10000 }).catch(async () => {
       throw new Error(await T.locator('[data-test=form-error]').innerText().catch(() => 'not saved'))
@@ -510,6 +579,51 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     const heights = await T.locator('.fc-timegrid-event-harness', { hasText: 'Эссе и порядок' }).evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height))
     if (heights.some((h) => h > 60)) throw new Error(`the quiz window covers hours in the week: ${heights}`)
     await shot(T, 'schedule-week-ru')
+  })
+  await step('the server sends the UI compressed and cacheable: index.html revalidated with an ETag, hashed assets immutable and brotli-encoded; the first load of the dashboard is measured (#16)', [], async () => {
+    // A browser profile of its own: an empty cache, as a new visitor has.
+    const { ctx, page } = await open('first-load')
+    const cdp = await ctx.newCDPSession(page)
+    await cdp.send('Network.enable')
+    let wire = 0
+    let decoded = 0
+    const sizes = new Map()
+    cdp.on('Network.dataReceived', (e) => sizes.set(e.requestId, (sizes.get(e.requestId) ?? 0) + e.dataLength))
+    cdp.on('Network.loadingFinished', (e) => {
+      wire += e.encodedDataLength
+      decoded += sizes.get(e.requestId) ?? 0
+    })
+    const seen = []
+    page.on('response', (r) => {
+      const url = new URL(r.url())
+      if (url.origin === new URL(base).origin && !url.pathname.startsWith('/api/')) seen.push({ path: url.pathname, status: r.status(), h: r.headers() })
+    })
+    await login(page, STUDENT)
+    await page.waitForSelector('[data-test=empty-courses], .progress')
+    await page.waitForLoadState('networkidle')
+    const doc = seen.find((r) => r.path === '/login' || r.path === '/')
+    if (!doc) throw new Error(`no document response among ${seen.map((r) => r.path)}`)
+    if (doc.h['cache-control'] !== 'no-cache' || !doc.h.etag) throw new Error(`index.html: cache-control ${doc.h['cache-control']}, etag ${doc.h.etag}`)
+    const assets = seen.filter((r) => /^\/assets\/.+\.(js|css)$/.test(r.path))
+    if (assets.length < 2) throw new Error(`too few assets loaded: ${seen.map((r) => r.path)}`)
+    for (const a of assets) {
+      if (a.h['cache-control'] !== 'public, max-age=31536000, immutable') throw new Error(`${a.path}: cache-control ${a.h['cache-control']}`)
+      if (!a.h.etag) throw new Error(`${a.path}: no ETag`)
+    }
+    const big = assets.filter((a) => Number(a.h['content-length'] ?? 2000) > 1024 || a.h['content-encoding'])
+    const plain = big.filter((a) => a.h['content-encoding'] !== 'br')
+    if (plain.length) throw new Error(`not brotli-encoded: ${plain.map((a) => `${a.path} (${a.h['content-encoding'] ?? 'identity'})`)}`)
+    console.log(`# first load of the dashboard (login page, log in, dashboard): ${seen.length} UI files, ${(wire / 1024).toFixed(1)} KiB over the wire, ${(decoded / 1024).toFixed(1)} KiB decoded (API calls included)`)
+    // A reload revalidates index.html only; the immutable assets come from the cache.
+    await page.reload()
+    await page.waitForSelector('[data-test=empty-courses], .progress')
+    await page.waitForLoadState('networkidle')
+    const refetched = await page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.startsWith('/assets/') && e.transferSize > 0).map((e) => new URL(e.name).pathname),
+    )
+    if (refetched.length) throw new Error(`assets fetched again on reload: ${refetched}`)
+    await ctx.close()
+    pages.splice(pages.indexOf(page), 1)
   })
   await step('student logs in; the dashboard says how to join a course', [], async () => {
     await login(S, STUDENT)
@@ -952,8 +1066,20 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     if (!res.ok()) throw new Error(`feed: ${res.status()}`)
     if (!/no-store/.test(res.headers()['cache-control'] ?? '')) throw new Error(`feed cache-control: ${res.headers()['cache-control']}`)
     await shot(S, 'settings-ru')
-    // Switching the feed off: the link stops working.
+    // The link is shown again after a reload, unchanged (#16: no silent rotation).
+    await S.reload()
+    await S.waitForSelector('[data-test=ical-made-at]')
+    if ((await S.locator('[data-test=ical-url]').inputValue()) !== url) throw new Error('the calendar link changed on reload')
+    // A new link is made only after a dialog that says the old one stops working; cancelling keeps it.
+    await S.click('[data-test=ical-make]')
+    await S.waitForSelector('[data-test=confirm-dialog]')
+    await check(S, 'settings-rotate-ical-dialog')
+    await S.click('[data-test=confirm-cancel]')
+    if ((await S.locator('[data-test=ical-url]').inputValue()) !== url) throw new Error('cancelling the dialog changed the link')
+    if (!(await S.request.get(feedUrl)).ok()) throw new Error('the feed stopped working after a cancelled rotation')
+    // Switching the feed off (confirmed): the link stops working.
     await S.click('[data-test=ical-off]')
+    await S.click('[data-test=confirm-ok]')
     await S.waitForSelector('[data-test=ical-off-done]')
     const off = await S.request.get(feedUrl)
     if (off.status() !== 404) throw new Error(`feed after switching off: ${off.status()}`)
@@ -1223,6 +1349,8 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       I = state.inviteeCtx.page
     }
     await I.goto('/login')
+    // Logged in, /login leads home: wait for either before deciding.
+    await I.waitForSelector('[data-test=logout], [data-test=forgot-link]')
     if (await I.locator('[data-test=logout]').count()) {
       await I.click('[data-test=logout]')
       await I.waitForURL(/\/login/)
@@ -1315,6 +1443,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await P.fill('[data-test=register-name]', 'Новый Ученик')
     await P.fill('[data-test=register-password]', 'newcomer-pass-1')
     await P.fill('[data-test=register-code]', state.code.toLowerCase())
+    await shot(P, 'register-ru')
     await P.click('[data-test=register-submit]')
     await P.waitForURL((u) => new URL(u).pathname === '/')
     await P.waitForFunction(() => /Новый Ученик/.test(document.querySelector('[data-test=current-user]')?.textContent ?? ''))
@@ -1389,6 +1518,39 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await A.waitForFunction(() => [...document.querySelectorAll('[data-test=user-row]')].every((r) => r.getAttribute('data-active') === 'true'))
     state.packet = true
   })
+  await step("the admin's screens and the pages for getting in, in English: checked like the others (#16)", ['admin'], async () => {
+    await A.goto('/admin/users')
+    await A.waitForSelector('[data-test=user-row]')
+    await A.click('[data-test=lang-en]')
+    await A.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('[data-test=nav-users]')?.textContent?.trim() === 'Users')
+    await shot(A, 'users-en')
+    await A.goto('/admin/users?tab=invitations')
+    await A.waitForSelector('[data-test=invitation-row]')
+    await shot(A, 'invitations-en')
+    await A.goto('/admin/import')
+    await A.waitForSelector('[data-test=import-file]')
+    await shot(A, 'import-en')
+    // Logged out, the device keeps the language.
+    await A.click('[data-test=logout]')
+    await A.waitForURL(/\/login/)
+    await A.waitForSelector('[data-test=login-email]')
+    await shot(A, 'login-en')
+    // Loaded afresh, a page for getting in is English and says so (<html lang>) before anyone logs in.
+    const english = async () => {
+      const lang = await A.evaluate(() => document.documentElement.lang)
+      if (lang !== 'en') throw new Error(`${new URL(A.url()).pathname}: <html lang="${lang}"> on an English page`)
+    }
+    await A.goto('/forgot-password')
+    await A.waitForSelector('[data-test=forgot-email]')
+    await english()
+    await shot(A, 'forgot-en')
+    if (state.selfRegistration) {
+      await A.goto('/register')
+      await A.waitForSelector('[data-test=register-email]')
+      await english()
+      await shot(A, 'register-en')
+    }
+  })
   for (const c of [state.inviteeCtx, state.newcomerCtx]) {
     if (!c) continue
     pages.splice(pages.indexOf(c.page), 1)
@@ -1427,6 +1589,18 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       pages.splice(pages.indexOf(P), 1)
       await again.ctx.close()
     }
+  })
+  await step('accessibility (axe-core): no serious or critical violation on any screen checked, in either language (#16)', [], async () => {
+    const langs = new Set(checked.map((c) => c.slice(-3, -1)))
+    if (!langs.has('ru') || !langs.has('en')) throw new Error(`screens checked: ${checked.join(', ') || 'none'}`)
+    console.log(`# axe-core on ${checked.length} screens; passed over (FullCalendar's markup): ${IGNORED.map((i) => `${i.rule} at ${i.selector}`).join('; ')}`)
+    if (a11yProblems.length) throw new Error(`${a11yProblems.length} serious/critical violation(s):\n${a11yProblems.join('\n')}`)
+  })
+  await step('no raw translation key, unfilled message parameter or bare «?» dialog on any screen, toast or dialog, in either language (#16)', [], async () => {
+    if (!checked.length) throw new Error('no screen was checked')
+    console.log(`# text scan: ${checked.length} screens, ${transients} toasts and dialogs as they appeared`)
+    if (!transients) throw new Error('no toast or dialog text reached the scan')
+    if (keyProblems.length) throw new Error(`${keyProblems.length} problem(s):\n${[...new Set(keyProblems)].join('\n')}`)
   })
   await step('no CSP violations or script errors in the browser console', [], async () => {
     if (problems.length) throw new Error(problems.join('\n'))

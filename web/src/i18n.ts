@@ -8,10 +8,13 @@ export const i18n = createI18n({
   legacy: false,
   locale: saved === 'en' ? 'en' : 'ru',
   fallbackLocale: 'ru',
-  messages: { ru, en } as any,
+  messages: { ru, en },
   missingWarn: false,
   fallbackWarn: false,
 })
+// The page's language from the start (index.html says "ru"): on a device that chose
+// English, the pages for getting in are English before anyone logs in (#16).
+if (typeof document !== 'undefined') document.documentElement.lang = saved === 'en' ? 'en' : 'ru'
 
 export type Locale = 'ru' | 'en'
 

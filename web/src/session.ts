@@ -1,8 +1,9 @@
 import { reactive } from 'vue'
-import { get, post, put } from './api/http'
+import { auth, users } from './api'
+import type { User } from './api/types'
 import { formatInstant, zonedLocalToUtc, utcToZonedLocal } from './lib/time'
 import { formatNumber, formatPercent, formatScore } from './lib/format'
-import { i18n, setLocale, currentLocale, type Locale } from './i18n'
+import { setLocale, currentLocale, type Locale } from './i18n'
 
 // The UI language is the profile's `locale`: switching it in the header
 // saves it to the profile, and logging in (or reloading) adopts the
@@ -27,7 +28,7 @@ async function putLocale(l: Locale) {
   const u = session.user
   if (!u) return
   try {
-    const saved = await put<User>(`/users/${u.id}/profile`, { display_name: u.display_name, locale: l, time_zone: u.time_zone })
+    const saved = await users.updateProfile(u.id, { display_name: u.display_name, locale: l, time_zone: u.time_zone })
     if (session.user?.id === saved.id) session.user = saved
     if (localStorage.getItem(UNSAVED) === l) localStorage.removeItem(UNSAVED)
   } catch {
@@ -60,21 +61,13 @@ function adoptLocale(u: User | null, atLogin: boolean) {
   }
 }
 
-export interface User {
-  id: string
-  email: string
-  display_name: string
-  role: 'admin' | 'teacher' | 'assistant' | 'student'
-  locale: 'ru' | 'en'
-  time_zone: string
-  active: boolean
-}
+export type { User }
 
 export const session = reactive<{ user: User | null; checked: boolean }>({ user: null, checked: false })
 
 export async function loadMe(): Promise<User | null> {
   try {
-    session.user = await get<User>('/auth/me')
+    session.user = await auth.me()
     adoptLocale(session.user, false)
   } catch {
     session.user = null
@@ -96,13 +89,13 @@ export function loggedIn(u: User): User {
 }
 
 export async function login(email: string, password: string) {
-  const r = await post<{ user: User }>('/auth/login', { email, password })
+  const r = await auth.login(email, password)
   return loggedIn(r.user)
 }
 
 export async function logout() {
   try {
-    await post('/auth/logout', {})
+    await auth.logout()
   } finally {
     session.user = null
     localStorage.removeItem(UNSAVED)

@@ -2,12 +2,13 @@ import { describe, it, expect } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { createI18n } from 'vue-i18n'
 import AnswerInput from '../src/components/AnswerInput.vue'
+import type { Answer, StudentQuestionBody } from '../src/api/types'
 
 // The emitted answers must be the serde shape of lms-core's `Answer`:
 // `{"kind": "<snake_case>", "value": ...}`.
 const i18n = createI18n({ legacy: false, locale: 'ru', messages: { ru: {} }, missingWarn: false, fallbackWarn: false })
-const q = (body: any) => ({ id: 'q1', position: 0, prompt: '<p>?</p>', points: 1, body })
-const mk = (body: any, answer?: any) => mount(AnswerInput, { props: { question: q(body), answer }, global: { plugins: [i18n], mocks: { $t: (k: string) => k } } })
+const q = (body: StudentQuestionBody) => ({ id: 'q1', position: 0, prompt: '<p>?</p>', points: 1, body })
+const mk = (body: StudentQuestionBody, answer?: Answer) => mount(AnswerInput, { props: { question: q(body), answer }, global: { plugins: [i18n], mocks: { $t: (k: string) => k } } })
 const opts = [{ id: 'a', text: 'A' }, { id: 'b', text: 'B' }]
 
 describe('answer input emits core Answer JSON', () => {

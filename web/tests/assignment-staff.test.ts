@@ -1,19 +1,20 @@
 import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn() }))
-import { get, post } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { i18n, setLocale } from '../src/i18n'
 import StaffSubmissions from '../src/components/StaffSubmissions.vue'
 import CourseStudentPicker from '../src/components/CourseStudentPicker.vue'
 
+const api = fakeApi()
+
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
-const gets = () => vi.mocked(get).mock.calls.map((c) => c[0] as string)
+const gets = () => api.get.mock.calls.map((c) => c[0] as string)
 
 beforeEach(() => {
   vi.useFakeTimers({ shouldAdvanceTime: true })
-  vi.mocked(get).mockReset()
-  vi.mocked(post).mockReset()
+  api.get.mockReset()
+  api.post.mockReset()
   setLocale('ru')
 })
 afterEach(() => vi.useRealTimers())
@@ -21,8 +22,8 @@ afterEach(() => vi.useRealTimers())
 describe('an assignment\'s submissions for its staff (#14)', () => {
   it('ask the server by name and state, a page at a time, and name each student', async () => {
     const subs = Array.from({ length: 51 }, (_, i) => ({ id: `b${i}`, student_id: `st${i}`, state: 'submitted', grade: null }))
-    vi.mocked(get).mockImplementation(async (p: string) => (p.includes('q=') ? [subs[3]] : subs))
-    vi.mocked(post).mockImplementation(async (_p: string, body: any) => body.user_ids.map((id: string) => ({ user_id: id, display_name: `Имя ${id}` })))
+    api.get.mockImplementation(async (p: string) => (p.includes('q=') ? [subs[3]] : subs))
+    api.post.mockImplementation(async (_p: string, body?: unknown) => (body as { user_ids: string[] }).user_ids.map((id: string) => ({ user_id: id, display_name: `Имя ${id}` })))
     const w = mount(StaffSubmissions, { props: { assignmentId: 'a1', courseId: 'c1', maxScore: 10 }, ...opts })
     await flushPromises()
     expect(gets()[0]).toBe('/assignments/a1/submissions?limit=51&offset=0')
@@ -40,11 +41,11 @@ describe('an assignment\'s submissions for its staff (#14)', () => {
   })
 
   it('a student for an extension is found among the course\'s students on the server', async () => {
-    vi.mocked(get).mockResolvedValue([{ user: { id: 'st7', display_name: 'Иван Петров', email: 'ivan@x.test' } }])
+    api.get.mockResolvedValue([{ user: { id: 'st7', display_name: 'Иван Петров', email: 'ivan@x.test' } }])
     const w = mount(CourseStudentPicker, { props: { courseId: 'c1', label: 'Студент' }, ...opts })
     await w.get('[data-test=student-picker]').setValue('и')
     await vi.advanceTimersByTimeAsync(400)
-    expect(get).not.toHaveBeenCalled()
+    expect(api.get).not.toHaveBeenCalled()
     await w.get('[data-test=student-picker]').setValue('ива')
     await vi.advanceTimersByTimeAsync(400)
     await flushPromises()

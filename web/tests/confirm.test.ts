@@ -74,7 +74,7 @@ describe('the confirmation dialog', () => {
 })
 
 describe('confirmation texts', () => {
-  const t = (key: string, values: Record<string, unknown>, locale: string) => i18n.global.t(key, values, { locale })
+  const t = (key: string, values: Record<string, unknown>, locale: 'ru' | 'en') => i18n.global.t(key, values, { locale })
   it('finishing a quiz says how many questions are answered', () => {
     expect(t('confirm.finish_quiz', { answered: 4, total: 4 }, 'ru')).toBe('Завершить тест? Отвечено 4 из 4.')
     expect(t('confirm.finish_quiz', { answered: 3, total: 4 }, 'en')).toBe('Finish the quiz? 3 of 4 answered.')

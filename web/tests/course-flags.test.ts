@@ -1,20 +1,21 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
 vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push: vi.fn() }) }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
-import type { CourseRole } from '../src/lib/course'
+import type { CourseRole } from '../src/api/types'
 import Course from '../src/views/Course.vue'
 import Lesson from '../src/views/Lesson.vue'
 import Assignment from '../src/views/Assignment.vue'
 import Quiz from '../src/views/Quiz.vue'
 import { courseView } from './course-view'
 
+const api = fakeApi()
+
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true, InvitationList: true, StaffSubmissions: true, CourseStudentPicker: true } } }
-const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const course = { id: 'c1', title: 'Алгебра', description: '', owner_id: 'u9', status: 'draft' as const, invite_code: 'ABCD2345', cover: null, created_at: '2026-01-01T00:00:00Z' }
 const lesson = { id: 'l1', course_id: 'c1', title: 'Урок 1', body: '<p>Текст</p>', position: 0, publish_at: null, published: true, attachments: [], created_at: '2026-01-02T00:00:00Z' }
 const assignment = { id: 'a1', course_id: 'c1', title: 'ДЗ 1', instructions: '', attachments: [], opens_at: '2026-01-01T00:00:00Z', due_at: '2026-02-01T00:00:00Z', cut_off_at: null, max_score: 10, late_policy: { kind: 'no_penalty' }, submission_kind: 'text', file_limits: { max_files: 1, max_file_size: 1024, allowed_extensions: [] }, published: true, created_at: '2026-01-01T00:00:00Z' }
@@ -22,7 +23,7 @@ const quiz = { quiz: { id: 'q1', course_id: 'c1', title: 'Тест', description
 
 /** The server as a caller with this course role (and these flags) sees it. */
 function serve(role: CourseRole | null) {
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/courses/c1') return courseView(course, role)
     if (p === '/courses/c1/lessons') return [lesson]
     if (p === '/lessons/l1') return lesson
@@ -50,7 +51,7 @@ async function coursePage() {
 }
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
+  api.get.mockReset()
   setLocale('ru')
   session.checked = true
 })

@@ -1,27 +1,28 @@
 import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { USERS_PAGE } from '../src/lib/directory'
 import Course from '../src/views/Course.vue'
 import { courseView } from './course-view'
 
+const api = fakeApi()
+
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true, InvitationList: true } } }
-const teacher: User = { id: 'u1', email: 't@x.test', display_name: 'Анна', role: 'teacher', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+const teacher: User = { id: 'u1', email: 't@x.test', display_name: 'Анна', role: 'teacher', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
 const course = { id: 'c1', title: 'Алгебра', description: '', owner_id: 'u1', status: 'published', invite_code: 'ABCD2345', cover: null, created_at: '2026-01-01T00:00:00Z' }
 const student = (i: number) => ({ user: { id: `s${i}`, display_name: `Ученик ${i}`, email: `s${i}@x.test` }, enrolled_at: '2026-01-02T00:00:00Z', source: 'staff' })
-const asked = () => vi.mocked(get).mock.calls.map((c) => c[0] as string).filter((p) => p.startsWith('/courses/c1/students'))
+const asked = () => api.get.mock.calls.map((c) => c[0] as string).filter((p) => p.startsWith('/courses/c1/students'))
 
 beforeEach(() => {
   vi.useFakeTimers({ shouldAdvanceTime: true })
-  vi.mocked(get).mockReset()
+  api.get.mockReset()
   setLocale('ru')
   session.checked = true
   session.user = teacher
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/courses/c1') return courseView(course, 'owner')
     if (p.startsWith('/courses/c1/students?')) {
       const q = new URLSearchParams(p.split('?')[1])

@@ -1,8 +1,7 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), put: vi.fn() }))
-import { get, put } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { COVERS, COVER_ICONS, coverOf } from '../src/lib/covers'
@@ -12,13 +11,15 @@ import Courses from '../src/views/Courses.vue'
 import Course from '../src/views/Course.vue'
 import { courseView } from './course-view'
 
+const api = fakeApi()
+
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true } } }
-const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const course = (id: string, title: string, cover: string | null = null) => ({ id, title, description: '', owner_id: 'u1', status: 'published', invite_code: 'ABCD2345', cover, created_at: '2026-01-01T00:00:00Z' })
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
-  vi.mocked(put).mockReset()
+  api.get.mockReset()
+  api.put.mockReset()
   setLocale('ru')
   session.checked = true
 })
@@ -40,14 +41,14 @@ describe('course covers (#13)', () => {
   it('have a picture and a name in both languages for every theme', () => {
     for (const c of COVERS) {
       expect(COVER_ICONS[c]).toMatch(/^[a-z-]+$/)
-      expect((ru as any).cover.names[c]).toBeTruthy()
-      expect((en as any).cover.names[c]).toBeTruthy()
+      expect((ru.cover.names as Record<string, string>)[c]).toBeTruthy()
+      expect((en.cover.names as Record<string, string>)[c]).toBeTruthy()
     }
   })
 
   it('top each course card, with the student\'s progress', async () => {
     session.user = user('student')
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.get.mockImplementation(async (p: string) => {
       if (p.startsWith('/courses?')) return [courseView(course('c1', 'Физика', 'physics'), 'student'), courseView(course('c2', 'Алгебра'), 'student')]
       if (p === '/dashboard/student') return { courses: [{ course_id: 'c1', percent: 40 }, { course_id: 'c2', percent: 0 }] }
       throw new Error(`unexpected GET ${p}`)
@@ -65,12 +66,12 @@ describe('course covers (#13)', () => {
   it('are chosen by the owner on the course page and saved through the API', async () => {
     session.user = user('teacher')
     let current: string | null = null
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.get.mockImplementation(async (p: string) => {
       if (p === '/courses/c1') return courseView(course('c1', 'Кружок', current), 'owner')
       return []
     })
-    vi.mocked(put).mockImplementation(async (_p: string, body: any) => {
-      current = body.cover
+    api.put.mockImplementation(async (_p: string, body?: unknown) => {
+      current = (body as { cover: string | null }).cover
       return course('c1', 'Кружок', current)
     })
     const w = mount(Course, { props: { id: 'c1' }, ...opts })
@@ -82,7 +83,7 @@ describe('course covers (#13)', () => {
     expect(w.get('[data-test=cover-picker] [data-cover=art]').text()).toBe('Искусство и дизайн')
     await w.get('[data-test=cover-picker] [data-cover=art]').trigger('click')
     await flushPromises()
-    expect(put).toHaveBeenCalledWith('/courses/c1/cover', { cover: 'art' })
+    expect(api.put).toHaveBeenCalledWith('/courses/c1/cover', { cover: 'art' })
     expect(w.get('[data-test=course-cover]').attributes('data-cover')).toBe('art')
   })
 })

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 import { i18n, setLocale } from '../src/i18n'
-import { insertImage, labelToolbar, tooltipVars, cssString, TOOLBAR_LABELS, type ImageTarget } from '../src/lib/editor'
+import { insertImage, altFromFileName, labelToolbar, tooltipVars, cssString, TOOLBAR_LABELS, type ImageTarget } from '../src/lib/editor'
 import RichEditor from '../src/components/RichEditor.vue'
 import RichView from '../src/components/RichView.vue'
 
@@ -18,6 +18,18 @@ describe('the editor puts the caret after an inserted image (#13)', () => {
     }
     insertImage(quill, 7, '/api/v1/files/f1')
     expect(calls).toEqual(['insert image /api/v1/files/f1 at 7 by user', 'caret 8+0 by user'])
+  })
+  it('gives the image a text alternative from its file name (#16)', () => {
+    const calls: string[] = []
+    const quill: ImageTarget = {
+      insertEmbed: (index, type, value) => calls.push(`insert ${type} ${value} at ${index}`),
+      formatText: (index, length, name, value) => calls.push(`${name}=${value} at ${index}+${length}`),
+      setSelection: (index, length) => calls.push(`caret ${index}+${length}`),
+    }
+    insertImage(quill, 3, '/api/v1/files/f2', 'parabola_graph-2.png')
+    expect(calls).toEqual(['insert image /api/v1/files/f2 at 3', 'alt=parabola graph 2 at 3+1', 'caret 4+0'])
+    expect(altFromFileName('IMG.2024.jpeg')).toBe('IMG 2024')
+    expect(altFromFileName('.png')).toBe('')
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest'
 import { i18n } from '../src/i18n'
 
-const t = (k: string, locale: string) => i18n.global.t(k, {}, { locale })
+const t = (k: string, locale: 'ru' | 'en') => i18n.global.t(k, {}, { locale })
 
 describe('empty states say what to do next', () => {
   // Each empty list for the staff names the button that fills it.
@@ -21,7 +21,7 @@ describe('empty states say what to do next', () => {
   })
   it('tells students and everyone else what will happen', () => {
     for (const k of ['lessons.empty_student', 'hw.empty_student', 'quiz.empty_student', 'quiz.none', 'webinar.empty', 'grading.empty', 'schedule.empty', 'hw.none', 'achievements.none']) {
-      for (const l of ['ru', 'en']) expect(t(k, l).split(/[.—:]/).filter((x) => x.trim()).length, `${l}: ${k}`).toBeGreaterThan(1)
+      for (const l of ['ru', 'en'] as const) expect(t(k, l).split(/[.—:]/).filter((x) => x.trim()).length, `${l}: ${k}`).toBeGreaterThan(1)
     }
   })
 })

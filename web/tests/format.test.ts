@@ -1,11 +1,12 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 import { formatNumber, formatPercent, formatScore } from '../src/lib/format'
 import { i18n, setLocale } from '../src/i18n'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import Statistics from '../src/views/Statistics.vue'
+
+const api = fakeApi()
 
 const NBSP = '\u00a0'
 
@@ -32,7 +33,7 @@ describe('course statistics', () => {
     submission_rate: 0.4, average_homework_percent: 4.8, average_quiz_percent: 87.25, late_share: 0.6667,
   }
   async function show() {
-    vi.mocked(get).mockResolvedValue(stats)
+    api.get.mockResolvedValue(stats)
     const w = mount(Statistics, { props: { id: 'c1' }, global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } })
     await flushPromises()
     return w

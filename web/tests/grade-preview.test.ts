@@ -1,14 +1,16 @@
 import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn() }))
 const push = vi.fn()
 vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push, replace: push }) }))
-import { get, post, ApiError } from '../src/api/http'
+import { ApiError } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { toasts, clearToasts } from '../src/lib/toast'
 import Submission from '../src/views/Submission.vue'
+
+const api = fakeApi()
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true } } }
 const text = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim()
@@ -19,7 +21,7 @@ const preview = (raw: number, kept: number) => ({ version: 1, raw_score: raw, ke
 let keptPercent = 60
 
 function serve() {
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/submissions/s1') return structuredClone(submission)
     if (p === '/assignments/a1') return assignment
     if (p === '/submissions/s1/history') return []
@@ -32,17 +34,17 @@ function serve() {
     throw new Error(`unexpected GET ${p}`)
   })
 }
-const previewCalls = () => vi.mocked(get).mock.calls.map((c) => c[0]).filter((p) => p.includes('grade-preview'))
+const previewCalls = () => api.get.mock.calls.map((c) => c[0]).filter((p) => p.includes('grade-preview'))
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-  vi.mocked(get).mockReset()
-  vi.mocked(post).mockReset()
+  api.get.mockReset()
+  api.post.mockReset()
   push.mockReset()
   keptPercent = 60
   setLocale('ru')
   session.checked = true
-  session.user = { id: 't1', email: 't@x.test', display_name: 'Учитель', role: 'teacher', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+  session.user = { id: 't1', email: 't@x.test', display_name: 'Учитель', role: 'teacher', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
   sessionStorage.setItem('lms.queue', JSON.stringify(['s0', 's1', 's2']))
   serve()
 })
@@ -96,10 +98,10 @@ describe('after grading the page stays and says what was stored (#13)', () => {
   it('shows the stored grade with the penalty, a toast, and a "next" button instead of jumping on', async () => {
     const w = await openPage()
     await w.find('[data-test=grade-score]').setValue('8')
-    vi.mocked(post).mockResolvedValue({ ...submission, state: 'graded', grade: { raw_score: 8, final_score: 4.8, kept_percent: 60, feedback: '' } })
+    api.post.mockResolvedValue({ ...submission, state: 'graded', grade: { raw_score: 8, final_score: 4.8, kept_percent: 60, feedback: '' } })
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(vi.mocked(post).mock.calls.map((c) => c[0]).filter((p) => !p.endsWith('/member-names'))[0]).toBe('/submissions/s1/grade')
+    expect(api.post.mock.calls.map((c) => c[0]).filter((p) => !p.endsWith('/member-names'))[0]).toBe('/submissions/s1/grade')
     expect(push).not.toHaveBeenCalled()
     const saved = w.find('[data-test=grade-saved]')
     expect(text(saved.text())).toContain('Оценка сохранена: 4,8 из 10 (штраф за опоздание 40 %)')
@@ -111,7 +113,7 @@ describe('after grading the page stays and says what was stored (#13)', () => {
 
   it('returning for rework stays too', async () => {
     const w = await openPage()
-    vi.mocked(post).mockResolvedValue({ ...submission, state: 'returned_for_rework' })
+    api.post.mockResolvedValue({ ...submission, state: 'returned_for_rework' })
     await w.find('[data-test=return-submit]').trigger('click')
     await flushPromises()
     expect(push).not.toHaveBeenCalled()

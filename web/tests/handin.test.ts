@@ -1,13 +1,14 @@
-import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
+import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn() }))
-import { get, post } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { toasts, clearToasts } from '../src/lib/toast'
 import Assignment from '../src/views/Assignment.vue'
 import RichEditor from '../src/components/RichEditor.vue'
+
+const api = fakeApi()
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true } } }
 const text = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim()
@@ -21,13 +22,13 @@ const handedIn = { id: 's1', assignment_id: 'a1', student_id: 'u1', state: 'subm
 let current: unknown = null
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
-  vi.mocked(post).mockReset()
+  api.get.mockReset()
+  api.post.mockReset()
   setLocale('ru')
   session.checked = true
-  session.user = { id: 'u1', email: 's@x.test', display_name: 'Ира', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+  session.user = { id: 'u1', email: 's@x.test', display_name: 'Ира', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
   current = null
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/assignments/a1') return { assignment, deadline, status: current ? 'submitted' : 'not_submitted', submission: structuredClone(current) }
     throw new Error(`unexpected GET ${p}`)
   })
@@ -39,7 +40,7 @@ describe('handing in homework says it is done (#13)', () => {
     const w = mount(Assignment, { props: { id: 'a1' }, ...opts })
     await flushPromises()
     expect(w.find('h2').text()).toBe('Сдать работу')
-    vi.mocked(post).mockImplementation(async () => {
+    api.post.mockImplementation(async () => {
       current = handedIn
       return { submission: handedIn, duplicate: false }
     })

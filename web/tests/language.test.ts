@@ -1,25 +1,26 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), put: vi.fn(), post: vi.fn() }))
-import { get, put, post } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, changeLanguage, loadMe, login, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import Settings from '../src/views/Settings.vue'
 
-const me = (locale: 'ru' | 'en'): User => ({ id: 'u1', email: 't@x.test', display_name: 'Анна', role: 'teacher', locale, time_zone: 'Europe/Moscow', active: true })
+const api = fakeApi()
+
+const me = (locale: 'ru' | 'en'): User => ({ id: 'u1', email: 't@x.test', display_name: 'Анна', role: 'teacher', locale, time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const uiLocale = () => i18n.global.locale.value
-const profilePut = () => vi.mocked(put).mock.calls.filter(([p]) => p === '/users/u1/profile')
+const profilePut = () => api.put.mock.calls.filter(([p]) => p === '/users/u1/profile')
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
-  vi.mocked(put).mockReset()
-  vi.mocked(post).mockReset()
+  api.get.mockReset()
+  api.put.mockReset()
+  api.post.mockReset()
   localStorage.clear()
   setLocale('ru')
   session.user = me('ru')
   session.checked = true
-  vi.mocked(put).mockImplementation(async (p: string, body: unknown) => (p === '/users/u1/profile' ? { ...me('ru'), ...(body as object) } : {}))
+  api.put.mockImplementation(async (p: string, body: unknown) => (p === '/users/u1/profile' ? { ...me('ru'), ...(body as object) } : {}))
 })
 
 describe('the profile language follows the header switch', () => {
@@ -33,7 +34,7 @@ describe('the profile language follows the header switch', () => {
     session.user = null
     await changeLanguage('en')
     expect(profilePut()).toEqual([])
-    vi.mocked(post).mockResolvedValue({ user: me('ru') })
+    api.post.mockResolvedValue({ user: me('ru') })
     await login('t@x.test', 'pw')
     await flushPromises()
     expect(uiLocale()).toBe('en')
@@ -41,7 +42,7 @@ describe('the profile language follows the header switch', () => {
   })
   it('a reload adopts the profile\'s language, set elsewhere', async () => {
     setLocale('ru')
-    vi.mocked(get).mockResolvedValue(me('en'))
+    api.get.mockResolvedValue(me('en'))
     await loadMe()
     expect(uiLocale()).toBe('en')
     expect(profilePut()).toEqual([])
@@ -49,10 +50,10 @@ describe('the profile language follows the header switch', () => {
   it('a reload right after a switch whose save did not finish keeps the switch and saves it', async () => {
     let abort = () => {}
     // The page went away mid-request.
-    vi.mocked(put).mockImplementationOnce(() => new Promise((_, reject) => (abort = () => reject(new Error('aborted')))))
+    api.put.mockImplementationOnce(() => new Promise((_, reject) => (abort = () => reject(new Error('aborted')))))
     const first = changeLanguage('en')
     setLocale('ru') // as if the page loaded afresh
-    vi.mocked(get).mockResolvedValue(me('ru'))
+    api.get.mockResolvedValue(me('ru'))
     await loadMe()
     await flushPromises()
     abort()
@@ -65,7 +66,7 @@ describe('the profile language follows the header switch', () => {
 
 describe('settings: language and time zone', () => {
   async function show() {
-    vi.mocked(get).mockResolvedValue({ channels: {}, quiet_hours: null, telegram_linked: false, telegram_available: false })
+    api.get.mockResolvedValue({ channels: {}, quiet_hours: null, telegram_linked: false, telegram_available: false })
     const w = mount(Settings, { global: { plugins: [i18n] } })
     await flushPromises()
     return w

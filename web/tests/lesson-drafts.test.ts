@@ -1,10 +1,9 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), put: vi.fn(), post: vi.fn() }))
 const push = vi.fn()
 vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push }) }))
-import { get, put, post } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import Course from '../src/views/Course.vue'
@@ -13,7 +12,9 @@ import Lesson from '../src/views/Lesson.vue'
 import LessonEdit from '../src/views/LessonEdit.vue'
 import { courseView } from './course-view'
 
-const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const api = fakeApi()
+
+const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const course = { id: 'c1', title: 'Алгебра', description: '', owner_id: 'u1', status: 'published', invite_code: null, created_at: '2026-01-01T00:00:00Z' }
 const open = { id: 'l1', course_id: 'c1', title: 'Открытый', body: '<p>x</p>', position: 0, publish_at: null, published: true, attachments: [] }
 const draft = { ...open, id: 'l2', title: 'Черновик урока', position: 1, published: false }
@@ -21,7 +22,7 @@ const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, R
 
 /** The server as `role` sees it: students get no drafts. */
 function serve(role: 'owner' | 'student') {
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/courses/c1') return courseView(course, role)
     if (p === '/courses/c1/lessons') return role === 'student' ? [open] : [open, draft]
     if (p === '/lessons/l2') return draft
@@ -31,9 +32,9 @@ function serve(role: 'owner' | 'student') {
 }
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
-  vi.mocked(put).mockReset()
-  vi.mocked(post).mockReset()
+  api.get.mockReset()
+  api.put.mockReset()
+  api.post.mockReset()
   push.mockReset()
   setLocale('ru')
   session.checked = true
@@ -76,7 +77,7 @@ describe('draft lessons and course status badges (#13)', () => {
   it('the lesson page has no edit button for a student', async () => {
     session.user = user('student')
     serve('student')
-    vi.mocked(get).mockImplementation(async (p: string) => (p === '/lessons/l1' ? open : p === '/courses/c1' ? courseView(course, 'student') : [open]))
+    api.get.mockImplementation(async (p: string) => (p === '/lessons/l1' ? open : p === '/courses/c1' ? courseView(course, 'student') : [open]))
     const w = mount(Lesson, { props: { id: 'l1' }, ...opts })
     await flushPromises()
     expect(w.find('[data-test=lesson-title]').text()).toBe('Открытый')
@@ -86,7 +87,7 @@ describe('draft lessons and course status badges (#13)', () => {
   it('the editor shows and sends the draft state', async () => {
     session.user = user('teacher')
     serve('owner')
-    vi.mocked(put).mockResolvedValue({ ...draft, published: true })
+    api.put.mockResolvedValue({ ...draft, published: true })
     const w = mount(LessonEdit, { props: { id: 'l2' }, ...opts })
     await flushPromises()
     const box = w.find<HTMLInputElement>('[data-test=lesson-published]')
@@ -96,13 +97,13 @@ describe('draft lessons and course status badges (#13)', () => {
     expect(w.find('[data-test=lesson-state]').text()).toBe('Опубликован')
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(vi.mocked(put).mock.calls[0][0]).toBe('/lessons/l2')
-    expect(vi.mocked(put).mock.calls[0][1]).toMatchObject({ published: true })
+    expect(api.put.mock.calls[0][0]).toBe('/lessons/l2')
+    expect(api.put.mock.calls[0][1]).toMatchObject({ published: true })
     expect(push).toHaveBeenCalledWith('/lessons/l2')
   })
   it('a new lesson is published unless the switch is turned off', async () => {
     session.user = user('teacher')
-    vi.mocked(post).mockResolvedValue({ ...draft, id: 'l3' })
+    api.post.mockResolvedValue({ ...draft, id: 'l3' })
     const w = mount(LessonEdit, { props: { courseId: 'c1' }, ...opts })
     await flushPromises()
     expect(w.find<HTMLInputElement>('[data-test=lesson-published]').element.checked).toBe(true)
@@ -110,6 +111,6 @@ describe('draft lessons and course status badges (#13)', () => {
     await w.find('[data-test=lesson-published]').setValue(false)
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(vi.mocked(post).mock.calls[0]).toEqual(['/courses/c1/lessons', expect.objectContaining({ title: 'Новый', published: false })])
+    expect(api.post.mock.calls[0]).toEqual(['/courses/c1/lessons', expect.objectContaining({ title: 'Новый', published: false })])
   })
 })

@@ -3,8 +3,8 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), put: vi.fn(), post: vi.fn(), del: vi.fn() }))
-import { get, put, post, ApiError } from '../src/api/http'
+import { ApiError } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { router, sessionLost } from '../src/router'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
@@ -14,7 +14,9 @@ import Login from '../src/views/Login.vue'
 import ResetPassword from '../src/views/ResetPassword.vue'
 import Settings from '../src/views/Settings.vue'
 
-const user = (over: Partial<User> = {}): User => ({ id: 'u1', email: 'anna@x.test', display_name: 'Анна', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, ...over })
+const api = fakeApi()
+
+const user = (over: Partial<User> = {}): User => ({ id: 'u1', email: 'anna@x.test', display_name: 'Анна', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z', ...over })
 const text = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim()
 const withRouter = { global: { plugins: [i18n, router] } }
 
@@ -28,10 +30,11 @@ async function loginPage() {
 }
 
 beforeEach(async () => {
-  for (const f of [get, put, post]) vi.mocked(f).mockReset()
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.reset()
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/auth/me') throw new ApiError(401, 'unauthenticated', 'log in')
     if (p === '/notifications/preferences') return { user_id: 'u1', channels: {}, quiet_hours: null, telegram_linked: false, telegram_available: false, channel_status: [], delivered: {} }
+    if (p === '/calendar-feed') return { feed: null }
     throw new Error(`unexpected GET ${p}`)
   })
   sessionStorage.clear()
@@ -78,14 +81,14 @@ describe('after a password change (#16)', () => {
   it('in Settings this session stays, and the page says the other devices are logged out', async () => {
     session.user = user()
     await router.push('/settings')
-    vi.mocked(put).mockResolvedValue(undefined)
+    api.put.mockResolvedValue(undefined)
     const w = mount(Settings, { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } })
     await flushPromises()
     await w.find('[data-test=pw-current]').setValue('old-password-1')
     await w.find('[data-test=pw-new]').setValue('new-password-1')
     await w.find('[data-test=pw-save]').trigger('click')
     await flushPromises()
-    expect(put).toHaveBeenCalledWith('/users/u1/password', { current_password: 'old-password-1', password: 'new-password-1' })
+    expect(api.put).toHaveBeenCalledWith('/users/u1/password', { current_password: 'old-password-1', password: 'new-password-1' })
     const saved = w.find('[data-test=pw-saved]')
     expect(saved.classes()).toContain('alert-success')
     expect(text(saved.text())).toBe('✓ Пароль изменён. Здесь вы остаётесь в системе, а на других устройствах вход завершён — там войдите снова с новым паролем.')
@@ -97,7 +100,7 @@ describe('after a password change (#16)', () => {
   })
   it('a wrong current password changes nothing and says so', async () => {
     session.user = user()
-    vi.mocked(put).mockRejectedValue(new ApiError(403, 'wrong_current_password', 'x'))
+    api.put.mockRejectedValue(new ApiError(403, 'wrong_current_password', 'x'))
     const w = mount(Settings, { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } })
     await flushPromises()
     await w.find('[data-test=pw-current]').setValue('nope')
@@ -108,7 +111,7 @@ describe('after a password change (#16)', () => {
     expect(w.find('[data-test=pw-error]').exists()).toBe(true)
   })
   it('after a reset link, "Log in" leads to a login page that says why, once', async () => {
-    vi.mocked(post).mockResolvedValue(undefined)
+    api.post.mockResolvedValue(undefined)
     await router.push('/reset-password/tok')
     const w = mount(ResetPassword, { props: { token: 'tok' }, ...withRouter })
     await w.find('[data-test=reset-password]').setValue('new-password-1')
@@ -125,8 +128,8 @@ describe('after a password change (#16)', () => {
     expect((await loginPage()).find('[data-test=login-notice]').exists()).toBe(false)
   })
   it('a reset while another account is still logged in here leaves no notice behind', async () => {
-    vi.mocked(post).mockResolvedValue(undefined)
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.post.mockResolvedValue(undefined)
+    api.get.mockImplementation(async (p: string) => {
       if (p === '/auth/me') return user({ id: 'u2', email: 'other@x.test' })
       throw new Error(`unexpected GET ${p}`)
     })

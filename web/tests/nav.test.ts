@@ -6,7 +6,7 @@ import { session, type User } from '../src/session'
 import { i18n } from '../src/i18n'
 import App from '../src/App.vue'
 
-const user = (role: Role): User => ({ id: 'u1', email: `${role}@x.test`, display_name: role, role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const user = (role: Role): User => ({ id: 'u1', email: `${role}@x.test`, display_name: role, role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const tests = (role: Role) => menuFor(role).map((m) => m.test)
 
 // Every role's side menu, in order (issue #16): an entry a role sees can

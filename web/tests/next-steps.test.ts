@@ -1,13 +1,14 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import Dashboard from '../src/views/Dashboard.vue'
 
-const student: User = { id: 'u1', email: 'u@x.test', display_name: 'Анна', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+const api = fakeApi()
+
+const student: User = { id: 'u1', email: 'u@x.test', display_name: 'Анна', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
 const step = (kind: string, title: string, extra: object = {}) => ({
   kind, title, course_id: 'c1', course_title: 'Алгебра', at: null, assignment_id: null, quiz_id: null, webinar_id: null, in_progress: false, lessons: null, ...extra,
@@ -22,14 +23,14 @@ const steps = [
 ]
 
 function serve(next: object[]) {
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/dashboard/student') return { courses: [], homework: [], upcoming_deadlines: [], upcoming_webinars: [], recent_grades: [], achievements: [], quiz_results: [], next_steps: next }
     throw new Error(`unexpected GET ${p}`)
   })
 }
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
+  api.get.mockReset()
   setLocale('ru')
   session.checked = true
   session.user = student

@@ -1,12 +1,12 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn(), del: vi.fn() }))
 vi.mock('../src/api/upload', async (orig) => ({ ...(await orig<typeof import('../src/api/upload')>()), sendFile: vi.fn() }))
 vi.mock('../src/lib/download', () => ({ saveText: vi.fn() }))
 const push = vi.fn()
 vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push }), useRoute: () => ({ query: {} }) }))
-import { get, post, del, ApiError } from '../src/api/http'
+import { ApiError } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { sendFile } from '../src/api/upload'
 import { saveText } from '../src/lib/download'
 import { router, linked } from '../src/router'
@@ -25,19 +25,22 @@ import AdminImport from '../src/views/AdminImport.vue'
 import InviteForm from '../src/components/InviteForm.vue'
 import InvitationList from '../src/components/InvitationList.vue'
 
+const api = fakeApi()
+
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
-const user = (role: User['role'], over: Partial<User> = {}): User => ({ id: 'u1', email: `${role}@x.test`, display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, ...over })
+const user = (role: User['role'], over: Partial<User> = {}): User => ({ id: 'u1', email: `${role}@x.test`, display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z', ...over })
 const preview = { email: 'new@school.test', display_name: 'Иван Новиков', role: 'student', course_titles: ['Алгебра 9', 'Геометрия'], expires_at: '2026-03-17T09:00:00Z' }
 
 beforeEach(() => {
-  for (const f of [get, post, del, sendFile, saveText]) vi.mocked(f).mockReset()
+  api.reset()
+  for (const f of [sendFile, saveText]) vi.mocked(f).mockReset()
   push.mockReset()
   clearToasts()
   settleConfirm(false)
   setLocale('ru')
   session.user = null
   session.checked = true
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/school') return { name: 'Демо-школа', logo_url: null, self_registration: true }
     if (p === '/auth/me') throw new ApiError(401, 'unauthenticated', 'log in')
     throw new Error(`unexpected GET ${p}`)
@@ -98,9 +101,9 @@ describe('forgot password (#14)', () => {
     return w
   }
   it('answers the same for an address the school has and one it has not', async () => {
-    vi.mocked(post).mockImplementation(async (p: string, b: any) => {
+    api.post.mockImplementation(async (p: string, b?: unknown) => {
       expect(p).toBe('/auth/password-reset')
-      if (b.email === 'ghost@x.test') throw new ApiError(404, 'user_not_found', 'no such user')
+      if ((b as { email: string }).email === 'ghost@x.test') throw new ApiError(404, 'user_not_found', 'no such user')
       return { status: 'sent' }
     })
     const known = await ask('anna@x.test')
@@ -108,17 +111,17 @@ describe('forgot password (#14)', () => {
     expect(known.find('[data-test=forgot-sent]').text()).toBe(unknown.find('[data-test=forgot-sent]').text())
     expect(known.find('[data-test=forgot-sent-text]').text()).toBe('Если такой адрес есть в школе, мы отправили на него письмо со ссылкой')
     expect(unknown.find('[data-test=forgot-error]').exists()).toBe(false)
-    expect(vi.mocked(post).mock.calls.map((c) => c[1])).toEqual([{ email: 'anna@x.test' }, { email: 'ghost@x.test' }])
+    expect(api.post.mock.calls.map((c) => c[1])).toEqual([{ email: 'anna@x.test' }, { email: 'ghost@x.test' }])
   })
   it('too many requests are said; an empty address is not sent', async () => {
-    vi.mocked(post).mockRejectedValue(new ApiError(429, 'too_many_requests', 'slow down'))
+    api.post.mockRejectedValue(new ApiError(429, 'too_many_requests', 'slow down'))
     const w = await ask('anna@x.test')
     expect(w.find('[data-test=forgot-error]').text()).toContain('Подождите несколько минут')
     expect(w.find('[data-test=forgot-sent]').exists()).toBe(false)
-    vi.mocked(post).mockClear()
+    api.post.mockClear()
     const empty = await ask('   ')
     expect(empty.find('[data-test=forgot-error]').text()).toBe('Введите адрес почты.')
-    expect(post).not.toHaveBeenCalled()
+    expect(api.post).not.toHaveBeenCalled()
   })
 })
 
@@ -130,21 +133,21 @@ describe('the reset link page (#14)', () => {
     await flushPromises()
   }
   it('checks the two passwords before sending, then says it is done and offers to log in', async () => {
-    vi.mocked(post).mockResolvedValue(undefined)
+    api.post.mockResolvedValue(undefined)
     const w = mount(ResetPassword, { props: { token: 'tok' }, ...opts })
     await submit(w, 'short', 'short')
     expect(w.find('[data-test=reset-error]').text()).toBe('Пароль должен быть не короче 8 символов.')
     await submit(w, 'new-password-1', 'new-password-2')
     expect(w.find('[data-test=reset-error]').text()).toContain('Пароли не совпадают')
-    expect(post).not.toHaveBeenCalled()
+    expect(api.post).not.toHaveBeenCalled()
     await submit(w, 'new-password-1', 'new-password-1')
-    expect(post).toHaveBeenCalledWith('/auth/password-reset/confirm', { token: 'tok', password: 'new-password-1' })
+    expect(api.post).toHaveBeenCalledWith('/auth/password-reset/confirm', { token: 'tok', password: 'new-password-1' })
     expect(w.find('[data-test=reset-done]').text()).toContain('Пароль изменён. Войдите с новым паролем.')
     expect(w.findComponent(RouterLinkStub).props('to')).toBe('/login')
   })
   it('a used or expired link says so and leads to a new one', async () => {
     for (const [code, status, said] of [['link_invalid', 404, 'уже использована'], ['link_expired', 409, 'Срок действия ссылки истёк']] as const) {
-      vi.mocked(post).mockRejectedValue(new ApiError(status, code, 'x'))
+      api.post.mockRejectedValue(new ApiError(status, code, 'x'))
       const w = mount(ResetPassword, { props: { token: 'tok' }, ...opts })
       await submit(w, 'new-password-1', 'new-password-1')
       expect(w.find('[data-test=reset-link-text]').text()).toContain(said)
@@ -156,7 +159,7 @@ describe('the reset link page (#14)', () => {
 
 describe('the invitation link page (#14)', () => {
   beforeEach(() => {
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.get.mockImplementation(async (p: string) => {
       if (p === '/school') return { name: 'Демо-школа', logo_url: null, self_registration: false }
       if (p === '/auth/invitations/tok') return structuredClone(preview)
       if (p === '/auth/invitations/old') throw new ApiError(409, 'link_expired', 'expired')
@@ -178,22 +181,22 @@ describe('the invitation link page (#14)', () => {
   })
   it('accepting logs in (sending a corrected name only) and goes home', async () => {
     const me = user('student', { email: 'new@school.test', display_name: 'Иван Новиков-Петров' })
-    vi.mocked(post).mockResolvedValue({ token: 't', csrf_token: 'c', expires_at: '2026-03-31T00:00:00Z', user: me })
+    api.post.mockResolvedValue({ token: 't', csrf_token: 'c', expires_at: '2026-03-31T00:00:00Z', user: me })
     const w = mount(Invitation, { props: { token: 'tok' }, ...opts })
     await flushPromises()
     await w.find('[data-test=invitation-password]').setValue('my-password-1')
     await w.find('[data-test=invitation-repeat]').setValue('my-password-2')
     await w.find('form').trigger('submit')
     expect(w.find('[data-test=invitation-error]').text()).toContain('Пароли не совпадают')
-    expect(post).not.toHaveBeenCalled()
+    expect(api.post).not.toHaveBeenCalled()
     await w.find('[data-test=invitation-repeat]').setValue('my-password-1')
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(post).toHaveBeenCalledWith('/auth/invitations/accept', { token: 'tok', password: 'my-password-1', display_name: undefined })
+    expect(api.post).toHaveBeenCalledWith('/auth/invitations/accept', { token: 'tok', password: 'my-password-1', display_name: undefined })
     await w.find('[data-test=invitation-name]').setValue('Иван Новиков-Петров')
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(vi.mocked(post).mock.calls[1][1]).toEqual({ token: 'tok', password: 'my-password-1', display_name: 'Иван Новиков-Петров' })
+    expect(api.post.mock.calls[1][1]).toEqual({ token: 'tok', password: 'my-password-1', display_name: 'Иван Новиков-Петров' })
     expect(session.user).toEqual(me)
     expect(push).toHaveBeenCalledWith('/')
     expect(toasts.map((t) => t.text)).toContain('Добро пожаловать, Иван Новиков-Петров!')
@@ -218,7 +221,7 @@ describe('sign-up with a course code (#14)', () => {
   it('registers, logs in and goes home', async () => {
     school.selfRegistration = true
     const me = user('student', { display_name: 'Пётр' })
-    vi.mocked(post).mockResolvedValue({ user: me })
+    api.post.mockResolvedValue({ user: me })
     const w = mount(Register, opts)
     await flushPromises()
     await w.find('[data-test=register-email]').setValue(' petr@x.test ')
@@ -227,8 +230,8 @@ describe('sign-up with a course code (#14)', () => {
     await w.find('[data-test=register-code]').setValue('abcd2345')
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(vi.mocked(post).mock.calls[0][0]).toBe('/auth/register')
-    expect(vi.mocked(post).mock.calls[0][1]).toMatchObject({ email: 'petr@x.test', display_name: 'Пётр', password: 'petr-pass-1', invite_code: 'abcd2345', locale: 'ru' })
+    expect(api.post.mock.calls[0][0]).toBe('/auth/register')
+    expect(api.post.mock.calls[0][1]).toMatchObject({ email: 'petr@x.test', display_name: 'Пётр', password: 'petr-pass-1', invite_code: 'abcd2345', locale: 'ru' })
     expect(session.user).toEqual(me)
     expect(push).toHaveBeenCalledWith('/')
   })
@@ -240,12 +243,12 @@ describe('sign-up with a course code (#14)', () => {
     await w.find('[data-test=register-name]').setValue('Анна')
     await w.find('[data-test=register-password]').setValue('anna-pass-1')
     await w.find('[data-test=register-code]').setValue('ZZZZ9999')
-    vi.mocked(post).mockRejectedValue(new ApiError(409, 'email_taken', 'email: an account with this address exists'))
+    api.post.mockRejectedValue(new ApiError(409, 'email_taken', 'email: an account with this address exists'))
     await w.find('form').trigger('submit')
     await flushPromises()
     expect(w.find('[data-test=register-error]').text()).toContain('С этим адресом уже есть учётная запись')
     expect(w.find('[data-test=register-forgot]').exists()).toBe(true)
-    vi.mocked(post).mockRejectedValue(new ApiError(422, 'invalid_invite_code', 'invite_code: no open course has this code', 'invite_code'))
+    api.post.mockRejectedValue(new ApiError(422, 'invalid_invite_code', 'invite_code: no open course has this code', 'invite_code'))
     await w.find('form').trigger('submit')
     await flushPromises()
     expect(w.find('[data-test=register-error]').text()).toBe('Неверный код приглашения.')
@@ -273,7 +276,7 @@ const dryReport: ImportReport = {
 
 describe('the CSV import page (#14)', () => {
   beforeEach(() => {
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.get.mockImplementation(async (p: string) => {
       if (p === '/courses') return [{ course: { id: 'c1', title: 'Алгебра 9', status: 'published', invite_code: 'ABCD2345' }, role: null }]
       throw new Error(`unexpected GET ${p}`)
     })
@@ -373,14 +376,14 @@ describe('the CSV import page (#14)', () => {
 
 describe('inviting by e-mail and the invitation lists (#14)', () => {
   it('on a course page: the address and name into this course, and a toast saying what was done', async () => {
-    vi.mocked(post).mockResolvedValue({ line: 0, email: 'new@x.ru', action: 'create', course_ids: ['c1'], code: null, message: null })
+    api.post.mockResolvedValue({ line: 0, email: 'new@x.ru', action: 'create', course_ids: ['c1'], code: null, message: null })
     const w = mount(InviteForm, { props: { courseId: 'c1' }, ...opts })
     expect(w.find('[data-test=invite-role]').exists()).toBe(false)
     await w.find('[data-test=invite-email]').setValue('new@x.ru')
     await w.find('[data-test=invite-name]').setValue('Новый Студент')
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(post).toHaveBeenCalledWith('/invitations', { email: 'new@x.ru', display_name: 'Новый Студент', course_ids: ['c1'] })
+    expect(api.post).toHaveBeenCalledWith('/invitations', { email: 'new@x.ru', display_name: 'Новый Студент', course_ids: ['c1'] })
     expect(toasts.map((t) => t.text)).toContain('Приглашение отправлено на new@x.ru.')
     expect(w.emitted('invited')).toHaveLength(1)
   })
@@ -389,10 +392,10 @@ describe('inviting by e-mail and the invitation lists (#14)', () => {
     await w.find('[data-test=invite-email]').setValue('t@x.ru')
     await w.find('[data-test=invite-role]').setValue('assistant')
     await w.find('[data-test=invite-courses]').setValue(['c2'])
-    vi.mocked(post).mockRejectedValue(new ApiError(422, 'invalid_field', 'display_name: a new account needs a name', 'display_name'))
+    api.post.mockRejectedValue(new ApiError(422, 'invalid_field', 'display_name: a new account needs a name', 'display_name'))
     await w.find('form').trigger('submit')
     await flushPromises()
-    expect(post).toHaveBeenCalledWith('/invitations', { email: 't@x.ru', display_name: undefined, course_ids: ['c2'], role: 'assistant' })
+    expect(api.post).toHaveBeenCalledWith('/invitations', { email: 't@x.ru', display_name: undefined, course_ids: ['c2'], role: 'assistant' })
     expect(w.find('[data-test=invite-error]').text()).toBe('Для нового пользователя нужно имя: впишите имя и фамилию.')
     expect(w.find('[data-test=invite-name]').classes()).toContain('is-invalid')
     // Admins join no courses: choosing that role hides them.
@@ -401,47 +404,47 @@ describe('inviting by e-mail and the invitation lists (#14)', () => {
   })
   const inv = (id: string, email: string, status = 'pending', expires = '2099-01-01T00:00:00Z') => ({ id, user_id: 'u' + id, email, role: 'student', course_ids: ['c1'], invited_by: 'a', status, send_count: 1, created_at: '2026-03-01T09:00:00Z', expires_at: expires, closed_at: null })
   it('a course owner\'s list is the course\'s pending invitations, sent again or revoked after asking', async () => {
-    vi.mocked(get).mockResolvedValue([inv('i1', 'a@x.ru'), inv('i2', 'b@x.ru', 'pending', '2020-01-01T00:00:00Z')])
-    vi.mocked(post).mockResolvedValue(inv('i1', 'a@x.ru'))
-    vi.mocked(del).mockResolvedValue(inv('i1', 'a@x.ru', 'revoked'))
+    api.get.mockResolvedValue([inv('i1', 'a@x.ru'), inv('i2', 'b@x.ru', 'pending', '2020-01-01T00:00:00Z')])
+    api.post.mockResolvedValue(inv('i1', 'a@x.ru'))
+    api.del.mockResolvedValue(inv('i1', 'a@x.ru', 'revoked'))
     const w = mount(InvitationList, { props: { courseId: 'c1' }, ...opts })
     await flushPromises()
-    expect(vi.mocked(get).mock.calls[0][0]).toBe('/invitations?course_id=c1&status=pending&limit=21&offset=0')
+    expect(api.get.mock.calls[0][0]).toBe('/invitations?course_id=c1&status=pending&limit=21&offset=0')
     expect(w.find('[data-test=inv-status-filter]').exists()).toBe(false)
     const rows = w.findAll('[data-test=invitation-row]')
     expect(rows).toHaveLength(2)
     expect(rows[1].find('[data-test=inv-expired]').text()).toContain('ссылка истекла')
     await rows[0].find('[data-test=inv-resend]').trigger('click')
     await flushPromises()
-    expect(post).toHaveBeenCalledWith('/invitations/i1/resend', {})
+    expect(api.post).toHaveBeenCalledWith('/invitations/i1/resend')
     expect(toasts.map((t) => t.text)).toContain('Приглашение отправлено снова: a@x.ru.')
     await w.findAll('[data-test=invitation-row]')[0].find('[data-test=inv-revoke]').trigger('click')
     expect(confirmState.current?.title).toBe('Отозвать приглашение для a@x.ru?')
     expect(confirmState.current?.danger).toBe(true)
     settleConfirm(true)
     await flushPromises()
-    expect(del).toHaveBeenCalledWith('/invitations/i1')
+    expect(api.del).toHaveBeenCalledWith('/invitations/i1')
   })
   it('an admin filters by state and address and pages through', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     try {
-      vi.mocked(get).mockImplementation(async (p: string) => (p.includes('offset=0') ? Array.from({ length: 21 }, (_, i) => inv(`i${i}`, `s${i}@x.ru`)) : [inv('i99', 'last@x.ru')]))
+      api.get.mockImplementation(async (p: string) => (p.includes('offset=0') ? Array.from({ length: 21 }, (_, i) => inv(`i${i}`, `s${i}@x.ru`)) : [inv('i99', 'last@x.ru')]))
       const w = mount(InvitationList, { props: { courseTitles: { c1: 'Алгебра 9' } }, ...opts })
       await flushPromises()
       expect(w.findAll('[data-test=invitation-row]')).toHaveLength(20)
       expect(w.find('[data-test=invitation-row]').text()).toContain('Алгебра 9')
       await w.find('[data-test=inv-next]').trigger('click')
       await flushPromises()
-      expect(vi.mocked(get).mock.calls.at(-1)![0]).toBe('/invitations?status=pending&limit=21&offset=20')
+      expect(api.get.mock.calls.at(-1)![0]).toBe('/invitations?status=pending&limit=21&offset=20')
       expect(w.findAll('[data-test=invitation-row]')).toHaveLength(1)
       expect(w.find('[data-test=inv-next]').attributes('disabled')).toBeDefined()
       await w.find('[data-test=inv-status-filter]').setValue('')
       await flushPromises()
-      expect(vi.mocked(get).mock.calls.at(-1)![0]).toBe('/invitations?limit=21&offset=0')
+      expect(api.get.mock.calls.at(-1)![0]).toBe('/invitations?limit=21&offset=0')
       await w.find('[data-test=inv-search]').setValue('Anna@')
       vi.advanceTimersByTime(400)
       await flushPromises()
-      expect(vi.mocked(get).mock.calls.at(-1)![0]).toBe('/invitations?q=Anna%40&limit=21&offset=0')
+      expect(api.get.mock.calls.at(-1)![0]).toBe('/invitations?q=Anna%40&limit=21&offset=0')
     } finally {
       vi.useRealTimers()
     }

@@ -190,10 +190,10 @@ class FakeXhr {
   headers: Record<string, string> = {}
   method = ''
   url = ''
-  body: any
+  body: unknown
   status = 0
   responseText = ''
-  upload: { onprogress: ((e: any) => void) | null; onload: (() => void) | null } = { onprogress: null, onload: null }
+  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null; onload: (() => void) | null } = { onprogress: null, onload: null }
   onload: (() => void) | null = null
   onerror: (() => void) | null = null
   constructor() {
@@ -209,7 +209,7 @@ class FakeXhr {
   getResponseHeader(k: string) {
     return k.toLowerCase() === 'content-type' ? 'application/json' : null
   }
-  send(b: any) {
+  send(b: unknown) {
     this.body = b
   }
 }

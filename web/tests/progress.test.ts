@@ -1,8 +1,7 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { doneKey, donePercent, loadMyProgress, nextLesson, type LessonProgress } from '../src/lib/progress'
@@ -10,7 +9,9 @@ import Course from '../src/views/Course.vue'
 import Dashboard from '../src/views/Dashboard.vue'
 import { courseView } from './course-view'
 
-const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const api = fakeApi()
+
+const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const course = { id: 'c1', title: 'Алгебра', description: '', owner_id: 'u9', status: 'published', invite_code: null, created_at: '2026-01-01T00:00:00Z' }
 const lesson = (id: string, title: string, position: number) => ({ id, course_id: 'c1', title, body: '<p>x</p>', position, publish_at: null, published: true, attachments: [] })
 const lessons = [lesson('l1', 'Введение', 0), lesson('l2', 'Уравнения', 1), lesson('l3', 'Неравенства', 2)]
@@ -19,10 +20,10 @@ const mine = (viewed: string[]): LessonProgress => {
   return { lessons: marks, next_lesson_id: marks.find((m) => !m.viewed)?.lesson_id ?? null, lessons_total: marks.length, lessons_viewed: viewed.length }
 }
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, RichEditor: true } } }
-const asked = (path: string) => vi.mocked(get).mock.calls.some(([p]) => p === path)
+const asked = (path: string) => api.get.mock.calls.some(([p]) => p === path)
 
 function serve(role: 'owner' | 'student', progress: LessonProgress) {
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/courses/c1') return courseView(course, role)
     if (p === '/courses/c1/lessons') return lessons
     if (p === '/courses/c1/my-progress') {
@@ -36,7 +37,7 @@ function serve(role: 'owner' | 'student', progress: LessonProgress) {
 }
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
+  api.get.mockReset()
   setLocale('ru')
   session.checked = true
 })

@@ -1,12 +1,13 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 import { optionRows, verdict, type ReviewItemLike } from '../src/lib/review'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { i18n, setLocale } from '../src/i18n'
 import { session } from '../src/session'
 import Review from '../src/views/Review.vue'
+
+const api = fakeApi()
 
 const tf = { true: 'Верно', false: 'Неверно' }
 const single = (chosen: string | null, revealed: boolean): ReviewItemLike => ({
@@ -52,11 +53,11 @@ describe('review marks', () => {
 describe('the review page', () => {
   beforeEach(() => {
     setLocale('ru')
-    session.user = { id: 's1', email: 's@x.test', display_name: 'Иван', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+    session.user = { id: 's1', email: 's@x.test', display_name: 'Иван', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
   })
   async function show(revealed: boolean) {
     const item = single('b', revealed)
-    vi.mocked(get).mockResolvedValue({
+    api.get.mockResolvedValue({
       attempt: { id: 't1', quiz_id: 'q1', number: 1, result: { score: 4.5, max_score: 6, pending_manual: false, per_question: {} } },
       answers_revealed: revealed,
       items: [

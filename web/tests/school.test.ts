@@ -1,8 +1,7 @@
-import { describe, it, expect, vi, beforeEach } from 'vitest'
+import { describe, it, expect, beforeEach } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { router } from '../src/router'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
@@ -11,7 +10,9 @@ import { logoSrc } from '../src/lib/school'
 import App from '../src/App.vue'
 import Login from '../src/views/Login.vue'
 
-const user: User = { id: 'u1', email: 's@x.test', display_name: 'Анна', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+const api = fakeApi()
+
+const user: User = { id: 'u1', email: 's@x.test', display_name: 'Анна', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
 
 beforeEach(() => {
   setLocale('ru')
@@ -24,7 +25,7 @@ describe("the school's name and logo (#13)", () => {
     expect(logoSrc('https://cdn.example.org/logo.png')).toBe('https://cdn.example.org/logo.png')
   })
   it('the header and the login page show them, fetched once without logging in', async () => {
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.get.mockImplementation(async (p: string) => {
       if (p === '/school') return { name: 'Демо-школа', logo_url: 'https://cdn.example.org/logo.png' }
       throw new Error(`unexpected ${p}`)
     })
@@ -40,7 +41,7 @@ describe("the school's name and logo (#13)", () => {
     await flushPromises()
     expect(login.find('[data-test=login-school]').text()).toBe('Демо-школа')
     expect(login.find('[data-test=login-logo]').attributes('src')).toBe('https://cdn.example.org/logo.png')
-    expect(vi.mocked(get).mock.calls.filter(([p]) => p === '/school')).toHaveLength(1)
+    expect(api.get.mock.calls.filter(([p]) => p === '/school')).toHaveLength(1)
     app.unmount()
     login.unmount()
   })

@@ -1,13 +1,14 @@
-import { describe, it, expect, vi, beforeEach, afterEach } from 'vitest'
+import { describe, it, expect, beforeEach, afterEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), put: vi.fn(), post: vi.fn(), del: vi.fn() }))
-import { get, put } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { toasts, clearToasts } from '../src/lib/toast'
 import { KINDS, deliveredNow, summary, wantedFrom, type Channel, type NotificationSettings } from '../src/lib/delivery'
 import Settings from '../src/views/Settings.vue'
+
+const api = fakeApi()
 
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
 const every = (chs: Channel[]) => Object.fromEntries(KINDS.map((k) => [k, chs]))
@@ -39,8 +40,9 @@ const mailOnly: NotificationSettings = {
 }
 
 async function open(s: NotificationSettings) {
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/notifications/preferences') return structuredClone(s)
+    if (p === '/calendar-feed') return { feed: null }
     throw new Error(`unexpected GET ${p}`)
   })
   const w = mount(Settings, opts)
@@ -49,11 +51,11 @@ async function open(s: NotificationSettings) {
 }
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
-  vi.mocked(put).mockReset()
+  api.get.mockReset()
+  api.put.mockReset()
   setLocale('ru')
   session.checked = true
-  session.user = { id: 'u1', email: 's@x.test', display_name: 'Ира', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true }
+  session.user = { id: 'u1', email: 's@x.test', display_name: 'Ира', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
 })
 afterEach(() => clearToasts())
 
@@ -91,11 +93,11 @@ describe('notification settings say what will actually arrive (#13)', () => {
   it('saving keeps the wishes for hidden channels and says it was saved', async () => {
     const w = await open(demo)
     const saved = { ...demo, quiet_hours: { from: '22:00:00', to: '08:00:00' } }
-    vi.mocked(put).mockResolvedValue(saved)
+    api.put.mockResolvedValue(saved)
     await w.find('#qh').setValue(true)
     await w.find('form:has([data-test=prefs-save])').trigger('submit')
     await flushPromises()
-    expect(vi.mocked(put).mock.calls[0]).toEqual([
+    expect(api.put.mock.calls[0]).toEqual([
       '/notifications/preferences',
       { channels: every(['telegram']), quiet_hours: { from: '22:00', to: '08:00' } },
     ])

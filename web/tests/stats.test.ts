@@ -1,13 +1,14 @@
-import { describe, it, expect, vi } from 'vitest'
+import { describe, it, expect } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn() }))
-import { get } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import Statistics from '../src/views/Statistics.vue'
 import { barSeries, metricValue, shortLabel, type ItemStats } from '../src/lib/stats'
 import { formatPercent } from '../src/lib/format'
 import Status from '../src/components/Status.vue'
 import { i18n, setLocale } from '../src/i18n'
+
+const api = fakeApi()
 
 const base = { due_at: null, due: true, pending: 0, late_share: null }
 // As `GET /courses/{id}/statistics` sends them (lms-core `dashboard::items`).
@@ -61,8 +62,8 @@ describe('statistics page charts', () => {
     submission_rate: 0.6667, average_homework_percent: 70, average_quiz_percent: 62.5, late_share: 0, items,
   }
   async function show(body: typeof stats) {
-    vi.mocked(get).mockReset()
-    vi.mocked(get).mockImplementation(async (path: string) => {
+    api.get.mockReset()
+    api.get.mockImplementation(async (path: string) => {
       if (path === '/courses/c/statistics') return body
       throw new Error(`unexpected GET ${path}`)
     })
@@ -88,7 +89,7 @@ describe('statistics page charts', () => {
     expect(label).not.toContain('Новое')
     expect(w.get('[data-test=chart-done]').get('canvas[role=img]').attributes('aria-label')).toContain('Новое (домашнее задание): 33,3\u00a0%')
     expect(w.find('canvas').exists()).toBe(true)
-    expect(vi.mocked(get).mock.calls.map((c) => c[0])).toEqual(['/courses/c/statistics'])
+    expect(api.get.mock.calls.map((c) => c[0])).toEqual(['/courses/c/statistics'])
     w.unmount()
   })
   it('tables each item with hand-ins, average, late share and waiting work', { timeout: 15000 }, async () => {

@@ -7,16 +7,16 @@ class FakeXhr {
   headers: Record<string, string> = {}
   method = ''
   url = ''
-  body: any
+  body: unknown
   status = 0
   responseText = ''
-  upload: { onprogress: ((e: any) => void) | null } = { onprogress: null }
+  upload: { onprogress: ((e: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = { onprogress: null }
   onload: (() => void) | null = null
   onerror: (() => void) | null = null
   constructor() { FakeXhr.last = this }
   open(m: string, u: string) { this.method = m; this.url = u }
   setRequestHeader(k: string, v: string) { this.headers[k] = v }
-  send(b: any) { this.body = b }
+  send(b: unknown) { this.body = b }
 }
 
 afterEach(() => vi.unstubAllGlobals())

@@ -1,9 +1,8 @@
 import { describe, it, expect, vi, beforeEach } from 'vitest'
 import { mount, flushPromises, RouterLinkStub } from '@vue/test-utils'
 
-vi.mock('../src/api/http', async (orig) => ({ ...(await orig<typeof import('../src/api/http')>()), get: vi.fn(), post: vi.fn() }))
 vi.mock('vue-router', async (orig) => ({ ...(await orig<typeof import('vue-router')>()), useRouter: () => ({ push: vi.fn() }) }))
-import { get, post } from '../src/api/http'
+import { fakeApi } from './fake-api'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import Dashboard from '../src/views/Dashboard.vue'
@@ -11,24 +10,26 @@ import Quiz from '../src/views/Quiz.vue'
 import GradingQueue from '../src/views/GradingQueue.vue'
 import { courseView } from './course-view'
 
+const api = fakeApi()
+
 const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub } } }
-const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true })
+const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', display_name: 'Анна', role, locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' })
 const names: Record<string, string> = { st1: 'Иван Петров', st2: 'Мария Смирнова' }
 const item = (id: string, student: string) => ({ student_name: names[student], submission_id: id, assignment_id: 'a1', assignment_title: 'ДЗ 1: уравнения', course_id: 'c1', course_title: 'Алгебра', student_id: student, state: 'submitted', version: 1, submitted_at: '2026-03-01T09:00:00Z', late: false })
 const quiz = { quiz: { id: 'q1', course_id: 'c1', title: 'Тест', description: '', settings: {} }, question_count: 3, max_score: 3, attempts_left: 2, attempts: [], open_attempt: null, can_start_now: true, quiz_score: null }
 const attempt = (id: string, student: string) => ({ id, quiz_id: 'q1', student_id: student, number: 1, state: 'submitted', started_at: '2026-03-01T09:00:00Z', deadline: null, finished_at: '2026-03-01T09:10:00Z', result: { score: 2, max_score: 3, pending_manual: false } })
 
 beforeEach(() => {
-  vi.mocked(get).mockReset()
-  vi.mocked(post).mockReset()
+  api.get.mockReset()
+  api.post.mockReset()
   // Names of exactly the ids shown (POST /courses/{id}/member-names).
-  vi.mocked(post).mockImplementation(async (p: string, body: any) => {
-    if (p === '/courses/c1/member-names') return body.user_ids.filter((id: string) => names[id]).map((id: string) => ({ user_id: id, display_name: names[id] }))
+  api.post.mockImplementation(async (p: string, body?: unknown) => {
+    if (p === '/courses/c1/member-names') return (body as { user_ids: string[] }).user_ids.filter((id: string) => names[id]).map((id: string) => ({ user_id: id, display_name: names[id] }))
     throw new Error(`unexpected POST ${p}`)
   })
   setLocale('ru')
   session.checked = true
-  vi.mocked(get).mockImplementation(async (p: string) => {
+  api.get.mockImplementation(async (p: string) => {
     if (p === '/dashboard/staff') return { queue: [item('s1', 'st1'), item('s2', 'st2')], upcoming_webinars: [], courses: [] }
     if (p === '/quizzes/q1') return structuredClone(quiz)
     if (p.startsWith('/quizzes/q1/attempts')) return [attempt('t1', 'st1'), attempt('t2', 'st2')]
@@ -52,7 +53,7 @@ describe('who is it (#13)', () => {
       submission: { id, student_id: student, state: 'submitted', versions: [{ submitted_at: '2026-03-01T09:00:00Z', late: id === 's2' }] },
       assignment_id: 'a1', course_id: 'c1', student_name: names[student], assignment_title: 'ДЗ 1: уравнения',
     })
-    vi.mocked(get).mockImplementation(async (p: string) => {
+    api.get.mockImplementation(async (p: string) => {
       if (p.startsWith('/grading-queue')) return [pending('s1', 'st1'), pending('s2', 'st2')]
       throw new Error(`unexpected GET ${p}`)
     })
@@ -61,7 +62,7 @@ describe('who is it (#13)', () => {
     const rows = w.findAll('[data-test=queue-item]')
     expect(rows.map((r) => r.get('[data-test=queue-student]').text())).toEqual(['Иван Петров', 'Мария Смирнова'])
     expect(rows[0].text()).toContain('ДЗ 1: уравнения')
-    expect(vi.mocked(get).mock.calls.map((c) => c[0]).filter((p) => p.startsWith('/grading-queue'))).toEqual(['/grading-queue?limit=51&offset=0'])
+    expect(api.get.mock.calls.map((c) => c[0]).filter((p) => p.startsWith('/grading-queue'))).toEqual(['/grading-queue?limit=51&offset=0'])
   })
 
   it('the grading queue searches and pages on the server', async () => {
@@ -72,7 +73,7 @@ describe('who is it (#13)', () => {
         submission: { id: `q${i}`, student_id: `st${i}`, state: 'submitted', versions: [{ submitted_at: '2026-03-01T09:00:00Z', late: false }] },
         assignment_id: 'a1', course_id: 'c1', student_name: `Ученик ${i}`, assignment_title: 'ДЗ',
       }))
-      vi.mocked(get).mockImplementation(async (p: string) => {
+      api.get.mockImplementation(async (p: string) => {
         if (p.startsWith('/courses?')) return [courseView({ id: 'c1', title: 'Алгебра' }, 'owner'), courseView({ id: 'c2', title: 'Физика' }, 'assistant')]
         const q = new URLSearchParams(p.split('?')[1])
         if (q.get('course_id') === 'c2') return []
@@ -85,17 +86,17 @@ describe('who is it (#13)', () => {
       expect(w.findAll('[data-test=queue-item]').length).toBe(50)
       await w.get('[data-test=queue-next]').trigger('click')
       await flushPromises()
-      expect(vi.mocked(get).mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=50')
+      expect(api.get.mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=50')
       expect(w.findAll('[data-test=queue-item]').length).toBe(10)
       expect(JSON.parse(sessionStorage.getItem('lms.queue') ?? '[]')[0]).toBe('q50')
       await w.get('[data-test=queue-search]').setValue('7')
       await vi.advanceTimersByTimeAsync(400)
       await flushPromises()
-      expect(vi.mocked(get).mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=0&q=7')
+      expect(api.get.mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=0&q=7')
       expect(w.findAll('[data-test=queue-student]').map((e) => e.text())).toEqual(['Ученик 7'])
       await w.get('[data-test=queue-course]').setValue('c2')
       await flushPromises()
-      expect(vi.mocked(get).mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=0&q=7&course_id=c2')
+      expect(api.get.mock.calls.at(-1)?.[0]).toBe('/grading-queue?limit=51&offset=0&q=7&course_id=c2')
       expect(w.findAll('[data-test=queue-item]').length).toBe(0)
     } finally {
       vi.useRealTimers()

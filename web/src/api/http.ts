@@ -1,4 +1,6 @@
-// The REST client: cookie session, CSRF header on writes, typed errors.
+// What every request to the REST API shares: cookie session, CSRF header on
+// writes, typed errors and "log in again" on 401. The typed client
+// (`client.ts`) and the XMLHttpRequest uploads (`upload.ts`) both use it.
 
 /** An error answered by the API (`{"error": {"code","message","field"?}}`) or the network. */
 export class ApiError extends Error {
@@ -36,8 +38,12 @@ export function requestHeaders(method: string, cookies: string, json: boolean): 
 
 /** Turns a failed response body into an ApiError. */
 export function errorFromBody(status: number, body: unknown): ApiError {
-  const e = (body as any)?.error
-  if (e && typeof e.code === 'string') return new ApiError(status, e.code, e.message ?? e.code, e.field ?? undefined)
+  const e: unknown = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined
+  if (typeof e === 'object' && e !== null) {
+    const { code, message, field } = e as { code?: unknown; message?: unknown; field?: unknown }
+    if (typeof code === 'string')
+      return new ApiError(status, code, typeof message === 'string' ? message : code, typeof field === 'string' ? field : undefined)
+  }
   return new ApiError(status, status === 0 ? 'network' : `http_${status}`, `HTTP ${status}`)
 }
 
@@ -55,36 +61,7 @@ export function setUnauthorizedHandler(f: UnauthorizedHandler) {
   onUnauthorized = f
 }
 
-/** Sends a request to `/api/v1{path}` and returns the parsed JSON (undefined for 204). */
-export async function api<T = any>(method: string, path: string, body?: unknown, fetchImpl: typeof fetch = fetch): Promise<T> {
-  const json = body !== undefined
-  let res: Response
-  try {
-    res = await fetchImpl(`/api/v1${path}`, {
-      method,
-      credentials: 'same-origin',
-      headers: requestHeaders(method, typeof document === 'undefined' ? '' : document.cookie, json),
-      body: json ? JSON.stringify(body) : undefined,
-    })
-  } catch (e) {
-    throw new ApiError(0, 'network', String(e))
-  }
-  if (res.status === 204) return undefined as T
-  const text = await res.text()
-  let data: unknown = undefined
-  try {
-    data = text ? JSON.parse(text) : undefined
-  } catch {
-    data = text
-  }
-  if (!res.ok) {
-    if (res.status === 401 && sendsToLogin(path)) onUnauthorized()
-    throw errorFromBody(res.status, data)
-  }
-  return data as T
+/** Tells the app that a request to `path` (after `/api/v1`) was refused with 401. */
+export function unauthorized(path: string) {
+  if (sendsToLogin(path)) onUnauthorized()
 }
-
-export const get = <T = any>(p: string) => api<T>('GET', p)
-export const post = <T = any>(p: string, b: unknown = {}) => api<T>('POST', p, b)
-export const put = <T = any>(p: string, b: unknown = {}) => api<T>('PUT', p, b)
-export const del = <T = any>(p: string) => api<T>('DELETE', p)

@@ -1,12 +1,16 @@
 import { ApiError, errorFromBody, requestHeaders } from './http'
+import type { FileRef } from './types'
+
+// Uploads with XMLHttpRequest, so the progress can be shown (fetch cannot),
+// with the same headers and errors as the typed client (`client.ts`).
 
 /**
  * Uploads one file to `POST /api/v1/files` (multipart part `file`) with
  * XMLHttpRequest so the progress can be shown. `query` says where it goes:
  * `{ assignment_id }` for a hand-in (the assignment's limits apply),
- * `{ lesson_id }` for a lesson attachment.
+ * `{ lesson_id }` for a lesson attachment. Resolves with the stored file.
  */
-export function uploadFile(file: File, onProgress: (fraction: number) => void, query: Record<string, string> = {}): Promise<any> {
+export function uploadFile(file: File, onProgress: (fraction: number) => void, query: Record<string, string> = {}): Promise<FileRef> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     const qs = new URLSearchParams(query).toString()
@@ -24,7 +28,7 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void, q
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1)
-        resolve(body)
+        resolve(body as FileRef)
       } else reject(errorFromBody(xhr.status, body))
     }
     xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'))

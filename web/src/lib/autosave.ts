@@ -8,8 +8,9 @@ export interface AutosaveOptions<V> {
   /** Wait before retrying a failed save (ms). */
   retryDelay?: number
   onState?: (s: SaveState, err?: unknown) => void
-  setTimer?: (f: () => void, ms: number) => any
-  clearTimer?: (t: any) => void
+  /** Timers (tests pass fake ones): `setTimer` answers a handle `clearTimer` takes. */
+  setTimer?: (f: () => void, ms: number) => unknown
+  clearTimer?: (t: unknown) => void
 }
 
 /**
@@ -20,7 +21,7 @@ export interface AutosaveOptions<V> {
 export class AutosaveQueue<V> {
   private pending: Record<string, V> = {}
   private inFlight: Promise<void> | null = null
-  private timer: any = null
+  private timer: unknown = null
   private waiters: Array<() => void> = []
   state: SaveState = 'idle'
   lastError: unknown = undefined
@@ -28,10 +29,13 @@ export class AutosaveQueue<V> {
 
   constructor(opts: AutosaveOptions<V>) {
     this.o = {
-      delay: 600, retryDelay: 2000,
-      setTimer: (f, ms) => setTimeout(f, ms), clearTimer: (t) => clearTimeout(t),
-      ...opts,
-    } as any
+      delay: opts.delay ?? 600,
+      retryDelay: opts.retryDelay ?? 2000,
+      setTimer: opts.setTimer ?? ((f, ms) => setTimeout(f, ms)),
+      clearTimer: opts.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>)),
+      save: opts.save,
+      onState: opts.onState,
+    }
   }
 
   private set(s: SaveState, err?: unknown) {

@@ -8,23 +8,12 @@
 // and every hour of a week and hide the deadlines under it.
 import type { EventInput, FormatterInput } from '@fullcalendar/core'
 import { utcToZonedLocal } from './time'
+import type { EventSource, ScheduleEvent } from '../api/types'
 
-export type ScheduleSource =
-  | { kind: 'lesson'; lesson_id: string }
-  | { kind: 'deadline'; assignment_id: string }
-  | { kind: 'quiz_window'; quiz_id: string }
-  | { kind: 'webinar'; webinar_id: string; join_url: string; host_url?: string | null }
-
+/** What a schedule item is about (a lesson, a deadline, a quiz window, a webinar). */
+export type ScheduleSource = EventSource
 /** One item of `GET /schedule` (lms-core `ScheduleEvent`). */
-export interface ScheduleItem {
-  uid: string
-  course_id: string
-  course_title: string
-  title: string
-  starts_at: string
-  ends_at: string
-  source: ScheduleSource
-}
+export type ScheduleItem = ScheduleEvent
 
 /** Which end of a quiz window a marker stands for. */
 export type QuizMarker = 'opens' | 'closes'
@@ -38,7 +27,8 @@ export interface CalendarEventProps {
 export const KIND_COLORS: Record<ScheduleSource['kind'], string> = {
   lesson: '#6c757d',
   deadline: '#dc3545',
-  quiz_window: '#fd7e14',
+  // A darker orange than Bootstrap's #fd7e14: white titles on it need 4.5:1 (#16).
+  quiz_window: '#b35c00',
   webinar: '#198754',
 }
 

@@ -3,8 +3,16 @@
 // nothing, and per kind the channels messages will actually arrive over.
 // `GET/PUT /notifications/preferences` answer with `channel_status` and
 // `delivered`; while the user edits, the same rule predicts `delivered`.
+import type { Channel, ChannelStatus, NotificationSettings } from '../api/types'
 
-export type Channel = 'email' | 'telegram'
+/**
+ * `channel_status`: per channel, whether the server delivers it (`available`:
+ * Telegram needs a bot, e-mail an SMTP server) and the user can be reached
+ * there (`reachable`: Telegram needs a linked chat). `channels`: per kind, the
+ * channels wanted (a kind left out gets every channel); `delivered`: per kind,
+ * the channels that will actually arrive.
+ */
+export type { Channel, ChannelStatus, NotificationSettings }
 export const CHANNELS: Channel[] = ['email', 'telegram']
 export const KINDS = [
   'new_assignment',
@@ -17,26 +25,6 @@ export const KINDS = [
   'achievement_awarded',
 ] as const
 export type Kind = (typeof KINDS)[number]
-
-export interface ChannelStatus {
-  channel: Channel
-  /** The server delivers it (Telegram needs a bot, e-mail an SMTP server). */
-  available: boolean
-  /** The user can be reached there (Telegram needs a linked chat). */
-  reachable: boolean
-}
-
-export interface NotificationSettings {
-  user_id: string
-  /** Per kind, the channels wanted; a kind left out gets every channel. */
-  channels: Partial<Record<Kind, Channel[]>>
-  quiet_hours: { from: string; to: string } | null
-  telegram_linked: boolean
-  telegram_available: boolean
-  channel_status: ChannelStatus[]
-  /** Per kind, the channels that will actually arrive. */
-  delivered: Partial<Record<Kind, Channel[]>>
-}
 
 /** Per kind and channel, whether the user wants it. */
 export type Wanted = Record<Kind, Record<Channel, boolean>>

@@ -1,31 +1,14 @@
 // The school's user directory (admins) and the typeahead (teachers):
 // query strings, paging and the bulk actions' outcomes in words.
+import type { AccountMatch, BulkOutcome, QueryOf, Role, User } from '../api/types'
 
-export type Role = 'student' | 'teacher' | 'assistant' | 'admin'
-export const ROLES: Role[] = ['admin', 'teacher', 'assistant', 'student']
-
-export interface DirUser {
-  id: string
-  email: string
-  display_name: string
-  role: Role
-  active: boolean
-}
-
+export type { BulkOutcome, Role }
+/** One account of the users page (`GET /users`). */
+export type DirUser = User
 /** One account found by `GET /users/search`. */
-export interface UserHit {
-  id: string
-  display_name: string
-  email: string
-  role: Role
-}
+export type UserHit = AccountMatch
 
-/** One account's outcome of a bulk action. */
-export interface BulkOutcome {
-  user_id: string
-  ok: boolean
-  code: string
-}
+export const ROLES: Role[] = ['admin', 'teacher', 'assistant', 'student']
 
 export interface DirFilters {
   q: string
@@ -40,18 +23,23 @@ export const SEARCH_MIN = 2
 /** The server's limit per bulk request. */
 export const BULK_MAX = 500
 
-/** The filters as a query string (empty ones left out); with `limit`, also `limit` and `offset`. */
-export function usersQuery(f: DirFilters, page?: { limit: number; offset: number }): string {
-  const p = new URLSearchParams()
+/** The filters as the query of `GET /users` (empty ones left out); with `limit`, also `limit` and `offset`. */
+export function usersParams(f: DirFilters, page?: { limit: number; offset: number }): QueryOf<'/api/v1/users'> {
+  const p: QueryOf<'/api/v1/users'> = {}
   const q = f.q.trim()
-  if (q) p.set('q', q)
-  if (f.role) p.set('role', f.role)
-  if (f.active) p.set('active', f.active)
+  if (q) p.q = q
+  if (f.role) p.role = f.role
+  if (f.active) p.active = f.active === 'true'
   if (page) {
-    p.set('limit', String(page.limit))
-    p.set('offset', String(Math.max(0, page.offset)))
+    p.limit = page.limit
+    p.offset = Math.max(0, page.offset)
   }
-  return p.toString()
+  return p
+}
+
+/** The same as a query string (the CSV export's link). */
+export function usersQuery(f: DirFilters, page?: { limit: number; offset: number }): string {
+  return new URLSearchParams(Object.entries(usersParams(f, page)).map(([k, v]) => [k, String(v)])).toString()
 }
 
 /** `GET /users` asks for one more than a page: the page's rows and whether there is a next page. */
@@ -60,13 +48,11 @@ export function pageOf<T>(rows: readonly T[] | null | undefined, size: number): 
   return { rows: all.slice(0, size), more: all.length > size }
 }
 
-/** The typeahead's request, or null while the text is too short. */
-export function searchQuery(text: string, role?: Role): string | null {
+/** The typeahead's query (`GET /users/search`), or null while the text is too short. */
+export function searchQuery(text: string, role?: Role): QueryOf<'/api/v1/users/search'> | null {
   const q = text.trim()
   if ([...q].length < SEARCH_MIN) return null
-  const p = new URLSearchParams({ q })
-  if (role) p.set('role', role)
-  return `/users/search?${p}`
+  return role ? { q, role } : { q }
 }
 
 /** Accounts that can assist on a course: teachers and assistants, not the owner. */

@@ -71,10 +71,20 @@ export function tooltipVars(t: Translate): Record<string, string> {
 export interface ImageTarget {
   insertEmbed(index: number, type: string, value: string, source: 'user'): unknown
   setSelection(index: number, length: number, source: 'user'): unknown
+  /** Sets the image's `alt` (Quill's image keeps `alt`, `width` and `height`). */
+  formatText?(index: number, length: number, name: string, value: string, source: 'user'): unknown
 }
 
-/** Inserts an image at `index` and puts the caret after it (not before). */
-export function insertImage(quill: ImageTarget, index: number, url: string): void {
+/** An image's text alternative from its file name: "parabola_graph.png" → "parabola graph" (#16). */
+export function altFromFileName(name: string): string {
+  return name.replace(/\.[^.]*$/, '').replace(/[_\-.]+/g, ' ').trim()
+}
+
+/** Inserts an image at `index` (with an `alt` from the file's name, when
+ *  given) and puts the caret after it (not before). */
+export function insertImage(quill: ImageTarget, index: number, url: string, fileName?: string): void {
   quill.insertEmbed(index, 'image', url, 'user')
+  const alt = fileName ? altFromFileName(fileName) : ''
+  if (alt) quill.formatText?.(index, 1, 'alt', alt, 'user')
   quill.setSelection(index + 1, 0, 'user')
 }

@@ -1,4 +1,5 @@
-import { post } from '../api/http'
+import { courses } from '../api'
+import type { MemberName } from '../api/types'
 
 // Names for lists that hold ids (a quiz's attempts, a submission), asked of
 // the server for exactly the ids shown: `POST /courses/{id}/member-names`
@@ -15,9 +16,9 @@ export async function memberNames(courseId: string, ids: string[]): Promise<Reco
   const missing = wanted.filter((id) => !names.has(`${courseId}/${id}`))
   for (let i = 0; i < missing.length; i += NAMES_PER_REQUEST) {
     const chunk = missing.slice(i, i + NAMES_PER_REQUEST)
-    let found: { user_id: string; display_name: string }[] = []
+    let found: MemberName[] = []
     try {
-      found = await post(`/courses/${courseId}/member-names`, { user_ids: chunk })
+      found = await courses.memberNames(courseId, chunk)
     } catch {
       // Names are a nicety: the list shows ids instead.
     }

@@ -2,59 +2,17 @@
 // words, one-time links (invitation, password reset), password checks
 // before sending, and the invitation lists.
 import type { Translate } from './errors'
-import { ApiError } from '../api/http'
+import type { ImportCounts, ImportReport, Invitation, RowAction, RowReport } from '../api/types'
+
+export type { ImportCounts, ImportReport, Invitation, InvitationPreview, InvitationStatus, RowAction, RowReport } from '../api/types'
 
 /** The largest import file the server takes (8 MiB). */
 export const MAX_IMPORT_BYTES = 8 * 1024 * 1024
 /** The shortest password the server takes, in characters. */
 export const MIN_PASSWORD = 8
 
-export type RowAction = 'create' | 'invite' | 'update_invitation' | 'enrol' | 'skip' | 'error'
 /** Every action, in the order the report's counts are shown. */
 export const ACTIONS: RowAction[] = ['create', 'invite', 'update_invitation', 'enrol', 'skip', 'error']
-
-/** What happens to one row of an import (or to one invitation). */
-export interface RowReport {
-  line: number
-  email: string
-  action: RowAction
-  course_ids: string[]
-  /** Why, for `skip` and `error` rows, and notes (`group_ignored`). */
-  code: string | null
-  /** The reason in English (the UI translates `code`). */
-  message: string | null
-}
-
-export interface ImportReport {
-  dry_run: boolean
-  counts: Record<RowAction, number>
-  rows: RowReport[]
-}
-
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked'
-
-export interface Invitation {
-  id: string
-  user_id: string
-  email: string
-  role: 'admin' | 'teacher' | 'assistant' | 'student'
-  course_ids: string[]
-  invited_by: string
-  status: InvitationStatus
-  send_count: number
-  created_at: string
-  expires_at: string
-  closed_at: string | null
-}
-
-/** What an invitation link is for (`GET /auth/invitations/{token}`). */
-export interface InvitationPreview {
-  email: string
-  display_name: string
-  role: Invitation['role']
-  course_titles: string[]
-  expires_at: string
-}
 
 /**
  * The locale key saying what a row does: `import_will.<action>` before the
@@ -64,7 +22,7 @@ export interface InvitationPreview {
 export const actionKey = (action: RowAction, dryRun: boolean) => `import_${dryRun ? 'will' : 'did'}.${action}`
 
 /** Rows that change something (the import has work to do). */
-export const actionable = (counts: Record<RowAction, number> | null | undefined) =>
+export const actionable = (counts: ImportCounts | null | undefined) =>
   counts ? counts.create + counts.invite + counts.update_invitation + counts.enrol : 0
 
 /**

@@ -1,20 +1,9 @@
 // "Continue where you stopped": a student's way through a course's lessons
 // (`GET /api/v1/courses/{id}/my-progress`, students only).
-import { get } from '../api/http'
+import { lessons } from '../api'
+import type { LessonMark, LessonProgress } from '../api/types'
 
-export interface LessonMark {
-  lesson_id: string
-  title: string
-  viewed: boolean
-}
-
-export interface LessonProgress {
-  lessons: LessonMark[]
-  /** The first lesson not opened yet; `null` when all are. */
-  next_lesson_id: string | null
-  lessons_total: number
-  lessons_viewed: number
-}
+export type { LessonMark, LessonProgress }
 
 function isProgress(v: unknown): v is LessonProgress {
   const p = v as LessonProgress | null
@@ -22,9 +11,9 @@ function isProgress(v: unknown): v is LessonProgress {
 }
 
 /** The student's progress in a course, or `null` (not a student, an error, or an unknown answer). */
-export async function loadMyProgress(courseId: string, fetchJson: (path: string) => Promise<unknown> = get): Promise<LessonProgress | null> {
+export async function loadMyProgress(courseId: string, fetchProgress: (courseId: string) => Promise<unknown> = lessons.myProgress): Promise<LessonProgress | null> {
   try {
-    const p = await fetchJson(`/courses/${courseId}/my-progress`)
+    const p = await fetchProgress(courseId)
     return isProgress(p) ? { ...p, next_lesson_id: p.next_lesson_id ?? null } : null
   } catch {
     return null

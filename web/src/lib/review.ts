@@ -1,18 +1,11 @@
 // What the quiz review shows next to each option: whether the student chose
 // it and, once answers are revealed, whether it is right. Marked with words
 // and a tick or cross, not colour alone.
+import type { Choice, ReviewItem, StudentQuestion } from '../api/types'
 
-export interface ChoiceOption {
-  id: string
-  text: string
-}
-/** The parts of a review item (lms-core `ReviewItem`) this needs. */
-export interface ReviewItemLike {
-  question: { points: number; body: { kind: string; options?: ChoiceOption[] } }
-  answer?: { kind: string; value?: unknown } | null
-  score?: { status: 'scored'; points: number } | { status: 'pending_manual' } | null
-  correct?: { kind: string; option?: string; options?: string[]; value?: unknown } | null
-}
+export type ChoiceOption = Choice
+/** The parts of a review item (`ReviewItem` of `GET /attempts/{id}/review`) this needs. */
+export type ReviewItemLike = Pick<ReviewItem, 'answer' | 'score' | 'correct'> & { question: Pick<StudentQuestion, 'points' | 'body'> }
 
 /**
  * `chosen_correct`: the student chose it and it is right; `chosen_wrong`: chose
@@ -41,20 +34,23 @@ function mark(chosen: boolean, right: boolean | null): OptionMark {
 export function optionRows(item: ReviewItemLike, labels: { true: string; false: string }): OptionRow[] | null {
   const body = item.question.body
   if (!isChoice(body.kind)) return null
-  const given = item.answer?.kind === body.kind ? item.answer.value : undefined
+  const given: unknown = item.answer?.kind === body.kind ? item.answer.value : undefined
   const correct = item.correct?.kind === body.kind ? item.correct : null
   if (body.kind === 'true_false') {
+    const right = correct?.kind === 'true_false' ? correct.value : null
     return [true, false].map((v) => ({
       id: String(v),
       text: v ? labels.true : labels.false,
-      mark: mark(given === v, correct ? correct.value === v : null),
+      mark: mark(given === v, right === null ? null : right === v),
     }))
   }
   const chosen = new Set<string>(
     body.kind === 'single_choice' ? (typeof given === 'string' ? [given] : []) : Array.isArray(given) ? given.filter((x): x is string => typeof x === 'string') : [],
   )
-  const right = correct ? new Set<string>(body.kind === 'single_choice' ? (correct.option ? [correct.option] : []) : (correct.options ?? [])) : null
-  return (body.options ?? []).map((o) => ({ ...o, mark: mark(chosen.has(o.id), right ? right.has(o.id) : null) }))
+  const rightIds = correct?.kind === 'single_choice' ? [correct.option] : correct?.kind === 'multiple_choice' ? correct.options : []
+  const right = correct ? new Set<string>(rightIds.filter((x) => !!x)) : null
+  const options = 'options' in body ? body.options : []
+  return options.map((o) => ({ ...o, mark: mark(chosen.has(o.id), right ? right.has(o.id) : null) }))
 }
 
 /** A question's result in words: all points, none, some, or waiting for a teacher. */

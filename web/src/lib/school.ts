@@ -2,16 +2,10 @@
 // name and logo for the header, the side menu and the login page, and
 // whether the login page offers self-registration.
 import { reactive } from 'vue'
-import { get } from '../api/http'
+import { schoolApi } from '../api'
+import type { SchoolInfo } from '../api/types'
 import builtInLogo from '../assets/logo.svg'
 
-export interface SchoolInfo {
-  name: string
-  /** `null`: the built-in logo. */
-  logo_url: string | null
-  /** Whether anyone may register a student account with a course's invite code. */
-  self_registration?: boolean
-}
 
 export const school = reactive<{ name: string; logoUrl: string | null; selfRegistration: boolean; loaded: boolean }>({ name: '', logoUrl: null, selfRegistration: false, loaded: false })
 
@@ -20,7 +14,7 @@ export const logoSrc = (logoUrl: string | null | undefined): string => (logoUrl 
 
 let loading: Promise<void> | null = null
 /** Loads the school once (later calls share the first); on failure the app's own name and logo stay. */
-export function loadSchool(fetchSchool: () => Promise<SchoolInfo> = () => get<SchoolInfo>('/school')): Promise<void> {
+export function loadSchool(fetchSchool: () => Promise<SchoolInfo> = schoolApi.get): Promise<void> {
   loading ??= fetchSchool().then(
     (s) => {
       school.name = typeof s?.name === 'string' ? s.name.trim() : ''

@@ -1,38 +1,16 @@
 // Chart series for the course statistics page. The numbers themselves come
 // from the server (`GET /courses/{id}/statistics`, field `items`; computed
 // in lms-core `dashboard::items`), so the page and every other client agree.
+import type { CourseStatistics, ItemStatistics } from '../api/types'
 
-/** One assignment's or quiz's numbers (`ItemStatistics` in the API). */
-export interface ItemStats {
-  kind: 'assignment' | 'quiz'
-  id: string
-  title: string
-  due_at: string | null
-  due: boolean
-  handed_in: number
-  scored: number
-  pending: number
-  /** Handed in (or finished) of the enrolled students, 0..1; null without students. */
-  done_share: number | null
-  /** Mean score in percent of the maximum over the scored students; null before the first score. */
-  average_percent: number | null
-  /** Late first hand-ins among the hand-ins, 0..1; null for quizzes and before the first hand-in. */
-  late_share: number | null
-}
-
+/**
+ * One assignment's or quiz's numbers: `done_share` (handed in or finished of
+ * the enrolled students, 0..1), `average_percent` (mean score in percent of
+ * the maximum), `late_share` (late first hand-ins, 0..1; none for quizzes).
+ */
+export type ItemStats = ItemStatistics
 /** `GET /courses/{id}/statistics`. */
-export interface CourseStatistics {
-  course_id: string
-  title: string
-  student_count: number
-  assignments_due: number
-  pending_count: number
-  submission_rate: number | null
-  average_homework_percent: number | null
-  average_quiz_percent: number | null
-  late_share: number | null
-  items: ItemStats[]
-}
+export type { CourseStatistics }
 
 const round2 = (n: number) => Math.round(n * 100) / 100
 
@@ -44,7 +22,7 @@ export type Metric = 'average' | 'done' | 'late'
 
 /** The value of `metric` for one item, in percent (null when there is none). */
 export function metricValue(item: ItemStats, metric: Metric): number | null {
-  if (metric === 'average') return item.average_percent
+  if (metric === 'average') return item.average_percent ?? null
   const share = metric === 'done' ? item.done_share : item.late_share
   return share == null ? null : round2(share * 100)
 }

@@ -1,0 +1,21 @@
+// The API, one module per aggregate (the OpenAPI document's tags), typed
+// from the generated `schema.d.ts`. Views import from here; no URL of the
+// API is spelled anywhere else.
+export { ApiError } from './http'
+export { achievements } from './achievements'
+export { auth } from './auth'
+export { courses } from './courses'
+export { dashboard } from './dashboard'
+export { files } from './files'
+export { gradebook } from './gradebook'
+export { homework } from './homework'
+export { lessons } from './lessons'
+export { notifications } from './notifications'
+export { onboarding, importReport } from './onboarding'
+export { quizzes } from './quizzes'
+export { schedule } from './schedule'
+export { schoolApi } from './school'
+export { users } from './users'
+export { webinars } from './webinars'
+export { uploadFile } from './upload'
+export type * from './types'

@@ -1,0 +1,126 @@
+// Names for the schemas of the server's OpenAPI document (generated into
+// `schema.d.ts`): what the API answers and takes, as the views use them.
+import type { components, paths } from './schema'
+
+type S = components['schemas']
+
+/** The query parameters of an operation (`GET /api/v1/users` → `QueryOf<'/api/v1/users'>`). */
+export type QueryOf<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'delete' = 'get'> = NonNullable<
+  paths[P][M] extends { parameters: { query?: infer Q } } ? Q : never
+>
+
+// Accounts and getting in
+export type User = S['User']
+export type Role = S['Role']
+export type Locale = S['Locale']
+export type LoginResponse = S['LoginResponse']
+export type AccountMatch = S['AccountMatch']
+export type BulkOutcome = S['BulkOutcome']
+export type SchoolInfo = S['SchoolInfo']
+export type ProfileRequest = S['ProfileRequest']
+export type CreateUserRequest = S['CreateUserRequest']
+export type RegisterRequest = S['RegisterRequest']
+export type AcceptRequest = S['AcceptRequest']
+
+// Onboarding
+export type Invitation = S['Invitation']
+export type InvitationStatus = S['InvitationStatus']
+export type InvitationPreview = S['InvitationPreview']
+export type InviteRequest = S['InviteRequest']
+export type RowReport = S['RowReport']
+export type RowAction = S['RowAction']
+export type ImportReport = S['ImportReport']
+export type ImportCounts = S['ImportCounts']
+
+// Courses
+/**
+ * A course as the caller sees it (`GET /courses/{id}`, `GET /courses`): the
+ * course, the caller's role in it (`null` for an admin who is not a member)
+ * and what the server lets them do there — `can_manage` (owner or admin:
+ * edit the course, its lessons, assignments, quizzes, webinars, invite
+ * code, staff and enrolment), `can_grade` (owner, assistants, admins:
+ * students, submissions, gradebook, statistics), `can_study` (an enrolled
+ * student of a published course). Views show an action only when its flag
+ * is set; they never work it out from roles.
+ */
+export type CourseView = S['CourseViewResponse']
+export type Course = S['Course']
+export type CourseRole = S['CourseRole']
+export type CourseStatus = S['CourseStatus']
+export type CourseCover = S['CourseCover']
+export type StudentResponse = S['StudentResponse']
+export type MemberName = S['MemberName']
+export type UpdateCourseRequest = S['UpdateCourseRequest']
+
+// Lessons
+export type Lesson = S['Lesson']
+export type LessonRequest = S['LessonRequest']
+export type LessonProgress = S['LessonProgress']
+export type LessonMark = S['LessonMark']
+export type FileRef = S['FileRef']
+
+// Homework
+export type Assignment = S['Assignment']
+export type AssignmentView = S['AssignmentView']
+export type AssignmentRequest = S['AssignmentRequest']
+export type SubmissionKind = S['SubmissionKind']
+export type Submission = S['Submission']
+export type SubmissionState = S['SubmissionState']
+export type SubmissionVersion = S['SubmissionVersion']
+export type HomeworkStatus = S['HomeworkStatus']
+export type HandInResult = S['HandInResult']
+export type Extension = S['Extension']
+export type GradePreview = S['GradePreview']
+export type GradeAuditEntry = S['GradeAuditEntry']
+export type PendingSubmission = S['PendingSubmission']
+
+// Quizzes
+export type Quiz = S['Quiz']
+export type QuizOverview = S['QuizOverview']
+export type QuizRequest = S['QuizRequest']
+export type SettingsRequest = S['SettingsRequest']
+export type ScoringPolicy = S['ScoringPolicy']
+export type RevealPolicy = S['RevealPolicy']
+export type Question = S['Question']
+export type QuestionBody = S['QuestionBody']
+export type QuestionRequest = S['QuestionRequest']
+export type QuestionKind = QuestionBody['kind']
+export type Choice = S['Choice']
+export type StudentQuestion = S['StudentQuestion']
+export type StudentQuestionBody = S['StudentQuestionBody']
+export type Answer = S['Answer']
+export type CorrectAnswer = S['CorrectAnswer']
+export type AttemptView = S['AttemptView']
+export type AttemptSummary = S['AttemptSummary']
+export type AttemptOutcome = S['AttemptOutcome']
+export type AttemptReview = S['AttemptReview']
+export type ReviewItem = S['ReviewItem']
+export type QuestionScore = S['QuestionScore']
+
+// Webinars and the schedule
+export type Webinar = S['Webinar']
+export type WebinarView = S['WebinarView']
+export type ProviderKind = S['ProviderKind']
+export type ScheduleWebinarRequest = S['ScheduleWebinarRequest']
+export type ScheduleView = S['ScheduleView']
+export type ScheduleEvent = S['ScheduleEvent']
+export type EventSource = S['EventSource']
+export type CalendarFeed = S['CalendarFeed']
+
+// Dashboards, statistics, gradebook, achievements
+export type StudentDashboard = S['StudentDashboard']
+export type StaffDashboard = S['StaffDashboard']
+export type NextStep = S['NextStep']
+export type CourseStatistics = S['CourseStatistics']
+export type ItemStatistics = S['ItemStatistics']
+export type ColumnKind = S['ColumnKind']
+export type Gradebook = S['Gradebook']
+export type Achievement = S['Achievement']
+export type Badge = S['Badge']
+
+// Notifications
+export type NotificationSettings = S['NotificationSettings']
+export type PreferencesRequest = S['PreferencesRequest']
+export type Channel = S['Channel']
+export type ChannelStatus = S['ChannelStatus']
+export type TelegramLink = S['TelegramLink']
