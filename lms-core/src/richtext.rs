@@ -13,9 +13,21 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+mod video;
+
+pub use video::{VideoHost, VideoHostError, allow_video_hosts, video_hosts};
+
+/// The player URL the sanitiser keeps for an `iframe` `src` (for the
+/// test kit's XSS oracle).
+#[cfg(any(test, feature = "testkit"))]
+pub(crate) fn allowed_player_for_tests(src: &str) -> Option<String> {
+    video::allowed_player(src)
+}
+
 /// HTML that contains only what the Quill 2 editor produces: paragraphs,
 /// headings, lists, bold/italic/underline/strike, links with safe schemes,
-/// images, code blocks, blockquotes and line breaks.
+/// images, code blocks, blockquotes, line breaks, and video players from
+/// the allowed services ([`video_hosts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(from = "String", into = "String")]
@@ -50,6 +62,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "code",
         "blockquote",
         "span",
+        "iframe",
     ]
     .into_iter()
     .collect();
@@ -60,6 +73,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         ["src", "alt", "width", "height"].into_iter().collect(),
     );
     tag_attributes.insert("li", ["data-list"].into_iter().collect());
+    // A player keeps its checked `src`; every other attribute is fixed.
+    tag_attributes.insert("iframe", ["src"].into_iter().collect());
     tag_attributes.insert("pre", ["data-language"].into_iter().collect());
     let mut classes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
     let align = ["ql-align-center", "ql-align-right", "ql-align-justify"];
@@ -83,9 +98,58 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer nofollow"))
         .set_tag_attribute_value("a", "target", "_blank")
+        .set_tag_attribute_value("iframe", "class", "ql-video")
+        .set_tag_attribute_value("iframe", "allowfullscreen", "true")
+        .set_tag_attribute_value("iframe", "frameborder", "0")
+        .set_tag_attribute_value("iframe", "loading", "lazy")
+        .set_tag_attribute_value(
+            "iframe",
+            "referrerpolicy",
+            "strict-origin-when-cross-origin",
+        )
+        .set_tag_attribute_value(
+            "iframe",
+            "allow",
+            "autoplay; encrypted-media; fullscreen; picture-in-picture",
+        )
+        .attribute_filter(|element, attribute, value| {
+            if element == "iframe" && attribute == "src" {
+                video::allowed_player(value).map(Into::into)
+            } else {
+                Some(value.into())
+            }
+        })
         .strip_comments(true);
     builder
 });
+
+/// Removes the `iframe`s whose `src` the sanitiser dropped (not an allowed
+/// player) with whatever they held. `html` is the sanitiser's output, so
+/// every `iframe` is `<iframe …></iframe>` with quoted, escaped attributes.
+fn drop_players_without_source(html: String) -> String {
+    if !html.contains("<iframe") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<iframe") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail
+            .find("</iframe>")
+            .map_or(tail.len(), |e| e + "</iframe>".len());
+        let element = &tail[..end];
+        let open_tag = &element[..element.find('>').map_or(element.len(), |i| i + 1)];
+        if open_tag.contains(" src=\"") {
+            // A player holds nothing: keep the tag, drop any content.
+            out.push_str(open_tag);
+            out.push_str("</iframe>");
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
 
 thread_local! {
     /// Set while [`decode_stored`] runs on this thread.
@@ -125,9 +189,9 @@ impl RichText {
         // Misnested input (a heading inside a heading) serialises to markup
         // that parses differently again; cleaning to a fixed point makes
         // sanitising idempotent, so stored text never changes on re-save.
-        let mut current = SANITIZER.clean(html).to_string();
+        let mut current = drop_players_without_source(SANITIZER.clean(html).to_string());
         for _ in 0..4 {
-            let next = SANITIZER.clean(&current).to_string();
+            let next = drop_players_without_source(SANITIZER.clean(&current).to_string());
             if next == current {
                 break;
             }
@@ -152,10 +216,12 @@ impl RichText {
         &self.0
     }
 
-    /// Whether there is no visible text and no image.
+    /// Whether there is no visible text, no image and no video.
     #[must_use]
     pub fn is_blank(&self) -> bool {
-        !self.0.contains("<img") && self.plain_text().trim().is_empty()
+        !self.0.contains("<img")
+            && !self.0.contains("<iframe")
+            && self.plain_text().trim().is_empty()
     }
 
     /// The text without markup (entities decoded for the common cases),
@@ -253,6 +319,84 @@ mod tests {
                 "{fragment} lost in {}",
                 clean.as_html()
             );
+        }
+    }
+
+    const PLAYER_ATTRS: &str = "class=\"ql-video\" allowfullscreen=\"true\" frameborder=\"0\" loading=\"lazy\" referrerpolicy=\"strict-origin-when-cross-origin\" allow=\"autoplay; encrypted-media; fullscreen; picture-in-picture\"";
+
+    #[test]
+    fn keeps_a_video_player_with_fixed_attributes() {
+        // What Quill's video format writes.
+        let html = r#"<p>Смотрите:</p><iframe class="ql-video" frameborder="0" allowfullscreen="true" src="https://rutube.ru/play/embed/c6cc4d620b1d4338901770a44b3e82f4"></iframe><p>и отвечайте.</p>"#;
+        let clean = RichText::sanitize(html);
+        let iframe = clean
+            .as_html()
+            .split("<iframe")
+            .nth(1)
+            .and_then(|t| t.split('>').next())
+            .unwrap_or_else(|| panic!("the player is lost: {}", clean.as_html()));
+        assert!(
+            iframe
+                .contains("src=\"https://rutube.ru/play/embed/c6cc4d620b1d4338901770a44b3e82f4\""),
+            "{iframe}"
+        );
+        for attr in PLAYER_ATTRS.split("\" ") {
+            assert!(
+                iframe.contains(attr.trim_end_matches('"')),
+                "{attr} missing in {iframe}"
+            );
+        }
+        assert!(clean.as_html().contains("и отвечайте."));
+        assert!(!RichText::sanitize(html).is_blank());
+        assert_eq!(RichText::sanitize(clean.as_html()), clean, "idempotent");
+        let vk = RichText::sanitize(
+            r#"<iframe src="https://vk.com/video_ext.php?oid=-1&amp;id=2&amp;hash=ab"></iframe>"#,
+        );
+        assert!(
+            vk.as_html()
+                .contains("src=\"https://vk.com/video_ext.php?oid=-1&amp;id=2&amp;hash=ab\""),
+            "{}",
+            vk.as_html()
+        );
+    }
+
+    #[test]
+    fn hostile_players_are_removed_with_their_content() {
+        for hostile in [
+            r#"<iframe src="https://evil.org/embed/x"></iframe>"#,
+            r#"<iframe src="javascript:alert(1)"></iframe>"#,
+            r#"<iframe src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>"#,
+            r#"<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>"#,
+            r#"<iframe src="https://www.youtube.com.evil.org/embed/x"></iframe>"#,
+            r#"<iframe src="https://www.youtube.com@evil.org/embed/x"></iframe>"#,
+            r#"<iframe src="http://www.youtube.com/embed/x"></iframe>"#,
+            r#"<iframe src="//www.youtube.com/embed/x"></iframe>"#,
+            r#"<iframe src="/api/v1/users"></iframe>"#,
+            r#"<iframe src="https://www.youtube.com/embed/../../redirect?q=https://evil.org"></iframe>"#,
+            r#"<iframe SRC="https://evil.org/x" src="https://www.youtube.com/embed/x"></iframe>"#,
+            r#"<iframe src="https://evil.org/x"><p>inner</p><script>alert(1)</script></iframe>"#,
+            r#"<iframe><iframe src="https://evil.org/x"></iframe></iframe>"#,
+            r#"<iframe src="https://vk.com/away.php?to=https://evil.org"></iframe>"#,
+        ] {
+            let clean = RichText::sanitize(hostile);
+            let html = clean.as_html();
+            assert!(!html.contains("evil"), "{hostile} → {html}");
+            assert!(!html.contains("script"), "{hostile} → {html}");
+            assert!(!html.contains("srcdoc"), "{hostile} → {html}");
+            if html.contains("<iframe") {
+                assert!(
+                    html.contains("src=\"https://www.youtube.com/embed/"),
+                    "{hostile} → {html}"
+                );
+            }
+        }
+        // Attributes a client adds are replaced by the fixed set.
+        let clean = RichText::sanitize(
+            r#"<iframe src="https://www.youtube.com/embed/x" onload="alert(1)" sandbox="" allow="camera; microphone" style="position:fixed" name="x"></iframe>"#,
+        );
+        let html = clean.as_html();
+        for bad in ["onload", "sandbox", "camera", "style", "name="] {
+            assert!(!html.contains(bad), "{bad} kept: {html}");
         }
     }
 
@@ -361,6 +505,10 @@ mod tests {
         " on",
         "load=",
         "<iframe src=",
+        "<iframe src=\"https://www.youtube.com/embed/x\">",
+        "<iframe src=\"https://rutube.ru/play/embed/a?p=1\" onload=x>",
+        "</iframe>",
+        "https://evil.org/",
         "<math>",
         "<textarea>",
         "<noscript>",

@@ -509,6 +509,29 @@ async fn errors_security_headers_health_and_docs(db: Db) {
         .unwrap()
         .to_owned();
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    // Frames only from the video services rich text may embed (#17).
+    let frames = csp
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix("frame-src "))
+        .unwrap_or_else(|| panic!("no frame-src in {csp}"));
+    let hosts: Vec<&str> = frames.split_whitespace().collect();
+    for h in [
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://rutube.ru",
+        "https://vk.com",
+        "https://vkvideo.ru",
+        "https://kinescope.io",
+    ] {
+        assert!(hosts.contains(&h), "{h} missing in {csp}");
+    }
+    assert!(
+        hosts
+            .iter()
+            .all(|h| h.starts_with("https://") && !h.contains('*')),
+        "{csp}"
+    );
     assert_eq!(
         r.headers().get(header::X_CONTENT_TYPE_OPTIONS).unwrap(),
         "nosniff"

@@ -42,6 +42,9 @@ pub enum StartError {
     /// The web UI in `LMS_WEB_DIR` could not be read.
     #[error("cannot serve the web UI (LMS_WEB_DIR): {0}")]
     WebUi(lms_http::ui::WebUiError),
+    /// `LMS_VIDEO_HOSTS` differs from the list this process already uses.
+    #[error("cannot allow the video hosts (LMS_VIDEO_HOSTS): {0}")]
+    VideoHosts(#[from] lms_core::richtext::VideoHostError),
     /// `LMS_DEMO` is on and seeding failed.
     #[error(transparent)]
     Demo(#[from] DemoError),
@@ -106,6 +109,8 @@ pub async fn open_core(cfg: &Config) -> Result<Core, StartError> {
 
 /// [`open_core`] with a given clock (tests).
 pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result<Core, StartError> {
+    // Before any rich text is sanitised (the demo seed included).
+    lms_core::richtext::allow_video_hosts(cfg.video_hosts.clone())?;
     let providers = webinar_providers(cfg)?;
     tracing::info!(
         providers = ?providers.iter().map(|p| p.kind()).collect::<Vec<_>>(),

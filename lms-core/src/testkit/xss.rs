@@ -58,6 +58,9 @@ pub const CORPUS: &[&str] = &[
     "<base href=\"javascript:alert('XSS');//\">",
     "<iframe src=\"javascript:alert(1)\"></iframe>",
     "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<iframe src=\"https://evil.example/embed/x\"></iframe>",
+    "<iframe src=\"https://www.youtube.com.evil.example/embed/x\"></iframe>",
+    "<iframe src=\"https://www.youtube.com/embed/x\" onload=\"alert(1)\" srcdoc=\"<script>alert(1)</script>\"></iframe>",
     "<frameset><frame src=\"javascript:alert(1)\"></frameset>",
     "<object data=\"javascript:alert(1)\"></object>",
     "<embed src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
@@ -125,6 +128,21 @@ const TAGS: &[&str] = &[
     "code",
     "blockquote",
     "span",
+    "iframe",
+];
+
+/// The attributes a video player (`iframe`) holds besides its `src`, with
+/// the only value each may have.
+const PLAYER_ATTRIBUTES: &[(&str, &str)] = &[
+    ("class", "ql-video"),
+    ("allowfullscreen", "true"),
+    ("frameborder", "0"),
+    ("loading", "lazy"),
+    ("referrerpolicy", "strict-origin-when-cross-origin"),
+    (
+        "allow",
+        "autoplay; encrypted-media; fullscreen; picture-in-picture",
+    ),
 ];
 
 /// Attributes rich text may hold (any tag).
@@ -204,6 +222,19 @@ pub fn active_content(html: &str) -> Option<String> {
                     j += 1;
                 }
                 j += 1;
+            }
+            if name == "iframe" && !closing {
+                // A player: an allowed service's `src`, the fixed rest.
+                let ok = if attr == "src" {
+                    let url = decode_entities(&value);
+                    crate::richtext::allowed_player_for_tests(&url).as_deref() == Some(url.as_str())
+                } else {
+                    PLAYER_ATTRIBUTES.contains(&(attr.as_str(), value.as_str()))
+                };
+                if !ok {
+                    return Some(format!("{attr}={value:?} in <iframe>"));
+                }
+                continue;
             }
             if closing || !ATTRIBUTES.contains(&attr.as_str()) {
                 return Some(format!("attribute {attr:?} in <{name}>"));

@@ -149,6 +149,10 @@ pub struct Config {
     /// Trust `X-Forwarded-For` for client addresses (`LMS_TRUST_PROXY`,
     /// default off; turn on only behind a reverse proxy that sets it).
     pub trust_proxy: bool,
+    /// Video services lessons may embed besides YouTube, Rutube, VK Video
+    /// and Kinescope (`LMS_VIDEO_HOSTS`: comma-separated
+    /// `host/path-prefix`, e.g. `video.school.ru/embed/`; none by default).
+    pub video_hosts: Vec<lms_core::richtext::VideoHost>,
     /// Login budgets: wrong passwords allowed per account
     /// (`LMS_LOGIN_FAILURES_PER_ACCOUNT`, default 10) and per client address
     /// (`LMS_LOGIN_FAILURES_PER_IP`, default 100) within a window
@@ -398,6 +402,7 @@ keys! {
     LOG_FORMAT = "LMS_LOG_FORMAT", "log_format";
     WEB_DIR = "LMS_WEB_DIR", "web_dir";
     TRUST_PROXY = "LMS_TRUST_PROXY", "trust_proxy";
+    VIDEO_HOSTS = "LMS_VIDEO_HOSTS", "video_hosts";
     LOGIN_FAILURES_PER_ACCOUNT = "LMS_LOGIN_FAILURES_PER_ACCOUNT", "login.failures_per_account";
     LOGIN_FAILURES_PER_IP = "LMS_LOGIN_FAILURES_PER_IP", "login.failures_per_ip";
     LOGIN_WINDOW_SECS = "LMS_LOGIN_WINDOW_SECS", "login.window_secs";
@@ -610,6 +615,15 @@ impl Config {
             None => None,
         };
         let trust_proxy = raw.parse(&TRUST_PROXY, parse_bool)?.unwrap_or(false);
+        let video_hosts = raw
+            .parse(&VIDEO_HOSTS, |v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(|h| lms_core::richtext::VideoHost::parse(h).map_err(|e| e.to_string()))
+                    .collect::<Result<Vec<_>, _>>()
+            })?
+            .unwrap_or_default();
         let defaults = LoginLimits::default();
         let count = |v: &str| match v.parse::<u32>() {
             Ok(0) => Err("must be more than zero".to_owned()),
@@ -685,6 +699,7 @@ impl Config {
             worker,
             web_dir,
             trust_proxy,
+            video_hosts,
             login,
             onboarding,
             metrics_token: raw.secret(&METRICS_TOKEN),

@@ -240,3 +240,32 @@ fn load_reads_the_named_file() {
     let missing = Config::load(Some(&dir.path().join("nope.toml"))).unwrap_err();
     assert!(missing.to_string().contains("nope.toml"), "{missing}");
 }
+
+#[test]
+fn an_operator_adds_video_hosts_checked_like_the_built_in_ones() {
+    assert!(from_env(&[]).unwrap().video_hosts.is_empty());
+    let cfg = from_env(&[(
+        "LMS_VIDEO_HOSTS",
+        "video.school.ru/embed/, player.example.org/v/",
+    )])
+    .unwrap();
+    let hosts: Vec<(&str, &str)> = cfg
+        .video_hosts
+        .iter()
+        .map(|h| (h.host.as_str(), h.path_prefix.as_str()))
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            ("video.school.ru", "/embed/"),
+            ("player.example.org", "/v/")
+        ]
+    );
+    let err = from_env(&[("LMS_VIDEO_HOSTS", "video.school.ru/embed/,evil")])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("LMS_VIDEO_HOSTS") && err.contains("\"evil\""),
+        "{err}"
+    );
+}
