@@ -18,6 +18,7 @@ export const TOOLBAR_LABELS: ReadonlyArray<readonly [string, string]> = [
   ['button.ql-list[value="bullet"]', 'editor.list_bullet'],
   ['button.ql-link', 'editor.link'],
   ['button.ql-image', 'editor.image'],
+  ['button.ql-video', 'editor.video'],
   ['button.ql-code-block', 'editor.code'],
   ['button.ql-blockquote', 'editor.quote'],
   ['button.ql-clean', 'editor.clean'],
@@ -61,6 +62,7 @@ export function tooltipVars(t: Translate): Record<string, string> {
   return {
     '--lms-ql-visit': cssString(t('editor.link_visit')),
     '--lms-ql-enter-link': cssString(t('editor.link_enter')),
+    '--lms-ql-enter-video': cssString(t('editor.video_enter')),
     '--lms-ql-edit': cssString(t('editor.link_edit')),
     '--lms-ql-save': cssString(t('editor.link_save')),
     '--lms-ql-remove': cssString(t('editor.link_remove')),
