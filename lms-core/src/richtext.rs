@@ -26,8 +26,9 @@ pub(crate) fn allowed_player_for_tests(src: &str) -> Option<String> {
 
 /// HTML that contains only what the Quill 2 editor produces: paragraphs,
 /// headings, lists, bold/italic/underline/strike, links with safe schemes,
-/// images, code blocks, blockquotes, line breaks, and video players from
-/// the allowed services ([`video_hosts`]).
+/// images, code blocks, blockquotes, line breaks, formulas (LaTeX source
+/// in `<span class="ql-formula" data-value="…">`, typeset by the UI) and
+/// video players from the allowed services ([`video_hosts`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(from = "String", into = "String")]
@@ -73,6 +74,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         ["src", "alt", "width", "height"].into_iter().collect(),
     );
     tag_attributes.insert("li", ["data-list"].into_iter().collect());
+    // A formula: its LaTeX source, typeset by the UI (KaTeX).
+    tag_attributes.insert("span", ["data-value"].into_iter().collect());
     // A player keeps its checked `src`; every other attribute is fixed.
     tag_attributes.insert("iframe", ["src"].into_iter().collect());
     tag_attributes.insert("pre", ["data-language"].into_iter().collect());
@@ -88,6 +91,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     for tag in ["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote"] {
         classes.insert(tag, align.iter().chain(indent.iter()).copied().collect());
     }
+    classes.insert("span", ["ql-formula"].into_iter().collect());
     let mut builder = ammonia::Builder::default();
     builder
         .tags(tags)
@@ -358,6 +362,23 @@ mod tests {
             "{}",
             vk.as_html()
         );
+    }
+
+    #[test]
+    fn keeps_a_formula_as_its_source() {
+        let html = r#"<p>Корни: <span class="ql-formula" data-value="x_{1,2} = \frac{-b \pm \sqrt{D}}{2a}">x_{1,2} = \frac{-b \pm \sqrt{D}}{2a}</span>.</p>"#;
+        let clean = RichText::sanitize(html);
+        assert_eq!(clean.as_html(), html);
+        assert_eq!(RichText::sanitize(clean.as_html()), clean);
+        assert!(clean.plain_text().contains("\\frac{-b"), "{}", clean.plain_text());
+        // Markup inside the source is text; other attributes and classes go.
+        let hostile = RichText::sanitize(
+            r#"<span class="ql-formula katex x" data-value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" onclick="alert(1)" style="color:red"><img src=x onerror=alert(1)></span>"#,
+        );
+        let out = hostile.as_html();
+        assert_eq!(crate::testkit::xss::active_content(out), None, "{out}");
+        assert!(!out.contains("onerror=") || out.contains("data-value=\"&quot;&gt;&lt;img"), "{out}");
+        assert!(!out.contains("onclick") && !out.contains("style") && !out.contains("katex"), "{out}");
     }
 
     #[test]

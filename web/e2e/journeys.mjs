@@ -713,7 +713,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     }
     await shot(S, 'lesson-student-ru')
   })
-  await step('a teacher embeds a Rutube video from its page link; the student sees the player, and a link to another site is refused with a message (#17)', ['joined', 'lessonUrl'], async () => {
+  await step('a teacher embeds a Rutube video from its page link and writes a formula; the student sees the player and the typeset formula; a link to another site is refused with a message (#17)', ['joined', 'lessonUrl'], async () => {
     const ed = '[data-test=lesson-editor]'
     await T.goto(state.lessonUrl + '/edit')
     await T.waitForSelector(`${ed} .ql-editor h2`)
@@ -738,6 +738,14 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await tip.locator('input[type=text]').fill('https://rutube.ru/video/c6cc4d620b1d4338901770a44b3e82f4/')
     await tip.locator('input[type=text]').press('Enter')
     await T.waitForSelector(`${ed} iframe.ql-video[src="https://rutube.ru/play/embed/c6cc4d620b1d4338901770a44b3e82f4"]`)
+    // A formula: LaTeX in the formula box, typeset in the editor.
+    await T.click(`${ed} .ql-editor`)
+    await T.keyboard.press('Control+End')
+    await T.click(`${ed} button.ql-formula`)
+    await tip.waitFor()
+    await tip.locator('input[type=text]').fill('x_{1,2} = \\frac{-b \\pm \\sqrt{D}}{2a}')
+    await tip.locator('input[type=text]').press('Enter')
+    await T.waitForSelector(`${ed} .ql-editor span.ql-formula .katex`)
     await T.click('[data-test=lesson-save]')
     await T.waitForSelector('[data-test=lesson-body]', { timeout: 15000 }).catch(() => {})
     await S.goto(state.lessonUrl)
@@ -746,6 +754,12 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     const src = await player.getAttribute('src')
     if (src !== 'https://rutube.ru/play/embed/c6cc4d620b1d4338901770a44b3e82f4') throw new Error(`player src ${src}`)
     if ((await S.locator('[data-test=lesson-body] iframe').count()) !== 1) throw new Error('a player for the refused link was kept')
+    // Ctrl+Z after the refused link undid only that: the lesson's text is all there.
+    if (!(await S.locator('[data-test=lesson-body] h2').count()) || !(await S.locator('[data-test=lesson-body] strong', { hasText: 'Дискриминант' }).count())) throw new Error('the lesson lost its text')
+    const formula = S.locator('[data-test=lesson-body] span.ql-formula')
+    await formula.locator('.katex').waitFor()
+    if ((await formula.locator('annotation').textContent()) !== 'x_{1,2} = \\frac{-b \\pm \\sqrt{D}}{2a}') throw new Error(`formula source: ${await formula.locator('annotation').textContent()}`)
+    await shot(S, 'lesson-video-formula-ru')
     const box = await player.boundingBox()
     if (!box || box.width < 200 || Math.abs(box.width / box.height - 16 / 9) > 0.05) throw new Error(`the player is not 16:9 at the text's width: ${JSON.stringify(box)}`)
   })

@@ -48,3 +48,20 @@ describe('a player in published text has an accessible name', () => {
     setLocale('ru')
   })
 })
+
+describe('formulas in published text are typeset from their source (#17)', () => {
+  it('RichView typesets a stored formula with KaTeX and keeps its source', async () => {
+    const { mount, flushPromises } = await import('@vue/test-utils')
+    const { i18n } = await import('../src/i18n')
+    const RichView = (await import('../src/components/RichView.vue')).default
+    const w = mount(RichView, { props: { html: '<p>D = <span class="ql-formula" data-value="b^2 - 4ac">b^2 - 4ac</span></p>' }, global: { plugins: [i18n] } })
+    for (let i = 0; i < 20 && !w.find('.katex').exists(); i++) {
+      await flushPromises()
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const span = w.find('span.ql-formula')
+    expect(span.find('.katex').exists()).toBe(true)
+    expect(span.find('annotation').text()).toBe('b^2 - 4ac')
+    expect(span.attributes('data-value')).toBe('b^2 - 4ac')
+  })
+})

@@ -156,6 +156,7 @@ const ATTRIBUTES: &[&str] = &[
     "height",
     "data-list",
     "data-language",
+    "data-value",
     "class",
 ];
 
