@@ -3875,8 +3875,9 @@ export interface components {
         /**
          * @description HTML that contains only what the Quill 2 editor produces: paragraphs,
          *     headings, lists, bold/italic/underline/strike, links with safe schemes,
-         *     images, code blocks, blockquotes, line breaks, and video players from
-         *     the allowed services ([`video_hosts`]).
+         *     images, code blocks, blockquotes, line breaks, formulas (LaTeX source
+         *     in `<span class="ql-formula" data-value="…">`, typeset by the UI) and
+         *     video players from the allowed services ([`video_hosts`]).
          * @example <p>Прочитайте главу 3.</p>
          */
         RichText: string;
