@@ -117,6 +117,13 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     }
   }
   const text = (page, sel) => page.locator(sel).first().innerText()
+  /** A question's prompt is rich text (#17): typed into its editor, replacing what is there. */
+  async function setPrompt(page, text) {
+    await page.click('[data-test=q-prompt] .ql-editor')
+    await page.keyboard.press('Control+A')
+    await page.keyboard.press('Delete')
+    await page.keyboard.type(text)
+  }
   async function quillType(page, testId, fn) {
     await page.click(`[data-test=${testId}] .ql-editor`)
     await fn()
@@ -416,7 +423,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     state.quizId = T.url().split('/quizzes/')[1].split('/')[0]
     const add = async (kind, prompt, fill) => {
       await T.selectOption('[data-test=q-kind]', kind)
-      await T.fill('[data-test=q-prompt]', prompt)
+      await setPrompt(T, prompt)
       await fill()
       const before = await T.locator('[data-test=builder-question]').count()
       await T.click('[data-test=q-save]')
@@ -469,18 +476,25 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await T.waitForURL(/\/quizzes\/.+\/build/)
     state.quiz2Window = true
     await T.selectOption('[data-test=q-kind]', 'ordering')
-    await T.fill('[data-test=q-prompt]', 'Расположите шаги решения')
+    await setPrompt(T, 'Расположите шаги решения')
     await T.fill('[data-test=q-item-0]', 'Найти D')
     await T.fill('[data-test=q-item-1]', 'Найти корни')
     await T.click('[data-test=q-save]')
     await T.waitForSelector('[data-test=builder-question]')
     await T.selectOption('[data-test=q-kind]', 'essay')
-    await T.fill('[data-test=q-prompt]', 'Объясните, почему при D < 0 нет корней')
+    await setPrompt(T, 'Объясните, почему при D < 0 нет корней')
     await T.fill('[data-test=q-points]', '5')
     await T.click('[data-test=q-save]')
     await T.waitForFunction(() => document.querySelectorAll('[data-test=builder-question]').length === 2, null, { timeout: 8000 }).catch(async () => {
       throw new Error(await T.locator('[data-test=question-error]').innerText().catch(() => 'essay not added'))
     })
+    // The prompt is rich text: editing it again shows the text, not its HTML (#17).
+    await T.locator('[data-test=builder-question]').last().locator('[data-test=q-edit]').click()
+    await T.waitForFunction(() => document.querySelector('[data-test=q-prompt] .ql-editor')?.textContent?.includes('D < 0'), null, { timeout: 5000 }).catch(async () => {
+      throw new Error(`the prompt in the editor: ${await T.locator('[data-test=q-prompt] .ql-editor').innerText()}`)
+    })
+    const shown = await T.locator('[data-test=q-prompt] .ql-editor').innerText()
+    if (/&lt;|<p>/.test(shown)) throw new Error(`the prompt shows markup: ${shown}`)
   })
   await step('teacher schedules a webinar with a provider', ['courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/webinars/new`)
