@@ -99,7 +99,7 @@ describe('RichEditor and RichView share one typography (#13)', () => {
     w.unmount()
   })
   it('the published text uses the same class', () => {
-    const w = mount(RichView, { props: { html: '<h2>Заголовок</h2>' } })
+    const w = mount(RichView, { props: { html: '<h2>Заголовок</h2>' }, global: { plugins: [i18n] } })
     expect(w.classes()).toContain('rich-content')
   })
 })
