@@ -370,15 +370,25 @@ mod tests {
         let clean = RichText::sanitize(html);
         assert_eq!(clean.as_html(), html);
         assert_eq!(RichText::sanitize(clean.as_html()), clean);
-        assert!(clean.plain_text().contains("\\frac{-b"), "{}", clean.plain_text());
+        assert!(
+            clean.plain_text().contains("\\frac{-b"),
+            "{}",
+            clean.plain_text()
+        );
         // Markup inside the source is text; other attributes and classes go.
         let hostile = RichText::sanitize(
             r#"<span class="ql-formula katex x" data-value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" onclick="alert(1)" style="color:red"><img src=x onerror=alert(1)></span>"#,
         );
         let out = hostile.as_html();
         assert_eq!(crate::testkit::xss::active_content(out), None, "{out}");
-        assert!(!out.contains("onerror=") || out.contains("data-value=\"&quot;&gt;&lt;img"), "{out}");
-        assert!(!out.contains("onclick") && !out.contains("style") && !out.contains("katex"), "{out}");
+        assert!(
+            !out.contains("onerror=") || out.contains("data-value=\"&quot;&gt;&lt;img"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("onclick") && !out.contains("style") && !out.contains("katex"),
+            "{out}"
+        );
     }
 
     #[test]
