@@ -675,6 +675,21 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await S.waitForSelector('[data-test=course-heading]')
     state.joined = true
   })
+  await step('the teacher attaches a PDF to the homework; the student downloads it from the assignment page (#17)', ['joined', 'assignmentUrl'], async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    await T.goto(state.assignmentUrl + '/edit')
+    await T.waitForSelector('[data-test=hw-file]')
+    await T.setInputFiles('[data-test=hw-file]', { name: 'задачи.pdf', mimeType: 'application/pdf', buffer: pdf })
+    await T.waitForSelector('[data-test=hw-attachment]:has-text("задачи.pdf")')
+    await T.click('[data-test=hw-save]')
+    await T.waitForURL((u) => !u.pathname.endsWith('/edit'))
+    await S.goto(state.assignmentUrl)
+    const link = S.locator('[data-test=hw-file-link]', { hasText: 'задачи.pdf' })
+    await link.waitFor()
+    const res = await S.request.get(await link.getAttribute('href'))
+    if (!res.ok()) throw new Error(`download: ${res.status()}`)
+    if (!(await res.body()).equals(pdf)) throw new Error('the downloaded file differs')
+  })
   await step("the student's course card shows the chosen cover and the progress (#13)", ['joined', 'cover'], async () => {
     await S.goto('/courses')
     const card = S.locator('[data-test=course-card]', { hasText: 'Алгебра 9' }).first()

@@ -14,7 +14,7 @@ const opts = { global: { plugins: [i18n], stubs: { RouterLink: RouterLinkStub, R
 const text = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim()
 const assignment = {
   id: 'a1', course_id: 'c1', title: 'Уравнения', instructions: '<p>Решите</p>', max_score: 10,
-  late_policy: { kind: 'no_penalty' }, submission_kind: 'text', file_limits: { max_files: 3, max_file_size: 1048576, allowed_extensions: [] },
+  late_policy: { kind: 'no_penalty' }, submission_kind: 'text', file_limits: { max_files: 3, max_file_size: 1048576, allowed_extensions: [] }, attachments: [],
 }
 const deadline = { due_at: '2030-03-05T20:59:00Z', cut_off_at: null }
 const v1 = { id: 'v1', number: 1, text: '<p>x = 2 и x = 3</p>', files: [{ id: 'f1', name: 'solution.txt' }], submitted_at: '2030-03-01T09:30:00Z', late: false }
@@ -81,5 +81,21 @@ describe('handing in homework says it is done (#13)', () => {
     expect(w.find('[data-test=rework]').text()).toContain('Проверьте второй корень')
     expect(w.findComponent(RichEditor).props('modelValue')).toBe('<p>x = 2 и x = 3</p>')
     expect(w.find('[data-test=handin-submit]').exists()).toBe(true)
+  })
+})
+
+describe('files the teacher attached to the homework (#17)', () => {
+  it('the assignment page lists them as downloads', async () => {
+    current = null
+    api.get.mockImplementation(async (p: string) => {
+      if (p === '/assignments/a1') return { assignment: { ...assignment, attachments: [{ id: 'f9', name: 'задачи.pdf', size: 1200, content_type: 'application/pdf' }] }, deadline, can_manage: false }
+      if (p.startsWith('/assignments/a1/submissions/mine')) return null
+      throw new Error(`unexpected GET ${p}`)
+    })
+    const w = mount(Assignment, { props: { id: 'a1' }, ...opts })
+    await flushPromises()
+    const link = w.find('[data-test=hw-file-link]')
+    expect(text(link.text())).toBe('задачи.pdf')
+    expect(link.attributes('href')).toContain('/files/f9')
   })
 })
