@@ -116,16 +116,50 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             "allow",
             "autoplay; encrypted-media; fullscreen; picture-in-picture",
         )
-        .attribute_filter(|element, attribute, value| {
-            if element == "iframe" && attribute == "src" {
-                video::allowed_player(value).map(Into::into)
-            } else {
-                Some(value.into())
-            }
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("iframe", "src") => video::allowed_player(value).map(Into::into),
+            ("img", "src") => allowed_image(value).then(|| value.into()),
+            _ => Some(value.into()),
         })
         .strip_comments(true);
     builder
 });
+
+/// Where an image may come from: this server's files
+/// (`/api/v1/files/<id>`, readable by whoever may read what they belong to)
+/// or an `https` address. Not `data:` or `http:` URLs, nor other paths of
+/// this server.
+fn allowed_image(src: &str) -> bool {
+    let src = src.trim();
+    if let Some(id) = src.strip_prefix("/api/v1/files/") {
+        return id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    }
+    src.get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+        && src.len() > 8
+}
+
+/// Removes the images whose `src` the sanitiser dropped (an `<img>` with
+/// nothing to show).
+fn drop_images_without_source(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<img") {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        let tag = &tail[..end];
+        if tag.contains(" src=\"") {
+            out.push_str(tag);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Removes the `iframe`s whose `src` the sanitiser dropped (not an allowed
 /// player) with whatever they held. `html` is the sanitiser's output, so
@@ -193,9 +227,14 @@ impl RichText {
         // Misnested input (a heading inside a heading) serialises to markup
         // that parses differently again; cleaning to a fixed point makes
         // sanitising idempotent, so stored text never changes on re-save.
-        let mut current = drop_players_without_source(SANITIZER.clean(html).to_string());
+        let clean = |html: &str| {
+            drop_images_without_source(drop_players_without_source(
+                SANITIZER.clean(html).to_string(),
+            ))
+        };
+        let mut current = clean(html);
         for _ in 0..4 {
-            let next = drop_players_without_source(SANITIZER.clean(&current).to_string());
+            let next = clean(&current);
             if next == current {
                 break;
             }
@@ -362,6 +401,37 @@ mod tests {
             "{}",
             vk.as_html()
         );
+    }
+
+    #[test]
+    fn images_come_only_from_our_files_or_https() {
+        let ours = "/api/v1/files/0b5f7c7e-8a7e-4b8e-9d7a-1c2b3c4d5e6f";
+        for src in [
+            ours,
+            "https://example.org/a.png",
+            "HTTPS://example.org/a.png",
+        ] {
+            let html = format!("<p><img src=\"{src}\" alt=\"график\"></p>");
+            assert_eq!(RichText::sanitize(&html).as_html(), html, "{src}");
+        }
+        for src in [
+            "http://example.org/a.png",
+            "data:image/png;base64,iVBORw0KGgo=",
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "/api/v1/users",
+            "/api/v1/files/../users",
+            "/api/v1/files/0b5f7c7e-8a7e-4b8e-9d7a-1c2b3c4d5e6f/../../users",
+            "x",
+            "javascript:alert(1)",
+            "https://",
+        ] {
+            let html = format!("<p>до<img src=\"{src}\">после</p>");
+            assert_eq!(
+                RichText::sanitize(&html).as_html(),
+                "<p>допосле</p>",
+                "{src}"
+            );
+        }
     }
 
     #[test]
