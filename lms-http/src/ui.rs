@@ -81,6 +81,8 @@ struct Served {
 struct Variant {
     body: Bytes,
     etag: HeaderValue,
+    /// Its `Content-Encoding`; `None` for the file as built.
+    encoding: Option<&'static str>,
 }
 
 impl WebUi {
@@ -92,11 +94,15 @@ impl WebUi {
         let mut map = HashMap::new();
         for file in files {
             let digest = Sha256::digest(&file.body);
-            let tag = hex(&digest[..12]);
-            let variant = |body: Bytes, suffix: &str| Variant {
+            let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+            let variant = |body: Bytes, encoding: Option<&'static str>| Variant {
                 body,
-                etag: HeaderValue::from_str(&format!("\"{tag}{suffix}\""))
-                    .expect("hex is a valid header value"),
+                etag: HeaderValue::from_str(&format!(
+                    "\"{tag}{}\"",
+                    encoding.map_or(String::new(), |e| format!("-{e}"))
+                ))
+                .expect("hex is a valid header value"),
+                encoding,
             };
             let served = Served {
                 content_type: content_type(&file.path),
@@ -105,9 +111,9 @@ impl WebUi {
                 } else {
                     REVALIDATE
                 },
-                gzip: file.gzip.map(|b| variant(b, "-gz")),
-                brotli: file.brotli.map(|b| variant(b, "-br")),
-                identity: variant(file.body, ""),
+                gzip: file.gzip.map(|b| variant(b, Some("gzip"))),
+                brotli: file.brotli.map(|b| variant(b, Some("br"))),
+                identity: variant(file.body, None),
             };
             map.insert(file.path, served);
         }
@@ -192,19 +198,9 @@ impl WebUi {
         if served.gzip.is_some() || served.brotli.is_some() {
             h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         }
-        if std::ptr::eq(variant, &served.identity) {
-            return response;
+        if let Some(encoding) = variant.encoding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         }
-        let encoding = if served
-            .brotli
-            .as_ref()
-            .is_some_and(|b| std::ptr::eq(variant, b))
-        {
-            "br"
-        } else {
-            "gzip"
-        };
-        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
         response
     }
 }
@@ -280,14 +276,6 @@ fn content_type(path: &str) -> &'static str {
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Bytes)>) -> Result<(), WebUiError> {
