@@ -139,49 +139,33 @@ fn allowed_image(src: &str) -> bool {
         && src.len() > 8
 }
 
-/// Removes the images whose `src` the sanitiser dropped (an `<img>` with
-/// nothing to show).
-fn drop_images_without_source(html: String) -> String {
-    if !html.contains("<img") {
+/// Removes the `<name …>` elements whose `src` the sanitiser dropped (an
+/// image with nothing to show, a player not from an allowed service), and
+/// whatever a removed or kept `iframe` held (a player holds nothing).
+/// `html` is the sanitiser's output: attributes are quoted and escaped, and
+/// a non-void element has its end tag.
+fn drop_without_source(html: String, name: &str, void: bool) -> String {
+    let open = format!("<{name}");
+    if !html.contains(&open) {
         return html;
     }
+    let close = format!("</{name}>");
     let mut out = String::with_capacity(html.len());
     let mut rest = html.as_str();
-    while let Some(start) = rest.find("<img") {
+    while let Some(start) = rest.find(&open) {
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
-        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
-        let tag = &tail[..end];
-        if tag.contains(" src=\"") {
-            out.push_str(tag);
-        }
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Removes the `iframe`s whose `src` the sanitiser dropped (not an allowed
-/// player) with whatever they held. `html` is the sanitiser's output, so
-/// every `iframe` is `<iframe …></iframe>` with quoted, escaped attributes.
-fn drop_players_without_source(html: String) -> String {
-    if !html.contains("<iframe") {
-        return html;
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    while let Some(start) = rest.find("<iframe") {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail
-            .find("</iframe>")
-            .map_or(tail.len(), |e| e + "</iframe>".len());
-        let element = &tail[..end];
-        let open_tag = &element[..element.find('>').map_or(element.len(), |i| i + 1)];
-        if open_tag.contains(" src=\"") {
-            // A player holds nothing: keep the tag, drop any content.
-            out.push_str(open_tag);
-            out.push_str("</iframe>");
+        let start_tag = &tail[..tail.find('>').map_or(tail.len(), |i| i + 1)];
+        let end = if void {
+            start_tag.len()
+        } else {
+            tail.find(&close).map_or(tail.len(), |e| e + close.len())
+        };
+        if start_tag.contains(" src=\"") {
+            out.push_str(start_tag);
+            if !void {
+                out.push_str(&close);
+            }
         }
         rest = &tail[end..];
     }
@@ -228,9 +212,8 @@ impl RichText {
         // that parses differently again; cleaning to a fixed point makes
         // sanitising idempotent, so stored text never changes on re-save.
         let clean = |html: &str| {
-            drop_images_without_source(drop_players_without_source(
-                SANITIZER.clean(html).to_string(),
-            ))
+            let html = SANITIZER.clean(html).to_string();
+            drop_without_source(drop_without_source(html, "iframe", false), "img", true)
         };
         let mut current = clean(html);
         for _ in 0..4 {
