@@ -86,6 +86,9 @@ pub enum ErrorClass {
     Unsupported,
     /// A dependency is temporarily unavailable (HTTP 503); retry later.
     Unavailable,
+    /// A store has no room left (HTTP 507); nothing was kept, an operator
+    /// must free space.
+    StorageFull,
     /// A bug or a permanent failure (HTTP 500); details are logged, not shown.
     Internal,
 }

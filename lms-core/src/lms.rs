@@ -54,6 +54,32 @@ impl Lms {
         self
     }
 
+    /// Sets where uploaded files' bytes live (a local directory, S3: the
+    /// `lms-files` crate's adapters, or your own [`FileStore`](crate::file::FileStore)).
+    /// Without one, uploads and downloads fail.
+    #[must_use]
+    pub fn with_file_store(mut self, store: Arc<dyn crate::file::FileStore>) -> Self {
+        self.files.set_file_store(store);
+        self
+    }
+
+    /// Sets the largest file anyone may upload, in bytes (default
+    /// [`DEFAULT_MAX_UPLOAD_BYTES`](crate::file::DEFAULT_MAX_UPLOAD_BYTES)).
+    #[must_use]
+    pub fn with_max_upload_bytes(mut self, max: u64) -> Self {
+        self.files.set_max_upload_bytes(max);
+        self
+    }
+
+    /// Sets how long a draft upload waits to be used before
+    /// [`FileService::purge_drafts`](crate::file::FileService::purge_drafts)
+    /// deletes it (default a day).
+    #[must_use]
+    pub fn with_draft_lifetime(mut self, lifetime: chrono::Duration) -> Self {
+        self.files.set_draft_lifetime(lifetime);
+        self
+    }
+
     /// Sets how many versions one student may hand in to one assignment
     /// (default [`crate::homework::DEFAULT_MAX_VERSIONS`]).
     #[must_use]

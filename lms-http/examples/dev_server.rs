@@ -29,7 +29,11 @@ async fn main() {
     sqlite.migrate().await.expect("migrate");
     let providers: Vec<Arc<dyn lms_core::webinar::WebinarProvider>> =
         vec![Arc::new(lms_webinar::ExternalLinkProvider::new())];
-    let lms = Arc::new(Lms::new(sqlite.storage(), Arc::new(SystemClock), providers));
+    let files = lms_files::LocalFileStore::new(dir.path().join("files")).expect("file store");
+    let lms = Arc::new(
+        Lms::new(sqlite.storage(), Arc::new(SystemClock), providers)
+            .with_file_store(Arc::new(files)),
+    );
     for (email, role, name) in [
         ("admin@dev.test", Role::Admin, "Администратор"),
         ("teacher@dev.test", Role::Teacher, "Анна Петровна"),
@@ -58,13 +62,7 @@ async fn main() {
         web_ui: web_dir.map(|dir| lms_http::ui::WebUi::from_dir(&dir).expect("a built web UI")),
         ..HttpConfig::default()
     };
-    let app = lms_http::router(AppState::new(
-        lms,
-        Arc::new(
-            lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("file store"),
-        ),
-        config,
-    ));
+    let app = lms_http::router(AppState::new(lms, config));
     println!(
         "dev server on http://{addr} (admin@dev.test / teacher@dev.test / student@dev.test, password demo12345)"
     );

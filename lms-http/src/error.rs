@@ -162,6 +162,7 @@ pub fn status_of(class: ErrorClass) -> StatusCode {
         ErrorClass::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorClass::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         ErrorClass::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorClass::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
         ErrorClass::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -171,6 +172,17 @@ impl<E: DomainError> From<E> for ApiError {
         let class = e.class();
         match class {
             ErrorClass::Internal => Self::internal(&e),
+            ErrorClass::StorageFull => {
+                // The message is generic; what filled up is in the log.
+                tracing::error!(error = ?e, "a store is full");
+                Self {
+                    status: StatusCode::INSUFFICIENT_STORAGE,
+                    code: Cow::Borrowed(e.code()),
+                    message: e.to_string(),
+                    field: None,
+                    retry_after_secs: None,
+                }
+            }
             ErrorClass::Unavailable => {
                 // The code says which dependency (`provider_unavailable`,
                 // `storage_unavailable`); the details stay in the log.

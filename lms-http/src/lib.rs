@@ -16,10 +16,10 @@
 //! failure into `{"error": {"code", "message"}}` with the right status.
 //!
 //! ```no_run
-//! # async fn run(lms: std::sync::Arc<lms_core::Lms>, files: std::sync::Arc<dyn lms_core::file::FileStore>) -> std::io::Result<()> {
+//! # async fn run(lms: std::sync::Arc<lms_core::Lms>) -> std::io::Result<()> {
 //! use lms_http::{AppState, HttpConfig};
 //!
-//! let app = lms_http::router(AppState::new(lms, files, HttpConfig::default()));
+//! let app = lms_http::router(AppState::new(lms, HttpConfig::default()));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! lms_http::serve(listener, app, std::future::pending()).await
 //! # }
@@ -28,7 +28,6 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
-pub mod filestore;
 pub mod idempotency;
 mod metrics;
 pub mod openapi;

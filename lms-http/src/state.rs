@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use lms_core::Lms;
-use lms_core::file::FileStore;
 use lms_core::notification::ChannelAvailability;
 use lms_core::onboarding::{OnboardingConfig, OnboardingService};
 use lms_core::user::{LoginLimits, LoginService, PasswordHasher};
@@ -22,8 +21,6 @@ pub struct HttpConfig {
     pub secure_cookies: bool,
     /// How long a login session lasts.
     pub session_ttl: chrono::Duration,
-    /// The largest upload accepted, in bytes (per file).
-    pub max_upload_bytes: u64,
     /// The login budgets: failed logins allowed per account and per client
     /// address within a window (successful logins do not count). The
     /// counters live in storage, so every node of a deployment shares them.
@@ -61,7 +58,6 @@ impl Default for HttpConfig {
             public_url: "http://127.0.0.1:8080".to_owned(),
             secure_cookies: false,
             session_ttl: chrono::Duration::days(14),
-            max_upload_bytes: 50 * 1024 * 1024,
             login: LoginLimits::default(),
             trust_forwarded_for: false,
             web_ui: None,
@@ -91,8 +87,6 @@ impl HttpConfig {
 pub struct AppState {
     /// The core.
     pub lms: Arc<Lms>,
-    /// Where uploaded bytes live.
-    pub files: Arc<dyn FileStore>,
     /// Settings.
     pub config: Arc<HttpConfig>,
     /// Login, password changes and the login budgets (argon2id hashing
@@ -105,9 +99,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State over the core, a file store and settings.
+    /// State over the core (with its file store: see
+    /// [`Lms::with_file_store`]) and settings.
     #[must_use]
-    pub fn new(lms: Arc<Lms>, files: Arc<dyn FileStore>, config: HttpConfig) -> Self {
+    pub fn new(lms: Arc<Lms>, config: HttpConfig) -> Self {
         let hasher: Arc<dyn PasswordHasher> = Arc::new(Argon2Hasher::for_this_machine());
         let storage = lms.storage();
         let login = LoginService::new(
@@ -121,7 +116,6 @@ impl AppState {
             OnboardingService::new(storage, hasher, lms.clock().clone(), config.onboarding);
         Self {
             lms,
-            files,
             config: Arc::new(config),
             login: Arc::new(login),
             onboarding: Arc::new(onboarding),

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 use lms_core::Lms;
 use lms_core::clock::SystemClock;
 use lms_core::course::{CourseStatus, NewCourse, Title};
-use lms_core::file::FileStore;
 use lms_core::ports::Storage;
 use lms_core::richtext::RichText;
 use lms_core::user::{DisplayName, Email, Locale, Role, TimeZone, User};
@@ -136,9 +135,9 @@ fn user(role: Role, email: &str) -> User {
 
 async fn run(db: Db, rows: usize) -> String {
     let dir = tempfile::tempdir().expect("temp dir");
-    let lms = Arc::new(Lms::new(db.storage(), Arc::new(SystemClock), Vec::new()));
-    let files: Arc<dyn FileStore> = Arc::new(
-        lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("files"),
+    let files = lms_files::LocalFileStore::new(dir.path().join("files")).expect("files");
+    let lms = Arc::new(
+        Lms::new(db.storage(), Arc::new(SystemClock), Vec::new()).with_file_store(Arc::new(files)),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -146,7 +145,6 @@ async fn run(db: Db, rows: usize) -> String {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let app = lms_http::router(AppState::new(
         lms.clone(),
-        files,
         HttpConfig {
             public_url: base.clone(),
             ..HttpConfig::default()

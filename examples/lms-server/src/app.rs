@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use lms_core::Lms;
 use lms_core::clock::{Clock, SystemClock};
-use lms_core::file::{FileStore, FileStoreError};
+use lms_core::file::FileStoreError;
 use lms_core::notification::{Channel, NotificationStore, Notifier};
 use lms_notify::worker::LogNotifier;
 use thiserror::Error;
@@ -57,8 +57,6 @@ pub struct Core {
     pub lms: Arc<Lms>,
     /// The storage adapter behind `lms`.
     pub storage: StorageHandle,
-    /// Where uploaded files live (`LMS_FILES`).
-    pub files: Arc<dyn FileStore>,
 }
 
 impl std::fmt::Debug for Core {
@@ -122,7 +120,9 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
     let lms = Arc::new(
         Lms::new(storage, clock, providers)
             .with_max_hand_in_versions(cfg.max_hand_in_versions)
-            .with_upload_quota(cfg.upload_quota),
+            .with_upload_quota(cfg.upload_quota)
+            .with_file_store(files)
+            .with_max_upload_bytes(cfg.max_upload_bytes),
     );
     if cfg.demo {
         let seeded = seed_demo(&lms).await?;
@@ -131,7 +131,6 @@ pub async fn open_core_with_clock(cfg: &Config, clock: Arc<dyn Clock>) -> Result
     Ok(Core {
         lms,
         storage: handle,
-        files,
     })
 }
 
@@ -155,7 +154,6 @@ pub fn http_config(cfg: &Config) -> lms_http::HttpConfig {
     lms_http::HttpConfig {
         public_url: cfg.public_url.clone(),
         secure_cookies: cfg.public_url.starts_with("https://"),
-        max_upload_bytes: cfg.max_upload_bytes,
         trust_forwarded_for: cfg.trust_proxy,
         login: cfg.login,
         onboarding: cfg.onboarding,
@@ -237,7 +235,6 @@ pub fn telegram_config(cfg: &Config) -> Option<lms_notify::telegram::TelegramCon
 pub async fn run_workers(
     cfg: &Config,
     lms: Arc<Lms>,
-    files: Arc<dyn FileStore>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let notifiers = notifiers(cfg, lms.storage().notifications.clone())?;
@@ -264,51 +261,15 @@ pub async fn run_workers(
             }
         });
     }
-    tasks.spawn(housekeeping(lms, files, cfg.login.window, stopped()));
+    tasks.spawn(housekeeping(lms, cfg.login.window, stopped()));
     shutdown.await;
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
     Ok(())
 }
 
-/// How long an upload may stay unattached (uploaded for a hand-in that was
-/// never made) before housekeeping deletes it.
-pub const ORPHAN_UPLOAD_AGE: chrono::Duration = chrono::Duration::hours(24);
-
-/// Deletes uploads registered before `cutoff` that were never attached to a
-/// lesson, assignment or submission: first the registry row (only while it
-/// is still unattached, so a hand-in racing the sweep keeps its file), then
-/// the bytes. Returns how many were deleted.
-pub async fn purge_orphan_uploads(
-    lms: &Lms,
-    files: &dyn FileStore,
-    cutoff: chrono::DateTime<chrono::Utc>,
-) -> Result<u64, lms_core::StorageError> {
-    const BATCH: u32 = 100;
-    let registry = &lms.storage().files;
-    let mut purged = 0;
-    loop {
-        let batch = registry.unattached_before(cutoff, BATCH).await?;
-        let full = batch.len() == BATCH as usize;
-        let mut deleted_any = false;
-        for file in batch {
-            if registry.delete(file.id).await? {
-                deleted_any = true;
-                purged += 1;
-                if let Err(e) = files.delete(&file.storage_key).await {
-                    tracing::warn!(error = %e, key = file.storage_key, "could not delete an orphan upload's bytes");
-                }
-            }
-        }
-        if !full || !deleted_any {
-            return Ok(purged);
-        }
-    }
-}
-
 async fn housekeeping(
     lms: Arc<Lms>,
-    files: Arc<dyn FileStore>,
     login_window: chrono::Duration,
     stop: impl std::future::Future<Output = ()>,
 ) {
@@ -333,7 +294,7 @@ async fn housekeeping(
                 Err(e) => tracing::warn!(error = %e, "purging sessions failed"),
             }
             let now = lms.clock().now();
-            match purge_orphan_uploads(&lms, files.as_ref(), now - ORPHAN_UPLOAD_AGE).await {
+            match lms.files.purge_drafts().await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "deleted uploads never attached"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deleting orphan uploads failed"),
@@ -450,7 +411,13 @@ mod tests {
         let old = upload("old.txt", chrono::Duration::hours(30));
         let fresh = upload("fresh.txt", chrono::Duration::hours(1));
         for f in [&old, &fresh] {
-            let mut w = core.files.create(&f.storage_key).await.unwrap();
+            let mut w = core
+                .lms
+                .files
+                .file_store()
+                .create(&f.storage_key)
+                .await
+                .unwrap();
             w.write(b"hi").await.unwrap();
             w.commit().await.unwrap();
             core.lms
@@ -461,18 +428,28 @@ mod tests {
                 .unwrap();
         }
 
-        let purged = purge_orphan_uploads(&core.lms, core.files.as_ref(), now - ORPHAN_UPLOAD_AGE)
-            .await
-            .unwrap();
+        let purged = core.lms.files.purge_drafts().await.unwrap();
         assert_eq!(purged, 1);
         let registry = &core.lms.storage().files;
         assert!(registry.get(old.id).await.unwrap().is_none());
         assert!(
-            core.files.open(&old.storage_key).await.is_err(),
+            core.lms
+                .files
+                .file_store()
+                .open(&old.storage_key)
+                .await
+                .is_err(),
             "bytes deleted"
         );
         assert!(registry.get(fresh.id).await.unwrap().is_some());
-        assert!(core.files.open(&fresh.storage_key).await.is_ok());
+        assert!(
+            core.lms
+                .files
+                .file_store()
+                .open(&fresh.storage_key)
+                .await
+                .is_ok()
+        );
         core.storage.close().await;
     }
 }

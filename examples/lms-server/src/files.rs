@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use lms_core::file::{FileStore, FileStoreError};
-use lms_http::filestore::{LocalFileStore, ObjectFileStore, S3Options};
+use lms_files::{LocalFileStore, ObjectFileStore, S3Options};
 
 use crate::config::FilesConfig;
 

@@ -194,9 +194,8 @@ async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
     let workers = (cfg.worker == WorkerMode::InProcess).then(|| {
         let cfg = cfg.clone();
         let lms = core.lms.clone();
-        let files = core.files.clone();
         let stop = stopped();
-        tokio::spawn(async move { run_workers(&cfg, lms, files, stop).await })
+        tokio::spawn(async move { run_workers(&cfg, lms, stop).await })
     });
     let listener = tokio::net::TcpListener::bind(cfg.addr)
         .await
@@ -211,7 +210,7 @@ async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
         (Some(_), Some(dir)) => dir.display().to_string(),
         (Some(_), None) => "built in".to_owned(),
     };
-    let state = lms_http::AppState::new(core.lms.clone(), core.files.clone(), http);
+    let state = lms_http::AppState::new(core.lms.clone(), http);
     let app = lms_http::router(state);
     tracing::info!(
         addr = %cfg.addr,
@@ -256,13 +255,7 @@ async fn serve(cfg: Config) -> Result<ExitCode, StartError> {
 async fn worker(cfg: Config) -> Result<ExitCode, StartError> {
     let core = open_core(&cfg).await?;
     tracing::info!("notification worker running");
-    run_workers(
-        &cfg,
-        core.lms.clone(),
-        core.files.clone(),
-        shutdown_signal(),
-    )
-    .await?;
+    run_workers(&cfg, core.lms.clone(), shutdown_signal()).await?;
     core.storage.close().await;
     Ok(ExitCode::SUCCESS)
 }

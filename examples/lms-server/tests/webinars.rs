@@ -96,7 +96,6 @@ impl Scene {
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let app = lms_http::router(lms_http::AppState::new(
             core.lms.clone(),
-            core.files.clone(),
             lms_server::app::http_config(&cfg),
         ));
         tokio::spawn(lms_http::serve(listener, app, std::future::pending()));

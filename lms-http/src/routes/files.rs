@@ -7,12 +7,12 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::multipart::MultipartRejection;
+use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
-use lms_core::file::{FileLimits, FileName, FileRef, SAFE_UPLOAD_EXTENSIONS, UploadTarget};
+use lms_core::file::{BodyError, ByteSource, FileRef, UploadError, UploadTarget, inline_safe};
 use lms_core::{AssignmentId, FileId, LessonId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -49,37 +49,6 @@ pub struct UploadForm {
     pub file: Vec<u8>,
 }
 
-/// MIME type by extension; anything unknown is `application/octet-stream`.
-fn content_type_of(name: &FileName) -> &'static str {
-    match name.extension().as_deref() {
-        Some("pdf") => "application/pdf",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("txt") => "text/plain; charset=utf-8",
-        Some("csv") => "text/csv; charset=utf-8",
-        Some("doc") => "application/msword",
-        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        Some("pptx") => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        Some("odt") => "application/vnd.oasis.opendocument.text",
-        Some("zip") => "application/zip",
-        Some("mp3") => "audio/mpeg",
-        Some("mp4") => "video/mp4",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Types a browser may show inline: raster images only (never HTML or SVG,
-/// which could run script in our origin).
-fn inline_safe(content_type: &str) -> bool {
-    matches!(
-        content_type,
-        "image/png" | "image/jpeg" | "image/gif" | "image/webp"
-    )
-}
-
 /// Uploads one file (multipart field `file`), streamed to storage.
 #[utoipa::path(
     post, path = "/files", tag = "files",
@@ -104,49 +73,19 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, Json<FileRef>)> {
     let mut multipart = multipart.map_err(|e| multipart_rejection(&headers, &e))?;
-    let files = &state.lms.files;
-    let (target, limits) = match (q.lesson_id, q.assignment_id, q.attach) {
+    let target = match (q.lesson_id, q.assignment_id, q.attach) {
         (Some(_), Some(_), _) => {
             return Err(ApiError::bad_request(
                 "invalid_query",
                 "give lesson_id or assignment_id, not both",
             ));
         }
-        (Some(lesson), None, _) => (UploadTarget::Lesson(lesson), None),
-        (None, Some(assignment), true) => (UploadTarget::Assignment(assignment), None),
-        (None, Some(assignment), false) => {
-            let view = state
-                .lms
-                .homework
-                .get_assignment(&auth.actor, assignment)
-                .await?;
-            (
-                UploadTarget::SubmissionDraft,
-                Some(view.assignment.file_limits),
-            )
-        }
-        (None, None, _) => (UploadTarget::SubmissionDraft, None),
+        (Some(lesson), None, _) => UploadTarget::Lesson(lesson),
+        (None, Some(assignment), true) => UploadTarget::Assignment(assignment),
+        (None, Some(assignment), false) => UploadTarget::HandIn(assignment),
+        (None, None, _) => UploadTarget::Draft,
     };
-    let owner = files.authorize_upload(&auth.actor, target).await?;
-    let max = limits.as_ref().map_or(state.config.max_upload_bytes, |l| {
-        l.max_file_size.min(state.config.max_upload_bytes)
-    });
-    let allowed: Vec<String> = match (&limits, owner) {
-        (
-            Some(FileLimits {
-                allowed_extensions, ..
-            }),
-            _,
-        ) => allowed_extensions.clone(),
-        // Lesson and assignment attachments, and drafts uploaded before the
-        // student names the assignment: the safe list of the core.
-        (None, _) => SAFE_UPLOAD_EXTENSIONS
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect(),
-    };
-
-    let mut field = loop {
+    let field = loop {
         match multipart.next_field().await {
             Ok(Some(f)) if f.name() == Some("file") => break f,
             Ok(Some(_)) => {}
@@ -159,78 +98,31 @@ async fn upload(
             Err(e) => return Err(multipart_error(&e)),
         }
     };
-    let name = FileName::sanitize(field.file_name().unwrap_or("file"));
-    if !allowed.is_empty()
-        && !name
-            .extension()
-            .is_some_and(|ext| allowed.iter().any(|a| a.eq_ignore_ascii_case(&ext)))
-    {
-        return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "file_type_not_allowed",
-            format!(
-                "file {:?} has a type that is not allowed (allowed: {})",
-                name.as_str(),
-                allowed.join(", ")
-            ),
-        ));
-    }
-    let id = FileId::new();
-    let now = chrono::Utc::now();
-    let key = format!("files/{}/{}", now.format("%Y/%m"), id.0);
-    let mut writer = state.files.create(&key).await.map_err(file_store_error)?;
-    let mut size: u64 = 0;
-    loop {
-        let chunk = match field.chunk().await {
-            Ok(Some(c)) => c,
-            Ok(None) => break,
-            Err(e) => {
-                let _ = writer.abort().await;
-                return Err(multipart_error(&e));
-            }
-        };
-        size += chunk.len() as u64;
-        if size > max {
-            let _ = writer.abort().await;
-            return Err(ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
-                format!("file {:?} is larger than {max} bytes", name.as_str()),
-            ));
-        }
-        if let Err(e) = writer.write(&chunk).await {
-            let _ = writer.abort().await;
-            // Read the rest of the part (still within the size limit) so the
-            // client gets the answer rather than a connection closed while
-            // it is still sending.
-            let mut rest = size;
-            while let Ok(Some(c)) = field.chunk().await {
-                rest += c.len() as u64;
-                if rest > max {
-                    break;
-                }
-            }
-            return Err(file_store_error(e));
-        }
-    }
-    writer.commit().await.map_err(file_store_error)?;
-    let file = FileRef {
-        id,
-        content_type: content_type_of(&name).to_owned(),
-        name,
-        size,
-        storage_key: key.clone(),
-        uploaded_by: auth.user.id,
-        uploaded_at: now,
-    };
-    if let Err(e) = files.register(&auth.actor, &file, owner).await {
-        // The bytes must not outlive a failed registration.
-        if let Err(del) = state.files.delete(&key).await {
-            tracing::warn!(error = %del, key, "could not delete the bytes of an unregistered upload");
-        }
-        return Err(e.into());
-    }
+    let name = field.file_name().unwrap_or("file").to_owned();
+    let file = state
+        .lms
+        .files
+        .upload(&auth.actor, target, &name, &mut Part(field))
+        .await
+        .map_err(|e| match e {
+            UploadError::Unreadable(reason) => ApiError::bad_request("malformed_multipart", reason),
+            other => other.into(),
+        })?;
     Ok((StatusCode::CREATED, Json(file)))
+}
+
+/// A multipart part as the core reads an upload.
+struct Part<'a>(Field<'a>);
+
+#[async_trait::async_trait]
+impl ByteSource for Part<'_> {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, BodyError> {
+        match self.0.chunk().await {
+            Ok(chunk) => Ok(chunk.map(|c| c.to_vec())),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(BodyError::TooLarge),
+            Err(e) => Err(BodyError::Unreadable(e.body_text())),
+        }
+    }
 }
 
 /// The error for a body axum cannot read as multipart: 415 when it is not
@@ -268,27 +160,6 @@ fn multipart_error(e: &axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-fn file_store_error(e: lms_core::file::FileStoreError) -> ApiError {
-    if let lms_core::file::FileStoreError::Full(reason) = &e {
-        tracing::error!(%reason, "file store is full");
-        return ApiError::new(
-            StatusCode::INSUFFICIENT_STORAGE,
-            "insufficient_storage",
-            "the server has no room for this file; nothing was stored",
-        );
-    }
-    if e.is_transient() {
-        tracing::warn!(error = %e, "file store unavailable");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "file storage is temporarily unavailable; try again shortly",
-        )
-    } else {
-        ApiError::internal(e)
-    }
-}
-
 /// Downloads a file the user may see (the owning lesson, assignment or
 /// submission decides).
 #[utoipa::path(
@@ -306,21 +177,7 @@ async fn download(
     auth: Auth,
     ApiPath(file_id): ApiPath<FileId>,
 ) -> ApiResult<Response> {
-    let file = state
-        .lms
-        .files
-        .authorize_download(&auth.actor, file_id)
-        .await?;
-    let reader = state
-        .files
-        .open(&file.storage_key)
-        .await
-        .map_err(|e| match e {
-            lms_core::file::FileStoreError::NotFound => {
-                ApiError::not_found("file_not_found", "the file's content is missing")
-            }
-            other => file_store_error(other),
-        })?;
+    let (file, reader) = state.lms.files.download(&auth.actor, file_id).await?;
     let stream = futures::stream::unfold(reader, |mut r| async move {
         match r.next_chunk().await {
             Ok(Some(chunk)) => Some((Ok::<_, std::io::Error>(bytes::Bytes::from(chunk)), r)),
@@ -395,17 +252,5 @@ mod tests {
         assert!(d.starts_with("attachment; filename=\"_______ _1.pdf\"; filename*=UTF-8''"));
         assert!(d.contains("%D0%94"));
         assert!(!content_disposition("inline", "a\"b.png").contains("a\"b"));
-    }
-
-    #[test]
-    fn only_raster_images_are_inline() {
-        assert!(inline_safe("image/png"));
-        assert!(!inline_safe("image/svg+xml"));
-        assert!(!inline_safe("text/html"));
-        assert_eq!(
-            content_type_of(&FileName::sanitize("x.HTML")),
-            "application/octet-stream"
-        );
-        assert_eq!(content_type_of(&FileName::sanitize("x.JPG")), "image/jpeg");
     }
 }

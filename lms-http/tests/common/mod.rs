@@ -87,16 +87,17 @@ impl TestApp {
             }
             Db::Postgres => lms_storage_postgres::testing::fresh_storage().await,
         };
-        let lms = Arc::new(Lms::new(storage, Arc::new(SystemClock), Vec::new()));
-        let files: Arc<dyn FileStore> = Arc::new(
-            lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("file store"),
+        let files: Arc<dyn FileStore> =
+            Arc::new(lms_files::LocalFileStore::new(dir.path().join("files")).expect("file store"));
+        let lms = Arc::new(
+            Lms::new(storage, Arc::new(SystemClock), Vec::new()).with_file_store(files.clone()),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         config.public_url = format!("http://{addr}");
-        let app = lms_http::router(AppState::new(lms.clone(), files.clone(), config));
+        let app = lms_http::router(AppState::new(lms.clone(), config));
         tokio::spawn(lms_http::serve(listener, app, std::future::pending()));
         Self {
             base: format!("http://{addr}"),
@@ -245,16 +246,17 @@ impl TestApp {
             }
             Db::Postgres => lms_storage_postgres::testing::fresh_storage().await,
         };
-        let lms = Arc::new(Lms::new(storage, Arc::new(SystemClock), providers));
-        let files: Arc<dyn FileStore> = Arc::new(
-            lms_http::filestore::LocalFileStore::new(dir.path().join("files")).expect("file store"),
+        let files: Arc<dyn FileStore> =
+            Arc::new(lms_files::LocalFileStore::new(dir.path().join("files")).expect("file store"));
+        let lms = Arc::new(
+            Lms::new(storage, Arc::new(SystemClock), providers).with_file_store(files.clone()),
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
         config.public_url = format!("http://{addr}");
-        let app = lms_http::router(AppState::new(lms.clone(), files.clone(), config));
+        let app = lms_http::router(AppState::new(lms.clone(), config));
         tokio::spawn(lms_http::serve(listener, app, std::future::pending()));
         Self {
             base: format!("http://{addr}"),

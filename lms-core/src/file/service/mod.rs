@@ -1,37 +1,35 @@
-//! The file service: who may upload a file for what, which uploads a
-//! student may hand in, and who may download a stored file.
+//! The file service: the upload workflow, who may upload a file for what,
+//! which uploads a student may hand in, who may download a stored file, and
+//! the cleanup of drafts never used.
 //!
-//! The bytes go through the [`FileStore`](super::FileStore) in the HTTP (or
-//! embedding) layer; this service decides and keeps the
-//! [`FileRegistry`] up to date. An upload follows:
+//! [`upload`](FileService::upload) is the whole workflow over the
+//! [`FileStore`] port: authorise, check the type, stream the bytes under a
+//! fresh key within the size limit, register the [`FileRef`], and delete
+//! the bytes again if registering fails. An embedder hands it any
+//! [`ByteSource`]; the HTTP layer hands it a multipart part.
 //!
-//! 1. [`authorize_upload`](FileService::authorize_upload) before reading the
-//!    body: gives the owner the file will have.
-//! 2. Stream the bytes into the file store under a fresh key, then
-//!    [`register`](FileService::register) the [`FileRef`] with that owner.
-//! 3. For homework: [`files_for_hand_in`](FileService::files_for_hand_in)
-//!    turns the ids a student sends into stored refs (real sizes) for
-//!    [`HomeworkService::hand_in`](crate::homework::HomeworkService::hand_in),
-//!    then [`attach_to_submission`](FileService::attach_to_submission) with
-//!    the submission it returned. Lesson and assignment files are
-//!    registered attached to their object at once.
+//! An upload for something not saved yet is a *draft*
+//! ([`UploadTarget::Draft`]): only its uploader reads it until the object
+//! using it is saved and takes it over;
+//! [`purge_drafts`](FileService::purge_drafts) deletes drafts never used.
+//! For homework, [`files_for_hand_in`](FileService::files_for_hand_in)
+//! turns the ids a student sends into stored refs (real sizes) for
+//! [`HomeworkService::hand_in`](crate::homework::HomeworkService::hand_in).
 //!
-//! Downloads ([`authorize_download`](FileService::authorize_download)) are
-//! allowed exactly to who may see the owning object, by the same rules as
-//! the course and homework services; everyone else gets `NotFound`, so a
-//! file id reveals nothing.
+//! Downloads ([`download`](FileService::download)) are allowed exactly to
+//! who may see the owning object, by the same rules as the course and
+//! homework services; everyone else gets `NotFound`, so a file id reveals
+//! nothing.
 
 use std::sync::Arc;
 
-use thiserror::Error;
-
 use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStatus, CourseStore};
-use crate::error::{Conflict, StorageError, StorageResult};
+use crate::error::StorageResult;
 use crate::file::model::{FileOwner, FileRef, UploadQuota};
-use crate::file::ports::FileRegistry;
-use crate::homework::HomeworkStore;
+use crate::file::ports::{FileRegistry, FileStore};
 use crate::homework::service::student_sees;
+use crate::homework::{Assignment, HomeworkStore};
 use crate::ids::{AssignmentId, CourseId, FileId, LessonId, SubmissionId};
 use crate::policy;
 use crate::user::{Actor, UserStore};
@@ -39,125 +37,20 @@ use crate::user::{Actor, UserStore};
 /// What an upload is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UploadTarget {
-    /// A file for a homework hand-in not made yet: registered unattached,
-    /// attached when the hand-in is stored.
-    SubmissionDraft,
+    /// A draft: a file for something not saved yet (a hand-in, a new
+    /// lesson's picture, feedback). Registered unattached, only its
+    /// uploader may read it, and it becomes the object's when the object
+    /// that uses it is saved; a draft never used is deleted by
+    /// [`purge_drafts`](FileService::purge_drafts).
+    Draft,
+    /// A draft for a hand-in to this assignment: its file limits apply
+    /// while the bytes arrive.
+    HandIn(AssignmentId),
     /// An attachment of a lesson.
     Lesson(LessonId),
     /// An attachment of an assignment's instructions.
     Assignment(AssignmentId),
 }
-
-/// Why an upload (or its registration) was refused.
-#[derive(Debug, Error)]
-pub enum UploadError {
-    /// The actor's account is deactivated (or unknown).
-    #[error("the account is deactivated")]
-    Inactive,
-    /// No such lesson, or the actor may not see it.
-    #[error("lesson not found")]
-    LessonNotFound,
-    /// No such assignment, or the actor may not see it.
-    #[error("assignment not found")]
-    AssignmentNotFound,
-    /// The actor sees the object but may not edit it, or registers a file
-    /// someone else uploaded, or for a submission (those are attached).
-    #[error("not allowed to upload files here")]
-    Forbidden,
-    /// The course is archived: its lessons and assignments are frozen.
-    #[error("the course is archived")]
-    CourseArchived,
-    /// The user holds as many unattached uploads (files or bytes) as the
-    /// quota allows: hand them in, or wait for the daily cleanup.
-    #[error(
-        "at most {max_files} files and {max_bytes} bytes may wait unattached; hand them in first"
-    )]
-    QuotaExceeded {
-        /// Files allowed.
-        max_files: u32,
-        /// Bytes allowed.
-        max_bytes: u64,
-    },
-    /// Storage failed (`Conflict(Other)`: the file id or key is taken).
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-crate::domain_error!(UploadError {
-    Inactive => (Forbidden, "account_inactive"),
-    LessonNotFound => (NotFound, "lesson_not_found"),
-    AssignmentNotFound => (NotFound, "assignment_not_found"),
-    Forbidden => (Forbidden, "forbidden"),
-    CourseArchived => (Conflict, "course_archived"),
-    QuotaExceeded { .. } => (TooLarge, "upload_quota_exceeded"),
-});
-
-/// Why files could not be used for a hand-in.
-#[derive(Debug, Error)]
-pub enum HandInFilesError {
-    /// No such file, or it is not the actor's.
-    #[error("file {0} not found")]
-    FileNotFound(FileId),
-    /// The file belongs to another object (e.g. a hand-in to another assignment).
-    #[error("file {0} is attached elsewhere")]
-    FileInUse(FileId),
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-crate::domain_error!(HandInFilesError {
-    FileNotFound(_) => (NotFound, "file_not_found"),
-    FileInUse(_) => (Conflict, "file_in_use"),
-});
-
-/// Why files could not be attached to a submission.
-#[derive(Debug, Error)]
-pub enum AttachError {
-    /// No such submission, or it is not the actor's.
-    #[error("submission not found")]
-    SubmissionNotFound,
-    /// A file does not exist or is not the actor's.
-    #[error("file not found")]
-    FileNotFound,
-    /// A file is attached to another object.
-    #[error("a file is attached elsewhere")]
-    FileInUse,
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(StorageError),
-}
-
-crate::domain_error!(AttachError {
-    SubmissionNotFound => (NotFound, "submission_not_found"),
-    FileNotFound => (NotFound, "file_not_found"),
-    FileInUse => (Conflict, "file_in_use"),
-});
-
-impl From<StorageError> for AttachError {
-    fn from(e: StorageError) -> Self {
-        match e {
-            StorageError::NotFound => Self::FileNotFound,
-            StorageError::Conflict(Conflict::FileAttached) => Self::FileInUse,
-            other => Self::Storage(other),
-        }
-    }
-}
-
-/// Why a download was refused.
-#[derive(Debug, Error)]
-pub enum DownloadError {
-    /// No such file, or the actor may not see what it belongs to.
-    #[error("file not found")]
-    NotFound,
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-crate::domain_error!(DownloadError {
-    NotFound => (NotFound, "file_not_found"),
-});
 
 /// The actor's view of a course: the course and their membership.
 struct Access {
@@ -186,8 +79,17 @@ pub struct FileService {
     homework: Arc<dyn HomeworkStore>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
+    store: Arc<dyn FileStore>,
     quota: UploadQuota,
+    max_upload_bytes: u64,
+    draft_lifetime: chrono::Duration,
 }
+
+/// The largest upload by default: 50 MiB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
+
+/// How long a draft waits to be used by default: a day.
+pub const DEFAULT_DRAFT_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
 
 impl std::fmt::Debug for FileService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -210,8 +112,35 @@ impl FileService {
             homework,
             users,
             clock,
+            store: Arc::new(NoFileStore),
             quota: UploadQuota::default(),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            draft_lifetime: DEFAULT_DRAFT_LIFETIME,
         }
+    }
+
+    /// Sets where the bytes of uploads live (until then every upload and
+    /// download fails: see [`NoFileStore`]).
+    pub fn set_file_store(&mut self, store: Arc<dyn FileStore>) {
+        self.store = store;
+    }
+
+    /// The store the bytes of uploads live in.
+    #[must_use]
+    pub fn file_store(&self) -> &Arc<dyn FileStore> {
+        &self.store
+    }
+
+    /// Sets the largest file anyone may upload, in bytes (an assignment's
+    /// own limit can only be lower).
+    pub fn set_max_upload_bytes(&mut self, max: u64) {
+        self.max_upload_bytes = max;
+    }
+
+    /// Sets how long a draft waits to be used before
+    /// [`purge_drafts`](Self::purge_drafts) deletes it.
+    pub fn set_draft_lifetime(&mut self, lifetime: chrono::Duration) {
+        self.draft_lifetime = lifetime;
     }
 
     /// Sets the per-user quota of unattached uploads.
@@ -259,7 +188,7 @@ impl FileService {
         }
         let now = self.clock.now();
         match target {
-            UploadTarget::SubmissionDraft => {
+            UploadTarget::Draft | UploadTarget::HandIn(_) => {
                 self.within_quota(actor, 0).await?;
                 Ok(FileOwner::Unattached)
             }
@@ -319,7 +248,7 @@ impl FileService {
             return Err(UploadError::Forbidden);
         }
         let target = match owner {
-            FileOwner::Unattached => UploadTarget::SubmissionDraft,
+            FileOwner::Unattached => UploadTarget::Draft,
             FileOwner::Lesson(id) => UploadTarget::Lesson(id),
             FileOwner::Assignment(id) => UploadTarget::Assignment(id),
             FileOwner::Submission(_) => return Err(UploadError::Forbidden),
@@ -448,14 +377,24 @@ impl FileService {
     }
 
     async fn sees_assignment(&self, actor: &Actor, id: AssignmentId) -> StorageResult<bool> {
+        Ok(self.visible_assignment(actor, id).await?.is_some())
+    }
+
+    /// The assignment, if the actor may see it.
+    async fn visible_assignment(
+        &self,
+        actor: &Actor,
+        id: AssignmentId,
+    ) -> StorageResult<Option<Assignment>> {
         let Some(assignment) = self.homework.get_assignment(id).await? else {
-            return Ok(false);
+            return Ok(None);
         };
         let Some(access) = self.access(actor, assignment.course_id).await? else {
-            return Ok(false);
+            return Ok(None);
         };
-        Ok(access.can_grade(actor)
-            || (access.can_view(actor) && student_sees(&assignment, self.clock.now())))
+        let sees = access.can_grade(actor)
+            || (access.can_view(actor) && student_sees(&assignment, self.clock.now()));
+        Ok(sees.then_some(assignment))
     }
 
     async fn sees_submission(&self, actor: &Actor, id: SubmissionId) -> StorageResult<bool> {
@@ -488,6 +427,12 @@ fn editable(actor: &Actor, access: &Access) -> Result<(), UploadError> {
     }
     Ok(())
 }
+
+mod errors;
+mod upload;
+
+pub use errors::*;
+pub use upload::*;
 
 #[cfg(test)]
 mod tests;

@@ -508,6 +508,7 @@ impl State {
 }
 
 mod courses;
+mod file_store;
 mod files;
 mod homework;
 mod idempotency;
@@ -518,6 +519,8 @@ mod read_models;
 mod transfer;
 mod users;
 mod webinars;
+
+pub use file_store::MemoryFileStore;
 
 #[cfg(test)]
 mod tests;

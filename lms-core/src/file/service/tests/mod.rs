@@ -141,7 +141,7 @@ async fn every_active_user_uploads_hand_in_drafts_and_inactive_ones_none() {
     for who in [&s.student, &s.teacher, &s.assistant, &s.admin, &s.stranger] {
         assert_eq!(
             s.service
-                .authorize_upload(who, UploadTarget::SubmissionDraft)
+                .authorize_upload(who, UploadTarget::Draft)
                 .await
                 .expect("an active user uploads a draft"),
             FileOwner::Unattached
@@ -153,7 +153,7 @@ async fn every_active_user_uploads_hand_in_drafts_and_inactive_ones_none() {
     assert_eq!(
         code(
             s.service
-                .authorize_upload(&gone.actor(), UploadTarget::SubmissionDraft)
+                .authorize_upload(&gone.actor(), UploadTarget::Draft)
                 .await
         ),
         "account_inactive"
@@ -165,7 +165,7 @@ async fn every_active_user_uploads_hand_in_drafts_and_inactive_ones_none() {
     assert_eq!(
         code(
             s.service
-                .authorize_upload(&unknown, UploadTarget::SubmissionDraft)
+                .authorize_upload(&unknown, UploadTarget::Draft)
                 .await
         ),
         "account_inactive"
@@ -184,7 +184,7 @@ async fn unattached_uploads_stop_at_the_users_quota() {
     for _ in 0..2 {
         let owner = s
             .service
-            .authorize_upload(&s.student, UploadTarget::SubmissionDraft)
+            .authorize_upload(&s.student, UploadTarget::Draft)
             .await
             .unwrap();
         let f = file_ref(s.student.user_id, "draft.pdf");
@@ -192,7 +192,7 @@ async fn unattached_uploads_stop_at_the_users_quota() {
     }
     let owner = s
         .service
-        .authorize_upload(&s.student, UploadTarget::SubmissionDraft)
+        .authorize_upload(&s.student, UploadTarget::Draft)
         .await
         .expect("under both limits before the bytes are known");
     let third = file_ref(s.student.user_id, "draft.pdf");
@@ -213,14 +213,14 @@ async fn unattached_uploads_stop_at_the_users_quota() {
     assert_eq!(
         code(
             s.service
-                .authorize_upload(&s.student, UploadTarget::SubmissionDraft)
+                .authorize_upload(&s.student, UploadTarget::Draft)
                 .await
         ),
         "upload_quota_exceeded"
     );
     // Another user's quota is their own; attached files do not count.
     s.service
-        .authorize_upload(&s.classmate, UploadTarget::SubmissionDraft)
+        .authorize_upload(&s.classmate, UploadTarget::Draft)
         .await
         .expect("the classmate's quota is untouched");
     let lesson_file = file_ref(s.teacher.user_id, "урок.pdf");
@@ -584,7 +584,7 @@ async fn a_hand_in_with_files_through_the_facade() {
     );
     let owner = lms
         .files
-        .authorize_upload(&s.student, UploadTarget::SubmissionDraft)
+        .authorize_upload(&s.student, UploadTarget::Draft)
         .await
         .expect("upload");
     let upload = file_ref(s.student.user_id, "решение.pdf");
@@ -635,3 +635,5 @@ async fn a_hand_in_with_files_through_the_facade() {
         "file_not_found"
     );
 }
+
+mod upload;

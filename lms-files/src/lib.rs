@@ -1,6 +1,11 @@
-//! Adapters of the core's [`FileStore`](lms_core::file::FileStore) port:
-//! a local directory ([`LocalFileStore`]) and any `object_store` backend,
-//! S3-compatible storage in production ([`ObjectFileStore`]).
+//! Where a school's uploaded files live: adapters of the core's
+//! [`FileStore`](lms_core::file::FileStore) port, usable without any HTTP
+//! stack. A local directory ([`LocalFileStore`]) for one server, and any
+//! `object_store` backend, S3-compatible storage in production
+//! ([`ObjectFileStore`]). Give one to the core with
+//! [`Lms::with_file_store`](lms_core::Lms::with_file_store); its
+//! [`FileService`](lms_core::file::FileService) then runs uploads,
+//! downloads and the cleanup of unused drafts over it.
 //!
 //! Keys are validated the same way by both: non-empty, at most
 //! [`MAX_KEY_LEN`] bytes of `[A-Za-z0-9/_.-]`, relative, with no empty
@@ -9,7 +14,7 @@
 //!
 //! ```
 //! use lms_core::file::FileStore;
-//! use lms_http::filestore::LocalFileStore;
+//! use lms_files::LocalFileStore;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), lms_core::file::FileStoreError> {
