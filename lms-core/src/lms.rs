@@ -116,6 +116,7 @@ impl Lms {
             quizzes: QuizService::new(
                 s.quizzes.clone(),
                 s.courses.clone(),
+                s.files.clone(),
                 s.notifications.clone(),
                 s.dashboards.clone(),
                 clock.clone(),
@@ -150,6 +151,7 @@ impl Lms {
                 s.files.clone(),
                 s.courses.clone(),
                 s.homework.clone(),
+                s.quizzes.clone(),
                 s.users.clone(),
                 clock.clone(),
             ),

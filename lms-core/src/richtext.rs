@@ -125,6 +125,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// The most files one text takes over when it is saved; later references
+/// still show for their uploader but stay drafts.
+pub const MAX_FILE_REFERENCES: usize = 64;
+
 /// Where an image may come from: this server's files
 /// (`/api/v1/files/<id>`, readable by whoever may read what they belong to)
 /// or an `https` address. Not `data:` or `http:` URLs, nor other paths of
@@ -240,6 +244,33 @@ impl RichText {
     #[must_use]
     pub fn as_html(&self) -> &str {
         &self.0
+    }
+
+    /// The ids of this server's files the text shows or links to
+    /// (`/api/v1/files/<id>`), each once, in order of appearance; at most
+    /// [`MAX_FILE_REFERENCES`]. Saving the text makes them the saved
+    /// object's (see [`FileOwner`](crate::file::FileOwner)).
+    #[must_use]
+    pub fn file_ids(&self) -> Vec<crate::ids::FileId> {
+        const PREFIX: &str = "/api/v1/files/";
+        let mut ids: Vec<crate::ids::FileId> = Vec::new();
+        let mut rest = self.0.as_str();
+        while let Some(at) = rest.find(PREFIX) {
+            rest = &rest[at + PREFIX.len()..];
+            let Some(candidate) = rest.get(..36) else {
+                break;
+            };
+            if let Ok(uuid) = uuid::Uuid::parse_str(candidate) {
+                let id = crate::ids::FileId(uuid);
+                if !ids.contains(&id) {
+                    ids.push(id);
+                    if ids.len() == MAX_FILE_REFERENCES {
+                        break;
+                    }
+                }
+            }
+        }
+        ids
     }
 
     /// Whether there is no visible text, no image and no video.

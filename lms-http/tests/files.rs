@@ -291,7 +291,56 @@ async fn unattached_uploads_have_a_type_list_and_a_quota(db: Db) {
     );
 }
 
+/// A picture pasted into a lesson before its first save is a draft only
+/// its uploader reads; saving the lesson makes it the lesson's, read by the
+/// course's students. The same for a course's description.
+async fn drafts_become_the_saved_objects_pictures(db: Db) {
+    let app = TestApp::spawn(db).await;
+    let teacher = app.login_as(Role::Teacher, "t@example.ru").await;
+    let student = app.login_as(Role::Student, "s@example.ru").await;
+    let outsider = app.login_as(Role::Student, "x@example.ru").await;
+    let course = app
+        .course_with_students(&teacher, "Геометрия", &[&student])
+        .await;
+    let (st, draft) = upload(&teacher, "", "чертёж.png", b"\x89PNG\r\n".to_vec()).await;
+    assert_eq!(st, StatusCode::CREATED, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    assert_eq!(download(&teacher, &id).await.0, StatusCode::OK);
+    assert_eq!(
+        download(&student, &id).await.0,
+        StatusCode::NOT_FOUND,
+        "a draft is its uploader's until saved"
+    );
+    let body = format!(r#"<p>Треугольник:</p><p><img src="/api/v1/files/{id}" alt=""></p>"#);
+    let (st, lesson) = teacher
+        .post(
+            &format!("/api/v1/courses/{}/lessons", course.id.0),
+            json!({"title": "Подобие", "body": body}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{lesson}");
+    assert!(lesson["body"].as_str().unwrap().contains(&id), "{lesson}");
+    let (st, headers, bytes) = download(&student, &id).await;
+    assert_eq!(st, StatusCode::OK, "the lesson's students read it");
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(bytes, b"\x89PNG\r\n");
+    assert_eq!(download(&outsider, &id).await.0, StatusCode::NOT_FOUND);
+
+    let (_, cover) = upload(&teacher, "", "обложка.png", b"\x89PNG".to_vec()).await;
+    let cover = cover["id"].as_str().unwrap().to_owned();
+    let (st, updated) = teacher
+        .put(
+            &format!("/api/v1/courses/{}", course.id.0),
+            json!({"title": "Геометрия", "description": format!(r#"<p><img src="/api/v1/files/{cover}"></p>"#)}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{updated}");
+    assert_eq!(download(&student, &cover).await.0, StatusCode::OK);
+    assert_eq!(download(&outsider, &cover).await.0, StatusCode::NOT_FOUND);
+}
+
 on_both!(
+    drafts_become_the_saved_objects_pictures,
     uploads_respect_limits_and_downloads_follow_visibility,
     lesson_images_are_for_the_course_and_served_inline,
     unattached_uploads_have_a_type_list_and_a_quota,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::error::{Conflict, StorageError, StorageResult};
 use lms_core::file::{FileName, FileOwner, FileRef, FileRegistry, UploadUsage};
-use lms_core::ids::{AssignmentId, FileId, LessonId, SubmissionId, UserId};
+use lms_core::ids::{AssignmentId, CourseId, FileId, LessonId, QuizId, SubmissionId, UserId};
 use uuid::Uuid;
 
 use crate::PgStorage;
@@ -22,16 +22,26 @@ pub(crate) struct FileRow {
     pub lesson_id: Option<Uuid>,
     pub assignment_id: Option<Uuid>,
     pub submission_id: Option<Uuid>,
+    pub course_id: Option<Uuid>,
+    pub quiz_id: Option<Uuid>,
 }
 
 impl FileRow {
     /// The file and its owner.
     pub(crate) fn into_file(self) -> StorageResult<(FileRef, FileOwner)> {
-        let owner = match (self.lesson_id, self.assignment_id, self.submission_id) {
-            (None, None, None) => FileOwner::Unattached,
-            (Some(l), None, None) => FileOwner::Lesson(LessonId(l)),
-            (None, Some(a), None) => FileOwner::Assignment(AssignmentId(a)),
-            (None, None, Some(s)) => FileOwner::Submission(SubmissionId(s)),
+        let owner = match (
+            self.lesson_id,
+            self.assignment_id,
+            self.submission_id,
+            self.course_id,
+            self.quiz_id,
+        ) {
+            (None, None, None, None, None) => FileOwner::Unattached,
+            (Some(l), None, None, None, None) => FileOwner::Lesson(LessonId(l)),
+            (None, Some(a), None, None, None) => FileOwner::Assignment(AssignmentId(a)),
+            (None, None, Some(s), None, None) => FileOwner::Submission(SubmissionId(s)),
+            (None, None, None, Some(c), None) => FileOwner::Course(CourseId(c)),
+            (None, None, None, None, Some(q)) => FileOwner::Quiz(QuizId(q)),
             _ => return Err(corrupt("file owner", self.id)),
         };
         let file = FileRef {
@@ -47,13 +57,41 @@ impl FileRow {
     }
 }
 
-/// The owner as the three owner columns (lesson, assignment, submission).
-pub(crate) fn owner_columns(owner: FileOwner) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>) {
+/// The owner columns of a file: at most one is set.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OwnerColumns {
+    pub lesson: Option<Uuid>,
+    pub assignment: Option<Uuid>,
+    pub submission: Option<Uuid>,
+    pub course: Option<Uuid>,
+    pub quiz: Option<Uuid>,
+}
+
+/// The owner as its owner columns.
+pub(crate) fn owner_columns(owner: FileOwner) -> OwnerColumns {
+    let none = OwnerColumns::default();
     match owner {
-        FileOwner::Unattached => (None, None, None),
-        FileOwner::Lesson(l) => (Some(l.0), None, None),
-        FileOwner::Assignment(a) => (None, Some(a.0), None),
-        FileOwner::Submission(s) => (None, None, Some(s.0)),
+        FileOwner::Unattached => none,
+        FileOwner::Lesson(l) => OwnerColumns {
+            lesson: Some(l.0),
+            ..none
+        },
+        FileOwner::Assignment(a) => OwnerColumns {
+            assignment: Some(a.0),
+            ..none
+        },
+        FileOwner::Submission(s) => OwnerColumns {
+            submission: Some(s.0),
+            ..none
+        },
+        FileOwner::Course(c) => OwnerColumns {
+            course: Some(c.0),
+            ..none
+        },
+        FileOwner::Quiz(q) => OwnerColumns {
+            quiz: Some(q.0),
+            ..none
+        },
     }
 }
 
@@ -71,11 +109,11 @@ fn files_of(rows: Vec<FileRow>) -> StorageResult<Vec<FileRef>> {
 #[async_trait]
 impl FileRegistry for PgStorage {
     async fn insert(&self, file: &FileRef, owner: FileOwner) -> StorageResult<()> {
-        let (lesson, assignment, submission) = owner_columns(owner);
+        let o = owner_columns(owner);
         sqlx::query!(
             "INSERT INTO files (id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                                lesson_id, assignment_id, submission_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                lesson_id, assignment_id, submission_id, course_id, quiz_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             file.id.0,
             file.name.as_str(),
             file.content_type,
@@ -83,9 +121,11 @@ impl FileRegistry for PgStorage {
             file.storage_key,
             file.uploaded_by.0,
             file.uploaded_at,
-            lesson,
-            assignment,
-            submission,
+            o.lesson,
+            o.assignment,
+            o.submission,
+            o.course,
+            o.quiz,
         )
         .execute(&self.pool)
         .await
@@ -97,7 +137,7 @@ impl FileRegistry for PgStorage {
         sqlx::query_as!(
             FileRow,
             "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                    lesson_id, assignment_id, submission_id
+                    lesson_id, assignment_id, submission_id, course_id, quiz_id
              FROM files WHERE id = $1",
             id.0
         )
@@ -120,13 +160,13 @@ impl FileRegistry for PgStorage {
                 wanted.push(id.0);
             }
         }
-        let (lesson, assignment, submission) = owner_columns(owner);
+        let o = owner_columns(owner);
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         // Locks the files, so a concurrent attach waits and then sees ours.
         let rows = sqlx::query_as!(
             FileRow,
             "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                    lesson_id, assignment_id, submission_id
+                    lesson_id, assignment_id, submission_id, course_id, quiz_id
              FROM files WHERE id = ANY($1) ORDER BY id FOR UPDATE",
             &wanted
         )
@@ -150,12 +190,15 @@ impl FileRegistry for PgStorage {
         if !wanted.is_empty() {
             // A missing owner fails its foreign key: NotFound.
             sqlx::query!(
-                "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4
+                "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4,
+                                  course_id = $5, quiz_id = $6
                  WHERE id = ANY($1)",
                 &wanted,
-                lesson,
-                assignment,
-                submission,
+                o.lesson,
+                o.assignment,
+                o.submission,
+                o.course,
+                o.quiz,
             )
             .execute(&mut *tx)
             .await
@@ -164,10 +207,14 @@ impl FileRegistry for PgStorage {
             let exists = sqlx::query!(
                 r#"SELECT (EXISTS (SELECT 1 FROM lessons WHERE id = $1)
                         OR EXISTS (SELECT 1 FROM assignments WHERE id = $2)
-                        OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)) AS "exists!""#,
-                lesson,
-                assignment,
-                submission,
+                        OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)
+                        OR EXISTS (SELECT 1 FROM courses WHERE id = $4)
+                        OR EXISTS (SELECT 1 FROM quizzes WHERE id = $5)) AS "exists!""#,
+                o.lesson,
+                o.assignment,
+                o.submission,
+                o.course,
+                o.quiz,
             )
             .fetch_one(&mut *tx)
             .await
@@ -189,9 +236,10 @@ impl FileRegistry for PgStorage {
                 sqlx::query_as!(
                     FileRow,
                     "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                        lesson_id, assignment_id, submission_id
+                        lesson_id, assignment_id, submission_id, course_id, quiz_id
                  FROM files
                  WHERE lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL
                  ORDER BY uploaded_at, id"
                 )
                 .fetch_all(&self.pool)
@@ -201,7 +249,7 @@ impl FileRegistry for PgStorage {
                 sqlx::query_as!(
                     FileRow,
                     "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                        lesson_id, assignment_id, submission_id
+                        lesson_id, assignment_id, submission_id, course_id, quiz_id
                  FROM files WHERE lesson_id = $1 ORDER BY uploaded_at, id",
                     id
                 )
@@ -212,7 +260,7 @@ impl FileRegistry for PgStorage {
                 sqlx::query_as!(
                     FileRow,
                     "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                        lesson_id, assignment_id, submission_id
+                        lesson_id, assignment_id, submission_id, course_id, quiz_id
                  FROM files WHERE assignment_id = $1 ORDER BY uploaded_at, id",
                     id
                 )
@@ -223,8 +271,30 @@ impl FileRegistry for PgStorage {
                 sqlx::query_as!(
                     FileRow,
                     "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                        lesson_id, assignment_id, submission_id
+                        lesson_id, assignment_id, submission_id, course_id, quiz_id
                  FROM files WHERE submission_id = $1 ORDER BY uploaded_at, id",
+                    id
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
+            FileOwner::Course(CourseId(id)) => {
+                sqlx::query_as!(
+                    FileRow,
+                    "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                        lesson_id, assignment_id, submission_id, course_id, quiz_id
+                 FROM files WHERE course_id = $1 ORDER BY uploaded_at, id",
+                    id
+                )
+                .fetch_all(&self.pool)
+                .await
+            }
+            FileOwner::Quiz(QuizId(id)) => {
+                sqlx::query_as!(
+                    FileRow,
+                    "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                        lesson_id, assignment_id, submission_id, course_id, quiz_id
+                 FROM files WHERE quiz_id = $1 ORDER BY uploaded_at, id",
                     id
                 )
                 .fetch_all(&self.pool)
@@ -239,7 +309,8 @@ impl FileRegistry for PgStorage {
             r#"SELECT count(*) AS "files!", coalesce(sum(size), 0)::bigint AS "bytes!"
                FROM files
                WHERE uploaded_by = $1
-                 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL"#,
+                 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL"#,
             user.0
         )
         .fetch_one(&self.pool)
@@ -259,9 +330,10 @@ impl FileRegistry for PgStorage {
         let rows = sqlx::query_as!(
             FileRow,
             "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                    lesson_id, assignment_id, submission_id
+                    lesson_id, assignment_id, submission_id, course_id, quiz_id
              FROM files
              WHERE lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL
                AND uploaded_at < $1
              ORDER BY uploaded_at, id LIMIT $2",
             cutoff,
@@ -276,7 +348,8 @@ impl FileRegistry for PgStorage {
     async fn delete(&self, id: FileId) -> StorageResult<bool> {
         let done = sqlx::query!(
             "DELETE FROM files
-             WHERE id = $1 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL",
+             WHERE id = $1 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL",
             id.0
         )
         .execute(&self.pool)

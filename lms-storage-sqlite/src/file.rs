@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::error::{Conflict, StorageError, StorageResult};
 use lms_core::file::{FileName, FileOwner, FileRef, FileRegistry, UploadUsage};
-use lms_core::ids::{AssignmentId, FileId, LessonId, SubmissionId, UserId};
+use lms_core::ids::{AssignmentId, CourseId, FileId, LessonId, QuizId, SubmissionId, UserId};
 use uuid::Uuid;
 
 use crate::SqliteStorage;
@@ -22,16 +22,26 @@ pub(crate) struct FileRow {
     pub lesson_id: Option<Uuid>,
     pub assignment_id: Option<Uuid>,
     pub submission_id: Option<Uuid>,
+    pub course_id: Option<Uuid>,
+    pub quiz_id: Option<Uuid>,
 }
 
 impl FileRow {
     /// The file and its owner.
     pub(crate) fn into_file(self) -> StorageResult<(FileRef, FileOwner)> {
-        let owner = match (self.lesson_id, self.assignment_id, self.submission_id) {
-            (None, None, None) => FileOwner::Unattached,
-            (Some(l), None, None) => FileOwner::Lesson(LessonId(l)),
-            (None, Some(a), None) => FileOwner::Assignment(AssignmentId(a)),
-            (None, None, Some(s)) => FileOwner::Submission(SubmissionId(s)),
+        let owner = match (
+            self.lesson_id,
+            self.assignment_id,
+            self.submission_id,
+            self.course_id,
+            self.quiz_id,
+        ) {
+            (None, None, None, None, None) => FileOwner::Unattached,
+            (Some(l), None, None, None, None) => FileOwner::Lesson(LessonId(l)),
+            (None, Some(a), None, None, None) => FileOwner::Assignment(AssignmentId(a)),
+            (None, None, Some(s), None, None) => FileOwner::Submission(SubmissionId(s)),
+            (None, None, None, Some(c), None) => FileOwner::Course(CourseId(c)),
+            (None, None, None, None, Some(q)) => FileOwner::Quiz(QuizId(q)),
             _ => return Err(corrupt("file owner", self.id)),
         };
         let file = FileRef {
@@ -47,13 +57,41 @@ impl FileRow {
     }
 }
 
-/// The owner as the three owner columns (lesson, assignment, submission).
-pub(crate) fn owner_columns(owner: FileOwner) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>) {
+/// The owner columns of a file: at most one is set.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OwnerColumns {
+    pub lesson: Option<Uuid>,
+    pub assignment: Option<Uuid>,
+    pub submission: Option<Uuid>,
+    pub course: Option<Uuid>,
+    pub quiz: Option<Uuid>,
+}
+
+/// The owner as its owner columns.
+pub(crate) fn owner_columns(owner: FileOwner) -> OwnerColumns {
+    let none = OwnerColumns::default();
     match owner {
-        FileOwner::Unattached => (None, None, None),
-        FileOwner::Lesson(l) => (Some(l.0), None, None),
-        FileOwner::Assignment(a) => (None, Some(a.0), None),
-        FileOwner::Submission(s) => (None, None, Some(s.0)),
+        FileOwner::Unattached => none,
+        FileOwner::Lesson(l) => OwnerColumns {
+            lesson: Some(l.0),
+            ..none
+        },
+        FileOwner::Assignment(a) => OwnerColumns {
+            assignment: Some(a.0),
+            ..none
+        },
+        FileOwner::Submission(s) => OwnerColumns {
+            submission: Some(s.0),
+            ..none
+        },
+        FileOwner::Course(c) => OwnerColumns {
+            course: Some(c.0),
+            ..none
+        },
+        FileOwner::Quiz(q) => OwnerColumns {
+            quiz: Some(q.0),
+            ..none
+        },
     }
 }
 
@@ -74,13 +112,13 @@ pub(crate) async fn insert_file(
     file: &FileRef,
     owner: FileOwner,
 ) -> StorageResult<()> {
-    let (lesson, assignment, submission) = owner_columns(owner);
+    let o = owner_columns(owner);
     let size = size_column(file.size)?;
     let uploaded_at = ts(file.uploaded_at);
     sqlx::query!(
         "INSERT INTO files (id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                            lesson_id, assignment_id, submission_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                            lesson_id, assignment_id, submission_id, course_id, quiz_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         file.id.0,
         file.name.as_str(),
         file.content_type,
@@ -88,9 +126,11 @@ pub(crate) async fn insert_file(
         file.storage_key,
         file.uploaded_by.0,
         uploaded_at,
-        lesson,
-        assignment,
-        submission,
+        o.lesson,
+        o.assignment,
+        o.submission,
+        o.course,
+        o.quiz,
     )
     .execute(&mut *conn)
     .await
@@ -110,7 +150,8 @@ impl FileRegistry for SqliteStorage {
             FileRow,
             r#"SELECT id AS "id: _", name, content_type, size, storage_key,
                       uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                      course_id AS "course_id: _", quiz_id AS "quiz_id: _"
                FROM files WHERE id = $1"#,
             id.0
         )
@@ -134,7 +175,7 @@ impl FileRegistry for SqliteStorage {
             }
         }
         let list = id_list(wanted.iter().copied());
-        let (lesson, assignment, submission) = owner_columns(owner);
+        let o = owner_columns(owner);
         // The write lock from the start: no attach can change the files
         // between the check and the update.
         let mut tx = self.write_tx().await?;
@@ -142,7 +183,8 @@ impl FileRegistry for SqliteStorage {
             FileRow,
             r#"SELECT id AS "id: _", name, content_type, size, storage_key,
                       uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                      course_id AS "course_id: _", quiz_id AS "quiz_id: _"
                FROM files WHERE id IN (SELECT unhex(value) FROM json_each($1))"#,
             list
         )
@@ -166,12 +208,15 @@ impl FileRegistry for SqliteStorage {
         if !wanted.is_empty() {
             // A missing owner fails its foreign key: NotFound.
             sqlx::query!(
-                "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4
+                "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4,
+                                  course_id = $5, quiz_id = $6
                  WHERE id IN (SELECT unhex(value) FROM json_each($1))",
                 list,
-                lesson,
-                assignment,
-                submission,
+                o.lesson,
+                o.assignment,
+                o.submission,
+                o.course,
+                o.quiz,
             )
             .execute(&mut *tx)
             .await
@@ -180,10 +225,14 @@ impl FileRegistry for SqliteStorage {
             let exists = sqlx::query_scalar!(
                 r#"SELECT (EXISTS (SELECT 1 FROM lessons WHERE id = $1)
                         OR EXISTS (SELECT 1 FROM assignments WHERE id = $2)
-                        OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)) AS "exists!: bool""#,
-                lesson,
-                assignment,
-                submission,
+                        OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)
+                        OR EXISTS (SELECT 1 FROM courses WHERE id = $4)
+                        OR EXISTS (SELECT 1 FROM quizzes WHERE id = $5)) AS "exists!: bool""#,
+                o.lesson,
+                o.assignment,
+                o.submission,
+                o.course,
+                o.quiz,
             )
             .fetch_one(&mut *tx)
             .await
@@ -205,26 +254,32 @@ impl FileRegistry for SqliteStorage {
                 FileRow,
                 r#"SELECT id AS "id: _", name, content_type, size, storage_key,
                           uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                          assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+                          assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                      course_id AS "course_id: _", quiz_id AS "quiz_id: _"
                    FROM files
                    WHERE lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL
                    ORDER BY uploaded_at, id"#
             )
             .fetch_all(&self.pool)
             .await
         } else {
-            let (lesson, assignment, submission) = owner_columns(owner);
+            let o = owner_columns(owner);
             sqlx::query_as!(
                 FileRow,
                 r#"SELECT id AS "id: _", name, content_type, size, storage_key,
                           uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                          assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+                          assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                      course_id AS "course_id: _", quiz_id AS "quiz_id: _"
                    FROM files
                    WHERE lesson_id = $1 OR assignment_id = $2 OR submission_id = $3
+                      OR course_id = $4 OR quiz_id = $5
                    ORDER BY uploaded_at, id"#,
-                lesson,
-                assignment,
-                submission,
+                o.lesson,
+                o.assignment,
+                o.submission,
+                o.course,
+                o.quiz,
             )
             .fetch_all(&self.pool)
             .await
@@ -237,7 +292,8 @@ impl FileRegistry for SqliteStorage {
             r#"SELECT count(*) AS "files!: i64", coalesce(sum(size), 0) AS "bytes!: i64"
                FROM files
                WHERE uploaded_by = $1
-                 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL"#,
+                 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL"#,
             user.0
         )
         .fetch_one(&self.pool)
@@ -260,9 +316,11 @@ impl FileRegistry for SqliteStorage {
             FileRow,
             r#"SELECT id AS "id: _", name, content_type, size, storage_key,
                       uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                      course_id AS "course_id: _", quiz_id AS "quiz_id: _"
                FROM files
                WHERE lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL
                  AND uploaded_at < $1
                ORDER BY uploaded_at, id LIMIT $2"#,
             cutoff,
@@ -277,7 +335,8 @@ impl FileRegistry for SqliteStorage {
     async fn delete(&self, id: FileId) -> StorageResult<bool> {
         let done = sqlx::query!(
             "DELETE FROM files
-             WHERE id = $1 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL",
+             WHERE id = $1 AND lesson_id IS NULL AND assignment_id IS NULL AND submission_id IS NULL
+               AND course_id IS NULL AND quiz_id IS NULL",
             id.0
         )
         .execute(&self.pool)

@@ -267,7 +267,8 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
         FileRow,
         r#"SELECT id AS "id: _", name, content_type, size, storage_key,
                   uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                  assignment_id AS "assignment_id: _", submission_id AS "submission_id: _"
+                  assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                  course_id AS "course_id: _", quiz_id AS "quiz_id: _"
            FROM files ORDER BY uploaded_at, id"#
     )
     .fetch_all(&mut *conn)

@@ -68,7 +68,12 @@ pub enum FileOwner {
     Submission(crate::ids::SubmissionId),
     /// Attachment of an assignment's instructions.
     Assignment(crate::ids::AssignmentId),
-    /// Uploaded but not yet attached (cleaned up if never attached).
+    /// Part of a course's description (a picture in it).
+    Course(crate::ids::CourseId),
+    /// Part of a quiz: its description, a question's prompt or explanation.
+    Quiz(crate::ids::QuizId),
+    /// A draft: uploaded but not yet part of anything; only its uploader
+    /// reads it, and it is cleaned up if never used.
     Unattached,
 }
 

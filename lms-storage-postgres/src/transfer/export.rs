@@ -281,7 +281,7 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
     let files = sqlx::query_as!(
         FileRow,
         "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                lesson_id, assignment_id, submission_id
+                lesson_id, assignment_id, submission_id, course_id, quiz_id
          FROM files ORDER BY uploaded_at, id"
     )
     .fetch_all(&mut *conn)

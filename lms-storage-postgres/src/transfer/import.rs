@@ -762,14 +762,17 @@ async fn insert_files(conn: &mut PgConnection, rows: &[FileRecord]) -> StorageRe
     let uploaders: Vec<Uuid> = rows.iter().map(|r| r.file.uploaded_by.0).collect();
     let uploaded: Vec<DateTime<Utc>> = rows.iter().map(|r| r.file.uploaded_at).collect();
     let owners: Vec<_> = rows.iter().map(|r| owner_columns(r.owner)).collect();
-    let lessons: Vec<Option<Uuid>> = owners.iter().map(|o| o.0).collect();
-    let assignments: Vec<Option<Uuid>> = owners.iter().map(|o| o.1).collect();
-    let submissions: Vec<Option<Uuid>> = owners.iter().map(|o| o.2).collect();
+    let lessons: Vec<Option<Uuid>> = owners.iter().map(|o| o.lesson).collect();
+    let assignments: Vec<Option<Uuid>> = owners.iter().map(|o| o.assignment).collect();
+    let submissions: Vec<Option<Uuid>> = owners.iter().map(|o| o.submission).collect();
+    let courses: Vec<Option<Uuid>> = owners.iter().map(|o| o.course).collect();
+    let quizzes: Vec<Option<Uuid>> = owners.iter().map(|o| o.quiz).collect();
     sqlx::query!(
         "INSERT INTO files (id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                            lesson_id, assignment_id, submission_id)
+                            lesson_id, assignment_id, submission_id, course_id, quiz_id)
          SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::text[],
-                              $6::uuid[], $7::timestamptz[], $8::uuid[], $9::uuid[], $10::uuid[])",
+                              $6::uuid[], $7::timestamptz[], $8::uuid[], $9::uuid[], $10::uuid[],
+                              $11::uuid[], $12::uuid[])",
         &ids,
         &names,
         &types,
@@ -780,6 +783,8 @@ async fn insert_files(conn: &mut PgConnection, rows: &[FileRecord]) -> StorageRe
         &lessons[..] as &[Option<Uuid>],
         &assignments[..] as &[Option<Uuid>],
         &submissions[..] as &[Option<Uuid>],
+        &courses[..] as &[Option<Uuid>],
+        &quizzes[..] as &[Option<Uuid>],
     )
     .execute(&mut *conn)
     .await

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::file::pick_attachments;
+use crate::file::{adopt_drafts, own_drafts, pick_attachments};
 
 impl CourseService {
     // ---- lessons ----
@@ -23,9 +23,20 @@ impl CourseService {
         if course.status == CourseStatus::Archived {
             return Err(LessonError::CourseArchived);
         }
-        // Files are uploaded to a lesson that exists: none can be
-        // registered to this one yet.
-        let attachments = pick_attachments(&[], input.attachment_ids.as_deref().unwrap_or(&[]))
+        // Nothing is registered to a lesson not created yet: its
+        // attachments and pictures are the author's drafts.
+        let attachment_ids = input.attachment_ids.as_deref().unwrap_or(&[]);
+        let drafts = own_drafts(
+            self.files.as_ref(),
+            actor,
+            attachment_ids
+                .iter()
+                .copied()
+                .chain(input.body.file_ids())
+                .collect(),
+        )
+        .await?;
+        let attachments = pick_attachments(&drafts, attachment_ids)
             .map_err(LessonError::AttachmentNotUploaded)?;
         let lesson = Lesson {
             id: LessonId::new(),
@@ -38,7 +49,15 @@ impl CourseService {
             attachments,
             created_at: self.clock.now(),
         };
-        Ok(self.courses.insert_lesson(&lesson).await?)
+        let lesson = self.courses.insert_lesson(&lesson).await?;
+        adopt_drafts(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Lesson(lesson.id),
+            &drafts,
+        )
+        .await?;
+        Ok(lesson)
     }
 
     /// Replaces a lesson's title, body and publish date, its draft state
@@ -53,8 +72,20 @@ impl CourseService {
         let mut lesson = self.managed_lesson(actor, lesson_id).await?;
         // Only now, with the right to edit established, are files looked
         // up: a refusal tells nobody else anything about them.
-        if let Some(ids) = input.attachment_ids.as_deref() {
-            lesson.attachments = self.lesson_files(lesson.id, ids).await?;
+        let attachment_ids = input.attachment_ids.as_deref();
+        let drafts = own_drafts(
+            self.files.as_ref(),
+            actor,
+            attachment_ids
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .chain(input.body.file_ids())
+                .collect(),
+        )
+        .await?;
+        if let Some(ids) = attachment_ids {
+            lesson.attachments = self.lesson_files(lesson.id, ids, &drafts).await?;
         }
         lesson.title = input.title;
         lesson.body = input.body;
@@ -66,20 +97,30 @@ impl CourseService {
             .update_lesson(&lesson)
             .await
             .map_err(|e| not_found_as(e, LessonError::LessonNotFound))?;
+        adopt_drafts(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Lesson(lesson.id),
+            &drafts,
+        )
+        .await?;
         Ok(lesson)
     }
 
     /// The files `ids` names, each registered to `lesson` (uploaded to it by
-    /// its editors), in the order of `ids` and each once.
+    /// its editors) or one of the editor's `drafts`, in the order of `ids`
+    /// and each once.
     async fn lesson_files(
         &self,
         lesson: LessonId,
         ids: &[FileId],
+        drafts: &[FileRef],
     ) -> Result<Vec<FileRef>, LessonError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let registered = self.files.list_by_owner(FileOwner::Lesson(lesson)).await?;
+        let mut registered = self.files.list_by_owner(FileOwner::Lesson(lesson)).await?;
+        registered.extend_from_slice(drafts);
         pick_attachments(&registered, ids).map_err(LessonError::AttachmentNotUploaded)
     }
 

@@ -2,6 +2,7 @@
 //! lifecycle (draft, published, archived).
 
 use super::*;
+use crate::file::adopt_pictures;
 
 impl CourseService {
     // ---- courses ----
@@ -38,7 +39,16 @@ impl CourseService {
         let mut retried = false;
         loop {
             match self.courses.insert_course(&course).await {
-                Ok(()) => return Ok(course),
+                Ok(()) => {
+                    adopt_pictures(
+                        self.files.as_ref(),
+                        actor,
+                        FileOwner::Course(course.id),
+                        &[&course.description],
+                    )
+                    .await?;
+                    return Ok(course);
+                }
                 Err(StorageError::Conflict(Conflict::InviteCode)) if !retried => {
                     retried = true;
                     course.invite_code = Some(InviteCode::generate());
@@ -101,6 +111,13 @@ impl CourseService {
             .update_course(&course)
             .await
             .map_err(|e| not_found_as(e, ManageCourseError::NotFound))?;
+        adopt_pictures(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Course(course.id),
+            &[&course.description],
+        )
+        .await?;
         Ok(course)
     }
 

@@ -30,8 +30,9 @@ use crate::file::model::{FileOwner, FileRef, UploadQuota};
 use crate::file::ports::{FileRegistry, FileStore};
 use crate::homework::service::student_sees;
 use crate::homework::{Assignment, HomeworkStore};
-use crate::ids::{AssignmentId, CourseId, FileId, LessonId, SubmissionId};
+use crate::ids::{AssignmentId, CourseId, FileId, LessonId, QuizId, SubmissionId};
 use crate::policy;
+use crate::quiz::QuizStore;
 use crate::user::{Actor, UserStore};
 
 /// What an upload is for.
@@ -77,6 +78,7 @@ pub struct FileService {
     files: Arc<dyn FileRegistry>,
     courses: Arc<dyn CourseStore>,
     homework: Arc<dyn HomeworkStore>,
+    quizzes: Arc<dyn QuizStore>,
     users: Arc<dyn UserStore>,
     clock: Arc<dyn Clock>,
     store: Arc<dyn FileStore>,
@@ -103,6 +105,7 @@ impl FileService {
         files: Arc<dyn FileRegistry>,
         courses: Arc<dyn CourseStore>,
         homework: Arc<dyn HomeworkStore>,
+        quizzes: Arc<dyn QuizStore>,
         users: Arc<dyn UserStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -110,6 +113,7 @@ impl FileService {
             files,
             courses,
             homework,
+            quizzes,
             users,
             clock,
             store: Arc::new(NoFileStore),
@@ -251,7 +255,11 @@ impl FileService {
             FileOwner::Unattached => UploadTarget::Draft,
             FileOwner::Lesson(id) => UploadTarget::Lesson(id),
             FileOwner::Assignment(id) => UploadTarget::Assignment(id),
-            FileOwner::Submission(_) => return Err(UploadError::Forbidden),
+            // Hand-in files, and pictures of a course or quiz, are drafts
+            // until what uses them is saved.
+            FileOwner::Submission(_) | FileOwner::Course(_) | FileOwner::Quiz(_) => {
+                return Err(UploadError::Forbidden);
+            }
         };
         self.authorize_upload(actor, target).await?;
         if owner == FileOwner::Unattached {
@@ -301,7 +309,10 @@ impl FileService {
                         return Err(HandInFilesError::FileInUse(*id));
                     }
                 }
-                FileOwner::Lesson(_) | FileOwner::Assignment(_) => {
+                FileOwner::Lesson(_)
+                | FileOwner::Assignment(_)
+                | FileOwner::Course(_)
+                | FileOwner::Quiz(_) => {
                     return Err(HandInFilesError::FileInUse(*id));
                 }
             }
@@ -337,7 +348,9 @@ impl FileService {
     /// course is published and the lesson visible. An assignment's file:
     /// staff, and students once it is published and open. A submission's
     /// file: the submitting student and the course's staff (owner,
-    /// assistants, admins). An unattached file: only its uploader.
+    /// assistants, admins). A course's picture: whoever sees the course. A
+    /// quiz's: staff, and students once it is published. A draft: only its
+    /// uploader.
     pub async fn authorize_download(
         &self,
         actor: &Actor,
@@ -349,6 +362,11 @@ impl FileService {
             FileOwner::Lesson(lesson) => self.sees_lesson(actor, lesson).await?,
             FileOwner::Assignment(assignment) => self.sees_assignment(actor, assignment).await?,
             FileOwner::Submission(submission) => self.sees_submission(actor, submission).await?,
+            FileOwner::Course(course) => self
+                .access(actor, course)
+                .await?
+                .is_some_and(|access| access.can_view(actor)),
+            FileOwner::Quiz(quiz) => self.sees_quiz(actor, quiz).await?,
         };
         if allowed {
             Ok(file)
@@ -397,6 +415,16 @@ impl FileService {
         Ok(sees.then_some(assignment))
     }
 
+    async fn sees_quiz(&self, actor: &Actor, id: QuizId) -> StorageResult<bool> {
+        let Some(quiz) = self.quizzes.get_quiz(id).await? else {
+            return Ok(false);
+        };
+        let Some(access) = self.access(actor, quiz.course_id).await? else {
+            return Ok(false);
+        };
+        Ok(access.can_grade(actor) || (access.can_view(actor) && quiz.published))
+    }
+
     async fn sees_submission(&self, actor: &Actor, id: SubmissionId) -> StorageResult<bool> {
         let Some(submission) = self.homework.get_submission(id).await? else {
             return Ok(false);
@@ -428,8 +456,11 @@ fn editable(actor: &Actor, access: &Access) -> Result<(), UploadError> {
     Ok(())
 }
 
+mod drafts;
 mod errors;
 mod upload;
+
+pub(crate) use drafts::{adopt_drafts, adopt_pictures, own_drafts};
 
 pub use errors::*;
 pub use upload::*;

@@ -1,7 +1,7 @@
 //! Creating, changing and reading assignments, and extensions.
 
 use super::*;
-use crate::file::{FileOwner, pick_attachments};
+use crate::file::{FileOwner, adopt_drafts, own_drafts, pick_attachments};
 
 impl HomeworkService {
     // --- assignments -------------------------------------------------------
@@ -28,9 +28,20 @@ impl HomeworkService {
             return Err(AssignmentError::CourseArchived);
         }
         validate_assignment(&input)?;
-        // Files are uploaded for an assignment that exists: none can be
-        // registered to this one yet.
-        let attachments = pick_attachments(&[], input.attachment_ids.as_deref().unwrap_or(&[]))
+        // Nothing is registered to an assignment not created yet: its
+        // attachments and pictures are the author's drafts.
+        let attachment_ids = input.attachment_ids.clone().unwrap_or_default();
+        let drafts = own_drafts(
+            self.files.as_ref(),
+            actor,
+            attachment_ids
+                .iter()
+                .copied()
+                .chain(input.instructions.file_ids())
+                .collect(),
+        )
+        .await?;
+        let attachments = pick_attachments(&drafts, &attachment_ids)
             .map_err(AssignmentError::AttachmentNotUploaded)?;
         let now = self.clock.now();
         let assignment = build_assignment(AssignmentId::new(), course, now, input, attachments);
@@ -43,6 +54,13 @@ impl HomeworkService {
         self.homework
             .insert_assignment(&assignment, &outbox)
             .await?;
+        adopt_drafts(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Assignment(assignment.id),
+            &drafts,
+        )
+        .await?;
         Ok(assignment)
     }
 
@@ -80,9 +98,22 @@ impl HomeworkService {
                 highest,
             });
         }
+        let drafts = own_drafts(
+            self.files.as_ref(),
+            actor,
+            input
+                .attachment_ids
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .chain(input.instructions.file_ids())
+                .collect(),
+        )
+        .await?;
         let attachments = match input.attachment_ids.as_deref() {
             None => current.attachments.clone(),
-            Some(ids) => self.assignment_files(current.id, ids).await?,
+            Some(ids) => self.assignment_files(current.id, ids, &drafts).await?,
         };
         let now = self.clock.now();
         let updated = build_assignment(
@@ -105,25 +136,35 @@ impl HomeworkService {
                 StorageError::NotFound => AssignmentError::NotFound,
                 other => AssignmentError::Storage(other),
             })?;
+        adopt_drafts(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Assignment(updated.id),
+            &drafts,
+        )
+        .await?;
         Ok(updated)
     }
 
     /// The files `ids` names, each registered to `assignment` (uploaded for
-    /// it by its editors), in the order of `ids` and each once. Called only
+    /// it by its editors) or one of the editor's `drafts`, in the order of
+    /// `ids` and each once. Called only
     /// once the actor may change the assignment, so a refusal reveals
     /// nothing about files to anyone else.
     async fn assignment_files(
         &self,
         assignment: AssignmentId,
         ids: &[FileId],
+        drafts: &[FileRef],
     ) -> Result<Vec<FileRef>, AssignmentError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let registered = self
+        let mut registered = self
             .files
             .list_by_owner(FileOwner::Assignment(assignment))
             .await?;
+        registered.extend_from_slice(drafts);
         pick_attachments(&registered, ids).map_err(AssignmentError::AttachmentNotUploaded)
     }
 

@@ -2,6 +2,7 @@
 //! queue.
 
 use super::*;
+use crate::file::{FileOwner, adopt_pictures};
 use crate::user::UserFilter;
 
 impl HomeworkService {
@@ -122,7 +123,10 @@ impl HomeworkService {
             outbox,
             awards,
         };
-        Ok(self.homework.review(&review).await?)
+        let reviewed = self.homework.review(&review).await?;
+        self.adopt_feedback_pictures(actor, &reviewed, &review.audit.feedback)
+            .await?;
+        Ok(reviewed)
     }
 
     /// Returns submitted or graded work for rework with feedback (the
@@ -175,7 +179,26 @@ impl HomeworkService {
             outbox: fan_out(&profiles, &event, &note, now),
             awards: Vec::new(),
         };
-        Ok(self.homework.review(&review).await?)
+        let reviewed = self.homework.review(&review).await?;
+        self.adopt_feedback_pictures(actor, &reviewed, &review.audit.feedback)
+            .await?;
+        Ok(reviewed)
+    }
+
+    /// Pictures in feedback become the submission's: the student reads them.
+    async fn adopt_feedback_pictures(
+        &self,
+        actor: &Actor,
+        submission: &Submission,
+        feedback: &RichText,
+    ) -> Result<(), StorageError> {
+        adopt_pictures(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Submission(submission.id),
+            &[feedback],
+        )
+        .await
     }
 
     // --- reading submissions ----------------------------------------------

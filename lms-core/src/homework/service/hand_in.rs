@@ -1,6 +1,7 @@
 //! Handing in homework.
 
 use super::*;
+use crate::file::{FileOwner, adopt_pictures};
 
 impl HomeworkService {
     // --- hand-in -----------------------------------------------------------
@@ -126,6 +127,22 @@ impl HomeworkService {
             StorageError::Conflict(Conflict::VersionLimit) => HandInError::TooManyVersions { max },
             e => HandInError::Storage(e),
         })?;
+        if let HandInOutcome::Stored(submission) = &outcome {
+            // Pictures in the answer become the submission's: the course's
+            // staff read them.
+            let texts: Vec<&RichText> = submission
+                .latest()
+                .and_then(|v| v.text.as_ref())
+                .into_iter()
+                .collect();
+            adopt_pictures(
+                self.files.as_ref(),
+                actor,
+                FileOwner::Submission(submission.id),
+                &texts,
+            )
+            .await?;
+        }
         Ok(match outcome {
             HandInOutcome::Stored(submission) => HandInResult {
                 submission,

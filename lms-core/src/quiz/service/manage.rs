@@ -1,6 +1,7 @@
 //! Authoring quizzes and questions, and reading them.
 
 use super::*;
+use crate::file::{FileOwner, adopt_pictures};
 
 impl QuizService {
     // ----- authoring -------------------------------------------------------
@@ -39,6 +40,13 @@ impl QuizService {
             created_at: self.clock.now(),
         };
         self.quizzes.insert_quiz(&quiz).await?;
+        adopt_pictures(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Quiz(quiz.id),
+            &[&quiz.description],
+        )
+        .await?;
         Ok(quiz)
     }
 
@@ -67,6 +75,13 @@ impl QuizService {
             ..access.quiz
         };
         self.store_quiz(&quiz).await?;
+        adopt_pictures(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Quiz(quiz.id),
+            &[&quiz.description],
+        )
+        .await?;
         Ok(quiz)
     }
 
@@ -129,7 +144,9 @@ impl QuizService {
             body: input.body,
             explanation: input.explanation,
         };
-        Ok(self.quizzes.insert_question(&question).await?)
+        let question = self.quizzes.insert_question(&question).await?;
+        self.adopt_question_pictures(actor, &question).await?;
+        Ok(question)
     }
 
     /// Replaces a question's prompt, points, body and explanation.
@@ -163,7 +180,25 @@ impl QuizService {
                 StorageError::NotFound => ManageQuestionError::QuestionNotFound,
                 e => e.into(),
             })?;
+        self.adopt_question_pictures(actor, &question).await?;
         Ok(question)
+    }
+
+    /// Takes over the editor's drafts the question's texts show.
+    async fn adopt_question_pictures(
+        &self,
+        actor: &Actor,
+        question: &Question,
+    ) -> Result<(), StorageError> {
+        let mut texts = vec![&question.prompt];
+        texts.extend(question.explanation.as_ref());
+        adopt_pictures(
+            self.files.as_ref(),
+            actor,
+            FileOwner::Quiz(question.quiz_id),
+            &texts,
+        )
+        .await
     }
 
     /// Removes a question (results of finished attempts keep its score).

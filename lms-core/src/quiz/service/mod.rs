@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::course::{Course, CourseRole, CourseStore, Title};
 use crate::dashboard::DashboardStore;
 use crate::error::{Conflict, StorageError};
+use crate::file::FileRegistry;
 use crate::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use crate::notification::{Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
@@ -164,6 +165,7 @@ impl QuizAccess {
 pub struct QuizService {
     quizzes: Arc<dyn QuizStore>,
     courses: Arc<dyn CourseStore>,
+    files: Arc<dyn FileRegistry>,
     notifications: Arc<dyn NotificationStore>,
     dashboards: Arc<dyn DashboardStore>,
     clock: Arc<dyn Clock>,
@@ -175,6 +177,7 @@ impl QuizService {
     pub fn new(
         quizzes: Arc<dyn QuizStore>,
         courses: Arc<dyn CourseStore>,
+        files: Arc<dyn FileRegistry>,
         notifications: Arc<dyn NotificationStore>,
         dashboards: Arc<dyn DashboardStore>,
         clock: Arc<dyn Clock>,
@@ -182,6 +185,7 @@ impl QuizService {
         Self {
             quizzes,
             courses,
+            files,
             notifications,
             dashboards,
             clock,

@@ -435,3 +435,109 @@ pub async fn deleting_a_lesson_orphans_its_files(storage: Storage) {
         [f]
     );
 }
+
+/// Drafts become a course's or a quiz's pictures: attached, they are
+/// listed by that owner, no longer drafts (not counted, not cleaned up, not
+/// deleted), and round-trip; an unknown course or quiz is `NotFound`.
+pub async fn drafts_become_course_and_quiz_pictures(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let (quiz, _) =
+        super::fixtures::add_quiz_with_questions(&storage, class.course.id, at(0), 1).await;
+    let teacher = class.teacher.id;
+    let mut drafts = Vec::new();
+    for (minutes, name) in [(1, "обложка.png"), (2, "схема.png"), (3, "график.png")]
+    {
+        let mut f = file_ref(teacher, name);
+        f.uploaded_at = at(minutes);
+        ok(
+            storage.files.insert(&f, FileOwner::Unattached).await,
+            "draft",
+        );
+        drafts.push(f);
+    }
+    let course = FileOwner::Course(class.course.id);
+    let quiz_owner = FileOwner::Quiz(quiz.id);
+    assert_eq!(
+        ok(
+            storage.files.attach(&[drafts[0].id], teacher, course).await,
+            "to the course"
+        ),
+        [drafts[0].clone()]
+    );
+    assert_eq!(
+        ok(
+            storage
+                .files
+                .attach(&[drafts[2].id, drafts[1].id], teacher, quiz_owner)
+                .await,
+            "to the quiz"
+        ),
+        [drafts[2].clone(), drafts[1].clone()],
+        "in the order asked"
+    );
+    assert_eq!(
+        ok(storage.files.get(drafts[0].id).await, "get"),
+        Some((drafts[0].clone(), course))
+    );
+    assert_eq!(
+        ok(storage.files.get(drafts[1].id).await, "get"),
+        Some((drafts[1].clone(), quiz_owner))
+    );
+    assert_eq!(
+        ok(storage.files.list_by_owner(course).await, "course's"),
+        [drafts[0].clone()]
+    );
+    assert_eq!(
+        ok(storage.files.list_by_owner(quiz_owner).await, "quiz's"),
+        [drafts[1].clone(), drafts[2].clone()],
+        "oldest upload first"
+    );
+    assert_eq!(
+        ok(storage.files.unattached_usage(teacher).await, "usage").files,
+        0,
+        "no longer drafts"
+    );
+    assert_eq!(
+        ok(storage.files.unattached_before(at(60), 10).await, "orphans"),
+        [],
+        "the cleanup leaves them"
+    );
+    assert!(!ok(storage.files.delete(drafts[0].id).await, "delete"));
+    assert_conflict(
+        storage
+            .files
+            .attach(&[drafts[0].id], teacher, quiz_owner)
+            .await,
+        Conflict::FileAttached,
+        "a course's picture is not taken by a quiz",
+    );
+    ok(
+        storage.files.attach(&[drafts[0].id], teacher, course).await,
+        "attaching again to the same course is a harmless retry",
+    );
+    let direct = file_ref(teacher, "прямо.png");
+    ok(
+        storage.files.insert(&direct, quiz_owner).await,
+        "insert owned",
+    );
+    assert_eq!(
+        ok(storage.files.get(direct.id).await, "get"),
+        Some((direct.clone(), quiz_owner))
+    );
+    for owner in [
+        FileOwner::Course(crate::ids::CourseId::new()),
+        FileOwner::Quiz(crate::ids::QuizId::new()),
+    ] {
+        assert_not_found(
+            storage
+                .files
+                .insert(&file_ref(teacher, "x.png"), owner)
+                .await,
+            &format!("an unknown owner {owner:?}"),
+        );
+        assert_not_found(
+            storage.files.attach(&[], teacher, owner).await,
+            &format!("attaching nothing to an unknown owner {owner:?}"),
+        );
+    }
+}

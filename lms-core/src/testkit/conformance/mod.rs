@@ -202,6 +202,7 @@ macro_rules! __storage_conformance_cases {
                 unattached_files_are_found_and_deleted,
                 unattached_usage_counts_one_users_drafts,
                 deleting_a_lesson_orphans_its_files,
+                drafts_become_course_and_quiz_pictures,
             }
             idempotency {
                 requests_start_complete_and_replay,

@@ -28,6 +28,8 @@ impl State {
             FileOwner::Lesson(id) => self.lessons.contains_key(&id),
             FileOwner::Assignment(id) => self.assignments.contains_key(&id),
             FileOwner::Submission(id) => self.submissions.contains_key(&id),
+            FileOwner::Course(id) => self.courses.contains_key(&id),
+            FileOwner::Quiz(id) => self.quizzes.contains_key(&id),
             FileOwner::Unattached => true,
         };
         if exists {

@@ -212,6 +212,8 @@ fn check_dump(d: &SchoolDump) -> StorageResult<()> {
             FileOwner::Lesson(id) => refers(&lessons, &id)?,
             FileOwner::Assignment(id) => refers(&assignments, &id)?,
             FileOwner::Submission(id) => refers(&submissions, &id)?,
+            FileOwner::Course(id) => refers(&courses, &id)?,
+            FileOwner::Quiz(id) => refers(&quizzes, &id)?,
             FileOwner::Unattached => {}
         }
     }

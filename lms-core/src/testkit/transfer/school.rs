@@ -687,7 +687,32 @@ pub(super) async fn build_school(storage: &Storage) -> School {
         storage.files.insert(&orphan, FileOwner::Unattached).await,
         "register an orphan",
     );
+    // Pictures of the course's description and of the quiz.
+    let cover_picture = file_ref(teacher.id, "обложка.png");
+    ok(
+        storage
+            .files
+            .insert(&cover_picture, FileOwner::Course(course.id))
+            .await,
+        "register a course picture",
+    );
+    let quiz_picture = file_ref(teacher.id, "график.png");
+    ok(
+        storage
+            .files
+            .insert(&quiz_picture, FileOwner::Quiz(q.id))
+            .await,
+        "register a quiz picture",
+    );
     x.files.extend([
+        FileRecord {
+            file: cover_picture,
+            owner: FileOwner::Course(course.id),
+        },
+        FileRecord {
+            file: quiz_picture,
+            owner: FileOwner::Quiz(q.id),
+        },
         FileRecord {
             file: lesson_file,
             owner: FileOwner::Lesson(lessons[1].id),

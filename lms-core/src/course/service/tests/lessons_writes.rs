@@ -167,6 +167,8 @@ pub(super) fn lesson_uploads(
         .withf(move |o| *o == FileOwner::Lesson(lesson))
         .times(times)
         .returning(move |_| Ok(files.clone()));
+    // No file is looked up as the editor's draft.
+    registry.expect_get().returning(|_| Ok(None));
     registry
 }
 
@@ -247,13 +249,15 @@ async fn a_file_not_uploaded_to_the_lesson_is_refused_for_the_field() {
 }
 
 #[tokio::test]
-async fn a_new_lesson_takes_no_attachments() {
+async fn a_new_lesson_takes_no_file_but_the_authors_drafts() {
     let c = course(Draft);
     let a = actor(Role::Teacher);
     let mut courses = MockCourseStore::new();
     expect_access(&mut courses, &c, &a, Some(CourseRole::Owner));
-    // No insert and no registry expectation.
-    let svc = service(courses, MockUserStore::new());
+    // No insert expected: the file is no draft of the author's.
+    let mut files = MockFileRegistry::new();
+    files.expect_get().returning(|_| Ok(None));
+    let svc = service_with_files(courses, MockUserStore::new(), files);
     let id = FileId::new();
     let mut input = lesson_input();
     input.attachment_ids = Some(vec![id]);

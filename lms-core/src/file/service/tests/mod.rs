@@ -42,6 +42,7 @@ async fn school() -> School {
         storage.files.clone(),
         storage.courses.clone(),
         storage.homework.clone(),
+        storage.quizzes.clone(),
         storage.users.clone(),
         clock.clone(),
     );
@@ -637,3 +638,5 @@ async fn a_hand_in_with_files_through_the_facade() {
 }
 
 mod upload;
+
+mod drafts;

@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// Expects the files registered to `assignment` to be listed `times` times.
+/// Expects the files registered to `assignment` to be listed `times` times
+/// (and any file looked up as a draft to be none).
 pub(super) fn expect_uploads(
     m: &mut Mocks,
     assignment: AssignmentId,
@@ -15,6 +16,12 @@ pub(super) fn expect_uploads(
         .withf(move |o| *o == FileOwner::Assignment(assignment))
         .times(times)
         .returning(move |_| Ok(files.clone()));
+    no_drafts(m);
+}
+
+/// Every file looked up is no draft of the actor's.
+pub(super) fn no_drafts(m: &mut Mocks) {
+    m.files.expect_get().returning(|_| Ok(None));
 }
 
 /// Captures the assignments `update_assignment` stores.
@@ -125,13 +132,16 @@ async fn a_file_not_uploaded_for_the_assignment_is_refused_for_the_field() {
 }
 
 #[tokio::test]
-async fn a_new_assignment_takes_no_attachments() {
+async fn a_new_assignment_takes_no_file_but_the_authors_drafts() {
     let w = World::new(CourseStatus::Published);
     let id = FileId::new();
     let mut input = input_from(&w.assignment());
     input.attachment_ids = Some(vec![id]);
-    // No insert and no registry expectation.
-    let err = bare(&w)
+    // No insert expected: the file is no draft of the author's.
+    let mut m = Mocks::new();
+    no_drafts(&mut m);
+    let err = m
+        .build(&w)
         .create_assignment(&w.owner, w.course.id, input)
         .await
         .unwrap_err();

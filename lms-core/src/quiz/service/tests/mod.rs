@@ -224,6 +224,8 @@ impl World {
         QuizService::new(
             Arc::new(quizzes),
             Arc::new(self.courses()),
+            // No test text names a file: a call would be a bug.
+            Arc::new(crate::file::MockFileRegistry::new()),
             Arc::new(notifications),
             Arc::new(dashboards),
             Arc::new(ManualClock::new(t0())),
