@@ -311,14 +311,21 @@ async fn drafts_become_the_saved_objects_pictures(db: Db) {
         StatusCode::NOT_FOUND,
         "a draft is its uploader's until saved"
     );
+    let (_, pdf) = upload(&teacher, "", "задачи.pdf", b"%PDF-1.4".to_vec()).await;
     let body = format!(r#"<p>Треугольник:</p><p><img src="/api/v1/files/{id}" alt=""></p>"#);
     let (st, lesson) = teacher
         .post(
             &format!("/api/v1/courses/{}/lessons", course.id.0),
-            json!({"title": "Подобие", "body": body}),
+            json!({"title": "Подобие", "body": body, "attachment_ids": [pdf["id"]]}),
         )
         .await;
     assert_eq!(st, StatusCode::CREATED, "{lesson}");
+    assert_eq!(
+        lesson["attachments"][0]["name"], "задачи.pdf",
+        "a draft attached on creation"
+    );
+    let (st, _, _) = download(&student, pdf["id"].as_str().unwrap()).await;
+    assert_eq!(st, StatusCode::OK);
     assert!(lesson["body"].as_str().unwrap().contains(&id), "{lesson}");
     let (st, headers, bytes) = download(&student, &id).await;
     assert_eq!(st, StatusCode::OK, "the lesson's students read it");

@@ -1076,7 +1076,15 @@ async fn teachers_attach_files_to_instructions(db: Db) {
     // Left out, they stay; given, they are replaced.
     let (_, kept) = c.teacher.put(&path, body(None)).await;
     assert_eq!(kept["attachments"].as_array().unwrap().len(), 1);
-    let foreign = upload(&c.app, &c.teacher, "чужой.pdf", 10).await;
+    // The teacher's own draft becomes the assignment's; someone else's
+    // draft is refused.
+    let draft = upload(&c.app, &c.teacher, "черновик.pdf", 10).await;
+    let (status, adopted) = c.teacher.put(&path, body(Some(vec![&sheet, &draft]))).await;
+    assert_eq!(status, StatusCode::OK, "{adopted}");
+    assert_eq!(adopted["attachments"][1]["id"], draft.as_str());
+    let (_, view) = c.alice.get(&path).await;
+    assert_eq!(view["assignment"]["attachments"][1]["id"], draft.as_str());
+    let foreign = upload(&c.app, &c.alice, "чужой.pdf", 10).await;
     let refused = c.teacher.put(&path, body(Some(vec![&foreign]))).await;
     assert_error(&refused, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
     assert_eq!(refused.1["error"]["field"], "attachment_ids");

@@ -40,12 +40,12 @@ pub struct LessonRequest {
     /// only the course's staff see, whatever `publish_at` says. Absent: a
     /// new lesson is published, an update keeps the current state.
     pub published: Option<bool>,
-    /// Files attached to the lesson, in order: ids of files uploaded with
-    /// `POST /files?lesson_id=<this lesson>`, a repeated id counting once.
-    /// Given when updating, the lesson's attachments become exactly these
-    /// files (`[]` removes them all; a file not uploaded to this lesson is
-    /// refused); absent: they stay as they are. A new lesson has none:
-    /// upload after creating it, then update.
+    /// Files attached to the lesson, in order, a repeated id counting once:
+    /// ids of files uploaded with `POST /files?lesson_id=<this lesson>`, or
+    /// the author's drafts (`POST /files` without a target), which become
+    /// the lesson's. When given, the attachments become exactly these files
+    /// (`[]` removes them all; any other file is refused); absent: a new
+    /// lesson has none, an update keeps them.
     pub attachment_ids: Option<Vec<lms_core::FileId>>,
 }
 
@@ -78,16 +78,6 @@ async fn create_lesson(
     ApiPath(course_id): ApiPath<CourseId>,
     ApiJson(req): ApiJson<LessonRequest>,
 ) -> ApiResult<(StatusCode, Json<Lesson>)> {
-    if req
-        .attachment_ids
-        .as_ref()
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        return Err(ApiError::invalid_field(
-            "attachment_ids",
-            "a new lesson has no files yet: upload with ?lesson_id= after creating it",
-        ));
-    }
     let input = LessonInput {
         title: title(&req.title)?,
         body: RichText::sanitize(&req.body),

@@ -69,8 +69,10 @@ pub struct AssignmentRequest {
     #[serde(default)]
     pub published: bool,
     /// Files attached to the instructions, in order: ids of files uploaded
-    /// for this assignment (`POST /files` with the assignment as target).
-    /// Only when updating; absent: the attachments stay as they are.
+    /// for this assignment (`POST /files?assignment_id=…&attach=true`), or
+    /// the author's drafts (`POST /files` without a target), which become
+    /// the assignment's. Absent: a new assignment has none, an update keeps
+    /// them.
     #[schema(value_type = Option<Vec<lms_core::FileId>>)]
     pub attachment_ids: Option<Vec<String>>,
 }
@@ -143,16 +145,6 @@ async fn create_assignment(
     ApiPath(course_id): ApiPath<CourseId>,
     ApiJson(req): ApiJson<AssignmentRequest>,
 ) -> ApiResult<(StatusCode, Json<Assignment>)> {
-    if req
-        .attachment_ids
-        .as_ref()
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        return Err(ApiError::invalid_field(
-            "attachment_ids",
-            "upload attachments after creating the assignment, then update it",
-        ));
-    }
     let now = state.lms.clock().now().trunc_subsecs(0);
     let input = assignment_input(req, now)?;
     let assignment = state
