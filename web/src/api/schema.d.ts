@@ -1765,8 +1765,10 @@ export interface components {
         AssignmentRequest: {
             /**
              * @description Files attached to the instructions, in order: ids of files uploaded
-             *     for this assignment (`POST /files` with the assignment as target).
-             *     Only when updating; absent: the attachments stay as they are.
+             *     for this assignment (`POST /files?assignment_id=…&attach=true`), or
+             *     the author's drafts (`POST /files` without a target), which become
+             *     the assignment's. Absent: a new assignment has none, an update keeps
+             *     them.
              */
             attachment_ids?: components["schemas"]["FileId"][] | null;
             /**
@@ -3052,12 +3054,12 @@ export interface components {
         /** @description A lesson's content. */
         LessonRequest: {
             /**
-             * @description Files attached to the lesson, in order: ids of files uploaded with
-             *     `POST /files?lesson_id=<this lesson>`, a repeated id counting once.
-             *     Given when updating, the lesson's attachments become exactly these
-             *     files (`[]` removes them all; a file not uploaded to this lesson is
-             *     refused); absent: they stay as they are. A new lesson has none:
-             *     upload after creating it, then update.
+             * @description Files attached to the lesson, in order, a repeated id counting once:
+             *     ids of files uploaded with `POST /files?lesson_id=<this lesson>`, or
+             *     the author's drafts (`POST /files` without a target), which become
+             *     the lesson's. When given, the attachments become exactly these files
+             *     (`[]` removes them all; any other file is refused); absent: a new
+             *     lesson has none, an update keeps them.
              */
             attachment_ids?: components["schemas"]["FileId"][] | null;
             /** @description Body as HTML from the editor (sanitised on the server). */
