@@ -124,6 +124,38 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await page.keyboard.press('Delete')
     await page.keyboard.type(text)
   }
+  // A real 1×1 PNG, as a screenshot tool puts it on the clipboard.
+  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=='
+  /** Pastes a screenshot into the rich editor `sel` at its caret; returns the picture's address once uploaded (#17). */
+  async function pastePicture(page, sel) {
+    await page.evaluate(({ b64, sel }) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+      const clipboard = new DataTransfer()
+      clipboard.items.add(new File([bytes], 'image.png', { type: 'image/png' }))
+      document.querySelector(`${sel} .ql-editor`).dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }))
+    }, { b64: PNG, sel })
+    const pasted = page.locator(`${sel} .ql-editor img[src^="/api/v1/files/"]`)
+    await pasted.waitFor({ timeout: 10000 })
+    return pasted.getAttribute('src')
+  }
+  /** Writes a formula with the editor's formula button at the end of `sel`. */
+  async function addFormula(page, sel, latex) {
+    await page.click(`${sel} .ql-editor`)
+    await page.keyboard.press('Control+End')
+    await page.click(`${sel} button.ql-formula`)
+    const tip = page.locator(`${sel} .ql-tooltip.ql-editing`)
+    await tip.waitFor()
+    await tip.locator('input[type=text]').fill(latex)
+    await tip.locator('input[type=text]').press('Enter')
+    await page.waitForSelector(`${sel} .ql-editor span.ql-formula .katex`)
+  }
+  /** Waits until the picture `src` inside `scope` has loaded. */
+  async function pictureLoads(page, scope, src) {
+    await page.waitForFunction(({ scope, src }) => {
+      const img = document.querySelector(`${scope} img[src="${src}"]`)
+      return img && img.complete && img.naturalWidth > 0
+    }, { scope, src }, { timeout: 10000 }).catch(() => { throw new Error(`the picture ${src} does not load in ${scope}`) })
+  }
   async function quillType(page, testId, fn) {
     await page.click(`[data-test=${testId}] .ql-editor`)
     await fn()
@@ -446,6 +478,10 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       await T.uncheck('[data-test=q-correct-2]')
     })
     await add('true_false', 'При D < 0 действительных корней нет.', async () => {
+      // A picture pasted and a formula written into the prompt (#17).
+      await T.keyboard.type(' График: ')
+      state.quizPicture = await pastePicture(T, '[data-test=q-prompt]')
+      await addFormula(T, '[data-test=q-prompt]', 'D = b^2 - 4ac')
       await T.selectOption('[data-test=q-tf]', { index: 0 })
     })
     await add('short_text', 'Как называется b² − 4ac?', async () => {
@@ -792,6 +828,40 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     const box = await player.boundingBox()
     if (!box || box.width < 200 || Math.abs(box.width / box.height - 16 / 9) > 0.05) throw new Error(`the player is not 16:9 at the text's width: ${JSON.stringify(box)}`)
   })
+  await step('a teacher pastes a screenshot into a new lesson before its first save, adds a Rutube video, a formula and a PDF; the student sees the picture loaded, the player, the typeset formula and downloads the PDF (#17)', ['joined', 'courseId'], async () => {
+    const ed = '[data-test=lesson-editor]'
+    await T.goto(`/courses/${state.courseId}/lessons/new`)
+    await T.fill('[data-test=lesson-title-input]', 'Площадь круга')
+    await quillType(T, 'lesson-editor', () => T.keyboard.type('Посмотрите на рисунок: '))
+    const imageSrc = await pastePicture(T, ed)
+    await T.click(`${ed} .ql-editor`)
+    await T.keyboard.press('Control+End')
+    await T.click(`${ed} button.ql-video`)
+    const tip = T.locator(`${ed} .ql-tooltip.ql-editing`)
+    await tip.waitFor()
+    await tip.locator('input[type=text]').fill('https://rutube.ru/video/c6cc4d620b1d4338901770a44b3e82f4/')
+    await tip.locator('input[type=text]').press('Enter')
+    await T.waitForSelector(`${ed} iframe.ql-video`)
+    await addFormula(T, ed, 'S = \\pi r^2')
+    // A file attached before the first save too.
+    await T.setInputFiles('[data-test=lesson-file]', { name: 'задачи.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 circle tasks\n') })
+    await T.waitForSelector('[data-test=attachment]:has-text("задачи.pdf")', { timeout: 10000 })
+    await T.click('[data-test=lesson-save]')
+    await T.waitForSelector('[data-test=lesson-body]')
+    const lessonUrl = new URL(T.url()).pathname
+
+    await S.goto(lessonUrl)
+    await S.locator(`[data-test=lesson-body] img[src="${imageSrc}"]`).waitFor()
+    await pictureLoads(S, '[data-test=lesson-body]', imageSrc)
+    if (!(await S.locator('[data-test=lesson-body] iframe.ql-video[src^="https://rutube.ru/play/embed/"]').count())) throw new Error('no player')
+    const formula = S.locator('[data-test=lesson-body] span.ql-formula')
+    await formula.locator('.katex').waitFor()
+    if ((await formula.locator('annotation').textContent()) !== 'S = \\pi r^2') throw new Error('formula source changed')
+    const href = await S.locator('a:has-text("задачи.pdf")').getAttribute('href')
+    const res = await S.request.get(href)
+    if (!res.ok() || !(await res.text()).startsWith('%PDF-1.4 circle tasks')) throw new Error(`PDF download: ${res.status()}`)
+    await shot(S, 'lesson-pasted-picture-ru')
+  })
   await step('a draft lesson is for staff only until the teacher publishes it; students see no course status badge (#13)', ['joined', 'courseId'], async () => {
     await T.goto(`/courses/${state.courseId}/lessons/new`)
     await T.fill('[data-test=lesson-title-input]', 'Разбор задач')
@@ -896,6 +966,14 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     const c = await text(S, '[data-test=countdown]')
     if (!/(29|30):\d\d/.test(c)) throw new Error(`countdown: ${c}`)
     state.attemptUrl = new URL(S.url()).pathname
+    // The question with a picture and a formula (#17): both shown.
+    if (state.quizPicture) {
+      const q = S.locator('[data-test=question]', { hasText: 'D < 0' })
+      await q.locator('span.ql-formula .katex').waitFor()
+      if ((await q.locator('span.ql-formula annotation').textContent()) !== 'D = b^2 - 4ac') throw new Error('the prompt formula changed')
+      await pictureLoads(S, '[data-test=question]', state.quizPicture)
+      await shot(S, 'quiz-question-picture-formula-ru')
+    }
   })
   const card = (prompt) => S.locator('[data-test=question]', { hasText: prompt })
   await step('an answer is autosaved ("saved" shown) and survives a reload', ['attemptUrl'], async () => {
