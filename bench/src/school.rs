@@ -339,7 +339,7 @@ pub async fn seed(db: &Db, scale: &Scale) -> School {
                         text: Some(RichText::sanitize(
                             "<p>Решение: D = 9 − 8 = 1, корни 1 и 2.</p>",
                         )),
-                        files: Vec::new(),
+                        file_ids: Vec::new(),
                         idempotency_key: None,
                     },
                 )

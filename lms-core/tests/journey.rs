@@ -259,7 +259,7 @@ async fn a_term_from_enrolment_to_gradebook() {
             assignment.id,
             HandInInput {
                 text: Some(RichText::sanitize("<p>Ответ: 42 м/с</p>")),
-                files: vec![],
+                file_ids: vec![],
                 idempotency_key: Some("vera-1".into()),
             },
         )
@@ -273,7 +273,7 @@ async fn a_term_from_enrolment_to_gradebook() {
             assignment.id,
             HandInInput {
                 text: Some(RichText::sanitize("<p>Ответ: 42 м/с</p>")),
-                files: vec![],
+                file_ids: vec![],
                 idempotency_key: Some("vera-1".into()),
             },
         )
@@ -296,7 +296,7 @@ async fn a_term_from_enrolment_to_gradebook() {
             assignment.id,
             HandInInput {
                 text: Some(RichText::sanitize("<p> </p>")),
-                files: vec![],
+                file_ids: vec![],
                 idempotency_key: None,
             },
         )

@@ -96,7 +96,7 @@ async fn world(db: Db) -> World {
             assignment.id,
             HandInInput {
                 text: Some(RichText::sanitize("<p>x = 2</p>")),
-                files: Vec::new(),
+                file_ids: Vec::new(),
                 idempotency_key: None,
             },
         )

@@ -126,30 +126,17 @@ async fn uploads_respect_limits_and_downloads_follow_visibility(db: Db) {
 
     // Handed in, it belongs to the submission: the course staff may read it,
     // classmates and other teachers may not.
-    let ids = [serde_json::from_value(json!(file_id)).unwrap()];
-    let files = app
-        .lms
-        .files
-        .files_for_hand_in(&student.user.actor(), assignment.id, &ids)
-        .await
-        .unwrap();
-    let handed = app
-        .lms
+    app.lms
         .homework
         .hand_in(
             &student.user.actor(),
             assignment.id,
             HandInInput {
                 text: None,
-                files,
+                file_ids: vec![serde_json::from_value(json!(file_id)).unwrap()],
                 idempotency_key: None,
             },
         )
-        .await
-        .unwrap();
-    app.lms
-        .files
-        .attach_to_submission(&student.user.actor(), &ids, handed.submission.id)
         .await
         .unwrap();
     assert_eq!(download(&teacher, &file_id).await.0, StatusCode::OK);

@@ -546,7 +546,7 @@ async fn seed_course(
                     assignment.id,
                     HandInInput {
                         text: Some(rich(a.answer)),
-                        files: Vec::new(),
+                        file_ids: Vec::new(),
                         idempotency_key: None,
                     },
                 )

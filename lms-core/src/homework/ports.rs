@@ -93,6 +93,8 @@ pub struct HandIn {
     /// The student.
     pub student_id: UserId,
     /// The version; the adapter sets `submission_id` and `number` (count + 1).
+    /// Its files become the submission's with it (see
+    /// [`HomeworkStore::hand_in`]).
     pub version: SubmissionVersion,
     /// The state after the hand-in.
     pub state: SubmissionState,
@@ -189,10 +191,14 @@ pub trait HomeworkStore: Send + Sync {
     /// Every extension of an assignment.
     async fn list_extensions(&self, assignment: AssignmentId) -> StorageResult<Vec<Extension>>;
 
-    /// Stores a hand-in with its messages and awards atomically. A retry with
-    /// a known idempotency key is `Duplicate` (checked first). A submission
-    /// that is `Graded` takes no new version: `Conflict(Stale)`, nothing
-    /// written (a grade may land between the service's check and this write).
+    /// Stores a hand-in with its messages and awards atomically, and makes
+    /// the version's files the submission's in the same transaction: each
+    /// must be registered as the student's upload (else `NotFound`) and be a
+    /// draft or already this submission's (else `Conflict(FileAttached)`),
+    /// or nothing is written. A retry with a known idempotency key is
+    /// `Duplicate` (checked first). A submission that is `Graded` takes no
+    /// new version: `Conflict(Stale)`, nothing written (a grade may land
+    /// between the service's check and this write).
     async fn hand_in(&self, hand_in: &HandIn) -> StorageResult<HandInOutcome>;
     /// Stores a review atomically. `NotFound`, `Conflict(Stale)`.
     async fn review(&self, review: &Review) -> StorageResult<Submission>;

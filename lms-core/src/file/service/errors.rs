@@ -2,9 +2,8 @@
 
 use thiserror::Error;
 
-use crate::error::{Conflict, StorageError};
+use crate::error::StorageError;
 use crate::file::ports::FileStoreError;
-use crate::ids::FileId;
 
 /// Why an upload (or its registration) was refused.
 #[derive(Debug, Error)]
@@ -96,58 +95,6 @@ crate::domain_error!(UploadError {
     CourseArchived => (Conflict, "course_archived"),
     QuotaExceeded { .. } => (TooLarge, "upload_quota_exceeded"),
 });
-
-/// Why files could not be used for a hand-in.
-#[derive(Debug, Error)]
-pub enum HandInFilesError {
-    /// No such file, or it is not the actor's.
-    #[error("file {0} not found")]
-    FileNotFound(FileId),
-    /// The file belongs to another object (e.g. a hand-in to another assignment).
-    #[error("file {0} is attached elsewhere")]
-    FileInUse(FileId),
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-crate::domain_error!(HandInFilesError {
-    FileNotFound(_) => (NotFound, "file_not_found"),
-    FileInUse(_) => (Conflict, "file_in_use"),
-});
-
-/// Why files could not be attached to a submission.
-#[derive(Debug, Error)]
-pub enum AttachError {
-    /// No such submission, or it is not the actor's.
-    #[error("submission not found")]
-    SubmissionNotFound,
-    /// A file does not exist or is not the actor's.
-    #[error("file not found")]
-    FileNotFound,
-    /// A file is attached to another object.
-    #[error("a file is attached elsewhere")]
-    FileInUse,
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(StorageError),
-}
-
-crate::domain_error!(AttachError {
-    SubmissionNotFound => (NotFound, "submission_not_found"),
-    FileNotFound => (NotFound, "file_not_found"),
-    FileInUse => (Conflict, "file_in_use"),
-});
-
-impl From<StorageError> for AttachError {
-    fn from(e: StorageError) -> Self {
-        match e {
-            StorageError::NotFound => Self::FileNotFound,
-            StorageError::Conflict(Conflict::FileAttached) => Self::FileInUse,
-            other => Self::Storage(other),
-        }
-    }
-}
 
 /// Why a download was refused.
 #[derive(Debug, Error)]

@@ -12,9 +12,9 @@
 //! ([`UploadTarget::Draft`]): only its uploader reads it until the object
 //! using it is saved and takes it over;
 //! [`purge_drafts`](FileService::purge_drafts) deletes drafts never used.
-//! For homework, [`files_for_hand_in`](FileService::files_for_hand_in)
-//! turns the ids a student sends into stored refs (real sizes) for
-//! [`HomeworkService::hand_in`](crate::homework::HomeworkService::hand_in).
+//! A hand-in names its files by id:
+//! [`HomeworkService::hand_in`](crate::homework::HomeworkService::hand_in)
+//! checks them and stores them with the version, in one write.
 //!
 //! Downloads ([`download`](FileService::download)) are allowed exactly to
 //! who may see the owning object, by the same rules as the course and
@@ -267,80 +267,6 @@ impl FileService {
         }
         self.files.insert(file, owner).await?;
         Ok(())
-    }
-
-    /// The stored refs (real sizes and types, for the assignment's file
-    /// limits) of the files a student hands in to `assignment_id`, in the
-    /// order of `ids` (a repeated id once): each must be the actor's own
-    /// upload, unattached or already attached to the actor's submission to
-    /// this assignment (a retry, or a file kept from an earlier version).
-    /// Pass the result as the hand-in's files, then
-    /// [`attach_to_submission`](Self::attach_to_submission).
-    pub async fn files_for_hand_in(
-        &self,
-        actor: &Actor,
-        assignment_id: AssignmentId,
-        ids: &[FileId],
-    ) -> Result<Vec<FileRef>, HandInFilesError> {
-        let mut refs: Vec<FileRef> = Vec::with_capacity(ids.len());
-        let mut own_submission: Option<Option<SubmissionId>> = None;
-        for id in ids {
-            if refs.iter().any(|f| f.id == *id) {
-                continue;
-            }
-            let (file, owner) = self
-                .files
-                .get(*id)
-                .await?
-                .filter(|(f, _)| f.uploaded_by == actor.user_id)
-                .ok_or(HandInFilesError::FileNotFound(*id))?;
-            match owner {
-                FileOwner::Unattached => {}
-                FileOwner::Submission(s) => {
-                    if own_submission.is_none() {
-                        own_submission = Some(
-                            self.homework
-                                .find_submission(assignment_id, actor.user_id)
-                                .await?
-                                .map(|s| s.id),
-                        );
-                    }
-                    if own_submission.flatten() != Some(s) {
-                        return Err(HandInFilesError::FileInUse(*id));
-                    }
-                }
-                FileOwner::Lesson(_)
-                | FileOwner::Assignment(_)
-                | FileOwner::Course(_)
-                | FileOwner::Quiz(_) => {
-                    return Err(HandInFilesError::FileInUse(*id));
-                }
-            }
-            refs.push(file);
-        }
-        Ok(refs)
-    }
-
-    /// Attaches the actor's uploads to their submission `submission_id`,
-    /// atomically (see [`FileRegistry::attach`]); repeating it is harmless.
-    /// Returns the attached files.
-    pub async fn attach_to_submission(
-        &self,
-        actor: &Actor,
-        ids: &[FileId],
-        submission_id: SubmissionId,
-    ) -> Result<Vec<FileRef>, AttachError> {
-        let submission = self
-            .homework
-            .get_submission(submission_id)
-            .await
-            .map_err(AttachError::Storage)?
-            .filter(|s| s.student_id == actor.user_id)
-            .ok_or(AttachError::SubmissionNotFound)?;
-        Ok(self
-            .files
-            .attach(ids, actor.user_id, FileOwner::Submission(submission.id))
-            .await?)
     }
 
     /// The file, if the actor may download it: whoever may see its owner.

@@ -176,6 +176,13 @@ pub enum HandInError {
     /// The files break the assignment's limits.
     #[error("files: {0}")]
     Files(#[source] FileLimitError),
+    /// No such file, or it is not the student's upload.
+    #[error("file_ids: file {0} not found")]
+    FileNotFound(FileId),
+    /// The file belongs to something else (a lesson, a hand-in to another
+    /// assignment).
+    #[error("file_ids: file {0} is attached elsewhere")]
+    FileInUse(FileId),
     /// A file was uploaded by someone else.
     #[error("files: {name:?} was not uploaded by the student")]
     FileNotOwned {
@@ -209,6 +216,8 @@ crate::domain_error!(HandInError {
     Files(FileLimitError::TypeNotAllowed { .. }) => (Unsupported, "file_type_not_allowed"),
     Files(FileLimitError::TooMany { .. }) => (Invalid, "too_many_files"),
     FileNotOwned { .. } => (Forbidden, "file_not_owned"),
+    FileNotFound(_) => (NotFound, "file_not_found"),
+    FileInUse(_) => (Conflict, "file_in_use"),
     AlreadyGraded => (Conflict, "already_graded"),
     TooManyVersions { .. } => (Conflict, "too_many_versions"),
 });

@@ -6,6 +6,40 @@ use crate::file::{FileOwner, adopt_pictures};
 impl HomeworkService {
     // --- hand-in -----------------------------------------------------------
 
+    /// The stored refs (real sizes and types, for the file limits) of the
+    /// files a student hands in, in the order of `ids`, a repeated id once:
+    /// each must be the student's upload (else `FileNotFound`), a draft or
+    /// already part of their submission `own` (else `FileInUse`).
+    async fn hand_in_files(
+        &self,
+        student: UserId,
+        own: Option<SubmissionId>,
+        ids: &[FileId],
+    ) -> Result<Vec<FileRef>, HandInError> {
+        let mut refs: Vec<FileRef> = Vec::with_capacity(ids.len());
+        for id in ids {
+            if refs.iter().any(|f| f.id == *id) {
+                continue;
+            }
+            let (file, owner) = self
+                .files
+                .get(*id)
+                .await?
+                .filter(|(f, _)| f.uploaded_by == student)
+                .ok_or(HandInError::FileNotFound(*id))?;
+            let usable = match owner {
+                FileOwner::Unattached => true,
+                FileOwner::Submission(s) => Some(s) == own,
+                _ => false,
+            };
+            if !usable {
+                return Err(HandInError::FileInUse(*id));
+            }
+            refs.push(file);
+        }
+        Ok(refs)
+    }
+
     /// Hands in a new version of the student's homework. A retry with an
     /// idempotency key already used returns the submission as it is with
     /// `duplicate: true`. The first homework and a streak of on-time
@@ -75,7 +109,10 @@ impl HomeworkService {
             return Err(HandInError::TooManyVersions { max });
         }
         let text = input.text.filter(|t| !t.is_blank());
-        check_content(&assignment, student, text.as_ref(), &input.files)?;
+        let files = self
+            .hand_in_files(student, existing.as_ref().map(|s| s.id), &input.file_ids)
+            .await?;
+        check_content(&assignment, student, text.as_ref(), &files)?;
 
         let new_submission_id = SubmissionId::new();
         let version = SubmissionVersion {
@@ -83,7 +120,7 @@ impl HomeworkService {
             submission_id: existing.as_ref().map_or(new_submission_id, |s| s.id),
             number: existing.as_ref().map_or(1, |s| s.last_number + 1),
             text,
-            files: input.files,
+            files,
             submitted_at: now,
             late,
             idempotency_key: key,

@@ -118,8 +118,11 @@ pub struct ExtensionInput {
 pub struct HandInInput {
     /// Text answer; blank text counts as none.
     pub text: Option<RichText>,
-    /// Files, already uploaded by the student.
-    pub files: Vec<FileRef>,
+    /// Files the student uploaded beforehand (drafts,
+    /// [`UploadTarget::HandIn`](crate::file::UploadTarget::HandIn)) or kept
+    /// from an earlier version of this submission; they become the
+    /// submission's in the same write as the version.
+    pub file_ids: Vec<FileId>,
     /// Client-chosen key: a retried hand-in with the same key stores nothing
     /// twice and returns the submission as it is.
     pub idempotency_key: Option<String>,

@@ -112,6 +112,7 @@ macro_rules! __storage_conformance_cases {
                 assignments_are_listed_by_due_date,
                 extensions_are_upserted_and_deleted,
                 first_hand_in_creates_a_submission,
+                hand_in_takes_its_files_or_writes_nothing,
                 later_hand_ins_add_numbered_versions,
                 repeated_idempotency_key_is_a_duplicate,
                 hand_in_skips_duplicate_messages_and_awards,

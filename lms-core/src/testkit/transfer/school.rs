@@ -318,6 +318,14 @@ pub(super) async fn build_school(storage: &Storage) -> School {
     );
     let mut again = hand_in(&assignment, student.id, day(6), Some("key-2"));
     again.version.files = vec![file_ref(student.id, "решение.pdf")];
+    // Uploaded first; handing in makes it the submission's.
+    ok(
+        storage
+            .files
+            .insert(&again.version.files[0], FileOwner::Unattached)
+            .await,
+        "register an upload",
+    );
     let _ = stored(ok(storage.homework.hand_in(&again).await, "second hand-in"));
     let graded = grade_review(
         first.id,
@@ -662,24 +670,6 @@ pub(super) async fn build_school(storage: &Storage) -> School {
         "register an assignment file",
     );
     let submission_file = again.version.files[0].clone();
-    ok(
-        storage
-            .files
-            .insert(&submission_file, FileOwner::Unattached)
-            .await,
-        "register an upload",
-    );
-    ok(
-        storage
-            .files
-            .attach(
-                &[submission_file.id],
-                student.id,
-                FileOwner::Submission(first.id),
-            )
-            .await,
-        "attach the upload to the submission",
-    );
     let mut orphan = file_ref(second.id, "черновик.docx");
     orphan.uploaded_at = day(8);
     orphan.size = 0;

@@ -3,11 +3,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use lms_core::file::{FileRef, HandInFilesError};
 use lms_core::homework::{
-    HandInInput, HandInResult, Submission, SubmissionFilter, SubmissionState,
+    HandInError, HandInInput, HandInResult, Submission, SubmissionFilter, SubmissionState,
 };
-use lms_core::{AssignmentId, FileId, SubmissionId};
+use lms_core::{AssignmentId, SubmissionId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -35,29 +34,6 @@ pub struct HandInRequest {
     #[schema(value_type = Vec<lms_core::FileId>)]
     pub file_ids: Vec<String>,
 }
-/// The stored refs of the files a student hands in (their own uploads,
-/// unattached or already part of their submission to this assignment).
-async fn hand_in_files(
-    state: &AppState,
-    auth: &Auth,
-    assignment_id: AssignmentId,
-    ids: &[String],
-) -> ApiResult<Vec<FileRef>> {
-    let ids = file_ids("file_ids", ids)?;
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    state
-        .lms
-        .files
-        .files_for_hand_in(&auth.actor, assignment_id, &ids)
-        .await
-        .map_err(|e| match e {
-            HandInFilesError::Storage(_) => e.into(),
-            e => ApiError::from(e).with_field("file_ids"),
-        })
-}
-
 /// Hands in a new version of the actor's homework (enrolled students).
 /// Earlier versions are kept. 201 when stored; 200 with `duplicate: true`
 /// when the `Idempotency-Key` was used before and nothing was stored.
@@ -101,29 +77,22 @@ async fn hand_in(
         ),
         None => None,
     };
-    let files = hand_in_files(&state, &auth, assignment_id, &req.file_ids).await?;
-    let file_ids: Vec<FileId> = files.iter().map(|f| f.id).collect();
     let input = HandInInput {
         text: req.text.as_deref().map(sanitized),
-        files,
+        file_ids: file_ids("file_ids", &req.file_ids)?,
         idempotency_key,
     };
     let result = state
         .lms
         .homework
         .hand_in(&auth.actor, assignment_id, input)
-        .await?;
-    if !file_ids.is_empty() {
-        // The version is stored; attaching makes its files the
-        // submission's (downloadable by the staff). Should this fail, a
-        // retry with the same Idempotency-Key stores nothing twice and
-        // attaches again.
-        state
-            .lms
-            .files
-            .attach_to_submission(&auth.actor, &file_ids, result.submission.id)
-            .await?;
-    }
+        .await
+        .map_err(|e| match e {
+            HandInError::FileNotFound(_) | HandInError::FileInUse(_) => {
+                ApiError::from(e).with_field("file_ids")
+            }
+            e => e.into(),
+        })?;
     let status = if result.duplicate {
         StatusCode::OK
     } else {

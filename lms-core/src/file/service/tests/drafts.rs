@@ -250,7 +250,7 @@ async fn pictures_in_answers_and_feedback_belong_to_the_submission() {
             assignment.id,
             HandInInput {
                 text: Some(picture(&solution)),
-                files: Vec::new(),
+                file_ids: Vec::new(),
                 idempotency_key: None,
             },
         )

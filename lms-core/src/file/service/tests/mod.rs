@@ -364,107 +364,95 @@ async fn registering_stores_the_file_with_its_owner() {
 }
 
 #[tokio::test]
-async fn hand_in_files_are_the_students_own_with_stored_sizes() {
+async fn hand_in_files_are_the_students_own_and_stored_with_the_version() {
     let s = school().await;
+    let lms = crate::Lms::new(s.storage.clone(), s.clock.clone(), Vec::new());
+    let mut assignment = crate::testkit::conformance::fixtures::assignment(s.course.id, day(7));
+    assignment.submission_kind = crate::homework::SubmissionKind::Files;
+    ok(
+        s.storage.homework.insert_assignment(&assignment, &[]).await,
+        "files assignment",
+    );
     let mut upload = file_ref(s.student.user_id, "решение.pdf");
     upload.size = 777;
     s.service
         .register(&s.student, &upload, FileOwner::Unattached)
         .await
         .expect("register");
-    let files = s
-        .service
-        .files_for_hand_in(&s.student, s.assignment.id, &[upload.id, upload.id])
+    async fn hand_in_as(
+        lms: &crate::Lms,
+        who: &Actor,
+        to: AssignmentId,
+        ids: Vec<FileId>,
+        key: &str,
+    ) -> Result<crate::homework::HandInResult, crate::homework::HandInError> {
+        let input = crate::homework::HandInInput {
+            text: None,
+            file_ids: ids,
+            idempotency_key: Some(key.to_owned()),
+        };
+        lms.homework.hand_in(who, to, input).await
+    }
+    let hand_in = |who, to, ids, key| hand_in_as(&lms, who, to, ids, key);
+    let first = hand_in(&s.student, assignment.id, vec![upload.id, upload.id], "k1")
         .await
-        .expect("own draft");
-    assert_eq!(files, vec![upload.clone()], "once, with the stored size");
-    assert_eq!(files[0].size, 777);
-
-    let submission = add_hand_in(&s.storage, &s.assignment, s.student.user_id, day(1)).await;
-    let attached = s
-        .service
-        .attach_to_submission(&s.student, &[upload.id], submission.id)
-        .await
-        .expect("attach");
-    assert_eq!(attached, vec![upload.clone()]);
+        .expect("hand in");
+    let submission = first.submission.id;
+    assert_eq!(
+        first.submission.versions[0].files,
+        vec![upload.clone()],
+        "once, with the stored size"
+    );
     assert_eq!(
         ok(
             s.storage
                 .files
-                .list_by_owner(FileOwner::Submission(submission.id))
+                .list_by_owner(FileOwner::Submission(submission))
                 .await,
             "list"
         ),
-        vec![upload.clone()]
+        vec![upload.clone()],
+        "the file became the submission's with the version"
     );
-    // A retry (or a new version keeping the file) may use it again.
-    assert_eq!(
-        s.service
-            .files_for_hand_in(&s.student, s.assignment.id, &[upload.id])
-            .await
-            .expect("retry"),
-        vec![upload.clone()]
-    );
-    s.service
-        .attach_to_submission(&s.student, &[upload.id], submission.id)
+    // A new version may keep the file.
+    let second = hand_in(&s.student, assignment.id, vec![upload.id], "k2")
         .await
-        .expect("attaching again is harmless");
+        .expect("a second version keeping the file");
+    assert_eq!(second.submission.versions.len(), 2);
 
-    // A classmate can neither use nor attach the student's file.
-    assert_eq!(
-        code(
-            s.service
-                .files_for_hand_in(&s.classmate, s.assignment.id, &[upload.id])
-                .await
-        ),
-        "file_not_found"
+    // Nobody else's, nothing elsewhere, nothing unknown.
+    let classmate_gets = hand_in(&s.classmate, assignment.id, vec![upload.id], "c1").await;
+    assert_eq!(code(classmate_gets), "file_not_found");
+    let other = crate::testkit::conformance::fixtures::assignment(s.course.id, day(7));
+    ok(
+        s.storage.homework.insert_assignment(&other, &[]).await,
+        "another assignment",
     );
-    assert_eq!(
-        code(
-            s.service
-                .attach_to_submission(&s.classmate, &[upload.id], submission.id)
-                .await
-        ),
-        "submission_not_found"
-    );
-    let classmate_sub = add_hand_in(&s.storage, &s.assignment, s.classmate.user_id, day(1)).await;
-    assert_eq!(
-        code(
-            s.service
-                .attach_to_submission(&s.classmate, &[upload.id], classmate_sub.id)
-                .await
-        ),
-        "file_not_found"
-    );
-    // The student's file handed in elsewhere is in use for another assignment.
-    let other = add_assignment(&s.storage, s.course.id, day(9)).await;
-    assert_eq!(
-        code(
-            s.service
-                .files_for_hand_in(&s.student, other.id, &[upload.id])
-                .await
-        ),
-        "file_in_use"
-    );
-    // A teacher's lesson file is nobody's hand-in.
-    let lesson_file = s
-        .stored_file(&s.teacher, FileOwner::Lesson(s.lesson.id))
+    let elsewhere = hand_in(&s.student, other.id, vec![upload.id], "o1").await;
+    assert_eq!(code(elsewhere), "file_in_use");
+    let in_a_lesson = s
+        .stored_file(&s.student, FileOwner::Lesson(s.lesson.id))
         .await;
+    let lesson_file = hand_in(&s.student, assignment.id, vec![in_a_lesson.id], "l1").await;
+    assert_eq!(code(lesson_file), "file_in_use");
+    let unknown = hand_in(&s.student, assignment.id, vec![FileId::new()], "u1").await;
+    assert_eq!(code(unknown), "file_not_found");
     assert_eq!(
-        code(
-            s.service
-                .files_for_hand_in(&s.teacher, s.assignment.id, &[lesson_file.id])
-                .await
-        ),
-        "file_in_use"
+        ok(
+            s.storage.homework.get_submission(submission).await,
+            "submission"
+        )
+        .map(|sub| sub.versions.len()),
+        Some(2),
+        "a refused hand-in stores no version"
     );
     assert_eq!(
-        code(
-            s.service
-                .files_for_hand_in(&s.student, s.assignment.id, &[FileId::new()])
-                .await
-        ),
-        "file_not_found"
+        s.storage
+            .homework
+            .find_submission(assignment.id, s.classmate.user_id)
+            .await
+            .unwrap(),
+        None
     );
 }
 
@@ -571,34 +559,30 @@ async fn submission_files_go_to_the_student_and_the_course_staff() {
     );
 }
 
-/// The whole flow through the `Lms` facade: a student uploads, hands
-/// in, retries; the teacher downloads; a classmate cannot.
+/// The whole flow through the `Lms` facade: a student uploads for the
+/// assignment, hands in, retries; the teacher downloads; a classmate cannot.
 #[tokio::test]
 async fn a_hand_in_with_files_through_the_facade() {
     let s = school().await;
-    let lms = crate::Lms::new(s.storage.clone(), s.clock.clone(), Vec::new());
+    let lms = crate::Lms::new(s.storage.clone(), s.clock.clone(), Vec::new())
+        .with_file_store(Arc::new(crate::testkit::memory::MemoryFileStore::new()));
     let mut assignment = crate::testkit::conformance::fixtures::assignment(s.course.id, day(7));
     assignment.submission_kind = crate::homework::SubmissionKind::Files;
     ok(
         s.storage.homework.insert_assignment(&assignment, &[]).await,
         "files assignment",
     );
-    let owner = lms
+    let upload = lms
         .files
-        .authorize_upload(&s.student, UploadTarget::Draft)
+        .upload(
+            &s.student,
+            UploadTarget::HandIn(assignment.id),
+            "решение.pdf",
+            &mut crate::file::InMemoryBody::new(b"%PDF-1.7".to_vec()),
+        )
         .await
         .expect("upload");
-    let upload = file_ref(s.student.user_id, "решение.pdf");
-    lms.files
-        .register(&s.student, &upload, owner)
-        .await
-        .expect("register");
     for attempt in 0..2 {
-        let files = lms
-            .files
-            .files_for_hand_in(&s.student, assignment.id, &[upload.id])
-            .await
-            .expect("files");
         let result = lms
             .homework
             .hand_in(
@@ -606,17 +590,13 @@ async fn a_hand_in_with_files_through_the_facade() {
                 assignment.id,
                 crate::homework::HandInInput {
                     text: None,
-                    files,
+                    file_ids: vec![upload.id],
                     idempotency_key: Some("hand-in-1".to_owned()),
                 },
             )
             .await
             .expect("hand in");
         assert_eq!(result.duplicate, attempt == 1, "the retry is a duplicate");
-        lms.files
-            .attach_to_submission(&s.student, &[upload.id], result.submission.id)
-            .await
-            .expect("attach");
         assert_eq!(
             result.submission.versions.len(),
             1,
@@ -636,7 +616,3 @@ async fn a_hand_in_with_files_through_the_facade() {
         "file_not_found"
     );
 }
-
-mod upload;
-
-mod drafts;

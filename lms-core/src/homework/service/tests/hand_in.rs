@@ -206,6 +206,8 @@ async fn hand_in_content_must_fit_the_assignment() {
     let s = w0.student.user_id;
     let c = w0.classmate.user_id;
     let pdf = file(s, "отчёт.pdf", 100);
+    let b = file(s, "b.pdf", 1);
+    let foreign = file(c, "чужой.pdf", 1);
     type Setup = Box<dyn Fn(&mut Assignment)>;
     let cases: Vec<(Setup, HandInInput, &str)> = vec![
         (
@@ -217,7 +219,7 @@ async fn hand_in_content_must_fit_the_assignment() {
             Box::new(|a| a.submission_kind = SubmissionKind::Text),
             HandInInput {
                 text: Some(RichText::sanitize("<p>текст</p>")),
-                files: vec![pdf.clone()],
+                file_ids: vec![pdf.id],
                 idempotency_key: None,
             },
             "files_not_accepted",
@@ -231,7 +233,7 @@ async fn hand_in_content_must_fit_the_assignment() {
             Box::new(|a| a.submission_kind = SubmissionKind::TextAndFiles),
             HandInInput {
                 text: None,
-                files: vec![],
+                file_ids: vec![],
                 idempotency_key: None,
             },
             "empty_hand_in",
@@ -243,7 +245,7 @@ async fn hand_in_content_must_fit_the_assignment() {
             }),
             HandInInput {
                 text: None,
-                files: vec![pdf.clone(), file(s, "b.pdf", 1)],
+                file_ids: vec![pdf.id, b.id],
                 idempotency_key: None,
             },
             "too_many_files",
@@ -255,7 +257,7 @@ async fn hand_in_content_must_fit_the_assignment() {
             }),
             HandInInput {
                 text: None,
-                files: vec![pdf.clone()],
+                file_ids: vec![pdf.id],
                 idempotency_key: None,
             },
             "file_too_large",
@@ -267,7 +269,7 @@ async fn hand_in_content_must_fit_the_assignment() {
             }),
             HandInInput {
                 text: None,
-                files: vec![pdf.clone()],
+                file_ids: vec![pdf.id],
                 idempotency_key: None,
             },
             "file_type_not_allowed",
@@ -276,10 +278,10 @@ async fn hand_in_content_must_fit_the_assignment() {
             Box::new(|a| a.submission_kind = SubmissionKind::Files),
             HandInInput {
                 text: None,
-                files: vec![file(c, "чужой.pdf", 1)],
+                file_ids: vec![foreign.id],
                 idempotency_key: None,
             },
-            "file_not_owned",
+            "file_not_found",
         ),
     ];
     for (setup, input, code) in cases {
@@ -290,6 +292,7 @@ async fn hand_in_content_must_fit_the_assignment() {
         let mut m = Mocks::new();
         expect_history(&mut m.hw, vec![]);
         m.hw.expect_get_extension().returning(|_, _| Ok(None));
+        registered(&mut m, vec![pdf.clone(), b.clone(), foreign.clone()]);
         let err = m
             .build(&w)
             .hand_in(&w.student, a.id, input)
@@ -313,14 +316,15 @@ async fn blank_text_with_files_is_stored_as_files_only() {
         t0(),
         true,
     );
-    let (m, seen) = hand_in_mocks(vec![other], None);
+    let (mut m, seen) = hand_in_mocks(vec![other], None);
+    registered(&mut m, vec![pdf.clone()]);
     m.build(&w)
         .hand_in(
             &w.student,
             a.id,
             HandInInput {
                 text: Some(RichText::sanitize("<p> </p>")),
-                files: vec![pdf.clone()],
+                file_ids: vec![pdf.id],
                 idempotency_key: Some("  ".into()),
             },
         )
@@ -639,4 +643,14 @@ async fn the_course_view_s_can_study_agrees_with_hand_in() {
             }
         }
     }
+}
+
+/// The registry knows `files` as drafts of their uploaders, and no other.
+fn registered(m: &mut Mocks, files: Vec<FileRef>) {
+    m.files.expect_get().returning(move |id| {
+        Ok(files
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| (f.clone(), FileOwner::Unattached)))
+    });
 }

@@ -207,7 +207,7 @@ fn input_from(a: &Assignment) -> AssignmentInput {
 fn text_hand_in(html: &str, key: Option<&str>) -> HandInInput {
     HandInInput {
         text: Some(RichText::sanitize(html)),
-        files: vec![],
+        file_ids: vec![],
         idempotency_key: key.map(str::to_owned),
     }
 }

@@ -8,7 +8,12 @@ pub async fn first_hand_in_creates_a_submission(storage: Storage) {
     let class = published_course_with_student(&storage).await;
     let a = add_assignment(&storage, class.course.id, day(1)).await;
     let mut h = hand_in(&a, class.student.id, at(30), Some("key-1"));
-    h.version.files = vec![file_ref(class.student.id, "решение.pdf")];
+    let upload = file_ref(class.student.id, "решение.pdf");
+    ok(
+        storage.files.insert(&upload, FileOwner::Unattached).await,
+        "the student's upload",
+    );
+    h.version.files = vec![upload.clone()];
     let note = outbox_entry(class.teacher.id, "handed_in:1", at(30));
     let badge = award(
         class.student.id,
@@ -50,6 +55,11 @@ pub async fn first_hand_in_creates_a_submission(storage: Storage) {
         ok(storage.notifications.get_outbox_entry(note.id).await, "get"),
         Some(note),
         "the hand-in's message is enqueued"
+    );
+    assert_eq!(
+        ok(storage.files.get(upload.id).await, "get file"),
+        Some((upload, FileOwner::Submission(h.new_submission_id))),
+        "the version's file became the submission's with it"
     );
     assert_eq!(
         ok(
@@ -326,5 +336,103 @@ pub async fn failed_hand_in_writes_nothing(storage: Storage) {
         )
         .is_empty(),
         "no badge is awarded"
+    );
+}
+
+/// A hand-in's files become the submission's in the same write, or the
+/// hand-in writes nothing: a file that is not the student's upload is
+/// `NotFound`, one part of something else `Conflict(FileAttached)`.
+pub async fn hand_in_takes_its_files_or_writes_nothing(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let a = add_assignment(&storage, class.course.id, day(1)).await;
+    let lesson =
+        crate::testkit::conformance::fixtures::add_lesson(&storage, class.course.id, "Дроби").await;
+    let mine = file_ref(class.student.id, "решение.pdf");
+    let teachers = file_ref(class.teacher.id, "чужой.pdf");
+    let in_lesson = file_ref(class.student.id, "в уроке.pdf");
+    ok(
+        storage.files.insert(&mine, FileOwner::Unattached).await,
+        "mine",
+    );
+    ok(
+        storage.files.insert(&teachers, FileOwner::Unattached).await,
+        "the teacher's",
+    );
+    ok(
+        storage
+            .files
+            .insert(&in_lesson, FileOwner::Lesson(lesson.id))
+            .await,
+        "a lesson's",
+    );
+    let with = |files: Vec<crate::file::FileRef>, key: &str| {
+        let mut h = hand_in(&a, class.student.id, at(30), Some(key));
+        h.version.files = files;
+        h
+    };
+    assert_not_found(
+        storage
+            .homework
+            .hand_in(&with(vec![mine.clone(), teachers.clone()], "k1"))
+            .await,
+        "someone else's file",
+    );
+    assert_conflict(
+        storage
+            .homework
+            .hand_in(&with(vec![mine.clone(), in_lesson.clone()], "k2"))
+            .await,
+        Conflict::FileAttached,
+        "a lesson's file",
+    );
+    let unknown = file_ref(class.student.id, "нет.pdf");
+    assert_not_found(
+        storage.homework.hand_in(&with(vec![unknown], "k3")).await,
+        "an unregistered file",
+    );
+    assert_eq!(
+        ok(
+            storage
+                .homework
+                .find_submission(a.id, class.student.id)
+                .await,
+            "find"
+        ),
+        None,
+        "refused hand-ins wrote nothing"
+    );
+    assert_eq!(
+        ok(storage.files.get(mine.id).await, "get").map(|(_, o)| o),
+        Some(FileOwner::Unattached),
+        "the student's file is still a draft"
+    );
+    let first = stored(
+        ok(
+            storage
+                .homework
+                .hand_in(&with(vec![mine.clone(), mine.clone()], "k4"))
+                .await,
+            "hand in",
+        ),
+        "with the student's file",
+    );
+    assert_eq!(
+        ok(storage.files.get(mine.id).await, "get").map(|(_, o)| o),
+        Some(FileOwner::Submission(first.id))
+    );
+    // A later version keeps it; another assignment cannot take it.
+    let mut again = with(vec![mine.clone()], "k5");
+    again.version.submitted_at = at(40);
+    stored(
+        ok(storage.homework.hand_in(&again).await, "second version"),
+        "keeping the file",
+    );
+    let b = add_assignment(&storage, class.course.id, day(2)).await;
+    let mut elsewhere = hand_in(&b, class.student.id, at(50), Some("k6"));
+    elsewhere.version.files = vec![mine.clone()];
+    assert_conflict(
+        storage.homework.hand_in(&elsewhere).await,
+        Conflict::FileAttached,
+        "a file of another submission",
     );
 }

@@ -12,6 +12,7 @@ use super::fixtures::{
 use crate::achievement::Badge;
 use crate::course::{CourseStatus, Title};
 use crate::error::Conflict;
+use crate::file::FileOwner;
 use crate::homework::{
     AuditAction, Extension, HandIn, HandInOutcome, LatePolicy, Submission, SubmissionKind,
     SubmissionState,
