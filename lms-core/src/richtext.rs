@@ -623,6 +623,10 @@ mod tests {
         "<iframe src=\"https://www.youtube.com/embed/x\">",
         "<iframe src=\"https://rutube.ru/play/embed/a?p=1\" onload=x>",
         "</iframe>",
+        "<span class=\"ql-formula\" data-value=\"",
+        "\\href{javascript:alert(1)}{x}",
+        "x^2\" onmouseover=\"x",
+        "</span>",
         "https://evil.org/",
         "<math>",
         "<textarea>",
@@ -631,6 +635,49 @@ mod tests {
         "текст",
         "x",
     ];
+
+    /// Pieces of hostile and harmless image markup.
+    const IMAGE_PIECES: &[&str] = &[
+        "<img src=\"",
+        "<img alt=\"x\" src=",
+        "<img src='",
+        "/api/v1/files/0b5f7c7e-8a7e-4b8e-9d7a-1c2b3c4d5e6f",
+        "/api/v1/files/",
+        "/api/v1/users",
+        "../",
+        "%2e%2e/",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "data:image/svg+xml,<svg onload=x>",
+        "http://cdn.example/i.png",
+        "https://cdn.example/i.png",
+        "javascript:alert(1)",
+        "//evil.example/i.png",
+        "\"",
+        "'",
+        "\">",
+        ">",
+        " onerror=alert(1)",
+        " srcset=\"https://evil.example/x 2x\"",
+        "<p>",
+        "</p>",
+        " ",
+        "x",
+    ];
+
+    /// The `src` of every `<img>` in sanitised output (attributes quoted).
+    fn image_sources(html: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = html;
+        while let Some(at) = rest.find("<img") {
+            rest = &rest[at + 4..];
+            let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+            if let Some(src) = tag.find(" src=\"") {
+                let value = &tag[src + 6..];
+                out.push(value[..value.find('"').unwrap_or(value.len())].replace("&amp;", "&"));
+            }
+        }
+        out
+    }
 
     proptest! {
         #[test]
@@ -641,6 +688,27 @@ mod tests {
             let once = RichText::sanitize(&html);
             prop_assert_eq!(crate::testkit::xss::active_content(once.as_html()), None, "{:?} -> {:?}", html, once.as_html());
             prop_assert_eq!(RichText::sanitize(once.as_html()), once);
+        }
+
+        #[test]
+        fn images_show_only_this_servers_files_or_https(
+            parts in proptest::collection::vec(0..IMAGE_PIECES.len(), 0..24),
+        ) {
+            let html: String = parts.iter().map(|i| IMAGE_PIECES[*i]).collect();
+            let text = RichText::sanitize(&html);
+            let out = text.as_html();
+            for src in image_sources(out) {
+                let ours = src
+                    .strip_prefix("/api/v1/files/")
+                    .is_some_and(|id| uuid::Uuid::parse_str(id).is_ok() && id.len() == 36);
+                prop_assert!(ours || src.starts_with("https://"), "{:?} -> {:?}", html, out);
+            }
+            prop_assert!(!out.contains("=\"data:"), "{:?} -> {:?}", html, out);
+            // Only this server's files are taken over when the text is saved.
+            for id in text.file_ids() {
+                let path = format!("/api/v1/files/{id}");
+                prop_assert!(out.contains(&path));
+            }
         }
 
         #[test]
