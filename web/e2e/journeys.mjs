@@ -466,6 +466,10 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     await add('single_choice', 'Сколько корней при D > 0?', async () => {
       await T.fill('[data-test=q-option-0]', 'Два')
       await T.fill('[data-test=q-option-1]', 'Один')
+      // An option with a formula (#17), previewed as it is typed.
+      await T.click('[data-test=q-add-option]')
+      await T.fill('[data-test=q-option-2]', 'Столько же, сколько при $D < 0$')
+      await T.waitForSelector('[data-test=q-option-preview] span.ql-formula .katex')
       await T.check('[data-test=q-correct-0]')
     })
     await add('multiple_choice', 'Какие числа — корни x² − 5x + 6 = 0?', async () => {
@@ -966,6 +970,10 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     const c = await text(S, '[data-test=countdown]')
     if (!/(29|30):\d\d/.test(c)) throw new Error(`countdown: ${c}`)
     state.attemptUrl = new URL(S.url()).pathname
+    // An option's formula is typeset for the student (#17).
+    const optionFormula = S.locator('[data-test=question]', { hasText: 'Сколько корней' }).locator('label span.ql-formula')
+    await optionFormula.locator('.katex').waitFor()
+    if ((await optionFormula.locator('annotation').textContent()) !== 'D < 0') throw new Error('the option formula changed')
     // The question with a picture and a formula (#17): both shown.
     if (state.quizPicture) {
       const q = S.locator('[data-test=question]', { hasText: 'D < 0' })

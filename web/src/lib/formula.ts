@@ -13,3 +13,44 @@ export async function typesetFormulas(root: ParentNode): Promise<void> {
     span.dataset.typeset = '1'
   }
 }
+
+/** A piece of an option's text: plain text, or a formula's LaTeX source. */
+export interface MathSegment {
+  math: boolean
+  text: string
+}
+
+/**
+ * Splits a plain text (a quiz option, a matching side, an ordering item)
+ * into text and formulas written between dollar signs: `$x^2$`. A dollar
+ * sign next to a space on its inner side is no delimiter (`5 $ each`), and
+ * `\$` is a literal dollar. Nothing here is HTML: the text stays text.
+ */
+export function mathSegments(text: string): MathSegment[] {
+  const out: MathSegment[] = []
+  let plain = ''
+  let i = 0
+  while (i < text.length) {
+    const c = text[i]
+    if (c === '\\' && text[i + 1] === '$') {
+      plain += '$'
+      i += 2
+      continue
+    }
+    if (c === '$' && text[i + 1] !== undefined && text[i + 1] !== ' ' && text[i + 1] !== '$') {
+      let j = i + 1
+      while (j < text.length && !(text[j] === '$' && text[j - 1] !== '\\')) j++
+      if (j < text.length && text[j - 1] !== ' ') {
+        if (plain) out.push({ math: false, text: plain })
+        plain = ''
+        out.push({ math: true, text: text.slice(i + 1, j) })
+        i = j + 1
+        continue
+      }
+    }
+    plain += c
+    i++
+  }
+  if (plain) out.push({ math: false, text: plain })
+  return out
+}
