@@ -1,9 +1,10 @@
-//! Uploads and downloads. An upload is streamed to the
-//! [`FileStore`](lms_core::file::FileStore) with the size and type limits
-//! enforced while the bytes arrive (413/415 before the whole body is read),
-//! then registered; a hand-in or a lesson refers to it by id. A download is
-//! allowed to exactly the users who may see the owning object (the core's
-//! `FileService` decides) and streamed back.
+//! Uploads and downloads. An upload's multipart part is handed to the
+//! core's [`FileService::upload`](lms_core::file::FileService::upload),
+//! which enforces the size and type limits while the bytes arrive (413/415
+//! before the whole body is read), stores and registers the file; a
+//! hand-in, a lesson or a text refers to it by id. A download is allowed to
+//! exactly the users who may see the owning object (the core decides) and
+//! streamed back.
 
 use axum::Json;
 use axum::body::Body;
@@ -49,7 +50,12 @@ pub struct UploadForm {
     pub file: Vec<u8>,
 }
 
-/// Uploads one file (multipart field `file`), streamed to storage.
+/// Uploads one file (multipart field `file`), streamed to storage. Without
+/// `lesson_id` or `assignment_id&attach=true` the file is a draft: only its
+/// uploader reads it until the lesson, assignment, course, quiz, hand-in or
+/// feedback whose text shows it (or whose attachments name it) is saved;
+/// then whoever reads that reads it. Drafts never used are deleted after a
+/// day.
 #[utoipa::path(
     post, path = "/files", tag = "files",
     params(UploadQuery),
