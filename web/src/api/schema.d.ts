@@ -884,7 +884,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Uploads one file (multipart field `file`), streamed to storage. */
+        /**
+         * Uploads one file (multipart field `file`), streamed to storage. Without
+         *     `lesson_id` or `assignment_id&attach=true` the file is a draft: only its
+         *     uploader reads it until the lesson, assignment, course, quiz, hand-in or
+         *     feedback whose text shows it (or whose attachments name it) is saved;
+         *     then whoever reads that reads it. Drafts never used are deleted after a
+         *     day.
+         */
         post: operations["upload"];
         delete?: never;
         options?: never;
