@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::file::{adopt_drafts, own_drafts, pick_attachments};
+use crate::file::{adopt_drafts, named_drafts, pick_attachments};
 
 impl CourseService {
     // ---- lessons ----
@@ -25,18 +25,9 @@ impl CourseService {
         }
         // Nothing is registered to a lesson not created yet: its
         // attachments and pictures are the author's drafts.
-        let attachment_ids = input.attachment_ids.as_deref().unwrap_or(&[]);
-        let drafts = own_drafts(
-            self.files.as_ref(),
-            actor,
-            attachment_ids
-                .iter()
-                .copied()
-                .chain(input.body.file_ids())
-                .collect(),
-        )
-        .await?;
-        let attachments = pick_attachments(&drafts, attachment_ids)
+        let attachment_ids = input.attachment_ids.as_deref();
+        let drafts = named_drafts(self.files.as_ref(), actor, attachment_ids, &input.body).await?;
+        let attachments = pick_attachments(&drafts, attachment_ids.unwrap_or_default())
             .map_err(LessonError::AttachmentNotUploaded)?;
         let lesson = Lesson {
             id: LessonId::new(),
@@ -73,17 +64,7 @@ impl CourseService {
         // Only now, with the right to edit established, are files looked
         // up: a refusal tells nobody else anything about them.
         let attachment_ids = input.attachment_ids.as_deref();
-        let drafts = own_drafts(
-            self.files.as_ref(),
-            actor,
-            attachment_ids
-                .unwrap_or_default()
-                .iter()
-                .copied()
-                .chain(input.body.file_ids())
-                .collect(),
-        )
-        .await?;
+        let drafts = named_drafts(self.files.as_ref(), actor, attachment_ids, &input.body).await?;
         if let Some(ids) = attachment_ids {
             lesson.attachments = self.lesson_files(lesson.id, ids, &drafts).await?;
         }

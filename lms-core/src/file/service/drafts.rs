@@ -67,3 +67,20 @@ pub(crate) async fn adopt_pictures(
     let drafts = own_drafts(files, actor, ids).await?;
     adopt_drafts(files, actor, owner, &drafts).await
 }
+
+/// The actor's drafts an object names when it is saved: among its
+/// attachment ids and the files its text shows (see [`own_drafts`]).
+pub(crate) async fn named_drafts(
+    files: &dyn FileRegistry,
+    actor: &Actor,
+    attachment_ids: Option<&[FileId]>,
+    text: &RichText,
+) -> StorageResult<Vec<FileRef>> {
+    let ids = attachment_ids
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .chain(text.file_ids())
+        .collect();
+    own_drafts(files, actor, ids).await
+}

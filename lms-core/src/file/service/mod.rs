@@ -386,7 +386,7 @@ mod drafts;
 mod errors;
 mod upload;
 
-pub(crate) use drafts::{adopt_drafts, adopt_pictures, own_drafts};
+pub(crate) use drafts::{adopt_drafts, adopt_pictures, named_drafts};
 
 pub use errors::*;
 pub use upload::*;

@@ -1,7 +1,7 @@
 //! Creating, changing and reading assignments, and extensions.
 
 use super::*;
-use crate::file::{FileOwner, adopt_drafts, own_drafts, pick_attachments};
+use crate::file::{FileOwner, adopt_drafts, named_drafts, pick_attachments};
 
 impl HomeworkService {
     // --- assignments -------------------------------------------------------
@@ -30,19 +30,16 @@ impl HomeworkService {
         validate_assignment(&input)?;
         // Nothing is registered to an assignment not created yet: its
         // attachments and pictures are the author's drafts.
-        let attachment_ids = input.attachment_ids.clone().unwrap_or_default();
-        let drafts = own_drafts(
+        let drafts = named_drafts(
             self.files.as_ref(),
             actor,
-            attachment_ids
-                .iter()
-                .copied()
-                .chain(input.instructions.file_ids())
-                .collect(),
+            input.attachment_ids.as_deref(),
+            &input.instructions,
         )
         .await?;
-        let attachments = pick_attachments(&drafts, &attachment_ids)
-            .map_err(AssignmentError::AttachmentNotUploaded)?;
+        let attachments =
+            pick_attachments(&drafts, input.attachment_ids.as_deref().unwrap_or_default())
+                .map_err(AssignmentError::AttachmentNotUploaded)?;
         let now = self.clock.now();
         let assignment = build_assignment(AssignmentId::new(), course, now, input, attachments);
         let outbox = if assignment.published {
@@ -98,17 +95,11 @@ impl HomeworkService {
                 highest,
             });
         }
-        let drafts = own_drafts(
+        let drafts = named_drafts(
             self.files.as_ref(),
             actor,
-            input
-                .attachment_ids
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .copied()
-                .chain(input.instructions.file_ids())
-                .collect(),
+            input.attachment_ids.as_deref(),
+            &input.instructions,
         )
         .await?;
         let attachments = match input.attachment_ids.as_deref() {
