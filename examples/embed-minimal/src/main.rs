@@ -1,6 +1,7 @@
 //! The LMS core embedded without HTTP: a developer's own program creates a
-//! course, a quiz, lets a student take it, and delivers the resulting
-//! notification through a notifier of its own (one that prints).
+//! course with a lesson and its handout, a quiz, lets a student take it,
+//! and delivers the resulting notification through a notifier of its own
+//! (one that prints). Files live in a directory (`lms-files`).
 //!
 //! Storage here is the embedded SQLite adapter on a file in a temporary
 //! directory; `lms_storage_postgres::PgStorage::connect(url)` gives the same
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use lms_core::clock::SystemClock;
 use lms_core::course::{CourseStatus, LessonInput, NewCourse, Title};
+use lms_core::file::{InMemoryBody, UploadTarget};
 use lms_core::notification::{Channel, DeliveryError, DispatchConfig, Notifier, OutboundMessage};
 use lms_core::quiz::{Answer, QuestionBody, QuestionInput, QuizInput, QuizSettings};
 use lms_core::richtext::RichText;
@@ -62,7 +64,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         lms_storage_sqlite::SqliteStorage::open(db.to_str().ok_or("non-UTF-8 temp path")?).await?;
     sqlite.migrate().await?;
     let storage = sqlite.storage();
-    let lms = Lms::new(storage.clone(), Arc::new(SystemClock), Vec::new());
+    let files = lms_files::LocalFileStore::new(dir.join("files"))?;
+    let lms = Lms::new(storage.clone(), Arc::new(SystemClock), Vec::new())
+        .with_file_store(Arc::new(files));
 
     // The embedder's own user system supplies the first admin.
     let admin = User {
@@ -106,7 +110,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         )
         .await?;
-    lms.courses
+    // A handout uploaded before the lesson exists is a draft; saving the
+    // lesson with it makes it the lesson's.
+    let handout = lms
+        .files
+        .upload(
+            &teacher,
+            UploadTarget::Draft,
+            "Дроби — конспект.pdf",
+            &mut InMemoryBody::new(b"%PDF-1.7 ...".to_vec()),
+        )
+        .await?;
+    let lesson = lms
+        .courses
         .create_lesson(
             &teacher,
             course.id,
@@ -115,7 +131,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 body: RichText::sanitize("<h2>Дроби</h2><p>Числитель и знаменатель.</p>"),
                 publish_at: None,
                 published: None,
-                attachment_ids: None,
+                attachment_ids: Some(vec![handout.id]),
             },
         )
         .await?;
@@ -172,6 +188,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .ok_or("the course has an invite code")?;
     lms.courses.join_by_code(&student, &code).await?;
+    let (file, mut bytes) = lms
+        .files
+        .download(&student, lesson.attachments[0].id)
+        .await?;
+    let mut size = 0;
+    while let Some(chunk) = bytes.next_chunk().await? {
+        size += chunk.len();
+    }
+    println!(
+        "The student downloaded {:?} ({size} bytes)",
+        file.name.as_str()
+    );
     let attempt = lms.quizzes.start_attempt(&student, quiz.id).await?;
     let answers = BTreeMap::from([
         (q1.id, Answer::TrueFalse(true)),
