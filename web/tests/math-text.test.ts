@@ -41,3 +41,19 @@ describe('formulas in quiz options, between dollar signs (#17)', () => {
     w.unmount()
   })
 })
+
+describe('a formula alone on its line is a block formula (#17)', () => {
+  it('is typeset at display size; one inside a sentence stays inline', async () => {
+    const { typesetFormulas, standsAlone } = await import('../src/lib/formula')
+    const root = document.createElement('div')
+    root.innerHTML = '<p><span class="ql-formula" data-value="x = \\frac{-b}{2a}">x</span></p><p>Площадь <span class="ql-formula" data-value="S = \\pi r^2">S</span> круга</p>'
+    const [alone, inline] = Array.from(root.querySelectorAll('span.ql-formula'))
+    expect(standsAlone(alone)).toBe(true)
+    expect(standsAlone(inline)).toBe(false)
+    await typesetFormulas(root)
+    expect(alone.querySelector('.katex-display')).not.toBeNull()
+    expect(alone.classList.contains('formula-block')).toBe(true)
+    expect(inline.querySelector('.katex-display')).toBeNull()
+    expect(inline.querySelector('.katex')).not.toBeNull()
+  })
+})

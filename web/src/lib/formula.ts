@@ -3,13 +3,26 @@
 // typesets them in the browser (no external fetch: its fonts are bundled),
 // loaded only when a text holds a formula.
 
+/**
+ * Whether a formula stands alone in its paragraph: then it is a block
+ * formula, centred and typeset at display size (Quill's formula is inline;
+ * a teacher makes a block one by putting it on a line of its own).
+ */
+export function standsAlone(span: Element): boolean {
+  const parent = span.parentElement
+  if (!parent || parent.tagName !== 'P') return false
+  return Array.from(parent.childNodes).every((n) => n === span || (n.nodeType === 3 && !n.textContent?.trim()) || (n.nodeType === 1 && (n as Element).tagName === 'BR'))
+}
+
 /** Typesets every formula under `root` (already typeset ones are skipped). */
-export async function typesetFormulas(root: ParentNode): Promise<void> {
+export async function typesetFormulas(root: ParentNode, blocks = true): Promise<void> {
   const spans = Array.from(root.querySelectorAll<HTMLElement>('span.ql-formula[data-value]')).filter((s) => !s.dataset.typeset)
   if (!spans.length) return
   const [{ default: katex }] = await Promise.all([import('katex'), import('katex/dist/katex.min.css')])
   for (const span of spans) {
-    katex.render(span.getAttribute('data-value') ?? '', span, { throwOnError: false, errorColor: '#b02a37', output: 'htmlAndMathml' })
+    const displayMode = blocks && standsAlone(span)
+    katex.render(span.getAttribute('data-value') ?? '', span, { throwOnError: false, errorColor: '#b02a37', output: 'htmlAndMathml', displayMode })
+    if (displayMode) span.classList.add('formula-block')
     span.dataset.typeset = '1'
   }
 }
