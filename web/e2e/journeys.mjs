@@ -976,7 +976,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     if ((await optionFormula.locator('annotation').textContent()) !== 'D < 0') throw new Error('the option formula changed')
     // The question with a picture and a formula (#17): both shown.
     if (state.quizPicture) {
-      const q = S.locator('[data-test=question]', { hasText: 'D < 0' })
+      const q = S.locator('[data-test=question]', { hasText: 'действительных корней нет' })
       await q.locator('span.ql-formula .katex').waitFor()
       if ((await q.locator('span.ql-formula annotation').textContent()) !== 'D = b^2 - 4ac') throw new Error('the prompt formula changed')
       await pictureLoads(S, '[data-test=question]', state.quizPicture)
@@ -999,7 +999,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     const mc = card('x² − 5x + 6')
     await mc.getByLabel('2', { exact: true }).check()
     if (await mc.getByLabel('3', { exact: true }).isChecked()) await mc.getByLabel('3', { exact: true }).uncheck()
-    await card('D < 0').locator('[data-test=tf-true]').click()
+    await card('действительных корней нет').locator('[data-test=tf-true]').click()
     await card('b² − 4ac').locator('[data-test=short-text]').fill('Дискриминант')
     await card('x² − 4x + 4').locator('[data-test=numeric]').fill('0')
     const m = card('Сопоставьте')
