@@ -106,6 +106,89 @@ fn files_of(rows: Vec<FileRow>) -> StorageResult<Vec<FileRef>> {
         .collect()
 }
 
+/// Attaches files to `owner` on `conn` (inside the caller's transaction):
+/// the rules of [`FileRegistry::attach`]. A hand-in uses it to make its
+/// version's files the submission's in the same write.
+pub(crate) async fn attach_in(
+    conn: &mut sqlx::PgConnection,
+    ids: &[FileId],
+    uploaded_by: UserId,
+    owner: FileOwner,
+) -> StorageResult<Vec<FileRef>> {
+    let mut wanted: Vec<Uuid> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !wanted.contains(&id.0) {
+            wanted.push(id.0);
+        }
+    }
+    let o = owner_columns(owner);
+    // Locks the files, so a concurrent attach waits and then sees ours.
+    let rows = sqlx::query_as!(
+        FileRow,
+        "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
+                lesson_id, assignment_id, submission_id, course_id, quiz_id
+         FROM files WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+        &wanted
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (file, current) = row.into_file()?;
+        if file.uploaded_by != uploaded_by {
+            return Err(StorageError::NotFound);
+        }
+        if current != FileOwner::Unattached && current != owner {
+            return Err(StorageError::Conflict(Conflict::FileAttached));
+        }
+        found.push(file);
+    }
+    if found.len() != wanted.len() {
+        return Err(StorageError::NotFound);
+    }
+    if !wanted.is_empty() {
+        // A missing owner fails its foreign key: NotFound.
+        sqlx::query!(
+            "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4,
+                              course_id = $5, quiz_id = $6
+             WHERE id = ANY($1)",
+            &wanted,
+            o.lesson,
+            o.assignment,
+            o.submission,
+            o.course,
+            o.quiz,
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    } else if owner != FileOwner::Unattached {
+        let exists = sqlx::query!(
+            r#"SELECT (EXISTS (SELECT 1 FROM lessons WHERE id = $1)
+                    OR EXISTS (SELECT 1 FROM assignments WHERE id = $2)
+                    OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)
+                    OR EXISTS (SELECT 1 FROM courses WHERE id = $4)
+                    OR EXISTS (SELECT 1 FROM quizzes WHERE id = $5)) AS "exists!""#,
+            o.lesson,
+            o.assignment,
+            o.submission,
+            o.course,
+            o.quiz,
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        if !exists.exists {
+            return Err(StorageError::NotFound);
+        }
+    }
+    Ok(wanted
+        .iter()
+        .filter_map(|id| found.iter().find(|f| f.id.0 == *id).cloned())
+        .collect())
+}
+
 #[async_trait]
 impl FileRegistry for PgStorage {
     async fn insert(&self, file: &FileRef, owner: FileOwner) -> StorageResult<()> {
@@ -154,80 +237,10 @@ impl FileRegistry for PgStorage {
         uploaded_by: UserId,
         owner: FileOwner,
     ) -> StorageResult<Vec<FileRef>> {
-        let mut wanted: Vec<Uuid> = Vec::with_capacity(ids.len());
-        for id in ids {
-            if !wanted.contains(&id.0) {
-                wanted.push(id.0);
-            }
-        }
-        let o = owner_columns(owner);
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        // Locks the files, so a concurrent attach waits and then sees ours.
-        let rows = sqlx::query_as!(
-            FileRow,
-            "SELECT id, name, content_type, size, storage_key, uploaded_by, uploaded_at,
-                    lesson_id, assignment_id, submission_id, course_id, quiz_id
-             FROM files WHERE id = ANY($1) ORDER BY id FOR UPDATE",
-            &wanted
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let mut found = Vec::with_capacity(rows.len());
-        for row in rows {
-            let (file, current) = row.into_file()?;
-            if file.uploaded_by != uploaded_by {
-                return Err(StorageError::NotFound);
-            }
-            if current != FileOwner::Unattached && current != owner {
-                return Err(StorageError::Conflict(Conflict::FileAttached));
-            }
-            found.push(file);
-        }
-        if found.len() != wanted.len() {
-            return Err(StorageError::NotFound);
-        }
-        if !wanted.is_empty() {
-            // A missing owner fails its foreign key: NotFound.
-            sqlx::query!(
-                "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4,
-                                  course_id = $5, quiz_id = $6
-                 WHERE id = ANY($1)",
-                &wanted,
-                o.lesson,
-                o.assignment,
-                o.submission,
-                o.course,
-                o.quiz,
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        } else if owner != FileOwner::Unattached {
-            let exists = sqlx::query!(
-                r#"SELECT (EXISTS (SELECT 1 FROM lessons WHERE id = $1)
-                        OR EXISTS (SELECT 1 FROM assignments WHERE id = $2)
-                        OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)
-                        OR EXISTS (SELECT 1 FROM courses WHERE id = $4)
-                        OR EXISTS (SELECT 1 FROM quizzes WHERE id = $5)) AS "exists!""#,
-                o.lesson,
-                o.assignment,
-                o.submission,
-                o.course,
-                o.quiz,
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            if !exists.exists {
-                return Err(StorageError::NotFound);
-            }
-        }
+        let attached = attach_in(&mut tx, ids, uploaded_by, owner).await?;
         tx.commit().await.map_err(map_err)?;
-        Ok(wanted
-            .iter()
-            .filter_map(|id| found.iter().find(|f| f.id.0 == *id).cloned())
-            .collect())
+        Ok(attached)
     }
 
     async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>> {

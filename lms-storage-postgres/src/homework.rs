@@ -9,13 +9,13 @@ use chrono::{DateTime, Utc};
 use lms_core::StorageError;
 use lms_core::course::Title;
 use lms_core::error::{Conflict, StorageResult};
-use lms_core::file::{FileLimits, FileRef};
+use lms_core::file::{FileLimits, FileOwner, FileRef};
 use lms_core::homework::{
     Assignment, AuditAction, Extension, FirstHandIn, GradeAuditEntry, HandIn, HandInOutcome,
     HomeworkStore, LatePolicy, PendingSubmission, Review, Submission, SubmissionFilter,
     SubmissionHead, SubmissionKind, SubmissionState,
 };
-use lms_core::ids::{AssignmentId, AuditId, CourseId, SubmissionId, UserId};
+use lms_core::ids::{AssignmentId, AuditId, CourseId, FileId, SubmissionId, UserId};
 use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
@@ -362,7 +362,12 @@ impl HomeworkStore for PgStorage {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        attach_version_files(&mut tx, sub.id, h).await?;
+        if !h.version.files.is_empty() {
+            // The version's files become the submission's with it.
+            let ids: Vec<FileId> = h.version.files.iter().map(|f| f.id).collect();
+            let owner = FileOwner::Submission(SubmissionId(sub.id));
+            crate::file::attach_in(&mut tx, &ids, h.student_id, owner).await?;
+        }
         sqlx::query!(
             "UPDATE submissions SET state = $2, latest_at = $3, updated_at = $3 WHERE id = $1",
             sub.id,
@@ -635,51 +640,4 @@ impl HomeworkStore for PgStorage {
             })
             .collect()
     }
-}
-
-/// Makes a hand-in's files the submission's, in its transaction: each must
-/// be the student's upload (else `NotFound`), a draft or already this
-/// submission's (else `Conflict(FileAttached)`).
-async fn attach_version_files(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    submission: Uuid,
-    h: &HandIn,
-) -> StorageResult<()> {
-    let mut ids: Vec<Uuid> = Vec::with_capacity(h.version.files.len());
-    for f in &h.version.files {
-        if !ids.contains(&f.id.0) {
-            ids.push(f.id.0);
-        }
-    }
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let done = sqlx::query!(
-        "UPDATE files SET submission_id = $1
-         WHERE id = ANY($2) AND uploaded_by = $3
-           AND lesson_id IS NULL AND assignment_id IS NULL AND course_id IS NULL AND quiz_id IS NULL
-           AND (submission_id IS NULL OR submission_id = $1)",
-        submission,
-        &ids,
-        h.student_id.0
-    )
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    if done.rows_affected() == ids.len() as u64 {
-        return Ok(());
-    }
-    let owned = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM files WHERE id = ANY($1) AND uploaded_by = $2"#,
-        &ids,
-        h.student_id.0
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    Err(if owned == ids.len() as i64 {
-        StorageError::Conflict(Conflict::FileAttached)
-    } else {
-        StorageError::NotFound
-    })
 }

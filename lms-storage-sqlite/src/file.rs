@@ -138,6 +138,93 @@ pub(crate) async fn insert_file(
     Ok(())
 }
 
+/// Attaches files to `owner` on `conn` (inside the caller's transaction):
+/// the rules of [`FileRegistry::attach`]. A hand-in uses it to make its
+/// version's files the submission's in the same write.
+pub(crate) async fn attach_in(
+    conn: &mut sqlx::SqliteConnection,
+    ids: &[FileId],
+    uploaded_by: UserId,
+    owner: FileOwner,
+) -> StorageResult<Vec<FileRef>> {
+    let mut wanted: Vec<Uuid> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !wanted.contains(&id.0) {
+            wanted.push(id.0);
+        }
+    }
+    let list = id_list(wanted.iter().copied());
+    let o = owner_columns(owner);
+    // The write lock from the start: no attach can change the files
+    // between the check and the update.
+    let rows = sqlx::query_as!(
+        FileRow,
+        r#"SELECT id AS "id: _", name, content_type, size, storage_key,
+                  uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
+                  assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
+                  course_id AS "course_id: _", quiz_id AS "quiz_id: _"
+           FROM files WHERE id IN (SELECT unhex(value) FROM json_each($1))"#,
+        list
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (file, current) = row.into_file()?;
+        if file.uploaded_by != uploaded_by {
+            return Err(StorageError::NotFound);
+        }
+        if current != FileOwner::Unattached && current != owner {
+            return Err(StorageError::Conflict(Conflict::FileAttached));
+        }
+        found.push(file);
+    }
+    if found.len() != wanted.len() {
+        return Err(StorageError::NotFound);
+    }
+    if !wanted.is_empty() {
+        // A missing owner fails its foreign key: NotFound.
+        sqlx::query!(
+            "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4,
+                              course_id = $5, quiz_id = $6
+             WHERE id IN (SELECT unhex(value) FROM json_each($1))",
+            list,
+            o.lesson,
+            o.assignment,
+            o.submission,
+            o.course,
+            o.quiz,
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    } else if owner != FileOwner::Unattached {
+        let exists = sqlx::query_scalar!(
+            r#"SELECT (EXISTS (SELECT 1 FROM lessons WHERE id = $1)
+                    OR EXISTS (SELECT 1 FROM assignments WHERE id = $2)
+                    OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)
+                    OR EXISTS (SELECT 1 FROM courses WHERE id = $4)
+                    OR EXISTS (SELECT 1 FROM quizzes WHERE id = $5)) AS "exists!: bool""#,
+            o.lesson,
+            o.assignment,
+            o.submission,
+            o.course,
+            o.quiz,
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        if !exists {
+            return Err(StorageError::NotFound);
+        }
+    }
+    Ok(wanted
+        .iter()
+        .filter_map(|id| found.iter().find(|f| f.id.0 == *id).cloned())
+        .collect())
+}
+
 #[async_trait]
 impl FileRegistry for SqliteStorage {
     async fn insert(&self, file: &FileRef, owner: FileOwner) -> StorageResult<()> {
@@ -168,84 +255,10 @@ impl FileRegistry for SqliteStorage {
         uploaded_by: UserId,
         owner: FileOwner,
     ) -> StorageResult<Vec<FileRef>> {
-        let mut wanted: Vec<Uuid> = Vec::with_capacity(ids.len());
-        for id in ids {
-            if !wanted.contains(&id.0) {
-                wanted.push(id.0);
-            }
-        }
-        let list = id_list(wanted.iter().copied());
-        let o = owner_columns(owner);
-        // The write lock from the start: no attach can change the files
-        // between the check and the update.
         let mut tx = self.write_tx().await?;
-        let rows = sqlx::query_as!(
-            FileRow,
-            r#"SELECT id AS "id: _", name, content_type, size, storage_key,
-                      uploaded_by AS "uploaded_by: _", uploaded_at, lesson_id AS "lesson_id: _",
-                      assignment_id AS "assignment_id: _", submission_id AS "submission_id: _",
-                      course_id AS "course_id: _", quiz_id AS "quiz_id: _"
-               FROM files WHERE id IN (SELECT unhex(value) FROM json_each($1))"#,
-            list
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        let mut found = Vec::with_capacity(rows.len());
-        for row in rows {
-            let (file, current) = row.into_file()?;
-            if file.uploaded_by != uploaded_by {
-                return Err(StorageError::NotFound);
-            }
-            if current != FileOwner::Unattached && current != owner {
-                return Err(StorageError::Conflict(Conflict::FileAttached));
-            }
-            found.push(file);
-        }
-        if found.len() != wanted.len() {
-            return Err(StorageError::NotFound);
-        }
-        if !wanted.is_empty() {
-            // A missing owner fails its foreign key: NotFound.
-            sqlx::query!(
-                "UPDATE files SET lesson_id = $2, assignment_id = $3, submission_id = $4,
-                                  course_id = $5, quiz_id = $6
-                 WHERE id IN (SELECT unhex(value) FROM json_each($1))",
-                list,
-                o.lesson,
-                o.assignment,
-                o.submission,
-                o.course,
-                o.quiz,
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        } else if owner != FileOwner::Unattached {
-            let exists = sqlx::query_scalar!(
-                r#"SELECT (EXISTS (SELECT 1 FROM lessons WHERE id = $1)
-                        OR EXISTS (SELECT 1 FROM assignments WHERE id = $2)
-                        OR EXISTS (SELECT 1 FROM submissions WHERE id = $3)
-                        OR EXISTS (SELECT 1 FROM courses WHERE id = $4)
-                        OR EXISTS (SELECT 1 FROM quizzes WHERE id = $5)) AS "exists!: bool""#,
-                o.lesson,
-                o.assignment,
-                o.submission,
-                o.course,
-                o.quiz,
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-            if !exists {
-                return Err(StorageError::NotFound);
-            }
-        }
+        let attached = attach_in(&mut tx, ids, uploaded_by, owner).await?;
         tx.commit().await.map_err(map_err)?;
-        Ok(wanted
-            .iter()
-            .filter_map(|id| found.iter().find(|f| f.id.0 == *id).cloned())
-            .collect())
+        Ok(attached)
     }
 
     async fn list_by_owner(&self, owner: FileOwner) -> StorageResult<Vec<FileRef>> {

@@ -6,11 +6,12 @@
 use async_trait::async_trait;
 use lms_core::StorageError;
 use lms_core::error::{Conflict, StorageResult};
+use lms_core::file::FileOwner;
 use lms_core::homework::{
     Assignment, Extension, FirstHandIn, GradeAuditEntry, HandIn, HandInOutcome, HomeworkStore,
     PendingSubmission, Review, Submission, SubmissionFilter, SubmissionHead, SubmissionState,
 };
-use lms_core::ids::{AssignmentId, CourseId, SubmissionId, UserId};
+use lms_core::ids::{AssignmentId, CourseId, FileId, SubmissionId, UserId};
 use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
@@ -273,7 +274,12 @@ impl HomeworkStore for SqliteStorage {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        attach_version_files(&mut tx, sub.id, h).await?;
+        if !h.version.files.is_empty() {
+            // The version's files become the submission's with it.
+            let ids: Vec<FileId> = h.version.files.iter().map(|f| f.id).collect();
+            let owner = FileOwner::Submission(SubmissionId(sub.id));
+            crate::file::attach_in(&mut tx, &ids, h.student_id, owner).await?;
+        }
         sqlx::query!(
             "UPDATE submissions SET state = $2, latest_at = $3, updated_at = $3 WHERE id = $1",
             sub.id,
@@ -552,54 +558,4 @@ impl HomeworkStore for SqliteStorage {
         .map(GradeAuditEntry::try_from)
         .collect()
     }
-}
-
-/// Makes a hand-in's files the submission's, in its transaction: each must
-/// be the student's upload (else `NotFound`), a draft or already this
-/// submission's (else `Conflict(FileAttached)`).
-async fn attach_version_files(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    submission: Uuid,
-    h: &HandIn,
-) -> StorageResult<()> {
-    let mut ids: Vec<Uuid> = Vec::with_capacity(h.version.files.len());
-    for f in &h.version.files {
-        if !ids.contains(&f.id.0) {
-            ids.push(f.id.0);
-        }
-    }
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let list = id_list(ids.iter().copied());
-    let student = h.student_id.0;
-    let done = sqlx::query!(
-        "UPDATE files SET submission_id = $1
-         WHERE id IN (SELECT unhex(value) FROM json_each($2)) AND uploaded_by = $3
-           AND lesson_id IS NULL AND assignment_id IS NULL AND course_id IS NULL AND quiz_id IS NULL
-           AND (submission_id IS NULL OR submission_id = $1)",
-        submission,
-        list,
-        student
-    )
-    .execute(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    if done.rows_affected() == ids.len() as u64 {
-        return Ok(());
-    }
-    let owned = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!: i64" FROM files
-           WHERE id IN (SELECT unhex(value) FROM json_each($1)) AND uploaded_by = $2"#,
-        list,
-        student
-    )
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(map_err)?;
-    Err(if owned == ids.len() as i64 {
-        StorageError::Conflict(Conflict::FileAttached)
-    } else {
-        StorageError::NotFound
-    })
 }

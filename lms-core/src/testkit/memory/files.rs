@@ -39,6 +39,44 @@ impl State {
         }
     }
 
+    /// The files `ids` names (each once, in order) if every one may become
+    /// `owner`'s: uploaded by `uploaded_by` (else `NotFound`), unattached or
+    /// already `owner`'s (else `Conflict(FileAttached)`). Changes nothing.
+    pub(super) fn attachable(
+        &self,
+        ids: &[FileId],
+        uploaded_by: UserId,
+        owner: FileOwner,
+    ) -> StorageResult<Vec<FileRef>> {
+        let mut seen = HashSet::new();
+        let mut attached = Vec::new();
+        for id in ids {
+            if !seen.insert(*id) {
+                continue;
+            }
+            let Some((file, current)) = self.files.get(id) else {
+                return Err(StorageError::NotFound);
+            };
+            if file.uploaded_by != uploaded_by {
+                return Err(StorageError::NotFound);
+            }
+            if *current != FileOwner::Unattached && *current != owner {
+                return conflict(Conflict::FileAttached);
+            }
+            attached.push(file.clone());
+        }
+        Ok(attached)
+    }
+
+    /// Makes `files` `owner`'s (after [`attachable`](Self::attachable)).
+    pub(super) fn set_owner(&mut self, files: &[FileRef], owner: FileOwner) {
+        for f in files {
+            if let Some((_, current)) = self.files.get_mut(&f.id) {
+                *current = owner;
+            }
+        }
+    }
+
     /// Files matching `keep`, oldest upload first, ties by id.
     pub(super) fn files_where(&self, keep: impl Fn(&FileOwner) -> bool) -> Vec<FileRef> {
         let mut files: Vec<FileRef> = self
@@ -84,28 +122,8 @@ impl FileRegistry for MemoryStorage {
     ) -> StorageResult<Vec<FileRef>> {
         let mut st = self.lock();
         st.owner_exists(owner)?;
-        let mut seen = HashSet::new();
-        let mut attached = Vec::new();
-        for id in ids {
-            if !seen.insert(*id) {
-                continue;
-            }
-            let Some((file, current)) = st.files.get(id) else {
-                return Err(StorageError::NotFound);
-            };
-            if file.uploaded_by != uploaded_by {
-                return Err(StorageError::NotFound);
-            }
-            if *current != FileOwner::Unattached && *current != owner {
-                return conflict(Conflict::FileAttached);
-            }
-            attached.push(file.clone());
-        }
-        for f in &attached {
-            if let Some((_, current)) = st.files.get_mut(&f.id) {
-                *current = owner;
-            }
-        }
+        let attached = st.attachable(ids, uploaded_by, owner)?;
+        st.set_owner(&attached, owner);
         Ok(attached)
     }
 

@@ -159,21 +159,11 @@ impl HomeworkStore for MemoryStorage {
         let submission_id = existing
             .as_ref()
             .map_or(hand_in.new_submission_id, |s| s.id);
-        // The version's files become the submission's with it: each the
-        // student's upload, a draft or already this submission's.
+        // The version's files become the submission's with it (the rules
+        // of `attach`).
         let owner = FileOwner::Submission(submission_id);
-        for file in &hand_in.version.files {
-            match st.files.get(&file.id) {
-                Some((f, _)) if f.uploaded_by != hand_in.student_id => {
-                    return Err(StorageError::NotFound);
-                }
-                Some((_, current)) if *current != FileOwner::Unattached && *current != owner => {
-                    return conflict(Conflict::FileAttached);
-                }
-                Some(_) => {}
-                None => return Err(StorageError::NotFound),
-            }
-        }
+        let file_ids: Vec<FileId> = hand_in.version.files.iter().map(|f| f.id).collect();
+        let taken = st.attachable(&file_ids, hand_in.student_id, owner)?;
         let number = existing.as_ref().map_or(0, |s| s.versions.len()) + 1;
         let version = SubmissionVersion {
             submission_id,
@@ -215,11 +205,7 @@ impl HomeworkStore for MemoryStorage {
                 sub
             }
         };
-        for file in &hand_in.version.files {
-            if let Some((_, current)) = st.files.get_mut(&file.id) {
-                *current = owner;
-            }
-        }
+        st.set_owner(&taken, owner);
         st.apply_outbox_and_awards(fresh, awards);
         Ok(HandInOutcome::Stored(stored))
     }
