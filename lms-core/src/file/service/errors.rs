@@ -3,6 +3,7 @@
 use thiserror::Error;
 
 use crate::error::StorageError;
+use crate::file::model::FileLimitError;
 use crate::file::ports::FileStoreError;
 
 /// Why an upload (or its registration) was refused.
@@ -35,22 +36,10 @@ pub enum UploadError {
         /// Bytes allowed.
         max_bytes: u64,
     },
-    /// The file's type is not allowed here.
-    #[error("file {name:?} has a type that is not allowed (allowed: {allowed})")]
-    TypeNotAllowed {
-        /// The sanitised name.
-        name: String,
-        /// The allowed extensions, comma-separated.
-        allowed: String,
-    },
-    /// The file is larger than allowed here; nothing was kept.
-    #[error("file {name:?} is larger than {max} bytes")]
-    TooLarge {
-        /// The sanitised name.
-        name: String,
-        /// The limit in bytes.
-        max: u64,
-    },
+    /// The file's type is not allowed here, or it is larger than allowed;
+    /// nothing was kept.
+    #[error(transparent)]
+    Limits(#[from] FileLimitError),
     /// The body could not be read to its end (the client went away, or
     /// sent something malformed); nothing was kept.
     #[error("the upload could not be read: {0}")]
@@ -82,8 +71,9 @@ impl From<FileStoreError> for UploadError {
 }
 
 crate::domain_error!(UploadError {
-    TypeNotAllowed { .. } => (Unsupported, "file_type_not_allowed"),
-    TooLarge { .. } => (TooLarge, "file_too_large"),
+    Limits(FileLimitError::TypeNotAllowed { .. }) => (Unsupported, "file_type_not_allowed"),
+    Limits(FileLimitError::TooLarge { .. }) => (TooLarge, "file_too_large"),
+    Limits(FileLimitError::TooMany { .. }) => (Invalid, "too_many_files"),
     Unreadable(_) => (Invalid, "malformed_upload"),
     StoreFull(_) => (StorageFull, "insufficient_storage"),
     StoreUnavailable(_) => (Unavailable, "file_store_unavailable"),

@@ -1,6 +1,5 @@
 //! The file service: the upload workflow, who may upload a file for what,
-//! which uploads a student may hand in, who may download a stored file, and
-//! the cleanup of drafts never used.
+//! who may download a stored file, and the cleanup of drafts never used.
 //!
 //! [`upload`](FileService::upload) is the whole workflow over the
 //! [`FileStore`] port: authorise, check the type, stream the bytes under a

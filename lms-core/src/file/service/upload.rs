@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{DownloadError, FileService, UploadError, UploadTarget};
 use crate::error::StorageError;
-use crate::file::model::{FileLimits, FileName, FileRef, SAFE_UPLOAD_EXTENSIONS};
+use crate::file::model::{FileLimitError, FileLimits, FileName, FileRef, SAFE_UPLOAD_EXTENSIONS};
 use crate::file::ports::{FileRead, FileStore, FileStoreError, FileWrite};
 use crate::ids::FileId;
 use crate::user::Actor;
@@ -110,29 +110,27 @@ impl FileService {
     ) -> Result<FileRef, UploadError> {
         let (owner, limits) = self.upload_rules(actor, target).await?;
         let name = FileName::sanitize(name);
-        let allowed: Vec<String> = match &limits {
-            Some(FileLimits {
-                allowed_extensions, ..
-            }) => allowed_extensions.clone(),
-            None => SAFE_UPLOAD_EXTENSIONS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+        // This upload's rules: the assignment's types for a hand-in, else
+        // the safe list; its size, never above the school's limit.
+        let rules = FileLimits {
+            max_files: 1,
+            max_file_size: limits
+                .as_ref()
+                .map_or(self.max_upload_bytes, |l| l.max_file_size)
+                .min(self.max_upload_bytes),
+            allowed_extensions: limits.map_or_else(
+                || {
+                    SAFE_UPLOAD_EXTENSIONS
+                        .iter()
+                        .map(|s| (*s).to_owned())
+                        .collect()
+                },
+                |l| l.allowed_extensions,
+            ),
         };
-        if !allowed.is_empty()
-            && !name
-                .extension()
-                .is_some_and(|ext| allowed.iter().any(|a| a.eq_ignore_ascii_case(&ext)))
-        {
-            return Err(UploadError::TypeNotAllowed {
-                name: name.as_str().to_owned(),
-                allowed: allowed.join(", "),
-            });
-        }
-        let max = limits
-            .as_ref()
-            .map_or(self.max_upload_bytes, |l| l.max_file_size)
-            .min(self.max_upload_bytes);
+        // The type, before a byte is stored.
+        rules.check_file(&name, 0)?;
+        let max = rules.max_file_size;
 
         let id = FileId::new();
         let now = self.clock.now();
@@ -145,10 +143,10 @@ impl FileService {
                 // only frees what was written.
                 let _ = writer.abort().await;
                 return Err(match e {
-                    CopyError::TooLarge => UploadError::TooLarge {
+                    CopyError::TooLarge => UploadError::Limits(FileLimitError::TooLarge {
                         name: name.as_str().to_owned(),
                         max,
-                    },
+                    }),
                     CopyError::Body(reason) => UploadError::Unreadable(reason),
                     CopyError::Store(e) => {
                         // Read the rest (still within the limit) so an HTTP
