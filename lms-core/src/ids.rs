@@ -113,3 +113,7 @@ typed_id!(
     /// An invitation to an account.
     InvitationId
 );
+typed_id!(
+    /// A group of students inside one course, with its mentors.
+    GroupId
+);

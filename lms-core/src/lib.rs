@@ -38,6 +38,7 @@ pub mod dashboard;
 pub mod error;
 pub mod file;
 pub mod gradebook;
+pub mod group;
 pub mod homework;
 pub mod idempotency;
 pub mod ids;

@@ -101,6 +101,7 @@ impl Lms {
             users: UserService::new(s.users.clone(), s.sessions.clone(), clock.clone()),
             courses: CourseService::new(
                 s.courses.clone(),
+                s.groups.clone(),
                 s.users.clone(),
                 s.files.clone(),
                 clock.clone(),
@@ -108,6 +109,7 @@ impl Lms {
             homework: HomeworkService::new(
                 s.homework.clone(),
                 s.courses.clone(),
+                s.groups.clone(),
                 s.files.clone(),
                 s.notifications.clone(),
                 s.dashboards.clone(),
@@ -116,6 +118,7 @@ impl Lms {
             quizzes: QuizService::new(
                 s.quizzes.clone(),
                 s.courses.clone(),
+                s.groups.clone(),
                 s.files.clone(),
                 s.notifications.clone(),
                 s.dashboards.clone(),
@@ -138,6 +141,7 @@ impl Lms {
             gradebook: GradebookService::new(
                 s.dashboards.clone(),
                 s.courses.clone(),
+                s.groups.clone(),
                 s.users.clone(),
             ),
             achievements: AchievementService::new(s.achievements.clone(), s.courses.clone()),

@@ -8,6 +8,7 @@ pub use crate::clock::Clock;
 pub use crate::course::CourseStore;
 pub use crate::dashboard::DashboardStore;
 pub use crate::file::{FileRead, FileRegistry, FileStore, FileWrite};
+pub use crate::group::GroupStore;
 pub use crate::homework::HomeworkStore;
 pub use crate::idempotency::IdempotencyStore;
 pub use crate::notification::{NotificationStore, Notifier};
@@ -27,6 +28,8 @@ pub struct Storage {
     pub sessions: Arc<dyn SessionStore>,
     /// Courses, lessons, staff, enrolment.
     pub courses: Arc<dyn CourseStore>,
+    /// Groups and mentors.
+    pub groups: Arc<dyn GroupStore>,
     /// Homework.
     pub homework: Arc<dyn HomeworkStore>,
     /// Quizzes.
@@ -54,6 +57,7 @@ pub trait StorageAdapter:
     UserStore
     + SessionStore
     + CourseStore
+    + GroupStore
     + HomeworkStore
     + QuizStore
     + WebinarStore
@@ -72,6 +76,7 @@ impl<T> StorageAdapter for T where
     T: UserStore
         + SessionStore
         + CourseStore
+        + GroupStore
         + HomeworkStore
         + QuizStore
         + WebinarStore
@@ -93,6 +98,7 @@ impl Storage {
             users: adapter.clone(),
             sessions: adapter.clone(),
             courses: adapter.clone(),
+            groups: adapter.clone(),
             homework: adapter.clone(),
             quizzes: adapter.clone(),
             webinars: adapter.clone(),

@@ -291,6 +291,9 @@ pub struct StudentsQuery {
     pub q: Option<String>,
     /// Only active (`true`) or deactivated (`false`) accounts.
     pub active: Option<bool>,
+    /// Only students in this group of the course.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub group_id: Option<lms_core::GroupId>,
     /// At most this many (1..=200, default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -304,7 +307,7 @@ impl StudentsQuery {
     /// The students' filter and the page, the search text's size checked
     /// (a `q` field error past [`UserFilter::MAX_QUERY_BYTES`]).
     pub fn parts(self) -> Result<(UserFilter, Page), ApiError> {
-        let filter = student_filter(self.q, self.active)?;
+        let filter = student_filter(self.q, self.active, self.group_id)?;
         let page = Pagination {
             limit: self.limit,
             offset: self.offset,
@@ -314,9 +317,13 @@ impl StudentsQuery {
     }
 }
 
-/// A filter of students by search text and account state, the text's size
-/// checked before any work.
-pub fn student_filter(q: Option<String>, active: Option<bool>) -> Result<UserFilter, ApiError> {
+/// A filter of students by search text, account state and group, the
+/// text's size checked before any work.
+pub fn student_filter(
+    q: Option<String>,
+    active: Option<bool>,
+    group: Option<lms_core::GroupId>,
+) -> Result<UserFilter, ApiError> {
     if q.as_ref()
         .is_some_and(|t| t.len() > UserFilter::MAX_QUERY_BYTES)
     {
@@ -327,7 +334,8 @@ pub fn student_filter(q: Option<String>, active: Option<bool>) -> Result<UserFil
     }
     Ok(UserFilter {
         query: q,
-        role: None,
         active,
+        group,
+        ..UserFilter::default()
     })
 }

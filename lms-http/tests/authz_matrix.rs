@@ -184,6 +184,20 @@ const MATRIX: &[Row] = &[
                                                                           [401, 403, 404, 403, 201, 404, 201]),
     // The staff list is the owner's (and admins'), not the assistants'.
     row("GET /api/v1/courses/{course_id}/assistants", NoBody,             [401, 403, 404, 403, 200, 404, 200]),
+    // Groups: the staff read them (a mentor their students), only the
+    // owner and admins change them. `{group_id}` is the assistant's group,
+    // the student in it.
+    row("GET /api/v1/courses/{course_id}/groups", NoBody,                 [401, 403, 404, 200, 200, 404, 200]),
+    row("POST /api/v1/courses/{course_id}/groups", Json(r#"{"name": "Группа Б"}"#),
+                                                                          [401, 403, 404, 403, 201, 404, 201]),
+    row("PATCH /api/v1/groups/{group_id}", Json(r#"{"name": "Группа А (вечер)"}"#),
+                                                                          [401, 403, 404, 403, 200, 404, 200]),
+    row("POST /api/v1/groups/{group_id}/invite-code", NoBody,            [401, 403, 404, 403, 200, 404, 200]),
+    row("GET /api/v1/courses/{course_id}/group-members", NoBody,          [401, 403, 404, 200, 200, 404, 200]),
+    row("PUT /api/v1/courses/{course_id}/students/{student_id}/group", Json(r#"{"group_id": null}"#),
+                                                                          [401, 403, 404, 403, 200, 404, 200]),
+    row("GET /api/v1/courses/{course_id}/students/{student_id}/group-history", NoBody,
+                                                                          [401, 403, 404, 200, 200, 404, 200]),
     row("DELETE /api/v1/courses/{course_id}/assistants/{user_id}", NoBody,
                                                                           [401, 403, 404, 403, 204, 404, 204]),
 
@@ -319,6 +333,7 @@ struct World {
     question: String,
     attempt: String,
     webinar: String,
+    group: String,
     invite_code: String,
     invitation: String,
     feed_file: String,
@@ -614,6 +629,26 @@ impl Matrix {
             )
             .await
             .1;
+        // The course runs in one group, the assistant its mentor and the
+        // student in it (so the assistant still grades the student).
+        let group = self
+            .arrange(
+                &t,
+                Method::POST,
+                &format!("/api/v1/courses/{c}/groups"),
+                json!({"name": "Группа А", "mentor_ids": [user(Who::Assistant).id]}),
+            )
+            .await;
+        self.arrange(
+            &t,
+            Method::PUT,
+            &format!(
+                "/api/v1/courses/{c}/students/{}/group",
+                user(Who::Student).id
+            ),
+            json!({"group_id": id(&group)}),
+        )
+        .await;
         let feed_url = feed["url"].as_str().expect("feed url");
         World {
             course: c.to_string(),
@@ -625,6 +660,7 @@ impl Matrix {
             question: id(&question).to_owned(),
             attempt: attempt_id(&attempt),
             webinar: id(&webinar).to_owned(),
+            group: id(&group).to_owned(),
             invite_code: invite["invite_code"]
                 .as_str()
                 .expect("invite code")
@@ -695,6 +731,7 @@ impl World {
             ("{question_id}", self.question.clone()),
             ("{attempt_id}", self.attempt.clone()),
             ("{webinar_id}", self.webinar.clone()),
+            ("{group_id}", self.group.clone()),
             ("{invitation_id}", self.invitation.clone()),
             ("{token}", "unknown-token".to_owned()),
             ("$course", self.course.clone()),

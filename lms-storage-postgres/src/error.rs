@@ -38,7 +38,7 @@ pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
 fn conflict_for(constraint: &str) -> Conflict {
     match constraint {
         "users_email_key" => Conflict::Email,
-        "courses_invite_code_key" => Conflict::InviteCode,
+        "courses_invite_code_key" | "course_groups_invite_code_key" => Conflict::InviteCode,
         "course_assistants_pkey" => Conflict::Assistant,
         "enrollments_pkey" => Conflict::Enrollment,
         "outbox_dedup_key" => Conflict::OutboxDedup,

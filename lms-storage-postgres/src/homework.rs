@@ -473,6 +473,7 @@ impl HomeworkStore for PgStorage {
         let (lower, capital) = filter.students.like_patterns();
         let ids: Vec<Uuid> = sqlx::query!(
             r#"SELECT s.id FROM submissions s JOIN users u ON u.id = s.student_id
+               JOIN assignments a ON a.id = s.assignment_id
                WHERE s.assignment_id = $1
                  AND ($4::text IS NULL OR s.state = $4)
                  AND ($5::bool IS NULL OR u.active = $5)
@@ -482,6 +483,16 @@ impl HomeworkStore for PgStorage {
                       OR u.display_name ILIKE ('% ' || $6) ESCAPE '\'
                       OR u.display_name ILIKE $7 ESCAPE '\'
                       OR u.display_name ILIKE ('% ' || $7) ESCAPE '\')
+                 AND ($8::uuid IS NULL
+                      OR EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                   AND e.group_id = $8))
+                 AND ($9::uuid IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = a.course_id)
+                      OR EXISTS (SELECT 1 FROM courses c WHERE c.id = a.course_id AND c.owner_id = $9)
+                      OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                 WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                   AND gm.user_id = $9))
                ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id
                LIMIT $2 OFFSET $3"#,
             assignment.0,
@@ -490,7 +501,9 @@ impl HomeworkStore for PgStorage {
             filter.state.map(SubmissionState::as_str),
             filter.students.active,
             lower,
-            capital
+            capital,
+            filter.students.group.map(|g| g.0),
+            filter.students.mentored_by.map(|m| m.0)
         )
         .fetch_all(&mut *conn)
         .await
@@ -604,13 +617,26 @@ impl HomeworkStore for PgStorage {
                             OR u.display_name ILIKE ('% ' || $5) ESCAPE '\'
                             OR u.display_name ILIKE $6 ESCAPE '\'
                             OR u.display_name ILIKE ('% ' || $6) ESCAPE '\')
+                       AND ($7::uuid IS NULL
+                            OR EXISTS (SELECT 1 FROM enrollments e
+                                       WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                         AND e.group_id = $7))
+                       AND ($8::uuid IS NULL
+                            OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = a.course_id)
+                            OR EXISTS (SELECT 1 FROM courses c WHERE c.id = a.course_id AND c.owner_id = $8)
+                            OR EXISTS (SELECT 1 FROM enrollments e
+                                       JOIN group_mentors gm ON gm.group_id = e.group_id
+                                       WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                         AND gm.user_id = $8))
                      ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3) p"#,
             &course_ids,
             i64::from(page.limit()),
             i64::from(page.offset()),
             students.active,
             lower,
-            capital
+            capital,
+            students.group.map(|g| g.0),
+            students.mentored_by.map(|m| m.0)
         )
         .fetch_one(&self.pool)
         .await

@@ -45,6 +45,7 @@ mod course;
 mod dashboard;
 mod error;
 mod file;
+mod group;
 mod homework;
 mod idempotency;
 mod notification;

@@ -424,13 +424,21 @@ impl CourseStore for SqliteStorage {
                       OR u.display_name LIKE ('% ' || $3) ESCAPE '\'
                       OR u.display_name LIKE $4 ESCAPE '\'
                       OR u.display_name LIKE ('% ' || $4) ESCAPE '\')
+                 AND ($7 IS NULL OR e.group_id = $7)
+                 AND ($8 IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = e.course_id)
+                      OR EXISTS (SELECT 1 FROM courses c WHERE c.id = e.course_id AND c.owner_id = $8)
+                      OR EXISTS (SELECT 1 FROM group_mentors gm
+                                 WHERE gm.group_id = e.group_id AND gm.user_id = $8))
                ORDER BY e.enrolled_at, e.student_id LIMIT $5 OFFSET $6"#,
             course.0,
             filter.active,
             lower,
             capital,
             i64::from(page.limit()),
-            i64::from(page.offset())
+            i64::from(page.offset()),
+            filter.group.map(|g| g.0),
+            filter.mentored_by.map(|m| m.0)
         )
         .fetch_all(&self.pool)
         .await

@@ -46,8 +46,8 @@ pub(crate) fn map_err(err: sqlx::Error) -> StorageError {
 
 /// SQLite names the columns of the violated key rather than the
 /// constraint: `UNIQUE constraint failed: enrollments.course_id, enrollments.student_id`.
-/// The column lists below are those of the named constraints in the first
-/// migration (the PostgreSQL adapter maps the same constraints by name).
+/// The column lists below are those of the named constraints in the
+/// migrations (the PostgreSQL adapter maps the same constraints by name).
 fn conflict_for(message: &str) -> Conflict {
     let columns = message
         .strip_prefix("UNIQUE constraint failed: ")
@@ -55,8 +55,8 @@ fn conflict_for(message: &str) -> Conflict {
     match columns {
         // users_email_key
         "users.email" => Conflict::Email,
-        // courses_invite_code_key
-        "courses.invite_code" => Conflict::InviteCode,
+        // courses_invite_code_key, course_groups_invite_code_key
+        "courses.invite_code" | "course_groups.invite_code" => Conflict::InviteCode,
         // course_assistants_pkey
         "course_assistants.course_id, course_assistants.user_id" => Conflict::Assistant,
         // enrollments_pkey
@@ -141,6 +141,10 @@ mod tests {
     fn unique_violations_map_to_their_conflicts() {
         let cases = [
             ("UNIQUE constraint failed: users.email", Conflict::Email),
+            (
+                "UNIQUE constraint failed: course_groups.invite_code",
+                Conflict::InviteCode,
+            ),
             (
                 "UNIQUE constraint failed: attempts.quiz_id, attempts.student_id",
                 Conflict::OpenAttempt,

@@ -468,6 +468,7 @@ impl QuizStore for SqliteStorage {
                       a.question_order, a.started_at, a.deadline, a.state, a.answers, a.saved_at, a.finished_at,
                       a.result, a.submit_key
                FROM attempts a JOIN users u ON u.id = a.student_id
+               JOIN quizzes q ON q.id = a.quiz_id
                WHERE a.quiz_id = $1
                  AND ($4 IS NULL OR u.active = $4)
                  AND ($5 IS NULL
@@ -476,13 +477,25 @@ impl QuizStore for SqliteStorage {
                       OR u.display_name LIKE ('% ' || $5) ESCAPE '\'
                       OR u.display_name LIKE $6 ESCAPE '\'
                       OR u.display_name LIKE ('% ' || $6) ESCAPE '\')
+                 AND ($7 IS NULL
+                      OR EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.course_id = q.course_id AND e.student_id = a.student_id
+                                   AND e.group_id = $7))
+                 AND ($8 IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = q.course_id)
+                      OR EXISTS (SELECT 1 FROM courses c WHERE c.id = q.course_id AND c.owner_id = $8)
+                      OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                 WHERE e.course_id = q.course_id AND e.student_id = a.student_id
+                                   AND gm.user_id = $8))
                ORDER BY a.started_at, a.id LIMIT $2 OFFSET $3"#,
             quiz.0,
             i64::from(page.limit()),
             i64::from(page.offset()),
             students.active,
             lower,
-            capital
+            capital,
+            students.group.map(|g| g.0),
+            students.mentored_by.map(|m| m.0)
         )
         .fetch_all(&self.pool)
         .await

@@ -1,9 +1,11 @@
 //! Courses, lessons, staff (owner teacher and assistants) and enrolment.
 
+pub mod access;
 pub mod model;
 pub mod ports;
 pub mod service;
 
+pub use access::{CourseAccess, Refusal};
 pub use model::*;
 pub use ports::*;
 pub use service::*;

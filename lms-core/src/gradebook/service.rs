@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
-use crate::course::{CourseRole, CourseStore};
+use crate::course::{CourseAccess, CourseRole, CourseStore, Refusal};
 use crate::dashboard::DashboardStore;
 use crate::error::StorageError;
 use crate::gradebook::model::Gradebook;
-use crate::ids::CourseId;
-use crate::policy;
+use crate::group::GroupStore;
+use crate::ids::{CourseId, GroupId};
 use crate::user::{Actor, UserStore};
 
 /// Why a gradebook could not be shown.
@@ -36,6 +36,7 @@ crate::domain_error!(GradebookError {
 pub struct GradebookService {
     dashboards: Arc<dyn DashboardStore>,
     courses: Arc<dyn CourseStore>,
+    groups: Arc<dyn GroupStore>,
     users: Arc<dyn UserStore>,
 }
 
@@ -45,47 +46,59 @@ impl GradebookService {
     pub fn new(
         dashboards: Arc<dyn DashboardStore>,
         courses: Arc<dyn CourseStore>,
+        groups: Arc<dyn GroupStore>,
         users: Arc<dyn UserStore>,
     ) -> Self {
         Self {
             dashboards,
             courses,
+            groups,
             users,
         }
     }
 
-    /// The gradebook of a course, for its owner, assistants and admins.
+    /// The gradebook of a course, for its owner, assistants and admins: a
+    /// row per enrolled student the actor grades (a mentor's groups'; the
+    /// owner's and admins' every student), only `group`'s when given.
     /// Enrolled students whose account no longer exists are left out.
     pub async fn gradebook(
         &self,
         actor: &Actor,
         course: CourseId,
+        group: Option<GroupId>,
     ) -> Result<Gradebook, GradebookError> {
-        let (stored, membership) = self
-            .courses
-            .course_for(course, actor.user_id)
+        let access = CourseAccess::load(&*self.courses, &*self.groups, actor, course)
             .await?
             .ok_or(GradebookError::CourseNotFound)?;
-        if !policy::can_grade(actor, membership) {
-            return Err(
-                if policy::can_view_course(actor, membership, stored.status) {
-                    GradebookError::Forbidden
-                } else {
-                    GradebookError::CourseNotFound
-                },
-            );
+        if !access.can_grade() {
+            return Err(match access.refusal() {
+                Refusal::Forbidden => GradebookError::Forbidden,
+                Refusal::NotFound => GradebookError::CourseNotFound,
+            });
         }
         let role = if actor.is_admin() {
             CourseRole::Owner
         } else {
-            membership.unwrap_or(CourseRole::Owner)
+            access.role().unwrap_or(CourseRole::Owner)
         };
         let data = self
             .dashboards
             .gradebook_course(course, role)
             .await?
             .ok_or(GradebookError::CourseNotFound)?;
-        let student_ids = self.courses.enrolled_students(course).await?;
+        let student_ids: Vec<_> = if group.is_none() && access.scope().is_whole_course() {
+            self.courses.enrolled_students(course).await?
+        } else {
+            self.groups
+                .group_members(course)
+                .await?
+                .into_iter()
+                .filter(|m| {
+                    access.scope().covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
+                })
+                .map(|m| m.student_id)
+                .collect()
+        };
         let students = if student_ids.is_empty() {
             Vec::new()
         } else {
@@ -101,8 +114,13 @@ impl GradebookService {
     }
 
     /// The gradebook of a course as CSV (see [`Gradebook::to_csv`]).
-    pub async fn csv(&self, actor: &Actor, course: CourseId) -> Result<String, GradebookError> {
-        Ok(self.gradebook(actor, course).await?.to_csv())
+    pub async fn csv(
+        &self,
+        actor: &Actor,
+        course: CourseId,
+        group: Option<GroupId>,
+    ) -> Result<String, GradebookError> {
+        Ok(self.gradebook(actor, course, group).await?.to_csv())
     }
 }
 
@@ -192,7 +210,12 @@ mod tests {
             .withf(move |asked| asked == ids.as_slice())
             .times(1)
             .returning(move |_| Ok(returned.clone()));
-        GradebookService::new(Arc::new(dashboards), Arc::new(courses), Arc::new(users))
+        GradebookService::new(
+            Arc::new(dashboards),
+            Arc::new(courses),
+            Arc::new(crate::group::no_groups()),
+            Arc::new(users),
+        )
     }
 
     #[tokio::test]
@@ -208,7 +231,7 @@ mod tests {
             (Role::Admin, None, CourseRole::Owner),
         ] {
             let g = service(&w, membership, expected_role)
-                .gradebook(&actor(role), w.course.id)
+                .gradebook(&actor(role), w.course.id, None)
                 .await
                 .unwrap();
             let rows: Vec<_> = g
@@ -228,7 +251,7 @@ mod tests {
     async fn csv_export_is_the_gradebook_as_csv() {
         let w = world();
         let csv = service(&w, Some(CourseRole::Owner), CourseRole::Owner)
-            .csv(&actor(Role::Teacher), w.course.id)
+            .csv(&actor(Role::Teacher), w.course.id, None)
             .await
             .unwrap();
         assert_eq!(
@@ -252,10 +275,11 @@ mod tests {
         let s = GradebookService::new(
             Arc::new(dashboards),
             Arc::new(courses),
+            Arc::new(crate::group::no_groups()),
             Arc::new(MockUserStore::new()),
         );
         let g = s
-            .gradebook(&actor(Role::Teacher), w.course.id)
+            .gradebook(&actor(Role::Teacher), w.course.id, None)
             .await
             .unwrap();
         assert!(g.rows.is_empty());
@@ -286,9 +310,10 @@ mod tests {
             let s = GradebookService::new(
                 Arc::new(MockDashboardStore::new()),
                 Arc::new(courses_with(c, membership)),
+                Arc::new(crate::group::no_groups()),
                 Arc::new(MockUserStore::new()),
             );
-            let err = s.csv(&actor(role), c.id).await.unwrap_err();
+            let err = s.csv(&actor(role), c.id, None).await.unwrap_err();
             assert_eq!(
                 crate::error::DomainError::code(&err),
                 code,
@@ -300,10 +325,11 @@ mod tests {
         let s = GradebookService::new(
             Arc::new(MockDashboardStore::new()),
             Arc::new(none),
+            Arc::new(crate::group::no_groups()),
             Arc::new(MockUserStore::new()),
         );
         let err = s
-            .gradebook(&actor(Role::Admin), crate::ids::CourseId::new())
+            .gradebook(&actor(Role::Admin), crate::ids::CourseId::new(), None)
             .await
             .unwrap_err();
         assert!(matches!(err, GradebookError::CourseNotFound));

@@ -136,6 +136,7 @@ impl UserService {
             query: Some(query.to_owned()),
             role,
             active: Some(true),
+            ..UserFilter::default()
         };
         check_query(&filter)?;
         if query.trim().chars().count() < MIN_ACCOUNT_QUERY_CHARS {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::ids::UserId;
+use crate::ids::{GroupId, UserId};
 
 /// A user's school-wide role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -254,6 +254,15 @@ pub struct UserFilter {
     pub role: Option<Role>,
     /// Only active (or only deactivated) accounts.
     pub active: Option<bool>,
+    /// Listings of one course's students (enrolments, submissions,
+    /// attempts, the grading queue): only students in this group of the
+    /// listed course. Account searches ignore it.
+    pub group: Option<GroupId>,
+    /// Listings of one course's students: only those an assistant sees
+    /// there, as [`crate::group::MentorScope`] tells it: every student of a
+    /// course this user owns or that has no groups, else the students of the
+    /// groups this user mentors. Account searches ignore it.
+    pub mentored_by: Option<UserId>,
 }
 
 impl UserFilter {

@@ -168,6 +168,7 @@ impl UsersQuery {
             query: self.q.clone(),
             role: self.role,
             active: self.active,
+            ..UserFilter::default()
         }
     }
 }

@@ -387,6 +387,7 @@ impl HomeworkStore for SqliteStorage {
         let state = filter.state.map(SubmissionState::as_str);
         let ids: Vec<Uuid> = sqlx::query!(
             r#"SELECT s.id AS "id: Uuid" FROM submissions s JOIN users u ON u.id = s.student_id
+               JOIN assignments a ON a.id = s.assignment_id
                WHERE s.assignment_id = $1
                  AND ($4 IS NULL OR s.state = $4)
                  AND ($5 IS NULL OR u.active = $5)
@@ -396,6 +397,16 @@ impl HomeworkStore for SqliteStorage {
                       OR u.display_name LIKE ('% ' || $6) ESCAPE '\'
                       OR u.display_name LIKE $7 ESCAPE '\'
                       OR u.display_name LIKE ('% ' || $7) ESCAPE '\')
+                 AND ($8 IS NULL
+                      OR EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                   AND e.group_id = $8))
+                 AND ($9 IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = a.course_id)
+                      OR EXISTS (SELECT 1 FROM courses c WHERE c.id = a.course_id AND c.owner_id = $9)
+                      OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                 WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                   AND gm.user_id = $9))
                ORDER BY (SELECT min(submitted_at) FROM submission_versions v WHERE v.submission_id = s.id), s.id
                LIMIT $2 OFFSET $3"#,
             assignment.0,
@@ -404,7 +415,9 @@ impl HomeworkStore for SqliteStorage {
             state,
             filter.students.active,
             lower,
-            capital
+            capital,
+            filter.students.group.map(|g| g.0),
+            filter.students.mentored_by.map(|m| m.0)
         )
         .fetch_all(&mut *conn)
         .await
@@ -517,13 +530,25 @@ impl HomeworkStore for SqliteStorage {
                       OR u.display_name LIKE ('% ' || $5) ESCAPE '\'
                       OR u.display_name LIKE $6 ESCAPE '\'
                       OR u.display_name LIKE ('% ' || $6) ESCAPE '\')
+                 AND ($7 IS NULL
+                      OR EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                   AND e.group_id = $7))
+                 AND ($8 IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = a.course_id)
+                      OR EXISTS (SELECT 1 FROM courses c WHERE c.id = a.course_id AND c.owner_id = $8)
+                      OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                 WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                   AND gm.user_id = $8))
                ORDER BY s.latest_at, s.id LIMIT $2 OFFSET $3"#,
             course_ids,
             i64::from(page.limit()),
             i64::from(page.offset()),
             students.active,
             lower,
-            capital
+            capital,
+            students.group.map(|g| g.0),
+            students.mentored_by.map(|m| m.0)
         )
         .fetch_all(&mut *conn)
         .await

@@ -46,7 +46,8 @@ impl CourseService {
     // ---- enrolment ----
 
     /// Enrols the acting student in the published course whose current
-    /// invite code this is. Returns the course (without its code).
+    /// invite code this is, or whose group's it is (then in that group too,
+    /// unless the group is archived). Returns the course (without its code).
     pub async fn join_by_code(
         &self,
         actor: &Actor,
@@ -55,21 +56,41 @@ impl CourseService {
         if actor.role != Role::Student {
             return Err(JoinError::Forbidden);
         }
-        let mut course = match self.courses.find_course_by_invite_code(code).await? {
+        let (mut course, group) = match self.courses.find_course_by_invite_code(code).await? {
             Some(c)
                 if c.status == CourseStatus::Published && c.invite_code.as_ref() == Some(code) =>
             {
-                c
+                (c, None)
             }
-            _ => return Err(JoinError::InvalidCode),
+            // A group's code enrols into its course and puts the student
+            // in the group.
+            _ => match self.group_for_code(code).await? {
+                Some((group, course)) => (course, Some(group)),
+                None => return Err(JoinError::InvalidCode),
+            },
         };
+        let now = self.clock.now();
         let enrollment = Enrollment {
             course_id: course.id,
             student_id: actor.user_id,
             source: EnrollmentSource::InviteCode,
-            enrolled_at: self.clock.now(),
+            enrolled_at: now,
         };
-        match self.courses.enroll(&enrollment).await {
+        let enrolled = match &group {
+            None => self.courses.enroll(&enrollment).await,
+            Some(group) => {
+                let entry = crate::group::GroupMove {
+                    course_id: course.id,
+                    student_id: actor.user_id,
+                    from_group: None,
+                    to_group: Some(group.id),
+                    moved_by: actor.user_id,
+                    moved_at: now,
+                };
+                self.groups.enroll_in_group(&enrollment, &entry).await
+            }
+        };
+        match enrolled {
             Ok(()) => {}
             Err(StorageError::Conflict(Conflict::Enrollment)) => {
                 return Err(JoinError::AlreadyEnrolled);
@@ -178,9 +199,10 @@ impl CourseService {
         Ok(self.courses.unenroll(course_id, student_id).await?)
     }
 
-    /// Enrolments with the students' accounts, oldest first (staff only);
-    /// with a search text or an active flag in `filter`, only the matching
-    /// students (its role is ignored: everyone listed is a student).
+    /// Enrolments with the students' accounts, oldest first (staff only; a
+    /// mentor gets their groups' students); with a search text, an active
+    /// flag or a group in `filter`, only the matching students (its role is
+    /// ignored: everyone listed is a student).
     pub async fn list_students(
         &self,
         actor: &Actor,
@@ -188,15 +210,21 @@ impl CourseService {
         filter: &UserFilter,
         page: Page,
     ) -> Result<Vec<(Enrollment, User)>, CourseAccessError> {
-        let seen = self.seen(actor, course_id).await?;
-        if !policy::can_grade(actor, seen.role) {
+        let access =
+            crate::course::CourseAccess::load(&*self.courses, &*self.groups, actor, course_id)
+                .await?
+                .filter(crate::course::CourseAccess::can_view)
+                .ok_or(CourseAccessError::NotFound)?;
+        if !access.can_grade() {
             return Err(CourseAccessError::Forbidden);
         }
-        let filter = UserFilter {
-            role: None,
-            ..filter.clone()
-        };
-        let enrollments = if filter.prefixes().is_none() && filter.active.is_none() {
+        // A mentor lists their groups' students.
+        let filter = access.narrow(filter);
+        let enrollments = if filter.prefixes().is_none()
+            && filter.active.is_none()
+            && filter.group.is_none()
+            && filter.mentored_by.is_none()
+        {
             self.courses.list_enrollments(course_id, page).await?
         } else {
             self.courses

@@ -322,3 +322,62 @@ impl LessonError {
         }
     }
 }
+
+/// Why a group operation failed.
+#[derive(Debug, Error)]
+pub enum GroupError {
+    /// No such course, or the actor may not see it.
+    #[error("course not found")]
+    CourseNotFound,
+    /// No such group in the course, or the actor may not see it.
+    #[error("group not found")]
+    GroupNotFound,
+    /// Only the owner and admins manage groups; mentors only read theirs.
+    #[error("only the course owner or an admin may do this")]
+    Forbidden,
+    /// The course is archived; publish it again to change it.
+    #[error("the course is archived")]
+    CourseArchived,
+    /// The group is archived: it takes no new students.
+    #[error("the group is archived")]
+    GroupArchived,
+    /// A named mentor is not an assistant of the course.
+    #[error("mentor_ids: every mentor must be an assistant of the course")]
+    InvalidMentor,
+    /// Too many mentors for one group.
+    #[error("mentor_ids: at most {max} mentors per group")]
+    TooManyMentors {
+        /// The limit.
+        max: usize,
+    },
+    /// The student is not enrolled in the course.
+    #[error("the student is not enrolled in this course")]
+    StudentNotEnrolled,
+    /// The student was moved by someone else meanwhile.
+    #[error("the student's group changed meanwhile; reload and try again")]
+    Stale,
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+crate::domain_error!(GroupError {
+    CourseNotFound => (NotFound, "course_not_found"),
+    GroupNotFound => (NotFound, "group_not_found"),
+    Forbidden => (Forbidden, "forbidden"),
+    CourseArchived => (Conflict, "course_archived"),
+    GroupArchived => (Conflict, "group_archived"),
+    InvalidMentor => (Invalid, "invalid_mentor"),
+    TooManyMentors { .. } => (Invalid, "too_many_mentors"),
+    StudentNotEnrolled => (NotFound, "student_not_enrolled"),
+    Stale => (Conflict, "group_changed"),
+});
+
+impl From<crate::course::Refusal> for GroupError {
+    fn from(r: crate::course::Refusal) -> Self {
+        match r {
+            crate::course::Refusal::NotFound => Self::CourseNotFound,
+            crate::course::Refusal::Forbidden => Self::Forbidden,
+        }
+    }
+}

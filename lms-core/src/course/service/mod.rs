@@ -13,6 +13,7 @@
 mod assistants;
 mod enrolment;
 mod errors;
+mod groups;
 mod lessons;
 mod lifecycle;
 mod progress;
@@ -31,6 +32,7 @@ use crate::course::model::{
 use crate::course::ports::CourseStore;
 use crate::error::{Conflict, StorageError, StorageResult};
 use crate::file::{FileOwner, FileRef, FileRegistry};
+use crate::group::GroupStore;
 use crate::ids::{CourseId, FileId, LessonId, UserId};
 use crate::page::Page;
 use crate::policy;
@@ -39,6 +41,7 @@ use crate::user::{Actor, Role, User, UserFilter, UserStore};
 
 pub use enrolment::{MEMBER_NAMES_LIMIT, MemberName};
 pub use errors::*;
+pub use groups::{GroupUpdate, MAX_GROUP_MENTORS, MAX_GROUPS_PER_COURSE, NewGroup};
 pub use lifecycle::is_allowed_transition;
 pub use progress::{LessonMark, LessonProgress};
 
@@ -149,6 +152,7 @@ impl Seen {
 /// Courses, enrolment, staff and lessons.
 pub struct CourseService {
     courses: Arc<dyn CourseStore>,
+    groups: Arc<dyn GroupStore>,
     users: Arc<dyn UserStore>,
     files: Arc<dyn FileRegistry>,
     clock: Arc<dyn Clock>,
@@ -158,12 +162,14 @@ impl CourseService {
     /// A service over these ports.
     pub fn new(
         courses: Arc<dyn CourseStore>,
+        groups: Arc<dyn GroupStore>,
         users: Arc<dyn UserStore>,
         files: Arc<dyn FileRegistry>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             courses,
+            groups,
             users,
             files,
             clock,

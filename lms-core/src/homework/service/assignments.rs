@@ -18,13 +18,13 @@ impl HomeworkService {
             .access(actor, course)
             .await?
             .ok_or(AssignmentError::CourseNotFound)?;
-        if !access.can_view(actor) {
+        if !access.can_view() {
             return Err(AssignmentError::CourseNotFound);
         }
-        if !access.can_manage(actor) {
+        if !access.can_manage() {
             return Err(AssignmentError::Forbidden);
         }
-        if access.course.status == CourseStatus::Archived {
+        if access.course().status == CourseStatus::Archived {
             return Err(AssignmentError::CourseArchived);
         }
         validate_assignment(&input)?;
@@ -43,7 +43,7 @@ impl HomeworkService {
         let now = self.clock.now();
         let assignment = build_assignment(AssignmentId::new(), course, now, input, attachments);
         let outbox = if assignment.published {
-            self.new_assignment_outbox(&access.course, &assignment, now)
+            self.new_assignment_outbox(access.course(), &assignment, now)
                 .await?
         } else {
             Vec::new()
@@ -75,13 +75,13 @@ impl HomeworkService {
             .assignment_access(actor, id)
             .await?
             .ok_or(AssignmentError::NotFound)?;
-        if !access.sees(actor, &current, self.clock.now()) {
+        if !sees(&access, &current, self.clock.now()) {
             return Err(AssignmentError::NotFound);
         }
-        if !access.can_manage(actor) {
+        if !access.can_manage() {
             return Err(AssignmentError::Forbidden);
         }
-        if access.course.status == CourseStatus::Archived {
+        if access.course().status == CourseStatus::Archived {
             return Err(AssignmentError::CourseArchived);
         }
         validate_assignment(&input)?;
@@ -115,7 +115,7 @@ impl HomeworkService {
             attachments,
         );
         let outbox = if updated.published && !current.published {
-            self.new_assignment_outbox(&access.course, &updated, now)
+            self.new_assignment_outbox(access.course(), &updated, now)
                 .await?
         } else {
             Vec::new()
@@ -200,10 +200,10 @@ impl HomeworkService {
             .await?
             .ok_or(HomeworkReadError::AssignmentNotFound)?;
         let now = self.clock.now();
-        if !access.sees(actor, &assignment, now) {
+        if !sees(&access, &assignment, now) {
             return Err(HomeworkReadError::AssignmentNotFound);
         }
-        if !access.is_student_view(actor) {
+        if !access.is_student_view() {
             return Ok(staff_view(assignment));
         }
         let extension = self
@@ -233,11 +233,11 @@ impl HomeworkService {
             .access(actor, course)
             .await?
             .ok_or(HomeworkReadError::CourseNotFound)?;
-        if !access.can_view(actor) {
+        if !access.can_view() {
             return Err(HomeworkReadError::CourseNotFound);
         }
         let assignments = self.homework.list_assignments(course).await?;
-        if !access.is_student_view(actor) {
+        if !access.is_student_view() {
             return Ok(assignments.into_iter().map(staff_view).collect());
         }
         let now = self.clock.now();
@@ -325,10 +325,10 @@ impl HomeworkService {
             .assignment_access(actor, assignment)
             .await?
             .ok_or(ExtensionError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment, self.clock.now()) {
+        if !sees(&access, &assignment, self.clock.now()) {
             return Err(ExtensionError::AssignmentNotFound);
         }
-        if !access.can_grade(actor) {
+        if !access.can_grade() {
             return Err(ExtensionError::Forbidden);
         }
         Ok(self.homework.list_extensions(assignment.id).await?)

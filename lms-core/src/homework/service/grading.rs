@@ -224,7 +224,7 @@ impl HomeworkService {
             .assignment_access(actor, assignment)
             .await?
             .ok_or(HomeworkReadError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment, self.clock.now()) {
+        if !sees(&access, &assignment, self.clock.now()) {
             return Err(HomeworkReadError::AssignmentNotFound);
         }
         Ok(self
@@ -246,17 +246,14 @@ impl HomeworkService {
             .assignment_access(actor, assignment)
             .await?
             .ok_or(HomeworkReadError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment, self.clock.now()) {
+        if !sees(&access, &assignment, self.clock.now()) {
             return Err(HomeworkReadError::AssignmentNotFound);
         }
-        if !access.can_grade(actor) {
+        if !access.can_grade() {
             return Err(HomeworkReadError::Forbidden);
         }
         let filter = SubmissionFilter {
-            students: UserFilter {
-                role: None,
-                ..filter.students.clone()
-            },
+            students: access.narrow(&filter.students),
             state: filter.state,
         };
         Ok(self
@@ -276,31 +273,38 @@ impl HomeworkService {
         students: &UserFilter,
         page: Page,
     ) -> Result<Vec<PendingSubmission>, HomeworkReadError> {
+        let mut students = UserFilter {
+            role: None,
+            ..students.clone()
+        };
         let courses = match course {
             Some(id) => {
                 let access = self
                     .access(actor, id)
                     .await?
                     .ok_or(HomeworkReadError::CourseNotFound)?;
-                if !access.can_grade(actor) {
-                    return Err(if access.can_view(actor) {
+                if !access.can_grade() {
+                    return Err(if access.can_view() {
                         HomeworkReadError::Forbidden
                     } else {
                         HomeworkReadError::CourseNotFound
                     });
                 }
+                students = access.narrow(&students);
                 vec![id]
             }
             None if actor.is_admin() => self.all_course_ids().await?,
-            None => self.graded_course_ids(actor).await?,
+            None => {
+                // Across courses: every student of a course the actor owns
+                // or that has no groups, else their groups' (the adapter
+                // applies this course by course).
+                students.mentored_by = Some(actor.user_id);
+                self.graded_course_ids(actor).await?
+            }
         };
         if courses.is_empty() {
             return Ok(Vec::new());
         }
-        let students = UserFilter {
-            role: None,
-            ..students.clone()
-        };
         Ok(self
             .homework
             .pending_submissions(&courses, &students, page)

@@ -55,13 +55,13 @@ impl HomeworkService {
             .await?
             .ok_or(HandInError::NotFound)?;
         let now = self.clock.now();
-        if !access.sees(actor, &assignment, now) {
+        if !sees(&access, &assignment, now) {
             return Err(HandInError::NotFound);
         }
-        if !policy::can_study(actor, access.membership, access.course.status) {
+        if !policy::can_study(actor, access.role(), access.course().status) {
             let archived_student = actor.role == Role::Student
-                && access.membership == Some(CourseRole::Student)
-                && access.course.status == CourseStatus::Archived;
+                && access.role() == Some(CourseRole::Student)
+                && access.course().status == CourseStatus::Archived;
             return Err(if archived_student {
                 HandInError::CourseArchived
             } else {

@@ -23,10 +23,11 @@ use crate::achievement::{
     Achievement, Badge, CourseProgress, earns_first_homework, earns_on_time_streak,
 };
 use crate::clock::Clock;
-use crate::course::{Course, CourseRole, CourseStatus, CourseStore, Title};
+use crate::course::{Course, CourseAccess, CourseRole, CourseStatus, CourseStore, Title};
 use crate::dashboard::DashboardStore;
 use crate::error::{Conflict, StorageError, StorageResult};
 use crate::file::{FileLimits, FileRef, FileRegistry};
+use crate::group::GroupStore;
 use crate::homework::model::{
     Assignment, AuditAction, Deadline, Extension, Grade, GradeAuditEntry, HomeworkStatus,
     LatePolicy, PendingSubmission, Submission, SubmissionFilter, SubmissionKind, SubmissionState,
@@ -174,35 +175,10 @@ pub struct GradePreview {
 // Access
 // ---------------------------------------------------------------------------
 
-/// A course with the actor's role in it.
-struct Access {
-    course: Course,
-    membership: Option<CourseRole>,
-}
-
-impl Access {
-    fn can_view(&self, actor: &Actor) -> bool {
-        policy::can_view_course(actor, self.membership, self.course.status)
-    }
-
-    fn can_grade(&self, actor: &Actor) -> bool {
-        policy::can_grade(actor, self.membership)
-    }
-
-    fn can_manage(&self, actor: &Actor) -> bool {
-        policy::can_manage_course(actor, self.membership)
-    }
-
-    /// Staff see every assignment; students only published ones of courses
-    /// they can view, from the moment they open.
-    fn sees(&self, actor: &Actor, assignment: &Assignment, now: DateTime<Utc>) -> bool {
-        self.can_grade(actor) || (self.can_view(actor) && student_sees(assignment, now))
-    }
-
-    /// Whether the actor sees the course only as a student does.
-    fn is_student_view(&self, actor: &Actor) -> bool {
-        !self.can_grade(actor) && self.can_view(actor)
-    }
+/// Staff see every assignment; students only published ones of courses
+/// they can view, from the moment they open.
+fn sees(access: &CourseAccess, assignment: &Assignment, now: DateTime<Utc>) -> bool {
+    access.can_grade() || (access.can_view() && student_sees(assignment, now))
 }
 
 // ---------------------------------------------------------------------------
@@ -213,6 +189,7 @@ impl Access {
 pub struct HomeworkService {
     homework: Arc<dyn HomeworkStore>,
     courses: Arc<dyn CourseStore>,
+    groups: Arc<dyn GroupStore>,
     files: Arc<dyn FileRegistry>,
     notifications: Arc<dyn NotificationStore>,
     dashboards: Arc<dyn DashboardStore>,
@@ -235,6 +212,7 @@ impl HomeworkService {
     pub fn new(
         homework: Arc<dyn HomeworkStore>,
         courses: Arc<dyn CourseStore>,
+        groups: Arc<dyn GroupStore>,
         files: Arc<dyn FileRegistry>,
         notifications: Arc<dyn NotificationStore>,
         dashboards: Arc<dyn DashboardStore>,
@@ -243,6 +221,7 @@ impl HomeworkService {
         Self {
             homework,
             courses,
+            groups,
             files,
             notifications,
             dashboards,
@@ -260,12 +239,8 @@ impl HomeworkService {
     // --- helpers -----------------------------------------------------------
 
     /// The course and the actor's role in it; `None` when there is no such course.
-    async fn access(&self, actor: &Actor, course: CourseId) -> StorageResult<Option<Access>> {
-        let Some(course) = self.courses.get_course(course).await? else {
-            return Ok(None);
-        };
-        let membership = self.courses.membership(course.id, actor.user_id).await?;
-        Ok(Some(Access { course, membership }))
+    async fn access(&self, actor: &Actor, course: CourseId) -> StorageResult<Option<CourseAccess>> {
+        CourseAccess::load(&*self.courses, &*self.groups, actor, course).await
     }
 
     /// The assignment with its course access; `None` when either is missing.
@@ -273,7 +248,7 @@ impl HomeworkService {
         &self,
         actor: &Actor,
         id: AssignmentId,
-    ) -> StorageResult<Option<(Assignment, Access)>> {
+    ) -> StorageResult<Option<(Assignment, CourseAccess)>> {
         let Some(assignment) = self.homework.get_assignment(id).await? else {
             return Ok(None);
         };
@@ -293,13 +268,13 @@ impl HomeworkService {
             .assignment_access(actor, id)
             .await?
             .ok_or(ExtensionError::AssignmentNotFound)?;
-        if !access.sees(actor, &assignment, self.clock.now()) {
+        if !sees(&access, &assignment, self.clock.now()) {
             return Err(ExtensionError::AssignmentNotFound);
         }
-        if !access.can_manage(actor) {
+        if !access.can_manage() {
             return Err(ExtensionError::Forbidden);
         }
-        if access.course.status == CourseStatus::Archived {
+        if access.course().status == CourseStatus::Archived {
             return Err(ExtensionError::CourseArchived);
         }
         Ok(assignment)
@@ -311,7 +286,7 @@ impl HomeworkService {
         &self,
         actor: &Actor,
         id: SubmissionId,
-    ) -> Result<(Submission, Assignment, Access), ReviewError> {
+    ) -> Result<(Submission, Assignment, CourseAccess), ReviewError> {
         let submission = self
             .homework
             .get_submission(id)
@@ -321,12 +296,13 @@ impl HomeworkService {
             .assignment_access(actor, submission.assignment_id)
             .await?
             .ok_or(ReviewError::NotFound)?;
-        if access.can_grade(actor) {
+        if access.grades(&*self.groups, submission.student_id).await? {
             return Ok((submission, assignment, access));
         }
-        if submission.student_id == actor.user_id && access.can_view(actor) {
+        if submission.student_id == actor.user_id && access.can_view() {
             return Err(ReviewError::Forbidden);
         }
+        // A mentor of another group does not learn the submission exists.
         Err(ReviewError::NotFound)
     }
 
@@ -335,7 +311,7 @@ impl HomeworkService {
         &self,
         actor: &Actor,
         id: SubmissionId,
-    ) -> Result<(Submission, Assignment, Access), HomeworkReadError> {
+    ) -> Result<(Submission, Assignment, CourseAccess), HomeworkReadError> {
         let submission = self
             .homework
             .get_submission(id)
@@ -345,8 +321,8 @@ impl HomeworkService {
             .assignment_access(actor, submission.assignment_id)
             .await?
             .ok_or(HomeworkReadError::SubmissionNotFound)?;
-        let own = submission.student_id == actor.user_id && access.can_view(actor);
-        if access.can_grade(actor) || own {
+        let own = submission.student_id == actor.user_id && access.can_view();
+        if own || access.grades(&*self.groups, submission.student_id).await? {
             Ok((submission, assignment, access))
         } else {
             Err(HomeworkReadError::SubmissionNotFound)

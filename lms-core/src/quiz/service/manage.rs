@@ -117,9 +117,9 @@ impl QuizService {
             .quiz_access(actor, quiz_id)
             .await?
             .ok_or(ManageQuizError::NotFound)?;
-        if policy::can_manage_course(actor, access.role) {
+        if access.course.can_manage() {
             Ok(access)
-        } else if access.sees(actor) {
+        } else if access.sees() {
             Err(ManageQuizError::Forbidden)
         } else {
             Err(ManageQuizError::NotFound)
@@ -280,9 +280,9 @@ impl QuizService {
             .quiz_access(actor, quiz_id)
             .await?
             .ok_or(ViewQuizError::NotFound)?;
-        if access.staff(actor) {
+        if access.staff() {
             Ok(access)
-        } else if access.sees(actor) {
+        } else if access.sees() {
             Err(ViewQuizError::Forbidden)
         } else {
             Err(ViewQuizError::NotFound)
@@ -302,11 +302,16 @@ impl QuizService {
             .quiz_access(actor, quiz_id)
             .await?
             .ok_or(ViewQuizError::NotFound)?;
-        if !access.sees(actor) {
+        if !access.sees() {
             return Err(ViewQuizError::NotFound);
         }
         Ok(self
-            .overview(actor, &access.quiz, &access.course, access.role)
+            .overview(
+                actor,
+                &access.quiz,
+                access.course.course(),
+                access.course.role(),
+            )
             .await?)
     }
 
@@ -390,11 +395,8 @@ impl QuizService {
         students: &crate::user::UserFilter,
         page: Page,
     ) -> Result<Vec<AttemptSummary>, ViewQuizError> {
-        self.staff_quiz(actor, quiz_id).await?;
-        let students = crate::user::UserFilter {
-            role: None,
-            ..students.clone()
-        };
+        let access = self.staff_quiz(actor, quiz_id).await?;
+        let students = access.course.narrow(students);
         let attempts = self
             .quizzes
             .list_quiz_attempts(quiz_id, &students, page)
@@ -412,7 +414,7 @@ impl QuizService {
             .quiz_access(actor, quiz_id)
             .await?
             .ok_or(ViewQuizError::NotFound)?;
-        if !access.sees(actor) {
+        if !access.sees() {
             return Err(ViewQuizError::NotFound);
         }
         let attempts = self.quizzes.list_attempts(quiz_id, actor.user_id).await?;

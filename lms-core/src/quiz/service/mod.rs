@@ -18,10 +18,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::achievement::{Achievement, Badge, CourseProgress, earns_perfect_quiz};
 use crate::clock::Clock;
-use crate::course::{Course, CourseRole, CourseStore, Title};
+use crate::course::{Course, CourseAccess, CourseRole, CourseStore, Title};
 use crate::dashboard::DashboardStore;
 use crate::error::{Conflict, StorageError};
 use crate::file::FileRegistry;
+use crate::group::GroupStore;
 use crate::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use crate::notification::{Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
@@ -142,22 +143,22 @@ pub struct AttemptOutcome {
     pub perfect: bool,
 }
 
-/// A quiz with its course and the actor's role there.
+/// A quiz with the actor's standing in its course.
 struct QuizAccess {
     quiz: Quiz,
-    course: Course,
-    role: Option<CourseRole>,
+    course: CourseAccess,
 }
 
 impl QuizAccess {
-    fn staff(&self, actor: &Actor) -> bool {
-        policy::can_grade(actor, self.role)
+    /// Whether the actor is the course's staff (which students they grade,
+    /// [`CourseAccess::grades`] says).
+    fn staff(&self) -> bool {
+        self.course.can_grade()
     }
 
     /// Whether the actor may know the quiz exists.
-    fn sees(&self, actor: &Actor) -> bool {
-        policy::can_view_course(actor, self.role, self.course.status)
-            && (self.quiz.published || self.staff(actor))
+    fn sees(&self) -> bool {
+        self.course.can_view() && (self.quiz.published || self.staff())
     }
 }
 
@@ -165,6 +166,7 @@ impl QuizAccess {
 pub struct QuizService {
     quizzes: Arc<dyn QuizStore>,
     courses: Arc<dyn CourseStore>,
+    groups: Arc<dyn GroupStore>,
     files: Arc<dyn FileRegistry>,
     notifications: Arc<dyn NotificationStore>,
     dashboards: Arc<dyn DashboardStore>,
@@ -177,6 +179,7 @@ impl QuizService {
     pub fn new(
         quizzes: Arc<dyn QuizStore>,
         courses: Arc<dyn CourseStore>,
+        groups: Arc<dyn GroupStore>,
         files: Arc<dyn FileRegistry>,
         notifications: Arc<dyn NotificationStore>,
         dashboards: Arc<dyn DashboardStore>,
@@ -185,6 +188,7 @@ impl QuizService {
         Self {
             quizzes,
             courses,
+            groups,
             files,
             notifications,
             dashboards,
@@ -202,11 +206,12 @@ impl QuizService {
         let Some(quiz) = self.quizzes.get_quiz(quiz_id).await? else {
             return Ok(None);
         };
-        let Some(course) = self.courses.get_course(quiz.course_id).await? else {
+        let Some(course) =
+            CourseAccess::load(&*self.courses, &*self.groups, actor, quiz.course_id).await?
+        else {
             return Ok(None);
         };
-        let role = self.courses.membership(course.id, actor.user_id).await?;
-        Ok(Some(QuizAccess { quiz, course, role }))
+        Ok(Some(QuizAccess { quiz, course }))
     }
 
     /// The attempt and its quiz when the actor is its student and still

@@ -22,8 +22,16 @@ impl QuizService {
             .quiz_access(actor, attempt.quiz_id)
             .await?
             .ok_or(AttemptAccessError::NotFound)?;
-        let own = attempt.student_id == actor.user_id && access.role == Some(CourseRole::Student);
-        if !own && !access.staff(actor) {
+        let own = attempt.student_id == actor.user_id
+            && access.course.role() == Some(CourseRole::Student);
+        // Staff review only the attempts of students they grade (a mentor,
+        // their groups'); anyone else does not learn the attempt exists.
+        if !own
+            && !access
+                .course
+                .grades(&*self.groups, attempt.student_id)
+                .await?
+        {
             return Err(AttemptAccessError::NotFound);
         }
         let questions = self.quizzes.list_questions(access.quiz.id).await?;
@@ -96,9 +104,15 @@ impl QuizService {
             .quiz_access(actor, attempt.quiz_id)
             .await?
             .ok_or(GradeEssayError::NotFound)?;
-        if !access.staff(actor) {
+        if !access
+            .course
+            .grades(&*self.groups, attempt.student_id)
+            .await?
+        {
             return Err(
-                if attempt.student_id == actor.user_id && access.role == Some(CourseRole::Student) {
+                if attempt.student_id == actor.user_id
+                    && access.course.role() == Some(CourseRole::Student)
+                {
                     GradeEssayError::Forbidden
                 } else {
                     GradeEssayError::NotFound

@@ -4,7 +4,7 @@
 //!
 //! Each case is a public `async fn case(storage: Storage)` in the module of
 //! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
-//! [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
+//! [`groups`], [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
 //! [`read_models`], [`files`], [`idempotency`], [`onboarding`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
 //! creates its own data through the ports (see [`fixtures`]) and panics with
 //! a message naming the broken rule. The rustdoc of each port method is the
@@ -35,6 +35,7 @@ pub mod achievements;
 pub mod courses;
 pub mod files;
 pub mod fixtures;
+pub mod groups;
 pub mod homework;
 pub mod idempotency;
 #[cfg(test)]
@@ -106,6 +107,13 @@ macro_rules! __storage_conformance_cases {
                 reorder_lessons_with_changed_set_is_stale,
                 lesson_views_are_recorded_once,
                 lesson_for_carries_course_role_and_view,
+            }
+            groups {
+                groups_round_trip_with_mentors,
+                students_move_between_groups_with_history,
+                enrolling_into_a_group_is_one_write,
+                mentor_scope_follows_groups,
+                listings_narrow_to_a_group_and_a_mentor,
             }
             homework {
                 assignments_round_trip_with_outbox,
@@ -293,6 +301,7 @@ mod tests {
                 include_str!("quizzes/listing.rs"),
             ),
         ),
+        ("groups", include_str!("groups.rs")),
         ("webinars", include_str!("webinars.rs")),
         ("outbox", include_str!("outbox.rs")),
         ("notifications", include_str!("notifications.rs")),

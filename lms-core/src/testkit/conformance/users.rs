@@ -453,6 +453,7 @@ pub async fn search_users_by_prefix_role_and_state(storage: Storage) {
             query: query.map(str::to_owned),
             role,
             active,
+            ..crate::user::UserFilter::default()
         };
         async move {
             ok(

@@ -143,6 +143,7 @@ impl CourseStore for MemoryStorage {
         let before = st.enrollments.len();
         st.enrollments
             .retain(|e| !(e.value.course_id == course && e.value.student_id == student));
+        st.student_groups.remove(&(course, student));
         Ok(st.enrollments.len() != before)
     }
 
@@ -175,6 +176,7 @@ impl CourseStore for MemoryStorage {
                 st.users
                     .get(&e.value.student_id)
                     .is_some_and(|u| filter.matches(&u.user))
+                    && st.in_filter_scope(filter, course, e.value.student_id)
             })
             .collect();
         Ok(page.slice(&oldest_first(rows, |e| e.enrolled_at)))

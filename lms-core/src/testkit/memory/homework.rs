@@ -277,6 +277,9 @@ impl HomeworkStore for MemoryStorage {
                     .users
                     .get(&s.student_id)
                     .is_some_and(|u| filter.matches(s, &u.user))
+                && st.course_of_assignment(assignment).is_some_and(|course| {
+                    st.in_filter_scope(&filter.students, course, s.student_id)
+                })
         })))
     }
 
@@ -328,6 +331,7 @@ impl HomeworkStore for MemoryStorage {
                 st.users
                     .get(&p.submission.student_id)
                     .is_some_and(|u| students.matches(&u.user))
+                    && st.in_filter_scope(students, p.course_id, p.submission.student_id)
             })
             .collect();
         Ok(page.slice(&matching))

@@ -145,6 +145,11 @@ struct State {
     /// Invitations with their insertion order.
     invitations: Vec<Row<crate::onboarding::Invitation>>,
     password_resets: HashMap<TokenHash, crate::onboarding::PasswordReset>,
+    groups: HashMap<crate::ids::GroupId, Row<crate::group::Group>>,
+    /// The group of each enrolled student who is in one.
+    student_groups: HashMap<(CourseId, UserId), crate::ids::GroupId>,
+    /// In the order recorded.
+    group_moves: Vec<crate::group::GroupMove>,
 }
 
 /// A stored idempotency record.
@@ -285,6 +290,46 @@ impl State {
                 role,
             })
             .collect()
+    }
+
+    /// Whether a student of `course` passes the course-scoped parts of a
+    /// filter (its group and its mentor).
+    fn in_filter_scope(
+        &self,
+        filter: &crate::user::UserFilter,
+        course: CourseId,
+        student: UserId,
+    ) -> bool {
+        let group = self.student_groups.get(&(course, student)).copied();
+        if filter.group.is_some_and(|g| group != Some(g)) {
+            return false;
+        }
+        filter.mentored_by.is_none_or(|mentor| {
+            self.courses
+                .get(&course)
+                .is_some_and(|c| c.value.owner_id == mentor)
+                || self.mentor_scope(course, mentor).covers(group)
+        })
+    }
+
+    /// [`crate::group::GroupStore::mentor_scope`].
+    fn mentor_scope(&self, course: CourseId, user: UserId) -> crate::group::MentorScope {
+        let mut groups: Vec<_> = self
+            .groups
+            .values()
+            .filter(|g| g.value.course_id == course)
+            .collect();
+        if groups.is_empty() {
+            return crate::group::MentorScope::Course;
+        }
+        groups.sort_by_key(|g| g.seq);
+        crate::group::MentorScope::Groups(
+            groups
+                .into_iter()
+                .filter(|g| g.value.mentors.contains(&user))
+                .map(|g| g.value.id)
+                .collect(),
+        )
     }
 
     fn enrolled_students(&self, course: CourseId) -> Vec<UserId> {
@@ -510,6 +555,7 @@ impl State {
 mod courses;
 mod file_store;
 mod files;
+mod groups;
 mod homework;
 mod idempotency;
 mod notifications;

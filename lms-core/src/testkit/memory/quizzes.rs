@@ -187,6 +187,9 @@ impl QuizStore for MemoryStorage {
                 st.users
                     .get(&r.value.student_id)
                     .is_some_and(|u| students.matches(&u.user))
+                    && st.quizzes.get(&quiz).is_some_and(|q| {
+                        st.in_filter_scope(students, q.value.course_id, r.value.student_id)
+                    })
             })
             .collect();
         Ok(page.slice(&oldest_first(rows, |a| a.started_at)))

@@ -9,7 +9,7 @@
 //!
 //! One module per use case: `lifecycle` (creating, reading, editing and
 //! publishing courses), `enrolment` (invite codes, joining, students),
-//! `assistants`, `lessons` and `progress` (a student's way through the
+//! `assistants`, `groups` (groups, mentors, moves), `lessons` and `progress` (a student's way through the
 //! lessons).
 
 use lms_core::course::Title;
@@ -21,12 +21,14 @@ use crate::state::AppState;
 
 mod assistants;
 mod enrolment;
+mod groups;
 mod lessons;
 mod lifecycle;
 mod progress;
 
 pub use assistants::AssistantRequest;
 pub use enrolment::{EnrollRequest, InviteCodeResponse, JoinRequest, StudentResponse};
+pub use groups::{CreateGroupRequest, MoveStudentRequest, UpdateGroupRequest};
 pub use lessons::{LessonOrderRequest, LessonRequest};
 pub use lifecycle::{CourseViewResponse, CreateCourseRequest, StatusRequest, UpdateCourseRequest};
 
@@ -40,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(lifecycle::routes())
         .merge(enrolment::routes())
         .merge(assistants::routes())
+        .merge(groups::routes())
         .merge(lessons::routes())
         .merge(progress::routes())
 }

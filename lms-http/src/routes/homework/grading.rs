@@ -8,7 +8,6 @@ use lms_core::homework::{
 };
 use lms_core::page::Page;
 use lms_core::score::Points;
-use lms_core::user::UserFilter;
 use lms_core::{CourseId, SubmissionId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -61,6 +60,9 @@ pub struct QueueQuery {
     /// starts with this.
     #[param(max_length = 254)]
     pub q: Option<String>,
+    /// Only students in this group of the course.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub group_id: Option<lms_core::GroupId>,
     /// At most this many items (1..=200, default 50; a larger value is
     /// capped at 200).
     #[param(minimum = 1, maximum = 200)]
@@ -227,20 +229,7 @@ async fn grading_queue(
     auth: Auth,
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Json<Vec<PendingSubmission>>> {
-    if q.q
-        .as_ref()
-        .is_some_and(|t| t.len() > UserFilter::MAX_QUERY_BYTES)
-    {
-        return Err(ApiError::invalid_field(
-            "q",
-            format!("at most {} bytes", UserFilter::MAX_QUERY_BYTES),
-        ));
-    }
-    let students = UserFilter {
-        query: q.q.clone(),
-        role: None,
-        active: None,
-    };
+    let students = crate::extract::student_filter(q.q.clone(), None, q.group_id)?;
     let page = Page::new(
         q.limit.unwrap_or(Page::DEFAULT_LIMIT),
         q.offset.unwrap_or(0),

@@ -138,6 +138,9 @@ pub struct SubmissionsQuery {
     pub q: Option<String>,
     /// Only submissions in this state.
     pub state: Option<SubmissionState>,
+    /// Only students in this group of the course.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub group_id: Option<lms_core::GroupId>,
     /// At most this many (1..=200, default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -171,7 +174,7 @@ async fn list_submissions(
     ApiQuery(q): ApiQuery<SubmissionsQuery>,
 ) -> ApiResult<Json<Vec<Submission>>> {
     let filter = SubmissionFilter {
-        students: student_filter(q.q, None)?,
+        students: student_filter(q.q, None, q.group_id)?,
         state: q.state,
     };
     let page = Pagination {

@@ -9,6 +9,7 @@ async fn many_students_are_enrolled_and_removed_with_one_outcome_each() {
     let storage = MemoryStorage::storage();
     let svc = CourseService::new(
         storage.courses.clone(),
+        storage.groups.clone(),
         storage.users.clone(),
         storage.files.clone(),
         Arc::new(ManualClock::new(t0())),

@@ -293,6 +293,7 @@ async fn a_search_lists_only_matching_students() {
         query: Some("пет".into()),
         role: Some(Role::Teacher),
         active: None,
+        ..UserFilter::default()
     };
     let listed = svc
         .list_students(&a, c.id, &filter, Page::first())

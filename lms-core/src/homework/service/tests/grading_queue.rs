@@ -66,9 +66,15 @@ async fn the_queue_covers_courses_the_actor_checks() {
             .times(1)
             .returning(move |_, _| Ok(ms.clone()));
         let q2 = queue.clone();
+        // Across courses the adapter narrows course by course to what the
+        // actor sees there (all of an owned course, a mentor's groups').
+        let narrowed = UserFilter {
+            mentored_by: Some(who.user_id),
+            ..UserFilter::default()
+        };
         m.hw.expect_pending_submissions()
             .withf(move |courses, f, p| {
-                courses == expected.as_slice() && *f == UserFilter::default() && *p == page
+                courses == expected.as_slice() && *f == narrowed && *p == page
             })
             .times(1)
             .returning(move |_, _, _| Ok(q2.clone()));
@@ -189,6 +195,7 @@ async fn a_queue_search_reaches_storage_without_a_role() {
         query: Some("пет".into()),
         role: Some(crate::user::Role::Admin),
         active: None,
+        ..UserFilter::default()
     };
     let got = m
         .build(&w)

@@ -617,6 +617,7 @@ async fn the_course_view_s_can_study_agrees_with_hand_in() {
                 .returning(move |_, u| Ok(Some((world.course.clone(), world.role(u)))));
             let view = crate::course::CourseService::new(
                 Arc::new(courses),
+                Arc::new(crate::group::no_groups()),
                 Arc::new(crate::user::MockUserStore::new()),
                 Arc::new(MockFileRegistry::new()),
                 Arc::new(ManualClock::new(t0())),

@@ -277,6 +277,10 @@ impl Mocks {
             .expect_get_course()
             .returning(move |id| Ok((id == course.id).then(|| course.clone())));
         let world = w.clone();
+        self.courses.expect_course_for().returning(move |c, u| {
+            Ok((c == world.course.id).then(|| (world.course.clone(), world.role(u))))
+        });
+        let world = w.clone();
         self.courses
             .expect_membership()
             .returning(move |c, u| Ok((c == world.course.id).then(|| world.role(u)).flatten()));
@@ -291,6 +295,7 @@ impl Mocks {
         HomeworkService::new(
             Arc::new(self.hw),
             Arc::new(self.courses),
+            Arc::new(crate::group::no_groups()),
             Arc::new(self.files),
             Arc::new(self.notes),
             Arc::new(self.dash),

@@ -44,6 +44,7 @@ mod on_memory_storage {
             QuizService::new(
                 quizzes,
                 self.storage.courses.clone(),
+                self.storage.groups.clone(),
                 self.storage.files.clone(),
                 self.storage.notifications.clone(),
                 self.storage.dashboards.clone(),

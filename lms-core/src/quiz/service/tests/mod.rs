@@ -193,6 +193,13 @@ impl World {
         let course = self.course.clone();
         m.expect_get_course()
             .returning(move |id| Ok((id == course.id).then(|| course.clone())));
+        let (course, roles) = (self.course.clone(), self.roles.clone());
+        m.expect_course_for().returning(move |id, user| {
+            Ok((id == course.id).then(|| {
+                let role = roles.iter().find(|(u, _)| *u == user).map(|(_, r)| *r);
+                (course.clone(), role)
+            }))
+        });
         let roles = self.roles.clone();
         m.expect_membership()
             .returning(move |_, user| Ok(roles.iter().find(|(u, _)| *u == user).map(|(_, r)| *r)));
@@ -224,6 +231,7 @@ impl World {
         QuizService::new(
             Arc::new(quizzes),
             Arc::new(self.courses()),
+            Arc::new(crate::group::no_groups()),
             // No test text names a file: a call would be a bug.
             Arc::new(crate::file::MockFileRegistry::new()),
             Arc::new(notifications),

@@ -346,6 +346,7 @@ pub async fn enrolments_are_searched_by_name_email_and_state(storage: Storage) {
             query: query.map(str::to_owned),
             role: None,
             active,
+            ..UserFilter::default()
         };
         async move {
             ok(

@@ -282,6 +282,7 @@ pub async fn pending_submissions_oldest_first(storage: Storage) {
         query: Some(text.to_owned()),
         role: None,
         active: None,
+        ..UserFilter::default()
     };
     let found: Vec<_> = ok(
         storage

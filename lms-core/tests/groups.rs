@@ -1,0 +1,468 @@
+//! A course run in groups, through every service at once on the in-memory
+//! reference storage: mentors see, grade and list only their groups'
+//! students; the owner sees everyone and can narrow to one group.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone as _, Utc};
+use lms_core::clock::ManualClock;
+use lms_core::course::{
+    CourseStatus, GroupError, GroupUpdate, JoinError, NewCourse, NewGroup, Title,
+};
+use lms_core::file::FileLimits;
+use lms_core::group::GroupName;
+use lms_core::homework::{
+    AssignmentInput, GradeInput, HandInInput, HomeworkReadError, LatePolicy, ReviewError,
+    SubmissionFilter, SubmissionKind,
+};
+use lms_core::page::Page;
+use lms_core::quiz::{
+    AttemptAccessError, Choice, QuestionBody, QuestionInput, QuizInput, QuizSettings,
+};
+use lms_core::richtext::RichText;
+use lms_core::score::Points;
+use lms_core::testkit::memory::MemoryStorage;
+use lms_core::user::{DisplayName, Email, Locale, NewUser, Role, TimeZone, User, UserFilter};
+use lms_core::{Actor, Lms, OptionId, UserId};
+
+fn new_user(email: &str, name: &str, role: Role) -> NewUser {
+    NewUser {
+        email: Email::parse(email).unwrap(),
+        display_name: DisplayName::parse(name).unwrap(),
+        role,
+        locale: Locale::Ru,
+        time_zone: TimeZone::default(),
+        password_hash: None,
+    }
+}
+
+struct School {
+    t0: DateTime<Utc>,
+    lms: Lms,
+    admin: Actor,
+}
+
+impl School {
+    async fn open() -> Self {
+        let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
+        let clock = Arc::new(ManualClock::new(t0));
+        let storage = MemoryStorage::storage();
+        let admin = User {
+            id: UserId::new(),
+            email: Email::parse("admin@school.example").unwrap(),
+            display_name: DisplayName::parse("Админ").unwrap(),
+            role: Role::Admin,
+            locale: Locale::Ru,
+            time_zone: TimeZone::default(),
+            active: true,
+            created_at: t0,
+        };
+        storage.users.insert_user(&admin, None).await.unwrap();
+        let lms = Lms::new(storage, clock, Vec::new());
+        Self {
+            t0,
+            lms,
+            admin: admin.actor(),
+        }
+    }
+
+    async fn user(&self, email: &str, name: &str, role: Role) -> Actor {
+        self.lms
+            .users
+            .create_user(&self.admin, new_user(email, name, role))
+            .await
+            .unwrap()
+            .actor()
+    }
+}
+
+fn ids<T>(items: &[T], id: impl Fn(&T) -> UserId) -> Vec<UserId> {
+    let mut ids: Vec<_> = items.iter().map(id).collect();
+    ids.sort();
+    ids
+}
+
+fn sorted(mut v: Vec<UserId>) -> Vec<UserId> {
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn mentors_see_and_grade_only_their_groups() {
+    let school = School::open().await;
+    let lms = &school.lms;
+    let teacher = school
+        .user("t@s.example", "Анна Петровна", Role::Teacher)
+        .await;
+    let mentor_a = school
+        .user("ma@s.example", "Куратор А", Role::Assistant)
+        .await;
+    let mentor_b = school
+        .user("mb@s.example", "Куратор Б", Role::Assistant)
+        .await;
+    let s1 = school.user("s1@s.example", "Ира", Role::Student).await;
+    let s2 = school.user("s2@s.example", "Петя", Role::Student).await;
+    let s3 = school.user("s3@s.example", "Саша", Role::Student).await;
+    let course = lms
+        .courses
+        .create_course(
+            &teacher,
+            NewCourse {
+                title: Title::parse("ЕГЭ по физике").unwrap(),
+                description: RichText::default(),
+                owner_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    for m in [&mentor_a, &mentor_b] {
+        lms.courses
+            .add_assistant(&teacher, course.id, m.user_id)
+            .await
+            .unwrap();
+    }
+    let course = lms
+        .courses
+        .set_status(&teacher, course.id, CourseStatus::Published)
+        .await
+        .unwrap();
+    let group = |name: &str, mentor: &Actor| NewGroup {
+        name: GroupName::parse(name).unwrap(),
+        mentor_ids: vec![mentor.user_id],
+    };
+    let a = lms
+        .courses
+        .create_group(&teacher, course.id, group("Группа А", &mentor_a))
+        .await
+        .unwrap();
+    let b = lms
+        .courses
+        .create_group(&teacher, course.id, group("Группа Б", &mentor_b))
+        .await
+        .unwrap();
+
+    // Only assistants of the course mentor; only the owner manages groups.
+    let outsider = school.user("x@s.example", "Чужой", Role::Assistant).await;
+    assert!(matches!(
+        lms.courses
+            .create_group(&teacher, course.id, group("В", &outsider))
+            .await,
+        Err(GroupError::InvalidMentor)
+    ));
+    assert!(matches!(
+        lms.courses
+            .create_group(&mentor_a, course.id, group("В", &mentor_a))
+            .await,
+        Err(GroupError::Forbidden)
+    ));
+    assert!(matches!(
+        lms.courses.list_groups(&s1, course.id).await,
+        Err(GroupError::CourseNotFound)
+    ));
+
+    // Students join by their group's code, or by the course's.
+    lms.courses
+        .join_by_code(&s1, a.invite_code.as_ref().unwrap())
+        .await
+        .unwrap();
+    lms.courses
+        .join_by_code(&s2, b.invite_code.as_ref().unwrap())
+        .await
+        .unwrap();
+    lms.courses
+        .join_by_code(&s3, course.invite_code.as_ref().unwrap())
+        .await
+        .unwrap();
+
+    // A mentor sees the groups, but only their own group's code.
+    let seen = lms.courses.list_groups(&mentor_a, course.id).await.unwrap();
+    assert_eq!(seen.len(), 2);
+    assert!(seen[0].invite_code.is_some() && seen[1].invite_code.is_none());
+    let members = lms
+        .courses
+        .group_members(&mentor_a, course.id)
+        .await
+        .unwrap();
+    assert_eq!(ids(&members, |m| m.student_id), vec![s1.user_id]);
+    let members = lms
+        .courses
+        .group_members(&teacher, course.id)
+        .await
+        .unwrap();
+    assert_eq!(members.len(), 3, "the owner sees every student");
+    let students = lms
+        .courses
+        .list_students(&mentor_b, course.id, &UserFilter::default(), Page::first())
+        .await
+        .unwrap();
+    assert_eq!(ids(&students, |(e, _)| e.student_id), vec![s2.user_id]);
+
+    // Everyone hands in.
+    let assignment = lms
+        .homework
+        .create_assignment(
+            &teacher,
+            course.id,
+            AssignmentInput {
+                title: Title::parse("Кинематика").unwrap(),
+                instructions: RichText::sanitize("<p>Задачи 1–5</p>"),
+                attachment_ids: None,
+                opens_at: school.t0,
+                due_at: school.t0 + Duration::days(7),
+                cut_off_at: None,
+                max_score: Points::new(10.0).unwrap(),
+                late_policy: LatePolicy::NoPenalty,
+                submission_kind: SubmissionKind::Text,
+                file_limits: FileLimits::default(),
+                published: true,
+            },
+        )
+        .await
+        .unwrap();
+    let mut submissions = Vec::new();
+    for s in [&s1, &s2, &s3] {
+        let handed = lms
+            .homework
+            .hand_in(
+                s,
+                assignment.id,
+                HandInInput {
+                    text: Some(RichText::sanitize("<p>Ответ</p>")),
+                    file_ids: Vec::new(),
+                    idempotency_key: None,
+                },
+            )
+            .await
+            .unwrap();
+        submissions.push(handed.submission);
+    }
+    let (sub1, sub2) = (&submissions[0], &submissions[1]);
+
+    // The grading queue and the submission list: a mentor's group only.
+    let queue = |who: Actor, filter: UserFilter| async move {
+        lms.homework
+            .grading_queue(&who, Some(course.id), &filter, Page::first())
+            .await
+            .unwrap()
+    };
+    let all = sorted(vec![s1.user_id, s2.user_id, s3.user_id]);
+    assert_eq!(
+        ids(&queue(mentor_a, UserFilter::default()).await, |p| p
+            .submission
+            .student_id),
+        vec![s1.user_id]
+    );
+    assert_eq!(
+        ids(&queue(teacher, UserFilter::default()).await, |p| p
+            .submission
+            .student_id),
+        all
+    );
+    let only_b = UserFilter {
+        group: Some(b.id),
+        ..UserFilter::default()
+    };
+    assert_eq!(
+        ids(&queue(teacher, only_b.clone()).await, |p| p
+            .submission
+            .student_id),
+        vec![s2.user_id],
+        "the owner narrows to a group"
+    );
+    let across = lms
+        .homework
+        .grading_queue(&mentor_b, None, &UserFilter::default(), Page::first())
+        .await
+        .unwrap();
+    assert_eq!(ids(&across, |p| p.submission.student_id), vec![s2.user_id]);
+    let listed = lms
+        .homework
+        .list_submissions(
+            &mentor_b,
+            assignment.id,
+            &SubmissionFilter::default(),
+            Page::first(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(&listed, |s| s.student_id), vec![s2.user_id]);
+
+    // Another group's submission does not exist for a mentor.
+    assert!(matches!(
+        lms.homework.get_submission(&mentor_a, sub2.id).await,
+        Err(HomeworkReadError::SubmissionNotFound)
+    ));
+    let grade = GradeInput {
+        raw_score: Points::new(9.0).unwrap(),
+        feedback: RichText::sanitize("<p>Хорошо</p>"),
+        expected_version: 1,
+    };
+    assert!(matches!(
+        lms.homework.grade(&mentor_a, sub2.id, grade.clone()).await,
+        Err(ReviewError::NotFound)
+    ));
+    lms.homework
+        .grade(&mentor_a, sub1.id, grade.clone())
+        .await
+        .unwrap();
+    lms.homework
+        .grade(&teacher, sub2.id, grade.clone())
+        .await
+        .unwrap();
+
+    // The gradebook: a mentor's rows, or the owner's chosen group.
+    let rows = |g: lms_core::gradebook::Gradebook| ids(&g.rows, |r| r.student_id);
+    assert_eq!(
+        rows(
+            lms.gradebook
+                .gradebook(&mentor_b, course.id, None)
+                .await
+                .unwrap()
+        ),
+        vec![s2.user_id]
+    );
+    assert_eq!(
+        rows(
+            lms.gradebook
+                .gradebook(&teacher, course.id, Some(a.id))
+                .await
+                .unwrap()
+        ),
+        vec![s1.user_id]
+    );
+    assert_eq!(
+        rows(
+            lms.gradebook
+                .gradebook(&teacher, course.id, None)
+                .await
+                .unwrap()
+        ),
+        all
+    );
+
+    // Quizzes: a mentor lists and reviews their group's attempts only.
+    let quiz = lms
+        .quizzes
+        .create_quiz(
+            &teacher,
+            course.id,
+            QuizInput {
+                title: Title::parse("Тест").unwrap(),
+                description: RichText::default(),
+                settings: QuizSettings::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let (yes, no) = (OptionId::new(), OptionId::new());
+    lms.quizzes
+        .add_question(
+            &teacher,
+            quiz.id,
+            QuestionInput {
+                prompt: RichText::sanitize("<p>Скорость — вектор?</p>"),
+                points: Points::new(1.0).unwrap(),
+                body: QuestionBody::SingleChoice {
+                    options: vec![
+                        Choice {
+                            id: yes,
+                            text: "да".into(),
+                        },
+                        Choice {
+                            id: no,
+                            text: "нет".into(),
+                        },
+                    ],
+                    correct: yes,
+                },
+                explanation: None,
+            },
+        )
+        .await
+        .unwrap();
+    lms.quizzes
+        .set_published(&teacher, quiz.id, true)
+        .await
+        .unwrap();
+    let mut attempts = Vec::new();
+    for s in [&s1, &s2] {
+        attempts.push(lms.quizzes.start_attempt(s, quiz.id).await.unwrap());
+    }
+    let listed = lms
+        .quizzes
+        .list_attempts(&mentor_a, quiz.id, &UserFilter::default(), Page::first())
+        .await
+        .unwrap();
+    assert_eq!(ids(&listed, |a| a.student_id), vec![s1.user_id]);
+    assert!(matches!(
+        lms.quizzes.review(&mentor_a, attempts[1].attempt_id).await,
+        Err(AttemptAccessError::NotFound)
+    ));
+    lms.quizzes
+        .review(&mentor_a, attempts[0].attempt_id)
+        .await
+        .unwrap();
+
+    // Moving a student moves who sees them; the move is recorded.
+    lms.courses
+        .move_student(&teacher, course.id, s3.user_id, Some(a.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&queue(mentor_a, UserFilter::default()).await, |p| p
+            .submission
+            .student_id),
+        vec![s3.user_id],
+        "s1 is graded; s3 is now group A's"
+    );
+    let history = lms
+        .courses
+        .group_history(&mentor_a, course.id, s3.user_id)
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].from_group, history[0].to_group),
+        (None, Some(a.id))
+    );
+    assert!(matches!(
+        lms.courses
+            .group_history(&mentor_b, course.id, s3.user_id)
+            .await,
+        Err(GroupError::StudentNotEnrolled)
+    ));
+    assert!(matches!(
+        lms.courses
+            .move_student(&mentor_a, course.id, s2.user_id, Some(a.id))
+            .await,
+        Err(GroupError::Forbidden)
+    ));
+
+    // An archived group takes nobody: not by code, not by a move.
+    let archived = lms
+        .courses
+        .update_group(
+            &teacher,
+            b.id,
+            GroupUpdate {
+                archived: Some(true),
+                ..GroupUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(archived.archived_at.is_some());
+    let late = school.user("s4@s.example", "Лёва", Role::Student).await;
+    assert!(matches!(
+        lms.courses
+            .join_by_code(&late, b.invite_code.as_ref().unwrap())
+            .await,
+        Err(JoinError::InvalidCode)
+    ));
+    assert!(matches!(
+        lms.courses
+            .move_student(&teacher, course.id, s1.user_id, Some(b.id))
+            .await,
+        Err(GroupError::GroupArchived)
+    ));
+}

@@ -1,0 +1,7 @@
+DROP TABLE group_moves;
+DROP INDEX enrollments_group_idx;
+ALTER TABLE enrollments
+    DROP CONSTRAINT enrollments_group_fkey,
+    DROP COLUMN group_id;
+DROP TABLE group_mentors;
+DROP TABLE course_groups;
