@@ -546,7 +546,8 @@ export interface paths {
         };
         /**
          * The gradebook of a course (owner, assistants, admins): one column per
-         *     published assignment and quiz, one row per enrolled student.
+         *     published assignment and quiz, one row per enrolled student the caller
+         *     grades (a mentor sees their groups' students).
          */
         get: operations["gradebook"];
         put?: never;
@@ -571,6 +572,47 @@ export interface paths {
         get: operations["gradebook_csv"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/group-members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The course's enrolled students with their groups, as the caller sees
+         *     them (the owner and admins every student, a mentor their groups').
+         */
+        get: operations["group_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The groups of a course, oldest first (its staff; only the owner and
+         *     admins see every group's code, a mentor their groups').
+         */
+        get: operations["list_groups"];
+        put?: never;
+        /** Creates a group with a fresh invite code (owner or admin). */
+        post: operations["create_group"];
         delete?: never;
         options?: never;
         head?: never;
@@ -780,6 +822,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{course_id}/students/{student_id}/group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Moves an enrolled student to a group, or out of every group; the move
+         *     is recorded (owner or admin).
+         */
+        put: operations["move_student"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/students/{student_id}/group-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A student's moves between the course's groups, oldest first (the staff
+         *     who grade them).
+         */
+        get: operations["group_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{course_id}/students/{user_id}": {
         parameters: {
             query?: never;
@@ -933,6 +1015,46 @@ export interface paths {
         get: operations["grading_queue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Renames a group, replaces its mentors, archives it or brings it back
+         *     (owner or admin).
+         */
+        patch: operations["update_group"];
+        trace?: never;
+    };
+    "/api/v1/groups/{group_id}/invite-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives a group a fresh invite code; the old one stops working (owner or
+         *     admin).
+         */
+        post: operations["rotate_group_code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2292,6 +2414,16 @@ export interface components {
             /** @description Title, 1 to 200 characters. */
             title: string;
         };
+        /** @description A new group. */
+        CreateGroupRequest: {
+            /** @description Its mentors: assistants of the course, each once (at most 20). */
+            mentor_ids?: components["schemas"]["UserId"][];
+            /**
+             * @description 1 to 100 characters.
+             * @example Группа А
+             */
+            name: string;
+        };
         /** @description A new account (admins only). */
         CreateUserRequest: {
             /** @description Name shown to others (1 to 200 characters). */
@@ -2704,6 +2836,65 @@ export interface components {
              */
             total_max: number;
         };
+        /** @description A group of one course's students. */
+        Group: {
+            /**
+             * Format: date-time
+             * @description When it was archived: an archived group keeps its students and
+             *     mentors but takes no new ones, and its code no longer works.
+             */
+            archived_at?: string | null;
+            /** @description The course. */
+            course_id: components["schemas"]["CourseId"];
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /** @description Id. */
+            id: components["schemas"]["GroupId"];
+            invite_code?: null | components["schemas"]["InviteCode"];
+            /** @description Its mentors: assistants of the course, in the order assigned. */
+            mentors: components["schemas"]["UserId"][];
+            /** @description Name shown to staff and to the group's students. */
+            name: components["schemas"]["GroupName"];
+        };
+        /**
+         * Format: uuid
+         * @description A group of students inside one course, with its mentors.
+         * @example 3f2b8c1e-5d4a-4b6f-9e2d-7a1c0b9d8e6f
+         */
+        GroupId: string;
+        /** @description An enrolled student of a course with their group. */
+        GroupMember: {
+            group_id?: null | components["schemas"]["GroupId"];
+            /** @description The student. */
+            student_id: components["schemas"]["UserId"];
+        };
+        /**
+         * @description One move of a student between groups of a course (a join by a group's
+         *     code is a move from no group).
+         */
+        GroupMove: {
+            /** @description The course. */
+            course_id: components["schemas"]["CourseId"];
+            from_group?: null | components["schemas"]["GroupId"];
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            moved_at: string;
+            /** @description Who moved them (the student themselves when joining by code). */
+            moved_by: components["schemas"]["UserId"];
+            /** @description The student. */
+            student_id: components["schemas"]["UserId"];
+            to_group?: null | components["schemas"]["GroupId"];
+        };
+        /**
+         * @description A group's name: trimmed, 1 to 100 characters, no control characters.
+         * @example Поток 1, группа А
+         */
+        GroupName: string;
         /**
          * @description A hand-in: a new version of the student's homework. Send an
          *     `Idempotency-Key` header to make a retry store nothing twice.
@@ -3136,6 +3327,10 @@ export interface components {
         MemberNamesRequest: {
             /** @description The accounts (at most 200; duplicates count once). */
             user_ids: components["schemas"]["UserId"][];
+        };
+        /** @description Where to move a student. */
+        MoveStudentRequest: {
+            group_id?: null | components["schemas"]["GroupId"];
         };
         /** @description A new password with a one-time link's token. */
         NewPasswordRequest: {
@@ -4272,6 +4467,18 @@ export interface components {
             /** @description Title, 1 to 200 characters. */
             title: string;
         };
+        /** @description Changes to a group; a missing field stays as it is. */
+        UpdateGroupRequest: {
+            /**
+             * @description Archive (`true`: takes no new students, its code stops working) or
+             *     bring back (`false`).
+             */
+            archived?: boolean | null;
+            /** @description The new mentors (replaces the list): assistants of the course, at most 20. */
+            mentor_ids?: components["schemas"]["UserId"][] | null;
+            /** @description A new name, 1 to 100 characters. */
+            name?: string | null;
+        };
         /** @description The multipart form of an upload (documentation only). */
         UploadForm: {
             /** @description The file (exactly one part named `file`). */
@@ -4834,6 +5041,8 @@ export interface operations {
                 q?: string;
                 /** @description Only submissions in this state. */
                 state?: components["schemas"]["SubmissionState"];
+                /** @description Only students in this group of the course. */
+                group_id?: string;
                 /** @description At most this many (1..=200, default 50). */
                 limit?: number;
                 /** @description Items to skip. */
@@ -7094,7 +7303,10 @@ export interface operations {
     };
     gradebook: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the students of this group of the course. */
+                group_id?: string;
+            };
             header?: never;
             path: {
                 /** @description Course id */
@@ -7111,6 +7323,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Gradebook"];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not logged in */
@@ -7153,7 +7374,10 @@ export interface operations {
     };
     gradebook_csv: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the students of this group of the course. */
+                group_id?: string;
+            };
             header?: never;
             path: {
                 /** @description Course id */
@@ -7170,6 +7394,15 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not logged in */
@@ -7192,6 +7425,232 @@ export interface operations {
             };
             /** @description No such course, or not visible */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    group_members: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Students and their groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMember"][];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student of the course */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"][];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student of the course */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner or an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The course is archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad name, or a mentor who is not an assistant of the course */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8073,6 +8532,8 @@ export interface operations {
                 q?: string;
                 /** @description Only active (`true`) or deactivated (`false`) accounts. */
                 active?: boolean;
+                /** @description Only students in this group of the course. */
+                group_id?: string;
                 /** @description At most this many (1..=200, default 50). */
                 limit?: number;
                 /** @description Items to skip. */
@@ -8350,6 +8811,177 @@ export interface operations {
             };
             /** @description More than 500 accounts */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    move_student: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+                /** @description The student */
+                student_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveStudentRequest"];
+            };
+        };
+        responses: {
+            /** @description The student's group now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMember"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner or an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course or group, or the student is not enrolled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The course or group is archived, or the student was moved meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The JSON body does not match the request schema (`invalid_json`), or a field is invalid (`invalid_field`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    group_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+                /** @description The student */
+                student_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The moves */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupMove"][];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student of the course */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or a student the caller does not grade */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8895,6 +9527,8 @@ export interface operations {
                  *     starts with this.
                  */
                 q?: string;
+                /** @description Only students in this group of the course. */
+                group_id?: string;
                 /**
                  * @description At most this many items (1..=200, default 50; a larger value is
                  *     capped at 200).
@@ -8956,6 +9590,182 @@ export interface operations {
             };
             /** @description `q` longer than 254 bytes */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id */
+                group_id: components["schemas"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner or an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such group, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The course is archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad name, or a mentor who is not an assistant of the course */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rotate_group_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Group id */
+                group_id: components["schemas"]["GroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group with its new code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the owner or an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such group, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The course is archived */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9943,6 +10753,8 @@ export interface operations {
                 q?: string;
                 /** @description Only active (`true`) or deactivated (`false`) accounts. */
                 active?: boolean;
+                /** @description Only students in this group of the course. */
+                group_id?: string;
                 /** @description At most this many (1..=200, default 50). */
                 limit?: number;
                 /** @description Items to skip. */
