@@ -136,6 +136,7 @@ impl Lms {
             dashboards: DashboardService::new(
                 s.dashboards.clone(),
                 s.courses.clone(),
+                s.groups.clone(),
                 clock.clone(),
             ),
             gradebook: GradebookService::new(

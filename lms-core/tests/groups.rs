@@ -287,6 +287,18 @@ async fn mentors_see_and_grade_only_their_groups() {
         .unwrap();
     assert_eq!(ids(&listed, |s| s.student_id), vec![s2.user_id]);
 
+    let board = lms.dashboards.staff_dashboard(&mentor_a).await.unwrap();
+    assert_eq!(
+        board
+            .queue
+            .iter()
+            .map(|q| q.submission_id)
+            .collect::<Vec<_>>(),
+        vec![sub1.id],
+        "a mentor's dashboard queues their group's work"
+    );
+    assert_eq!(board.courses[0].pending_count, 1);
+
     // Another group's submission does not exist for a mentor.
     assert!(matches!(
         lms.homework.get_submission(&mentor_a, sub2.id).await,
@@ -339,6 +351,40 @@ async fn mentors_see_and_grade_only_their_groups() {
         ),
         all
     );
+
+    // Dashboards and statistics: a mentor counts their group only.
+    let board = lms.dashboards.staff_dashboard(&mentor_b).await.unwrap();
+    assert_eq!(
+        board.queue.len(),
+        0,
+        "s2's work is graded: {:?}",
+        board.queue
+    );
+    assert_eq!(board.courses[0].student_count, 1);
+    let board = lms.dashboards.staff_dashboard(&mentor_a).await.unwrap();
+    assert_eq!(board.courses[0].student_count, 1);
+    assert_eq!(board.courses[0].pending_count, 0);
+    let board = lms.dashboards.staff_dashboard(&teacher).await.unwrap();
+    assert_eq!(board.courses[0].student_count, 3);
+    assert_eq!(board.queue.len(), 1, "s3's work waits for the owner");
+    let stats = lms
+        .dashboards
+        .course_statistics(&mentor_a, course.id, None)
+        .await
+        .unwrap();
+    assert_eq!(stats.student_count, 1);
+    let stats = lms
+        .dashboards
+        .course_statistics(&teacher, course.id, Some(b.id))
+        .await
+        .unwrap();
+    assert_eq!((stats.student_count, stats.pending_count), (1, 0));
+    let stats = lms
+        .dashboards
+        .course_statistics(&teacher, course.id, None)
+        .await
+        .unwrap();
+    assert_eq!((stats.student_count, stats.pending_count), (3, 1));
 
     // Quizzes: a mentor lists and reviews their group's attempts only.
     let quiz = lms

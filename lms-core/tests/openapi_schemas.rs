@@ -600,6 +600,10 @@ impl School {
                 assignment_title: self.assignment.title.as_str().to_owned(),
             }],
             webinars: vec![self.webinar.clone()],
+            mentor_scopes: vec![lms_core::dashboard::MentoredStudents {
+                course_id: self.course.id,
+                students: vec![self.submission.student_id],
+            }],
         }
     }
 }

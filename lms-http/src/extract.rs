@@ -280,6 +280,17 @@ mod tests {
     }
 }
 
+/// Which group of a course's students a view covers (gradebook,
+/// statistics).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct GroupQuery {
+    /// Only the students of this group of the course.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub group_id: Option<lms_core::GroupId>,
+}
+
 /// Which students' entries a list shows (a course's students, an
 /// assignment's submissions, a quiz's attempts), and which page.
 #[derive(Debug, Default, Deserialize, IntoParams)]

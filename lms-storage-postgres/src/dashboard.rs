@@ -105,6 +105,11 @@ impl DashboardStore for PgStorage {
                    FROM (SELECT s.* FROM submissions s JOIN assignments a ON a.id = s.assignment_id
                          WHERE a.course_id IN (SELECT (course).id FROM mine)
                            AND s.state IN ('submitted', 'submitted_late')
+                           AND (NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = a.course_id)
+                                OR EXISTS (SELECT 1 FROM courses c WHERE c.id = a.course_id AND c.owner_id = $1)
+                                OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                           WHERE e.course_id = a.course_id AND e.student_id = s.student_id
+                                             AND gm.user_id = $1))
                          ORDER BY s.latest_at, s.id LIMIT $3) s
                    JOIN assignments a ON a.id = s.assignment_id
                    JOIN users u ON u.id = s.student_id), '[]'),
@@ -112,7 +117,17 @@ impl DashboardStore for PgStorage {
                    SELECT json_agg(lms_webinar_json(w) ORDER BY w.starts_at, w.id)
                    FROM webinars w
                    WHERE w.course_id IN (SELECT (course).id FROM mine) AND w.state = 'scheduled'
-                     AND w.starts_at + make_interval(mins => w.duration_minutes) > $2), '[]')
+                     AND w.starts_at + make_interval(mins => w.duration_minutes) > $2), '[]'),
+                 'mentor_scopes', coalesce((
+                   SELECT json_agg(json_build_object(
+                            'course_id', (m.course).id,
+                            'students', coalesce((
+                              SELECT json_agg(e.student_id ORDER BY e.student_id)
+                              FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                              WHERE e.course_id = (m.course).id AND gm.user_id = $1), '[]')))
+                   FROM mine m
+                   WHERE m.role = 'assistant'
+                     AND EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = (m.course).id)), '[]')
                )::text AS "doc!""#,
             user.0,
             now,

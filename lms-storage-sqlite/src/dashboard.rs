@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::course::{Course, CourseRole};
 use lms_core::dashboard::{
-    DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot,
+    DashboardStore, MentoredStudents, StaffCourseData, StaffSnapshot, StudentCourseData,
+    StudentSnapshot,
 };
 use lms_core::error::StorageResult;
 use lms_core::homework::{Assignment, Extension, HomeworkStore, Submission};
@@ -422,11 +423,47 @@ impl DashboardStore for SqliteStorage {
         let course_ids: Vec<CourseId> = courses.iter().map(|(c, _)| c.id).collect();
         let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
         let data = staff_courses_data(&mut conn, courses, Versions::Loaded).await?;
+        // Courses with groups where the user assists: the students of the
+        // groups they mentor.
+        let scoped = sqlx::query!(
+            r#"SELECT ca.course_id AS "course_id: Uuid", e.student_id AS "student_id?: Uuid"
+               FROM course_assistants ca
+               JOIN courses c ON c.id = ca.course_id
+               LEFT JOIN group_mentors gm ON gm.user_id = ca.user_id
+               LEFT JOIN enrollments e ON e.group_id = gm.group_id AND e.course_id = ca.course_id
+               WHERE ca.user_id = $1 AND c.status <> 'archived' AND c.owner_id <> $1
+                 AND EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = ca.course_id)
+               ORDER BY ca.course_id"#,
+            user.0
+        )
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(map_err)?;
         drop(conn);
+        let mut mentor_scopes: Vec<MentoredStudents> = Vec::new();
+        for r in scoped {
+            let course_id = CourseId(r.course_id);
+            if mentor_scopes
+                .last()
+                .is_none_or(|m| m.course_id != course_id)
+            {
+                mentor_scopes.push(MentoredStudents {
+                    course_id,
+                    students: Vec::new(),
+                });
+            }
+            if let (Some(student), Some(scope)) = (r.student_id, mentor_scopes.last_mut()) {
+                scope.students.push(UserId(student));
+            }
+        }
+        // The queue holds only the students the user sees.
         let queue = self
             .pending_submissions(
                 &course_ids,
-                &lms_core::user::UserFilter::default(),
+                &lms_core::user::UserFilter {
+                    mentored_by: Some(user),
+                    ..lms_core::user::UserFilter::default()
+                },
                 Page::new(queue_limit, 0),
             )
             .await?;
@@ -434,6 +471,7 @@ impl DashboardStore for SqliteStorage {
             courses: data,
             queue,
             webinars,
+            mentor_scopes,
         })
     }
 

@@ -80,6 +80,20 @@ impl StaffCourseData {
     /// details are most of a course's data.
     #[must_use]
     pub fn without_details(mut self) -> Self {
+        self.strip_details();
+        self
+    }
+
+    /// The data of these students only (a mentor's share of the course):
+    /// their submissions and attempts, and their number as the course's.
+    pub fn keep_students(&mut self, students: &std::collections::HashSet<UserId>) {
+        self.submissions
+            .retain(|s| students.contains(&s.student_id));
+        self.attempts.retain(|a| students.contains(&a.student_id));
+        self.student_count = u32::try_from(students.len()).unwrap_or(u32::MAX);
+    }
+
+    fn strip_details(&mut self) {
         for s in &mut self.submissions {
             s.versions.clear();
         }
@@ -90,7 +104,6 @@ impl StaffCourseData {
                 result.per_question.clear();
             }
         }
-        self
     }
 }
 
@@ -104,6 +117,21 @@ pub struct StaffSnapshot {
     pub queue: Vec<PendingSubmission>,
     /// Scheduled webinars of those courses ending after `now`.
     pub webinars: Vec<Webinar>,
+    /// For each of those courses that has groups and where the user
+    /// assists (does not own it): the students of the groups they mentor.
+    /// The queue is already narrowed to them.
+    #[serde(default)]
+    pub mentor_scopes: Vec<MentoredStudents>,
+}
+
+/// The students one assistant mentors in one course with groups.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MentoredStudents {
+    /// The course.
+    pub course_id: CourseId,
+    /// The students of the groups the assistant mentors there.
+    pub students: Vec<UserId>,
 }
 
 /// Reads what dashboards are built from.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use crate::clock::Clock;
-use crate::course::{CourseRole, CourseStore};
+use crate::course::{CourseAccess, CourseRole, CourseStore, Refusal};
 use crate::dashboard::items::item_statistics;
 use crate::dashboard::model::{
     CourseStatistics, StaffDashboard, StudentDashboard, build_staff_dashboard,
@@ -14,8 +14,8 @@ use crate::dashboard::model::{
 };
 use crate::dashboard::ports::DashboardStore;
 use crate::error::StorageError;
-use crate::ids::CourseId;
-use crate::policy;
+use crate::group::GroupStore;
+use crate::ids::{CourseId, GroupId};
 use crate::user::{Actor, Role};
 
 /// How many queue entries a staff dashboard shows.
@@ -52,6 +52,7 @@ crate::domain_error!(DashboardError {
 pub struct DashboardService {
     dashboards: Arc<dyn DashboardStore>,
     courses: Arc<dyn CourseStore>,
+    groups: Arc<dyn GroupStore>,
     clock: Arc<dyn Clock>,
 }
 
@@ -61,11 +62,13 @@ impl DashboardService {
     pub fn new(
         dashboards: Arc<dyn DashboardStore>,
         courses: Arc<dyn CourseStore>,
+        groups: Arc<dyn GroupStore>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             dashboards,
             courses,
+            groups,
             clock,
         }
     }
@@ -84,7 +87,8 @@ impl DashboardService {
     }
 
     /// The acting teacher's, assistant's or admin's dashboard: the courses
-    /// they own or assist in.
+    /// they own or assist in. A mentor's summaries and queue count only the
+    /// students of their groups (read in the same round trip).
     pub async fn staff_dashboard(&self, actor: &Actor) -> Result<StaffDashboard, DashboardError> {
         if actor.role == Role::Student {
             return Err(DashboardError::NotStaff);
@@ -102,40 +106,64 @@ impl DashboardService {
         let allowed: std::collections::HashSet<_> =
             snapshot.courses.iter().map(|c| c.course.id).collect();
         snapshot.queue.retain(|p| allowed.contains(&p.course_id));
+        if !actor.is_admin() {
+            for scope in std::mem::take(&mut snapshot.mentor_scopes) {
+                let students: std::collections::HashSet<_> = scope.students.into_iter().collect();
+                snapshot.queue.retain(|p| {
+                    p.course_id != scope.course_id || students.contains(&p.submission.student_id)
+                });
+                for c in &mut snapshot.courses {
+                    if c.course.id == scope.course_id && c.role == CourseRole::Assistant {
+                        c.keep_students(&students);
+                    }
+                }
+            }
+        }
         snapshot.webinars.retain(|w| allowed.contains(&w.course_id));
         Ok(build_staff_dashboard(&snapshot, now))
     }
 
-    /// Statistics of one course, for its owner, assistants and admins.
+    /// Statistics of one course, for its owner, assistants and admins: a
+    /// mentor's count only their groups' students; `group` narrows to one
+    /// group.
     pub async fn course_statistics(
         &self,
         actor: &Actor,
         course: CourseId,
+        group: Option<GroupId>,
     ) -> Result<CourseStatistics, DashboardError> {
-        let (stored, membership) = self
-            .courses
-            .course_for(course, actor.user_id)
+        let access = CourseAccess::load(&*self.courses, &*self.groups, actor, course)
             .await?
             .ok_or(DashboardError::CourseNotFound)?;
-        if !policy::can_grade(actor, membership) {
-            return Err(
-                if policy::can_view_course(actor, membership, stored.status) {
-                    DashboardError::Forbidden
-                } else {
-                    DashboardError::CourseNotFound
-                },
-            );
+        if !access.can_grade() {
+            return Err(match access.refusal() {
+                Refusal::Forbidden => DashboardError::Forbidden,
+                Refusal::NotFound => DashboardError::CourseNotFound,
+            });
         }
         let role = if actor.is_admin() {
             CourseRole::Owner
         } else {
-            membership.unwrap_or(CourseRole::Owner)
+            access.role().unwrap_or(CourseRole::Owner)
         };
-        let data = self
+        let mut data = self
             .dashboards
             .staff_course(course, role)
             .await?
             .ok_or(DashboardError::CourseNotFound)?;
+        if group.is_some() || !access.scope().is_whole_course() {
+            let students = self
+                .groups
+                .group_members(course)
+                .await?
+                .into_iter()
+                .filter(|m| {
+                    access.scope().covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
+                })
+                .map(|m| m.student_id)
+                .collect();
+            data.keep_students(&students);
+        }
         let now = self.clock.now();
         let mut statistics = course_statistics(&data, now);
         statistics.items = item_statistics(&data, now);
@@ -165,6 +193,7 @@ mod tests {
         DashboardService::new(
             Arc::new(dashboards),
             Arc::new(courses),
+            Arc::new(crate::group::no_groups()),
             Arc::new(ManualClock::new(t0())),
         )
     }
@@ -240,6 +269,7 @@ mod tests {
                 }],
                 queue: vec![],
                 webinars: vec![w.clone()],
+                mentor_scopes: Vec::new(),
             };
             let mut store = MockDashboardStore::new();
             let user = me.user_id;
@@ -276,6 +306,7 @@ mod tests {
             }],
             queue: vec![],
             webinars: vec![webinar(&c, "Разбор", t0() + days(1), 30)],
+            mentor_scopes: Vec::new(),
         };
         let mut store = MockDashboardStore::new();
         store
@@ -367,7 +398,7 @@ mod tests {
                 .times(1)
                 .returning(move |_, _| Ok(Some(data.clone())));
             let st = service(store, courses_with(&c, membership))
-                .course_statistics(&actor(role), c.id)
+                .course_statistics(&actor(role), c.id, None)
                 .await
                 .unwrap();
             assert_eq!(st.course_id, c.id);
@@ -402,7 +433,7 @@ mod tests {
         ];
         for (c, role, membership, code) in cases {
             let err = service(MockDashboardStore::new(), courses_with(c, membership))
-                .course_statistics(&actor(role), c.id)
+                .course_statistics(&actor(role), c.id, None)
                 .await
                 .unwrap_err();
             assert_eq!(
@@ -418,7 +449,7 @@ mod tests {
         let mut courses = MockCourseStore::new();
         courses.expect_course_for().returning(|_, _| Ok(None));
         let err = service(MockDashboardStore::new(), courses)
-            .course_statistics(&actor(Role::Admin), crate::ids::CourseId::new())
+            .course_statistics(&actor(Role::Admin), crate::ids::CourseId::new(), None)
             .await
             .unwrap_err();
         assert!(matches!(err, DashboardError::CourseNotFound));
@@ -428,7 +459,7 @@ mod tests {
         let mut store = MockDashboardStore::new();
         store.expect_staff_course().returning(|_, _| Ok(None));
         let err = service(store, courses_with(&c, Some(CourseRole::Owner)))
-            .course_statistics(&actor(Role::Teacher), c.id)
+            .course_statistics(&actor(Role::Teacher), c.id, None)
             .await
             .unwrap_err();
         assert!(matches!(err, DashboardError::CourseNotFound));

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use crate::auth::Auth;
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::ApiPath;
+use crate::extract::{ApiPath, ApiQuery, GroupQuery};
 use crate::state::AppState;
 
 /// The calling student's dashboard.
@@ -53,10 +53,11 @@ async fn staff_dashboard(
     ))
 }
 
-/// Statistics of one course (owner, assistants, admins).
+/// Statistics of one course (owner, assistants, admins): a mentor's cover
+/// their groups' students; `group_id` narrows to one group.
 #[utoipa::path(
     get, path = "/courses/{course_id}/statistics", tag = "dashboard",
-    params(("course_id" = CourseId, Path, description = "Course id")),
+    params(("course_id" = CourseId, Path, description = "Course id"), GroupQuery),
     responses(
         (status = 200, description = "The statistics", body = CourseStatistics),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -69,12 +70,13 @@ async fn course_statistics(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(course_id): ApiPath<CourseId>,
+    ApiQuery(q): ApiQuery<GroupQuery>,
 ) -> ApiResult<Json<CourseStatistics>> {
     Ok(Json(
         state
             .lms
             .dashboards
-            .course_statistics(&auth.actor, course_id)
+            .course_statistics(&auth.actor, course_id, q.group_id)
             .await?,
     ))
 }

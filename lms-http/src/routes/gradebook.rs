@@ -8,32 +8,20 @@ use axum::response::{IntoResponse, Response};
 use lms_core::CourseId;
 use lms_core::file::FileName;
 use lms_core::gradebook::Gradebook;
-use serde::Deserialize;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, GroupQuery};
 use crate::state::AppState;
-
-/// Which rows of a gradebook.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct GradebookQuery {
-    /// Only the students of this group of the course.
-    #[param(value_type = Option<String>, format = Uuid)]
-    pub group_id: Option<lms_core::GroupId>,
-}
 
 /// The gradebook of a course (owner, assistants, admins): one column per
 /// published assignment and quiz, one row per enrolled student the caller
 /// grades (a mentor sees their groups' students).
 #[utoipa::path(
     get, path = "/courses/{course_id}/gradebook", tag = "gradebook",
-    params(("course_id" = CourseId, Path, description = "Course id"), GradebookQuery),
+    params(("course_id" = CourseId, Path, description = "Course id"), GroupQuery),
     responses(
         (status = 200, description = "The gradebook", body = Gradebook),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -46,7 +34,7 @@ async fn gradebook(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(course_id): ApiPath<CourseId>,
-    ApiQuery(q): ApiQuery<GradebookQuery>,
+    ApiQuery(q): ApiQuery<GroupQuery>,
 ) -> ApiResult<Json<Gradebook>> {
     Ok(Json(
         state
@@ -61,7 +49,7 @@ async fn gradebook(
 /// separated, header row `Студент,E-mail,<columns…>,Итого,Из,%`).
 #[utoipa::path(
     get, path = "/courses/{course_id}/gradebook.csv", tag = "gradebook",
-    params(("course_id" = CourseId, Path, description = "Course id"), GradebookQuery),
+    params(("course_id" = CourseId, Path, description = "Course id"), GroupQuery),
     responses(
         (status = 200, description = "The CSV file (attachment)", body = String, content_type = "text/csv"),
         (status = 401, description = "Not logged in", body = ErrorBody),
@@ -74,7 +62,7 @@ async fn gradebook_csv(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(course_id): ApiPath<CourseId>,
-    ApiQuery(q): ApiQuery<GradebookQuery>,
+    ApiQuery(q): ApiQuery<GroupQuery>,
 ) -> ApiResult<Response> {
     let csv = state
         .lms

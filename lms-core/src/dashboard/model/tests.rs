@@ -321,6 +321,7 @@ fn empty_snapshots_and_empty_courses_build_without_division_by_zero() {
         courses: vec![],
         queue: vec![],
         webinars: vec![],
+        mentor_scopes: Vec::new(),
     };
     let s = build_staff_dashboard(&empty, t0());
     assert!(s.courses.is_empty() && s.queue.is_empty());
@@ -552,6 +553,7 @@ fn staff_dashboard_orders_queue_courses_and_webinars() {
             pending(&older, b.id),
         ],
         webinars: vec![w.clone()],
+        mentor_scopes: Vec::new(),
     };
     let d = build_staff_dashboard(&snap, now);
     let queue: Vec<_> = d.queue.iter().map(|q| q.submission_id).collect();

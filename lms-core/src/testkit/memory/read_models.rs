@@ -115,9 +115,32 @@ impl DashboardStore for MemoryStorage {
             })
             .collect();
         let ids: Vec<CourseId> = memberships.iter().map(|m| m.course.id).collect();
+        let seen = crate::user::UserFilter {
+            mentored_by: Some(user),
+            ..crate::user::UserFilter::default()
+        };
         let mut queue = st.pending(&ids);
+        queue.retain(|p| st.in_filter_scope(&seen, p.course_id, p.submission.student_id));
         queue.truncate(queue_limit as usize);
+        let mentor_scopes = memberships
+            .iter()
+            .filter(|m| m.role == CourseRole::Assistant)
+            .filter_map(|m| match st.mentor_scope(m.course.id, user) {
+                crate::group::MentorScope::Course => None,
+                scope => Some(crate::dashboard::MentoredStudents {
+                    course_id: m.course.id,
+                    students: st
+                        .enrolled_students(m.course.id)
+                        .into_iter()
+                        .filter(|s| {
+                            scope.covers(st.student_groups.get(&(m.course.id, *s)).copied())
+                        })
+                        .collect(),
+                }),
+            })
+            .collect();
         Ok(StaffSnapshot {
+            mentor_scopes,
             courses: memberships
                 .iter()
                 .map(|m| st.staff_course_data(&m.course, m.role))
