@@ -49,6 +49,7 @@ export const router = createRouter({
     { path: '/submissions/:id', name: 'submission', component: v('Submission'), props: true },
     { path: '/courses/:id/gradebook', name: 'gradebook', component: v('Gradebook'), props: true },
     { path: '/courses/:id/statistics', name: 'statistics', component: v('Statistics'), props: true },
+    { path: '/courses/:id/groups', name: 'groups', component: v('CourseGroups'), props: true },
     { path: '/admin/users', name: 'users', component: v('AdminUsers') },
     { path: '/admin/import', name: 'import', component: v('AdminImport') },
     { path: '/:rest(.*)*', name: 'notfound', component: v('NotFound') },

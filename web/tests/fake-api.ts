@@ -12,6 +12,7 @@ export interface FakeApi {
   get: Mock<Handler>
   post: Mock<Handler>
   put: Mock<Handler>
+  patch: Mock<Handler>
   del: Mock<Handler>
   /** Every request as sent: method, path (after `/api/v1`, with the query) and headers. */
   requests: { method: string; path: string; headers: Headers; body: unknown }[]
@@ -25,14 +26,15 @@ export function fakeApi(): FakeApi {
     get: vi.fn<Handler>(),
     post: vi.fn<Handler>(),
     put: vi.fn<Handler>(),
+    patch: vi.fn<Handler>(),
     del: vi.fn<Handler>(),
     requests: [],
     reset() {
-      for (const m of [api.get, api.post, api.put, api.del]) m.mockReset()
+      for (const m of [api.get, api.post, api.put, api.patch, api.del]) m.mockReset()
       api.requests.length = 0
     },
   }
-  const byMethod: Record<string, Mock<Handler>> = { GET: api.get, POST: api.post, PUT: api.put, DELETE: api.del }
+  const byMethod: Record<string, Mock<Handler>> = { GET: api.get, POST: api.post, PUT: api.put, PATCH: api.patch, DELETE: api.del }
   const fetch = async (input: Request | string | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(new URL(String(input), location.origin), init)
     const url = new URL(request.url)

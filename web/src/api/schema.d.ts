@@ -750,7 +750,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Statistics of one course (owner, assistants, admins). */
+        /**
+         * Statistics of one course (owner, assistants, admins): a mentor's cover
+         *     their groups' students; `group_id` narrows to one group.
+         */
         get: operations["course_statistics"];
         put?: never;
         post?: never;
@@ -8360,7 +8363,10 @@ export interface operations {
     };
     course_statistics: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the students of this group of the course. */
+                group_id?: string;
+            };
             header?: never;
             path: {
                 /** @description Course id */
@@ -8377,6 +8383,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourseStatistics"];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Not logged in */

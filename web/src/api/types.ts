@@ -52,6 +52,13 @@ export type StudentResponse = S['StudentResponse']
 export type MemberName = S['MemberName']
 export type UpdateCourseRequest = S['UpdateCourseRequest']
 
+// Groups of a course's students and their mentors
+export type Group = S['Group']
+export type GroupMember = S['GroupMember']
+export type GroupMove = S['GroupMove']
+export type CreateGroupRequest = S['CreateGroupRequest']
+export type UpdateGroupRequest = S['UpdateGroupRequest']
+
 // Lessons
 export type Lesson = S['Lesson']
 export type LessonRequest = S['LessonRequest']
