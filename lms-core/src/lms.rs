@@ -155,6 +155,7 @@ impl Lms {
             files: FileService::new(
                 s.files.clone(),
                 s.courses.clone(),
+                s.groups.clone(),
                 s.homework.clone(),
                 s.quizzes.clone(),
                 s.users.clone(),

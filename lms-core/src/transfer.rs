@@ -10,8 +10,9 @@ use crate::achievement::Achievement;
 use crate::course::{Course, Enrollment, Lesson};
 use crate::error::StorageResult;
 use crate::file::{FileOwner, FileRef};
+use crate::group::{Group, GroupMove};
 use crate::homework::{Assignment, Extension, GradeAuditEntry, Submission};
-use crate::ids::{CourseId, LessonId, UserId};
+use crate::ids::{CourseId, GroupId, LessonId, UserId};
 use crate::notification::{NotificationPreferences, OutboxEntry, TelegramLinkToken};
 use crate::quiz::{Attempt, Question, Quiz};
 use crate::user::{PasswordHash, Session, TokenHash, User};
@@ -37,6 +38,19 @@ pub struct AssistantRecord {
     pub course_id: CourseId,
     /// The assistant.
     pub user_id: UserId,
+}
+
+/// An enrolled student's group in a course (an enrolment without a group
+/// has no record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupMemberRecord {
+    /// The course.
+    pub course_id: CourseId,
+    /// The student (enrolled in the course).
+    pub student_id: UserId,
+    /// Their group, one of the course's.
+    pub group_id: GroupId,
 }
 
 /// A student's first opening of a lesson.
@@ -86,6 +100,18 @@ pub struct SchoolDump {
     pub assistants: Vec<AssistantRecord>,
     /// Enrolments.
     pub enrollments: Vec<Enrollment>,
+    /// Groups of courses, each with its mentors in the order assigned.
+    /// Missing in dumps made before courses had groups.
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    /// The group of each enrolled student who is in one.
+    /// Missing in dumps made before courses had groups.
+    #[serde(default)]
+    pub group_members: Vec<GroupMemberRecord>,
+    /// Students' moves between groups, each student's in the order recorded.
+    /// Missing in dumps made before courses had groups.
+    #[serde(default)]
+    pub group_moves: Vec<GroupMove>,
     /// Lessons (with positions).
     pub lessons: Vec<Lesson>,
     /// Lesson views.
@@ -133,6 +159,13 @@ impl SchoolDump {
         self.assistants.sort_by_key(|a| (a.course_id, a.user_id));
         self.enrollments
             .sort_by_key(|e| (e.course_id, e.student_id));
+        self.groups.sort_by_key(|g| g.id);
+        self.group_members
+            .sort_by_key(|m| (m.course_id, m.student_id));
+        // Stable: each student's moves keep the order they were recorded in
+        // (their history), which is all that order means.
+        self.group_moves
+            .sort_by_key(|m| (m.course_id, m.student_id));
         self.lessons.sort_by_key(|l| l.id);
         self.lesson_views
             .sort_by_key(|v| (v.lesson_id, v.student_id));

@@ -275,6 +275,11 @@ const MATRIX: &[Row] = &[
 
     // Notifications: everyone's own; no Telegram bot is configured.
     row("GET /api/v1/notifications", NoBody,                              [401, 200, 200, 200, 200, 200, 200]),
+    // The bell: everyone's own list; another user's ids change nothing.
+    row("GET /api/v1/notifications/inbox", NoBody,                        [401, 200, 200, 200, 200, 200, 200]),
+    row("GET /api/v1/notifications/inbox/unread", NoBody,                 [401, 200, 200, 200, 200, 200, 200]),
+    row("POST /api/v1/notifications/inbox/read", Json(r#"{"ids": []}"#), [401, 200, 200, 200, 200, 200, 200]),
+    row("POST /api/v1/notifications/inbox/read-all", NoBody,              [401, 200, 200, 200, 200, 200, 200]),
     row("GET /api/v1/notifications/preferences", NoBody,                  [401, 200, 200, 200, 200, 200, 200]),
     row("PUT /api/v1/notifications/preferences", Json(r#"{"quiet_hours": null}"#),
                                                                           [401, 200, 200, 200, 200, 200, 200]),

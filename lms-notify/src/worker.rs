@@ -236,6 +236,9 @@ impl Notifier for LogNotifier {
                 .recipient
                 .telegram_chat_id
                 .map_or_else(|| "no chat".to_owned(), |c| format!("chat {c}")),
+            // Stored delivered, never claimed by a dispatcher: only a
+            // notifier misconfigured for the in-app list gets here.
+            Channel::InApp => "in-app list".to_owned(),
         };
         tracing::info!(
             channel = self.channel.as_str(),

@@ -34,8 +34,8 @@ pub(crate) async fn enqueue_in(
     for e in entries {
         let done = sqlx::query!(
             "INSERT INTO outbox (id, dedup_key, recipient_id, channel, notification, status, attempts,
-                                 next_attempt_at, lease_until, last_error, created_at, sent_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 next_attempt_at, lease_until, last_error, created_at, sent_at, read_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (dedup_key) DO NOTHING",
             e.id.0,
             e.dedup_key.0,
@@ -48,7 +48,8 @@ pub(crate) async fn enqueue_in(
             e.lease_until,
             e.last_error,
             e.created_at,
-            e.sent_at
+            e.sent_at,
+            e.read_at
         )
         .execute(&mut *conn)
         .await
@@ -71,6 +72,7 @@ pub(crate) struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 impl TryFrom<OutboxRow> for OutboxEntry {
@@ -90,6 +92,7 @@ impl TryFrom<OutboxRow> for OutboxEntry {
             last_error: r.last_error,
             created_at: r.created_at,
             sent_at: r.sent_at,
+            read_at: r.read_at,
         })
     }
 }
@@ -154,7 +157,7 @@ impl NotificationStore for PgStorage {
                  LIMIT $2
                  FOR UPDATE SKIP LOCKED)
              RETURNING id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
-                       lease_until, last_error, created_at, sent_at",
+                       lease_until, last_error, created_at, sent_at, read_at",
             now,
             i64::from(limit),
             lease_until
@@ -237,7 +240,7 @@ impl NotificationStore for PgStorage {
         sqlx::query_as!(
             OutboxRow,
             "SELECT id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
-                    lease_until, last_error, created_at, sent_at
+                    lease_until, last_error, created_at, sent_at, read_at
              FROM outbox WHERE id = $1",
             id.0
         )
@@ -252,8 +255,8 @@ impl NotificationStore for PgStorage {
         sqlx::query_as!(
             OutboxRow,
             "SELECT id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
-                    lease_until, last_error, created_at, sent_at
-             FROM outbox WHERE recipient_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
+                    lease_until, last_error, created_at, sent_at, read_at
+             FROM outbox WHERE recipient_id = $1 AND channel <> 'in_app' ORDER BY created_at DESC, id LIMIT $2 OFFSET $3",
             user.0,
             i64::from(page.limit()),
             i64::from(page.offset())
@@ -264,6 +267,74 @@ impl NotificationStore for PgStorage {
         .into_iter()
         .map(OutboxEntry::try_from)
         .collect()
+    }
+
+    async fn inbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>> {
+        sqlx::query_as!(
+            OutboxRow,
+            "SELECT id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
+                    lease_until, last_error, created_at, sent_at, read_at
+             FROM outbox WHERE recipient_id = $1 AND channel = 'in_app'
+             ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+            user.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(OutboxEntry::try_from)
+        .collect()
+    }
+
+    async fn unread_count(&self, user: UserId, cap: u32) -> StorageResult<u32> {
+        // Stops after `cap` entries of the partial index over unread ones.
+        let unread = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM (
+                   SELECT 1 FROM outbox
+                   WHERE recipient_id = $1 AND channel = 'in_app' AND read_at IS NULL
+                   LIMIT $2) unread"#,
+            user.0,
+            i64::from(cap)
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(u32::try_from(unread).unwrap_or(cap))
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[OutboxId],
+        at: DateTime<Utc>,
+    ) -> StorageResult<u64> {
+        let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+        let done = sqlx::query!(
+            "UPDATE outbox SET read_at = $3
+             WHERE id = ANY($2) AND recipient_id = $1 AND channel = 'in_app' AND read_at IS NULL",
+            user.0,
+            &ids,
+            at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn mark_all_read(&self, user: UserId, at: DateTime<Utc>) -> StorageResult<u64> {
+        let done = sqlx::query!(
+            "UPDATE outbox SET read_at = $2
+             WHERE recipient_id = $1 AND channel = 'in_app' AND read_at IS NULL",
+            user.0,
+            at
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
     }
 
     async fn get_preferences(

@@ -50,7 +50,10 @@ impl TryFrom<GroupRow> for Group {
 
 /// Writes a group's mentors (none may be stored yet), numbered in order
 /// (json_each numbers the array's elements from 0).
-async fn insert_mentors(conn: &mut SqliteConnection, group: &Group) -> StorageResult<()> {
+pub(crate) async fn insert_mentors(
+    conn: &mut SqliteConnection,
+    group: &Group,
+) -> StorageResult<()> {
     if group.mentors.is_empty() {
         return Ok(());
     }
@@ -68,7 +71,10 @@ async fn insert_mentors(conn: &mut SqliteConnection, group: &Group) -> StorageRe
 }
 
 /// Records a move.
-async fn insert_move(conn: &mut SqliteConnection, entry: &GroupMove) -> StorageResult<()> {
+pub(crate) async fn insert_move(
+    conn: &mut SqliteConnection,
+    entry: &GroupMove,
+) -> StorageResult<()> {
     sqlx::query!(
         "INSERT INTO group_moves (course_id, student_id, from_group, to_group, moved_by, moved_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -87,7 +93,7 @@ async fn insert_move(conn: &mut SqliteConnection, entry: &GroupMove) -> StorageR
 
 /// `NotFound` unless `group` (if any) is a group of `course`: what
 /// PostgreSQL's (group_id, course_id) key checks.
-async fn check_group_of(
+pub(crate) async fn check_group_of(
     conn: &mut SqliteConnection,
     course: CourseId,
     group: Option<GroupId>,

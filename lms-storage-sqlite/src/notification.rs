@@ -37,8 +37,8 @@ pub(crate) async fn enqueue_in(
         let notification = to_json(&e.notification)?;
         let done = sqlx::query!(
             "INSERT INTO outbox (id, dedup_key, recipient_id, channel, notification, status, attempts,
-                                 next_attempt_at, lease_until, last_error, created_at, sent_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                 next_attempt_at, lease_until, last_error, created_at, sent_at, read_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (dedup_key) DO NOTHING",
             e.id.0,
             e.dedup_key.0,
@@ -51,7 +51,8 @@ pub(crate) async fn enqueue_in(
             ts_opt(e.lease_until),
             e.last_error,
             ts(e.created_at),
-            ts_opt(e.sent_at)
+            ts_opt(e.sent_at),
+            ts_opt(e.read_at)
         )
         .execute(&mut *conn)
         .await
@@ -74,6 +75,7 @@ pub(crate) struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    pub read_at: Option<i64>,
 }
 
 impl TryFrom<OutboxRow> for OutboxEntry {
@@ -93,6 +95,7 @@ impl TryFrom<OutboxRow> for OutboxEntry {
             last_error: r.last_error,
             created_at: from_ts("outbox creation time", r.created_at)?,
             sent_at: from_ts_opt("sending time", r.sent_at)?,
+            read_at: from_ts_opt("reading time", r.read_at)?,
         })
     }
 }
@@ -157,7 +160,7 @@ impl NotificationStore for SqliteStorage {
                    ORDER BY next_attempt_at, id
                    LIMIT $2)
                RETURNING id AS "id: _", dedup_key, recipient_id AS "recipient_id: _", channel, notification, status,
-                         attempts, next_attempt_at, lease_until, last_error, created_at, sent_at"#,
+                         attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, read_at"#,
             ts(now),
             i64::from(limit),
             ts(lease_until)
@@ -241,7 +244,7 @@ impl NotificationStore for SqliteStorage {
         sqlx::query_as!(
             OutboxRow,
             r#"SELECT id AS "id: _", dedup_key, recipient_id AS "recipient_id: _", channel, notification, status,
-                      attempts, next_attempt_at, lease_until, last_error, created_at, sent_at
+                      attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, read_at
                FROM outbox WHERE id = $1"#,
             id.0
         )
@@ -256,8 +259,8 @@ impl NotificationStore for SqliteStorage {
         sqlx::query_as!(
             OutboxRow,
             r#"SELECT id AS "id: _", dedup_key, recipient_id AS "recipient_id: _", channel, notification, status,
-                      attempts, next_attempt_at, lease_until, last_error, created_at, sent_at
-               FROM outbox WHERE recipient_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"#,
+                      attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, read_at
+               FROM outbox WHERE recipient_id = $1 AND channel <> 'in_app' ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"#,
             user.0,
             i64::from(page.limit()),
             i64::from(page.offset())
@@ -268,6 +271,75 @@ impl NotificationStore for SqliteStorage {
         .into_iter()
         .map(OutboxEntry::try_from)
         .collect()
+    }
+
+    async fn inbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>> {
+        sqlx::query_as!(
+            OutboxRow,
+            r#"SELECT id AS "id: _", dedup_key, recipient_id AS "recipient_id: _", channel, notification, status,
+                      attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, read_at
+               FROM outbox WHERE recipient_id = $1 AND channel = 'in_app'
+               ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"#,
+            user.0,
+            i64::from(page.limit()),
+            i64::from(page.offset())
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(OutboxEntry::try_from)
+        .collect()
+    }
+
+    async fn unread_count(&self, user: UserId, cap: u32) -> StorageResult<u32> {
+        // Stops after `cap` entries of the partial index over unread ones.
+        let unread = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!: i64" FROM (
+                   SELECT 1 FROM outbox
+                   WHERE recipient_id = $1 AND channel = 'in_app' AND read_at IS NULL
+                   LIMIT $2)"#,
+            user.0,
+            i64::from(cap)
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(u32::try_from(unread).unwrap_or(cap))
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[OutboxId],
+        at: DateTime<Utc>,
+    ) -> StorageResult<u64> {
+        let ids = id_list(ids.iter().map(|id| id.0));
+        let done = sqlx::query!(
+            "UPDATE outbox SET read_at = $3
+             WHERE id IN (SELECT unhex(value) FROM json_each($2))
+               AND recipient_id = $1 AND channel = 'in_app' AND read_at IS NULL",
+            user.0,
+            ids,
+            ts(at)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn mark_all_read(&self, user: UserId, at: DateTime<Utc>) -> StorageResult<u64> {
+        let done = sqlx::query!(
+            "UPDATE outbox SET read_at = $2
+             WHERE recipient_id = $1 AND channel = 'in_app' AND read_at IS NULL",
+            user.0,
+            ts(at)
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected())
     }
 
     async fn get_preferences(

@@ -4,12 +4,13 @@
 use async_trait::async_trait;
 use chrono::NaiveTime;
 use lms_core::error::{Conflict, StorageResult};
-use lms_core::ids::{CourseId, LessonId, UserId};
+use lms_core::group::GroupMove;
+use lms_core::ids::{CourseId, GroupId, LessonId, UserId};
 use lms_core::notification::TelegramLinkToken;
 use lms_core::richtext::RichText;
 use lms_core::transfer::{
-    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
-    UserRecord,
+    AssistantRecord, FileRecord, GroupMemberRecord, LessonViewRecord, SchoolDump, SchoolTransfer,
+    TelegramChatRecord, UserRecord,
 };
 use lms_core::user::{PasswordHash, Session, TokenHash, User};
 use lms_core::{StorageError, achievement::Achievement};
@@ -21,6 +22,7 @@ use crate::achievement::AchievementRow;
 use crate::course::{CourseRow, EnrollmentRow, LessonRow, source_str};
 use crate::error::{from_ts, map_err, to_json, ts, ts_opt};
 use crate::file::{FileRow, insert_file};
+use crate::group::{GroupRow, check_group_of, insert_mentors, insert_move};
 use crate::homework::{
     AssignmentRow, AuditRow, ExtensionRow, SubmissionRow, VersionRow, assemble_submissions,
 };
@@ -98,6 +100,55 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?)?;
+    // In insertion order: imported in dump order, the groups keep the
+    // tie-breaker of groups created at one instant.
+    let groups = all(sqlx::query_as!(
+        GroupRow,
+        r#"SELECT g.id AS "id: _", g.course_id AS "course_id: _", g.name, g.invite_code AS "invite_code?",
+                  (SELECT json_group_array(hex(m.user_id) ORDER BY m.position)
+                   FROM group_mentors m WHERE m.group_id = g.id) AS "mentors!: String",
+                  g.archived_at AS "archived_at?", g.created_at
+           FROM course_groups g ORDER BY g.seq"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?)?;
+    let group_members = sqlx::query!(
+        r#"SELECT course_id AS "course_id: Uuid", student_id AS "student_id: Uuid", group_id AS "group_id!: Uuid"
+           FROM enrollments WHERE group_id IS NOT NULL ORDER BY course_id, student_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| GroupMemberRecord {
+        course_id: CourseId(r.course_id),
+        student_id: UserId(r.student_id),
+        group_id: GroupId(r.group_id),
+    })
+    .collect();
+    // In the order recorded: each student's history.
+    let group_moves = sqlx::query!(
+        r#"SELECT course_id AS "course_id: Uuid", student_id AS "student_id: Uuid",
+                  from_group AS "from_group?: Uuid", to_group AS "to_group?: Uuid",
+                  moved_by AS "moved_by: Uuid", moved_at
+           FROM group_moves ORDER BY seq"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| {
+        Ok(GroupMove {
+            course_id: CourseId(r.course_id),
+            student_id: UserId(r.student_id),
+            from_group: r.from_group.map(GroupId),
+            to_group: r.to_group.map(GroupId),
+            moved_by: UserId(r.moved_by),
+            moved_at: from_ts("group move time", r.moved_at)?,
+        })
+    })
+    .collect::<StorageResult<Vec<_>>>()?;
     let lessons = all(sqlx::query_as!(
         LessonRow,
         r#"SELECT id AS "id: _", course_id AS "course_id: _", title, body, position, publish_at,
@@ -209,7 +260,7 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
     let outbox = all(sqlx::query_as!(
         OutboxRow,
         r#"SELECT id AS "id: _", dedup_key, recipient_id AS "recipient_id: _", channel, notification, status,
-                  attempts, next_attempt_at, lease_until, last_error, created_at, sent_at
+                  attempts, next_attempt_at, lease_until, last_error, created_at, sent_at, read_at
            FROM outbox ORDER BY id"#
     )
     .fetch_all(&mut *conn)
@@ -286,6 +337,9 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
         courses,
         assistants,
         enrollments,
+        groups,
+        group_members,
+        group_moves,
         lessons,
         lesson_views,
         assignments,
@@ -378,6 +432,44 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
         .execute(&mut *conn)
         .await
         .map_err(map_err)?;
+    }
+    // Groups after their courses and mentors' accounts, in dump order
+    // (their seq follows it).
+    for g in &d.groups {
+        sqlx::query!(
+            "INSERT INTO course_groups (id, course_id, name, invite_code, archived_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            g.id.0,
+            g.course_id.0,
+            g.name.as_str(),
+            g.invite_code.as_ref().map(|i| i.as_str()),
+            ts_opt(g.archived_at),
+            ts(g.created_at)
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        insert_mentors(conn, g).await?;
+    }
+    // A student not enrolled, or a group of another course: NotFound.
+    for m in &d.group_members {
+        check_group_of(conn, m.course_id, Some(m.group_id)).await?;
+        let done = sqlx::query!(
+            "UPDATE enrollments SET group_id = $3 WHERE course_id = $1 AND student_id = $2",
+            m.course_id.0,
+            m.student_id.0,
+            m.group_id.0
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::NotFound);
+        }
+    }
+    // In dump order: each student's history keeps its order.
+    for m in &d.group_moves {
+        insert_move(conn, m).await?;
     }
     for l in &d.lessons {
         let attachments = to_json(&l.attachments)?;
@@ -612,8 +704,8 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
         let notification = to_json(&e.notification)?;
         sqlx::query!(
             "INSERT INTO outbox (id, dedup_key, recipient_id, channel, notification, status, attempts,
-                                 next_attempt_at, lease_until, last_error, created_at, sent_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                                 next_attempt_at, lease_until, last_error, created_at, sent_at, read_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             e.id.0,
             e.dedup_key.0,
             e.recipient_id.0,
@@ -625,7 +717,8 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
             ts_opt(e.lease_until),
             e.last_error,
             ts(e.created_at),
-            ts_opt(e.sent_at)
+            ts_opt(e.sent_at),
+            ts_opt(e.read_at)
         )
         .execute(&mut *conn)
         .await

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveTime};
 use lms_core::achievement::Badge;
-use lms_core::course::{CourseStatus, Enrollment, EnrollmentSource};
+use lms_core::course::{CourseStatus, Enrollment, EnrollmentSource, InviteCode};
 use lms_core::error::{Conflict, StorageError};
+use lms_core::group::{Group, GroupMove, GroupName};
 use lms_core::homework::{HandInOutcome, LatePolicy};
-use lms_core::ids::UserId;
+use lms_core::ids::{GroupId, UserId};
 use lms_core::notification::{
     Channel, NotificationKind, NotificationPreferences, QuietHours, TelegramLinkToken,
 };
@@ -66,6 +67,45 @@ async fn populate(s: &Storage) {
             .await,
         "second enrolment",
     );
+
+    // Groups: the assistant mentors one; the student moved into it from
+    // the other.
+    let group = Group {
+        id: GroupId::new(),
+        course_id: course.id,
+        name: GroupName::parse("Группа А").expect("valid name"),
+        invite_code: Some(InviteCode::generate()),
+        mentors: vec![assistant.id],
+        archived_at: None,
+        created_at: at(6),
+    };
+    let other_group = Group {
+        id: GroupId::new(),
+        name: GroupName::parse("Группа Б").expect("valid name"),
+        invite_code: None,
+        mentors: Vec::new(),
+        ..group.clone()
+    };
+    ok(s.groups.insert_group(&group).await, "group");
+    ok(s.groups.insert_group(&other_group).await, "second group");
+    for (from, to, when) in [
+        (None, Some(other_group.id), at(7)),
+        (Some(other_group.id), Some(group.id), at(8)),
+    ] {
+        ok(
+            s.groups
+                .move_student(&GroupMove {
+                    course_id: course.id,
+                    student_id: student.id,
+                    from_group: from,
+                    to_group: to,
+                    moved_by: teacher.id,
+                    moved_at: when,
+                })
+                .await,
+            "group move",
+        );
+    }
 
     // Lessons: deleting the first renumbers the rest.
     let gone = add_lesson(s, course.id, "Введение").await;
@@ -252,6 +292,9 @@ fn assert_every_table_has_rows(d: &SchoolDump) {
         ("courses", d.courses.len()),
         ("assistants", d.assistants.len()),
         ("enrollments", d.enrollments.len()),
+        ("groups", d.groups.len()),
+        ("group_members", d.group_members.len()),
+        ("group_moves", d.group_moves.len()),
         ("lessons", d.lessons.len()),
         ("lesson_views", d.lesson_views.len()),
         ("assignments", d.assignments.len()),

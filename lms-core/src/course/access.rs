@@ -33,7 +33,8 @@ pub struct CourseAccess {
     actor: Actor,
     course: Course,
     role: Option<CourseRole>,
-    scope: MentorScope,
+    /// `None`: a mentor's scope not read yet ([`Self::of`]).
+    scope: Option<MentorScope>,
 }
 
 impl CourseAccess {
@@ -68,8 +69,23 @@ impl CourseAccess {
             actor: *actor,
             course,
             role,
-            scope,
+            scope: Some(scope),
         })
+    }
+
+    /// The standing of an actor whose role in `course` is already known,
+    /// without reading a mentor's scope: for course-level questions (view,
+    /// study, manage) on hot reads. [`Self::grades`] reads the scope when
+    /// it needs it; [`Self::covers`] sees no student of an unread scope.
+    #[must_use]
+    pub fn of(actor: &Actor, course: Course, role: Option<CourseRole>) -> Self {
+        let scope = (!Self::is_mentor(actor, role)).then_some(MentorScope::Course);
+        Self {
+            actor: *actor,
+            course,
+            role,
+            scope,
+        }
     }
 
     /// Whether the actor's grading powers come only from assisting (so a
@@ -96,10 +112,27 @@ impl CourseAccess {
         self.role
     }
 
-    /// Which students the actor sees when they grade.
+    /// Which students the actor sees when they grade; `None` when a
+    /// mentor's scope was not read ([`Self::of`]).
     #[must_use]
-    pub fn scope(&self) -> &MentorScope {
-        &self.scope
+    pub fn scope(&self) -> Option<&MentorScope> {
+        self.scope.as_ref()
+    }
+
+    /// Whether the actor sees every student of the course (a scope read
+    /// and whole).
+    #[must_use]
+    pub fn sees_every_student(&self) -> bool {
+        self.scope
+            .as_ref()
+            .is_some_and(MentorScope::is_whole_course)
+    }
+
+    /// Whether a student in `group` is one the actor grades (`false` for an
+    /// unread scope).
+    #[must_use]
+    pub fn covers(&self, group: Option<crate::ids::GroupId>) -> bool {
+        self.can_grade() && self.scope.as_ref().is_some_and(|s| s.covers(group))
     }
 
     /// Whether the actor may know the course exists ([`policy::can_view_course`]).
@@ -139,12 +172,22 @@ impl CourseAccess {
         if !self.can_grade() {
             return Ok(false);
         }
-        Ok(match &self.scope {
+        let read;
+        let scope = match &self.scope {
+            Some(scope) => scope,
+            None => {
+                read = groups
+                    .mentor_scope(self.course.id, self.actor.user_id)
+                    .await?;
+                &read
+            }
+        };
+        Ok(match scope {
             MentorScope::Course => true,
             MentorScope::Groups(mine) if mine.is_empty() => false,
-            MentorScope::Groups(_) => self
-                .scope
-                .covers(groups.student_group(self.course.id, student).await?),
+            MentorScope::Groups(_) => {
+                scope.covers(groups.student_group(self.course.id, student).await?)
+            }
         })
     }
 
@@ -165,7 +208,7 @@ impl CourseAccess {
     pub fn narrow(&self, filter: &UserFilter) -> UserFilter {
         UserFilter {
             role: None,
-            mentored_by: (!self.scope.is_whole_course()).then_some(self.actor.user_id),
+            mentored_by: (!self.sees_every_student()).then_some(self.actor.user_id),
             ..filter.clone()
         }
     }

@@ -151,14 +151,14 @@ impl DashboardService {
             .staff_course(course, role)
             .await?
             .ok_or(DashboardError::CourseNotFound)?;
-        if group.is_some() || !access.scope().is_whole_course() {
+        if group.is_some() || !access.sees_every_student() {
             let students = self
                 .groups
                 .group_members(course)
                 .await?
                 .into_iter()
                 .filter(|m| {
-                    access.scope().covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
+                    access.covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
                 })
                 .map(|m| m.student_id)
                 .collect();

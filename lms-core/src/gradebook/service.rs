@@ -86,7 +86,7 @@ impl GradebookService {
             .gradebook_course(course, role)
             .await?
             .ok_or(GradebookError::CourseNotFound)?;
-        let student_ids: Vec<_> = if group.is_none() && access.scope().is_whole_course() {
+        let student_ids: Vec<_> = if group.is_none() && access.sees_every_student() {
             self.courses.enrolled_students(course).await?
         } else {
             self.groups
@@ -94,7 +94,7 @@ impl GradebookService {
                 .await?
                 .into_iter()
                 .filter(|m| {
-                    access.scope().covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
+                    access.covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
                 })
                 .map(|m| m.student_id)
                 .collect()

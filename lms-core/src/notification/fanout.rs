@@ -8,7 +8,8 @@ use crate::notification::model::{Channel, Notification, OutboxEntry};
 use crate::notification::ports::DeliveryProfile;
 
 /// Outbox entries for `notification` to each active profile over each channel
-/// the user wants (Telegram only when linked). `event` is a stable
+/// the user wants (Telegram only when linked), and always one in-app entry
+/// (the user's notification list, delivered at once). `event` is a stable
 /// description of the event (e.g. `graded:<submission>:<version>`); with the
 /// recipient and channel it forms the de-duplication key.
 #[must_use]
@@ -23,11 +24,20 @@ pub fn fan_out(
         .iter()
         .filter(|p| p.active)
         .flat_map(|p| {
-            Channel::ALL.into_iter().filter_map(move |channel| {
-                let reachable = channel != Channel::Telegram || p.telegram_linked;
-                (reachable && p.preferences.wants(kind, channel))
-                    .then(|| OutboxEntry::new(p.user_id, channel, event, notification.clone(), now))
-            })
+            Channel::ALL
+                .into_iter()
+                .filter_map(move |channel| {
+                    let reachable = channel != Channel::Telegram || p.telegram_linked;
+                    (reachable && p.preferences.wants(kind, channel)).then(|| {
+                        OutboxEntry::new(p.user_id, channel, event, notification.clone(), now)
+                    })
+                })
+                .chain(std::iter::once(OutboxEntry::in_app(
+                    p.user_id,
+                    event,
+                    notification.clone(),
+                    now,
+                )))
         })
         .collect()
 }
@@ -82,16 +92,25 @@ mod tests {
             pairs,
             vec![
                 (profiles[0].user_id, Channel::Email),
+                (profiles[0].user_id, Channel::InApp),
                 (profiles[2].user_id, Channel::Email),
                 (profiles[2].user_id, Channel::Telegram),
+                (profiles[2].user_id, Channel::InApp),
                 (muted.user_id, Channel::Telegram),
-            ]
+                (muted.user_id, Channel::InApp),
+            ],
+            "every active user gets the in-app entry, whatever they chose"
         );
         assert!(
             entries
                 .iter()
                 .all(|e| e.next_attempt_at == now && e.attempts == 0)
         );
+        // The in-app entry is the message itself: delivered, unread.
+        for e in entries.iter().filter(|e| e.channel == Channel::InApp) {
+            assert_eq!(e.status, crate::notification::OutboxStatus::Sent);
+            assert_eq!((e.sent_at, e.read_at), (Some(now), None));
+        }
         let again = fan_out(&profiles, "new:1", &note(), now);
         let keys: Vec<_> = again.iter().map(|e| &e.dedup_key).collect();
         assert_eq!(

@@ -17,10 +17,15 @@ pub enum Channel {
     Email,
     /// A Telegram bot message to the linked chat.
     Telegram,
+    /// The in-app notification list (the bell): everything the other
+    /// channels send lands here too, whatever the preferences. Stored
+    /// delivered; the user marks it read.
+    InApp,
 }
 
 impl Channel {
-    /// Every channel.
+    /// The channels a user chooses per kind of notification (in-app is
+    /// always on and not a choice).
     pub const ALL: [Channel; 2] = [Channel::Email, Channel::Telegram];
 
     /// Stable name.
@@ -29,12 +34,16 @@ impl Channel {
         match self {
             Self::Email => "email",
             Self::Telegram => "telegram",
+            Self::InApp => "in_app",
         }
     }
 
-    /// Parses the stable name.
+    /// Parses the stable name (any channel, in-app included).
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
+        Self::ALL
+            .into_iter()
+            .chain([Self::InApp])
+            .find(|c| c.as_str() == s)
     }
 }
 
@@ -387,6 +396,9 @@ pub struct OutboxEntry {
     pub created_at: DateTime<Utc>,
     /// When delivered.
     pub sent_at: Option<DateTime<Utc>>,
+    /// When the user marked it read (in-app entries only).
+    #[serde(default)]
+    pub read_at: Option<DateTime<Utc>>,
 }
 
 impl OutboxEntry {
@@ -412,6 +424,56 @@ impl OutboxEntry {
             last_error: None,
             created_at: at,
             sent_at: None,
+            read_at: None,
+        }
+    }
+
+    /// A new in-app entry, delivered at `at` (it is the message in the
+    /// user's list; no worker sends it) and unread.
+    #[must_use]
+    pub fn in_app(
+        recipient_id: UserId,
+        event: &str,
+        notification: Notification,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            status: OutboxStatus::Sent,
+            sent_at: Some(at),
+            ..Self::new(recipient_id, Channel::InApp, event, notification, at)
+        }
+    }
+}
+
+/// One entry of a user's in-app notification list (the bell).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InboxItem {
+    /// The entry (mark it read by this id).
+    pub id: OutboxId,
+    /// What it is about.
+    pub kind: NotificationKind,
+    /// The message's data (titles, dates, scores).
+    pub notification: Notification,
+    /// The web-UI path of the thing it is about.
+    pub link: String,
+    /// When it arrived.
+    pub created_at: DateTime<Utc>,
+    /// When the user read it; `None`: unread.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl InboxItem {
+    /// The list item of an in-app outbox entry.
+    #[must_use]
+    pub fn of(entry: OutboxEntry) -> Self {
+        Self {
+            id: entry.id,
+            kind: entry.notification.kind(),
+            link: entry.notification.link_path(),
+            notification: entry.notification,
+            created_at: entry.created_at,
+            read_at: entry.read_at,
         }
     }
 }

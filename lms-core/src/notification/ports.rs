@@ -114,8 +114,27 @@ pub trait NotificationStore: Send + Sync {
     ) -> StorageResult<()>;
     /// One entry.
     async fn get_outbox_entry(&self, id: OutboxId) -> StorageResult<Option<OutboxEntry>>;
-    /// A user's entries, newest first.
+    /// A user's entries over the outward channels (e-mail, Telegram; the
+    /// in-app list is [`Self::inbox`]), newest first.
     async fn list_user_outbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>>;
+    /// A user's in-app entries ([`Channel::InApp`](crate::notification::Channel::InApp)),
+    /// newest first (`created_at`, then id).
+    async fn inbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>>;
+    /// How many of the user's in-app entries are unread, counting at most
+    /// `cap`.
+    async fn unread_count(&self, user: UserId, cap: u32) -> StorageResult<u32>;
+    /// Marks these in-app entries of the user read at `at` (others' entries,
+    /// other channels, unknown ids and entries already read are left
+    /// alone); returns how many changed.
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[OutboxId],
+        at: DateTime<Utc>,
+    ) -> StorageResult<u64>;
+    /// Marks every unread in-app entry of the user read at `at`; returns
+    /// how many changed.
+    async fn mark_all_read(&self, user: UserId, at: DateTime<Utc>) -> StorageResult<u64>;
 
     /// A user's preferences, if ever set.
     async fn get_preferences(&self, user: UserId)

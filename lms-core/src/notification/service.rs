@@ -12,11 +12,11 @@ use crate::clock::Clock;
 use crate::course::{CourseStatus, CourseStore};
 use crate::error::StorageError;
 use crate::homework::service::new_assignment_event;
-use crate::ids::{CourseId, UserId};
+use crate::ids::{CourseId, OutboxId, UserId};
 use crate::notification::fanout::fan_out;
 use crate::notification::model::{
-    Channel, Notification, NotificationKind, NotificationPreferences, OutboxEntry, QuietHours,
-    TelegramLinkToken,
+    Channel, InboxItem, Notification, NotificationKind, NotificationPreferences, OutboxEntry,
+    QuietHours, TelegramLinkToken,
 };
 use crate::notification::planner::{
     PLANNER_LOOKAHEAD, PlannedReminder, WEBINAR_LOOKAHEAD, plan_reminders,
@@ -39,6 +39,30 @@ pub const SWEEP_SLACK: Duration = Duration::minutes(5);
 /// did not run for a while (all nodes down) still announces work opened
 /// this long ago; the outbox's de-duplication keeps it to one message.
 pub const OPENING_CATCH_UP: Duration = Duration::days(1);
+
+/// The most unread notifications counted (the bell shows "99+" beyond 99).
+pub const UNREAD_CAP: u32 = 100;
+
+/// The most notifications marked read in one call.
+pub const MAX_MARK_READ: usize = 200;
+
+/// Why notifications were not marked read.
+#[derive(Debug, Error)]
+pub enum MarkReadError {
+    /// Too many ids in one call.
+    #[error("ids: at most {max} per call")]
+    TooMany {
+        /// The limit.
+        max: usize,
+    },
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+crate::domain_error!(MarkReadError {
+    TooMany { .. } => (Invalid, "too_many_ids"),
+});
 
 /// A failure that only storage can cause.
 #[derive(Debug, Error)]
@@ -312,6 +336,58 @@ impl NotificationService {
             entry.notification.forget_secrets();
         }
         Ok(entries)
+    }
+
+    // ---- the in-app list (the bell) ----
+
+    /// The actor's in-app notifications, newest first, each with the path
+    /// of the page it is about.
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        page: Page,
+    ) -> Result<Vec<InboxItem>, NotificationError> {
+        Ok(self
+            .notifications
+            .inbox(actor.user_id, page)
+            .await?
+            .into_iter()
+            .map(InboxItem::of)
+            .collect())
+    }
+
+    /// How many of the actor's in-app notifications are unread (at most
+    /// [`UNREAD_CAP`]: the bell shows "99+" beyond).
+    pub async fn unread_count(&self, actor: &Actor) -> Result<u32, NotificationError> {
+        Ok(self
+            .notifications
+            .unread_count(actor.user_id, UNREAD_CAP)
+            .await?)
+    }
+
+    /// Marks these of the actor's in-app notifications read (at most
+    /// [`MAX_MARK_READ`] ids; others' ids are ignored); returns how many
+    /// changed.
+    pub async fn mark_read(&self, actor: &Actor, ids: &[OutboxId]) -> Result<u64, MarkReadError> {
+        if ids.len() > MAX_MARK_READ {
+            return Err(MarkReadError::TooMany { max: MAX_MARK_READ });
+        }
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        Ok(self
+            .notifications
+            .mark_read(actor.user_id, ids, self.clock.now())
+            .await?)
+    }
+
+    /// Marks every in-app notification of the actor read; returns how many
+    /// changed.
+    pub async fn mark_all_read(&self, actor: &Actor) -> Result<u64, NotificationError> {
+        Ok(self
+            .notifications
+            .mark_all_read(actor.user_id, self.clock.now())
+            .await?)
     }
 
     /// The periodic reminder sweep (a system job, no actor): plans the

@@ -25,6 +25,8 @@ impl ChannelAvailability {
         match channel {
             Channel::Email => self.email,
             Channel::Telegram => self.telegram,
+            // The in-app list is part of the server itself.
+            Channel::InApp => true,
         }
     }
 }

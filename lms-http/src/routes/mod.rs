@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod files;
 pub mod gradebook;
 pub mod homework;
+pub mod inbox;
 pub mod notification;
 pub mod onboarding;
 pub mod quiz;
@@ -33,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(webinar::routes())
         .merge(schedule::routes())
         .merge(notification::routes())
+        .merge(inbox::routes())
         .merge(homework::routes())
         .merge(school::routes())
 }

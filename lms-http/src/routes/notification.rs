@@ -133,7 +133,10 @@ fn parse_preferences(req: PreferencesRequest) -> ApiResult<PreferencesInput> {
             .map(|c| {
                 field(
                     &name,
-                    Channel::parse(c).ok_or("unknown channel: expected email or telegram"),
+                    // In-app is always on, not a preference.
+                    Channel::parse(c)
+                        .filter(|ch| Channel::ALL.contains(ch))
+                        .ok_or("unknown channel: expected email or telegram"),
                 )
             })
             .collect::<ApiResult<Vec<_>>>()?;

@@ -88,6 +88,56 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
     })
     .collect::<StorageResult<_>>()?;
 
+    // In insertion order: imported in dump order, the groups keep the
+    // tie-breaker of groups created at one instant.
+    let groups = sqlx::query_as!(
+        GroupRow,
+        r#"SELECT g.id, g.course_id, g.name, g.invite_code,
+                  ARRAY(SELECT m.user_id FROM group_mentors m WHERE m.group_id = g.id
+                        ORDER BY m.position) AS "mentors!",
+                  g.archived_at, g.created_at
+           FROM course_groups g ORDER BY g.seq"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(Group::try_from)
+    .collect::<StorageResult<_>>()?;
+
+    let group_members = sqlx::query!(
+        r#"SELECT course_id, student_id, group_id AS "group_id!" FROM enrollments
+           WHERE group_id IS NOT NULL ORDER BY enrolled_at, course_id, student_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| GroupMemberRecord {
+        course_id: CourseId(r.course_id),
+        student_id: UserId(r.student_id),
+        group_id: GroupId(r.group_id),
+    })
+    .collect();
+
+    // In the order recorded: each student's history.
+    let group_moves = sqlx::query!(
+        "SELECT course_id, student_id, from_group, to_group, moved_by, moved_at FROM group_moves ORDER BY seq"
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| GroupMove {
+        course_id: CourseId(r.course_id),
+        student_id: UserId(r.student_id),
+        from_group: r.from_group.map(GroupId),
+        to_group: r.to_group.map(GroupId),
+        moved_by: UserId(r.moved_by),
+        moved_at: r.moved_at,
+    })
+    .collect();
+
     let lessons = sqlx::query_as!(
         LessonRow,
         "SELECT id, course_id, title, body, position, publish_at, published, attachments, created_at
@@ -221,7 +271,7 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
     let outbox = sqlx::query_as!(
         OutboxRow,
         "SELECT id, dedup_key, recipient_id, channel, notification, status, attempts, next_attempt_at,
-                lease_until, last_error, created_at, sent_at
+                lease_until, last_error, created_at, sent_at, read_at
          FROM outbox ORDER BY created_at, id"
     )
     .fetch_all(&mut *conn)
@@ -300,6 +350,9 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
         courses,
         assistants,
         enrollments,
+        groups,
+        group_members,
+        group_moves,
         lessons,
         lesson_views,
         assignments,

@@ -5,7 +5,8 @@
 //! runs in one transaction: it locks `users` against concurrent writers,
 //! refuses a database that already holds users, and then writes every table
 //! in dependency order with `INSERT … SELECT FROM UNNEST(…)`, a batch of rows
-//! per statement. Rows are written as they are, not through the ports
+//! per statement (students' groups are one `UPDATE … FROM UNNEST(…)` of the
+//! imported enrolments). Rows are written as they are, not through the ports
 //! (`insert_lesson` and friends assign positions and numbers): ids,
 //! positions, version and attempt numbers, states, grades and leases stay
 //! exactly as exported. The deferred position constraints are checked at
@@ -16,14 +17,15 @@ use chrono::{DateTime, NaiveTime, Utc};
 use lms_core::StorageError;
 use lms_core::course::{Course, Enrollment, Lesson};
 use lms_core::error::{Conflict, StorageResult};
+use lms_core::group::{Group, GroupMove};
 use lms_core::homework::{Assignment, Extension, GradeAuditEntry, Submission};
-use lms_core::ids::{CourseId, LessonId, SubmissionId, UserId};
+use lms_core::ids::{CourseId, GroupId, LessonId, SubmissionId, UserId};
 use lms_core::notification::{OutboxEntry, TelegramLinkToken};
 use lms_core::quiz::{Attempt, Question, Quiz};
 use lms_core::richtext::RichText;
 use lms_core::transfer::{
-    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
-    UserRecord,
+    AssistantRecord, FileRecord, GroupMemberRecord, LessonViewRecord, SchoolDump, SchoolTransfer,
+    TelegramChatRecord, UserRecord,
 };
 use lms_core::user::{PasswordHash, Session, TokenHash, User};
 use lms_core::webinar::Webinar;
@@ -35,6 +37,7 @@ use crate::achievement::achievement_from;
 use crate::course::{CourseRow, LessonRow, source_parse, source_str};
 use crate::error::{from_json, map_err, to_i32, to_json};
 use crate::file::{FileRow, owner_columns, size_column};
+use crate::group::GroupRow;
 use crate::homework::{AssignmentRow, ExtensionRow, kind_str, load_submissions};
 use crate::notification::{OutboxRow, preferences_from};
 use crate::quiz::{AttemptRow, QuestionRow, QuizRow, state_str};

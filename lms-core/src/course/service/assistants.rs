@@ -13,7 +13,7 @@ impl CourseService {
         course_id: CourseId,
         user_id: UserId,
     ) -> Result<(), AssistantError> {
-        let course = self.managed(actor, course_id).await?.course;
+        let course = self.managed(actor, course_id).await?.into_course();
         if user_id == course.owner_id {
             return Err(AssistantError::IsOwner);
         }

@@ -13,7 +13,7 @@ impl CourseService {
         actor: &Actor,
         id: CourseId,
     ) -> Result<InviteCode, ManageCourseError> {
-        let mut course = self.managed(actor, id).await?.course;
+        let mut course = self.managed(actor, id).await?.into_course();
         let mut retried = false;
         loop {
             let code = InviteCode::generate();
@@ -32,7 +32,7 @@ impl CourseService {
         actor: &Actor,
         id: CourseId,
     ) -> Result<(), ManageCourseError> {
-        let mut course = self.managed(actor, id).await?.course;
+        let mut course = self.managed(actor, id).await?.into_course();
         if course.invite_code.is_none() {
             return Ok(());
         }
@@ -108,7 +108,7 @@ impl CourseService {
         course_id: CourseId,
         student_id: UserId,
     ) -> Result<Enrollment, EnrollError> {
-        let course = self.managed(actor, course_id).await?.course;
+        let course = self.managed(actor, course_id).await?.into_course();
         if course.status == CourseStatus::Archived {
             return Err(EnrollError::CourseArchived);
         }
@@ -147,7 +147,7 @@ impl CourseService {
         student_ids: &[UserId],
     ) -> Result<Vec<BulkOutcome>, EnrollError> {
         let ids = crate::bulk::distinct(student_ids).ok_or(EnrollError::TooMany)?;
-        let course = self.managed(actor, course_id).await?.course;
+        let course = self.managed(actor, course_id).await?.into_course();
         if course.status == CourseStatus::Archived {
             return Err(EnrollError::CourseArchived);
         }
@@ -210,11 +210,7 @@ impl CourseService {
         filter: &UserFilter,
         page: Page,
     ) -> Result<Vec<(Enrollment, User)>, CourseAccessError> {
-        let access =
-            crate::course::CourseAccess::load(&*self.courses, &*self.groups, actor, course_id)
-                .await?
-                .filter(crate::course::CourseAccess::can_view)
-                .ok_or(CourseAccessError::NotFound)?;
+        let access = self.seen(actor, course_id).await?;
         if !access.can_grade() {
             return Err(CourseAccessError::Forbidden);
         }
@@ -254,7 +250,7 @@ impl CourseService {
         ids: &[UserId],
     ) -> Result<Vec<MemberName>, CourseAccessError> {
         let seen = self.seen(actor, course_id).await?;
-        if !policy::can_grade(actor, seen.role) {
+        if !seen.can_grade() {
             return Err(CourseAccessError::Forbidden);
         }
         let mut asked: Vec<UserId> = Vec::with_capacity(ids.len().min(MEMBER_NAMES_LIMIT));
@@ -276,7 +272,7 @@ impl CourseService {
             .into_iter()
             .collect();
         members.extend(self.courses.list_assistants(course_id).await?);
-        members.insert(seen.course.owner_id);
+        members.insert(seen.course().owner_id);
         asked.retain(|id| members.contains(id));
         if asked.is_empty() {
             return Ok(Vec::new());

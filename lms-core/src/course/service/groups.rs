@@ -201,7 +201,7 @@ impl CourseService {
             return Err(GroupError::Forbidden);
         }
         let mut members = self.groups.group_members(course).await?;
-        members.retain(|m| access.scope().covers(m.group_id));
+        members.retain(|m| access.covers(m.group_id));
         Ok(members)
     }
 

@@ -19,7 +19,7 @@ impl CourseService {
             .managed(actor, course_id)
             .await
             .map_err(LessonError::for_course)?
-            .course;
+            .into_course();
         if course.status == CourseStatus::Archived {
             return Err(LessonError::CourseArchived);
         }
@@ -127,7 +127,7 @@ impl CourseService {
         course_id: CourseId,
         order: Vec<LessonId>,
     ) -> Result<Vec<Lesson>, ReorderError> {
-        let course = self.managed(actor, course_id).await?.course;
+        let course = self.managed(actor, course_id).await?.into_course();
         if course.status == CourseStatus::Archived {
             return Err(ReorderError::CourseArchived);
         }
@@ -156,7 +156,7 @@ impl CourseService {
     ) -> Result<Vec<Lesson>, CourseAccessError> {
         let seen = self.seen(actor, course_id).await?;
         let lessons = self.courses.list_lessons(course_id).await?;
-        if policy::can_grade(actor, seen.role) {
+        if seen.can_grade() {
             return Ok(lessons);
         }
         let now = self.clock.now();
@@ -179,12 +179,12 @@ impl CourseService {
             viewed,
         } = self.seen_lesson(actor, lesson_id).await?;
         let now = self.clock.now();
-        if !policy::can_grade(actor, seen.role) && !lesson.is_visible_at(now) {
+        if !seen.can_grade() && !lesson.is_visible_at(now) {
             return Err(LessonError::LessonNotFound);
         }
         // Reads stay reads: only the first view writes (a concurrent first
         // view is absorbed by the store, which keeps the earliest).
-        if seen.role == Some(CourseRole::Student) && !viewed {
+        if seen.role() == Some(CourseRole::Student) && !viewed {
             self.courses
                 .mark_lesson_viewed(lesson_id, actor.user_id, now)
                 .await?;
@@ -200,7 +200,7 @@ impl CourseService {
             .lesson_for(id, actor.user_id)
             .await?
             .ok_or(LessonError::LessonNotFound)?;
-        let seen = Seen::check(actor, found.course, found.role).map_err(LessonError::for_lesson)?;
+        let seen = seen(actor, found.course, found.role).map_err(LessonError::for_lesson)?;
         Ok(SeenLesson {
             lesson: found.lesson,
             seen,
@@ -213,16 +213,15 @@ impl CourseService {
     /// publish date) gets `LessonNotFound`, not `Forbidden`.
     async fn managed_lesson(&self, actor: &Actor, id: LessonId) -> Result<Lesson, LessonError> {
         let SeenLesson { lesson, seen, .. } = self.seen_lesson(actor, id).await?;
-        if !policy::can_manage_course(actor, seen.role) {
-            let sees_lesson =
-                policy::can_grade(actor, seen.role) || lesson.is_visible_at(self.clock.now());
+        if !seen.can_manage() {
+            let sees_lesson = seen.can_grade() || lesson.is_visible_at(self.clock.now());
             return Err(if sees_lesson {
                 LessonError::Forbidden
             } else {
                 LessonError::LessonNotFound
             });
         }
-        if seen.course.status == CourseStatus::Archived {
+        if seen.course().status == CourseStatus::Archived {
             return Err(LessonError::CourseArchived);
         }
         Ok(lesson)
@@ -232,7 +231,7 @@ impl CourseService {
 /// A lesson of a course the actor may see.
 struct SeenLesson {
     lesson: Lesson,
-    seen: Seen,
+    seen: CourseAccess,
     /// Whether the actor's view of the lesson is recorded.
     viewed: bool,
 }

@@ -65,7 +65,8 @@ impl CourseService {
         id: CourseId,
     ) -> Result<CourseView, CourseAccessError> {
         let seen = self.seen(actor, id).await?;
-        Ok(CourseView::of(actor, seen.course, seen.role))
+        let role = seen.role();
+        Ok(CourseView::of(actor, seen.into_course(), role))
     }
 
     /// The actor's courses, newest first: every course for an admin (with
@@ -101,7 +102,7 @@ impl CourseService {
         id: CourseId,
         update: CourseUpdate,
     ) -> Result<Course, ManageCourseError> {
-        let mut course = self.managed(actor, id).await?.course;
+        let mut course = self.managed(actor, id).await?.into_course();
         if course.status == CourseStatus::Archived {
             return Err(ManageCourseError::CourseArchived);
         }
@@ -129,7 +130,7 @@ impl CourseService {
         id: CourseId,
         cover: Option<CourseCover>,
     ) -> Result<Course, ManageCourseError> {
-        let mut course = self.managed(actor, id).await?.course;
+        let mut course = self.managed(actor, id).await?.into_course();
         if course.status == CourseStatus::Archived {
             return Err(ManageCourseError::CourseArchived);
         }
@@ -152,7 +153,7 @@ impl CourseService {
         id: CourseId,
         status: CourseStatus,
     ) -> Result<Course, SetStatusError> {
-        let mut course = self.managed(actor, id).await?.course;
+        let mut course = self.managed(actor, id).await?.into_course();
         let from = course.status;
         if from == status {
             return Ok(course);

@@ -25,6 +25,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
+use crate::course::access::CourseAccess;
 use crate::course::model::{
     Course, CourseCover, CourseRole, CourseStatus, Enrollment, EnrollmentSource, InviteCode,
     Lesson, Title,
@@ -133,20 +134,15 @@ impl CourseView {
     }
 }
 
-/// A course the actor may see, with their role in it.
-struct Seen {
-    course: Course,
-    role: Option<CourseRole>,
-}
-
-impl Seen {
-    /// The course as the actor sees it, or `NotFound` if they may not.
-    fn check(actor: &Actor, course: Course, role: Option<CourseRole>) -> Result<Self, Denied> {
-        if !policy::can_view_course(actor, role, course.status) {
-            return Err(Denied::NotFound);
-        }
-        Ok(Self { course, role })
+/// The actor's standing in a course they may see, or `NotFound`: the
+/// course-level questions of [`CourseAccess`] (a mentor's scope is read
+/// only when a student is asked about).
+fn seen(actor: &Actor, course: Course, role: Option<CourseRole>) -> Result<CourseAccess, Denied> {
+    let access = CourseAccess::of(actor, course, role);
+    if !access.can_view() {
+        return Err(Denied::NotFound);
     }
+    Ok(access)
 }
 
 /// Courses, enrolment, staff and lessons.
@@ -180,19 +176,19 @@ impl CourseService {
 
     /// The course and the actor's role in it, if they may see it: one
     /// storage round trip.
-    async fn seen(&self, actor: &Actor, id: CourseId) -> Result<Seen, Denied> {
+    async fn seen(&self, actor: &Actor, id: CourseId) -> Result<CourseAccess, Denied> {
         let (course, role) = self
             .courses
             .course_for(id, actor.user_id)
             .await?
             .ok_or(Denied::NotFound)?;
-        Seen::check(actor, course, role)
+        seen(actor, course, role)
     }
 
     /// The course, if the actor may manage it.
-    async fn managed(&self, actor: &Actor, id: CourseId) -> Result<Seen, Denied> {
+    async fn managed(&self, actor: &Actor, id: CourseId) -> Result<CourseAccess, Denied> {
         let seen = self.seen(actor, id).await?;
-        if !policy::can_manage_course(actor, seen.role) {
+        if !seen.can_manage() {
             return Err(Denied::Forbidden);
         }
         Ok(seen)

@@ -44,7 +44,7 @@ impl CourseService {
         course_id: CourseId,
     ) -> Result<LessonProgress, CourseAccessError> {
         let seen = self.seen(actor, course_id).await?;
-        if seen.role != Some(CourseRole::Student) {
+        if seen.role() != Some(CourseRole::Student) {
             return Err(CourseAccessError::Forbidden);
         }
         let now = self.clock.now();

@@ -23,14 +23,14 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::course::{Course, CourseRole, CourseStatus, CourseStore};
+use crate::course::{CourseAccess, CourseStatus, CourseStore};
 use crate::error::StorageResult;
 use crate::file::model::{FileOwner, FileRef, UploadQuota};
 use crate::file::ports::{FileRegistry, FileStore};
+use crate::group::GroupStore;
 use crate::homework::service::student_sees;
 use crate::homework::{Assignment, HomeworkStore};
 use crate::ids::{AssignmentId, CourseId, FileId, LessonId, QuizId, SubmissionId};
-use crate::policy;
 use crate::quiz::QuizStore;
 use crate::user::{Actor, UserStore};
 
@@ -52,30 +52,11 @@ pub enum UploadTarget {
     Assignment(AssignmentId),
 }
 
-/// The actor's view of a course: the course and their membership.
-struct Access {
-    course: Course,
-    membership: Option<CourseRole>,
-}
-
-impl Access {
-    fn can_view(&self, actor: &Actor) -> bool {
-        policy::can_view_course(actor, self.membership, self.course.status)
-    }
-
-    fn can_grade(&self, actor: &Actor) -> bool {
-        policy::can_grade(actor, self.membership)
-    }
-
-    fn can_manage(&self, actor: &Actor) -> bool {
-        policy::can_manage_course(actor, self.membership)
-    }
-}
-
 /// Upload and download authorisation and the file registry.
 pub struct FileService {
     files: Arc<dyn FileRegistry>,
     courses: Arc<dyn CourseStore>,
+    groups: Arc<dyn GroupStore>,
     homework: Arc<dyn HomeworkStore>,
     quizzes: Arc<dyn QuizStore>,
     users: Arc<dyn UserStore>,
@@ -103,6 +84,7 @@ impl FileService {
     pub fn new(
         files: Arc<dyn FileRegistry>,
         courses: Arc<dyn CourseStore>,
+        groups: Arc<dyn GroupStore>,
         homework: Arc<dyn HomeworkStore>,
         quizzes: Arc<dyn QuizStore>,
         users: Arc<dyn UserStore>,
@@ -111,6 +93,7 @@ impl FileService {
         Self {
             files,
             courses,
+            groups,
             homework,
             quizzes,
             users,
@@ -205,12 +188,11 @@ impl FileService {
                     .access(actor, lesson.course_id)
                     .await?
                     .ok_or(UploadError::LessonNotFound)?;
-                let sees = access.can_grade(actor)
-                    || (access.can_view(actor) && lesson.is_visible_at(now));
+                let sees = access.can_grade() || (access.can_view() && lesson.is_visible_at(now));
                 if !sees {
                     return Err(UploadError::LessonNotFound);
                 }
-                editable(actor, &access)?;
+                editable(&access)?;
                 Ok(FileOwner::Lesson(id))
             }
             UploadTarget::Assignment(id) => {
@@ -223,12 +205,12 @@ impl FileService {
                     .access(actor, assignment.course_id)
                     .await?
                     .ok_or(UploadError::AssignmentNotFound)?;
-                let sees = access.can_grade(actor)
-                    || (access.can_view(actor) && student_sees(&assignment, now));
+                let sees =
+                    access.can_grade() || (access.can_view() && student_sees(&assignment, now));
                 if !sees {
                     return Err(UploadError::AssignmentNotFound);
                 }
-                editable(actor, &access)?;
+                editable(&access)?;
                 Ok(FileOwner::Assignment(id))
             }
         }
@@ -272,8 +254,8 @@ impl FileService {
     /// A lesson's file: the course's staff, and its students once the
     /// course is published and the lesson visible. An assignment's file:
     /// staff, and students once it is published and open. A submission's
-    /// file: the submitting student and the course's staff (owner,
-    /// assistants, admins). A course's picture: whoever sees the course. A
+    /// file: the submitting student and the course's staff who grade them
+    /// (owner, admins, the assistants or their group's mentors). A course's picture: whoever sees the course. A
     /// quiz's: staff, and students once it is published. A draft: only its
     /// uploader.
     pub async fn authorize_download(
@@ -290,7 +272,7 @@ impl FileService {
             FileOwner::Course(course) => self
                 .access(actor, course)
                 .await?
-                .is_some_and(|access| access.can_view(actor)),
+                .is_some_and(|access| access.can_view()),
             FileOwner::Quiz(quiz) => self.sees_quiz(actor, quiz).await?,
         };
         if allowed {
@@ -300,12 +282,8 @@ impl FileService {
         }
     }
 
-    async fn access(&self, actor: &Actor, course: CourseId) -> StorageResult<Option<Access>> {
-        let Some(course) = self.courses.get_course(course).await? else {
-            return Ok(None);
-        };
-        let membership = self.courses.membership(course.id, actor.user_id).await?;
-        Ok(Some(Access { course, membership }))
+    async fn access(&self, actor: &Actor, course: CourseId) -> StorageResult<Option<CourseAccess>> {
+        CourseAccess::load(&*self.courses, &*self.groups, actor, course).await
     }
 
     async fn sees_lesson(&self, actor: &Actor, id: LessonId) -> StorageResult<bool> {
@@ -315,8 +293,7 @@ impl FileService {
         let Some(access) = self.access(actor, lesson.course_id).await? else {
             return Ok(false);
         };
-        Ok(access.can_grade(actor)
-            || (access.can_view(actor) && lesson.is_visible_at(self.clock.now())))
+        Ok(access.can_grade() || (access.can_view() && lesson.is_visible_at(self.clock.now())))
     }
 
     async fn sees_assignment(&self, actor: &Actor, id: AssignmentId) -> StorageResult<bool> {
@@ -335,8 +312,8 @@ impl FileService {
         let Some(access) = self.access(actor, assignment.course_id).await? else {
             return Ok(None);
         };
-        let sees = access.can_grade(actor)
-            || (access.can_view(actor) && student_sees(&assignment, self.clock.now()));
+        let sees = access.can_grade()
+            || (access.can_view() && student_sees(&assignment, self.clock.now()));
         Ok(sees.then_some(assignment))
     }
 
@@ -347,7 +324,7 @@ impl FileService {
         let Some(access) = self.access(actor, quiz.course_id).await? else {
             return Ok(false);
         };
-        Ok(access.can_grade(actor) || (access.can_view(actor) && quiz.published))
+        Ok(access.can_grade() || (access.can_view() && quiz.published))
     }
 
     async fn sees_submission(&self, actor: &Actor, id: SubmissionId) -> StorageResult<bool> {
@@ -364,18 +341,22 @@ impl FileService {
         let Some(access) = self.access(actor, assignment.course_id).await? else {
             return Ok(false);
         };
-        Ok(access.can_grade(actor)
-            || (submission.student_id == actor.user_id && access.can_view(actor)))
+        // Staff read the work of the students they grade (a mentor, their
+        // groups'); the student their own.
+        Ok(
+            (submission.student_id == actor.user_id && access.can_view())
+                || access.grades(&*self.groups, submission.student_id).await?,
+        )
     }
 }
 
 /// `Forbidden` unless the actor may edit the course, `CourseArchived` when
 /// it is frozen.
-fn editable(actor: &Actor, access: &Access) -> Result<(), UploadError> {
-    if !access.can_manage(actor) {
+fn editable(access: &CourseAccess) -> Result<(), UploadError> {
+    if !access.can_manage() {
         return Err(UploadError::Forbidden);
     }
-    if access.course.status == CourseStatus::Archived {
+    if access.course().status == CourseStatus::Archived {
         return Err(UploadError::CourseArchived);
     }
     Ok(())

@@ -476,9 +476,12 @@ async fn sweep_enqueues_due_reminders_once() {
     let mut expected = vec![
         DedupKey::new(w.student, &deadline_event, Channel::Email),
         DedupKey::new(w.student, &deadline_event, Channel::Telegram),
+        DedupKey::new(w.student, &deadline_event, Channel::InApp),
         DedupKey::new(w.student, &webinar_event, Channel::Email),
         DedupKey::new(w.student, &webinar_event, Channel::Telegram),
+        DedupKey::new(w.student, &webinar_event, Channel::InApp),
         DedupKey::new(w.teacher, &webinar_event, Channel::Email),
+        DedupKey::new(w.teacher, &webinar_event, Channel::InApp),
     ];
     expected.sort();
     let mut got = keys.lock().unwrap().clone();
@@ -487,7 +490,7 @@ async fn sweep_enqueues_due_reminders_once() {
         got, expected,
         "inactive user gets nothing, teacher no Telegram"
     );
-    assert_eq!(first.enqueued, 5);
+    assert_eq!(first.enqueued, 8);
 
     let again = s.sweep_reminders().await.unwrap();
     assert_eq!(
@@ -497,7 +500,7 @@ async fn sweep_enqueues_due_reminders_once() {
             enqueued: 0
         }
     );
-    assert_eq!(keys.lock().unwrap().len(), 5);
+    assert_eq!(keys.lock().unwrap().len(), 8);
 }
 
 #[tokio::test]
@@ -581,6 +584,8 @@ async fn webinars_of_unpublished_courses_remind_nobody() {
         })
         .collect();
     got.sort();
+    // One message per channel (e-mail and in-app) for each.
+    got.dedup();
     let mut expected = vec![(student, published_webinar), (teacher, published_webinar)];
     expected.sort();
     assert_eq!(got, expected);
@@ -612,9 +617,11 @@ async fn sweep_enqueues_the_entries_fan_out_builds() {
         .returning(move |_| Ok(Some(course.clone())));
 
     let report = service(n, ws, c).sweep_reminders().await.unwrap();
-    assert_eq!(report.enqueued, 1);
+    assert_eq!(report.enqueued, 2, "e-mail and in-app");
     let entries = captured.lock().unwrap().clone();
-    assert_eq!(entries.len(), 1);
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].channel, Channel::InApp);
+    assert_eq!(entries[1].notification, entries[0].notification);
     let e = &entries[0];
     assert_eq!(e.recipient_id, teacher);
     assert_eq!(e.channel, Channel::Email);

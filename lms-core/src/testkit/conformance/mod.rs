@@ -186,6 +186,7 @@ macro_rules! __storage_conformance_cases {
                 opening_targets_list_work_that_opened,
                 send_slots_are_reserved_interval_apart,
                 concurrent_send_slot_reservations_are_distinct,
+                the_inbox_lists_in_app_entries_with_read_marks,
             }
             achievements {
                 awards_are_made_once,

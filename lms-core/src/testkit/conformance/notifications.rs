@@ -611,3 +611,89 @@ pub async fn concurrent_send_slot_reservations_are_distinct(storage: Storage) {
         "16 concurrent reservations get 16 distinct slots one second apart"
     );
 }
+
+/// The in-app list (the bell): a user's in-app entries newest first with
+/// pages, an unread count up to a cap, and read marks that touch only the
+/// user's own unread in-app entries.
+pub async fn the_inbox_lists_in_app_entries_with_read_marks(storage: Storage) {
+    use crate::notification::OutboxEntry;
+    use crate::page::Page;
+
+    let u = add_user(&storage, Role::Student).await;
+    let other = add_user(&storage, Role::Student).await;
+    let in_app = |to: UserId, event: &str, minutes: i64| {
+        let sent_out = super::fixtures::outbox_entry(to, event, at(minutes));
+        OutboxEntry::in_app(to, event, sent_out.notification, at(minutes))
+    };
+    let older = in_app(u.id, "new:1", 1);
+    let newer = in_app(u.id, "new:2", 2);
+    let mail = super::fixtures::outbox_entry(u.id, "new:2", at(2));
+    let theirs = in_app(other.id, "new:1", 1);
+    ok(
+        storage
+            .notifications
+            .enqueue(&[older.clone(), mail.clone(), newer.clone(), theirs.clone()])
+            .await,
+        "enqueue",
+    );
+    let n = &storage.notifications;
+    let ids = |entries: Vec<OutboxEntry>| entries.into_iter().map(|e| e.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(ok(n.inbox(u.id, Page::first()).await, "inbox")),
+        vec![newer.id, older.id],
+        "the user's in-app entries only, newest first"
+    );
+    assert_eq!(
+        ids(ok(n.inbox(u.id, Page::new(1, 1)).await, "inbox")),
+        vec![older.id],
+        "pages apply"
+    );
+    let listed = ok(n.inbox(u.id, Page::first()).await, "inbox");
+    assert_eq!(listed[0], newer, "an in-app entry round-trips");
+    assert_eq!(
+        ids(ok(
+            n.list_user_outbox(u.id, Page::first()).await,
+            "list_user_outbox"
+        )),
+        vec![mail.id],
+        "the outbox list shows the outward channels only"
+    );
+    assert_eq!(ok(n.unread_count(u.id, 100).await, "unread_count"), 2);
+    assert_eq!(
+        ok(n.unread_count(u.id, 1).await, "unread_count"),
+        1,
+        "counting stops at the cap"
+    );
+
+    // Marks touch only the user's own in-app entries.
+    let changed = ok(
+        n.mark_read(u.id, &[older.id, theirs.id, mail.id], at(5))
+            .await,
+        "mark_read",
+    );
+    assert_eq!(
+        changed, 1,
+        "another user's entry and an e-mail stay as they are"
+    );
+    assert_eq!(ok(n.unread_count(u.id, 100).await, "unread_count"), 1);
+    assert_eq!(ok(n.unread_count(other.id, 100).await, "unread_count"), 1);
+    let listed = ok(n.inbox(u.id, Page::first()).await, "inbox");
+    assert_eq!((listed[0].read_at, listed[1].read_at), (None, Some(at(5))));
+    assert_eq!(
+        ok(n.mark_read(u.id, &[older.id], at(6)).await, "mark_read"),
+        0,
+        "read once: the first mark stays"
+    );
+    assert_eq!(ok(n.mark_all_read(u.id, at(7)).await, "mark_all_read"), 1);
+    assert_eq!(ok(n.unread_count(u.id, 100).await, "unread_count"), 0);
+    let listed = ok(n.inbox(u.id, Page::first()).await, "inbox");
+    assert_eq!(
+        (listed[0].read_at, listed[1].read_at),
+        (Some(at(7)), Some(at(5)))
+    );
+    assert_eq!(
+        ok(n.unread_count(other.id, 100).await, "unread_count"),
+        1,
+        "another user's list is theirs"
+    );
+}

@@ -53,8 +53,8 @@ use crate::quiz::{
 use crate::schedule::{ScheduleSources, ScheduleStore};
 use crate::score::Points;
 use crate::transfer::{
-    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
-    UserRecord,
+    AssistantRecord, FileRecord, GroupMemberRecord, LessonViewRecord, SchoolDump, SchoolTransfer,
+    TelegramChatRecord, UserRecord,
 };
 use crate::user::{
     Email, FeedLink, LoginCounter, PasswordHash, Session, SessionStore, ThrottleKey, TokenHash,

@@ -1,6 +1,7 @@
 //! The outbox, preferences and Telegram links.
 
 use super::*;
+use crate::notification::Channel;
 
 // ---- notifications ---------------------------------------------------------
 
@@ -127,11 +128,69 @@ impl NotificationStore for MemoryStorage {
             .outbox
             .iter()
             .enumerate()
-            .filter(|(_, e)| e.recipient_id == user)
+            .filter(|(_, e)| e.recipient_id == user && e.channel != Channel::InApp)
             .collect();
         entries.sort_by(|(ia, a), (ib, b)| b.created_at.cmp(&a.created_at).then(ib.cmp(ia)));
         let entries: Vec<OutboxEntry> = entries.into_iter().map(|(_, e)| e.clone()).collect();
         Ok(page.slice(&entries))
+    }
+
+    async fn inbox(&self, user: UserId, page: Page) -> StorageResult<Vec<OutboxEntry>> {
+        let st = self.lock();
+        let mut entries: Vec<&OutboxEntry> = st
+            .outbox
+            .iter()
+            .filter(|e| e.recipient_id == user && e.channel == Channel::InApp)
+            .collect();
+        entries.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        let entries: Vec<OutboxEntry> = entries.into_iter().cloned().collect();
+        Ok(page.slice(&entries))
+    }
+
+    async fn unread_count(&self, user: UserId, cap: u32) -> StorageResult<u32> {
+        let st = self.lock();
+        let unread = st
+            .outbox
+            .iter()
+            .filter(|e| {
+                e.recipient_id == user && e.channel == Channel::InApp && e.read_at.is_none()
+            })
+            .take(cap as usize)
+            .count();
+        Ok(u32::try_from(unread).unwrap_or(cap))
+    }
+
+    async fn mark_read(
+        &self,
+        user: UserId,
+        ids: &[OutboxId],
+        at: DateTime<Utc>,
+    ) -> StorageResult<u64> {
+        let mut st = self.lock();
+        let mut changed = 0;
+        for e in &mut st.outbox {
+            if e.recipient_id == user
+                && e.channel == Channel::InApp
+                && e.read_at.is_none()
+                && ids.contains(&e.id)
+            {
+                e.read_at = Some(at);
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    async fn mark_all_read(&self, user: UserId, at: DateTime<Utc>) -> StorageResult<u64> {
+        let mut st = self.lock();
+        let mut changed = 0;
+        for e in &mut st.outbox {
+            if e.recipient_id == user && e.channel == Channel::InApp && e.read_at.is_none() {
+                e.read_at = Some(at);
+                changed += 1;
+            }
+        }
+        Ok(changed)
     }
 
     async fn get_preferences(

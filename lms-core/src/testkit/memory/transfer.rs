@@ -1,6 +1,7 @@
 //! Whole-school export and import.
 
 use super::*;
+use crate::ids::GroupId;
 
 // ---- transfer --------------------------------------------------------------
 
@@ -72,6 +73,45 @@ fn check_dump(d: &SchoolDump) -> StorageResult<()> {
     for e in &d.enrollments {
         refers(&courses, &e.course_id)?;
         refers(&users, &e.student_id)?;
+    }
+    let groups = unique_keys(d.groups.iter().map(|g| g.id), Conflict::Other)?;
+    unique_keys(
+        d.groups.iter().filter_map(|g| g.invite_code.as_ref()),
+        Conflict::InviteCode,
+    )?;
+    unique_keys(
+        d.groups
+            .iter()
+            .flat_map(|g| g.mentors.iter().map(move |m| (g.id, *m))),
+        Conflict::Other,
+    )?;
+    for g in &d.groups {
+        refers(&courses, &g.course_id)?;
+        for m in &g.mentors {
+            refers(&users, m)?;
+        }
+    }
+    let enrolled: HashSet<(CourseId, UserId)> = d
+        .enrollments
+        .iter()
+        .map(|e| (e.course_id, e.student_id))
+        .collect();
+    let group_courses: HashSet<(GroupId, CourseId)> =
+        d.groups.iter().map(|g| (g.id, g.course_id)).collect();
+    unique_keys(
+        d.group_members.iter().map(|m| (m.course_id, m.student_id)),
+        Conflict::Other,
+    )?;
+    for m in &d.group_members {
+        refers(&enrolled, &(m.course_id, m.student_id))?;
+        refers(&groups, &m.group_id)?;
+        // PostgreSQL's (group_id, course_id) key: a group of the enrolment's course.
+        refers(&group_courses, &(m.group_id, m.course_id))?;
+    }
+    for m in &d.group_moves {
+        refers(&courses, &m.course_id)?;
+        refers(&users, &m.student_id)?;
+        refers(&users, &m.moved_by)?;
     }
     let lessons = unique_keys(d.lessons.iter().map(|l| l.id), Conflict::Other)?;
     unique_keys(
@@ -228,6 +268,9 @@ impl State {
             && self.courses.is_empty()
             && self.assistants.is_empty()
             && self.enrollments.is_empty()
+            && self.groups.is_empty()
+            && self.student_groups.is_empty()
+            && self.group_moves.is_empty()
             && self.lessons.is_empty()
             && self.lesson_views.is_empty()
             && self.assignments.is_empty()
@@ -293,6 +336,19 @@ impl State {
             })
             .collect();
         files.sort_by_key(|f| (f.file.uploaded_at, f.file.id));
+        // In the order enrolled.
+        let group_members: Vec<GroupMemberRecord> = in_seq_order(&self.enrollments)
+            .into_iter()
+            .filter_map(|e| {
+                self.student_groups
+                    .get(&(e.course_id, e.student_id))
+                    .map(|group_id| GroupMemberRecord {
+                        course_id: e.course_id,
+                        student_id: e.student_id,
+                        group_id: *group_id,
+                    })
+            })
+            .collect();
         SchoolDump {
             users: users
                 .into_iter()
@@ -313,6 +369,9 @@ impl State {
                 })
                 .collect(),
             enrollments: in_seq_order(&self.enrollments),
+            groups: in_seq_order(self.groups.values()),
+            group_members,
+            group_moves: self.group_moves.clone(),
             lessons,
             lesson_views,
             assignments: in_seq_order(self.assignments.values()),
@@ -371,6 +430,14 @@ impl State {
             .map(|a| (a.course_id, a.user_id))
             .collect();
         st.enrollments = rows(&mut st, &d.enrollments);
+        let groups = rows(&mut st, &d.groups);
+        st.groups = groups.into_iter().map(|r| (r.value.id, r)).collect();
+        st.student_groups = d
+            .group_members
+            .iter()
+            .map(|m| ((m.course_id, m.student_id), m.group_id))
+            .collect();
+        st.group_moves = d.group_moves.clone();
         st.lessons = d.lessons.iter().map(|l| (l.id, l.clone())).collect();
         st.lesson_views = d
             .lesson_views

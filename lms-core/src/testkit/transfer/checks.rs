@@ -35,6 +35,9 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
         courses,
         assistants,
         enrollments,
+        groups,
+        group_members,
+        group_moves,
         lessons,
         lesson_views,
         assignments,
@@ -57,6 +60,9 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
     same_rows(what, "courses", &a.courses, courses);
     same_rows(what, "assistants", &a.assistants, assistants);
     same_rows(what, "enrollments", &a.enrollments, enrollments);
+    same_rows(what, "groups", &a.groups, groups);
+    same_rows(what, "group_members", &a.group_members, group_members);
+    same_rows(what, "group_moves", &a.group_moves, group_moves);
     same_rows(what, "lessons", &a.lessons, lessons);
     same_rows(what, "lesson_views", &a.lesson_views, lesson_views);
     same_rows(what, "assignments", &a.assignments, assignments);
@@ -87,7 +93,8 @@ pub(super) async fn memory_school() -> SchoolDump {
 /// The whole check: a school built through the ports of `source` exports
 /// with every row; imported into `target` it exports the same again; and
 /// the target then behaves like the source would: logins and feed tokens
-/// work, lessons keep their order, the next hand-in is version 3, the open
+/// work, groups keep their order, members, mentors and history, lessons
+/// keep their order, the next hand-in is version 3, the open
 /// attempt still blocks a new one, the leased outbox entry stays held until
 /// its lease ends, the Telegram link token works.
 #[allow(clippy::too_many_lines)]
@@ -146,6 +153,47 @@ pub async fn round_trip(
         ),
         Some(CourseRole::Assistant),
         "the assistant still checks homework in the course"
+    );
+    let groups: Vec<GroupId> = ok(target.groups.list_groups(school.course.id).await, "groups")
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(
+        groups, school.group_order,
+        "groups keep their order, also those created at one instant"
+    );
+    assert_eq!(
+        ok(
+            target
+                .groups
+                .student_group(school.course.id, school.student.id)
+                .await,
+            "student group"
+        ),
+        school.group_order.first().copied(),
+        "the student stays in their group"
+    );
+    assert_eq!(
+        ok(
+            target
+                .groups
+                .group_history(school.course.id, school.student.id)
+                .await,
+            "group history"
+        ),
+        school.group_history,
+        "the student's moves keep their order"
+    );
+    assert_eq!(
+        ok(
+            target
+                .groups
+                .mentor_scope(school.course.id, school.assistant.id)
+                .await,
+            "mentor scope"
+        ),
+        MentorScope::Groups(school.group_order[..1].to_vec()),
+        "the assistant still mentors their group, and only it"
     );
     let order: Vec<LessonId> = ok(
         target.courses.list_lessons(school.course.id).await,

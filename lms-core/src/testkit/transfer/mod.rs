@@ -22,7 +22,8 @@
 //! The school is built through the ports (see [`populate_school`]) with every
 //! kind of row and the states that are easy to lose: reordered lessons,
 //! two submission versions with a grade and audit entries, a finished and an
-//! open attempt, outbox entries that are sent, failed, backed off and leased.
+//! open attempt, outbox entries that are sent, failed, backed off and leased,
+//! two groups created at one instant and a student moved between them.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -40,10 +41,11 @@ use crate::course::{
 };
 use crate::error::{Conflict, StorageError};
 use crate::file::FileOwner;
+use crate::group::{Group, GroupMove, GroupName, MentorScope};
 use crate::homework::{
     Assignment, Extension, HandInOutcome, LatePolicy, Submission, SubmissionKind, SubmissionState,
 };
-use crate::ids::{CourseId, LessonId, OutboxId, UserId};
+use crate::ids::{CourseId, GroupId, LessonId, OutboxId, UserId};
 use crate::notification::{
     Channel, Notification, NotificationKind, NotificationPreferences, OutboxEntry, OutboxStatus,
     QuietHours, TelegramLinkToken,
@@ -57,8 +59,8 @@ use crate::quiz::{
 use crate::richtext::RichText;
 use crate::testkit::memory::MemoryStorage;
 use crate::transfer::{
-    AssistantRecord, FileRecord, LessonViewRecord, SchoolDump, SchoolTransfer, TelegramChatRecord,
-    UserRecord,
+    AssistantRecord, FileRecord, GroupMemberRecord, LessonViewRecord, SchoolDump, SchoolTransfer,
+    TelegramChatRecord, UserRecord,
 };
 use crate::user::{Locale, PasswordHash, Role, Session, TimeZone, TokenHash, User};
 use crate::webinar::WebinarState;

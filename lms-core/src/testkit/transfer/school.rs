@@ -13,6 +13,11 @@ pub(super) struct School {
     pub(super) student: User,
     pub(super) second: User,
     pub(super) course: Course,
+    /// The course's groups in the order created (both at one instant); the
+    /// assistant mentors the first, the student is in it.
+    pub(super) group_order: Vec<GroupId>,
+    /// The student's moves between the groups, in the order made.
+    pub(super) group_history: Vec<GroupMove>,
     /// Lesson ids in their (reordered) course order.
     pub(super) lesson_order: Vec<LessonId>,
     pub(super) assignment: Assignment,
@@ -164,6 +169,61 @@ pub(super) async fn build_school(storage: &Storage) -> School {
         ok(storage.courses.enroll(&e).await, "enrol");
         x.enrollments.push(e);
     }
+
+    // ---- groups created at one instant: the assistant mentors the first;
+    // the student moved through the second (archived since) into the first
+    let group = |name: &str, mentors: Vec<UserId>, invite_code: Option<InviteCode>| Group {
+        id: GroupId::new(),
+        course_id: course.id,
+        name: GroupName::parse(name).expect("valid name"),
+        invite_code,
+        mentors,
+        archived_at: None,
+        created_at: at(-75),
+    };
+    let morning = group(
+        "Утренняя группа",
+        vec![assistant.id],
+        Some(InviteCode::generate()),
+    );
+    let evening = group("Вечерняя группа", Vec::new(), None);
+    for g in [&morning, &evening] {
+        ok(storage.groups.insert_group(g).await, "insert group");
+    }
+    let group_history = vec![
+        GroupMove {
+            course_id: course.id,
+            student_id: student.id,
+            from_group: None,
+            to_group: Some(evening.id),
+            moved_by: teacher.id,
+            moved_at: at(-70),
+        },
+        GroupMove {
+            course_id: course.id,
+            student_id: student.id,
+            from_group: Some(evening.id),
+            to_group: Some(morning.id),
+            moved_by: teacher.id,
+            moved_at: at(-60),
+        },
+    ];
+    for m in &group_history {
+        ok(storage.groups.move_student(m).await, "move student");
+    }
+    let evening = Group {
+        archived_at: Some(at(-50)),
+        ..evening
+    };
+    ok(storage.groups.update_group(&evening).await, "archive group");
+    let group_order = vec![morning.id, evening.id];
+    x.group_members.push(GroupMemberRecord {
+        course_id: course.id,
+        student_id: student.id,
+        group_id: morning.id,
+    });
+    x.groups.extend([morning, evening]);
+    x.group_moves.extend(group_history.iter().cloned());
 
     // ---- lessons, reordered, and views
     let mut lessons = Vec::new();
@@ -729,6 +789,8 @@ pub(super) async fn build_school(storage: &Storage) -> School {
         student,
         second,
         course,
+        group_order,
+        group_history,
         lesson_order,
         assignment,
         quiz: q,

@@ -18,10 +18,10 @@ impl WebinarService {
             .await?
             .ok_or(ScheduleWebinarError::CourseNotFound)?;
         let access = self.access(actor, &course).await?;
-        if !access.view {
+        if !access.can_view() {
             return Err(ScheduleWebinarError::CourseNotFound);
         }
-        if !access.manage {
+        if !access.can_manage() {
             return Err(ScheduleWebinarError::Forbidden);
         }
         if course.status == CourseStatus::Archived {

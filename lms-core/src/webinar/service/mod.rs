@@ -15,11 +15,10 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::clock::Clock;
-use crate::course::{Course, CourseStatus, CourseStore, Title};
+use crate::course::{Course, CourseAccess, CourseStatus, CourseStore, Title};
 use crate::error::StorageError;
 use crate::ids::{CourseId, UserId, WebinarId};
 use crate::notification::{DeliveryProfile, Notification, NotificationStore, fan_out};
-use crate::policy;
 use crate::user::{Actor, UserStore};
 use crate::webinar::model::{ConferenceSpec, ProviderKind, Webinar, WebinarState};
 use crate::webinar::ports::{ProviderError, WebinarProvider, WebinarStore};
@@ -82,14 +81,6 @@ mod url;
 pub use errors::*;
 pub use url::*;
 
-/// What the actor may do in a course.
-#[derive(Debug, Clone, Copy)]
-struct Access {
-    view: bool,
-    staff: bool,
-    manage: bool,
-}
-
 /// The host's and participants' e-mails for a conference.
 struct Attendees {
     host_email: String,
@@ -138,13 +129,11 @@ impl WebinarService {
 }
 
 impl WebinarService {
-    async fn access(&self, actor: &Actor, course: &Course) -> Result<Access, StorageError> {
+    /// The actor's standing in the course (course-level: webinars are the
+    /// whole course's, whatever a mentor's groups).
+    async fn access(&self, actor: &Actor, course: &Course) -> Result<CourseAccess, StorageError> {
         let membership = self.courses.membership(course.id, actor.user_id).await?;
-        Ok(Access {
-            view: policy::can_view_course(actor, membership, course.status),
-            staff: policy::can_grade(actor, membership),
-            manage: policy::can_manage_course(actor, membership),
-        })
+        Ok(CourseAccess::of(actor, course.clone(), membership))
     }
 
     /// A webinar and its course, if the actor manages the course.
@@ -160,10 +149,10 @@ impl WebinarService {
             .await?
             .ok_or(Denied::NotFound)?;
         let access = self.access(actor, &course).await?;
-        if !access.view {
+        if !access.can_view() {
             return Err(Denied::NotFound);
         }
-        if !access.manage {
+        if !access.can_manage() {
             return Err(Denied::Forbidden);
         }
         Ok((webinar, course))
@@ -214,8 +203,8 @@ impl WebinarService {
 }
 
 /// What of `webinar` the actor sees, if anything.
-fn view(mut webinar: Webinar, access: Access) -> Option<WebinarView> {
-    if !access.staff {
+fn view(mut webinar: Webinar, access: &CourseAccess) -> Option<WebinarView> {
+    if !access.can_grade() {
         if webinar.state != WebinarState::Scheduled {
             return None;
         }
@@ -223,7 +212,7 @@ fn view(mut webinar: Webinar, access: Access) -> Option<WebinarView> {
     }
     Some(WebinarView {
         webinar,
-        can_manage: access.manage,
+        can_manage: access.can_manage(),
     })
 }
 

@@ -19,10 +19,10 @@ impl WebinarService {
             return Err(ViewWebinarError::WebinarNotFound);
         };
         let access = self.access(actor, &course).await?;
-        if !access.view {
+        if !access.can_view() {
             return Err(ViewWebinarError::WebinarNotFound);
         }
-        view(webinar, access).ok_or(ViewWebinarError::WebinarNotFound)
+        view(webinar, &access).ok_or(ViewWebinarError::WebinarNotFound)
     }
 
     /// The webinars of a course by start. Students of the course see the
@@ -38,13 +38,13 @@ impl WebinarService {
             .await?
             .ok_or(ViewWebinarError::CourseNotFound)?;
         let access = self.access(actor, &course).await?;
-        if !access.view {
+        if !access.can_view() {
             return Err(ViewWebinarError::CourseNotFound);
         }
         let webinars = self.webinars.list_course_webinars(course.id).await?;
         Ok(webinars
             .into_iter()
-            .filter_map(|w| view(w, access))
+            .filter_map(|w| view(w, &access))
             .collect())
     }
 }

@@ -141,10 +141,15 @@ async fn staff_list_students_with_their_accounts_in_enrolment_order() {
     let mut courses = MockCourseStore::new();
     expect_access(&mut courses, &c, &a, Some(CourseRole::Assistant));
     let en = enrollments.clone();
+    // An assistant lists through the search that narrows to the groups
+    // they mentor (everyone in a course without groups).
+    let me = a.user_id;
     courses
-        .expect_list_enrollments()
-        .withf(|_, p| *p == Page::new(2, 0))
-        .returning(move |_, _| Ok(en.clone()));
+        .expect_search_enrollments()
+        .withf(move |_, f, p| {
+            f.mentored_by == Some(me) && f.query.is_none() && *p == Page::new(2, 0)
+        })
+        .returning(move |_, _, _| Ok(en.clone()));
     let mut users = MockUserStore::new();
     // The store returns users in another order and skips unknown ids.
     let found = vec![s2.clone(), s1.clone()];

@@ -100,6 +100,10 @@ async fn each_flag_agrees_with_the_service_call_it_stands_for() {
         courses
             .expect_list_enrollments()
             .returning(|_, _| Ok(Vec::new()));
+        // An assistant's list is narrowed to their groups in the store.
+        courses
+            .expect_search_enrollments()
+            .returning(|_, _, _| Ok(Vec::new()));
         let mut users = MockUserStore::new();
         users.expect_get_users().returning(|_| Ok(Vec::new()));
         let listed = service(courses, users)

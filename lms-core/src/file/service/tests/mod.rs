@@ -41,6 +41,7 @@ async fn school() -> School {
     let service = FileService::new(
         storage.files.clone(),
         storage.courses.clone(),
+        storage.groups.clone(),
         storage.homework.clone(),
         storage.quizzes.clone(),
         storage.users.clone(),

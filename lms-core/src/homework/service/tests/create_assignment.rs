@@ -48,7 +48,9 @@ async fn owner_creates_published_assignment_and_notifies_enrolled_students() {
         vec![
             (s, Channel::Email),
             (s, Channel::Telegram),
-            (c, Channel::Email)
+            (s, Channel::InApp),
+            (c, Channel::Email),
+            (c, Channel::InApp)
         ]
     );
     for e in &outbox {

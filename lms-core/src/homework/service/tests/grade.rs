@@ -143,6 +143,7 @@ async fn grading_applies_the_late_penalty_audits_and_notifies() {
         vec![
             DedupKey::new(s, &event, Channel::Email),
             DedupKey::new(s, &event, Channel::Telegram),
+            DedupKey::new(s, &event, Channel::InApp),
         ]
     );
     assert_eq!(
@@ -388,7 +389,7 @@ async fn the_grade_that_completes_a_course_earns_the_course_badge() {
         .iter()
         .filter(|e| matches!(e.notification, Notification::AchievementAwarded { .. }))
         .collect();
-    assert_eq!(badge_entries.len(), 2, "email and telegram");
+    assert_eq!(badge_entries.len(), 3, "email, telegram and in-app");
     for e in badge_entries {
         assert_eq!(e.dedup_key, DedupKey::new(s, &event, e.channel));
         assert_eq!(

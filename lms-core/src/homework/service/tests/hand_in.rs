@@ -97,11 +97,12 @@ async fn first_on_time_hand_in_earns_the_first_homework_badge() {
             awarded_at: t0(),
         }]
     );
-    assert_eq!(h.outbox.len(), 1);
+    assert_eq!(h.outbox.len(), 2, "e-mail and in-app");
     assert_eq!(
         h.outbox[0].dedup_key,
         DedupKey::new(s, "achievement:first_homework", Channel::Email)
     );
+    assert_eq!(h.outbox[1].channel, Channel::InApp);
     assert_eq!(
         h.outbox[0].notification,
         Notification::AchievementAwarded {
@@ -546,6 +547,7 @@ async fn the_fifth_on_time_hand_in_in_a_row_earns_the_streak_once() {
         vec![
             DedupKey::new(s, "achievement:on_time_streak_5", Channel::Email),
             DedupKey::new(s, "achievement:on_time_streak_5", Channel::Telegram),
+            DedupKey::new(s, "achievement:on_time_streak_5", Channel::InApp),
         ]
     );
 

@@ -24,7 +24,7 @@ async fn returning_for_rework_audits_and_notifies() {
     assert_eq!(r.audit.actor_id, w.assistant.user_id);
     assert!(r.awards.is_empty());
     let event = format!("returned:{}:1:{}", sub.id, r.audit.id);
-    assert_eq!(r.outbox.len(), 2);
+    assert_eq!(r.outbox.len(), 3, "e-mail, Telegram and in-app");
     for e in &r.outbox {
         assert_eq!(e.dedup_key, DedupKey::new(s, &event, e.channel));
         assert_eq!(

@@ -42,11 +42,12 @@ async fn publishing_a_draft_notifies_with_the_new_assignment_key() {
     assert_eq!(a.course_id, draft.course_id);
     assert_eq!(a.created_at, draft.created_at, "creation time is kept");
     assert_eq!(a.title.as_str(), "ДЗ 1 (исправлено)");
-    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox.len(), 2, "e-mail and in-app");
     assert_eq!(
         outbox[0].dedup_key,
         DedupKey::new(s, &format!("new_assignment:{}", draft.id), Channel::Email)
     );
+    assert_eq!(outbox[1].channel, Channel::InApp);
     assert!(matches!(
         &outbox[0].notification,
         Notification::NewAssignment { title, .. } if title == "ДЗ 1 (исправлено)"

@@ -104,15 +104,17 @@ mod on_memory_storage {
                 .unwrap()
         }
 
+        /// Keys of the messages sent out to the student (each also has
+        /// its in-app copy, checked here once).
         async fn outbox_keys(&self) -> Vec<String> {
-            self.storage
-                .notifications
+            let n = &self.storage.notifications;
+            let sent = n
                 .list_user_outbox(self.student.user_id, Page::max())
                 .await
-                .unwrap()
-                .into_iter()
-                .map(|e| e.dedup_key.0)
-                .collect()
+                .unwrap();
+            let in_app = n.inbox(self.student.user_id, Page::max()).await.unwrap();
+            assert_eq!(in_app.len(), sent.len(), "an in-app copy of each message");
+            sent.into_iter().map(|e| e.dedup_key.0).collect()
         }
     }
 

@@ -141,7 +141,11 @@ async fn grading_an_essay_recomputes_the_result_and_awards_full_marks() {
         assert!(!result.pending_manual);
         assert_eq!(awards.len(), usize::from(perfect));
         let enqueued = enqueued.lock().unwrap().clone();
-        assert_eq!(enqueued.len(), usize::from(perfect));
+        assert_eq!(
+            enqueued.len(),
+            2 * usize::from(perfect),
+            "e-mail and in-app"
+        );
         if perfect {
             assert_eq!(awards[0].badge, Badge::PerfectQuiz);
             assert!(enqueued[0].dedup_key.0.contains("perfect_quiz"));

@@ -33,7 +33,8 @@ async fn a_perfect_submit_awards_the_badge_and_notifies_in_the_same_write() {
     assert_eq!(f.awards.len(), 1);
     assert_eq!(f.awards[0].badge, Badge::PerfectQuiz);
     assert_eq!(f.awards[0].user_id, w.student.user_id);
-    assert_eq!(f.outbox.len(), 1, "e-mail only: no Telegram linked");
+    assert_eq!(f.outbox.len(), 2, "e-mail and in-app: no Telegram linked");
+    assert_eq!(f.outbox[1].channel, Channel::InApp);
     let entry = &f.outbox[0];
     assert_eq!(entry.recipient_id, w.student.user_id);
     assert_eq!(entry.channel, Channel::Email);
@@ -356,8 +357,8 @@ async fn finishing_the_last_item_of_a_course_awards_the_course_badge() {
         assert_eq!(badges, expected);
         assert_eq!(
             f.outbox.len(),
-            2 * expected.len(),
-            "e-mail and Telegram per badge"
+            3 * expected.len(),
+            "e-mail, Telegram and in-app per badge"
         );
         if expected.contains(&Badge::CourseCompleted) {
             assert!(f.awards.contains(&course_badge));
@@ -366,7 +367,7 @@ async fn finishing_the_last_item_of_a_course_awards_the_course_badge() {
                 .iter()
                 .filter(|e| e.dedup_key.0.contains("course_completed"))
                 .collect();
-            assert_eq!(course_entries.len(), 2);
+            assert_eq!(course_entries.len(), 3);
             for e in course_entries {
                 assert_eq!(
                     e.dedup_key,

@@ -286,8 +286,22 @@ fn input(provider: ProviderKind) -> WebinarInput {
     }
 }
 
+/// Who is told over which outward channel; each of them also gets exactly
+/// one in-app copy (checked here).
 fn recipients(outbox: &[OutboxEntry]) -> Vec<(UserId, Channel)> {
-    outbox.iter().map(|e| (e.recipient_id, e.channel)).collect()
+    let mut told: Vec<UserId> = outbox.iter().map(|e| e.recipient_id).collect();
+    told.dedup();
+    let in_app: Vec<UserId> = outbox
+        .iter()
+        .filter(|e| e.channel == Channel::InApp)
+        .map(|e| e.recipient_id)
+        .collect();
+    assert_eq!(in_app, told, "one in-app copy per recipient");
+    outbox
+        .iter()
+        .filter(|e| e.channel != Channel::InApp)
+        .map(|e| (e.recipient_id, e.channel))
+        .collect()
 }
 
 // ---- providers ----

@@ -75,7 +75,7 @@ async fn reschedule_updates_provider_takes_new_links_and_tells_students() {
     for entry in &outbox {
         assert_eq!(
             entry.dedup_key,
-            DedupKey::new(entry.recipient_id, &event, Channel::Email)
+            DedupKey::new(entry.recipient_id, &event, entry.channel)
         );
         assert_eq!(
             entry.notification,
@@ -338,7 +338,7 @@ async fn cancel_deletes_conference_and_tells_students() {
         for entry in &outbox {
             assert_eq!(
                 entry.dedup_key,
-                DedupKey::new(entry.recipient_id, &event, Channel::Email)
+                DedupKey::new(entry.recipient_id, &event, entry.channel)
             );
             assert_eq!(
                 entry.notification,

@@ -71,7 +71,7 @@ async fn owner_schedules_at_provider_stores_and_tells_students() {
         let event = format!("webinar_scheduled:{}", webinar.id);
         assert_eq!(
             entry.dedup_key,
-            DedupKey::new(entry.recipient_id, &event, Channel::Email)
+            DedupKey::new(entry.recipient_id, &event, entry.channel)
         );
         assert_eq!(
             entry.notification,
