@@ -1755,6 +1755,120 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       await again.ctx.close()
     }
   })
+  // Issue #18: a course run the way online schools run one, in groups with a mentor each.
+  await step("the owner splits a course into two groups with a mentor each; students join by the groups' codes; each mentor sees only their group's homework (#18)", ['admin'], async () => {
+    const api = async (token, method, p, body) => {
+      const r = await fetch(`${base}/api/v1${p}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+      const raw = await r.text()
+      if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${raw}`)
+      return raw ? JSON.parse(raw) : null
+    }
+    const tokenOf = async (email, password) => (await api(null, 'POST', '/auth/login', { email, password })).token
+    // The people and the course are arranged through the API; what #18 is about happens in the browser.
+    const tag = Date.now().toString(36)
+    const pw = 'group-pass-123'
+    const admin = await tokenOf(ADMIN, PASSWORD)
+    const people = {}
+    for (const [key, name, role] of [['ma', 'Алина Кураторова', 'assistant'], ['mb', 'Борис Кураторов', 'assistant'], ['sa', 'Аня Группова', 'student'], ['sb', 'Богдан Группов', 'student']]) {
+      const email = `${key}-${tag}@school.test`
+      const user = await api(admin, 'POST', '/users', { email, display_name: name, role, password: pw })
+      people[key] = { id: user.id, email, name, token: await tokenOf(email, pw) }
+    }
+    const teacher = await tokenOf(TEACHER, PASSWORD)
+    const course = await api(teacher, 'POST', '/courses', { title: `Подготовка к ЕГЭ ${tag}` })
+    await api(teacher, 'PUT', `/courses/${course.id}/status`, { status: 'published' })
+    for (const k of ['ma', 'mb']) await api(teacher, 'POST', `/courses/${course.id}/assistants`, { user_id: people[k].id })
+    const homework = await api(teacher, 'POST', `/courses/${course.id}/assignments`, {
+      title: 'Домашка по группам', instructions: '<p>Решите задачи</p>', due_at: new Date(Date.now() + 7 * 864e5).toISOString(), max_score: 10, published: true,
+    })
+    const session = async (name, email, password) => {
+      const s = await open(name)
+      await s.page.goto('/login')
+      await s.page.fill('[data-test=login-email]', email)
+      await s.page.fill('[data-test=login-password]', password)
+      await s.page.click('[data-test=login-submit]')
+      await s.page.waitForSelector('[data-test=current-user]')
+      return s
+    }
+    const close = async (s) => {
+      pages.splice(pages.indexOf(s.page), 1)
+      await s.ctx.close()
+    }
+    const owner = await session('groups-owner', TEACHER, PASSWORD)
+    const O = owner.page
+    try {
+      await O.click('[data-test=lang-ru]')
+      await O.goto(`/courses/${course.id}`)
+      await O.click('[data-test=to-groups]')
+      for (const [name, k] of [['Группа А', 'ma'], ['Группа Б', 'mb']]) {
+        await O.fill('[data-test=group-create-name]', name)
+        await O.check(`[data-test=group-create-mentor-${people[k].id}]`)
+        await O.click('[data-test=group-create]')
+        const card = O.locator(`[data-test=group-card][data-name="${name}"]`)
+        await card.locator('[data-test=group-code]').waitFor()
+        const mentors = await card.locator('[data-test=group-mentors]').innerText()
+        if (!mentors.includes(people[k].name)) throw new Error(`${name}: mentors «${mentors}»`)
+      }
+      const codeOf = async (name) => (await O.locator(`[data-test=group-card][data-name="${name}"] [data-test=group-code]`).innerText()).trim()
+      const codes = { sa: await codeOf('Группа А'), sb: await codeOf('Группа Б') }
+      // Each student joins with their group's code, as they would with the course's.
+      for (const k of ['sa', 'sb']) {
+        const s = await session(`group-student-${k}`, people[k].email, pw)
+        try {
+          await s.page.goto('/courses')
+          await s.page.fill('[data-test=join-code]', codes[k])
+          await s.page.click('[data-test=join-submit]')
+          await s.page.waitForSelector('[data-test=course-heading]')
+        } finally {
+          await close(s)
+        }
+      }
+      // The owner sees each student in their group.
+      await O.reload()
+      for (const name of ['Группа А', 'Группа Б']) {
+        await O.waitForFunction((n) => document.querySelector(`[data-test=group-card][data-name="${n}"] [data-test=group-count]`)?.textContent?.includes('1'), name)
+      }
+      await shot(O, 'groups-ru')
+      const handedIn = {}
+      for (const k of ['sa', 'sb']) {
+        handedIn[k] = (await api(people[k].token, 'POST', `/assignments/${homework.id}/submissions`, { text: `<p>Ответ: ${people[k].name}</p>` })).submission.id
+      }
+      // Mentor A: the queue holds Anya's work only; Bogdan's is not there for them.
+      const mentor = await session('mentor-a', people.ma.email, pw)
+      const M = mentor.page
+      try {
+        await M.click('[data-test=nav-grading]')
+        await M.waitForSelector('[data-test=queue-item]')
+        const items = await M.locator('[data-test=queue-item]').allInnerTexts()
+        if (items.length !== 1 || !items[0].includes(people.sa.name)) throw new Error(`mentor A's queue: ${JSON.stringify(items)}`)
+        await shot(M, 'mentor-queue-ru')
+        await M.goto(`/submissions/${handedIn.sb}`)
+        await M.waitForSelector('[data-test=error]')
+        await M.goto(`/courses/${course.id}/groups`)
+        await M.waitForSelector('[data-test=groups-read-only]')
+        if (await M.locator('[data-test=group-create-form]').count()) throw new Error('a mentor is offered to create groups')
+        const mine = await M.locator('[data-test=group-card]:has([data-test=group-mine])').getAttribute('data-name')
+        if (mine !== 'Группа А') throw new Error(`mentor A's group: ${mine}`)
+      } finally {
+        await close(mentor)
+      }
+      // The owner narrows the gradebook to group B.
+      await O.goto(`/courses/${course.id}/gradebook`)
+      await O.waitForSelector('[data-test=group-filter]')
+      const groupB = (await api(teacher, 'GET', `/courses/${course.id}/groups`)).find((g) => g.name === 'Группа Б')
+      await O.selectOption('[data-test=group-filter]', groupB.id)
+      await O.waitForFunction((name) => {
+        const rows = [...document.querySelectorAll('[data-test=gradebook-table] tbody tr')]
+        return rows.length === 1 && rows[0].textContent.includes(name)
+      }, people.sb.name)
+    } finally {
+      await close(owner)
+    }
+  })
   await step('accessibility (axe-core): no serious or critical violation on any screen checked, in either language (#16)', [], async () => {
     const langs = new Set(checked.map((c) => c.slice(-3, -1)))
     if (!langs.has('ru') || !langs.has('en')) throw new Error(`screens checked: ${checked.join(', ') || 'none'}`)

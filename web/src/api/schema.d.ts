@@ -1167,6 +1167,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The logged-in user's in-app notifications, newest first, each with the
+         *     path of the page it is about.
+         */
+        get: operations["inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/inbox/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks some of the logged-in user's notifications read. */
+        post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/inbox/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks every notification of the logged-in user read. */
+        post: operations["mark_all_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/inbox/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many of the logged-in user's notifications are unread (the bell's
+         *     badge).
+         */
+        get: operations["unread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications/preferences": {
         parameters: {
             query?: never;
@@ -2148,7 +2222,7 @@ export interface components {
          * @description A delivery channel.
          * @enum {string}
          */
-        Channel: "email" | "telegram";
+        Channel: "email" | "telegram" | "in_app";
         /** @description One channel as the user sees it. */
         ChannelStatus: {
             /** @description The server delivers it. */
@@ -3001,6 +3075,27 @@ export interface components {
             /** @description One entry per data row, in file order. */
             rows: components["schemas"]["RowReport"][];
         };
+        /** @description One entry of a user's in-app notification list (the bell). */
+        InboxItem: {
+            /**
+             * Format: date-time
+             * @description When it arrived.
+             */
+            created_at: string;
+            /** @description The entry (mark it read by this id). */
+            id: components["schemas"]["OutboxId"];
+            /** @description What it is about. */
+            kind: components["schemas"]["NotificationKind"];
+            /** @description The web-UI path of the thing it is about. */
+            link: string;
+            /** @description The message's data (titles, dates, scores). */
+            notification: components["schemas"]["Notification"];
+            /**
+             * Format: date-time
+             * @description When the user read it; `None`: unread.
+             */
+            read_at?: string | null;
+        };
         /**
          * @description An invitation to an account: the link in its e-mail lets the invitee set
          *     a password, which activates the account and enrols it in the courses
@@ -3312,6 +3407,23 @@ export interface components {
             /** @description The logged-in user. */
             user: components["schemas"]["User"];
         };
+        /** @description Notifications to mark read. */
+        MarkReadRequest: {
+            /**
+             * @description Ids from the list (at most 200, as
+             *     [`MAX_MARK_READ`](lms_core::notification::MAX_MARK_READ) says;
+             *     others' ids are ignored).
+             */
+            ids: components["schemas"]["OutboxId"][];
+        };
+        /** @description How many notifications changed. */
+        MarkedRead: {
+            /**
+             * Format: int64
+             * @description Notifications marked read by this call (already read ones not counted).
+             */
+            marked: number;
+        };
         /** @description A pair of a matching question: `left` must be matched with `right`. */
         MatchPair: {
             /** @description The prompt item. */
@@ -3542,6 +3654,11 @@ export interface components {
             /** @description The one-time secret of the link. */
             token: string;
         };
+        /**
+         * @description What a notification is about.
+         * @enum {string}
+         */
+        NotificationKind: "new_assignment" | "deadline_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "invitation" | "password_reset";
         /** @description The user's notification settings. */
         NotificationSettings: {
             /**
@@ -3609,6 +3726,11 @@ export interface components {
             next_attempt_at: string;
             /** @description What to say. */
             notification: components["schemas"]["Notification"];
+            /**
+             * Format: date-time
+             * @description When the user marked it read (in-app entries only).
+             */
+            read_at?: string | null;
             /** @description Recipient. */
             recipient_id: components["schemas"]["UserId"];
             /**
@@ -4463,6 +4585,14 @@ export interface components {
          * @example Алгебра, 9 класс
          */
         Title: string;
+        /** @description How many notifications are unread. */
+        UnreadCount: {
+            /**
+             * Format: int32
+             * @description Unread notifications, counted up to 100 (show "99+" beyond 99).
+             */
+            unread: number;
+        };
         /** @description New title and description of a course. */
         UpdateCourseRequest: {
             /** @description Description as HTML from the editor (sanitised on the server). */
@@ -10364,6 +10494,233 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    inbox: {
+        parameters: {
+            query?: {
+                /**
+                 * @description At most this many items (1..=200, default 50; a larger value is
+                 *     capped at 200).
+                 */
+                limit?: number;
+                /** @description Items to skip (0..=2147483647, default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItem"][];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            /** @description How many changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description More than 200 ids (`too_many_ids`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_all_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unread count */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
                 };
             };
             /** @description Not logged in */
