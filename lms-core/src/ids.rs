@@ -117,3 +117,7 @@ typed_id!(
     /// A group of students inside one course, with its mentors.
     GroupId
 );
+typed_id!(
+    /// A message in the comment thread of a submission.
+    CommentId
+);

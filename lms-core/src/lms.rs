@@ -110,6 +110,7 @@ impl Lms {
                 s.homework.clone(),
                 s.courses.clone(),
                 s.groups.clone(),
+                s.comments.clone(),
                 s.files.clone(),
                 s.notifications.clone(),
                 s.dashboards.clone(),

@@ -9,7 +9,7 @@ pub use crate::course::CourseStore;
 pub use crate::dashboard::DashboardStore;
 pub use crate::file::{FileRead, FileRegistry, FileStore, FileWrite};
 pub use crate::group::GroupStore;
-pub use crate::homework::HomeworkStore;
+pub use crate::homework::{CommentStore, HomeworkStore};
 pub use crate::idempotency::IdempotencyStore;
 pub use crate::notification::{NotificationStore, Notifier};
 pub use crate::onboarding::OnboardingStore;
@@ -30,6 +30,8 @@ pub struct Storage {
     pub courses: Arc<dyn CourseStore>,
     /// Groups and mentors.
     pub groups: Arc<dyn GroupStore>,
+    /// Comment threads of submissions.
+    pub comments: Arc<dyn CommentStore>,
     /// Homework.
     pub homework: Arc<dyn HomeworkStore>,
     /// Quizzes.
@@ -58,6 +60,7 @@ pub trait StorageAdapter:
     + SessionStore
     + CourseStore
     + GroupStore
+    + CommentStore
     + HomeworkStore
     + QuizStore
     + WebinarStore
@@ -77,6 +80,7 @@ impl<T> StorageAdapter for T where
         + SessionStore
         + CourseStore
         + GroupStore
+        + CommentStore
         + HomeworkStore
         + QuizStore
         + WebinarStore
@@ -99,6 +103,7 @@ impl Storage {
             sessions: adapter.clone(),
             courses: adapter.clone(),
             groups: adapter.clone(),
+            comments: adapter.clone(),
             homework: adapter.clone(),
             quizzes: adapter.clone(),
             webinars: adapter.clone(),

@@ -11,8 +11,8 @@ use crate::course::{Course, Enrollment, Lesson};
 use crate::error::StorageResult;
 use crate::file::{FileOwner, FileRef};
 use crate::group::{Group, GroupMove};
-use crate::homework::{Assignment, Extension, GradeAuditEntry, Submission};
-use crate::ids::{CourseId, GroupId, LessonId, UserId};
+use crate::homework::{Assignment, Extension, GradeAuditEntry, Submission, SubmissionComment};
+use crate::ids::{CourseId, GroupId, LessonId, SubmissionId, UserId};
 use crate::notification::{NotificationPreferences, OutboxEntry, TelegramLinkToken};
 use crate::quiz::{Attempt, Question, Quiz};
 use crate::user::{PasswordHash, Session, TokenHash, User};
@@ -63,6 +63,18 @@ pub struct LessonViewRecord {
     pub student_id: UserId,
     /// When first opened.
     pub viewed_at: DateTime<Utc>,
+}
+
+/// When a user last read the comment thread of a submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentReadRecord {
+    /// The submission.
+    pub submission_id: SubmissionId,
+    /// The reader.
+    pub user_id: UserId,
+    /// Up to when they read it.
+    pub read_at: DateTime<Utc>,
 }
 
 /// A linked Telegram chat.
@@ -124,6 +136,15 @@ pub struct SchoolDump {
     pub submissions: Vec<Submission>,
     /// Grade audit trail.
     pub grade_audit: Vec<GradeAuditEntry>,
+    /// Messages of submissions' comment threads, without author names
+    /// (those are read with a thread, not stored).
+    /// Missing in dumps made before submissions had threads.
+    #[serde(default)]
+    pub comments: Vec<SubmissionComment>,
+    /// When each user last read each thread.
+    /// Missing in dumps made before submissions had threads.
+    #[serde(default)]
+    pub comment_reads: Vec<CommentReadRecord>,
     /// Quizzes.
     pub quizzes: Vec<Quiz>,
     /// Questions (with positions).
@@ -174,6 +195,9 @@ impl SchoolDump {
             .sort_by_key(|e| (e.assignment_id, e.student_id));
         self.submissions.sort_by_key(|s| s.id);
         self.grade_audit.sort_by_key(|a| a.id);
+        self.comments.sort_by_key(|c| c.id);
+        self.comment_reads
+            .sort_by_key(|r| (r.submission_id, r.user_id));
         self.quizzes.sort_by_key(|q| q.id);
         self.questions.sort_by_key(|q| q.id);
         self.attempts.sort_by_key(|a| a.id);

@@ -12,9 +12,10 @@ use lms_core::course::{
 use lms_core::file::FileLimits;
 use lms_core::group::GroupName;
 use lms_core::homework::{
-    AssignmentInput, GradeInput, HandInInput, HomeworkReadError, LatePolicy, ReviewError,
-    SubmissionFilter, SubmissionKind,
+    AssignmentInput, CommentError, GradeInput, HandInInput, HomeworkReadError, LatePolicy,
+    ReviewError, SubmissionFilter, SubmissionKind,
 };
+use lms_core::notification::NotificationKind;
 use lms_core::page::Page;
 use lms_core::quiz::{
     AttemptAccessError, Choice, QuestionBody, QuestionInput, QuizInput, QuizSettings,
@@ -38,6 +39,7 @@ fn new_user(email: &str, name: &str, role: Role) -> NewUser {
 
 struct School {
     t0: DateTime<Utc>,
+    clock: Arc<ManualClock>,
     lms: Lms,
     admin: Actor,
 }
@@ -58,9 +60,10 @@ impl School {
             created_at: t0,
         };
         storage.users.insert_user(&admin, None).await.unwrap();
-        let lms = Lms::new(storage, clock, Vec::new());
+        let lms = Lms::new(storage, clock.clone(), Vec::new());
         Self {
             t0,
+            clock,
             lms,
             admin: admin.actor(),
         }
@@ -448,6 +451,106 @@ async fn mentors_see_and_grade_only_their_groups() {
         .review(&mentor_a, attempts[0].attempt_id)
         .await
         .unwrap();
+
+    // A conversation per homework: the student asks, only their group's
+    // mentor is told and answers, the student finds the answer in the bell.
+    let question = lms
+        .homework
+        .post_comment(
+            &s1,
+            sub1.id,
+            RichText::sanitize("<p>Почему в задаче 3 не так?</p>"),
+        )
+        .await
+        .unwrap();
+    // The messages about the thread in someone's bell.
+    let bell = |who: Actor| async move {
+        let mut items = lms.notifications.inbox(&who, Page::first()).await.unwrap();
+        items.retain(|i| i.kind == NotificationKind::SubmissionComment);
+        items
+    };
+    let told = bell(mentor_a).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].link, format!("/submissions/{}", sub1.id));
+    assert!(
+        bell(mentor_b).await.is_empty(),
+        "another group's mentor is not told"
+    );
+    assert!(bell(teacher).await.is_empty(), "the group has a mentor");
+    assert!(matches!(
+        lms.homework.comment_thread(&mentor_b, sub1.id).await,
+        Err(CommentError::NotFound)
+    ));
+    assert!(matches!(
+        lms.homework.comment_thread(&s2, sub1.id).await,
+        Err(CommentError::NotFound)
+    ));
+    let thread = lms
+        .homework
+        .comment_thread(&mentor_a, sub1.id)
+        .await
+        .unwrap();
+    assert_eq!((thread.comments.len(), thread.unread), (1, 1));
+    assert_eq!(thread.comments[0].id, question.id);
+    assert_eq!(thread.comments[0].author_name, "Ира");
+    lms.homework
+        .mark_thread_read(&mentor_a, sub1.id)
+        .await
+        .unwrap();
+    let thread = lms
+        .homework
+        .comment_thread(&mentor_a, sub1.id)
+        .await
+        .unwrap();
+    assert_eq!(thread.unread, 0);
+    school.clock.advance(Duration::minutes(5));
+    lms.homework
+        .post_comment(
+            &mentor_a,
+            sub1.id,
+            RichText::sanitize("<p>Проверь знак в третьей строке.</p>"),
+        )
+        .await
+        .unwrap();
+    let answer = bell(s1).await;
+    assert_eq!(answer.len(), 1, "{answer:?}");
+    assert_eq!(answer[0].link, format!("/assignments/{}", assignment.id));
+    assert!(answer[0].read_at.is_none());
+    let before = lms.notifications.unread_count(&s1).await.unwrap();
+    lms.notifications
+        .mark_read(&s1, &[answer[0].id])
+        .await
+        .unwrap();
+    assert_eq!(
+        lms.notifications.unread_count(&s1).await.unwrap(),
+        before - 1
+    );
+    let thread = lms.homework.comment_thread(&s1, sub1.id).await.unwrap();
+    assert_eq!((thread.comments.len(), thread.unread), (2, 1));
+    assert!(matches!(
+        lms.homework
+            .post_comment(&s1, sub1.id, RichText::sanitize("<p> </p>"))
+            .await,
+        Err(CommentError::Empty)
+    ));
+    // A student of another group's work is the owner's to answer when the
+    // group has no mentor left.
+    lms.courses
+        .update_group(
+            &teacher,
+            b.id,
+            GroupUpdate {
+                mentor_ids: Some(Vec::new()),
+                ..GroupUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+    lms.homework
+        .post_comment(&s2, sub2.id, RichText::sanitize("<p>Вопрос</p>"))
+        .await
+        .unwrap();
+    assert_eq!(bell(teacher).await.len(), 1, "the owner is told");
 
     // Moving a student moves who sees them; the move is recorded.
     lms.courses

@@ -304,6 +304,11 @@ const MATRIX: &[Row] = &[
     row("GET /api/v1/assignments/{assignment_id}/submissions/me", NoBody, [401, 200, 404, 200, 200, 404, 200]),
     row("GET /api/v1/assignments/{assignment_id}/submissions", NoBody,    [401, 403, 404, 200, 200, 404, 200]),
     row("GET /api/v1/submissions/{submission_id}", NoBody,                [401, 200, 404, 200, 200, 404, 200]),
+    // The thread: the student and the staff who grade them.
+    row("GET /api/v1/submissions/{submission_id}/comments", NoBody,       [401, 200, 404, 200, 200, 404, 200]),
+    row("POST /api/v1/submissions/{submission_id}/comments", Json(r#"{"body": "<p>Вопрос по задаче 3</p>"}"#),
+                                                                          [401, 201, 404, 201, 201, 404, 201]),
+    row("POST /api/v1/submissions/{submission_id}/comments/read", NoBody, [401, 204, 404, 204, 204, 404, 204]),
     row("POST /api/v1/submissions/{submission_id}/grade", Json(r#"{"raw_score": 8, "feedback": "<p>Хорошо</p>", "expected_version": 1}"#),
                                                                           [401, 403, 404, 200, 200, 404, 200]),
     row("GET /api/v1/submissions/{submission_id}/grade-preview?raw_score=8", NoBody,

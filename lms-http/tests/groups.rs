@@ -223,6 +223,61 @@ async fn a_course_runs_in_groups_with_mentors(db: Db) {
     )
     .await;
 
+    // The thread of a submission: the student asks, their mentor answers,
+    // the other mentor does not see it, the answer rings the student's bell.
+    let thread = format!("/api/v1/submissions/{}/comments", subs[0]);
+    ok(
+        s1.post(
+            &thread,
+            json!({"body": "<p>Где ошибка?</p><script>x()</script>"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let seen = ok(mentor_a.get(&thread).await, StatusCode::OK).await;
+    assert_eq!(seen["unread"], 1, "{seen}");
+    assert_eq!(seen["comments"][0]["body"], "<p>Где ошибка?</p>");
+    assert_error(
+        &mentor_b.get(&thread).await,
+        StatusCode::NOT_FOUND,
+        "submission_not_found",
+    );
+    let got = mentor_a.post(&thread, json!({"body": "<p> </p>"})).await;
+    assert_error(&got, StatusCode::UNPROCESSABLE_ENTITY, "empty_comment");
+    let got = mentor_a
+        .post(&thread, json!({"body": "я".repeat(50_000)}))
+        .await;
+    assert_error(&got, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    ok(
+        mentor_a
+            .call(Method::POST, &format!("{thread}/read"), None)
+            .await,
+        StatusCode::NO_CONTENT,
+    )
+    .await;
+    let seen = ok(mentor_a.get(&thread).await, StatusCode::OK).await;
+    assert_eq!(seen["unread"], 0, "{seen}");
+    ok(
+        mentor_a
+            .post(&thread, json!({"body": "<p>Посмотри знак в строке 3.</p>"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let bell = ok(s1.get("/api/v1/notifications/inbox").await, StatusCode::OK).await;
+    let answer = bell
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "submission_comment")
+        .unwrap_or_else(|| panic!("no answer in the bell: {bell}"));
+    assert_eq!(answer["link"], format!("/assignments/{aid}"));
+    assert_eq!(
+        answer["notification"]["author_name"],
+        mentor_a.user.display_name.as_str()
+    );
+
     // Gradebook and students list: a mentor's rows, the owner's group.
     let book = ok(
         mentor_b

@@ -257,6 +257,26 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
                 t("Мои достижения".into(), "My achievements".into()),
             )
         }
+        Notification::SubmissionComment {
+            title,
+            author_name,
+            to_staff,
+            ..
+        } => (
+            t(
+                format!("Новое сообщение по работе «{title}»"),
+                format!("New message about “{title}”"),
+            ),
+            vec![t(
+                format!("{author_name} написал(а) в обсуждении работы по заданию «{title}»."),
+                format!("{author_name} wrote in the discussion of the work on “{title}”."),
+            )],
+            if *to_staff {
+                t("Открыть работу".into(), "Open the work".into())
+            } else {
+                t("Открыть задание".into(), "Open the assignment".into())
+            },
+        ),
         Notification::Invitation {
             role,
             invited_by,

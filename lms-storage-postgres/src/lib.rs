@@ -41,6 +41,7 @@
 //! ```
 
 mod achievement;
+mod comment;
 mod course;
 mod dashboard;
 mod error;

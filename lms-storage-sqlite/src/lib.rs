@@ -40,6 +40,7 @@
 //! ```
 
 mod achievement;
+mod comment;
 mod course;
 mod dashboard;
 mod error;

@@ -5,12 +5,13 @@ use async_trait::async_trait;
 use chrono::NaiveTime;
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::group::GroupMove;
-use lms_core::ids::{CourseId, GroupId, LessonId, UserId};
+use lms_core::homework::SubmissionComment;
+use lms_core::ids::{CommentId, CourseId, GroupId, LessonId, SubmissionId, UserId};
 use lms_core::notification::TelegramLinkToken;
 use lms_core::richtext::RichText;
 use lms_core::transfer::{
-    AssistantRecord, FileRecord, GroupMemberRecord, LessonViewRecord, SchoolDump, SchoolTransfer,
-    TelegramChatRecord, UserRecord,
+    AssistantRecord, CommentReadRecord, FileRecord, GroupMemberRecord, LessonViewRecord,
+    SchoolDump, SchoolTransfer, TelegramChatRecord, UserRecord,
 };
 use lms_core::user::{PasswordHash, Session, TokenHash, User};
 use lms_core::{StorageError, achievement::Achievement};
@@ -222,6 +223,43 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?)?;
+    // Author names are read with a thread, not stored.
+    let comments = sqlx::query!(
+        r#"SELECT id AS "id: Uuid", submission_id AS "submission_id: Uuid", author_id AS "author_id: Uuid", body,
+                  created_at
+           FROM submission_comments ORDER BY created_at, id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| {
+        Ok(SubmissionComment {
+            id: CommentId(r.id),
+            submission_id: SubmissionId(r.submission_id),
+            author_id: UserId(r.author_id),
+            author_name: String::new(),
+            body: RichText::from_stored(r.body),
+            created_at: from_ts("comment time", r.created_at)?,
+        })
+    })
+    .collect::<StorageResult<Vec<_>>>()?;
+    let comment_reads = sqlx::query!(
+        r#"SELECT submission_id AS "submission_id: Uuid", user_id AS "user_id: Uuid", read_at FROM comment_reads
+           ORDER BY submission_id, user_id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| {
+        Ok(CommentReadRecord {
+            submission_id: SubmissionId(r.submission_id),
+            user_id: UserId(r.user_id),
+            read_at: from_ts("comment read time", r.read_at)?,
+        })
+    })
+    .collect::<StorageResult<Vec<_>>>()?;
     let quizzes = all(sqlx::query_as!(
         QuizRow,
         r#"SELECT id AS "id: _", course_id AS "course_id: _", title, description, settings,
@@ -346,6 +384,8 @@ async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolDump> {
         extensions,
         submissions,
         grade_audit,
+        comments,
+        comment_reads,
         quizzes,
         questions,
         attempts,
@@ -611,6 +651,32 @@ async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> StorageResult<()
             ts(a.at),
             action,
             a.feedback.as_html()
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    }
+    // Author names are read with a thread, not stored.
+    for c in &d.comments {
+        sqlx::query!(
+            "INSERT INTO submission_comments (id, submission_id, author_id, body, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            c.id.0,
+            c.submission_id.0,
+            c.author_id.0,
+            c.body.as_html(),
+            ts(c.created_at)
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(map_err)?;
+    }
+    for r in &d.comment_reads {
+        sqlx::query!(
+            "INSERT INTO comment_reads (submission_id, user_id, read_at) VALUES ($1, $2, $3)",
+            r.submission_id.0,
+            r.user_id.0,
+            ts(r.read_at)
         )
         .execute(&mut *conn)
         .await

@@ -342,3 +342,37 @@ pub struct PendingSubmission {
     #[serde(default)]
     pub assignment_title: String,
 }
+
+/// A message in the thread of a submission: the student and the staff who
+/// grade them talk about one piece of work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmissionComment {
+    /// Id.
+    pub id: crate::ids::CommentId,
+    /// The submission.
+    pub submission_id: SubmissionId,
+    /// Who wrote it.
+    pub author_id: UserId,
+    /// Their display name (read with the thread; ignored when storing).
+    #[serde(default)]
+    pub author_name: String,
+    /// The message (sanitised rich text; pictures are the submission's files).
+    pub body: RichText,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The thread of a submission as one reader sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentThread {
+    /// The submission.
+    pub submission_id: SubmissionId,
+    /// Every message, oldest first.
+    pub comments: Vec<SubmissionComment>,
+    /// When the reader last marked the thread read; `None`: never.
+    pub read_at: Option<DateTime<Utc>>,
+    /// Messages by others after `read_at`.
+    pub unread: u32,
+}

@@ -246,3 +246,38 @@ pub trait HomeworkStore: Send + Sync {
     /// The audit trail of a submission, oldest first.
     async fn grade_audit(&self, submission: SubmissionId) -> StorageResult<Vec<GradeAuditEntry>>;
 }
+
+/// The comment threads of submissions and who read them.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait CommentStore: Send + Sync {
+    /// Stores a message and enqueues its notifications (skipping known
+    /// de-duplication keys) in one transaction; the thread counts as read
+    /// by the author at the message's time. `NotFound` if the submission is
+    /// gone.
+    async fn add_comment(
+        &self,
+        comment: &crate::homework::SubmissionComment,
+        outbox: &[OutboxEntry],
+    ) -> StorageResult<()>;
+    /// A submission's messages, oldest first (then by id), each with its
+    /// author's display name.
+    async fn list_comments(
+        &self,
+        submission: SubmissionId,
+    ) -> StorageResult<Vec<crate::homework::SubmissionComment>>;
+    /// Records that `user` read the thread up to `at` (a later mark wins;
+    /// an earlier one changes nothing).
+    async fn mark_thread_read(
+        &self,
+        submission: SubmissionId,
+        user: UserId,
+        at: DateTime<Utc>,
+    ) -> StorageResult<()>;
+    /// When `user` last read the thread.
+    async fn thread_read_at(
+        &self,
+        submission: SubmissionId,
+        user: UserId,
+    ) -> StorageResult<Option<DateTime<Utc>>>;
+}

@@ -68,6 +68,9 @@ pub enum NotificationKind {
     WebinarReminder,
     /// A badge was awarded.
     AchievementAwarded,
+    /// A message in the thread of a submission (to the student, or to the
+    /// staff who grade them).
+    SubmissionComment,
     /// An invitation to set a password and join the school (e-mail only,
     /// not a preference).
     Invitation,
@@ -78,7 +81,7 @@ pub enum NotificationKind {
 impl NotificationKind {
     /// Every kind a user chooses channels for (account messages such as
     /// [`Self::Invitation`] always go by e-mail and are not listed).
-    pub const ALL: [NotificationKind; 8] = [
+    pub const ALL: [NotificationKind; 9] = [
         Self::NewAssignment,
         Self::DeadlineReminder,
         Self::HomeworkGraded,
@@ -87,6 +90,7 @@ impl NotificationKind {
         Self::WebinarChanged,
         Self::WebinarReminder,
         Self::AchievementAwarded,
+        Self::SubmissionComment,
     ];
 
     /// Stable name.
@@ -101,6 +105,7 @@ impl NotificationKind {
             Self::WebinarChanged => "webinar_changed",
             Self::WebinarReminder => "webinar_reminder",
             Self::AchievementAwarded => "achievement_awarded",
+            Self::SubmissionComment => "submission_comment",
             Self::Invitation => "invitation",
             Self::PasswordReset => "password_reset",
         }
@@ -245,6 +250,22 @@ pub enum Notification {
         /// The quiz, for a perfect score.
         quiz_id: Option<QuizId>,
     },
+    /// A message in the thread of a submission.
+    SubmissionComment {
+        /// Course.
+        course_id: CourseId,
+        /// Assignment.
+        assignment_id: AssignmentId,
+        /// Assignment title.
+        title: String,
+        /// Submission.
+        submission_id: SubmissionId,
+        /// Who wrote.
+        author_name: String,
+        /// Whether it goes to the staff (who open the submission) rather
+        /// than to the student (who opens the assignment).
+        to_staff: bool,
+    },
     /// An invitation: the link lets the invitee set a password.
     Invitation {
         /// The one-time secret of the link (only its hash is kept with the
@@ -281,6 +302,7 @@ impl Notification {
             Self::WebinarChanged { .. } => NotificationKind::WebinarChanged,
             Self::WebinarReminder { .. } => NotificationKind::WebinarReminder,
             Self::AchievementAwarded { .. } => NotificationKind::AchievementAwarded,
+            Self::SubmissionComment { .. } => NotificationKind::SubmissionComment,
             Self::Invitation { .. } => NotificationKind::Invitation,
             Self::PasswordReset { .. } => NotificationKind::PasswordReset,
         }
@@ -309,6 +331,14 @@ impl Notification {
             | Self::WebinarChanged { .. }
             | Self::WebinarReminder { .. } => web_paths::SCHEDULE.to_owned(),
             Self::AchievementAwarded { .. } => web_paths::ACHIEVEMENTS.to_owned(),
+            Self::SubmissionComment {
+                to_staff: true,
+                submission_id,
+                ..
+            } => web_paths::SUBMISSION.replace("{id}", &submission_id.to_string()),
+            Self::SubmissionComment { assignment_id, .. } => {
+                web_paths::ASSIGNMENT.replace("{id}", &assignment_id.to_string())
+            }
             Self::Invitation { token, .. } => web_paths::INVITATION.replace("{token}", token),
             Self::PasswordReset { token, .. } => {
                 web_paths::PASSWORD_RESET.replace("{token}", token)
@@ -573,6 +603,9 @@ pub struct TelegramLinkToken {
 pub mod web_paths {
     /// An assignment's page (`{id}`: the assignment id).
     pub const ASSIGNMENT: &str = "/assignments/{id}";
+    /// A submission's page for the staff who grade it (`{id}`: the
+    /// submission id).
+    pub const SUBMISSION: &str = "/submissions/{id}";
     /// The user's schedule.
     pub const SCHEDULE: &str = "/schedule";
     /// The user's badges.
@@ -597,6 +630,7 @@ pub mod web_paths {
             let shared: BTreeMap<String, String> = serde_json::from_str(super::DEFINITION).unwrap();
             let ours = BTreeMap::from([
                 ("assignment".to_owned(), super::ASSIGNMENT.to_owned()),
+                ("submission".to_owned(), super::SUBMISSION.to_owned()),
                 ("schedule".to_owned(), super::SCHEDULE.to_owned()),
                 ("achievements".to_owned(), super::ACHIEVEMENTS.to_owned()),
                 ("settings".to_owned(), super::SETTINGS.to_owned()),

@@ -218,6 +218,40 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
     })
     .collect::<StorageResult<_>>()?;
 
+    // Author names are read with a thread, not stored.
+    let comments = sqlx::query!(
+        "SELECT id, submission_id, author_id, body, created_at FROM submission_comments
+         ORDER BY created_at, id"
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| SubmissionComment {
+        id: CommentId(r.id),
+        submission_id: SubmissionId(r.submission_id),
+        author_id: UserId(r.author_id),
+        author_name: String::new(),
+        body: RichText::from_stored(r.body),
+        created_at: r.created_at,
+    })
+    .collect();
+
+    let comment_reads = sqlx::query!(
+        "SELECT submission_id, user_id, read_at FROM comment_reads
+         ORDER BY read_at, submission_id, user_id"
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(|r| CommentReadRecord {
+        submission_id: SubmissionId(r.submission_id),
+        user_id: UserId(r.user_id),
+        read_at: r.read_at,
+    })
+    .collect();
+
     let quizzes = sqlx::query_as!(
         QuizRow,
         "SELECT id, course_id, title, description, settings, published, created_at FROM quizzes
@@ -359,6 +393,8 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
         extensions,
         submissions,
         grade_audit,
+        comments,
+        comment_reads,
         quizzes,
         questions,
         attempts,

@@ -47,6 +47,12 @@ pub(super) async fn import(conn: &mut PgConnection, d: &SchoolDump) -> StorageRe
     for rows in d.grade_audit.chunks(BATCH) {
         insert_grade_audit(conn, rows).await?;
     }
+    for rows in d.comments.chunks(BATCH) {
+        insert_comments(conn, rows).await?;
+    }
+    for rows in d.comment_reads.chunks(BATCH) {
+        insert_comment_reads(conn, rows).await?;
+    }
     for rows in d.quizzes.chunks(BATCH) {
         insert_quizzes(conn, rows).await?;
     }
@@ -582,6 +588,48 @@ async fn insert_grade_audit(
         &at,
         &actions,
         &feedback,
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+/// Messages without their author names (read with a thread, not stored).
+async fn insert_comments(conn: &mut PgConnection, rows: &[SubmissionComment]) -> StorageResult<()> {
+    let ids: Vec<Uuid> = rows.iter().map(|c| c.id.0).collect();
+    let submissions: Vec<Uuid> = rows.iter().map(|c| c.submission_id.0).collect();
+    let authors: Vec<Uuid> = rows.iter().map(|c| c.author_id.0).collect();
+    let bodies: Vec<String> = rows.iter().map(|c| c.body.as_html().to_owned()).collect();
+    let created: Vec<DateTime<Utc>> = rows.iter().map(|c| c.created_at).collect();
+    sqlx::query!(
+        "INSERT INTO submission_comments (id, submission_id, author_id, body, created_at)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[])",
+        &ids,
+        &submissions,
+        &authors,
+        &bodies,
+        &created,
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
+    Ok(())
+}
+
+async fn insert_comment_reads(
+    conn: &mut PgConnection,
+    rows: &[CommentReadRecord],
+) -> StorageResult<()> {
+    let submissions: Vec<Uuid> = rows.iter().map(|r| r.submission_id.0).collect();
+    let users: Vec<Uuid> = rows.iter().map(|r| r.user_id.0).collect();
+    let read: Vec<DateTime<Utc>> = rows.iter().map(|r| r.read_at).collect();
+    sqlx::query!(
+        "INSERT INTO comment_reads (submission_id, user_id, read_at)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::timestamptz[])",
+        &submissions,
+        &users,
+        &read,
     )
     .execute(&mut *conn)
     .await

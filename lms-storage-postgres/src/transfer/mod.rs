@@ -18,14 +18,14 @@ use lms_core::StorageError;
 use lms_core::course::{Course, Enrollment, Lesson};
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::group::{Group, GroupMove};
-use lms_core::homework::{Assignment, Extension, GradeAuditEntry, Submission};
-use lms_core::ids::{CourseId, GroupId, LessonId, SubmissionId, UserId};
+use lms_core::homework::{Assignment, Extension, GradeAuditEntry, Submission, SubmissionComment};
+use lms_core::ids::{CommentId, CourseId, GroupId, LessonId, SubmissionId, UserId};
 use lms_core::notification::{OutboxEntry, TelegramLinkToken};
 use lms_core::quiz::{Attempt, Question, Quiz};
 use lms_core::richtext::RichText;
 use lms_core::transfer::{
-    AssistantRecord, FileRecord, GroupMemberRecord, LessonViewRecord, SchoolDump, SchoolTransfer,
-    TelegramChatRecord, UserRecord,
+    AssistantRecord, CommentReadRecord, FileRecord, GroupMemberRecord, LessonViewRecord,
+    SchoolDump, SchoolTransfer, TelegramChatRecord, UserRecord,
 };
 use lms_core::user::{PasswordHash, Session, TokenHash, User};
 use lms_core::webinar::Webinar;

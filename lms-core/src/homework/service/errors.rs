@@ -268,3 +268,40 @@ impl From<StorageError> for ReviewError {
         }
     }
 }
+
+/// Why a message could not be read or posted in a submission's thread.
+#[derive(Debug, Error)]
+pub enum CommentError {
+    /// No such submission, or the actor takes no part in its thread.
+    #[error("submission not found")]
+    NotFound,
+    /// A message without text or picture.
+    #[error("body: write something")]
+    Empty,
+    /// A message over the size limit.
+    #[error("body: at most {max} bytes")]
+    TooLong {
+        /// The limit.
+        max: usize,
+    },
+    /// The thread holds as many messages as allowed.
+    #[error("the thread holds at most {max} messages")]
+    ThreadFull {
+        /// The limit.
+        max: usize,
+    },
+    /// The course is archived: its threads are read-only.
+    #[error("the course is archived")]
+    CourseArchived,
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+crate::domain_error!(CommentError {
+    NotFound => (NotFound, "submission_not_found"),
+    Empty => (Invalid, "empty_comment"),
+    TooLong { .. } => (Invalid, "comment_too_long"),
+    ThreadFull { .. } => (Conflict, "thread_full"),
+    CourseArchived => (Conflict, "course_archived"),
+});

@@ -8,6 +8,7 @@
 //! change that caused them, so an adapter can store them atomically.
 
 mod assignments;
+mod comments;
 mod errors;
 mod grading;
 mod hand_in;
@@ -33,7 +34,9 @@ use crate::homework::model::{
     LatePolicy, PendingSubmission, Submission, SubmissionFilter, SubmissionKind, SubmissionState,
     SubmissionVersion,
 };
-use crate::homework::ports::{FirstHandIn, HandIn, HandInOutcome, HomeworkStore, Review};
+use crate::homework::ports::{
+    CommentStore, FirstHandIn, HandIn, HandInOutcome, HomeworkStore, Review,
+};
 use crate::homework::rules::{
     TimingRefusal, apply_late_penalty, days_late, effective_deadline, hand_in_timing,
     homework_status,
@@ -48,6 +51,7 @@ use crate::richtext::RichText;
 use crate::score::Points;
 use crate::user::{Actor, Role};
 
+pub use comments::{MAX_COMMENT_BYTES, MAX_COMMENTS_PER_THREAD};
 pub use errors::*;
 
 // ---------------------------------------------------------------------------
@@ -190,6 +194,7 @@ pub struct HomeworkService {
     homework: Arc<dyn HomeworkStore>,
     courses: Arc<dyn CourseStore>,
     groups: Arc<dyn GroupStore>,
+    comments: Arc<dyn CommentStore>,
     files: Arc<dyn FileRegistry>,
     notifications: Arc<dyn NotificationStore>,
     dashboards: Arc<dyn DashboardStore>,
@@ -208,11 +213,14 @@ impl std::fmt::Debug for HomeworkService {
 }
 
 impl HomeworkService {
-    /// A service over these ports.
+    /// A service over these ports ([`crate::Lms`] wires them from one
+    /// storage adapter).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         homework: Arc<dyn HomeworkStore>,
         courses: Arc<dyn CourseStore>,
         groups: Arc<dyn GroupStore>,
+        comments: Arc<dyn CommentStore>,
         files: Arc<dyn FileRegistry>,
         notifications: Arc<dyn NotificationStore>,
         dashboards: Arc<dyn DashboardStore>,
@@ -222,6 +230,7 @@ impl HomeworkService {
             homework,
             courses,
             groups,
+            comments,
             files,
             notifications,
             dashboards,

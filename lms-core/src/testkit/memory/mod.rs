@@ -150,6 +150,10 @@ struct State {
     student_groups: HashMap<(CourseId, UserId), crate::ids::GroupId>,
     /// In the order recorded.
     group_moves: Vec<crate::group::GroupMove>,
+    /// Messages of submission threads, in insertion order.
+    comments: Vec<crate::homework::SubmissionComment>,
+    /// When each user last read each thread.
+    comment_reads: HashMap<(SubmissionId, UserId), DateTime<Utc>>,
 }
 
 /// A stored idempotency record.
@@ -552,6 +556,7 @@ impl State {
     }
 }
 
+mod comments;
 mod courses;
 mod file_store;
 mod files;

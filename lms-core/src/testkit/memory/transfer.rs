@@ -1,7 +1,9 @@
 //! Whole-school export and import.
 
 use super::*;
+use crate::homework::SubmissionComment;
 use crate::ids::GroupId;
+use crate::transfer::CommentReadRecord;
 
 // ---- transfer --------------------------------------------------------------
 
@@ -181,6 +183,19 @@ fn check_dump(d: &SchoolDump) -> StorageResult<()> {
         refers(&submissions, &a.submission_id)?;
         refers(&users, &a.actor_id)?;
     }
+    unique_keys(d.comments.iter().map(|c| c.id), Conflict::Other)?;
+    for c in &d.comments {
+        refers(&submissions, &c.submission_id)?;
+        refers(&users, &c.author_id)?;
+    }
+    unique_keys(
+        d.comment_reads.iter().map(|r| (r.submission_id, r.user_id)),
+        Conflict::Other,
+    )?;
+    for r in &d.comment_reads {
+        refers(&submissions, &r.submission_id)?;
+        refers(&users, &r.user_id)?;
+    }
     let quizzes = unique_keys(d.quizzes.iter().map(|q| q.id), Conflict::Other)?;
     for q in &d.quizzes {
         refers(&courses, &q.course_id)?;
@@ -277,6 +292,8 @@ impl State {
             && self.extensions.is_empty()
             && self.submissions.is_empty()
             && self.audit.is_empty()
+            && self.comments.is_empty()
+            && self.comment_reads.is_empty()
             && self.quizzes.is_empty()
             && self.questions.is_empty()
             && self.attempts.is_empty()
@@ -336,6 +353,16 @@ impl State {
             })
             .collect();
         files.sort_by_key(|f| (f.file.uploaded_at, f.file.id));
+        let mut comment_reads: Vec<CommentReadRecord> = self
+            .comment_reads
+            .iter()
+            .map(|((submission_id, user_id), read_at)| CommentReadRecord {
+                submission_id: *submission_id,
+                user_id: *user_id,
+                read_at: *read_at,
+            })
+            .collect();
+        comment_reads.sort_by_key(|r| (r.read_at, r.submission_id, r.user_id));
         // In the order enrolled.
         let group_members: Vec<GroupMemberRecord> = in_seq_order(&self.enrollments)
             .into_iter()
@@ -378,6 +405,8 @@ impl State {
             extensions: in_seq_order(&self.extensions),
             submissions: in_seq_order(self.submissions.values()),
             grade_audit: in_seq_order(&self.audit),
+            comments: self.comments.clone(),
+            comment_reads,
             quizzes: in_seq_order(self.quizzes.values()),
             questions,
             attempts: in_seq_order(self.attempts.values()),
@@ -459,6 +488,20 @@ impl State {
             })
             .collect();
         st.audit = rows(&mut st, &d.grade_audit);
+        // Author names are read with a thread, not stored.
+        st.comments = d
+            .comments
+            .iter()
+            .map(|c| SubmissionComment {
+                author_name: String::new(),
+                ..c.clone()
+            })
+            .collect();
+        st.comment_reads = d
+            .comment_reads
+            .iter()
+            .map(|r| ((r.submission_id, r.user_id), r.read_at))
+            .collect();
         let quizzes = rows(&mut st, &d.quizzes);
         st.quizzes = quizzes.into_iter().map(|r| (r.value.id, r)).collect();
         st.questions = d.questions.iter().map(|q| (q.id, q.clone())).collect();

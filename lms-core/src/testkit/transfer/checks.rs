@@ -44,6 +44,8 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
         extensions,
         submissions,
         grade_audit,
+        comments,
+        comment_reads,
         quizzes,
         questions,
         attempts,
@@ -69,6 +71,8 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
     same_rows(what, "extensions", &a.extensions, extensions);
     same_rows(what, "submissions", &a.submissions, submissions);
     same_rows(what, "grade_audit", &a.grade_audit, grade_audit);
+    same_rows(what, "comments", &a.comments, comments);
+    same_rows(what, "comment_reads", &a.comment_reads, comment_reads);
     same_rows(what, "quizzes", &a.quizzes, quizzes);
     same_rows(what, "questions", &a.questions, questions);
     same_rows(what, "attempts", &a.attempts, attempts);

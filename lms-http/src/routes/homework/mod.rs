@@ -17,11 +17,13 @@ use crate::extract::field;
 use crate::state::AppState;
 
 mod assignments;
+mod comments;
 mod extensions;
 mod grading;
 mod submissions;
 
 pub use assignments::AssignmentRequest;
+pub use comments::CommentRequest;
 pub use extensions::ExtensionRequest;
 pub use grading::{GradeRequest, QueueQuery, ReturnRequest};
 pub use submissions::HandInRequest;
@@ -65,5 +67,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(assignments::routes())
         .merge(extensions::routes())
         .merge(submissions::routes())
+        .merge(comments::routes())
         .merge(grading::routes())
 }

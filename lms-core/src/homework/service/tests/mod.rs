@@ -296,6 +296,7 @@ impl Mocks {
             Arc::new(self.hw),
             Arc::new(self.courses),
             Arc::new(crate::group::no_groups()),
+            Arc::new(crate::homework::MockCommentStore::new()),
             Arc::new(self.files),
             Arc::new(self.notes),
             Arc::new(self.dash),

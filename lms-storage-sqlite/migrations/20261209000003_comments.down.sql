@@ -1,0 +1,2 @@
+DROP TABLE comment_reads;
+DROP TABLE submission_comments;
