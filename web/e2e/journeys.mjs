@@ -1865,8 +1865,56 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
         const rows = [...document.querySelectorAll('[data-test=gradebook-table] tbody tr')]
         return rows.length === 1 && rows[0].textContent.includes(name)
       }, people.sb.name)
+      state.groups = { people, pw, homework, handedIn, session, close }
     } finally {
       await close(owner)
+    }
+  })
+  await step("a student asks about their homework in its thread; only their group's mentor sees it and answers; the student finds the answer under the bell and it leads to the assignment (#18)", ['groups'], async () => {
+    const { people, pw, homework, handedIn, session, close } = state.groups
+    const student = await session('thread-student', people.sa.email, pw)
+    const S2 = student.page
+    try {
+      await S2.goto(`/assignments/${homework.id}`)
+      await S2.waitForSelector('[data-test=comment-thread]')
+      await S2.click('[data-test=comment-input] .ql-editor')
+      await S2.keyboard.type('Почему в задаче 3 ответ не сходится?')
+      await S2.click('[data-test=comment-send]')
+      await S2.waitForSelector('[data-test=comment-item]:has-text("Почему в задаче 3")')
+      const mentor = await session('thread-mentor', people.ma.email, pw)
+      const M = mentor.page
+      try {
+        await M.goto(`/submissions/${handedIn.sa}`)
+        await M.waitForSelector('[data-test=comment-item]:has-text("Почему в задаче 3")')
+        await M.click('[data-test=comment-input] .ql-editor')
+        await M.keyboard.type('Проверь знак в третьей строке.')
+        await M.click('[data-test=comment-send]')
+        await M.waitForSelector('[data-test=comment-item]:has-text("Проверь знак")')
+        await shot(M, 'comment-thread-ru')
+      } finally {
+        await close(mentor)
+      }
+      // The other group's mentor: the thread is not there for them.
+      const other = await session('thread-other-mentor', people.mb.email, pw)
+      try {
+        await other.page.goto(`/submissions/${handedIn.sa}`)
+        await other.page.waitForSelector('[data-test=error]')
+        if (await other.page.locator('[data-test=comment-thread]').count()) throw new Error('another group\'s mentor sees the thread')
+      } finally {
+        await close(other)
+      }
+      // The answer rings the student's bell and leads to the assignment.
+      await S2.goto('/')
+      await S2.waitForSelector('[data-test=bell-count]')
+      await S2.click('[data-test=bell]')
+      await S2.waitForSelector('[data-test=bell-panel]')
+      await shot(S2, 'bell-ru')
+      const answer = S2.locator('[data-test=bell-item]', { hasText: 'Алина Кураторова' }).first()
+      await answer.click()
+      await S2.waitForURL(new RegExp(`/assignments/${homework.id}`))
+      await S2.waitForSelector('[data-test=comment-item]:has-text("Проверь знак")')
+    } finally {
+      await close(student)
     }
   })
   await step('accessibility (axe-core): no serious or critical violation on any screen checked, in either language (#16)', [], async () => {

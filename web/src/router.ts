@@ -45,6 +45,7 @@ export const router = createRouter({
     { path: '/progress', name: 'progress', component: v('Progress') },
     { path: linked.achievements, name: 'achievements', component: v('Achievements') },
     { path: linked.settings, name: 'settings', component: v('Settings') },
+    { path: '/notifications', name: 'notifications', component: v('Notifications') },
     { path: '/grading', name: 'grading', component: v('GradingQueue') },
     { path: '/submissions/:id', name: 'submission', component: v('Submission'), props: true },
     { path: '/courses/:id/gradebook', name: 'gradebook', component: v('Gradebook'), props: true },

@@ -224,7 +224,8 @@ const RUST: [values: readonly string[], file: string, name: string, except?: str
   [INVITATION_STATUSES, 'onboarding/model.rs', 'InvitationStatus'],
   [ACTIONS, 'onboarding/service/plan.rs', 'RowAction'],
   [NEXT_STEP_KINDS, 'dashboard/next.rs', 'NextStepKind'],
-  [CHANNELS, 'notification/model.rs', 'Channel'],
+  // The in-app list (the bell) is always on: not a channel one chooses or names.
+  [CHANNELS, 'notification/model.rs', 'Channel', ['in_app']],
   // Invitations and password resets go by e-mail only and have no preference.
   [NOTIFICATION_KINDS, 'notification/model.rs', 'NotificationKind', ['invitation', 'password_reset']],
 ]

@@ -5,7 +5,7 @@ import { fakeApi } from './fake-api'
 import { session } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import { toasts, clearToasts } from '../src/lib/toast'
-import { KINDS, deliveredNow, summary, wantedFrom, type Channel, type NotificationSettings } from '../src/lib/delivery'
+import { CHANNELS, KINDS, deliveredNow, summary, wantedFrom, type Channel, type NotificationSettings } from '../src/lib/delivery'
 import Settings from '../src/views/Settings.vue'
 
 const api = fakeApi()
@@ -74,6 +74,8 @@ describe('notification settings say what will actually arrive (#13)', () => {
       expect(cell.element.closest('tr')?.classList.contains('table-warning')).toBe(true)
     }
     expect(text(w.find('thead').text())).toContain('Придёт')
+    // Everything lands under the bell anyway, whatever is chosen here.
+    expect(text(w.find('[data-test=in-app-note]').text())).toContain('Все уведомления также появляются под колокольчиком')
   })
 
   it('offers only delivered channels, asks to link Telegram, and shows per kind what arrives', async () => {
@@ -120,6 +122,12 @@ describe('lib/delivery', () => {
     expect(deliveredNow(mailOnly, wanted).homework_graded).toEqual(['email'])
     expect(summary(mailOnly.channel_status, deliveredNow(mailOnly, wanted))).toBe('all')
     expect(summary(demo.channel_status, demo.delivered as Record<(typeof KINDS)[number], Channel[]>)).toBe('none_server')
+  })
+  it('the in-app list is no channel to choose: never a column, never counted as arriving', () => {
+    const withInApp = { ...mailOnly, delivered: { ...mailOnly.delivered, homework_graded: ['in_app'] as Channel[] } }
+    expect(CHANNELS).toEqual(['email', 'telegram'])
+    expect(deliveredNow(withInApp, wantedFrom(withInApp)).homework_graded).toEqual([])
+    expect(summary(withInApp.channel_status, { ...every(['in_app']) } as Record<(typeof KINDS)[number], Channel[]>)).toBe('none')
   })
   it('a kind the preferences leave out gets every channel', () => {
     expect(wantedFrom({ channels: {} }).webinar_reminder).toEqual({ email: true, telegram: true })

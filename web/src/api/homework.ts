@@ -1,4 +1,4 @@
-// Assignments, hand-ins, extensions and grading (tag `homework`).
+// Assignments, hand-ins, extensions, grading and the comment thread of a submission (tag `homework`).
 import { client, ok, done } from './client'
 import type { AssignmentRequest, QueryOf } from './types'
 
@@ -32,6 +32,12 @@ export const homework = {
     ok(client.POST('/api/v1/submissions/{submission_id}/grade', { ...submission(id), body: { raw_score: rawScore, feedback, expected_version: expectedVersion } })),
   returnForRework: (id: string, feedback: string, expectedVersion: number) =>
     ok(client.POST('/api/v1/submissions/{submission_id}/return', { ...submission(id), body: { feedback, expected_version: expectedVersion } })),
+  /** `GET /submissions/{id}/comments`: the thread (oldest message first) with the caller's read mark and `unread`. */
+  comments: (id: string) => ok(client.GET('/api/v1/submissions/{submission_id}/comments', submission(id))),
+  /** `POST /submissions/{id}/comments`: a message (rich text; pictures uploaded as drafts); the message as stored. */
+  postComment: (id: string, body: string) => ok(client.POST('/api/v1/submissions/{submission_id}/comments', { ...submission(id), body: { body } })),
+  /** `POST /submissions/{id}/comments/read`: the thread read by the caller up to now. */
+  markCommentsRead: (id: string) => done(client.POST('/api/v1/submissions/{submission_id}/comments/read', submission(id))),
   /** `GET /grading-queue`: submissions waiting, each naming its student and assignment. */
   gradingQueue: (query: QueryOf<'/api/v1/grading-queue'> = {}) => ok(client.GET('/api/v1/grading-queue', { params: { query } })),
 }

@@ -1470,6 +1470,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/submissions/{submission_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The thread of a submission with the caller's read mark (its student and
+         *     the staff who grade them; a mentor of another group gets 404).
+         */
+        get: operations["thread"];
+        put?: never;
+        /**
+         * Posts a message; the other side is told in the app and by their
+         *     preferences (a student's message goes to their group's mentors, or the
+         *     course owner).
+         */
+        post: operations["post_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/submissions/{submission_id}/comments/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the thread read by the caller up to now. */
+        post: operations["mark_thread_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/submissions/{submission_id}/grade": {
         parameters: {
             query?: never;
@@ -2250,6 +2292,37 @@ export interface components {
          * @enum {string}
          */
         ColumnKind: "assignment" | "quiz";
+        /**
+         * Format: uuid
+         * @description A message in the comment thread of a submission.
+         * @example 3f2b8c1e-5d4a-4b6f-9e2d-7a1c0b9d8e6f
+         */
+        CommentId: string;
+        /** @description A message. */
+        CommentRequest: {
+            /**
+             * @description Rich text (HTML from the editor; sanitised). Pictures are files
+             *     uploaded as drafts (`POST /files`); they become the submission's.
+             */
+            body: string;
+        };
+        /** @description The thread of a submission as one reader sees it. */
+        CommentThread: {
+            /** @description Every message, oldest first. */
+            comments: components["schemas"]["SubmissionComment"][];
+            /**
+             * Format: date-time
+             * @description When the reader last marked the thread read; `None`: never.
+             */
+            read_at?: string | null;
+            /** @description The submission. */
+            submission_id: components["schemas"]["SubmissionId"];
+            /**
+             * Format: int32
+             * @description Messages by others after `read_at`.
+             */
+            unread: number;
+        };
         /** @description The correct answer of a question, for reviews once revealing is allowed. */
         CorrectAnswer: {
             /** @enum {string} */
@@ -3625,6 +3698,24 @@ export interface components {
             event: "achievement_awarded";
             quiz_id?: null | components["schemas"]["QuizId"];
         } | {
+            /** @description Assignment. */
+            assignment_id: components["schemas"]["AssignmentId"];
+            /** @description Who wrote. */
+            author_name: string;
+            /** @description Course. */
+            course_id: components["schemas"]["CourseId"];
+            /** @enum {string} */
+            event: "submission_comment";
+            /** @description Submission. */
+            submission_id: components["schemas"]["SubmissionId"];
+            /** @description Assignment title. */
+            title: string;
+            /**
+             * @description Whether it goes to the staff (who open the submission) rather
+             *     than to the student (who opens the assignment).
+             */
+            to_staff: boolean;
+        } | {
             /** @description Titles of the courses the account joins. */
             course_titles: string[];
             /** @enum {string} */
@@ -3658,7 +3749,7 @@ export interface components {
          * @description What a notification is about.
          * @enum {string}
          */
-        NotificationKind: "new_assignment" | "deadline_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "invitation" | "password_reset";
+        NotificationKind: "new_assignment" | "deadline_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "submission_comment" | "invitation" | "password_reset";
         /** @description The user's notification settings. */
         NotificationSettings: {
             /**
@@ -4504,6 +4595,27 @@ export interface components {
             updated_at: string;
             /** @description Every version, oldest first (at least one). */
             versions: components["schemas"]["SubmissionVersion"][];
+        };
+        /**
+         * @description A message in the thread of a submission: the student and the staff who
+         *     grade them talk about one piece of work.
+         */
+        SubmissionComment: {
+            /** @description Who wrote it. */
+            author_id: components["schemas"]["UserId"];
+            /** @description Their display name (read with the thread; ignored when storing). */
+            author_name?: string;
+            /** @description The message (sanitised rich text; pictures are the submission's files). */
+            body: components["schemas"]["RichText"];
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            created_at: string;
+            /** @description Id. */
+            id: components["schemas"]["CommentId"];
+            /** @description The submission. */
+            submission_id: components["schemas"]["SubmissionId"];
         };
         /**
          * Format: uuid
@@ -11970,6 +12082,221 @@ export interface operations {
                 };
             };
             /** @description No such submission, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    thread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Submission id */
+                submission_id: components["schemas"]["SubmissionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The thread, oldest message first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentThread"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such submission, or not one of the caller's threads */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_comment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Submission id */
+                submission_id: components["schemas"]["SubmissionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentRequest"];
+            };
+        };
+        responses: {
+            /** @description The message as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionComment"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such submission, or not one of the caller's threads */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The course is archived, or the thread is full */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An empty or too long message */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    mark_thread_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Submission id */
+                submission_id: components["schemas"]["SubmissionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Marked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such submission, or not one of the caller's threads */
             404: {
                 headers: {
                     [name: string]: unknown;

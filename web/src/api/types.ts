@@ -80,6 +80,9 @@ export type Extension = S['Extension']
 export type GradePreview = S['GradePreview']
 export type GradeAuditEntry = S['GradeAuditEntry']
 export type PendingSubmission = S['PendingSubmission']
+export type CommentThread = S['CommentThread']
+export type SubmissionComment = S['SubmissionComment']
+export type CommentRequest = S['CommentRequest']
 
 // Quizzes
 export type Quiz = S['Quiz']
@@ -131,3 +134,10 @@ export type PreferencesRequest = S['PreferencesRequest']
 export type Channel = S['Channel']
 export type ChannelStatus = S['ChannelStatus']
 export type TelegramLink = S['TelegramLink']
+export type NotificationKind = S['NotificationKind']
+/** The data of a notification, tagged by `event` (`Notification` in the document; renamed here, the DOM has one). */
+export type NoticeData = S['Notification']
+/** One entry of the in-app list (the bell). */
+export type InboxItem = S['InboxItem']
+export type UnreadCount = S['UnreadCount']
+export type MarkedRead = S['MarkedRead']

@@ -13,7 +13,13 @@ import type { Channel, ChannelStatus, NotificationSettings } from '../api/types'
  * the channels that will actually arrive.
  */
 export type { Channel, ChannelStatus, NotificationSettings }
-export const CHANNELS: Channel[] = ['email', 'telegram']
+/**
+ * The channels a user chooses per kind. The in-app list (`in_app`, the bell
+ * in the header) is always on and not a choice: it is not among them.
+ */
+export type ChosenChannel = Exclude<Channel, 'in_app'>
+export const CHANNELS: ChosenChannel[] = ['email', 'telegram']
+const chosen = (c: Channel): c is ChosenChannel => (CHANNELS as Channel[]).includes(c)
 export const KINDS = [
   'new_assignment',
   'deadline_reminder',
@@ -23,11 +29,12 @@ export const KINDS = [
   'webinar_changed',
   'webinar_reminder',
   'achievement_awarded',
+  'submission_comment',
 ] as const
 export type Kind = (typeof KINDS)[number]
 
 /** Per kind and channel, whether the user wants it. */
-export type Wanted = Record<Kind, Record<Channel, boolean>>
+export type Wanted = Record<Kind, Record<ChosenChannel, boolean>>
 
 /** The stored preferences as checkboxes (a kind left out: every channel). */
 export function wantedFrom(s: Pick<NotificationSettings, 'channels'>): Wanted {
@@ -40,8 +47,8 @@ export function wantedFrom(s: Pick<NotificationSettings, 'channels'>): Wanted {
 }
 
 /** The checkboxes as the request's `channels` (hidden channels keep their value). */
-export function channelsOf(wanted: Wanted): Record<Kind, Channel[]> {
-  const out = {} as Record<Kind, Channel[]>
+export function channelsOf(wanted: Wanted): Record<Kind, ChosenChannel[]> {
+  const out = {} as Record<Kind, ChosenChannel[]>
   for (const k of KINDS) out[k] = CHANNELS.filter((c) => wanted[k][c])
   return out
 }
@@ -67,19 +74,19 @@ export function normalized(s: NotificationSettings): NotificationSettings {
 }
 
 /** The channels a user can choose: the ones the server delivers. */
-export function offered(status: ChannelStatus[]): Channel[] {
+export function offered(status: ChannelStatus[]): ChosenChannel[] {
   return CHANNELS.filter((c) => status.some((s) => s.channel === c && s.available))
 }
 
 /** Why a channel delivers nothing to this user, or null when it delivers. */
-export function channelProblem(status: ChannelStatus[], c: Channel): 'unavailable' | 'not_linked' | null {
+export function channelProblem(status: ChannelStatus[], c: ChosenChannel): 'unavailable' | 'not_linked' | null {
   const s = status.find((x) => x.channel === c)
   if (!s || !s.available) return 'unavailable'
   return s.reachable ? null : 'not_linked'
 }
 
 /** The channels a kind arrives over with these wishes (the server's rule). */
-export function arriving(status: ChannelStatus[], wanted: Record<Channel, boolean>): Channel[] {
+export function arriving(status: ChannelStatus[], wanted: Record<ChosenChannel, boolean>): ChosenChannel[] {
   return CHANNELS.filter((c) => channelProblem(status, c) === null && wanted[c])
 }
 
@@ -87,12 +94,13 @@ export function arriving(status: ChannelStatus[], wanted: Record<Channel, boolea
  * Per kind, what will arrive: the server's `delivered` for the saved
  * wishes, the same rule for ones changed and not saved yet.
  */
-export function deliveredNow(s: NotificationSettings, wanted: Wanted): Record<Kind, Channel[]> {
+export function deliveredNow(s: NotificationSettings, wanted: Wanted): Record<Kind, ChosenChannel[]> {
   const saved = wantedFrom(s)
-  const out = {} as Record<Kind, Channel[]>
+  const out = {} as Record<Kind, ChosenChannel[]>
   for (const k of KINDS) {
     const same = CHANNELS.every((c) => saved[k][c] === wanted[k][c])
-    out[k] = same && s.delivered[k] ? s.delivered[k] : arriving(s.channel_status, wanted[k])
+    // The in-app list gets everything anyway; the page speaks of the chosen channels.
+    out[k] = same && s.delivered[k] ? s.delivered[k].filter(chosen) : arriving(s.channel_status, wanted[k])
   }
   return out
 }
@@ -103,6 +111,6 @@ export function deliveredNow(s: NotificationSettings, wanted: Wanted): Record<Ki
  */
 export function summary(status: ChannelStatus[], delivered: Record<Kind, Channel[]>): 'none_server' | 'none' | 'some' | 'all' {
   if (!offered(status).length) return 'none_server'
-  const empty = KINDS.filter((k) => !delivered[k].length).length
+  const empty = KINDS.filter((k) => !delivered[k].filter(chosen).length).length
   return empty === KINDS.length ? 'none' : empty ? 'some' : 'all'
 }

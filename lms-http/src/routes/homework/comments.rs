@@ -99,7 +99,7 @@ async fn post_comment(
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn mark_read(
+async fn mark_thread_read(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<SubmissionId>,
@@ -112,5 +112,5 @@ async fn mark_read(
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(thread, post_comment))
-        .routes(routes!(mark_read))
+        .routes(routes!(mark_thread_read))
 }
