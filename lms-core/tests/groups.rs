@@ -587,6 +587,18 @@ async fn mentors_see_and_grade_only_their_groups() {
         Err(GroupError::Forbidden)
     ));
 
+    // An assistant taken off the course is taken off their groups too.
+    lms.courses
+        .remove_assistant(&teacher, course.id, mentor_a.user_id)
+        .await
+        .unwrap();
+    let groups = lms.courses.list_groups(&teacher, course.id).await.unwrap();
+    assert!(
+        groups
+            .iter()
+            .all(|g| !g.mentors.contains(&mentor_a.user_id))
+    );
+
     // An archived group takes nobody: not by code, not by a move.
     let archived = lms
         .courses

@@ -68,5 +68,6 @@ pub fn no_groups() -> MockGroupStore {
     groups
         .expect_find_group_by_invite_code()
         .returning(|_| Ok(None));
+    groups.expect_list_groups().returning(|_| Ok(Vec::new()));
     groups
 }

@@ -37,7 +37,8 @@ impl CourseService {
         }
     }
 
-    /// Unassigns an assistant; returns whether they were assigned.
+    /// Unassigns an assistant, and takes them off the mentor lists of the
+    /// course's groups; returns whether they were assigned.
     pub async fn remove_assistant(
         &self,
         actor: &Actor,
@@ -45,7 +46,11 @@ impl CourseService {
         user_id: UserId,
     ) -> Result<bool, ManageCourseError> {
         self.managed(actor, course_id).await?;
-        Ok(self.courses.remove_assistant(course_id, user_id).await?)
+        let removed = self.courses.remove_assistant(course_id, user_id).await?;
+        if removed {
+            self.drop_mentor(course_id, user_id).await?;
+        }
+        Ok(removed)
     }
 
     /// The course's assistants (owner and admins).

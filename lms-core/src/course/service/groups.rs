@@ -272,6 +272,21 @@ impl CourseService {
         Ok(self.groups.group_history(course, student).await?)
     }
 
+    /// Takes a former assistant off the mentor lists of the course's groups.
+    pub(super) async fn drop_mentor(&self, course: CourseId, user: UserId) -> StorageResult<()> {
+        for mut group in self.groups.list_groups(course).await? {
+            if group.mentors.contains(&user) {
+                group.mentors.retain(|m| *m != user);
+                match self.groups.update_group(&group).await {
+                    // A group gone meanwhile has no mentors to fix.
+                    Ok(()) | Err(StorageError::NotFound) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The group a code belongs to, when it enrols into a published course
     /// (the code is current and the group not archived).
     pub(super) async fn group_for_code(
