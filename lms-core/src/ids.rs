@@ -121,3 +121,7 @@ typed_id!(
     /// A message in the comment thread of a submission.
     CommentId
 );
+typed_id!(
+    /// An announcement of a course to its students (or some of its groups).
+    AnnouncementId
+);

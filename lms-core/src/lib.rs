@@ -31,6 +31,7 @@
 //! ```
 
 pub mod achievement;
+pub mod announcement;
 pub mod bulk;
 pub mod clock;
 pub mod course;

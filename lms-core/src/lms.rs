@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::achievement::AchievementService;
+use crate::announcement::AnnouncementService;
 use crate::clock::Clock;
 use crate::course::CourseService;
 use crate::dashboard::DashboardService;
@@ -40,6 +41,8 @@ pub struct Lms {
     pub achievements: AchievementService,
     /// Preferences, Telegram linking, reminder sweep.
     pub notifications: NotificationService,
+    /// Course announcements.
+    pub announcements: AnnouncementService,
     /// Upload and download authorisation, the file registry.
     pub files: FileService,
     storage: Storage,
@@ -145,12 +148,21 @@ impl Lms {
                 s.courses.clone(),
                 s.groups.clone(),
                 s.users.clone(),
+                clock.clone(),
             ),
             achievements: AchievementService::new(s.achievements.clone(), s.courses.clone()),
             notifications: NotificationService::new(
                 s.notifications.clone(),
                 s.webinars.clone(),
                 s.courses.clone(),
+                clock.clone(),
+            ),
+            announcements: AnnouncementService::new(
+                s.announcements.clone(),
+                s.courses.clone(),
+                s.groups.clone(),
+                s.notifications.clone(),
+                s.files.clone(),
                 clock.clone(),
             ),
             files: FileService::new(

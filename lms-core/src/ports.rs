@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 pub use crate::achievement::AchievementStore;
+pub use crate::announcement::AnnouncementStore;
 pub use crate::clock::Clock;
 pub use crate::course::CourseStore;
 pub use crate::dashboard::DashboardStore;
@@ -32,6 +33,8 @@ pub struct Storage {
     pub groups: Arc<dyn GroupStore>,
     /// Comment threads of submissions.
     pub comments: Arc<dyn CommentStore>,
+    /// Course announcements.
+    pub announcements: Arc<dyn AnnouncementStore>,
     /// Homework.
     pub homework: Arc<dyn HomeworkStore>,
     /// Quizzes.
@@ -61,6 +64,7 @@ pub trait StorageAdapter:
     + CourseStore
     + GroupStore
     + CommentStore
+    + AnnouncementStore
     + HomeworkStore
     + QuizStore
     + WebinarStore
@@ -81,6 +85,7 @@ impl<T> StorageAdapter for T where
         + CourseStore
         + GroupStore
         + CommentStore
+        + AnnouncementStore
         + HomeworkStore
         + QuizStore
         + WebinarStore
@@ -104,6 +109,7 @@ impl Storage {
             courses: adapter.clone(),
             groups: adapter.clone(),
             comments: adapter.clone(),
+            announcements: adapter.clone(),
             homework: adapter.clone(),
             quizzes: adapter.clone(),
             webinars: adapter.clone(),

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::achievement::Achievement;
+use crate::announcement::Announcement;
 use crate::course::{Course, Enrollment, Lesson};
 use crate::error::StorageResult;
 use crate::file::{FileOwner, FileRef};
@@ -145,6 +146,10 @@ pub struct SchoolDump {
     /// Missing in dumps made before submissions had threads.
     #[serde(default)]
     pub comment_reads: Vec<CommentReadRecord>,
+    /// Course announcements with their groups, without author names.
+    /// Missing in dumps made before courses had announcements.
+    #[serde(default)]
+    pub announcements: Vec<Announcement>,
     /// Quizzes.
     pub quizzes: Vec<Quiz>,
     /// Questions (with positions).
@@ -198,6 +203,7 @@ impl SchoolDump {
         self.comments.sort_by_key(|c| c.id);
         self.comment_reads
             .sort_by_key(|r| (r.submission_id, r.user_id));
+        self.announcements.sort_by_key(|a| a.id);
         self.quizzes.sort_by_key(|q| q.id);
         self.questions.sort_by_key(|q| q.id);
         self.attempts.sort_by_key(|a| a.id);

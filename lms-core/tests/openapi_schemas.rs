@@ -567,6 +567,17 @@ impl School {
                 submissions: vec![self.submission.clone()],
                 quizzes: vec![self.quiz.clone()],
                 attempts: vec![self.attempt.clone()],
+                announcements: vec![lms_core::announcement::Announcement {
+                    id: lms_core::AnnouncementId::new(),
+                    course_id: self.course.id,
+                    author_id: self.teacher.id,
+                    author_name: "Анна Петровна".into(),
+                    title: title("Пробный экзамен в субботу"),
+                    body: lms_core::richtext::RichText::sanitize("<p>Начало в 10:00</p>"),
+                    group_ids: vec![lms_core::GroupId::new()],
+                    created_at: t(-1, 0),
+                }],
+                last_activity: Some(t(-2, 0)),
             }],
             webinars: vec![self.webinar.clone()],
             achievements: vec![self.achievement.clone()],
@@ -781,6 +792,7 @@ fn dashboards_and_gradebook_built_by_the_core_match_their_schemas() {
     let s = school();
     let student: StudentDashboard = build_student_dashboard(&s.student_snapshot(), t(0, 0));
     assert!(!student.homework.is_empty() && !student.quiz_results.is_empty());
+    assert_eq!(student.announcements.len(), 1);
     assert_matches_schema(&doc, &student);
 
     let staff: StaffDashboard = build_staff_dashboard(&s.staff_snapshot(), t(0, 0));

@@ -198,6 +198,17 @@ const MATRIX: &[Row] = &[
                                                                           [401, 403, 404, 403, 200, 404, 200]),
     row("GET /api/v1/courses/{course_id}/students/{student_id}/group-history", NoBody,
                                                                           [401, 403, 404, 200, 200, 404, 200]),
+    // Announcements: every member reads; the owner, admins and a mentor
+    // (to their groups) post. `{announcement_id}` is the assistant's, to
+    // their group (the student's).
+    row("GET /api/v1/courses/{course_id}/announcements", NoBody,          [401, 200, 404, 200, 200, 404, 200]),
+    row("POST /api/v1/courses/{course_id}/announcements", Json(r#"{"title": "Пробник в субботу", "body": "<p>В 10:00</p>"}"#),
+                                                                          [401, 403, 404, 201, 201, 404, 201]),
+    row("DELETE /api/v1/announcements/{announcement_id}", NoBody,         [401, 403, 404, 204, 204, 404, 204]),
+    // The staff view of one student and the mentor's dashboard.
+    row("GET /api/v1/courses/{course_id}/students/{student_id}/overview", NoBody,
+                                                                          [401, 403, 404, 200, 200, 404, 200]),
+    row("GET /api/v1/dashboard/groups", NoBody,                           [401, 403, 403, 200, 200, 200, 200]),
     row("DELETE /api/v1/courses/{course_id}/assistants/{user_id}", NoBody,
                                                                           [401, 403, 404, 403, 204, 404, 204]),
 
@@ -344,6 +355,7 @@ struct World {
     attempt: String,
     webinar: String,
     group: String,
+    announcement: String,
     invite_code: String,
     invitation: String,
     feed_file: String,
@@ -659,6 +671,14 @@ impl Matrix {
             json!({"group_id": id(&group)}),
         )
         .await;
+        let announcement = self
+            .arrange(
+                &token(Who::Assistant),
+                Method::POST,
+                &format!("/api/v1/courses/{c}/announcements"),
+                json!({"title": "Группа А: созвон в среду"}),
+            )
+            .await;
         let feed_url = feed["url"].as_str().expect("feed url");
         World {
             course: c.to_string(),
@@ -671,6 +691,7 @@ impl Matrix {
             attempt: attempt_id(&attempt),
             webinar: id(&webinar).to_owned(),
             group: id(&group).to_owned(),
+            announcement: id(&announcement).to_owned(),
             invite_code: invite["invite_code"]
                 .as_str()
                 .expect("invite code")
@@ -742,6 +763,7 @@ impl World {
             ("{attempt_id}", self.attempt.clone()),
             ("{webinar_id}", self.webinar.clone()),
             ("{group_id}", self.group.clone()),
+            ("{announcement_id}", self.announcement.clone()),
             ("{invitation_id}", self.invitation.clone()),
             ("{token}", "unknown-token".to_owned()),
             ("$course", self.course.clone()),

@@ -277,6 +277,22 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
                 t("Открыть задание".into(), "Open the assignment".into())
             },
         ),
+        Notification::Announcement {
+            course_title,
+            title,
+            author_name,
+            ..
+        } => (
+            t(
+                format!("Объявление по курсу «{course_title}»: {title}"),
+                format!("Announcement in “{course_title}”: {title}"),
+            ),
+            vec![t(
+                format!("{author_name} опубликовал(а) объявление «{title}» в курсе «{course_title}»."),
+                format!("{author_name} posted the announcement “{title}” in “{course_title}”."),
+            )],
+            t("Открыть курс".into(), "Open the course".into()),
+        ),
         Notification::Invitation {
             role,
             invited_by,

@@ -2,17 +2,24 @@
 //! the whole document as `json` in the serde shape of the core's types with
 //! the `lms_*_json` functions (which it inlines into the query; see the
 //! `json_read_models` migration), and the adapter deserialises its text. Plans checked with `EXPLAIN ANALYZE` are in
-//! `docs/query-plans.md` of this crate.
+//! `docs/query-plans.md` of this crate. A student's course is one
+//! set-returning function, `lms_student_course_json` (the `announcements`
+//! migration), called in FROM so that PostgreSQL inlines it too, shared by
+//! the snapshot of all their courses and the read of one; the standings of
+//! a course are one query too.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lms_core::course::CourseRole;
-use lms_core::dashboard::{DashboardStore, StaffCourseData, StaffSnapshot, StudentSnapshot};
+use lms_core::dashboard::{
+    ANNOUNCEMENTS_PER_COURSE, DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData,
+    StudentSnapshot, StudentStanding,
+};
 use lms_core::error::StorageResult;
 use lms_core::ids::{CourseId, UserId};
 
 use crate::PgStorage;
-use crate::error::{from_json_text, map_err};
+use crate::error::{from_json_text, map_err, to_i32, to_u32};
 
 fn role_str(role: CourseRole) -> &'static str {
     match role {
@@ -32,31 +39,9 @@ impl DashboardStore for PgStorage {
         let doc = sqlx::query_scalar!(
             r#"SELECT json_build_object(
                  'courses', coalesce((
-                   SELECT json_agg(json_build_object(
-                     'course', lms_course_json(c),
-                     'lessons_visible', (SELECT count(*) FROM lessons l WHERE l.course_id = c.id AND l.published
-                                           AND (l.publish_at IS NULL OR l.publish_at <= $2)),
-                     'lessons_viewed', (SELECT count(*) FROM lessons l
-                                          JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
-                                          WHERE l.course_id = c.id AND l.published
-                                            AND (l.publish_at IS NULL OR l.publish_at <= $2)),
-                     'assignments', coalesce((SELECT json_agg(lms_assignment_json(a) ORDER BY a.due_at, a.id)
-                                              FROM assignments a WHERE a.course_id = c.id AND a.published), '[]'),
-                     'extensions', coalesce((SELECT json_agg(lms_extension_json(x))
-                                             FROM extensions x JOIN assignments a ON a.id = x.assignment_id
-                                             WHERE a.course_id = c.id AND a.published AND x.student_id = $1), '[]'),
-                     'submissions', coalesce((SELECT json_agg(lms_submission_json(s, (SELECT coalesce(json_agg(lms_version_json(v) ORDER BY v.number), '[]')
-                                                FROM submission_versions v WHERE v.submission_id = s.id))
-                                                ORDER BY s.latest_at, s.id)
-                                              FROM submissions s JOIN assignments a ON a.id = s.assignment_id
-                                              WHERE a.course_id = c.id AND s.student_id = $1), '[]'),
-                     'quizzes', coalesce((SELECT json_agg(lms_quiz_json(q) ORDER BY q.created_at, q.id)
-                                          FROM quizzes q WHERE q.course_id = c.id AND q.published), '[]'),
-                     'attempts', coalesce((SELECT json_agg(lms_attempt_json(t, true) ORDER BY t.started_at, t.id)
-                                           FROM attempts t JOIN quizzes q ON q.id = t.quiz_id
-                                           WHERE q.course_id = c.id AND t.student_id = $1), '[]'))
-                     ORDER BY e.enrolled_at, c.id)
+                   SELECT json_agg(d ORDER BY e.enrolled_at, c.id)
                    FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.student_id = $1
+                   CROSS JOIN LATERAL lms_student_course_json(c, $1, $2, $3) AS d
                    WHERE c.status IN ('published', 'archived')), '[]'),
                  'webinars', coalesce((
                    SELECT json_agg(lms_webinar_json(w) ORDER BY w.starts_at, w.id)
@@ -69,7 +54,8 @@ impl DashboardStore for PgStorage {
                    FROM achievements a WHERE a.user_id = $1), '[]')
                )::text AS "doc!""#,
             student.0,
-            now
+            now,
+            to_i32(ANNOUNCEMENTS_PER_COURSE)
         )
         .fetch_one(&self.pool)
         .await
@@ -170,5 +156,66 @@ impl DashboardStore for PgStorage {
         .map_err(map_err)?;
         doc.map(|d| from_json_text("gradebook course", &d))
             .transpose()
+    }
+
+    async fn student_course(
+        &self,
+        course: CourseId,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<StudentCourseData>> {
+        let doc = sqlx::query_scalar!(
+            r#"SELECT d::text AS "doc!"
+               FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.student_id = $2
+               CROSS JOIN LATERAL lms_student_course_json(c, $2, $3, $4) AS d
+               WHERE c.id = $1"#,
+            course.0,
+            student.0,
+            now,
+            to_i32(ANNOUNCEMENTS_PER_COURSE)
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        doc.map(|d| from_json_text("student course", &d))
+            .transpose()
+    }
+
+    async fn course_standings(
+        &self,
+        course: CourseId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Vec<StudentStanding>> {
+        // Overdue: published, open, due (the student's extension applied)
+        // before `now`, and nothing handed in.
+        let rows = sqlx::query!(
+            r#"SELECT e.student_id, u.display_name,
+                      (SELECT count(*)::int FROM assignments a
+                       LEFT JOIN extensions x ON x.assignment_id = a.id AND x.student_id = e.student_id
+                       WHERE a.course_id = e.course_id AND a.published AND a.opens_at <= $2
+                         AND coalesce(x.due_at, a.due_at) < $2
+                         AND NOT EXISTS (SELECT 1 FROM submissions s
+                                         WHERE s.assignment_id = a.id AND s.student_id = e.student_id))
+                        AS "overdue!",
+                      (SELECT t FROM lms_last_activity(e.course_id, e.student_id) t) AS "last_activity?"
+               FROM enrollments e JOIN users u ON u.id = e.student_id
+               WHERE e.course_id = $1
+               ORDER BY e.enrolled_at, e.student_id"#,
+            course.0,
+            now
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(StudentStanding {
+                    student_id: UserId(r.student_id),
+                    display_name: r.display_name,
+                    overdue: to_u32("overdue count", r.overdue)?,
+                    last_activity: r.last_activity,
+                })
+            })
+            .collect()
     }
 }

@@ -216,6 +216,28 @@ impl GroupStore for PgStorage {
         Ok(row.and_then(|r| r.group_id).map(GroupId))
     }
 
+    async fn staff_groups(&self, user: UserId) -> StorageResult<Vec<Group>> {
+        sqlx::query_as!(
+            GroupRow,
+            r#"SELECT g.id, g.course_id, g.name, g.invite_code,
+                      ARRAY(SELECT m.user_id FROM group_mentors m WHERE m.group_id = g.id
+                            ORDER BY m.position) AS "mentors!",
+                      g.archived_at, g.created_at
+               FROM course_groups g JOIN courses c ON c.id = g.course_id
+               WHERE g.archived_at IS NULL AND c.status <> 'archived'
+                 AND (c.owner_id = $1
+                      OR EXISTS (SELECT 1 FROM group_mentors m WHERE m.group_id = g.id AND m.user_id = $1))
+               ORDER BY g.created_at, g.seq"#,
+            user.0
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(Group::try_from)
+        .collect()
+    }
+
     async fn mentor_scope(&self, course: CourseId, user: UserId) -> StorageResult<MentorScope> {
         let row = sqlx::query!(
             r#"SELECT EXISTS (SELECT 1 FROM course_groups WHERE course_id = $1) AS "grouped!",

@@ -1,6 +1,8 @@
 //! Dashboard read models: each snapshot is gathered with a fixed number of
 //! set-based queries (one per kind of row, over all courses at once, on one
-//! connection), never one query per course or per row.
+//! connection), never one query per course or per row. A student's courses
+//! (for their dashboard and for their course's staff) and the standings of
+//! a course's students are in `student`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -9,7 +11,7 @@ use chrono::{DateTime, Utc};
 use lms_core::course::{Course, CourseRole};
 use lms_core::dashboard::{
     DashboardStore, MentoredStudents, StaffCourseData, StaffSnapshot, StudentCourseData,
-    StudentSnapshot,
+    StudentSnapshot, StudentStanding,
 };
 use lms_core::error::StorageResult;
 use lms_core::homework::{Assignment, Extension, HomeworkStore, Submission};
@@ -24,10 +26,12 @@ use uuid::Uuid;
 use crate::SqliteStorage;
 use crate::achievement::achievements_of;
 use crate::course::{CourseRow, course_role};
-use crate::error::{corrupt, id_list, map_err, to_u32, ts_opt};
+use crate::error::{corrupt, id_list, map_err, ts_opt};
 use crate::homework::{AssignmentRow, ExtensionRow, SubmissionRow, Versions, with_versions};
 use crate::quiz::{AttemptRow, QuizRow};
 use crate::webinar::WebinarRow;
+
+mod student;
 
 pub(crate) async fn assignments_of(
     conn: &mut SqliteConnection,
@@ -308,74 +312,10 @@ impl DashboardStore for SqliteStorage {
         now: DateTime<Utc>,
     ) -> StorageResult<StudentSnapshot> {
         let mut conn = self.pool.acquire().await.map_err(map_err)?;
-        let now_micros = now.timestamp_micros();
-        let rows = sqlx::query!(
-            r#"SELECT c.id AS "id: Uuid", c.title, c.description, c.owner_id AS "owner_id: Uuid", c.status,
-                      c.invite_code, c.cover, c.created_at,
-                      (SELECT count(*) FROM lessons l WHERE l.course_id = c.id AND l.published = 1
-                         AND (l.publish_at IS NULL OR l.publish_at <= $2)) AS "visible!: i64",
-                      (SELECT count(*) FROM lessons l JOIN lesson_views v ON v.lesson_id = l.id AND v.student_id = $1
-                         WHERE l.course_id = c.id AND l.published = 1
-                           AND (l.publish_at IS NULL OR l.publish_at <= $2)) AS "viewed!: i64"
-               FROM courses c JOIN enrollments e ON e.course_id = c.id AND e.student_id = $1
-               WHERE c.status IN ('published', 'archived')
-               ORDER BY e.enrolled_at, c.id"#,
-            student.0,
-            now_micros
-        )
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(map_err)?;
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut assignments = group(
-            assignments_of(&mut conn, &ids, true)
-                .await?
-                .into_iter()
-                .map(|a| (a.course_id.0, a))
-                .collect(),
-        );
-        let mut quizzes = group(
-            quizzes_of(&mut conn, &ids, true)
-                .await?
-                .into_iter()
-                .map(|q| (q.course_id.0, q))
-                .collect(),
-        );
-        let mut submissions =
-            group(course_submissions(&mut conn, &ids, Some(student.0), Versions::Loaded).await?);
-        let mut attempts = group(attempts_in(&mut conn, &ids, Some(student.0), false).await?);
-        let extensions = student_extensions(&mut conn, student.0, &ids).await?;
+        let courses = student::student_courses(&mut conn, student.0, now, None).await?;
+        let ids: Vec<Uuid> = courses.iter().map(|c| c.course.id.0).collect();
         let webinars = webinars_of(&mut conn, &ids, Some(now)).await?;
         let achievements = achievements_of(&mut conn, student.0).await?;
-        let mut courses = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id = r.id;
-            let course_assignments = assignments.remove(&id).unwrap_or_default();
-            let course_extensions = extensions
-                .iter()
-                .filter(|x| course_assignments.iter().any(|a| a.id == x.assignment_id))
-                .cloned()
-                .collect();
-            courses.push(StudentCourseData {
-                lessons_visible: to_u32("lesson count", r.visible)?,
-                lessons_viewed: to_u32("lesson count", r.viewed)?,
-                assignments: course_assignments,
-                extensions: course_extensions,
-                submissions: submissions.remove(&id).unwrap_or_default(),
-                quizzes: quizzes.remove(&id).unwrap_or_default(),
-                attempts: attempts.remove(&id).unwrap_or_default(),
-                course: Course::try_from(CourseRow {
-                    id: r.id,
-                    title: r.title,
-                    description: r.description,
-                    owner_id: r.owner_id,
-                    status: r.status,
-                    invite_code: r.invite_code,
-                    cover: r.cover,
-                    created_at: r.created_at,
-                })?,
-            });
-        }
         Ok(StudentSnapshot {
             courses,
             webinars,
@@ -489,6 +429,28 @@ impl DashboardStore for SqliteStorage {
         role: CourseRole,
     ) -> StorageResult<Option<StaffCourseData>> {
         self.one_staff_course(course, role, Versions::Left).await
+    }
+
+    async fn student_course(
+        &self,
+        course: CourseId,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<StudentCourseData>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        // At most one: the course, if the student is enrolled in it.
+        let mut courses =
+            student::student_courses(&mut conn, student.0, now, Some(course.0)).await?;
+        Ok(courses.pop())
+    }
+
+    async fn course_standings(
+        &self,
+        course: CourseId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Vec<StudentStanding>> {
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        student::course_standings(&mut conn, course.0, now).await
     }
 }
 

@@ -40,6 +40,7 @@
 //! ```
 
 mod achievement;
+mod announcement;
 mod comment;
 mod course;
 mod dashboard;

@@ -106,6 +106,24 @@ async fn populate(s: &Storage) {
             "group move",
         );
     }
+    ok(
+        s.announcements
+            .post_announcement(
+                &lms_core::announcement::Announcement {
+                    id: lms_core::ids::AnnouncementId::new(),
+                    course_id: course.id,
+                    author_id: assistant.id,
+                    author_name: String::new(),
+                    title: lms_core::course::Title::parse("Созвон в среду").unwrap(),
+                    body: lms_core::richtext::RichText::sanitize("<p>В 19:00 🎧</p>"),
+                    group_ids: vec![other_group.id, group.id],
+                    created_at: at(9),
+                },
+                &[],
+            )
+            .await,
+        "announcement",
+    );
 
     // Lessons: deleting the first renumbers the rest.
     let gone = add_lesson(s, course.id, "Введение").await;
@@ -295,6 +313,7 @@ fn assert_every_table_has_rows(d: &SchoolDump) {
         ("groups", d.groups.len()),
         ("group_members", d.group_members.len()),
         ("group_moves", d.group_moves.len()),
+        ("announcements", d.announcements.len()),
         ("lessons", d.lessons.len()),
         ("lesson_views", d.lesson_views.len()),
         ("assignments", d.assignments.len()),

@@ -212,6 +212,28 @@ impl CourseAccess {
             ..filter.clone()
         }
     }
+
+    /// The enrolled students the actor sees, narrowed to `group` when
+    /// given, in enrolment order; `None` when that is every enrolled
+    /// student (nothing read: the caller lists them as it likes).
+    pub async fn students_seen(
+        &self,
+        groups: &dyn GroupStore,
+        group: Option<crate::ids::GroupId>,
+    ) -> StorageResult<Option<Vec<UserId>>> {
+        if group.is_none() && self.sees_every_student() {
+            return Ok(None);
+        }
+        Ok(Some(
+            groups
+                .group_members(self.course.id)
+                .await?
+                .into_iter()
+                .filter(|m| self.covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g)))
+                .map(|m| m.student_id)
+                .collect(),
+        ))
+    }
 }
 
 #[cfg(test)]

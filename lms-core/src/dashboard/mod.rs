@@ -7,9 +7,11 @@ pub mod model;
 pub mod next;
 pub mod ports;
 pub mod service;
+pub mod watch;
 
 pub use items::*;
 pub use model::*;
 pub use next::*;
 pub use ports::*;
 pub use service::*;
+pub use watch::*;

@@ -70,6 +70,9 @@ pub struct HomeworkItem {
     pub final_score: Option<Points>,
     /// The most points the assignment gives.
     pub max_score: Points,
+    /// The student's hand-in, once there is one.
+    #[serde(default)]
+    pub submission_id: Option<SubmissionId>,
 }
 
 /// A graded homework, for "recent grades".
@@ -138,6 +141,19 @@ pub struct WebinarItem {
     pub host_url: Option<String>,
 }
 
+/// An announcement on a student's dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnnouncementItem {
+    /// Course title.
+    pub course_title: Title,
+    /// The announcement.
+    pub announcement: crate::announcement::Announcement,
+}
+
+/// How many announcements a student dashboard shows.
+pub const RECENT_ANNOUNCEMENTS_LIMIT: usize = 5;
+
 /// Everything on a student's dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -160,6 +176,10 @@ pub struct StudentDashboard {
     pub achievements: Vec<Achievement>,
     /// What to do next, most urgent first (see [`next_steps`]).
     pub next_steps: Vec<NextStep>,
+    /// The latest announcements of the student's courses meant for them,
+    /// newest first, at most [`RECENT_ANNOUNCEMENTS_LIMIT`].
+    #[serde(default)]
+    pub announcements: Vec<AnnouncementItem>,
 }
 
 /// A submission waiting for a grade, in a teacher's queue.
@@ -375,14 +395,14 @@ fn counted_version_late(submission: &Submission) -> bool {
 }
 
 /// What one course contributes to a student's dashboard.
-struct StudentCourseParts {
-    view: CourseProgressView,
-    homework: Vec<HomeworkItem>,
-    grades: Vec<GradeItem>,
-    quizzes: Vec<QuizResultItem>,
+pub(crate) struct StudentCourseParts {
+    pub(crate) view: CourseProgressView,
+    pub(crate) homework: Vec<HomeworkItem>,
+    pub(crate) grades: Vec<GradeItem>,
+    pub(crate) quizzes: Vec<QuizResultItem>,
 }
 
-fn student_course(data: &StudentCourseData, now: DateTime<Utc>) -> StudentCourseParts {
+pub(crate) fn student_course(data: &StudentCourseData, now: DateTime<Utc>) -> StudentCourseParts {
     let course = &data.course;
     let assignments: Vec<&Assignment> = data
         .assignments
@@ -418,6 +438,7 @@ fn student_course(data: &StudentCourseData, now: DateTime<Utc>) -> StudentCourse
                 .and_then(|s| s.grade.as_ref())
                 .map(|g| g.final_score),
             max_score: a.max_score,
+            submission_id: submission.map(|s| s.id),
         });
         if let Some((s, g)) = submission.and_then(|s| s.grade.as_ref().map(|g| (s, g))) {
             grades.push(GradeItem {
@@ -548,7 +569,22 @@ pub fn build_student_dashboard(snapshot: &StudentSnapshot, now: DateTime<Utc>) -
         false,
     );
     let next_steps = next_steps(snapshot, &homework, &webinars, &courses, now);
+    let mut announcements: Vec<AnnouncementItem> = visible
+        .iter()
+        .flat_map(|c| {
+            c.announcements.iter().map(|a| AnnouncementItem {
+                course_title: c.course.title.clone(),
+                announcement: a.clone(),
+            })
+        })
+        .collect();
+    announcements.sort_by(|a, b| {
+        (b.announcement.created_at, b.announcement.id)
+            .cmp(&(a.announcement.created_at, a.announcement.id))
+    });
+    announcements.truncate(RECENT_ANNOUNCEMENTS_LIMIT);
     StudentDashboard {
+        announcements,
         courses,
         homework,
         upcoming_deadlines,

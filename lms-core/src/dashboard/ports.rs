@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::achievement::Achievement;
+use crate::announcement::Announcement;
 use crate::course::{Course, CourseRole};
 use crate::error::StorageResult;
 use crate::homework::{Assignment, Extension, PendingSubmission, Submission};
@@ -36,6 +37,35 @@ pub struct StudentCourseData {
     pub quizzes: Vec<Quiz>,
     /// The student's attempts in the course.
     pub attempts: Vec<Attempt>,
+    /// The latest announcements of the course meant for the student
+    /// (for the whole course or their current group), newest first, at
+    /// most [`ANNOUNCEMENTS_PER_COURSE`].
+    #[serde(default)]
+    pub announcements: Vec<Announcement>,
+    /// The student's latest activity in the course: the latest of their
+    /// lesson views, hand-ins (`Submission::latest_at`) and attempt starts
+    /// and finishes; `None` before any.
+    #[serde(default)]
+    pub last_activity: Option<DateTime<Utc>>,
+}
+
+/// How many announcements per course a student snapshot carries.
+pub const ANNOUNCEMENTS_PER_COURSE: u32 = 3;
+
+/// Where one enrolled student of a course stands, for the staff who watch
+/// who falls behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StudentStanding {
+    /// The student.
+    pub student_id: UserId,
+    /// Their display name.
+    pub display_name: String,
+    /// Published assignments already open whose due date (their extension
+    /// applied) has passed without a hand-in.
+    pub overdue: u32,
+    /// As [`StudentCourseData::last_activity`].
+    pub last_activity: Option<DateTime<Utc>>,
 }
 
 /// What a student's dashboard is built from.
@@ -167,4 +197,21 @@ pub trait DashboardStore: Send + Sync {
         course: CourseId,
         role: CourseRole,
     ) -> StorageResult<Option<StaffCourseData>>;
+    /// One enrolled student's data in one course, as a course of
+    /// [`StudentSnapshot`] (draft courses too, unpublished items left
+    /// out as there): for the course's staff. `None` if the course is gone
+    /// or the student is not enrolled in it.
+    async fn student_course(
+        &self,
+        course: CourseId,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<StudentCourseData>>;
+    /// Where every enrolled student of the course stands at `now`, in
+    /// enrolment order.
+    async fn course_standings(
+        &self,
+        course: CourseId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Vec<StudentStanding>>;
 }

@@ -50,10 +50,10 @@ crate::domain_error!(DashboardError {
 
 /// Personal dashboards of students and staff.
 pub struct DashboardService {
-    dashboards: Arc<dyn DashboardStore>,
-    courses: Arc<dyn CourseStore>,
-    groups: Arc<dyn GroupStore>,
-    clock: Arc<dyn Clock>,
+    pub(crate) dashboards: Arc<dyn DashboardStore>,
+    pub(crate) courses: Arc<dyn CourseStore>,
+    pub(crate) groups: Arc<dyn GroupStore>,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl DashboardService {
@@ -151,18 +151,8 @@ impl DashboardService {
             .staff_course(course, role)
             .await?
             .ok_or(DashboardError::CourseNotFound)?;
-        if group.is_some() || !access.sees_every_student() {
-            let students = self
-                .groups
-                .group_members(course)
-                .await?
-                .into_iter()
-                .filter(|m| {
-                    access.covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
-                })
-                .map(|m| m.student_id)
-                .collect();
-            data.keep_students(&students);
+        if let Some(seen) = access.students_seen(&*self.groups, group).await? {
+            data.keep_students(&seen.into_iter().collect());
         }
         let now = self.clock.now();
         let mut statistics = course_statistics(&data, now);
@@ -213,6 +203,8 @@ mod tests {
                 submissions: vec![],
                 quizzes: vec![],
                 attempts: vec![],
+                announcements: vec![],
+                last_activity: None,
             }],
             webinars: vec![webinar(&c, "Вебинар", t0() + days(2), 60)],
             achievements: vec![],

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 
+use crate::clock::Clock;
 use crate::course::{CourseAccess, CourseRole, CourseStore, Refusal};
 use crate::dashboard::DashboardStore;
 use crate::error::StorageError;
@@ -22,6 +23,9 @@ pub enum GradebookError {
     /// The actor sees the course but may not see every student's grades.
     #[error("only the course's staff may see its gradebook")]
     Forbidden,
+    /// No such student in the course, or not one the actor grades.
+    #[error("student not found in this course")]
+    StudentNotFound,
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -30,14 +34,16 @@ pub enum GradebookError {
 crate::domain_error!(GradebookError {
     CourseNotFound => (NotFound, "course_not_found"),
     Forbidden => (Forbidden, "forbidden"),
+    StudentNotFound => (NotFound, "student_not_found"),
 });
 
 /// Gradebooks of courses, for their staff.
 pub struct GradebookService {
-    dashboards: Arc<dyn DashboardStore>,
-    courses: Arc<dyn CourseStore>,
-    groups: Arc<dyn GroupStore>,
-    users: Arc<dyn UserStore>,
+    pub(crate) dashboards: Arc<dyn DashboardStore>,
+    pub(crate) courses: Arc<dyn CourseStore>,
+    pub(crate) groups: Arc<dyn GroupStore>,
+    pub(crate) users: Arc<dyn UserStore>,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl GradebookService {
@@ -48,12 +54,14 @@ impl GradebookService {
         courses: Arc<dyn CourseStore>,
         groups: Arc<dyn GroupStore>,
         users: Arc<dyn UserStore>,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             dashboards,
             courses,
             groups,
             users,
+            clock,
         }
     }
 
@@ -86,18 +94,9 @@ impl GradebookService {
             .gradebook_course(course, role)
             .await?
             .ok_or(GradebookError::CourseNotFound)?;
-        let student_ids: Vec<_> = if group.is_none() && access.sees_every_student() {
-            self.courses.enrolled_students(course).await?
-        } else {
-            self.groups
-                .group_members(course)
-                .await?
-                .into_iter()
-                .filter(|m| {
-                    access.covers(m.group_id) && group.is_none_or(|g| m.group_id == Some(g))
-                })
-                .map(|m| m.student_id)
-                .collect()
+        let student_ids = match access.students_seen(&*self.groups, group).await? {
+            Some(seen) => seen,
+            None => self.courses.enrolled_students(course).await?,
         };
         let students = if student_ids.is_empty() {
             Vec::new()
@@ -215,6 +214,7 @@ mod tests {
             Arc::new(courses),
             Arc::new(crate::group::no_groups()),
             Arc::new(users),
+            Arc::new(crate::clock::ManualClock::new(t0())),
         )
     }
 
@@ -277,6 +277,7 @@ mod tests {
             Arc::new(courses),
             Arc::new(crate::group::no_groups()),
             Arc::new(MockUserStore::new()),
+            Arc::new(crate::clock::ManualClock::new(t0())),
         );
         let g = s
             .gradebook(&actor(Role::Teacher), w.course.id, None)
@@ -312,6 +313,7 @@ mod tests {
                 Arc::new(courses_with(c, membership)),
                 Arc::new(crate::group::no_groups()),
                 Arc::new(MockUserStore::new()),
+                Arc::new(crate::clock::ManualClock::new(t0())),
             );
             let err = s.csv(&actor(role), c.id, None).await.unwrap_err();
             assert_eq!(
@@ -327,6 +329,7 @@ mod tests {
             Arc::new(none),
             Arc::new(crate::group::no_groups()),
             Arc::new(MockUserStore::new()),
+            Arc::new(crate::clock::ManualClock::new(t0())),
         );
         let err = s
             .gradebook(&actor(Role::Admin), crate::ids::CourseId::new(), None)

@@ -46,6 +46,10 @@ pub trait GroupStore: Send + Sync {
         enrollment: &Enrollment,
         entry: &GroupMove,
     ) -> StorageResult<()>;
+    /// The groups a member of staff watches: those they mentor and every
+    /// group of the courses they own; groups not archived, of courses not
+    /// archived, in no particular order (the caller sorts).
+    async fn staff_groups(&self, user: UserId) -> StorageResult<Vec<Group>>;
     /// The student's moves in the course, oldest first.
     async fn group_history(
         &self,

@@ -71,6 +71,8 @@ pub enum NotificationKind {
     /// A message in the thread of a submission (to the student, or to the
     /// staff who grade them).
     SubmissionComment,
+    /// An announcement of a course to its students.
+    Announcement,
     /// An invitation to set a password and join the school (e-mail only,
     /// not a preference).
     Invitation,
@@ -81,7 +83,7 @@ pub enum NotificationKind {
 impl NotificationKind {
     /// Every kind a user chooses channels for (account messages such as
     /// [`Self::Invitation`] always go by e-mail and are not listed).
-    pub const ALL: [NotificationKind; 9] = [
+    pub const ALL: [NotificationKind; 10] = [
         Self::NewAssignment,
         Self::DeadlineReminder,
         Self::HomeworkGraded,
@@ -91,6 +93,7 @@ impl NotificationKind {
         Self::WebinarReminder,
         Self::AchievementAwarded,
         Self::SubmissionComment,
+        Self::Announcement,
     ];
 
     /// Stable name.
@@ -106,6 +109,7 @@ impl NotificationKind {
             Self::WebinarReminder => "webinar_reminder",
             Self::AchievementAwarded => "achievement_awarded",
             Self::SubmissionComment => "submission_comment",
+            Self::Announcement => "announcement",
             Self::Invitation => "invitation",
             Self::PasswordReset => "password_reset",
         }
@@ -266,6 +270,19 @@ pub enum Notification {
         /// than to the student (who opens the assignment).
         to_staff: bool,
     },
+    /// An announcement of a course.
+    Announcement {
+        /// Course.
+        course_id: CourseId,
+        /// Course title.
+        course_title: String,
+        /// The announcement.
+        announcement_id: crate::ids::AnnouncementId,
+        /// Its headline.
+        title: String,
+        /// Who posted it.
+        author_name: String,
+    },
     /// An invitation: the link lets the invitee set a password.
     Invitation {
         /// The one-time secret of the link (only its hash is kept with the
@@ -303,6 +320,7 @@ impl Notification {
             Self::WebinarReminder { .. } => NotificationKind::WebinarReminder,
             Self::AchievementAwarded { .. } => NotificationKind::AchievementAwarded,
             Self::SubmissionComment { .. } => NotificationKind::SubmissionComment,
+            Self::Announcement { .. } => NotificationKind::Announcement,
             Self::Invitation { .. } => NotificationKind::Invitation,
             Self::PasswordReset { .. } => NotificationKind::PasswordReset,
         }
@@ -338,6 +356,9 @@ impl Notification {
             } => web_paths::SUBMISSION.replace("{id}", &submission_id.to_string()),
             Self::SubmissionComment { assignment_id, .. } => {
                 web_paths::ASSIGNMENT.replace("{id}", &assignment_id.to_string())
+            }
+            Self::Announcement { course_id, .. } => {
+                web_paths::COURSE.replace("{id}", &course_id.to_string())
             }
             Self::Invitation { token, .. } => web_paths::INVITATION.replace("{token}", token),
             Self::PasswordReset { token, .. } => {
@@ -606,6 +627,8 @@ pub mod web_paths {
     /// A submission's page for the staff who grade it (`{id}`: the
     /// submission id).
     pub const SUBMISSION: &str = "/submissions/{id}";
+    /// A course's page (`{id}`: the course id), where its announcements are.
+    pub const COURSE: &str = "/courses/{id}";
     /// The user's schedule.
     pub const SCHEDULE: &str = "/schedule";
     /// The user's badges.
@@ -631,6 +654,7 @@ pub mod web_paths {
             let ours = BTreeMap::from([
                 ("assignment".to_owned(), super::ASSIGNMENT.to_owned()),
                 ("submission".to_owned(), super::SUBMISSION.to_owned()),
+                ("course".to_owned(), super::COURSE.to_owned()),
                 ("schedule".to_owned(), super::SCHEDULE.to_owned()),
                 ("achievements".to_owned(), super::ACHIEVEMENTS.to_owned()),
                 ("settings".to_owned(), super::SETTINGS.to_owned()),

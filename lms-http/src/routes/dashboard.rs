@@ -5,7 +5,11 @@
 use axum::Json;
 use axum::extract::State;
 use lms_core::CourseId;
-use lms_core::dashboard::{CourseStatistics, StaffDashboard, StudentDashboard};
+use lms_core::dashboard::{
+    CourseStatistics, DEFAULT_INACTIVE_DAYS, StaffDashboard, StudentDashboard, WatchedGroup,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -81,10 +85,52 @@ async fn course_statistics(
     ))
 }
 
+/// What counts as falling behind.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WatchQuery {
+    /// A student with no lesson view, hand-in or attempt for this many days
+    /// is behind (1..=90, default 7).
+    #[param(minimum = 1, maximum = 90)]
+    pub inactive_days: Option<u32>,
+}
+
+/// The groups the caller watches (those they mentor, and every group of
+/// the courses they own), each with the students who fall behind: overdue
+/// homework, or no activity for `inactive_days` days.
+#[utoipa::path(
+    get, path = "/dashboard/groups", tag = "dashboard",
+    params(WatchQuery),
+    responses(
+        (status = 200, description = "The groups, by course title then name", body = Vec<WatchedGroup>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "A student (`not_staff`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn watched_groups(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<WatchQuery>,
+) -> ApiResult<Json<Vec<WatchedGroup>>> {
+    Ok(Json(
+        state
+            .lms
+            .dashboards
+            .watched_groups(
+                &auth.actor,
+                q.inactive_days.unwrap_or(DEFAULT_INACTIVE_DAYS),
+            )
+            .await?,
+    ))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(student_dashboard))
         .routes(routes!(staff_dashboard))
+        .routes(routes!(watched_groups))
         .routes(routes!(course_statistics))
 }

@@ -5,9 +5,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use lms_core::CourseId;
 use lms_core::file::FileName;
-use lms_core::gradebook::Gradebook;
+use lms_core::gradebook::{Gradebook, StudentOverview};
+use lms_core::{CourseId, UserId};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -107,11 +107,44 @@ fn content_disposition(course_id: CourseId, title: Option<&str>) -> ApiResult<He
     HeaderValue::from_str(&value).map_err(ApiError::internal)
 }
 
+/// One student's standing in a course (the staff who grade them; a mentor
+/// of another group gets 404): progress, every homework with its status
+/// and grade, quiz results and attempts, late and overdue work, last
+/// activity.
+#[utoipa::path(
+    get, path = "/courses/{course_id}/students/{student_id}/overview", tag = "gradebook",
+    params(
+        ("course_id" = CourseId, Path, description = "Course id"),
+        ("student_id" = UserId, Path, description = "The student"),
+    ),
+    responses(
+        (status = 200, description = "The student's standing", body = StudentOverview),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "A student of the course", body = ErrorBody),
+        (status = 404, description = "No such course, or a student the caller does not grade (`student_not_found`)", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn student_overview(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath((course_id, student_id)): ApiPath<(CourseId, UserId)>,
+) -> ApiResult<Json<StudentOverview>> {
+    Ok(Json(
+        state
+            .lms
+            .gradebook
+            .student_overview(&auth.actor, course_id, student_id)
+            .await?,
+    ))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(gradebook))
         .routes(routes!(gradebook_csv))
+        .routes(routes!(student_overview))
 }
 
 #[cfg(test)]

@@ -252,6 +252,22 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
     })
     .collect();
 
+    // Author names are read with an announcement, not stored.
+    let announcements = sqlx::query_as!(
+        AnnouncementRow,
+        r#"SELECT n.id, n.course_id, n.author_id, ''::text AS "author_name!", n.title, n.body,
+                  ARRAY(SELECT g.group_id FROM announcement_groups g WHERE g.announcement_id = n.id
+                        ORDER BY g.group_id) AS "group_ids!",
+                  n.created_at
+           FROM announcements n ORDER BY n.created_at, n.id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(Announcement::try_from)
+    .collect::<StorageResult<_>>()?;
+
     let quizzes = sqlx::query_as!(
         QuizRow,
         "SELECT id, course_id, title, description, settings, published, created_at FROM quizzes
@@ -395,6 +411,7 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
         grade_audit,
         comments,
         comment_reads,
+        announcements,
         quizzes,
         questions,
         attempts,

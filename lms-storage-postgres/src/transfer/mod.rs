@@ -15,6 +15,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveTime, Utc};
 use lms_core::StorageError;
+use lms_core::announcement::Announcement;
 use lms_core::course::{Course, Enrollment, Lesson};
 use lms_core::error::{Conflict, StorageResult};
 use lms_core::group::{Group, GroupMove};
@@ -34,6 +35,7 @@ use uuid::Uuid;
 
 use crate::PgStorage;
 use crate::achievement::achievement_from;
+use crate::announcement::AnnouncementRow;
 use crate::course::{CourseRow, LessonRow, source_parse, source_str};
 use crate::error::{from_json, map_err, to_i32, to_json};
 use crate::file::{FileRow, owner_columns, size_column};

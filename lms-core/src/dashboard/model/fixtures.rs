@@ -263,6 +263,8 @@ pub fn course_data(course: Course) -> crate::dashboard::ports::StudentCourseData
         submissions: vec![],
         quizzes: vec![],
         attempts: vec![],
+        announcements: vec![],
+        last_activity: None,
     }
 }
 

@@ -4,7 +4,7 @@
 //!
 //! Each case is a public `async fn case(storage: Storage)` in the module of
 //! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
-//! [`groups`], [`comments`], [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
+//! [`groups`], [`comments`], [`announcements`], [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
 //! [`read_models`], [`files`], [`idempotency`], [`onboarding`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
 //! creates its own data through the ports (see [`fixtures`]) and panics with
 //! a message naming the broken rule. The rustdoc of each port method is the
@@ -32,6 +32,7 @@
 //! [`CASES`] lists every case as `"<aggregate>::<case>"`.
 
 pub mod achievements;
+pub mod announcements;
 pub mod comments;
 pub mod courses;
 pub mod files;
@@ -111,6 +112,10 @@ macro_rules! __storage_conformance_cases {
             }
             comments {
                 threads_keep_messages_and_read_marks,
+            }
+            announcements {
+                announcements_reach_their_audience,
+                students_standing_and_watched_groups,
             }
             groups {
                 groups_round_trip_with_mentors,
@@ -308,6 +313,7 @@ mod tests {
         ),
         ("groups", include_str!("groups.rs")),
         ("comments", include_str!("comments.rs")),
+        ("announcements", include_str!("announcements.rs")),
         ("webinars", include_str!("webinars.rs")),
         ("outbox", include_str!("outbox.rs")),
         ("notifications", include_str!("notifications.rs")),

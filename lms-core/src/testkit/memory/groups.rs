@@ -102,6 +102,23 @@ impl GroupStore for MemoryStorage {
         Ok(self.lock().student_groups.get(&(course, student)).copied())
     }
 
+    async fn staff_groups(&self, user: UserId) -> StorageResult<Vec<Group>> {
+        let st = self.lock();
+        Ok(st
+            .groups
+            .values()
+            .map(|g| &g.value)
+            .filter(|g| g.archived_at.is_none())
+            .filter(|g| {
+                st.courses.get(&g.course_id).is_some_and(|c| {
+                    c.value.status != crate::course::CourseStatus::Archived
+                        && (c.value.owner_id == user || g.mentors.contains(&user))
+                })
+            })
+            .cloned()
+            .collect())
+    }
+
     async fn mentor_scope(&self, course: CourseId, user: UserId) -> StorageResult<MentorScope> {
         Ok(self.lock().mentor_scope(course, user))
     }

@@ -28,6 +28,7 @@ use crate::course::{
 };
 use crate::dashboard::{
     DashboardStore, StaffCourseData, StaffSnapshot, StudentCourseData, StudentSnapshot,
+    StudentStanding,
 };
 use crate::error::{Conflict, StorageError, StorageResult};
 use crate::file::{FileOwner, FileRef, FileRegistry, UploadUsage};
@@ -154,6 +155,8 @@ struct State {
     comments: Vec<crate::homework::SubmissionComment>,
     /// When each user last read each thread.
     comment_reads: HashMap<(SubmissionId, UserId), DateTime<Utc>>,
+    /// Course announcements (author names blank), in insertion order.
+    announcements: Vec<crate::announcement::Announcement>,
 }
 
 /// A stored idempotency record.
@@ -556,6 +559,7 @@ impl State {
     }
 }
 
+mod announcements;
 mod comments;
 mod courses;
 mod file_store;

@@ -42,6 +42,72 @@ impl State {
     }
 }
 
+impl State {
+    fn student_course_data(
+        &self,
+        course: &Course,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StudentCourseData {
+        let lessons = self.lessons_of(course.id);
+        let visible: Vec<&Lesson> = lessons.iter().filter(|l| l.is_visible_at(now)).collect();
+        let viewed = visible
+            .iter()
+            .filter(|l| self.lesson_views.contains_key(&(l.id, student)))
+            .count();
+        let submissions = self.submissions_where(|s| {
+            s.student_id == student && self.course_of_assignment(s.assignment_id) == Some(course.id)
+        });
+        let attempts = self.course_attempts(course.id, |a| a.student_id == student);
+        let mut announcements = self
+            .announcements
+            .iter()
+            .filter(|a| {
+                a.course_id == course.id
+                    && self.audience_reads(a, crate::announcement::Audience::Student(student))
+            })
+            .map(|a| self.author_named(a))
+            .collect::<Vec<_>>();
+        announcements.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        announcements.truncate(crate::dashboard::ANNOUNCEMENTS_PER_COURSE as usize);
+        let last_activity = lessons
+            .iter()
+            .filter_map(|l| self.lesson_views.get(&(l.id, student)).copied())
+            .chain(
+                submissions
+                    .iter()
+                    .filter_map(|s| s.latest().map(|v| v.submitted_at)),
+            )
+            .chain(
+                attempts
+                    .iter()
+                    .flat_map(|a| [Some(a.started_at), a.finished_at])
+                    .flatten(),
+            )
+            .max();
+        StudentCourseData {
+            course: course.clone(),
+            lessons_visible: u32::try_from(visible.len()).unwrap_or(u32::MAX),
+            lessons_viewed: u32::try_from(viewed).unwrap_or(u32::MAX),
+            assignments: self
+                .assignments_of(course.id)
+                .into_iter()
+                .filter(|a| a.published)
+                .collect(),
+            extensions: self.student_extensions_in(course.id, student),
+            submissions,
+            quizzes: self
+                .quizzes_of(course.id)
+                .into_iter()
+                .filter(|q| q.published)
+                .collect(),
+            attempts,
+            announcements,
+            last_activity,
+        }
+    }
+}
+
 #[async_trait]
 impl DashboardStore for MemoryStorage {
     async fn student_snapshot(
@@ -58,38 +124,7 @@ impl DashboardStore for MemoryStorage {
             .collect();
         let data = courses
             .iter()
-            .map(|course| {
-                let visible: Vec<Lesson> = st
-                    .lessons_of(course.id)
-                    .into_iter()
-                    .filter(|l| l.is_visible_at(now))
-                    .collect();
-                let viewed = visible
-                    .iter()
-                    .filter(|l| st.lesson_views.contains_key(&(l.id, student)))
-                    .count();
-                StudentCourseData {
-                    course: course.clone(),
-                    lessons_visible: u32::try_from(visible.len()).unwrap_or(u32::MAX),
-                    lessons_viewed: u32::try_from(viewed).unwrap_or(u32::MAX),
-                    assignments: st
-                        .assignments_of(course.id)
-                        .into_iter()
-                        .filter(|a| a.published)
-                        .collect(),
-                    extensions: st.student_extensions_in(course.id, student),
-                    submissions: st.submissions_where(|s| {
-                        s.student_id == student
-                            && st.course_of_assignment(s.assignment_id) == Some(course.id)
-                    }),
-                    quizzes: st
-                        .quizzes_of(course.id)
-                        .into_iter()
-                        .filter(|q| q.published)
-                        .collect(),
-                    attempts: st.course_attempts(course.id, |a| a.student_id == student),
-                }
-            })
+            .map(|course| st.student_course_data(course, student, now))
             .collect();
         let ids: Vec<CourseId> = courses.iter().map(|c| c.id).collect();
         Ok(StudentSnapshot {
@@ -171,6 +206,61 @@ impl DashboardStore for MemoryStorage {
             .staff_course(course, role)
             .await?
             .map(StaffCourseData::without_details))
+    }
+
+    async fn student_course(
+        &self,
+        course: CourseId,
+        student: UserId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Option<StudentCourseData>> {
+        let st = self.lock();
+        let Some(row) = st.courses.get(&course) else {
+            return Ok(None);
+        };
+        if !st.enrolled_students(course).contains(&student) {
+            return Ok(None);
+        }
+        Ok(Some(st.student_course_data(&row.value, student, now)))
+    }
+
+    async fn course_standings(
+        &self,
+        course: CourseId,
+        now: DateTime<Utc>,
+    ) -> StorageResult<Vec<StudentStanding>> {
+        let st = self.lock();
+        let Some(row) = st.courses.get(&course) else {
+            return Ok(Vec::new());
+        };
+        let course = row.value.clone();
+        Ok(st
+            .enrolled_students(course.id)
+            .into_iter()
+            .map(|student| {
+                let data = st.student_course_data(&course, student, now);
+                let overdue = data
+                    .assignments
+                    .iter()
+                    .filter(|a| a.opens_at <= now)
+                    .filter(|a| {
+                        let extension = data.extensions.iter().find(|e| e.assignment_id == a.id);
+                        effective_deadline(a, extension).due_at < now
+                            && !data.submissions.iter().any(|s| s.assignment_id == a.id)
+                    })
+                    .count();
+                StudentStanding {
+                    student_id: student,
+                    display_name: st
+                        .users
+                        .get(&student)
+                        .map(|u| u.user.display_name.as_str().to_owned())
+                        .unwrap_or_default(),
+                    overdue: u32::try_from(overdue).unwrap_or(u32::MAX),
+                    last_activity: data.last_activity,
+                }
+            })
+            .collect())
     }
 }
 

@@ -196,6 +196,14 @@ fn check_dump(d: &SchoolDump) -> StorageResult<()> {
         refers(&submissions, &r.submission_id)?;
         refers(&users, &r.user_id)?;
     }
+    unique_keys(d.announcements.iter().map(|a| a.id), Conflict::Other)?;
+    for a in &d.announcements {
+        refers(&courses, &a.course_id)?;
+        refers(&users, &a.author_id)?;
+        for g in &a.group_ids {
+            refers(&groups, g)?;
+        }
+    }
     let quizzes = unique_keys(d.quizzes.iter().map(|q| q.id), Conflict::Other)?;
     for q in &d.quizzes {
         refers(&courses, &q.course_id)?;
@@ -294,6 +302,7 @@ impl State {
             && self.audit.is_empty()
             && self.comments.is_empty()
             && self.comment_reads.is_empty()
+            && self.announcements.is_empty()
             && self.quizzes.is_empty()
             && self.questions.is_empty()
             && self.attempts.is_empty()
@@ -407,6 +416,7 @@ impl State {
             grade_audit: in_seq_order(&self.audit),
             comments: self.comments.clone(),
             comment_reads,
+            announcements: self.announcements.clone(),
             quizzes: in_seq_order(self.quizzes.values()),
             questions,
             attempts: in_seq_order(self.attempts.values()),
@@ -501,6 +511,18 @@ impl State {
             .comment_reads
             .iter()
             .map(|r| ((r.submission_id, r.user_id), r.read_at))
+            .collect();
+        st.announcements = d
+            .announcements
+            .iter()
+            .map(|a| {
+                let mut a = crate::announcement::Announcement {
+                    author_name: String::new(),
+                    ..a.clone()
+                };
+                a.group_ids.sort_unstable();
+                a
+            })
             .collect();
         let quizzes = rows(&mut st, &d.quizzes);
         st.quizzes = quizzes.into_iter().map(|r| (r.value.id, r)).collect();

@@ -46,6 +46,7 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
         grade_audit,
         comments,
         comment_reads,
+        announcements,
         quizzes,
         questions,
         attempts,
@@ -73,6 +74,7 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
     same_rows(what, "grade_audit", &a.grade_audit, grade_audit);
     same_rows(what, "comments", &a.comments, comments);
     same_rows(what, "comment_reads", &a.comment_reads, comment_reads);
+    same_rows(what, "announcements", &a.announcements, announcements);
     same_rows(what, "quizzes", &a.quizzes, quizzes);
     same_rows(what, "questions", &a.questions, questions);
     same_rows(what, "attempts", &a.attempts, attempts);

@@ -67,6 +67,9 @@ use crate::webinar::WebinarState;
 
 mod checks;
 mod school;
+mod school_groups;
+mod school_notifications;
+mod school_quiz;
 
 pub use checks::{
     assert_same_school, failed_import_writes_nothing, import_refuses_non_empty, round_trip,

@@ -3,6 +3,10 @@
 
 use super::*;
 
+use super::school_groups::add_groups;
+use super::school_notifications::{add_outbox, add_preferences_and_telegram};
+use super::school_quiz::add_quiz;
+
 /// A school built through the ports: what an export must contain, and the
 /// handles the checks probe a storage with after an import.
 pub(super) struct School {
@@ -170,60 +174,9 @@ pub(super) async fn build_school(storage: &Storage) -> School {
         x.enrollments.push(e);
     }
 
-    // ---- groups created at one instant: the assistant mentors the first;
-    // the student moved through the second (archived since) into the first
-    let group = |name: &str, mentors: Vec<UserId>, invite_code: Option<InviteCode>| Group {
-        id: GroupId::new(),
-        course_id: course.id,
-        name: GroupName::parse(name).expect("valid name"),
-        invite_code,
-        mentors,
-        archived_at: None,
-        created_at: at(-75),
-    };
-    let morning = group(
-        "Утренняя группа",
-        vec![assistant.id],
-        Some(InviteCode::generate()),
-    );
-    let evening = group("Вечерняя группа", Vec::new(), None);
-    for g in [&morning, &evening] {
-        ok(storage.groups.insert_group(g).await, "insert group");
-    }
-    let group_history = vec![
-        GroupMove {
-            course_id: course.id,
-            student_id: student.id,
-            from_group: None,
-            to_group: Some(evening.id),
-            moved_by: teacher.id,
-            moved_at: at(-70),
-        },
-        GroupMove {
-            course_id: course.id,
-            student_id: student.id,
-            from_group: Some(evening.id),
-            to_group: Some(morning.id),
-            moved_by: teacher.id,
-            moved_at: at(-60),
-        },
-    ];
-    for m in &group_history {
-        ok(storage.groups.move_student(m).await, "move student");
-    }
-    let evening = Group {
-        archived_at: Some(at(-50)),
-        ..evening
-    };
-    ok(storage.groups.update_group(&evening).await, "archive group");
-    let group_order = vec![morning.id, evening.id];
-    x.group_members.push(GroupMemberRecord {
-        course_id: course.id,
-        student_id: student.id,
-        group_id: morning.id,
-    });
-    x.groups.extend([morning, evening]);
-    x.group_moves.extend(group_history.iter().cloned());
+    // ---- groups (see `school_groups`)
+    let (group_order, group_history) =
+        add_groups(storage, &mut x, &course, &teacher, &assistant, &student).await;
 
     // ---- lessons, reordered, and views
     let mut lessons = Vec::new();
@@ -412,146 +365,8 @@ pub(super) async fn build_school(storage: &Storage) -> School {
     ));
     x.submissions.push(late);
 
-    // ---- a quiz with a finished and an open attempt, and an auto-submitted one
-    let mut q = quiz(course.id, at(-20));
-    q.settings.attempts_allowed = Some(3);
-    q.settings.time_limit_minutes = Some(30);
-    q.settings.shuffle_questions = true;
-    ok(storage.quizzes.insert_quiz(&q).await, "insert quiz");
-    x.quizzes.push(q.clone());
-    let mut questions = Vec::new();
-    for question in [
-        true_false_question(q.id, true),
-        single_choice_question(q.id),
-    ] {
-        questions.push(ok(
-            storage.quizzes.insert_question(&question).await,
-            "insert question",
-        ));
-    }
-    ok(
-        storage
-            .quizzes
-            .reorder_questions(q.id, &[questions[1].id, questions[0].id])
-            .await,
-        "reorder questions",
-    );
-    questions[0].position = 1;
-    questions[1].position = 0;
-    x.questions.extend(questions.iter().cloned());
-    let QuestionBody::SingleChoice { correct, .. } = &questions[1].body else {
-        unreachable!("the second fixture question is single choice")
-    };
-    let answers = BTreeMap::from([
-        (questions[0].id, Answer::TrueFalse(true)),
-        (questions[1].id, Answer::SingleChoice(*correct)),
-    ]);
-    let result = AttemptResult {
-        per_question: BTreeMap::from([
-            (questions[0].id, QuestionScore::Scored(points(1.0))),
-            (questions[1].id, QuestionScore::Scored(points(2.0))),
-        ]),
-        score: points(3.0),
-        max_score: points(3.0),
-        pending_manual: false,
-    };
-    let start = |who: &User, started: i64| Attempt {
-        id: crate::ids::AttemptId::new(),
-        quiz_id: q.id,
-        student_id: who.id,
-        number: 0,
-        seed: u64::MAX - 7,
-        question_order: vec![questions[1].id, questions[0].id],
-        started_at: at(started),
-        deadline: Some(at(started + 30)),
-        state: AttemptState::Open,
-        answers: BTreeMap::new(),
-        saved_at: None,
-        finished_at: None,
-        result: None,
-        submit_key: None,
-    };
-    let a1 = ok(
-        storage
-            .quizzes
-            .start_attempt(&start(&student, 100), Some(3))
-            .await,
-        "start attempt",
-    );
-    ok(
-        storage.quizzes.save_answers(a1.id, &answers, at(110)).await,
-        "save answers",
-    );
-    let a1 = ok(
-        storage
-            .quizzes
-            .finish_attempt(&FinishAttempt {
-                attempt_id: a1.id,
-                state: AttemptState::Submitted,
-                finished_at: at(115),
-                result: result.clone(),
-                submit_key: Some(format!("submit-{}", a1.id)),
-                expected_saved_at: Some(at(110)),
-                outbox: Vec::new(),
-                awards: vec![award(student.id, Badge::PerfectQuiz, course.id, at(115))],
-            })
-            .await,
-        "finish attempt",
-    );
-    let a2 = ok(
-        storage
-            .quizzes
-            .start_attempt(&start(&student, 200), Some(3))
-            .await,
-        "start second attempt",
-    );
-    let a2 = ok(
-        storage
-            .quizzes
-            .save_answers(
-                a2.id,
-                &BTreeMap::from([(questions[0].id, Answer::TrueFalse(false))]),
-                at(205),
-            )
-            .await,
-        "save answers",
-    );
-    let b1 = ok(
-        storage
-            .quizzes
-            .start_attempt(&start(&second, 300), Some(3))
-            .await,
-        "start attempt",
-    );
-    let b1 = ok(
-        storage
-            .quizzes
-            .finish_attempt(&FinishAttempt {
-                attempt_id: b1.id,
-                state: AttemptState::AutoSubmitted,
-                finished_at: at(331),
-                result: AttemptResult {
-                    per_question: BTreeMap::new(),
-                    score: points(0.0),
-                    max_score: points(3.0),
-                    pending_manual: false,
-                },
-                submit_key: None,
-                expected_saved_at: None,
-                outbox: Vec::new(),
-                awards: Vec::new(),
-            })
-            .await,
-        "auto-submit attempt",
-    );
-    assert_eq!(
-        (a1.number, a2.number, b1.number),
-        (1, 2, 1),
-        "attempts are numbered per student"
-    );
-    x.attempts.extend([a1, a2, b1]);
-    x.achievements
-        .push(award(student.id, Badge::PerfectQuiz, course.id, at(115)));
+    // ---- a quiz (see `school_quiz`)
+    let (q, questions) = add_quiz(storage, &mut x, &course, &student, &second).await;
 
     // ---- webinars: one scheduled, one cancelled
     let scheduled = webinar(course.id, teacher.id, day(2));
@@ -575,130 +390,22 @@ pub(super) async fn build_school(storage: &Storage) -> School {
     );
     x.webinars.extend([scheduled, cancelled]);
 
-    // ---- the outbox in every state: sent, failed, leased, backed off, waiting
-    let note = |to: &User, event: &str, channel: Channel, due| {
-        OutboxEntry::new(
-            to.id,
-            channel,
-            event,
-            Notification::NewAssignment {
-                course_id: course.id,
-                course_title: course.title.as_str().to_owned(),
-                assignment_id: assignment.id,
-                title: assignment.title.as_str().to_owned(),
-                due_at: assignment.due_at,
-            },
-            due,
-        )
-    };
-    let mut sent = note(&student, "sent", Channel::Email, at(-10));
-    let mut failed = note(&second, "failed", Channel::Email, at(-9));
-    let mut leased = note(&student, "leased", Channel::Telegram, at(-8));
-    let mut retried = note(&teacher, "retried", Channel::Email, at(-7));
-    let waiting = note(&second, "waiting", Channel::Telegram, day(30));
-    let batch = [
-        sent.clone(),
-        failed.clone(),
-        leased.clone(),
-        retried.clone(),
-        waiting.clone(),
-    ];
-    assert_eq!(
-        ok(storage.notifications.enqueue(&batch).await, "enqueue"),
-        5,
-        "every fixture entry is new"
-    );
-    let lease_until = at(6);
-    let claimed = ok(
-        storage
-            .notifications
-            .claim_due(at(1), 10, lease_until)
-            .await,
-        "claim",
-    );
-    assert_eq!(
-        claimed.len(),
-        4,
-        "the four due entries are claimed: {claimed:?}"
-    );
-    ok(
-        storage
-            .notifications
-            .mark_sent(sent.id, lease_until, at(2))
-            .await,
-        "mark sent",
-    );
-    ok(
-        storage
-            .notifications
-            .mark_failed(failed.id, lease_until, "550 mailbox unavailable")
-            .await,
-        "mark failed",
-    );
-    ok(
-        storage
-            .notifications
-            .mark_retry(retried.id, lease_until, at(30), "connection timed out")
-            .await,
-        "mark retry",
-    );
-    for e in [&mut sent, &mut failed, &mut leased, &mut retried] {
-        e.attempts = 1;
-    }
-    sent.status = OutboxStatus::Sent;
-    sent.sent_at = Some(at(2));
-    failed.status = OutboxStatus::Failed;
-    failed.last_error = Some("550 mailbox unavailable".to_owned());
-    leased.lease_until = Some(lease_until);
-    retried.next_attempt_at = at(30);
-    retried.last_error = Some("connection timed out".to_owned());
-    let leased_id = leased.id;
-    x.outbox.extend([sent, failed, leased, retried, waiting]);
+    // ---- the outbox in every state, preferences and Telegram (see
+    // `school_notifications`)
+    let leased = add_outbox(
+        storage,
+        &mut x,
+        &course,
+        &assignment,
+        &teacher,
+        &student,
+        &second,
+    )
+    .await;
+    let (telegram_token, chat_id) =
+        add_preferences_and_telegram(storage, &mut x, &student, &second).await;
 
-    // ---- preferences, Telegram, badges
-    let prefs = NotificationPreferences {
-        user_id: student.id,
-        channels: BTreeMap::from([
-            (NotificationKind::HomeworkGraded, vec![Channel::Telegram]),
-            (
-                NotificationKind::WebinarReminder,
-                vec![Channel::Email, Channel::Telegram],
-            ),
-            (NotificationKind::NewAssignment, Vec::new()),
-        ]),
-        quiet_hours: Some(QuietHours {
-            from: NaiveTime::from_hms_opt(22, 0, 0).expect("valid time"),
-            to: NaiveTime::from_hms_opt(8, 30, 0).expect("valid time"),
-        }),
-    };
-    ok(
-        storage.notifications.set_preferences(&prefs).await,
-        "set preferences",
-    );
-    x.preferences.push(prefs);
-    let chat_id = 4_242_424_242;
-    ok(
-        storage
-            .notifications
-            .set_telegram_chat(student.id, Some(chat_id))
-            .await,
-        "link Telegram",
-    );
-    x.telegram_chats.push(TelegramChatRecord {
-        user_id: student.id,
-        chat_id,
-    });
-    let telegram_token = format!("tg-{}", second.id);
-    let token = TelegramLinkToken {
-        token_hash: TokenHash::of(&telegram_token),
-        user_id: second.id,
-        expires_at: day(1),
-    };
-    ok(
-        storage.notifications.insert_telegram_token(&token).await,
-        "insert Telegram token",
-    );
-    x.telegram_tokens.push(token);
+    // ---- badges
     for a in [
         award(student.id, Badge::FirstHomework, course.id, day(5)),
         award(student.id, Badge::CourseCompleted, course.id, day(6)),
@@ -795,7 +502,7 @@ pub(super) async fn build_school(storage: &Storage) -> School {
         assignment,
         quiz: q,
         questions,
-        leased: (leased_id, lease_until),
+        leased,
         telegram_token,
         chat_id,
     }

@@ -19,6 +19,7 @@ use crate::error::ApiResult;
 use crate::extract::field;
 use crate::state::AppState;
 
+mod announcements;
 mod assistants;
 mod enrolment;
 mod groups;
@@ -40,6 +41,7 @@ fn title(raw: &str) -> ApiResult<Title> {
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(lifecycle::routes())
+        .merge(announcements::routes())
         .merge(enrolment::routes())
         .merge(assistants::routes())
         .merge(groups::routes())

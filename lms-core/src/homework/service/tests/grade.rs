@@ -48,6 +48,8 @@ pub(super) fn course_data(
         submissions,
         quizzes: vec![],
         attempts: vec![],
+        announcements: vec![],
+        last_activity: None,
     }
 }
 

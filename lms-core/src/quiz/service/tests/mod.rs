@@ -276,6 +276,8 @@ impl World {
                 submissions: vec![],
                 quizzes,
                 attempts,
+                announcements: vec![],
+                last_activity: None,
             }],
             webinars: vec![],
             achievements: vec![],

@@ -1,0 +1,2 @@
+DROP TABLE announcement_groups;
+DROP TABLE announcements;
