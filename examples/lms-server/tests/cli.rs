@@ -24,7 +24,7 @@ fn seed_demo_creates_the_school_once() {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(stdout.contains("демо-школа создана"), "{stdout}");
-    assert!(stdout.contains("23 users, 2 courses"), "{stdout}");
+    assert!(stdout.contains("24 users, 2 courses"), "{stdout}");
     assert!(dir.path().join("lms.db").is_file());
 
     let again = server(dir.path()).arg("seed-demo").output().unwrap();

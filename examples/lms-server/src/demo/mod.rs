@@ -1,7 +1,8 @@
 //! The demo school (`LMS_DEMO=true` or `lms-server seed-demo`): accounts,
 //! two published courses with lessons, homework with past and upcoming
 //! deadlines, a quiz with every question kind, a webinar, some graded work
-//! and finished attempts — all in Russian, all created through the core's
+//! and finished attempts, the first course's two groups with their mentors
+//! and announcements — all in Russian, all created through the core's
 //! services, so the data is exactly what a real school would produce.
 //!
 //! Every account's password is [`DEMO_PASSWORD`]. Seeding happens once:
@@ -27,12 +28,21 @@ use lms_core::{Actor, CourseId, Lms, OptionId, QuestionId, Role, UserId};
 use lms_http::password::hash_password;
 use thiserror::Error;
 
+mod groups;
+mod quiz;
+
+use groups::seed_groups;
+use quiz::quiz;
+
 /// The demo administrator; its presence means the demo was seeded.
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.school";
 /// The demo teacher.
 pub const DEMO_TEACHER_EMAIL: &str = "teacher@demo.school";
 /// The demo assistant.
 pub const DEMO_ASSISTANT_EMAIL: &str = "assistant@demo.school";
+/// The demo's second assistant, mentor of the first course's «Группа Б»
+/// (the first assistant mentors «Группа А»).
+pub const DEMO_MENTOR_EMAIL: &str = "mentor@demo.school";
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo12345";
 /// How many demo students there are (`student1@demo.school` ...).
@@ -68,6 +78,10 @@ pub struct DemoSummary {
     pub finished_attempts: usize,
     /// Webinars scheduled.
     pub webinars: usize,
+    /// Groups (in the first course).
+    pub groups: usize,
+    /// Announcements posted.
+    pub announcements: usize,
 }
 
 impl fmt::Display for DemoSeeded {
@@ -82,7 +96,8 @@ impl fmt::Display for DemoSeeded {
                 f,
                 "демо-школа создана / demo school created: {} users, {} courses, {} lessons, \
                  {} assignments, {} submissions ({} graded), {} quizzes, {} finished attempts, \
-                 {} webinars; password of every account: {DEMO_PASSWORD}",
+                 {} webinars, {} groups, {} announcements; password of every account: \
+                 {DEMO_PASSWORD}",
                 s.users,
                 s.courses.len(),
                 s.lessons,
@@ -91,7 +106,9 @@ impl fmt::Display for DemoSeeded {
                 s.graded,
                 s.quizzes,
                 s.finished_attempts,
-                s.webinars
+                s.webinars,
+                s.groups,
+                s.announcements
             ),
         }
     }
@@ -234,6 +251,12 @@ pub async fn seed_demo(lms: &Lms) -> Result<DemoSeeded, DemoError> {
         Role::Assistant,
     )?)
     .await?;
+    let mentor = create(new_user(
+        DEMO_MENTOR_EMAIL.into(),
+        "Марина Наставникова",
+        Role::Assistant,
+    )?)
+    .await?;
     let mut students = Vec::with_capacity(DEMO_STUDENTS);
     for (i, name) in STUDENT_NAMES.iter().enumerate() {
         let email = format!("student{}@demo.school", i + 1);
@@ -241,7 +264,7 @@ pub async fn seed_demo(lms: &Lms) -> Result<DemoSeeded, DemoError> {
     }
 
     let mut summary = DemoSummary {
-        users: 3 + students.len(),
+        users: 4 + students.len(),
         courses: Vec::new(),
         lessons: 0,
         assignments: 0,
@@ -250,6 +273,8 @@ pub async fn seed_demo(lms: &Lms) -> Result<DemoSeeded, DemoError> {
         quizzes: 0,
         finished_attempts: 0,
         webinars: 0,
+        groups: 0,
+        announcements: 0,
     };
     // Whole minutes read better in the UI.
     let now = now.duration_trunc(Duration::minutes(1)).unwrap_or(now);
@@ -265,6 +290,15 @@ pub async fn seed_demo(lms: &Lms) -> Result<DemoSeeded, DemoError> {
         &students,
         now,
         &mut summary,
+    )
+    .await?;
+    (summary.groups, summary.announcements) = seed_groups(
+        lms,
+        summary.courses[0],
+        &teacher,
+        &assistant,
+        &mentor,
+        &students,
     )
     .await?;
     Ok(DemoSeeded::Created(summary))
@@ -597,423 +631,5 @@ async fn seed_course(
     Ok(course.id)
 }
 
-/// A quiz with one question of every kind, and finished attempts of two
-/// students (one perfect apart from the essay, which the teacher grades).
-async fn quiz(
-    lms: &Lms,
-    course: CourseId,
-    teacher: &Actor,
-    students: &[Actor],
-    now: DateTime<Utc>,
-    summary: &mut DemoSummary,
-) -> Result<(), DemoError> {
-    let quiz = lms
-        .quizzes
-        .create_quiz(
-            teacher,
-            course,
-            QuizInput {
-                title: title("Проверочный тест: уравнения и логарифмы"),
-                description: rich(
-                    "<p>Тест по первым трём урокам. На выполнение — 30 минут, \
-                     две попытки, засчитывается лучшая.</p>",
-                ),
-                settings: QuizSettings {
-                    opens_at: Some(now - Duration::days(7)),
-                    closes_at: Some(now + Duration::days(21)),
-                    time_limit_minutes: Some(30),
-                    attempts_allowed: Some(2),
-                    scoring: ScoringPolicy::Best,
-                    shuffle_questions: false,
-                    shuffle_options: true,
-                    reveal: RevealPolicy::AfterAttempt,
-                },
-            },
-        )
-        .await
-        .map_err(at("quiz"))?;
-    summary.quizzes += 1;
-
-    let (two, three, five) = (choice("2"), choice("3"), choice("5"));
-    let single = QuestionBody::SingleChoice {
-        correct: three.id,
-        options: vec![two, three.clone(), five],
-    };
-    let (p1, p2, p3, p4) = (
-        choice("x² − 4 = 0"),
-        choice("x² + 1 = 0"),
-        choice("x² − 2x + 1 = 0"),
-        choice("2x + 1 = 0"),
-    );
-    let multiple = QuestionBody::MultipleChoice {
-        correct: BTreeSet::from([p1.id, p3.id]),
-        options: vec![p1.clone(), p2, p3.clone(), p4],
-    };
-    let pairs = vec![
-        MatchPair {
-            left: choice("log₂ 8"),
-            right: choice("3"),
-        },
-        MatchPair {
-            left: choice("log₃ 9"),
-            right: choice("2"),
-        },
-        MatchPair {
-            left: choice("log₅ 1"),
-            right: choice("0"),
-        },
-    ];
-    let items = vec![
-        choice("Найти дискриминант"),
-        choice("Сравнить дискриминант с нулём"),
-        choice("Вычислить корни"),
-        choice("Сделать проверку"),
-    ];
-    let questions: Vec<(&str, f64, QuestionBody, Answer)> = vec![
-        (
-            "<p>Чему равен log₂ 8?</p>",
-            1.0,
-            single,
-            Answer::SingleChoice(three.id),
-        ),
-        (
-            "<p>Какие уравнения имеют действительные корни? Отметьте все.</p>",
-            2.0,
-            multiple,
-            Answer::MultipleChoice(BTreeSet::from([p1.id, p3.id])),
-        ),
-        (
-            "<p>Если дискриминант отрицателен, квадратное уравнение не имеет действительных корней.</p>",
-            1.0,
-            QuestionBody::TrueFalse { correct: true },
-            Answer::TrueFalse(true),
-        ),
-        (
-            "<p>Как называется выражение b² − 4ac? (одно слово)</p>",
-            1.0,
-            QuestionBody::ShortText {
-                accepted: vec!["дискриминант".into()],
-            },
-            Answer::ShortText("Дискриминант".into()),
-        ),
-        (
-            "<p>Найдите больший корень уравнения x² − 2 = 0 (с точностью до 0,01).</p>",
-            2.0,
-            QuestionBody::Numeric {
-                value: std::f64::consts::SQRT_2,
-                tolerance: 0.01,
-            },
-            Answer::Numeric(1.41),
-        ),
-        (
-            "<p>Сопоставьте логарифмы и их значения.</p>",
-            3.0,
-            QuestionBody::Matching {
-                pairs: pairs.clone(),
-            },
-            Answer::Matching(pairs.iter().map(|p| (p.left.id, p.right.id)).collect()),
-        ),
-        (
-            "<p>Расположите шаги решения квадратного уравнения по порядку.</p>",
-            2.0,
-            QuestionBody::Ordering {
-                items: items.clone(),
-            },
-            Answer::Ordering(items.iter().map(|c| c.id).collect()),
-        ),
-        (
-            "<p>Объясните своими словами, зачем нужна теорема Виета.</p>",
-            3.0,
-            QuestionBody::Essay,
-            Answer::Essay(
-                "Теорема Виета позволяет находить корни приведённого уравнения устно \
-                 и проверять найденные корни."
-                    .into(),
-            ),
-        ),
-    ];
-    let mut right_answers: BTreeMap<QuestionId, Answer> = BTreeMap::new();
-    let mut essay = None;
-    for (prompt, pts, body, answer) in questions {
-        let is_essay = matches!(body, QuestionBody::Essay);
-        let question = lms
-            .quizzes
-            .add_question(
-                teacher,
-                quiz.id,
-                QuestionInput {
-                    prompt: rich(prompt),
-                    points: points(pts),
-                    body,
-                    explanation: Some(rich("<p>См. уроки 1–3 курса.</p>")),
-                },
-            )
-            .await
-            .map_err(at("quiz question"))?;
-        if is_essay {
-            essay = Some(question.id);
-        }
-        right_answers.insert(question.id, answer);
-    }
-    lms.quizzes
-        .set_published(teacher, quiz.id, true)
-        .await
-        .map_err(at("publishing the quiz"))?;
-
-    // The first student answers everything right; the second gets half.
-    for (n, student) in students.iter().take(2).enumerate() {
-        let attempt = lms
-            .quizzes
-            .start_attempt(student, quiz.id)
-            .await
-            .map_err(at("starting an attempt"))?;
-        let answers: BTreeMap<QuestionId, Answer> = right_answers
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| n == 0 || i % 2 == 0)
-            .map(|(_, (q, a))| (*q, a.clone()))
-            .collect();
-        lms.quizzes
-            .save_answers(student, attempt.attempt_id, answers)
-            .await
-            .map_err(at("saving answers"))?;
-        lms.quizzes
-            .submit(student, attempt.attempt_id, None)
-            .await
-            .map_err(at("finishing an attempt"))?;
-        summary.finished_attempts += 1;
-        if n == 0
-            && let Some(essay) = essay
-        {
-            lms.quizzes
-                .grade_essay(teacher, attempt.attempt_id, essay, points(3.0))
-                .await
-                .map_err(at("grading the essay"))?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use lms_core::Page;
-    use lms_core::clock::SystemClock;
-    use lms_core::quiz::AttemptState;
-    use lms_http::password::verify_password;
-    use lms_webinar::ExternalLinkProvider;
-
-    use super::*;
-    use crate::storage::open_storage;
-
-    #[tokio::test]
-    async fn seeds_a_whole_school_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("lms.db");
-        let (storage, handle) = open_storage(db.to_str().unwrap(), dir.path())
-            .await
-            .unwrap();
-        let lms = Lms::new(
-            storage,
-            Arc::new(SystemClock),
-            vec![Arc::new(ExternalLinkProvider::new())],
-        );
-
-        let DemoSeeded::Created(summary) = seed_demo(&lms).await.unwrap() else {
-            panic!("a fresh database has no demo yet")
-        };
-
-        // Every account logs in with the demo password.
-        let mut emails = vec![
-            DEMO_ADMIN_EMAIL.to_owned(),
-            DEMO_TEACHER_EMAIL.to_owned(),
-            DEMO_ASSISTANT_EMAIL.to_owned(),
-        ];
-        emails.extend((1..=DEMO_STUDENTS).map(|i| format!("student{i}@demo.school")));
-        let mut actors = BTreeMap::new();
-        for email in &emails {
-            let (user, hash) = lms
-                .users
-                .login_lookup(&Email::parse(email).unwrap())
-                .await
-                .unwrap();
-            assert!(verify_password(DEMO_PASSWORD, &hash), "{email}");
-            assert!(!verify_password("wrong", &hash));
-            actors.insert(email.clone(), user.actor());
-        }
-        let admin = actors[DEMO_ADMIN_EMAIL];
-        let teacher = actors[DEMO_TEACHER_EMAIL];
-        let assistant = actors[DEMO_ASSISTANT_EMAIL];
-        let student1 = actors["student1@demo.school"];
-        assert_eq!(admin.role, Role::Admin);
-        assert_eq!(teacher.role, Role::Teacher);
-        assert_eq!(assistant.role, Role::Assistant);
-        assert_eq!(student1.role, Role::Student);
-        let all = lms.users.list_users(&admin, Page::max()).await.unwrap();
-        assert_eq!(all.len(), 3 + DEMO_STUDENTS);
-        assert_eq!(summary.users, 3 + DEMO_STUDENTS);
-
-        // Two published courses, each with lessons, staff and students.
-        let courses = lms
-            .courses
-            .list_my_courses(&student1, Page::max())
-            .await
-            .unwrap();
-        assert_eq!(courses.len(), 2);
-        for view in &courses {
-            assert_eq!(view.course.status, CourseStatus::Published);
-            let lessons = lms
-                .courses
-                .list_lessons(&student1, view.course.id)
-                .await
-                .unwrap();
-            assert!(lessons.len() >= 3, "{}", view.course.title.as_str());
-            let students = lms
-                .courses
-                .list_students(
-                    &teacher,
-                    view.course.id,
-                    &lms_core::user::UserFilter::default(),
-                    Page::max(),
-                )
-                .await
-                .unwrap();
-            assert_eq!(students.len(), DEMO_STUDENTS);
-            let assistants = lms
-                .courses
-                .list_assistants(&teacher, view.course.id)
-                .await
-                .unwrap();
-            assert!(assistants.iter().any(|u| u.id == assistant.user_id));
-        }
-        assert_eq!(
-            lms.courses
-                .list_my_courses(&assistant, Page::max())
-                .await
-                .unwrap()
-                .len(),
-            2
-        );
-
-        // Lessons keep their rich content through sanitising.
-        let math = summary.courses[0];
-        let lessons = lms.courses.list_lessons(&student1, math).await.unwrap();
-        let first = lessons[0].body.as_html();
-        for part in [
-            "<h2>",
-            "<ol>",
-            "<li>",
-            "<img src=\"https://",
-            "<a href=\"https://",
-        ] {
-            assert!(first.contains(part), "{part} missing from {first}");
-        }
-
-        // Homework with past and upcoming deadlines; some work graded.
-        let now = lms.clock().now();
-        let mut past = 0;
-        let mut upcoming = 0;
-        let mut graded = 0;
-        for id in &summary.courses {
-            for view in lms.homework.list_assignments(&teacher, *id).await.unwrap() {
-                if view.assignment.due_at < now {
-                    past += 1;
-                } else {
-                    upcoming += 1;
-                }
-                let subs = lms
-                    .homework
-                    .list_submissions(
-                        &teacher,
-                        view.assignment.id,
-                        &lms_core::homework::SubmissionFilter::default(),
-                        Page::max(),
-                    )
-                    .await
-                    .unwrap();
-                graded += subs.iter().filter(|s| s.grade.is_some()).count();
-            }
-        }
-        assert!(
-            past >= 2 && upcoming >= 2,
-            "past {past}, upcoming {upcoming}"
-        );
-        assert_eq!(graded, summary.graded);
-        assert!(graded > 0);
-
-        // A quiz with every question kind and finished attempts.
-        let quizzes = lms.quizzes.list_quizzes(&teacher, math).await.unwrap();
-        assert_eq!(quizzes.len(), 1);
-        let quiz_id = quizzes[0].quiz.id;
-        let kinds: BTreeSet<&'static str> = lms
-            .quizzes
-            .list_questions(&teacher, quiz_id)
-            .await
-            .unwrap()
-            .iter()
-            .map(|q| match q.body {
-                QuestionBody::SingleChoice { .. } => "single",
-                QuestionBody::MultipleChoice { .. } => "multiple",
-                QuestionBody::TrueFalse { .. } => "true_false",
-                QuestionBody::ShortText { .. } => "short_text",
-                QuestionBody::Numeric { .. } => "numeric",
-                QuestionBody::Matching { .. } => "matching",
-                QuestionBody::Ordering { .. } => "ordering",
-                QuestionBody::Essay => "essay",
-            })
-            .collect();
-        assert_eq!(kinds.len(), 8, "{kinds:?}");
-        let attempts = lms.quizzes.my_attempts(&student1, quiz_id).await.unwrap();
-        assert_eq!(attempts.len(), 1);
-        assert_eq!(attempts[0].state, AttemptState::Submitted);
-
-        // A webinar on the external-link provider in each course.
-        let webinars = lms
-            .webinars
-            .list_course_webinars(&student1, math)
-            .await
-            .unwrap();
-        assert_eq!(webinars.len(), 1);
-        assert_eq!(webinars[0].webinar.provider, ProviderKind::ExternalLink);
-        assert!(webinars[0].webinar.starts_at > now);
-
-        // Nobody at the made-up addresses is e-mailed, though the students
-        // were told about assignments, grades and webinars (in Telegram,
-        // once they link it).
-        for actor in actors.values() {
-            let outbox = lms
-                .notifications
-                .my_outbox(actor, Page::max())
-                .await
-                .unwrap();
-            assert!(
-                outbox.iter().all(|e| e.channel != Channel::Email),
-                "{outbox:?}"
-            );
-            let prefs = lms.notifications.get_preferences(actor).await.unwrap();
-            assert!(prefs.wants(NotificationKind::HomeworkGraded, Channel::Telegram));
-            assert!(!prefs.wants(NotificationKind::HomeworkGraded, Channel::Email));
-        }
-
-        // Seeding again changes nothing.
-        assert_eq!(seed_demo(&lms).await.unwrap(), DemoSeeded::AlreadyPresent);
-        assert_eq!(
-            lms.users
-                .list_users(&admin, Page::max())
-                .await
-                .unwrap()
-                .len(),
-            3 + DEMO_STUDENTS
-        );
-        assert_eq!(
-            lms.courses
-                .list_my_courses(&admin, Page::max())
-                .await
-                .unwrap()
-                .len(),
-            2
-        );
-        handle.close().await;
-    }
-}
+mod tests;
