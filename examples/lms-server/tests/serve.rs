@@ -139,7 +139,7 @@ async fn the_demo_server_serves_the_school_and_stops_on_sigterm() {
             .await
             .unwrap()
     };
-    assert_eq!(users.as_array().unwrap().len(), 23);
+    assert_eq!(users.as_array().unwrap().len(), 24);
     assert!(terminate(&mut again).success());
 }
 

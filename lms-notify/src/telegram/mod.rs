@@ -30,10 +30,9 @@
 //! token is treated as transient: it is the school's configuration, not the
 //! message, that is wrong, and messages should survive until it is fixed.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -51,9 +50,12 @@ use teloxide::types::{
     AllowedUpdate, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, ParseMode, UpdateKind,
 };
 use thiserror::Error;
-use tokio::time::Instant;
 
 use crate::content::{self, Content};
+
+mod limiter;
+
+pub use limiter::RateLimiter;
 
 pub use teloxide::Bot;
 pub use teloxide::types::Update;
@@ -199,191 +201,6 @@ pub fn bot(config: &TelegramConfig) -> Result<Bot, TelegramConfigError> {
         bot = bot.set_api_url(url);
     }
     Ok(bot)
-}
-
-// ------------------------------------------------------------ rate limits
-
-/// Waits so that sending stays within `per_second` messages over all chats
-/// and one message per `per_chat` interval to each chat. Slots are handed out
-/// in the order they are asked for: in this process, or, once
-/// [`shared`](Self::shared), in the database every node uses.
-pub struct RateLimiter {
-    global_interval: Duration,
-    chat_interval: Duration,
-    state: Mutex<LimiterState>,
-    shared: Option<SharedSlots>,
-}
-
-/// Slots reserved in the database, under keys of one bot.
-struct SharedSlots {
-    store: Arc<dyn NotificationStore>,
-    /// `tg:<bot username>:`, so two bots on one database keep apart.
-    prefix: String,
-}
-
-impl SharedSlots {
-    /// The key of one chat's slot in the shared store.
-    fn chat_key(&self, chat: i64) -> String {
-        format!("{}chat:{chat}", self.prefix)
-    }
-}
-
-impl fmt::Debug for RateLimiter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RateLimiter")
-            .field("global_interval", &self.global_interval)
-            .field("chat_interval", &self.chat_interval)
-            .field("shared", &self.shared.as_ref().map(|s| &s.prefix))
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Debug)]
-struct LimiterState {
-    next_global: Option<Instant>,
-    next_per_chat: HashMap<i64, Instant>,
-}
-
-impl RateLimiter {
-    /// Above this many remembered chats, chats whose next slot has passed
-    /// are forgotten.
-    const MAX_REMEMBERED_CHATS: usize = 10_000;
-
-    /// A limiter allowing `per_second` messages a second overall (at least
-    /// 1) and one message per `per_chat` to each chat.
-    #[must_use]
-    pub fn new(per_second: u32, per_chat: Duration) -> Self {
-        Self {
-            global_interval: Duration::from_secs(1) / per_second.max(1),
-            chat_interval: per_chat,
-            state: Mutex::new(LimiterState {
-                next_global: None,
-                next_per_chat: HashMap::new(),
-            }),
-            shared: None,
-        }
-    }
-
-    /// Keeps the slots in `store` (the database every node shares) under
-    /// keys of `bot`, instead of in this process. When the store fails, a
-    /// message falls back to this process's slots rather than wait.
-    #[must_use]
-    pub fn shared(mut self, store: Arc<dyn NotificationStore>, bot: &str) -> Self {
-        // Keys are bounded (128 bytes in storage); a bot username has at
-        // most 32 characters.
-        let bot: String = bot.chars().take(64).collect();
-        self.shared = Some(SharedSlots {
-            store,
-            prefix: format!("tg:{bot}:"),
-        });
-        self
-    }
-
-    /// Waits until a message may be sent to `chat`.
-    pub async fn acquire(&self, chat: i64) {
-        if let Some(shared) = &self.shared {
-            match self.acquire_shared(shared, chat).await {
-                Ok(()) => return,
-                Err(e) => {
-                    tracing::warn!(error = %e, "shared Telegram rate limit unavailable; using this process's");
-                }
-            }
-        }
-        // First the chat's own turn, then a slot in the overall budget: a
-        // chat with many queued messages then holds up only itself.
-        let chat_slot = self.reserve_chat(chat, Instant::now());
-        tokio::time::sleep_until(chat_slot).await;
-        let slot = self.reserve_global(chat, Instant::now());
-        tokio::time::sleep_until(slot).await;
-    }
-
-    /// [`acquire`](Self::acquire) through the database: the chat's turn,
-    /// then an overall slot, after which the chat's next turn counts.
-    async fn acquire_shared(
-        &self,
-        shared: &SharedSlots,
-        chat: i64,
-    ) -> Result<(), lms_core::StorageError> {
-        let chat_key = shared.chat_key(chat);
-        let chat_interval = to_chrono(self.chat_interval);
-        let chat_slot = shared
-            .store
-            .reserve_send_slot(&chat_key, chrono::Utc::now(), chat_interval)
-            .await?;
-        sleep_until_utc(chat_slot).await;
-        let slot = shared
-            .store
-            .reserve_send_slot(
-                &format!("{}all", shared.prefix),
-                chrono::Utc::now(),
-                to_chrono(self.global_interval),
-            )
-            .await?;
-        if slot > chat_slot {
-            shared
-                .store
-                .hold_send_slot(&chat_key, slot + chat_interval)
-                .await?;
-        }
-        sleep_until_utc(slot).await;
-        Ok(())
-    }
-
-    /// Keeps `chat` quiet for `wait` (Telegram asked for it with a 429).
-    pub async fn back_off(&self, chat: i64, wait: Duration) {
-        if let Some(shared) = &self.shared {
-            let until = chrono::Utc::now() + to_chrono(wait);
-            let key = shared.chat_key(chat);
-            if let Err(e) = shared.store.hold_send_slot(&key, until).await {
-                tracing::warn!(error = %e, "could not store Telegram's wait in the shared rate limit");
-            }
-        }
-        let until = Instant::now() + wait;
-        let mut state = self.lock();
-        let next = state.next_per_chat.entry(chat).or_insert(until);
-        *next = (*next).max(until);
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, LimiterState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The instant `chat` may next be sent to, reserving it.
-    fn reserve_chat(&self, chat: i64, now: Instant) -> Instant {
-        let mut state = self.lock();
-        if state.next_per_chat.len() > Self::MAX_REMEMBERED_CHATS {
-            state.next_per_chat.retain(|_, next| *next > now);
-        }
-        let slot = state
-            .next_per_chat
-            .get(&chat)
-            .map_or(now, |next| (*next).max(now));
-        state.next_per_chat.insert(chat, slot + self.chat_interval);
-        slot
-    }
-
-    /// The next overall slot at or after `now`, reserving it; the chat's
-    /// next turn counts from that slot.
-    fn reserve_global(&self, chat: i64, now: Instant) -> Instant {
-        let mut state = self.lock();
-        let slot = state.next_global.map_or(now, |next| next.max(now));
-        state.next_global = Some(slot + self.global_interval);
-        let chat_next = slot + self.chat_interval;
-        let next = state.next_per_chat.entry(chat).or_insert(chat_next);
-        *next = (*next).max(chat_next);
-        slot
-    }
-}
-
-fn to_chrono(d: Duration) -> chrono::Duration {
-    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
-}
-
-/// Sleeps until the wall-clock instant `at` (at once when it has passed).
-async fn sleep_until_utc(at: chrono::DateTime<chrono::Utc>) {
-    if let Ok(wait) = (at - chrono::Utc::now()).to_std() {
-        tokio::time::sleep(wait).await;
-    }
 }
 
 // ------------------------------------------------------------- messages
@@ -873,42 +690,5 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn one_chat_waits_a_second_between_messages() {
-        let limiter = RateLimiter::new(30, Duration::from_secs(1));
-        let t0 = Instant::now();
-        let first = limiter.reserve_chat(1, t0);
-        let second = limiter.reserve_chat(1, t0);
-        assert_eq!(first, t0);
-        assert_eq!(second, t0 + Duration::from_secs(1));
-        // Another chat is not held up by the first one's queue.
-        assert_eq!(limiter.reserve_chat(2, t0), t0);
-    }
-
-    #[test]
-    fn overall_slots_are_spaced_by_the_rate() {
-        let limiter = RateLimiter::new(30, Duration::from_secs(1));
-        let t0 = Instant::now();
-        let slots: Vec<Instant> = (0..31)
-            .map(|chat| limiter.reserve_global(chat, t0))
-            .collect();
-        assert_eq!(slots[0], t0);
-        assert_eq!(slots[30], t0 + Duration::from_secs(1) / 30 * 30);
-        assert!(slots.windows(2).all(|w| w[1] > w[0]));
-        // The chat's next turn counts from its overall slot.
-        assert_eq!(
-            limiter.reserve_chat(30, t0),
-            slots[30] + Duration::from_secs(1)
-        );
-    }
-
-    #[tokio::test]
-    async fn a_429_keeps_the_chat_quiet() {
-        let limiter = RateLimiter::new(30, Duration::from_secs(1));
-        limiter.back_off(5, Duration::from_secs(5)).await;
-        let slot = limiter.reserve_chat(5, Instant::now());
-        assert!(slot >= Instant::now() + Duration::from_secs(4));
     }
 }
