@@ -1865,7 +1865,7 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
         const rows = [...document.querySelectorAll('[data-test=gradebook-table] tbody tr')]
         return rows.length === 1 && rows[0].textContent.includes(name)
       }, people.sb.name)
-      state.groups = { people, pw, homework, handedIn, session, close }
+      state.groups = { people, pw, homework, handedIn, session, close, course }
     } finally {
       await close(owner)
     }
@@ -1915,6 +1915,59 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       await S2.waitForSelector('[data-test=comment-item]:has-text("Проверь знак")')
     } finally {
       await close(student)
+    }
+  })
+  await step("the owner announces the mock exam to the course: the students of both groups find it on the course page and under the bell; mentor A opens their student's page from the gradebook and sees their group on the dashboard (#18)", ['groups'], async () => {
+    const { people, pw, session, close, course } = state.groups
+    const owner = await session('announce-owner', TEACHER, PASSWORD)
+    const O = owner.page
+    try {
+      await O.goto(`/courses/${course.id}`)
+      await O.click('[data-test=announcement-new]')
+      await O.fill('[data-test=announcement-title]', 'Пробный экзамен в субботу')
+      await O.click('[data-test=announcement-body] .ql-editor')
+      await O.keyboard.type('Начало в 10:00, возьмите калькулятор.')
+      await O.click('[data-test=announcement-send]')
+      await O.waitForSelector('[data-test=announcement]:has-text("Пробный экзамен в субботу")')
+      await shot(O, 'announcement-ru')
+    } finally {
+      await close(owner)
+    }
+    for (const k of ['sa', 'sb']) {
+      const s = await session(`announce-${k}`, people[k].email, pw)
+      const P = s.page
+      try {
+        await P.goto(`/courses/${course.id}`)
+        await P.waitForSelector('[data-test=announcement]:has-text("Пробный экзамен в субботу")')
+        await P.goto('/')
+        await P.waitForSelector('[data-test=dashboard-announcement]:has-text("Пробный экзамен в субботу")')
+        await P.click('[data-test=bell]')
+        await P.waitForSelector('[data-test=bell-panel]')
+        await P.locator('[data-test=bell-item]', { hasText: 'Пробный экзамен в субботу' }).first().click()
+        await P.waitForURL(new RegExp(`/courses/${course.id}`))
+        await P.waitForSelector('[data-test=announcement]:has-text("Пробный экзамен в субботу")')
+      } finally {
+        await close(s)
+      }
+    }
+    const mentor = await session('announce-mentor', people.ma.email, pw)
+    const M = mentor.page
+    try {
+      await M.goto(`/courses/${course.id}/gradebook`)
+      await M.locator('[data-test=gradebook-student]', { hasText: people.sa.name }).first().click()
+      await M.waitForSelector('[data-test=student-name]')
+      const name = await M.locator('[data-test=student-name]').innerText()
+      if (!name.includes(people.sa.name)) throw new Error(`student page: ${name}`)
+      await M.waitForSelector('[data-test=student-homework-row]')
+      await shot(M, 'student-page-ru')
+      await M.goto(`/courses/${course.id}/students/${people.sb.id}`)
+      await M.waitForSelector('[data-test=student-not-found]')
+      await M.goto('/')
+      await M.waitForSelector('[data-test=watched-group]')
+      const groups = await M.locator('[data-test=watched-group]').allInnerTexts()
+      if (groups.length !== 1 || !groups[0].includes('Группа А')) throw new Error(`mentor A's groups: ${JSON.stringify(groups)}`)
+    } finally {
+      await close(mentor)
     }
   })
   await step('accessibility (axe-core): no serious or critical violation on any screen checked, in either language (#16)', [], async () => {

@@ -16,6 +16,7 @@ export const SAMPLES: { [K in (typeof KINDS)[number]]: Of<K> } = {
   webinar_reminder: { event: 'webinar_reminder', webinar_id: 'w1', course_id: 'c1', title: 'Разбор', minutes_before: 10, starts_at: '2026-12-15T15:00:00Z' },
   achievement_awarded: { event: 'achievement_awarded', badge: 'perfect_quiz', course_id: 'c1', quiz_id: 'q1' },
   submission_comment: { event: 'submission_comment', course_id: 'c1', assignment_id: 'a1', title: 'ДЗ 1', submission_id: 's1', author_name: 'Ирина Петрова', to_staff: false },
+  announcement: { event: 'announcement', course_id: 'c1', course_title: 'Алгебра', announcement_id: 'n1', title: 'Контрольная переносится', author_name: 'Анна Петровна' },
 }
 
 /** An entry of the list: `n` minutes old, unread unless `read`. */

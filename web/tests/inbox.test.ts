@@ -23,6 +23,7 @@ const RU: Record<(typeof KINDS)[number], string> = {
   webinar_reminder: 'Вебинар «Разбор» начнётся через 10 минут (15 дек., 18:00)',
   achievement_awarded: 'Получена награда «Тест без ошибок»',
   submission_comment: 'Ирина Петрова: новое сообщение по работе «ДЗ 1»',
+  announcement: 'Объявление в курсе «Алгебра»: Контрольная переносится',
 }
 const EN: Record<(typeof KINDS)[number], string> = {
   new_assignment: 'New assignment “ДЗ 1” in “Алгебра”, due 12 Dec, 23:59',
@@ -34,6 +35,7 @@ const EN: Record<(typeof KINDS)[number], string> = {
   webinar_reminder: 'The webinar “Разбор” starts in 10 minutes (15 Dec, 18:00)',
   achievement_awarded: 'Badge earned: “Perfect quiz”',
   submission_comment: 'Ирина Петрова wrote about “ДЗ 1”',
+  announcement: 'Announcement in “Алгебра”: Контрольная переносится',
 }
 
 afterEach(() => setLocale('ru'))
@@ -73,6 +75,8 @@ describe('the sentence of each kind', () => {
     expect(sentence(n, speech('ru'))).toBe('Работа по заданию «Задача {n} | @x $y» возвращена на доработку')
     const c: NoticeData = { ...SAMPLES.submission_comment, author_name: 'Ира {name} @home' }
     expect(sentence(c, speech('ru'))).toBe('Ира {name} @home: новое сообщение по работе «ДЗ 1»')
+    const a: NoticeData = { ...SAMPLES.announcement, title: 'Сбор в {room} @ 10:00 | $5', course_title: 'Курс {c}' }
+    expect(sentence(a, speech('ru'))).toBe('Объявление в курсе «Курс {c}»: Сбор в {room} @ 10:00 | $5')
   })
 })
 

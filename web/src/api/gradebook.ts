@@ -11,4 +11,10 @@ export const gradebook = {
     const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v != null && v !== '').map(([k, v]) => [k, String(v)])).toString()
     return `${API_PREFIX}/courses/${encodeURIComponent(courseId)}/gradebook.csv${qs ? `?${qs}` : ''}`
   },
+  /**
+   * `GET /courses/{id}/students/{student}/overview` (the staff who grade the student): progress, homework,
+   * quiz results and attempts, late and overdue work, last activity; `student_not_found` otherwise.
+   */
+  student: (courseId: string, studentId: string) =>
+    ok(client.GET('/api/v1/courses/{course_id}/students/{student_id}/overview', { params: { path: { course_id: courseId, student_id: studentId } } })),
 }

@@ -3,6 +3,7 @@
 // API is spelled anywhere else.
 export { ApiError } from './http'
 export { achievements } from './achievements'
+export { announcements } from './announcements'
 export { auth } from './auth'
 export { courses } from './courses'
 export { dashboard } from './dashboard'

@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/announcements/{announcement_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes an announcement (its author, or the course's owner or an admin). */
+        delete: operations["delete_announcement"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assignments/{assignment_id}": {
         parameters: {
             query?: never;
@@ -463,6 +480,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{course_id}/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The course's announcements the caller reads, newest first: a student
+         *     those for the whole course and their group, a mentor also their
+         *     groups' and their own, the owner and admins every one.
+         */
+        get: operations["list_announcements"];
+        put?: never;
+        /**
+         * Posts an announcement; its students are told in the app and by their
+         *     preferences.
+         */
+        post: operations["post_announcement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{course_id}/assignments": {
         parameters: {
             query?: never;
@@ -865,6 +907,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/courses/{course_id}/students/{student_id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One student's standing in a course (the staff who grade them; a mentor
+         *     of another group gets 404): progress, every homework with its status
+         *     and grade, quiz results and attempts, late and overdue work, last
+         *     activity.
+         */
+        get: operations["student_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/courses/{course_id}/students/{user_id}": {
         parameters: {
             query?: never;
@@ -917,6 +981,27 @@ export interface paths {
         put?: never;
         /** Schedules a webinar in a course (its owner or an admin). */
         post: operations["schedule_webinar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboard/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The groups the caller watches (those they mentor, and every group of
+         *     the courses they own), each with the students who fall behind: overdue
+         *     homework, or no activity for `inactive_days` days.
+         */
+        get: operations["watched_groups"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1913,6 +1998,57 @@ export interface components {
             /** @description `false` deactivates the account and ends its sessions. */
             active: boolean;
         };
+        /** @description A message of a course's staff to its students. */
+        Announcement: {
+            /** @description Who posted it. */
+            author_id: components["schemas"]["UserId"];
+            /** @description The author's display name (as stored with their account when read). */
+            author_name: string;
+            /** @description Text (sanitised rich text; may be empty). */
+            body: components["schemas"]["RichText"];
+            /** @description The course. */
+            course_id: components["schemas"]["CourseId"];
+            /**
+             * Format: date-time
+             * @description When it was posted.
+             */
+            created_at: string;
+            /** @description The groups it is for, sorted; empty: every student of the course. */
+            group_ids: components["schemas"]["GroupId"][];
+            /** @description Identifier. */
+            id: components["schemas"]["AnnouncementId"];
+            /** @description Headline. */
+            title: components["schemas"]["Title"];
+        };
+        /**
+         * Format: uuid
+         * @description An announcement of a course to its students (or some of its groups).
+         * @example 3f2b8c1e-5d4a-4b6f-9e2d-7a1c0b9d8e6f
+         */
+        AnnouncementId: string;
+        /** @description An announcement on a student's dashboard. */
+        AnnouncementItem: {
+            /** @description The announcement. */
+            announcement: components["schemas"]["Announcement"];
+            /** @description Course title. */
+            course_title: components["schemas"]["Title"];
+        };
+        /** @description A new announcement. */
+        AnnouncementRequest: {
+            /**
+             * @description Rich text (HTML from the editor; sanitised); may be empty. Pictures
+             *     are files uploaded as drafts (`POST /files`); they become the
+             *     course's.
+             */
+            body?: string;
+            /**
+             * @description The groups it is for. Empty or missing: the whole course from the
+             *     owner; every group they mentor from a mentor.
+             */
+            group_ids?: components["schemas"]["GroupId"][];
+            /** @description Headline (1 to 200 characters). */
+            title: string;
+        };
         /** @description A student's answer to one question. */
         Answer: {
             /** @enum {string} */
@@ -2087,6 +2223,36 @@ export interface components {
          * @example 3f2b8c1e-5d4a-4b6f-9e2d-7a1c0b9d8e6f
          */
         AttemptId: string;
+        /** @description One quiz attempt in a staff view of a student. */
+        AttemptItem: {
+            /** @description The attempt. */
+            attempt_id: components["schemas"]["AttemptId"];
+            /**
+             * Format: date-time
+             * @description When it finished, once it did.
+             */
+            finished_at?: string | null;
+            max_score?: null | components["schemas"]["Points"];
+            /**
+             * Format: int32
+             * @description 1, 2, ... per quiz.
+             */
+            number: number;
+            /** @description Whether an essay still waits for a grade. */
+            pending_manual: boolean;
+            /** @description The quiz. */
+            quiz_id: components["schemas"]["QuizId"];
+            /** @description Quiz title. */
+            quiz_title: string;
+            score?: null | components["schemas"]["Points"];
+            /**
+             * Format: date-time
+             * @description When it started.
+             */
+            started_at: string;
+            /** @description Open, submitted or submitted by the server at the deadline. */
+            state: components["schemas"]["AttemptState"];
+        };
         /** @description What a student learns when an attempt is finished. */
         AttemptOutcome: {
             /** @description The finished attempt with its total score. */
@@ -2214,6 +2380,14 @@ export interface components {
          * @enum {string}
          */
         Badge: "first_homework" | "on_time_streak_5" | "perfect_quiz" | "course_completed";
+        /** @description A student of a watched group who falls behind. */
+        BehindStudent: components["schemas"]["StudentStanding"] & {
+            /**
+             * @description Whether they did nothing in the course for the asked number of
+             *     days (or ever).
+             */
+            inactive: boolean;
+        };
         /** @description Many accounts to activate or deactivate. */
         BulkActiveRequest: {
             /** @description `false` deactivates them and ends their sessions. */
@@ -3098,6 +3272,7 @@ export interface components {
             max_score: components["schemas"]["Points"];
             /** @description Status. */
             status: components["schemas"]["HomeworkStatus"];
+            submission_id?: null | components["schemas"]["SubmissionId"];
             /** @description Assignment title. */
             title: components["schemas"]["Title"];
         };
@@ -3716,6 +3891,19 @@ export interface components {
              */
             to_staff: boolean;
         } | {
+            /** @description The announcement. */
+            announcement_id: components["schemas"]["AnnouncementId"];
+            /** @description Who posted it. */
+            author_name: string;
+            /** @description Course. */
+            course_id: components["schemas"]["CourseId"];
+            /** @description Course title. */
+            course_title: string;
+            /** @enum {string} */
+            event: "announcement";
+            /** @description Its headline. */
+            title: string;
+        } | {
             /** @description Titles of the courses the account joins. */
             course_titles: string[];
             /** @enum {string} */
@@ -3749,7 +3937,7 @@ export interface components {
          * @description What a notification is about.
          * @enum {string}
          */
-        NotificationKind: "new_assignment" | "deadline_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "submission_comment" | "invitation" | "password_reset";
+        NotificationKind: "new_assignment" | "deadline_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "submission_comment" | "announcement" | "invitation" | "password_reset";
         /** @description The user's notification settings. */
         NotificationSettings: {
             /**
@@ -4492,6 +4680,11 @@ export interface components {
         StudentDashboard: {
             /** @description Badges, as stored (oldest first). */
             achievements: components["schemas"]["Achievement"][];
+            /**
+             * @description The latest announcements of the student's courses meant for them,
+             *     newest first, at most [`RECENT_ANNOUNCEMENTS_LIMIT`].
+             */
+            announcements?: components["schemas"]["AnnouncementItem"][];
             /** @description Progress per course, by course title. */
             courses: components["schemas"]["CourseProgressView"][];
             /** @description Every published assignment, by the student's due date. */
@@ -4510,6 +4703,42 @@ export interface components {
             upcoming_deadlines: components["schemas"]["HomeworkItem"][];
             /** @description Webinars not yet over, soonest first. */
             upcoming_webinars: components["schemas"]["WebinarItem"][];
+        };
+        /** @description A student's standing in a course as its staff see it. */
+        StudentOverview: {
+            /** @description Every attempt, newest first. */
+            attempts: components["schemas"]["AttemptItem"][];
+            /** @description The course. */
+            course_id: components["schemas"]["CourseId"];
+            /** @description Their display name. */
+            display_name: string;
+            /** @description Their e-mail address. */
+            email: string;
+            group_id?: null | components["schemas"]["GroupId"];
+            group_name?: null | components["schemas"]["GroupName"];
+            /** @description Every published assignment already open, by the student's due date. */
+            homework: components["schemas"]["HomeworkItem"][];
+            /**
+             * Format: date-time
+             * @description The latest lesson view, hand-in or attempt; `None` before any.
+             */
+            last_activity?: string | null;
+            /**
+             * Format: int32
+             * @description Homework handed in after its due date (the version that counts).
+             */
+            late: number;
+            /**
+             * Format: int32
+             * @description Homework whose due date passed without a hand-in.
+             */
+            overdue: number;
+            /** @description Progress: lessons, homework and quizzes done. */
+            progress: components["schemas"]["CourseProgressView"];
+            /** @description Published quizzes with the student's score by the scoring policy. */
+            quizzes: components["schemas"]["QuizResultItem"][];
+            /** @description The student. */
+            student_id: components["schemas"]["UserId"];
         };
         /**
          * @description A question as a student sees it during an attempt.
@@ -4575,6 +4804,27 @@ export interface components {
             source: components["schemas"]["EnrollmentSource"];
             /** @description The student's account. */
             user: components["schemas"]["User"];
+        };
+        /**
+         * @description Where one enrolled student of a course stands, for the staff who watch
+         *     who falls behind.
+         */
+        StudentStanding: {
+            /** @description Their display name. */
+            display_name: string;
+            /**
+             * Format: date-time
+             * @description As [`StudentCourseData::last_activity`].
+             */
+            last_activity?: string | null;
+            /**
+             * Format: int32
+             * @description Published assignments already open whose due date (their extension
+             *     applied) has passed without a hand-in.
+             */
+            overdue: number;
+            /** @description The student. */
+            student_id: components["schemas"]["UserId"];
         };
         /** @description One student's submission to one assignment with every version. */
         Submission: {
@@ -4757,6 +5007,29 @@ export interface components {
          * @example 3f2b8c1e-5d4a-4b6f-9e2d-7a1c0b9d8e6f
          */
         UserId: string;
+        /** @description A group a member of staff watches. */
+        WatchedGroup: {
+            /**
+             * @description Those with overdue homework or no recent activity: the most overdue
+             *     first, then the longest quiet.
+             */
+            behind: components["schemas"]["BehindStudent"][];
+            /** @description The course. */
+            course_id: components["schemas"]["CourseId"];
+            /** @description Course title. */
+            course_title: components["schemas"]["Title"];
+            /** @description The group. */
+            group_id: components["schemas"]["GroupId"];
+            /** @description Its name. */
+            group_name: components["schemas"]["GroupName"];
+            /** @description Whether the viewer mentors it (else they own its course). */
+            mentor: boolean;
+            /**
+             * Format: int32
+             * @description Its students.
+             */
+            student_count: number;
+        };
         /** @description A webinar of a course. */
         Webinar: {
             /** @description The provider's conference id. */
@@ -4865,6 +5138,63 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Announcement id */
+                announcement_id: components["schemas"]["AnnouncementId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A reader who may not delete it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such announcement, or not one the caller reads */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7035,6 +7365,176 @@ export interface operations {
                 };
             };
             /** @description Invalid field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_announcements: {
+        parameters: {
+            query?: {
+                /** @description At most this many, newest first (1..=100, default 20). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The announcements */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"][];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_announcement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementRequest"];
+            };
+        };
+        responses: {
+            /** @description The announcement as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student, or an assistant who mentors no group (`no_groups`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The course is archived */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid title, a too long text, or a group the caller may not write to */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9257,6 +9757,67 @@ export interface operations {
             };
         };
     };
+    student_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+                /** @description The student */
+                student_id: components["schemas"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The student's standing */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentOverview"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student of the course */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or a student the caller does not grade (`student_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     unenroll: {
         parameters: {
             query?: never;
@@ -9516,6 +10077,68 @@ export interface operations {
                 };
             };
             /** @description The provider is temporarily unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    watched_groups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A student with no lesson view, hand-in or attempt for this many days
+                 *     is behind (1..=90, default 7).
+                 */
+                inactive_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The groups, by course title then name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchedGroup"][];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student (`not_staff`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
             503: {
                 headers: {
                     [name: string]: unknown;

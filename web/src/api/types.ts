@@ -52,6 +52,13 @@ export type StudentResponse = S['StudentResponse']
 export type MemberName = S['MemberName']
 export type UpdateCourseRequest = S['UpdateCourseRequest']
 
+// Announcements of a course
+/** `group_ids` empty: for the whole course. */
+export type Announcement = S['Announcement']
+export type AnnouncementRequest = S['AnnouncementRequest']
+/** An announcement on a student's dashboard, with its course's title. */
+export type AnnouncementItem = S['AnnouncementItem']
+
 // Groups of a course's students and their mentors
 export type Group = S['Group']
 export type GroupMember = S['GroupMember']
@@ -121,6 +128,15 @@ export type CalendarFeed = S['CalendarFeed']
 export type StudentDashboard = S['StudentDashboard']
 export type StaffDashboard = S['StaffDashboard']
 export type NextStep = S['NextStep']
+export type HomeworkItem = S['HomeworkItem']
+export type QuizResultItem = S['QuizResultItem']
+export type CourseProgressView = S['CourseProgressView']
+/** A group on the staff dashboard («Мои группы») with the students falling behind. */
+export type WatchedGroup = S['WatchedGroup']
+export type BehindStudent = S['BehindStudent']
+/** One student's standing in a course, as the staff who grade them see it. */
+export type StudentOverview = S['StudentOverview']
+export type AttemptItem = S['AttemptItem']
 export type CourseStatistics = S['CourseStatistics']
 export type ItemStatistics = S['ItemStatistics']
 export type ColumnKind = S['ColumnKind']

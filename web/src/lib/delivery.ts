@@ -30,6 +30,7 @@ export const KINDS = [
   'webinar_reminder',
   'achievement_awarded',
   'submission_comment',
+  'announcement',
 ] as const
 export type Kind = (typeof KINDS)[number]
 

@@ -85,6 +85,8 @@ export function sentence(n: NoticeData, s: Speech): string {
       return t('bell.achievement_awarded', { badge: t('badges.' + n.badge) })
     case 'submission_comment':
       return t('bell.submission_comment', { author: n.author_name, title: n.title })
+    case 'announcement':
+      return t('bell.announcement', { course: n.course_title, title: n.title })
     default:
       // Account messages (invitations, password resets) are never listed;
       // a kind newer than this UI still gets a line.
