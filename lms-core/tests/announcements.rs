@@ -5,12 +5,13 @@
 //! the bell; mentors look at their own students only and see who falls
 //! behind.
 
-use std::sync::Arc;
+mod common;
 
-use chrono::{DateTime, Duration, TimeZone as _, Utc};
+use chrono::Duration;
+use common::School;
+use lms_core::Actor;
 use lms_core::announcement::{AnnouncementError, NewAnnouncement};
-use lms_core::clock::ManualClock;
-use lms_core::course::{CourseStatus, NewCourse, NewGroup, Title};
+use lms_core::course::Title;
 use lms_core::file::FileLimits;
 use lms_core::gradebook::GradebookError;
 use lms_core::group::GroupName;
@@ -21,62 +22,7 @@ use lms_core::notification::NotificationKind;
 use lms_core::page::Page;
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
-use lms_core::testkit::memory::MemoryStorage;
-use lms_core::user::{DisplayName, Email, Locale, NewUser, Role, TimeZone, User};
-use lms_core::{Actor, Lms, UserId};
-
-fn new_user(email: &str, name: &str, role: Role) -> NewUser {
-    NewUser {
-        email: Email::parse(email).unwrap(),
-        display_name: DisplayName::parse(name).unwrap(),
-        role,
-        locale: Locale::Ru,
-        time_zone: TimeZone::default(),
-        password_hash: None,
-    }
-}
-
-struct School {
-    t0: DateTime<Utc>,
-    clock: Arc<ManualClock>,
-    lms: Lms,
-    admin: Actor,
-}
-
-impl School {
-    async fn open() -> Self {
-        let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
-        let clock = Arc::new(ManualClock::new(t0));
-        let storage = MemoryStorage::storage();
-        let admin = User {
-            id: UserId::new(),
-            email: Email::parse("admin@school.example").unwrap(),
-            display_name: DisplayName::parse("Админ").unwrap(),
-            role: Role::Admin,
-            locale: Locale::Ru,
-            time_zone: TimeZone::default(),
-            active: true,
-            created_at: t0,
-        };
-        storage.users.insert_user(&admin, None).await.unwrap();
-        let lms = Lms::new(storage, clock.clone(), Vec::new());
-        Self {
-            t0,
-            clock,
-            lms,
-            admin: admin.actor(),
-        }
-    }
-
-    async fn user(&self, email: &str, name: &str, role: Role) -> Actor {
-        self.lms
-            .users
-            .create_user(&self.admin, new_user(email, name, role))
-            .await
-            .unwrap()
-            .actor()
-    }
-}
+use lms_core::user::Role;
 
 fn note(title: &str, groups: Vec<lms_core::GroupId>) -> NewAnnouncement {
     NewAnnouncement {
@@ -102,43 +48,15 @@ async fn announcements_reach_whom_they_are_for_and_mentors_watch_their_groups() 
     let s1 = school.user("s1@s.example", "Ира", Role::Student).await;
     let s2 = school.user("s2@s.example", "Петя", Role::Student).await;
     let s3 = school.user("s3@s.example", "Саша", Role::Student).await;
-    let course = lms
-        .courses
-        .create_course(
-            &teacher,
-            NewCourse {
-                title: Title::parse("ЕГЭ по физике").unwrap(),
-                description: RichText::default(),
-                owner_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    for m in [&mentor_a, &mentor_b] {
-        lms.courses
-            .add_assistant(&teacher, course.id, m.user_id)
-            .await
-            .unwrap();
-    }
-    let course = lms
-        .courses
-        .set_status(&teacher, course.id, CourseStatus::Published)
-        .await
-        .unwrap();
-    let group = |name: &str, mentor: &Actor| NewGroup {
-        name: GroupName::parse(name).unwrap(),
-        mentor_ids: vec![mentor.user_id],
-    };
-    let a = lms
-        .courses
-        .create_group(&teacher, course.id, group("Группа А", &mentor_a))
-        .await
-        .unwrap();
-    let b = lms
-        .courses
-        .create_group(&teacher, course.id, group("Группа Б", &mentor_b))
-        .await
-        .unwrap();
+    let course = school
+        .published_course(&teacher, "ЕГЭ по физике", &[&mentor_a, &mentor_b])
+        .await;
+    let a = school
+        .group(&teacher, course.id, "Группа А", &mentor_a)
+        .await;
+    let b = school
+        .group(&teacher, course.id, "Группа Б", &mentor_b)
+        .await;
     for (s, code) in [
         (&s1, a.invite_code.as_ref().unwrap()),
         (&s2, b.invite_code.as_ref().unwrap()),

@@ -2,10 +2,10 @@
 //! reference storage: mentors see, grade and list only their groups'
 //! students; the owner sees everyone and can narrow to one group.
 
-use std::sync::Arc;
+mod common;
 
-use chrono::{DateTime, Duration, TimeZone as _, Utc};
-use lms_core::clock::ManualClock;
+use chrono::Duration;
+use common::School;
 use lms_core::course::{
     CourseStatus, GroupError, GroupUpdate, JoinError, NewCourse, NewGroup, Title,
 };
@@ -22,62 +22,8 @@ use lms_core::quiz::{
 };
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
-use lms_core::testkit::memory::MemoryStorage;
-use lms_core::user::{DisplayName, Email, Locale, NewUser, Role, TimeZone, User, UserFilter};
-use lms_core::{Actor, Lms, OptionId, UserId};
-
-fn new_user(email: &str, name: &str, role: Role) -> NewUser {
-    NewUser {
-        email: Email::parse(email).unwrap(),
-        display_name: DisplayName::parse(name).unwrap(),
-        role,
-        locale: Locale::Ru,
-        time_zone: TimeZone::default(),
-        password_hash: None,
-    }
-}
-
-struct School {
-    t0: DateTime<Utc>,
-    clock: Arc<ManualClock>,
-    lms: Lms,
-    admin: Actor,
-}
-
-impl School {
-    async fn open() -> Self {
-        let t0 = Utc.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap();
-        let clock = Arc::new(ManualClock::new(t0));
-        let storage = MemoryStorage::storage();
-        let admin = User {
-            id: UserId::new(),
-            email: Email::parse("admin@school.example").unwrap(),
-            display_name: DisplayName::parse("Админ").unwrap(),
-            role: Role::Admin,
-            locale: Locale::Ru,
-            time_zone: TimeZone::default(),
-            active: true,
-            created_at: t0,
-        };
-        storage.users.insert_user(&admin, None).await.unwrap();
-        let lms = Lms::new(storage, clock.clone(), Vec::new());
-        Self {
-            t0,
-            clock,
-            lms,
-            admin: admin.actor(),
-        }
-    }
-
-    async fn user(&self, email: &str, name: &str, role: Role) -> Actor {
-        self.lms
-            .users
-            .create_user(&self.admin, new_user(email, name, role))
-            .await
-            .unwrap()
-            .actor()
-    }
-}
+use lms_core::user::{Role, UserFilter};
+use lms_core::{Actor, OptionId, UserId};
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> UserId) -> Vec<UserId> {
     let mut ids: Vec<_> = items.iter().map(id).collect();
