@@ -406,6 +406,7 @@ async fn mentors_see_and_grade_only_their_groups() {
             &s1,
             sub1.id,
             RichText::sanitize("<p>Почему в задаче 3 не так?</p>"),
+            Vec::new(),
         )
         .await
         .unwrap();
@@ -455,6 +456,7 @@ async fn mentors_see_and_grade_only_their_groups() {
             &mentor_a,
             sub1.id,
             RichText::sanitize("<p>Проверь знак в третьей строке.</p>"),
+            Vec::new(),
         )
         .await
         .unwrap();
@@ -475,7 +477,7 @@ async fn mentors_see_and_grade_only_their_groups() {
     assert_eq!((thread.comments.len(), thread.unread), (2, 1));
     assert!(matches!(
         lms.homework
-            .post_comment(&s1, sub1.id, RichText::sanitize("<p> </p>"))
+            .post_comment(&s1, sub1.id, RichText::sanitize("<p> </p>"), Vec::new())
             .await,
         Err(CommentError::Empty)
     ));
@@ -493,7 +495,12 @@ async fn mentors_see_and_grade_only_their_groups() {
         .await
         .unwrap();
     lms.homework
-        .post_comment(&s2, sub2.id, RichText::sanitize("<p>Вопрос</p>"))
+        .post_comment(
+            &s2,
+            sub2.id,
+            RichText::sanitize("<p>Вопрос</p>"),
+            Vec::new(),
+        )
         .await
         .unwrap();
     assert_eq!(bell(teacher).await.len(), 1, "the owner is told");

@@ -235,9 +235,42 @@ async fn a_course_runs_in_groups_with_mentors(db: Db) {
         StatusCode::CREATED,
     )
     .await;
+    // A scan attached to a message: the student's draft becomes the
+    // submission's file, read by their mentor and not by the other one.
+    let scan = ok(
+        s1.upload("скан.pdf", b"%PDF-1.4 scan").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let not_mine = ok(
+        s2.upload("чужой.pdf", b"%PDF-1.4 other").await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let got = s1
+        .post(&thread, json!({"body": "", "file_ids": [not_mine["id"]]}))
+        .await;
+    assert_error(&got, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(got.1["error"]["field"], "file_ids");
+    let with_scan = ok(
+        s1.post(&thread, json!({"body": "", "file_ids": [scan["id"]]}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(with_scan["files"][0]["id"], scan["id"]);
+    let file = format!("/api/v1/files/{}", s(&scan["id"]));
+    let got = mentor_a.download(&file).await;
+    assert_eq!(
+        (got.0, got.1.as_slice()),
+        (StatusCode::OK, &b"%PDF-1.4 scan"[..])
+    );
+    assert_eq!(mentor_b.download(&file).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(s2.download(&file).await.0, StatusCode::NOT_FOUND);
     let seen = ok(mentor_a.get(&thread).await, StatusCode::OK).await;
-    assert_eq!(seen["unread"], 1, "{seen}");
+    assert_eq!(seen["unread"], 2, "{seen}");
     assert_eq!(seen["comments"][0]["body"], "<p>Где ошибка?</p>");
+    assert_eq!(seen["comments"][1]["files"][0]["name"], "скан.pdf");
     assert_error(
         &mentor_b.get(&thread).await,
         StatusCode::NOT_FOUND,

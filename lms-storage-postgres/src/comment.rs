@@ -14,7 +14,7 @@ use lms_core::richtext::RichText;
 use sqlx::PgConnection;
 
 use crate::PgStorage;
-use crate::error::map_err;
+use crate::error::{from_json, map_err, to_json};
 use crate::notification::enqueue_in;
 
 /// Records that `user` read the thread up to `at`, keeping a later mark.
@@ -56,12 +56,13 @@ impl CommentStore for PgStorage {
         .ok_or(StorageError::NotFound)?;
         // A submission deleted since breaks the foreign key: NotFound too.
         sqlx::query!(
-            "INSERT INTO submission_comments (id, submission_id, author_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO submission_comments (id, submission_id, author_id, body, files, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
             comment.id.0,
             comment.submission_id.0,
             comment.author_id.0,
             comment.body.as_html(),
+            to_json(&comment.files)?,
             comment.created_at
         )
         .execute(&mut *tx)
@@ -84,7 +85,7 @@ impl CommentStore for PgStorage {
         submission: SubmissionId,
     ) -> StorageResult<Vec<SubmissionComment>> {
         let rows = sqlx::query!(
-            "SELECT c.id, c.submission_id, c.author_id, u.display_name AS author_name, c.body, c.created_at
+            "SELECT c.id, c.submission_id, c.author_id, u.display_name AS author_name, c.body, c.files, c.created_at
              FROM submission_comments c JOIN users u ON u.id = c.author_id
              WHERE c.submission_id = $1 ORDER BY c.created_at, c.id",
             submission.0
@@ -92,17 +93,19 @@ impl CommentStore for PgStorage {
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| SubmissionComment {
-                id: CommentId(r.id),
-                submission_id: SubmissionId(r.submission_id),
-                author_id: UserId(r.author_id),
-                author_name: r.author_name,
-                body: RichText::from_stored(r.body),
-                created_at: r.created_at,
+        rows.into_iter()
+            .map(|r| {
+                Ok(SubmissionComment {
+                    id: CommentId(r.id),
+                    submission_id: SubmissionId(r.submission_id),
+                    author_id: UserId(r.author_id),
+                    author_name: r.author_name,
+                    body: RichText::from_stored(r.body),
+                    files: from_json("comment files", r.files)?,
+                    created_at: r.created_at,
+                })
             })
-            .collect())
+            .collect()
     }
 
     async fn mark_thread_read(

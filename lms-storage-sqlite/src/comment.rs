@@ -16,7 +16,7 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::SqliteStorage;
-use crate::error::{from_ts, map_err, ts};
+use crate::error::{from_json, from_ts, map_err, to_json, ts};
 use crate::notification::enqueue_in;
 
 /// Records that `user` read the thread up to `at`, keeping a later mark.
@@ -47,6 +47,7 @@ impl CommentStore for SqliteStorage {
         comment: &SubmissionComment,
         outbox: &[OutboxEntry],
     ) -> StorageResult<()> {
+        let files = to_json(&comment.files)?;
         let mut tx = self.write_tx().await?;
         sqlx::query!(
             "SELECT 1 AS one FROM submissions WHERE id = $1",
@@ -57,12 +58,13 @@ impl CommentStore for SqliteStorage {
         .map_err(map_err)?
         .ok_or(StorageError::NotFound)?;
         sqlx::query!(
-            "INSERT INTO submission_comments (id, submission_id, author_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO submission_comments (id, submission_id, author_id, body, files, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
             comment.id.0,
             comment.submission_id.0,
             comment.author_id.0,
             comment.body.as_html(),
+            files,
             ts(comment.created_at)
         )
         .execute(&mut *tx)
@@ -87,7 +89,7 @@ impl CommentStore for SqliteStorage {
         let rows = sqlx::query!(
             r#"SELECT c.id AS "id: Uuid", c.submission_id AS "submission_id: Uuid",
                       c.author_id AS "author_id: Uuid", u.display_name AS "author_name!: String", c.body,
-                      c.created_at
+                      c.files, c.created_at
                FROM submission_comments c JOIN users u ON u.id = c.author_id
                WHERE c.submission_id = $1 ORDER BY c.created_at, c.id"#,
             submission.0
@@ -103,6 +105,7 @@ impl CommentStore for SqliteStorage {
                     author_id: UserId(r.author_id),
                     author_name: r.author_name,
                     body: RichText::from_stored(r.body),
+                    files: from_json("comment files", &r.files)?,
                     created_at: from_ts("comment time", r.created_at)?,
                 })
             })

@@ -198,6 +198,31 @@ async fn populate(s: &Storage) {
             .await,
         "return for rework",
     );
+    // The thread of the graded work: a question with a scan attached, read
+    // by the teacher.
+    ok(
+        s.comments
+            .add_comment(
+                &lms_core::homework::SubmissionComment {
+                    id: lms_core::ids::CommentId::new(),
+                    submission_id: sub.id,
+                    author_id: student.id,
+                    author_name: String::new(),
+                    body: lms_core::richtext::RichText::sanitize("<p>Почему минус балл?</p>"),
+                    files: vec![file_ref(student.id, "скан.pdf")],
+                    created_at: day(10),
+                },
+                &[],
+            )
+            .await,
+        "comment",
+    );
+    ok(
+        s.comments
+            .mark_thread_read(sub.id, teacher.id, day(11))
+            .await,
+        "thread read",
+    );
 
     // Quizzes: a finished attempt and an open one with saved answers.
     let (quiz, mut questions) = add_quiz_with_questions(s, course.id, at(10), 2).await;
@@ -320,6 +345,8 @@ fn assert_every_table_has_rows(d: &SchoolDump) {
         ("extensions", d.extensions.len()),
         ("submissions", d.submissions.len()),
         ("grade_audit", d.grade_audit.len()),
+        ("comments", d.comments.len()),
+        ("comment_reads", d.comment_reads.len()),
         ("quizzes", d.quizzes.len()),
         ("questions", d.questions.len()),
         ("attempts", d.attempts.len()),

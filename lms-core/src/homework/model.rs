@@ -359,6 +359,10 @@ pub struct SubmissionComment {
     pub author_name: String,
     /// The message (sanitised rich text; pictures are the submission's files).
     pub body: RichText,
+    /// Files attached to the message (the submission's files, read by the
+    /// same people), in the order attached.
+    #[serde(default)]
+    pub files: Vec<crate::file::FileRef>,
     /// When.
     pub created_at: DateTime<Utc>,
 }

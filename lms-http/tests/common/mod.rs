@@ -198,6 +198,35 @@ impl Session {
         self.call(Method::GET, path, None).await
     }
 
+    /// Uploads `bytes` as a draft (`POST /api/v1/files`); returns status and
+    /// the file's JSON.
+    pub async fn upload(&self, name: &str, bytes: &[u8]) -> (StatusCode, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned());
+        let resp = self
+            .client
+            .post(format!("{}/api/v1/files", self.base))
+            .bearer_auth(&self.token)
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("upload");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Downloads a path; returns status and the raw bytes.
+    pub async fn download(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("download");
+        let status = resp.status();
+        (status, resp.bytes().await.expect("bytes").to_vec())
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::POST, path, Some(body)).await
     }

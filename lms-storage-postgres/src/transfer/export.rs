@@ -220,22 +220,25 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
 
     // Author names are read with a thread, not stored.
     let comments = sqlx::query!(
-        "SELECT id, submission_id, author_id, body, created_at FROM submission_comments
+        "SELECT id, submission_id, author_id, body, files, created_at FROM submission_comments
          ORDER BY created_at, id"
     )
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?
     .into_iter()
-    .map(|r| SubmissionComment {
-        id: CommentId(r.id),
-        submission_id: SubmissionId(r.submission_id),
-        author_id: UserId(r.author_id),
-        author_name: String::new(),
-        body: RichText::from_stored(r.body),
-        created_at: r.created_at,
+    .map(|r| {
+        Ok(SubmissionComment {
+            id: CommentId(r.id),
+            submission_id: SubmissionId(r.submission_id),
+            author_id: UserId(r.author_id),
+            author_name: String::new(),
+            body: RichText::from_stored(r.body),
+            files: from_json("comment files", r.files)?,
+            created_at: r.created_at,
+        })
     })
-    .collect();
+    .collect::<StorageResult<_>>()?;
 
     let comment_reads = sqlx::query!(
         "SELECT submission_id, user_id, read_at FROM comment_reads

@@ -196,7 +196,7 @@ pub(super) async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolD
     // Author names are read with a thread, not stored.
     let comments = sqlx::query!(
         r#"SELECT id AS "id: Uuid", submission_id AS "submission_id: Uuid", author_id AS "author_id: Uuid", body,
-                  created_at
+                  files, created_at
            FROM submission_comments ORDER BY created_at, id"#
     )
     .fetch_all(&mut *conn)
@@ -210,6 +210,7 @@ pub(super) async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolD
             author_id: UserId(r.author_id),
             author_name: String::new(),
             body: RichText::from_stored(r.body),
+            files: from_json("comment files", &r.files)?,
             created_at: from_ts("comment time", r.created_at)?,
         })
     })

@@ -262,13 +262,15 @@ pub(super) async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> Stora
     }
     // Author names are read with a thread, not stored.
     for c in &d.comments {
+        let files = to_json(&c.files)?;
         sqlx::query!(
-            "INSERT INTO submission_comments (id, submission_id, author_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO submission_comments (id, submission_id, author_id, body, files, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
             c.id.0,
             c.submission_id.0,
             c.author_id.0,
             c.body.as_html(),
+            files,
             ts(c.created_at)
         )
         .execute(&mut *conn)

@@ -23,7 +23,7 @@ use crate::SqliteStorage;
 use crate::achievement::AchievementRow;
 use crate::announcement::{AnnouncementRow, insert_announcement};
 use crate::course::{CourseRow, EnrollmentRow, LessonRow, source_str};
-use crate::error::{from_ts, map_err, to_json, ts, ts_opt};
+use crate::error::{from_json, from_ts, map_err, to_json, ts, ts_opt};
 use crate::file::{FileRow, insert_file};
 use crate::group::{GroupRow, check_group_of, insert_mentors, insert_move};
 use crate::homework::{

@@ -2478,7 +2478,12 @@ export interface components {
              * @description Rich text (HTML from the editor; sanitised). Pictures are files
              *     uploaded as drafts (`POST /files`); they become the submission's.
              */
-            body: string;
+            body?: string;
+            /**
+             * @description Files to attach: the caller's uploads (`POST /files`) not yet part
+             *     of anything, at most 10. They become the submission's files.
+             */
+            file_ids?: components["schemas"]["FileId"][];
         };
         /** @description The thread of a submission as one reader sees it. */
         CommentThread: {
@@ -4862,6 +4867,11 @@ export interface components {
              * @description When.
              */
             created_at: string;
+            /**
+             * @description Files attached to the message (the submission's files, read by the
+             *     same people), in the order attached.
+             */
+            files?: components["schemas"]["FileRef"][];
             /** @description Id. */
             id: components["schemas"]["CommentId"];
             /** @description The submission. */
@@ -12862,7 +12872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description An empty or too long message */
+            /** @description An empty or too long message, or a file that is not the caller's upload waiting to be attached */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -3,15 +3,18 @@
 //! other side.
 
 use super::*;
-use crate::file::{FileOwner, adopt_pictures};
+use crate::file::{FileOwner, adopt_drafts, named_drafts, pick_attachments};
 use crate::homework::{CommentThread, SubmissionComment};
-use crate::ids::CommentId;
+use crate::ids::{CommentId, FileId};
 
 /// The longest message, in bytes of sanitised HTML.
 pub const MAX_COMMENT_BYTES: usize = 20_000;
 
 /// The most messages one thread holds.
 pub const MAX_COMMENTS_PER_THREAD: usize = 500;
+
+/// The most files one message carries.
+pub const MAX_COMMENT_FILES: usize = 10;
 
 impl HomeworkService {
     /// The submission, its assignment and the course access when the actor
@@ -81,20 +84,27 @@ impl HomeworkService {
     /// staff who grade them) and tells the other side by their
     /// preferences and in the app: the student's message goes to their
     /// group's mentors (the course owner when they have none), a staff
-    /// message to the student. Pictures in the message become the
-    /// submission's files, readable by the same people.
+    /// message to the student. Pictures in the message and the attached
+    /// files (the author's uploads, `POST /files`, named by `file_ids`)
+    /// become the submission's files, readable by the same people.
     pub async fn post_comment(
         &self,
         actor: &Actor,
         id: SubmissionId,
         body: RichText,
+        file_ids: Vec<FileId>,
     ) -> Result<SubmissionComment, CommentError> {
         if body.as_html().len() > MAX_COMMENT_BYTES {
             return Err(CommentError::TooLong {
                 max: MAX_COMMENT_BYTES,
             });
         }
-        if body.is_blank() {
+        if file_ids.len() > MAX_COMMENT_FILES {
+            return Err(CommentError::TooManyFiles {
+                max: MAX_COMMENT_FILES,
+            });
+        }
+        if body.is_blank() && file_ids.is_empty() {
             return Err(CommentError::Empty);
         }
         let (submission, assignment, access) = self.thread_party(actor, id).await?;
@@ -106,6 +116,11 @@ impl HomeworkService {
                 max: MAX_COMMENTS_PER_THREAD,
             });
         }
+        // Nothing is registered to a message not written yet: its files and
+        // pictures are the author's drafts.
+        let drafts = named_drafts(&*self.files, actor, Some(&file_ids), &body).await?;
+        let files =
+            pick_attachments(&drafts, &file_ids).map_err(CommentError::AttachmentNotUploaded)?;
         let to_staff = submission.student_id == actor.user_id;
         let mut recipients = if to_staff {
             self.graders_of(access.course(), submission.student_id)
@@ -127,6 +142,7 @@ impl HomeworkService {
             author_id: actor.user_id,
             author_name: author_name.clone(),
             body,
+            files,
             created_at: now,
         };
         let profiles = if recipients.is_empty() {
@@ -148,13 +164,7 @@ impl HomeworkService {
             Err(StorageError::NotFound) => return Err(CommentError::NotFound),
             Err(e) => return Err(e.into()),
         }
-        adopt_pictures(
-            &*self.files,
-            actor,
-            FileOwner::Submission(id),
-            &[&comment.body],
-        )
-        .await?;
+        adopt_drafts(&*self.files, actor, FileOwner::Submission(id), &drafts).await?;
         Ok(comment)
     }
 

@@ -293,6 +293,15 @@ pub enum CommentError {
     /// The course is archived: its threads are read-only.
     #[error("the course is archived")]
     CourseArchived,
+    /// An attachment that is not a file the author uploaded for it.
+    #[error("file_ids: file {0} is not an upload of yours waiting to be attached")]
+    AttachmentNotUploaded(crate::ids::FileId),
+    /// More attachments than a message may carry.
+    #[error("file_ids: at most {max} files")]
+    TooManyFiles {
+        /// The limit.
+        max: usize,
+    },
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -304,4 +313,6 @@ crate::domain_error!(CommentError {
     TooLong { .. } => (Invalid, "comment_too_long"),
     ThreadFull { .. } => (Conflict, "thread_full"),
     CourseArchived => (Conflict, "course_archived"),
+    AttachmentNotUploaded(_) => (Invalid, "invalid_field"),
+    TooManyFiles { .. } => (Invalid, "invalid_field"),
 });

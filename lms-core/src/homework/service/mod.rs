@@ -51,7 +51,7 @@ use crate::richtext::RichText;
 use crate::score::Points;
 use crate::user::{Actor, Role};
 
-pub use comments::{MAX_COMMENT_BYTES, MAX_COMMENTS_PER_THREAD};
+pub use comments::{MAX_COMMENT_BYTES, MAX_COMMENT_FILES, MAX_COMMENTS_PER_THREAD};
 pub use errors::*;
 
 // ---------------------------------------------------------------------------

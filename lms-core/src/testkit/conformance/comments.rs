@@ -2,7 +2,7 @@
 //! threads of submissions and their read marks.
 
 use super::fixtures::{
-    add_assignment, add_hand_in, at, day, ok, outbox_entry, published_course_with_student,
+    add_assignment, add_hand_in, at, day, file_ref, ok, outbox_entry, published_course_with_student,
 };
 use crate::error::StorageError;
 use crate::homework::SubmissionComment;
@@ -23,6 +23,7 @@ fn comment(
         author_id: author,
         author_name: String::new(),
         body: RichText::sanitize(text),
+        files: Vec::new(),
         created_at: at(minutes),
     }
 }
@@ -34,7 +35,11 @@ pub async fn threads_keep_messages_and_read_marks(storage: Storage) {
     let class = published_course_with_student(&storage).await;
     let work = add_assignment(&storage, class.course.id, day(7)).await;
     let submission = add_hand_in(&storage, &work, class.student.id, at(1)).await;
-    let question = comment(submission.id, class.student.id, "<p>Вопрос</p>", 10);
+    let mut question = comment(submission.id, class.student.id, "<p>Вопрос</p>", 10);
+    question.files = vec![
+        file_ref(class.student.id, "скан решения.pdf"),
+        file_ref(class.student.id, "черновик.jpg"),
+    ];
     let answer = comment(submission.id, class.teacher.id, "<p>Ответ</p>", 20);
     let told = outbox_entry(
         class.teacher.id,
@@ -59,6 +64,11 @@ pub async fn threads_keep_messages_and_read_marks(storage: Storage) {
     let texts: Vec<_> = listed.iter().map(|c| c.body.as_html().to_owned()).collect();
     assert_eq!(texts, ["<p>Вопрос</p>", "<p>Ответ</p>"], "oldest first");
     assert_eq!(listed[0].id, question.id);
+    assert_eq!(
+        listed[0].files, question.files,
+        "attached files come back whole, in order"
+    );
+    assert!(listed[1].files.is_empty());
     assert_eq!(listed[0].author_name, class.student.display_name.as_str());
     assert_eq!(listed[1].author_name, class.teacher.display_name.as_str());
     let outbox = ok(

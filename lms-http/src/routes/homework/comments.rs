@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use lms_core::SubmissionId;
-use lms_core::homework::{CommentThread, MAX_COMMENT_BYTES, SubmissionComment};
+use lms_core::homework::{CommentThread, MAX_COMMENT_BYTES, MAX_COMMENT_FILES, SubmissionComment};
+use lms_core::{FileId, SubmissionId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,8 +25,14 @@ const MAX_RAW_COMMENT_BYTES: usize = 4 * MAX_COMMENT_BYTES;
 pub struct CommentRequest {
     /// Rich text (HTML from the editor; sanitised). Pictures are files
     /// uploaded as drafts (`POST /files`); they become the submission's.
+    #[serde(default)]
     #[schema(max_length = 80000)]
     pub body: String,
+    /// Files to attach: the caller's uploads (`POST /files`) not yet part
+    /// of anything, at most 10. They become the submission's files.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub file_ids: Vec<FileId>,
 }
 
 /// The thread of a submission with the caller's read mark (its student and
@@ -63,7 +69,7 @@ async fn thread(
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such submission, or not one of the caller's threads", body = ErrorBody),
         (status = 409, description = "The course is archived, or the thread is full", body = ErrorBody),
-        (status = 422, description = "An empty or too long message", body = ErrorBody),
+        (status = 422, description = "An empty or too long message, or a file that is not the caller's upload waiting to be attached", body = ErrorBody),
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -79,11 +85,17 @@ async fn post_comment(
             format!("at most {MAX_RAW_COMMENT_BYTES} bytes"),
         ));
     }
+    if req.file_ids.len() > MAX_COMMENT_FILES {
+        return Err(ApiError::invalid_field(
+            "file_ids",
+            format!("at most {MAX_COMMENT_FILES} files"),
+        ));
+    }
     let body = super::sanitized(&req.body);
     let comment = state
         .lms
         .homework
-        .post_comment(&auth.actor, id, body)
+        .post_comment(&auth.actor, id, body, req.file_ids)
         .await?;
     Ok((StatusCode::CREATED, Json(comment)))
 }

@@ -228,14 +228,16 @@ pub(super) async fn insert_comments(
     let submissions: Vec<Uuid> = rows.iter().map(|c| c.submission_id.0).collect();
     let authors: Vec<Uuid> = rows.iter().map(|c| c.author_id.0).collect();
     let bodies: Vec<String> = rows.iter().map(|c| c.body.as_html().to_owned()).collect();
+    let files = json_column(rows, |c| &c.files)?;
     let created: Vec<DateTime<Utc>> = rows.iter().map(|c| c.created_at).collect();
     sqlx::query!(
-        "INSERT INTO submission_comments (id, submission_id, author_id, body, created_at)
-         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[])",
+        "INSERT INTO submission_comments (id, submission_id, author_id, body, files, created_at)
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[], $6::timestamptz[])",
         &ids,
         &submissions,
         &authors,
         &bodies,
+        &files,
         &created,
     )
     .execute(&mut *conn)

@@ -1,0 +1,1 @@
+ALTER TABLE submission_comments DROP COLUMN files;
