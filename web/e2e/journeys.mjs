@@ -1879,13 +1879,20 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
       await S2.waitForSelector('[data-test=comment-thread]')
       await S2.click('[data-test=comment-input] .ql-editor')
       await S2.keyboard.type('Почему в задаче 3 ответ не сходится?')
+      await S2.setInputFiles('[data-test=comment-attach]', { name: 'скан-задачи-3.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 scan of problem 3') })
+      await S2.waitForSelector('[data-test=comment-file-chip]:has-text("скан-задачи-3.pdf")')
       await S2.click('[data-test=comment-send]')
       await S2.waitForSelector('[data-test=comment-item]:has-text("Почему в задаче 3")')
+      await S2.waitForSelector('[data-test=comment-file]:has-text("скан-задачи-3.pdf")')
       const mentor = await session('thread-mentor', people.ma.email, pw)
       const M = mentor.page
       try {
         await M.goto(`/submissions/${handedIn.sa}`)
         await M.waitForSelector('[data-test=comment-item]:has-text("Почему в задаче 3")')
+        // The mentor downloads the scan the student attached.
+        const scanHref = await M.locator('[data-test=comment-file]', { hasText: 'скан-задачи-3.pdf' }).getAttribute('href')
+        const scan = await M.request.get(scanHref)
+        if (scan.status() !== 200 || !(await scan.text()).startsWith('%PDF-1.4 scan')) throw new Error(`the attached scan: ${scan.status()}`)
         await M.click('[data-test=comment-input] .ql-editor')
         await M.keyboard.type('Проверь знак в третьей строке.')
         await M.click('[data-test=comment-send]')

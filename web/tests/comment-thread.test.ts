@@ -1,15 +1,19 @@
 // The conversation about a submission (CommentThread.vue): the messages as a
 // chat (own ones apart), how many are new and marking them read, writing a
-// message (it appears at once; errors in words), axe-core; the thread on
-// the staff submission page and, once there is a submission, on the
-// student's assignment page.
-import { describe, it, expect, beforeEach, afterEach } from 'vitest'
+// message (it appears at once; errors in words), files attached to a
+// message (uploaded as drafts at once, chips, sent with the message, shown
+// as links), axe-core; the thread on the staff submission page and, once
+// there is a submission, on the student's assignment page.
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest'
+vi.mock('../src/api/upload', async (orig) => ({ ...(await orig<typeof import('../src/api/upload')>()), uploadFile: vi.fn() }))
 import { mount, flushPromises, RouterLinkStub, type VueWrapper } from '@vue/test-utils'
 import axe from 'axe-core'
 
 import { fakeApi } from './fake-api'
 import { ApiError } from '../src/api/http'
-import type { CommentThread as Thread, SubmissionComment } from '../src/api/types'
+import type { CommentThread as Thread, FileRef, SubmissionComment } from '../src/api/types'
+import { uploadFile } from '../src/api/upload'
+import { clearToasts, toasts } from '../src/lib/toast'
 import { session, type User } from '../src/session'
 import { i18n, setLocale } from '../src/i18n'
 import CommentThread from '../src/components/CommentThread.vue'
@@ -23,8 +27,11 @@ const text = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' 
 const student: User = { id: 'u1', email: 's@x.test', display_name: 'Ирина Петрова', role: 'student', locale: 'ru', time_zone: 'Europe/Moscow', active: true, created_at: '2026-01-01T00:00:00Z' }
 const teacher: User = { ...student, id: 't1', email: 't@x.test', display_name: 'Олег Иванов', role: 'teacher' }
 
-const comment = (id: string, author: User, body: string, at: string): SubmissionComment => ({
-  id, submission_id: 's1', author_id: author.id, author_name: author.display_name, body, created_at: at,
+const comment = (id: string, author: User, body: string, at: string, files: FileRef[] = []): SubmissionComment => ({
+  id, submission_id: 's1', author_id: author.id, author_name: author.display_name, body, created_at: at, files,
+})
+const stored = (id: string, name: string, size: number): FileRef => ({
+  id, name, size, content_type: 'application/pdf', storage_key: `k/${id}`, uploaded_at: '2026-03-05T12:00:00Z', uploaded_by: 'u1',
 })
 const c1 = comment('c1', student, '<p>Почему минус?</p>', '2026-03-05T10:00:00Z')
 const c2 = comment('c2', teacher, '<p>Посмотрите <b>второй</b> корень.</p>', '2026-03-05T11:30:00Z')
@@ -45,9 +52,10 @@ function serve(t: Thread) {
       return undefined
     }
     if (p === '/submissions/s1/comments') {
-      const html = (body as { body: string }).body
-      if (!html.replace(/<[^>]*>/g, '').trim()) throw new ApiError(422, 'empty_comment', 'body: write something')
-      const c = comment(`n${thread.comments.length}`, session.user!, html, '2026-03-05T12:05:00Z')
+      const { body: html, file_ids } = body as { body: string; file_ids: string[] }
+      if (!html.replace(/<[^>]*>/g, '').trim() && !file_ids.length) throw new ApiError(422, 'empty_comment', 'body: write something')
+      const files = file_ids.map((id) => stored(id, `${id}.pdf`, 2048))
+      const c = comment(`n${thread.comments.length}`, session.user!, html, '2026-03-05T12:05:00Z', files)
       thread.comments.push(c)
       return c
     }
@@ -70,6 +78,8 @@ async function write(t: VueWrapper, html: string) {
 
 beforeEach(() => {
   api.reset()
+  vi.mocked(uploadFile).mockReset()
+  clearToasts()
   setLocale('ru')
   session.checked = true
   session.user = student
@@ -137,7 +147,7 @@ describe('the comment thread of a submission', () => {
     await write(t, '<p>Спасибо, исправлю!</p>')
     await t.find('form').trigger('submit')
     await flushPromises()
-    expect(posts('/submissions/s1/comments')).toEqual([['/submissions/s1/comments', { body: '<p>Спасибо, исправлю!</p>' }]])
+    expect(posts('/submissions/s1/comments')).toEqual([['/submissions/s1/comments', { body: '<p>Спасибо, исправлю!</p>', file_ids: [] }]])
     const items = t.findAll('[data-test=comment-item]')
     expect(items).toHaveLength(2)
     expect(items[1].find('[data-test=comment-author]').text()).toBe('Вы')
@@ -153,7 +163,7 @@ describe('the comment thread of a submission', () => {
     await write(t, '<p> </p>')
     await t.find('form').trigger('submit')
     await flushPromises()
-    expect(t.find('[data-test=comment-error]').text()).toBe('Сообщение пустое: напишите текст или вставьте картинку.')
+    expect(t.find('[data-test=comment-error]').text()).toBe('Сообщение пустое: напишите текст, вставьте картинку или прикрепите файл.')
     expect(t.find('[data-test=comment-error]').attributes('role')).toBe('alert')
     expect(t.findAll('[data-test=comment-item]')).toHaveLength(0)
     expect(t.findComponent(RichEditor).props('modelValue')).toBe('<p> </p>')
@@ -176,6 +186,150 @@ describe('the comment thread of a submission', () => {
     }
   })
 
+  it('shows the files of a message as download links with their sizes', async () => {
+    const withFiles = comment('c4', teacher, '<p>Разбор в файле.</p>', '2026-03-05T11:40:00Z', [stored('f1', 'разбор.pdf', 1.5 * 1048576), stored('f2', 'пример.py', 900)])
+    const onlyFiles = comment('c5', student, '', '2026-03-05T11:45:00Z', [stored('f3', 'решение.jpg', 20480)])
+    serve({ submission_id: 's1', comments: [c1, withFiles, onlyFiles], read_at: '2026-03-05T12:00:00Z', unread: 0 })
+    const t = await open()
+    const items = t.findAll('[data-test=comment-item]')
+    expect(items[0].findAll('[data-test=comment-file]')).toHaveLength(0)
+    const links = items[1].findAll('[data-test=comment-file]')
+    expect(links.map((a) => a.attributes('href'))).toEqual(['/api/v1/files/f1', '/api/v1/files/f2'])
+    expect(links.map((a) => a.text())).toEqual(['разбор.pdf', 'пример.py'])
+    expect(items[1].findAll('[data-test=comment-files] li').map((li) => text(li.text()))).toEqual(['разбор.pdf · 1,5 МБ', 'пример.py · 1 КБ'])
+    expect(items[1].find('[data-test=comment-body]').text()).toBe('Разбор в файле.')
+    // A message of files only: no empty text block.
+    expect(items[2].find('[data-test=comment-body]').exists()).toBe(false)
+    expect(items[2].find('[data-test=comment-file]').text()).toBe('решение.jpg')
+  })
+
+  describe('attaching files', () => {
+    /** Chooses files in the attach input (as the browser does). */
+    async function choose(t: VueWrapper, files: File[]) {
+      const input = t.find('[data-test=comment-attach]')
+      Object.defineProperty(input.element, 'files', { value: files, configurable: true })
+      await input.trigger('change')
+    }
+    const file = (name: string, size = 100) => new File(['x'.repeat(size)], name, { type: 'application/pdf' })
+    /** Uploads that finish when the test says so. */
+    function uploads() {
+      const pending: { name: string; progress: (p: number) => void; resolve: (f: FileRef) => void; reject: (e: unknown) => void }[] = []
+      vi.mocked(uploadFile).mockImplementation((f, progress) => new Promise((resolve, reject) => pending.push({ name: f.name, progress, resolve, reject })))
+      return pending
+    }
+
+    it('a labelled button next to send; the files go up as drafts at once and show as chips', async () => {
+      serve({ submission_id: 's1', comments: [], read_at: null, unread: 0 })
+      const pending = uploads()
+      const t = await open()
+      const input = t.find('[data-test=comment-attach]')
+      expect(input.attributes('type')).toBe('file')
+      expect(input.attributes('multiple')).toBeDefined()
+      expect(t.find(`label[for="${input.attributes('id')}"]`).text()).toBe('Прикрепить файл')
+      await choose(t, [file('отчёт.pdf', 3000), file('код.py')])
+      const chips = t.findAll('[data-test=comment-file-chip]')
+      expect(chips).toHaveLength(2)
+      expect(text(chips[0].text())).toContain('отчёт.pdf · 3 КБ')
+      // One at a time, as drafts (no owner: they become the submission's when the message is posted).
+      expect(vi.mocked(uploadFile)).toHaveBeenCalledTimes(1)
+      expect(vi.mocked(uploadFile).mock.calls[0][2]).toBeUndefined()
+      pending[0].progress(0.5)
+      await flushPromises()
+      expect(chips[0].attributes('aria-busy')).toBe('true')
+      expect(text(chips[0].find('[data-test=comment-file-progress]').text())).toBe('Загружается 50 %')
+      // Nothing can be sent while uploading.
+      expect(t.find('[data-test=comment-send]').attributes('disabled')).toBeDefined()
+      pending[0].resolve(stored('f1', 'отчёт.pdf', 3000))
+      await flushPromises()
+      expect(vi.mocked(uploadFile)).toHaveBeenCalledTimes(2)
+      pending[1].resolve(stored('f2', 'код.py', 100))
+      await flushPromises()
+      expect(t.findAll('[data-test=comment-file-progress]')).toHaveLength(0)
+      expect(t.find('[data-test=comment-send]').attributes('disabled')).toBeUndefined()
+    })
+
+    it('a message of files only: posted with their ids, shown with them, and the chips cleared', async () => {
+      serve({ submission_id: 's1', comments: [c2], read_at: '2026-03-05T12:00:00Z', unread: 0 })
+      vi.mocked(uploadFile).mockImplementation(async (f) => stored(f.name === 'a.pdf' ? 'fa' : 'fb', f.name, f.size))
+      const t = await open()
+      await choose(t, [file('a.pdf'), file('b.pdf')])
+      await flushPromises()
+      // The first is removed before sending.
+      await t.findAll('[data-test=comment-file-chip]')[0].find('[data-test=comment-file-remove]').trigger('click')
+      expect(t.findAll('[data-test=comment-file-chip]')).toHaveLength(1)
+      expect(t.find('[data-test=comment-file-remove]').attributes('aria-label')).toBe('Убрать файл «b.pdf»')
+      await t.find('form').trigger('submit')
+      await flushPromises()
+      expect(posts('/submissions/s1/comments')).toEqual([['/submissions/s1/comments', { body: '', file_ids: ['fb'] }]])
+      const items = t.findAll('[data-test=comment-item]')
+      expect(items).toHaveLength(2)
+      expect(items[1].find('[data-test=comment-file]').attributes('href')).toBe('/api/v1/files/fb')
+      expect(t.findAll('[data-test=comment-file-chip]')).toHaveLength(0)
+      expect(t.find('[data-test=comment-send]').attributes('disabled')).toBeDefined()
+    })
+
+    it('text and files together', async () => {
+      serve({ submission_id: 's1', comments: [], read_at: null, unread: 0 })
+      vi.mocked(uploadFile).mockImplementation(async (f) => stored('f9', f.name, f.size))
+      const t = await open()
+      await write(t, '<p>Исправленная версия</p>')
+      await choose(t, [file('v2.pdf')])
+      await flushPromises()
+      await t.find('form').trigger('submit')
+      await flushPromises()
+      expect(posts('/submissions/s1/comments')[0][1]).toEqual({ body: '<p>Исправленная версия</p>', file_ids: ['f9'] })
+      expect(t.findComponent(RichEditor).props('modelValue')).toBe('')
+      expect(t.findAll('[data-test=comment-file-chip]')).toHaveLength(0)
+    })
+
+    it('a failed upload is said in a toast and its chip goes', async () => {
+      serve({ submission_id: 's1', comments: [], read_at: null, unread: 0 })
+      vi.mocked(uploadFile)
+        .mockRejectedValueOnce(new ApiError(413, 'file_too_large', 'too large'))
+        .mockRejectedValueOnce(new ApiError(415, 'file_type_not_allowed', 'no'))
+        .mockResolvedValueOnce(stored('f3', 'ok.pdf', 100))
+      const t = await open()
+      await choose(t, [file('огромный.zip'), file('вирус.exe'), file('ok.pdf')])
+      await flushPromises()
+      expect(toasts.map((x) => [x.kind, x.text])).toEqual([
+        ['danger', 'Файл «огромный.zip» не загружен: Файл слишком большой.'],
+        ['danger', 'Файл «вирус.exe» не загружен: Такой тип файла не принимается.'],
+      ])
+      const chips = t.findAll('[data-test=comment-file-chip]')
+      expect(chips).toHaveLength(1)
+      expect(chips[0].text()).toContain('ok.pdf')
+    })
+
+    it('at most ten files on a message', async () => {
+      serve({ submission_id: 's1', comments: [], read_at: null, unread: 0 })
+      let n = 0
+      vi.mocked(uploadFile).mockImplementation(async (f) => stored(`f${++n}`, f.name, f.size))
+      const t = await open()
+      await choose(t, Array.from({ length: 8 }, (_, i) => file(`${i}.pdf`)))
+      await flushPromises()
+      await choose(t, Array.from({ length: 4 }, (_, i) => file(`x${i}.pdf`)))
+      await flushPromises()
+      expect(t.findAll('[data-test=comment-file-chip]')).toHaveLength(10)
+      expect(vi.mocked(uploadFile)).toHaveBeenCalledTimes(10)
+      expect(toasts.map((x) => [x.kind, x.text])).toEqual([['warning', 'К сообщению можно прикрепить не больше 10 файлов: лишние не добавлены.']])
+      expect(t.find('[data-test=comment-attach]').attributes('disabled')).toBeDefined()
+      expect(t.find('[data-test=comment-attach-label]').classes()).toContain('disabled')
+    })
+
+    it('files the server refuses are said in words and stay chosen', async () => {
+      serve({ submission_id: 's1', comments: [], read_at: null, unread: 0 })
+      vi.mocked(uploadFile).mockImplementation(async (f) => stored('f1', f.name, f.size))
+      const t = await open()
+      await choose(t, [file('a.pdf')])
+      await flushPromises()
+      api.post.mockRejectedValueOnce(new ApiError(422, 'invalid_field', 'file_ids: file f1 is not an upload of yours waiting to be attached', 'file_ids'))
+      await t.find('form').trigger('submit')
+      await flushPromises()
+      expect(t.find('[data-test=comment-error]').text()).toBe('Файлы не прикрепились: удалите их и прикрепите заново (не больше 10 к сообщению).')
+      expect(t.findAll('[data-test=comment-file-chip]')).toHaveLength(1)
+    })
+  })
+
   it('in English', async () => {
     setLocale('en')
     serve({ submission_id: 's1', comments: [c1, c2], read_at: null, unread: 1 })
@@ -183,12 +337,20 @@ describe('the comment thread of a submission', () => {
     expect(t.find('h2').text()).toBe('Discussion')
     expect(t.find('[data-test=comment-unread]').text()).toBe('1 new')
     expect(t.find('[data-test=comment-send]').text()).toBe('Send')
+    expect(t.find('[data-test=comment-attach-label]').text()).toBe('Attach a file')
   })
 
   it('has no serious or critical axe-core finding, with the real editor', async () => {
     serve({ submission_id: 's1', comments: [c1, c2, c3], read_at: '2026-03-05T11:00:00Z', unread: 2 })
     const t = await open(false)
     expect(t.find('[data-test=comment-input] .ql-editor').attributes('aria-labelledby')).toBe(t.find('.form-label').attributes('id'))
+    // With a file chosen: one chip uploaded, one still uploading.
+    vi.mocked(uploadFile).mockResolvedValueOnce(stored('f1', 'a.pdf', 100)).mockImplementationOnce(() => new Promise(() => {}))
+    const input = t.find('[data-test=comment-attach]')
+    Object.defineProperty(input.element, 'files', { value: [new File(['a'], 'a.pdf'), new File(['b'], 'b.pdf')], configurable: true })
+    await input.trigger('change')
+    await flushPromises()
+    expect(t.findAll('[data-test=comment-file-chip]')).toHaveLength(2)
     // jsdom draws nothing, so colour contrast cannot be measured here (the e2e checks measure it);
     // nor does it apply Quill's CSS, which hides the editor's closed link box (`.ql-hidden`).
     const context = { include: [t.element], exclude: [['.ql-tooltip.ql-hidden']] } as unknown as axe.ElementContext

@@ -34,8 +34,12 @@ export const homework = {
     ok(client.POST('/api/v1/submissions/{submission_id}/return', { ...submission(id), body: { feedback, expected_version: expectedVersion } })),
   /** `GET /submissions/{id}/comments`: the thread (oldest message first) with the caller's read mark and `unread`. */
   comments: (id: string) => ok(client.GET('/api/v1/submissions/{submission_id}/comments', submission(id))),
-  /** `POST /submissions/{id}/comments`: a message (rich text; pictures uploaded as drafts); the message as stored. */
-  postComment: (id: string, body: string) => ok(client.POST('/api/v1/submissions/{submission_id}/comments', { ...submission(id), body: { body } })),
+  /**
+   * `POST /submissions/{id}/comments`: a message (rich text; pictures uploaded as drafts) with files
+   * (the caller's drafts from `POST /files`, at most 10; the text may then be empty); the message as stored.
+   */
+  postComment: (id: string, body: string, fileIds: string[] = []) =>
+    ok(client.POST('/api/v1/submissions/{submission_id}/comments', { ...submission(id), body: { body, file_ids: fileIds } })),
   /** `POST /submissions/{id}/comments/read`: the thread read by the caller up to now. */
   markCommentsRead: (id: string) => done(client.POST('/api/v1/submissions/{submission_id}/comments/read', submission(id))),
   /** `GET /grading-queue`: submissions waiting, each naming its student and assignment. */
