@@ -35,6 +35,18 @@ async fn mark_read_in(
     .execute(&mut *conn)
     .await
     .map_err(map_err)?;
+    sqlx::query!(
+        "UPDATE outbox SET read_at = $3
+         WHERE recipient_id = $2 AND channel = 'in_app' AND read_at IS NULL AND created_at <= $3
+           AND notification->>'event' = 'submission_comment'
+           AND notification->>'submission_id' = $1::text",
+        submission.0.to_string(),
+        user.0,
+        at
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
     Ok(())
 }
 

@@ -37,6 +37,20 @@ async fn mark_read_in(
     .execute(&mut *conn)
     .await
     .map_err(map_err)?;
+    let about = submission.0.to_string();
+    let at = ts(at);
+    sqlx::query!(
+        "UPDATE outbox SET read_at = $3
+         WHERE recipient_id = $2 AND channel = 'in_app' AND read_at IS NULL AND created_at <= $3
+           AND json_extract(notification, '$.event') = 'submission_comment'
+           AND json_extract(notification, '$.submission_id') = $1",
+        about,
+        user.0,
+        at
+    )
+    .execute(&mut *conn)
+    .await
+    .map_err(map_err)?;
     Ok(())
 }
 

@@ -267,7 +267,10 @@ pub trait CommentStore: Send + Sync {
         submission: SubmissionId,
     ) -> StorageResult<Vec<crate::homework::SubmissionComment>>;
     /// Records that `user` read the thread up to `at` (a later mark wins;
-    /// an earlier one changes nothing).
+    /// an earlier one changes nothing), and marks read, at `at`, the user's
+    /// unread in-app notifications of the thread's messages created up to
+    /// `at` (the bell agrees with the thread). [`Self::add_comment`] marks
+    /// its author's the same way.
     async fn mark_thread_read(
         &self,
         submission: SubmissionId,

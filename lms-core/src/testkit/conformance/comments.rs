@@ -7,6 +7,7 @@ use super::fixtures::{
 use crate::error::StorageError;
 use crate::homework::SubmissionComment;
 use crate::ids::{CommentId, SubmissionId, UserId};
+use crate::notification::{Notification, OutboxEntry};
 use crate::page::Page;
 use crate::ports::Storage;
 use crate::richtext::RichText;
@@ -145,5 +146,102 @@ pub async fn threads_keep_messages_and_read_marks(storage: Storage) {
             "list_comments"
         )
         .is_empty()
+    );
+}
+
+/// Reading a thread up to an instant marks read the reader's in-app
+/// notifications of its messages created up to then, and no other.
+pub async fn reading_a_thread_reads_its_notifications(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let work = add_assignment(&storage, class.course.id, day(7)).await;
+    let submission = add_hand_in(&storage, &work, class.student.id, at(1)).await;
+    let other = add_assignment(&storage, class.course.id, day(7)).await;
+    let other_submission = add_hand_in(&storage, &other, class.student.id, at(1)).await;
+    let note = |s: &crate::homework::Submission| Notification::SubmissionComment {
+        course_id: class.course.id,
+        assignment_id: s.assignment_id,
+        title: "ДЗ".to_owned(),
+        submission_id: s.id,
+        author_name: "Ученик".to_owned(),
+        to_staff: true,
+    };
+    let mut told = Vec::new();
+    for (s, minutes) in [
+        (&submission, 10),
+        (&other_submission, 11),
+        (&submission, 30),
+    ] {
+        let message = comment(s.id, class.student.id, "<p>Вопрос</p>", minutes);
+        let entry = OutboxEntry::in_app(
+            class.teacher.id,
+            &format!("comment:{}", message.id),
+            note(s),
+            at(minutes),
+        );
+        ok(
+            storage
+                .comments
+                .add_comment(&message, std::slice::from_ref(&entry))
+                .await,
+            "add_comment",
+        );
+        told.push(entry.id);
+    }
+    // Another in-app notification of the teacher's, of another kind.
+    let unrelated = OutboxEntry::in_app(
+        class.teacher.id,
+        "unrelated",
+        Notification::AchievementAwarded {
+            badge: crate::achievement::Badge::FirstHomework,
+            course_id: None,
+            quiz_id: None,
+        },
+        at(12),
+    );
+    ok(
+        storage
+            .notifications
+            .enqueue(std::slice::from_ref(&unrelated))
+            .await,
+        "enqueue",
+    );
+    ok(
+        storage
+            .comments
+            .mark_thread_read(submission.id, class.teacher.id, at(20))
+            .await,
+        "mark_thread_read",
+    );
+    let inbox = ok(
+        storage
+            .notifications
+            .inbox(class.teacher.id, Page::first())
+            .await,
+        "inbox",
+    );
+    let read_at = |id| {
+        inbox
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("{id:?} is in the inbox"))
+            .read_at
+    };
+    assert_eq!(
+        read_at(told[0]),
+        Some(at(20)),
+        "the thread's message before the mark"
+    );
+    assert_eq!(read_at(told[1]), None, "another thread's");
+    assert_eq!(read_at(told[2]), None, "a message after the mark");
+    assert_eq!(read_at(unrelated.id), None, "another kind");
+    assert_eq!(
+        ok(
+            storage
+                .notifications
+                .unread_count(class.teacher.id, 100)
+                .await,
+            "unread_count"
+        ),
+        3
     );
 }

@@ -112,6 +112,7 @@ macro_rules! __storage_conformance_cases {
             }
             comments {
                 threads_keep_messages_and_read_marks,
+                reading_a_thread_reads_its_notifications,
             }
             announcements {
                 announcements_reach_their_audience,

@@ -7,6 +7,21 @@ impl State {
     fn read_mark(&mut self, submission: SubmissionId, user: UserId, at: DateTime<Utc>) {
         let mark = self.comment_reads.entry((submission, user)).or_insert(at);
         *mark = (*mark).max(at);
+        for e in &mut self.outbox {
+            let about = matches!(
+                &e.notification,
+                crate::notification::Notification::SubmissionComment { submission_id, .. }
+                    if *submission_id == submission
+            );
+            if about
+                && e.recipient_id == user
+                && e.channel == crate::notification::Channel::InApp
+                && e.read_at.is_none()
+                && e.created_at <= at
+            {
+                e.read_at = Some(at);
+            }
+        }
     }
 }
 
