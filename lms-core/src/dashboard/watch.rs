@@ -1,7 +1,7 @@
 //! The mentor's dashboard: the groups a member of staff watches, with the
 //! students who fall behind (overdue homework, or no activity for days).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use crate::course::Title;
 use crate::dashboard::ports::StudentStanding;
 use crate::dashboard::service::{DashboardError, DashboardService};
 use crate::group::GroupName;
-use crate::ids::{CourseId, GroupId};
+use crate::ids::{CourseId, GroupId, UserId};
 use crate::user::{Actor, Role};
 
 /// The longest quiet spell a mentor may ask about, in days.
@@ -85,17 +85,19 @@ impl DashboardService {
             if !crate::policy::can_grade(actor, role) {
                 continue;
             }
-            let members = self.groups.group_members(course_id).await?;
+            let group_of: HashMap<UserId, GroupId> = self
+                .groups
+                .group_members(course_id)
+                .await?
+                .into_iter()
+                .filter_map(|m| m.group_id.map(|g| (m.student_id, g)))
+                .collect();
             let standings = self.dashboards.course_standings(course_id, now).await?;
             for g in groups {
-                let in_group: Vec<_> = members
-                    .iter()
-                    .filter(|m| m.group_id == Some(g.id))
-                    .map(|m| m.student_id)
-                    .collect();
+                let in_group = group_of.values().filter(|id| **id == g.id).count();
                 let mut behind: Vec<BehindStudent> = standings
                     .iter()
-                    .filter(|s| in_group.contains(&s.student_id))
+                    .filter(|s| group_of.get(&s.student_id) == Some(&g.id))
                     .map(|s| BehindStudent {
                         inactive: is_quiet(s.last_activity, quiet_since),
                         standing: s.clone(),
@@ -115,7 +117,7 @@ impl DashboardService {
                     group_id: g.id,
                     group_name: g.name.clone(),
                     mentor: g.mentors.contains(&actor.user_id),
-                    student_count: u32::try_from(in_group.len()).unwrap_or(u32::MAX),
+                    student_count: u32::try_from(in_group).unwrap_or(u32::MAX),
                     behind,
                 });
             }

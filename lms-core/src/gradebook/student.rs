@@ -10,7 +10,6 @@ use crate::dashboard::model::student_course;
 use crate::dashboard::{CourseProgressView, HomeworkItem, QuizResultItem};
 use crate::gradebook::service::{GradebookError, GradebookService};
 use crate::group::GroupName;
-use crate::homework::HomeworkStatus;
 use crate::ids::{AttemptId, CourseId, GroupId, QuizId, UserId};
 use crate::quiz::AttemptState;
 use crate::score::Points;
@@ -94,7 +93,10 @@ impl GradebookService {
                 Refusal::NotFound => GradebookError::CourseNotFound,
             });
         }
-        if !access.grades(&*self.groups, student).await? {
+        // The student's group answers both whether the actor grades them
+        // (the scope `load` read) and which group the page names.
+        let group_id = self.groups.student_group(course, student).await?;
+        if !access.covers(group_id) {
             return Err(GradebookError::StudentNotFound);
         }
         let now = self.clock.now();
@@ -110,7 +112,6 @@ impl GradebookService {
             .into_iter()
             .next()
             .ok_or(GradebookError::StudentNotFound)?;
-        let group_id = self.groups.student_group(course, student).await?;
         let group_name = match group_id {
             Some(g) => self.groups.get_group(g).await?.map(|g| g.name),
             None => None,
@@ -129,14 +130,7 @@ impl GradebookService {
         let overdue = count(
             homework
                 .iter()
-                .filter(|h| {
-                    h.submission_id.is_none()
-                        && matches!(
-                            h.status,
-                            HomeworkStatus::NotSubmitted | HomeworkStatus::Missing
-                        )
-                        && h.due_at < now
-                })
+                .filter(|h| h.submission_id.is_none() && h.due_at < now)
                 .count(),
         );
         let mut attempts: Vec<AttemptItem> = data

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use lms_core::announcement::{Announcement, MAX_ANNOUNCEMENT_BYTES, NewAnnouncement};
+use lms_core::course::MAX_GROUPS_PER_COURSE;
 use lms_core::{AnnouncementId, CourseId, GroupId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -20,9 +21,6 @@ use crate::state::AppState;
 /// The most HTML an announcement may arrive with, before sanitising (the
 /// stored text is at most [`MAX_ANNOUNCEMENT_BYTES`]).
 const MAX_RAW_ANNOUNCEMENT_BYTES: usize = 4 * MAX_ANNOUNCEMENT_BYTES;
-
-/// The most groups one announcement may name.
-const MAX_REQUEST_GROUPS: usize = 200;
 
 /// A new announcement.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -110,10 +108,10 @@ async fn post_announcement(
             format!("at most {MAX_RAW_ANNOUNCEMENT_BYTES} bytes"),
         ));
     }
-    if req.group_ids.len() > MAX_REQUEST_GROUPS {
+    if req.group_ids.len() > MAX_GROUPS_PER_COURSE {
         return Err(ApiError::invalid_field(
             "group_ids",
-            format!("at most {MAX_REQUEST_GROUPS} groups"),
+            format!("at most {MAX_GROUPS_PER_COURSE} groups"),
         ));
     }
     let input = NewAnnouncement {
