@@ -211,6 +211,7 @@ fn attempts(ids: &mut Ids, quiz: &Quiz, q: u32, max: f64, student: &User, s: u32
                 number,
                 seed: u64::from(number),
                 question_order: vec![],
+                drawn: Vec::new(),
                 started_at,
                 deadline: None,
                 state: if open {

@@ -86,6 +86,10 @@ typed_id!(
     QuestionId
 );
 typed_id!(
+    /// A question of a course's question bank (all its versions).
+    BankQuestionId
+);
+typed_id!(
     /// An option of a choice question, or an item of a matching/ordering question.
     OptionId
 );

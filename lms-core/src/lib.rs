@@ -32,6 +32,7 @@
 
 pub mod achievement;
 pub mod announcement;
+pub mod bank;
 pub mod bulk;
 pub mod clock;
 pub mod course;

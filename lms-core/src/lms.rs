@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::achievement::AchievementService;
 use crate::announcement::AnnouncementService;
+use crate::bank::BankService;
 use crate::clock::Clock;
 use crate::course::CourseService;
 use crate::dashboard::DashboardService;
@@ -29,6 +30,8 @@ pub struct Lms {
     pub homework: HomeworkService,
     /// Quizzes and attempts.
     pub quizzes: QuizService,
+    /// Course question banks: import, export, random slots' pools.
+    pub bank: BankService,
     /// Webinars at the configured providers.
     pub webinars: WebinarService,
     /// Per-user schedules and calendar feeds.
@@ -121,6 +124,7 @@ impl Lms {
             ),
             quizzes: QuizService::new(
                 s.quizzes.clone(),
+                s.bank.clone(),
                 s.courses.clone(),
                 s.groups.clone(),
                 s.files.clone(),
@@ -155,6 +159,12 @@ impl Lms {
                 s.notifications.clone(),
                 s.webinars.clone(),
                 s.courses.clone(),
+                clock.clone(),
+            ),
+            bank: BankService::new(
+                s.bank.clone(),
+                s.courses.clone(),
+                s.groups.clone(),
                 clock.clone(),
             ),
             announcements: AnnouncementService::new(

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 pub use crate::achievement::AchievementStore;
 pub use crate::announcement::AnnouncementStore;
+pub use crate::bank::BankStore;
 pub use crate::clock::Clock;
 pub use crate::course::CourseStore;
 pub use crate::dashboard::DashboardStore;
@@ -39,6 +40,8 @@ pub struct Storage {
     pub homework: Arc<dyn HomeworkStore>,
     /// Quizzes.
     pub quizzes: Arc<dyn QuizStore>,
+    /// Question banks.
+    pub bank: Arc<dyn BankStore>,
     /// Webinars.
     pub webinars: Arc<dyn WebinarStore>,
     /// Outbox, preferences, Telegram links.
@@ -67,6 +70,7 @@ pub trait StorageAdapter:
     + AnnouncementStore
     + HomeworkStore
     + QuizStore
+    + BankStore
     + WebinarStore
     + NotificationStore
     + AchievementStore
@@ -88,6 +92,7 @@ impl<T> StorageAdapter for T where
         + AnnouncementStore
         + HomeworkStore
         + QuizStore
+        + BankStore
         + WebinarStore
         + NotificationStore
         + AchievementStore
@@ -112,6 +117,7 @@ impl Storage {
             announcements: adapter.clone(),
             homework: adapter.clone(),
             quizzes: adapter.clone(),
+            bank: adapter.clone(),
             webinars: adapter.clone(),
             notifications: adapter.clone(),
             achievements: adapter.clone(),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::achievement::Achievement;
 use crate::announcement::Announcement;
+use crate::bank::BankQuestion;
 use crate::course::{Course, Enrollment, Lesson};
 use crate::error::StorageResult;
 use crate::file::{FileOwner, FileRef};
@@ -150,6 +151,10 @@ pub struct SchoolDump {
     /// Missing in dumps made before courses had announcements.
     #[serde(default)]
     pub announcements: Vec<Announcement>,
+    /// Questions of courses' banks.
+    /// Missing in dumps made before courses had question banks.
+    #[serde(default)]
+    pub bank_questions: Vec<BankQuestion>,
     /// Quizzes.
     pub quizzes: Vec<Quiz>,
     /// Questions (with positions).
@@ -204,6 +209,7 @@ impl SchoolDump {
         self.comment_reads
             .sort_by_key(|r| (r.submission_id, r.user_id));
         self.announcements.sort_by_key(|a| a.id);
+        self.bank_questions.sort_by_key(|q| q.id);
         self.quizzes.sort_by_key(|q| q.id);
         self.questions.sort_by_key(|q| q.id);
         self.attempts.sort_by_key(|a| a.id);

@@ -504,6 +504,7 @@ fn school() -> School {
         number: 1,
         seed: 42,
         question_order: questions.iter().map(|q| q.id).collect(),
+        drawn: Vec::new(),
         started_at: t(-1, 0),
         deadline: Some(t(-1, 0) + Duration::minutes(30)),
         state: AttemptState::Submitted,

@@ -257,6 +257,19 @@ const MATRIX: &[Row] = &[
     row("POST /api/v1/quizzes/{quiz_id}/attempts", NoBody,                [401, 409, 404, 403, 403, 404, 403]),
     row("GET /api/v1/quizzes/{quiz_id}/attempts/me", NoBody,              [401, 200, 404, 200, 200, 404, 200]),
     row("GET /api/v1/quizzes/{quiz_id}/attempts", NoBody,                 [401, 403, 404, 200, 200, 404, 200]),
+    row("GET /api/v1/quizzes/{quiz_id}/analysis", NoBody,                 [401, 403, 404, 200, 200, 404, 200]),
+    row("GET /api/v1/quizzes/{quiz_id}/analysis/csv", NoBody,             [401, 403, 404, 200, 200, 404, 200]),
+    // The question bank is the course's teacher's (and admins'): answers
+    // live there. `{bank_question_id}` is the teacher's.
+    row("GET /api/v1/courses/{course_id}/bank", NoBody,                   [401, 403, 404, 403, 200, 404, 200]),
+    row("POST /api/v1/courses/{course_id}/bank", Json(r#"{"category": "ЕГЭ/Задание 1", "prompt": "<p>2 + 2 = 4?</p>", "points": 1, "body": {"kind": "true_false", "correct": true}}"#),
+                                                                          [401, 403, 404, 403, 201, 404, 201]),
+    row("PUT /api/v1/bank/{bank_question_id}", Json(r#"{"prompt": "<p>3 + 3 = 6?</p>", "points": 1, "body": {"kind": "true_false", "correct": true}, "version": 1}"#),
+                                                                          [401, 404, 404, 404, 200, 404, 200]),
+    row("DELETE /api/v1/bank/{bank_question_id}", NoBody,                 [401, 404, 404, 404, 204, 404, 204]),
+    row("POST /api/v1/courses/{course_id}/bank/import?dry_run=true", Json(r#"{"format": "aiken", "text": "2 + 2 = ?\nA) 4\nB) 5\nANSWER: A\n"}"#),
+                                                                          [401, 403, 404, 403, 200, 404, 200]),
+    row("GET /api/v1/courses/{course_id}/bank/export", NoBody,            [401, 403, 404, 403, 200, 404, 200]),
     // Taking an attempt is its student's; staff read it through the review.
     row("GET /api/v1/attempts/{attempt_id}", NoBody,                      [401, 200, 404, 404, 404, 404, 404]),
     row("PUT /api/v1/attempts/{attempt_id}/answers", Json(r#"{"answers": {"$question": {"kind": "true_false", "value": true}}}"#),
@@ -356,6 +369,7 @@ struct World {
     webinar: String,
     group: String,
     announcement: String,
+    bank_question: String,
     invite_code: String,
     invitation: String,
     feed_file: String,
@@ -679,6 +693,15 @@ impl Matrix {
                 json!({"title": "Группа А: созвон в среду"}),
             )
             .await;
+        let bank_question = self
+            .arrange(
+                &t,
+                Method::POST,
+                &format!("/api/v1/courses/{c}/bank"),
+                json!({"category": "ЕГЭ", "prompt": "<p>1 + 1 = 2?</p>", "points": 1,
+                       "body": {"kind": "true_false", "correct": true}}),
+            )
+            .await;
         let feed_url = feed["url"].as_str().expect("feed url");
         World {
             course: c.to_string(),
@@ -692,6 +715,7 @@ impl Matrix {
             webinar: id(&webinar).to_owned(),
             group: id(&group).to_owned(),
             announcement: id(&announcement).to_owned(),
+            bank_question: id(&bank_question).to_owned(),
             invite_code: invite["invite_code"]
                 .as_str()
                 .expect("invite code")
@@ -764,6 +788,7 @@ impl World {
             ("{webinar_id}", self.webinar.clone()),
             ("{group_id}", self.group.clone()),
             ("{announcement_id}", self.announcement.clone()),
+            ("{bank_question_id}", self.bank_question.clone()),
             ("{invitation_id}", self.invitation.clone()),
             ("{token}", "unknown-token".to_owned()),
             ("$course", self.course.clone()),

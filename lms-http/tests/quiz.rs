@@ -908,6 +908,7 @@ async fn reveal_after_attempt_and_server_deadlines(db: Db) {
         number: 0,
         seed: 7,
         question_order: order,
+        drawn: Vec::new(),
         started_at: now - Duration::minutes(2),
         deadline: Some(now - Duration::minutes(1)),
         state: AttemptState::Open,

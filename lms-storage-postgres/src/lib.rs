@@ -42,6 +42,7 @@
 
 mod achievement;
 mod announcement;
+mod bank;
 mod comment;
 mod course;
 mod dashboard;

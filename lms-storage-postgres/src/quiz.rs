@@ -86,6 +86,7 @@ pub(crate) struct AttemptRow {
     pub number: i32,
     pub seed: i64,
     pub question_order: serde_json::Value,
+    pub drawn: serde_json::Value,
     pub started_at: DateTime<Utc>,
     pub deadline: Option<DateTime<Utc>>,
     pub state: String,
@@ -124,6 +125,7 @@ impl TryFrom<AttemptRow> for Attempt {
             // The seed is stored bit for bit in a signed column.
             seed: u64::from_ne_bytes(r.seed.to_ne_bytes()),
             question_order: from_json::<Vec<QuestionId>>("question order", r.question_order)?,
+            drawn: from_json::<Vec<Question>>("drawn questions", r.drawn)?,
             started_at: r.started_at,
             deadline: r.deadline,
             state: state_parse(&r.state)?,
@@ -394,10 +396,10 @@ impl QuizStore for PgStorage {
         let number = i32::try_from(counts.total + 1).map_err(|e| corrupt("attempt count", e))?;
         let row = sqlx::query_as!(
             AttemptRow,
-            "INSERT INTO attempts (id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state,
+            "INSERT INTO attempts (id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state,
                                    answers, saved_at, finished_at, result, submit_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, NULL, NULL, NULL)
-             RETURNING id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+             VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, 'open', $9, $10, NULL, NULL, NULL)
+             RETURNING id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                        saved_at, finished_at, result, submit_key",
             a.id.0,
             a.quiz_id.0,
@@ -408,7 +410,8 @@ impl QuizStore for PgStorage {
             a.started_at,
             a.deadline,
             to_json(&a.answers)?,
-            a.saved_at
+            a.saved_at,
+            to_json(&a.drawn)?
         )
         .fetch_one(&mut *tx)
         .await
@@ -420,7 +423,7 @@ impl QuizStore for PgStorage {
     async fn get_attempt(&self, id: AttemptId) -> StorageResult<Option<Attempt>> {
         sqlx::query_as!(
             AttemptRow,
-            "SELECT id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+            "SELECT id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                     saved_at, finished_at, result, submit_key
              FROM attempts WHERE id = $1",
             id.0
@@ -435,7 +438,7 @@ impl QuizStore for PgStorage {
     async fn list_attempts(&self, quiz: QuizId, student: UserId) -> StorageResult<Vec<Attempt>> {
         sqlx::query_as!(
             AttemptRow,
-            "SELECT id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+            "SELECT id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                     saved_at, finished_at, result, submit_key
              FROM attempts WHERE quiz_id = $1 AND student_id = $2 ORDER BY number",
             quiz.0,
@@ -458,7 +461,7 @@ impl QuizStore for PgStorage {
         let (lower, capital) = students.like_patterns();
         sqlx::query_as!(
             AttemptRow,
-            r#"SELECT a.id, a.quiz_id, a.student_id, a.number, a.seed, a.question_order, a.started_at, a.deadline,
+            r#"SELECT a.id, a.quiz_id, a.student_id, a.number, a.seed, a.question_order, a.drawn, a.started_at, a.deadline,
                       a.state, a.answers, a.saved_at, a.finished_at, a.result, a.submit_key
                FROM attempts a JOIN users u ON u.id = a.student_id
                JOIN quizzes q ON q.id = a.quiz_id
@@ -509,7 +512,7 @@ impl QuizStore for PgStorage {
             AttemptRow,
             "UPDATE attempts SET answers = answers || $2, saved_at = $3
              WHERE id = $1 AND state = 'open' AND (deadline IS NULL OR deadline >= $3)
-             RETURNING id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+             RETURNING id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                        saved_at, finished_at, result, submit_key",
             attempt.0,
             to_json(answers)?,
@@ -536,7 +539,7 @@ impl QuizStore for PgStorage {
             AttemptRow,
             "UPDATE attempts SET state = $2, finished_at = $3, result = $4, submit_key = $5
              WHERE id = $1 AND state = 'open' AND saved_at IS NOT DISTINCT FROM $6
-             RETURNING id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+             RETURNING id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                        saved_at, finished_at, result, submit_key",
             f.attempt_id.0,
             state_str(f.state),
@@ -578,7 +581,7 @@ impl QuizStore for PgStorage {
         let row = sqlx::query_as!(
             AttemptRow,
             "UPDATE attempts SET result = $2 WHERE id = $1 AND state <> 'open' AND result = $3
-             RETURNING id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+             RETURNING id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                        saved_at, finished_at, result, submit_key",
             attempt.0,
             to_json(result)?,
@@ -611,7 +614,7 @@ impl QuizStore for PgStorage {
     ) -> StorageResult<Vec<Attempt>> {
         sqlx::query_as!(
             AttemptRow,
-            "SELECT id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+            "SELECT id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                     saved_at, finished_at, result, submit_key
              FROM attempts WHERE state = 'open' AND deadline < $1 ORDER BY deadline, id LIMIT $2",
             now,

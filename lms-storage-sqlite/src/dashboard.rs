@@ -161,6 +161,8 @@ async fn attempts_in(
                 number: r.number,
                 seed: r.seed,
                 question_order: r.question_order,
+                // Read models leave out the drawn questions.
+                drawn: "[]".to_owned(),
                 started_at: r.started_at,
                 deadline: r.deadline,
                 state: r.state,

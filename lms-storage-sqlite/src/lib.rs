@@ -41,6 +41,7 @@
 
 mod achievement;
 mod announcement;
+mod bank;
 mod comment;
 mod course;
 mod dashboard;

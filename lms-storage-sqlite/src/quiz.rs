@@ -89,6 +89,7 @@ pub(crate) struct AttemptRow {
     pub number: i64,
     pub seed: i64,
     pub question_order: String,
+    pub drawn: String,
     pub started_at: i64,
     pub deadline: Option<i64>,
     pub state: String,
@@ -131,6 +132,7 @@ impl TryFrom<AttemptRow> for Attempt {
             number: to_u32("attempt number", r.number)?,
             seed: u64::from_ne_bytes(r.seed.to_ne_bytes()),
             question_order: from_json::<Vec<QuestionId>>("question order", &r.question_order)?,
+            drawn: from_json::<Vec<Question>>("drawn questions", &r.drawn)?,
             started_at: from_ts("attempt start", r.started_at)?,
             deadline: from_ts_opt("attempt deadline", r.deadline)?,
             state: state_parse(&r.state)?,
@@ -150,7 +152,7 @@ async fn fetch_attempt(conn: &mut SqliteConnection, id: Uuid) -> StorageResult<O
     sqlx::query_as!(
         AttemptRow,
         r#"SELECT id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                  question_order, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
+                  question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
            FROM attempts WHERE id = $1"#,
         id
     )
@@ -390,6 +392,7 @@ impl QuizStore for SqliteStorage {
 
     async fn start_attempt(&self, a: &Attempt, limit: Option<u32>) -> StorageResult<Attempt> {
         let (question_order, answers) = (to_json(&a.question_order)?, to_json(&a.answers)?);
+        let drawn = to_json(&a.drawn)?;
         // Under the write lock no other start can count or insert meanwhile.
         let mut tx = self.write_tx().await?;
         let counts = sqlx::query!(
@@ -409,11 +412,11 @@ impl QuizStore for SqliteStorage {
         }
         let row = sqlx::query_as!(
             AttemptRow,
-            r#"INSERT INTO attempts (id, quiz_id, student_id, number, seed, question_order, started_at, deadline,
+            r#"INSERT INTO attempts (id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline,
                                      state, answers, saved_at, finished_at, result, submit_key)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, NULL, NULL, NULL)
+               VALUES ($1, $2, $3, $4, $5, $6, $11, $7, $8, 'open', $9, $10, NULL, NULL, NULL)
                RETURNING id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                         question_order, started_at, deadline, state, answers, saved_at, finished_at, result,
+                         question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result,
                          submit_key"#,
             a.id.0,
             a.quiz_id.0,
@@ -424,7 +427,8 @@ impl QuizStore for SqliteStorage {
             ts(a.started_at),
             ts_opt(a.deadline),
             answers,
-            ts_opt(a.saved_at)
+            ts_opt(a.saved_at),
+            drawn
         )
         .fetch_one(&mut *tx)
         .await
@@ -442,7 +446,7 @@ impl QuizStore for SqliteStorage {
         sqlx::query_as!(
             AttemptRow,
             r#"SELECT id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                      question_order, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
+                      question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
                FROM attempts WHERE quiz_id = $1 AND student_id = $2 ORDER BY number"#,
             quiz.0,
             student.0
@@ -465,7 +469,7 @@ impl QuizStore for SqliteStorage {
         sqlx::query_as!(
             AttemptRow,
             r#"SELECT a.id AS "id: _", a.quiz_id AS "quiz_id: _", a.student_id AS "student_id: _", a.number, a.seed,
-                      a.question_order, a.started_at, a.deadline, a.state, a.answers, a.saved_at, a.finished_at,
+                      a.question_order, a.drawn, a.started_at, a.deadline, a.state, a.answers, a.saved_at, a.finished_at,
                       a.result, a.submit_key
                FROM attempts a JOIN users u ON u.id = a.student_id
                JOIN quizzes q ON q.id = a.quiz_id
@@ -549,7 +553,7 @@ impl QuizStore for SqliteStorage {
             r#"UPDATE attempts SET state = $2, finished_at = $3, result = $4, submit_key = $5
                WHERE id = $1 AND state = 'open' AND saved_at IS $6
                RETURNING id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                         question_order, started_at, deadline, state, answers, saved_at, finished_at, result,
+                         question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result,
                          submit_key"#,
             f.attempt_id.0,
             state_str(f.state),
@@ -597,7 +601,7 @@ impl QuizStore for SqliteStorage {
             AttemptRow,
             r#"UPDATE attempts SET result = $2 WHERE id = $1 AND state <> 'open' AND result = $3
                RETURNING id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                         question_order, started_at, deadline, state, answers, saved_at, finished_at, result,
+                         question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result,
                          submit_key"#,
             attempt.0,
             result,
@@ -631,7 +635,7 @@ impl QuizStore for SqliteStorage {
         sqlx::query_as!(
             AttemptRow,
             r#"SELECT id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                      question_order, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
+                      question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
                FROM attempts WHERE state = 'open' AND deadline < $1 ORDER BY deadline, id LIMIT $2"#,
             ts(now),
             i64::from(limit)

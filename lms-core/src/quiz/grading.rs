@@ -994,7 +994,7 @@ mod tests {
                     Answer::Matching(pairs.iter().map(|p| (p.left.id, p.right.id)).collect())
                 }
                 QuestionBody::Ordering { items } => Answer::Ordering(items.iter().map(|i| i.id).collect()),
-                QuestionBody::Essay => return Ok(()),
+                QuestionBody::Essay | QuestionBody::Random { .. } => return Ok(()),
             };
             prop_assert_eq!(validate_answer(&body, &right), Ok(()));
             prop_assert_eq!(grade_answer(&body, Some(&right)), AutoGrade::Fraction(1.0));

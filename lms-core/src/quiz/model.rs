@@ -81,6 +81,15 @@ pub enum QuestionBody {
     },
     /// A free answer graded by a teacher.
     Essay,
+    /// A slot, not a question: each attempt draws `count` questions at
+    /// random from a bank pool, each worth this slot's points. Students
+    /// never see the slot, only the questions drawn for their attempt.
+    Random {
+        /// Where the questions come from.
+        pool: crate::bank::Pool,
+        /// How many to draw (1 to [`crate::bank::MAX_DRAW`]).
+        count: u32,
+    },
 }
 
 /// Why a question was rejected.
@@ -104,6 +113,10 @@ pub enum QuestionError {
     /// The prompt is empty.
     #[error("the question text is empty")]
     Prompt,
+    /// A random slot draws 0 or more than 100 questions, names no bank
+    /// question or one twice, or asks for more than it names.
+    #[error("a random slot draws 1 to 100 questions from a non-empty pool of distinct questions")]
+    Draw,
 }
 
 impl QuestionBody {
@@ -132,6 +145,21 @@ impl QuestionBody {
                 }
             }
             Self::TrueFalse { .. } | Self::Essay => {}
+            Self::Random { pool, count } => {
+                if *count == 0 || *count > crate::bank::MAX_DRAW {
+                    return Err(QuestionError::Draw);
+                }
+                if let crate::bank::Pool::Questions { ids, .. } = pool {
+                    let distinct: BTreeSet<_> = ids.iter().collect();
+                    if ids.is_empty()
+                        || ids.len() > crate::bank::MAX_POOL_QUESTIONS
+                        || distinct.len() != ids.len()
+                        || *count as usize > ids.len()
+                    {
+                        return Err(QuestionError::Draw);
+                    }
+                }
+            }
             Self::ShortText { accepted } => {
                 if !accepted.iter().any(|a| !a.trim().is_empty()) {
                     return Err(QuestionError::Accepted);
@@ -175,7 +203,14 @@ impl QuestionBody {
             Self::Matching { .. } => "matching",
             Self::Ordering { .. } => "ordering",
             Self::Essay => "essay",
+            Self::Random { .. } => "random",
         }
+    }
+
+    /// Whether this is a random slot rather than a question.
+    #[must_use]
+    pub fn is_random(&self) -> bool {
+        matches!(self, Self::Random { .. })
     }
 }
 
@@ -415,6 +450,11 @@ pub struct Attempt {
     pub seed: u64,
     /// Question order of this attempt.
     pub question_order: Vec<QuestionId>,
+    /// The questions this attempt drew from the bank for the quiz's random
+    /// slots, as they were when it started (later edits of the bank do not
+    /// change them). Empty for a quiz without random slots.
+    #[serde(default)]
+    pub drawn: Vec<Question>,
     /// When started.
     pub started_at: DateTime<Utc>,
     /// Server-side deadline; `None`: no limit.
@@ -434,6 +474,23 @@ pub struct Attempt {
 }
 
 impl Attempt {
+    /// The questions of this attempt in its order: the quiz's own questions
+    /// (given as they are now) and the ones it drew. Questions added to the
+    /// quiz after it started are not part of it.
+    #[must_use]
+    pub fn questions(&self, quiz_questions: &[Question]) -> Vec<Question> {
+        self.question_order
+            .iter()
+            .filter_map(|id| {
+                self.drawn
+                    .iter()
+                    .find(|q| q.id == *id)
+                    .or_else(|| quiz_questions.iter().find(|q| q.id == *id))
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Whether the attempt is still open at `now` (open state, deadline not passed).
     #[must_use]
     pub fn is_open_at(&self, now: DateTime<Utc>) -> bool {

@@ -126,7 +126,9 @@ impl StudentQuestion {
             QuestionBody::Ordering { items } => StudentQuestionBody::Ordering {
                 items: mixed(items, second),
             },
-            QuestionBody::Essay => StudentQuestionBody::Essay,
+            // A slot is never part of an attempt (its draws are); shown
+            // as a free answer should a caller pass one anyway.
+            QuestionBody::Essay | QuestionBody::Random { .. } => StudentQuestionBody::Essay,
         };
         Self {
             id: question.id,
@@ -259,7 +261,7 @@ impl CorrectAnswer {
             QuestionBody::Ordering { items } => Self::Ordering {
                 order: items.iter().map(|i| i.id).collect(),
             },
-            QuestionBody::Essay => return None,
+            QuestionBody::Essay | QuestionBody::Random { .. } => return None,
         })
     }
 }
@@ -528,6 +530,7 @@ mod tests {
             number: 1,
             seed: 99,
             question_order: questions.iter().map(|q| q.id).collect(),
+            drawn: Vec::new(),
             started_at: now() - Duration::minutes(30),
             deadline: None,
             state,

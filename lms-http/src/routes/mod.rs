@@ -5,6 +5,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::state::AppState;
 
 pub mod achievements;
+pub mod bank;
 pub mod courses;
 pub mod dashboard;
 pub mod files;
@@ -31,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(gradebook::routes())
         .merge(achievements::routes())
         .merge(quiz::routes())
+        .merge(bank::routes())
         .merge(webinar::routes())
         .merge(schedule::routes())
         .merge(notification::routes())

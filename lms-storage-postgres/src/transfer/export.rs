@@ -271,6 +271,19 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
     .map(Announcement::try_from)
     .collect::<StorageResult<_>>()?;
 
+    let bank_questions = sqlx::query_as!(
+        BankQuestionRow,
+        "SELECT id, course_id, category, tags, prompt, points, body, explanation, version, author_id,
+                created_at, updated_at
+         FROM bank_questions ORDER BY created_at, id"
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?
+    .into_iter()
+    .map(BankQuestion::try_from)
+    .collect::<StorageResult<_>>()?;
+
     let quizzes = sqlx::query_as!(
         QuizRow,
         "SELECT id, course_id, title, description, settings, published, created_at FROM quizzes
@@ -297,7 +310,7 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
 
     let attempts = sqlx::query_as!(
         AttemptRow,
-        "SELECT id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state, answers,
+        "SELECT id, quiz_id, student_id, number, seed, question_order, drawn, started_at, deadline, state, answers,
                 saved_at, finished_at, result, submit_key
          FROM attempts ORDER BY started_at, id"
     )
@@ -415,6 +428,7 @@ pub(super) async fn export(conn: &mut PgConnection) -> StorageResult<SchoolDump>
         comments,
         comment_reads,
         announcements,
+        bank_questions,
         quizzes,
         questions,
         attempts,

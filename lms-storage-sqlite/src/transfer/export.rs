@@ -244,6 +244,15 @@ pub(super) async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolD
     .fetch_all(&mut *conn)
     .await
     .map_err(map_err)?)?;
+    let bank_questions = all(sqlx::query_as!(
+        BankQuestionRow,
+        r#"SELECT id AS "id: _", course_id AS "course_id: _", category, tags, prompt, points, body,
+                  explanation, version, author_id AS "author_id: _", created_at, updated_at
+           FROM bank_questions ORDER BY id"#
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_err)?)?;
     let quizzes = all(sqlx::query_as!(
         QuizRow,
         r#"SELECT id AS "id: _", course_id AS "course_id: _", title, description, settings,
@@ -264,7 +273,7 @@ pub(super) async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolD
     let attempts = all(sqlx::query_as!(
         AttemptRow,
         r#"SELECT id AS "id: _", quiz_id AS "quiz_id: _", student_id AS "student_id: _", number, seed,
-                  question_order, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
+                  question_order, drawn, started_at, deadline, state, answers, saved_at, finished_at, result, submit_key
            FROM attempts ORDER BY id"#
     )
     .fetch_all(&mut *conn)
@@ -371,6 +380,7 @@ pub(super) async fn export(conn: &mut SqliteConnection) -> StorageResult<SchoolD
         comments,
         comment_reads,
         announcements,
+        bank_questions,
         quizzes,
         questions,
         attempts,

@@ -293,6 +293,11 @@ pub(super) async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> Stora
     for a in &d.announcements {
         insert_announcement(conn, a).await?;
     }
+    // After the courses and the authors' accounts; the search form of each
+    // prompt is written beside it.
+    for q in &d.bank_questions {
+        insert_bank_row(conn, q).await?;
+    }
     for q in &d.quizzes {
         let settings = to_json(&q.settings)?;
         sqlx::query!(
@@ -329,11 +334,12 @@ pub(super) async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> Stora
     }
     for a in &d.attempts {
         let (order, answers) = (to_json(&a.question_order)?, to_json(&a.answers)?);
+        let drawn = to_json(&a.drawn)?;
         let result = a.result.as_ref().map(to_json).transpose()?;
         sqlx::query!(
             "INSERT INTO attempts (id, quiz_id, student_id, number, seed, question_order, started_at, deadline,
-                                   state, answers, saved_at, finished_at, result, submit_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                   state, answers, saved_at, finished_at, result, submit_key, drawn)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             a.id.0,
             a.quiz_id.0,
             a.student_id.0,
@@ -347,7 +353,8 @@ pub(super) async fn import(conn: &mut SqliteConnection, d: &SchoolDump) -> Stora
             ts_opt(a.saved_at),
             ts_opt(a.finished_at),
             result,
-            a.submit_key
+            a.submit_key,
+            drawn
         )
         .execute(&mut *conn)
         .await

@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::SqliteStorage;
 use crate::achievement::AchievementRow;
 use crate::announcement::{AnnouncementRow, insert_announcement};
+use crate::bank::{BankQuestionRow, insert_bank_row};
 use crate::course::{CourseRow, EnrollmentRow, LessonRow, source_str};
 use crate::error::{from_json, from_ts, map_err, to_json, ts, ts_opt};
 use crate::file::{FileRow, insert_file};

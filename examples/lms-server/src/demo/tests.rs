@@ -177,16 +177,7 @@ async fn seeds_a_whole_school_once() {
         .await
         .unwrap()
         .iter()
-        .map(|q| match q.body {
-            QuestionBody::SingleChoice { .. } => "single",
-            QuestionBody::MultipleChoice { .. } => "multiple",
-            QuestionBody::TrueFalse { .. } => "true_false",
-            QuestionBody::ShortText { .. } => "short_text",
-            QuestionBody::Numeric { .. } => "numeric",
-            QuestionBody::Matching { .. } => "matching",
-            QuestionBody::Ordering { .. } => "ordering",
-            QuestionBody::Essay => "essay",
-        })
+        .map(|q| q.body.kind_name())
         .collect();
     assert_eq!(kinds.len(), 8, "{kinds:?}");
     let attempts = lms.quizzes.my_attempts(&student1, quiz_id).await.unwrap();

@@ -183,6 +183,7 @@ pub fn attempt(quiz: &Quiz, student: UserId, number: u32, score: f64, max: f64) 
         number,
         seed: 7,
         question_order: vec![],
+        drawn: Vec::new(),
         started_at,
         deadline: None,
         state: AttemptState::Submitted,

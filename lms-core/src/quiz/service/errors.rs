@@ -50,6 +50,9 @@ pub enum ManageQuestionError {
     /// The question is malformed.
     #[error("question: {0}")]
     Invalid(QuestionError),
+    /// A random slot's pool is not usable.
+    #[error("{0}")]
+    Pool(crate::bank::PoolError),
     /// The new order is not a permutation of the quiz's questions.
     #[error("order: must list every question of the quiz exactly once")]
     InvalidOrder,
@@ -66,6 +69,7 @@ crate::domain_error!(ManageQuestionError {
     QuestionNotFound => (NotFound, "question_not_found"),
     Forbidden => (Forbidden, "forbidden"),
     Invalid(_) => (Invalid, "invalid_question"),
+    Pool(_) => (Invalid, "invalid_pool"),
     InvalidOrder => (Invalid, "invalid_question_order"),
     Stale => (Conflict, "questions_changed"),
 });

@@ -135,6 +135,7 @@ impl QuizService {
     ) -> Result<Question, ManageQuestionError> {
         let access = self.question_editor(actor, quiz_id).await?;
         check_question(&input)?;
+        let input = self.checked_slot(actor, input).await?;
         let question = Question {
             id: QuestionId::new(),
             quiz_id: access.quiz.id,
@@ -166,6 +167,7 @@ impl QuizService {
             .find(|q| q.id == question_id)
             .ok_or(ManageQuestionError::QuestionNotFound)?;
         check_question(&input)?;
+        let input = self.checked_slot(actor, input).await?;
         let question = Question {
             prompt: input.prompt,
             points: input.points,
@@ -182,6 +184,35 @@ impl QuizService {
             })?;
         self.adopt_question_pictures(actor, &question).await?;
         Ok(question)
+    }
+
+    /// A random slot's pool checked against the bank (with its category and
+    /// tag normalised); any other question as it is.
+    async fn checked_slot(
+        &self,
+        actor: &Actor,
+        input: QuestionInput,
+    ) -> Result<QuestionInput, ManageQuestionError> {
+        let QuestionBody::Random { pool, count } = input.body else {
+            return Ok(input);
+        };
+        let pool = crate::bank::check_pool(
+            &*self.bank,
+            &*self.courses,
+            &*self.groups,
+            actor,
+            pool,
+            count,
+        )
+        .await
+        .map_err(|e| match e {
+            crate::bank::PoolError::Storage(s) => ManageQuestionError::Storage(s),
+            e => ManageQuestionError::Pool(e),
+        })?;
+        Ok(QuestionInput {
+            body: QuestionBody::Random { pool, count },
+            ..input
+        })
     }
 
     /// Takes over the editor's drafts the question's texts show.
@@ -271,7 +302,7 @@ impl QuizService {
         Ok(self.quizzes.list_questions(quiz_id).await?)
     }
 
-    async fn staff_quiz(
+    pub(super) async fn staff_quiz(
         &self,
         actor: &Actor,
         quiz_id: QuizId,
@@ -370,9 +401,10 @@ impl QuizService {
             && !questions.is_empty()
             && attempts_left != Some(0)
             && open.is_none_or(|a| !a.is_open_at(now));
+        let (question_count, max_score) = crate::bank::planned_size(&questions);
         Ok(QuizOverview {
-            question_count: u32::try_from(questions.len()).unwrap_or(u32::MAX),
-            max_score: Points::sum(questions.iter().map(|q| q.points)),
+            question_count,
+            max_score,
             open_attempt: open.map(|a| a.id),
             attempts_left,
             quiz_score: quiz_score(quiz, &attempts),

@@ -2,6 +2,7 @@
 //! server-side deadlines, grading (automatic and essays), reviews under the
 //! reveal policy, and the sweep that finishes overdue attempts.
 
+mod analysis;
 mod errors;
 mod manage;
 mod review;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::achievement::{Achievement, Badge, CourseProgress, earns_perfect_quiz};
+use crate::bank::BankStore;
 use crate::clock::Clock;
 use crate::course::{Course, CourseAccess, CourseRole, CourseStore, Title};
 use crate::dashboard::DashboardStore;
@@ -27,7 +29,7 @@ use crate::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use crate::notification::{Notification, NotificationStore, OutboxEntry, fan_out};
 use crate::page::Page;
 use crate::policy;
-use crate::quiz::grading::{question_order, score_attempt, validate_answer};
+use crate::quiz::grading::{score_attempt, validate_answer};
 use crate::quiz::model::{
     Answer, Attempt, AttemptResult, AttemptState, Question, QuestionBody, QuestionError,
     QuestionScore, Quiz, QuizSettings,
@@ -41,6 +43,7 @@ use crate::richtext::RichText;
 use crate::score::Points;
 use crate::user::Actor;
 
+pub use analysis::MAX_ANALYSED_ATTEMPTS;
 pub use errors::*;
 
 /// Longest idempotency key accepted with a submit, in characters.
@@ -165,6 +168,7 @@ impl QuizAccess {
 /// Quizzes, questions, attempts and their grading.
 pub struct QuizService {
     quizzes: Arc<dyn QuizStore>,
+    bank: Arc<dyn BankStore>,
     courses: Arc<dyn CourseStore>,
     groups: Arc<dyn GroupStore>,
     files: Arc<dyn FileRegistry>,
@@ -175,9 +179,11 @@ pub struct QuizService {
 
 impl QuizService {
     /// A service over these ports (`dashboards` tells whether finishing an
-    /// attempt completes the student's course).
+    /// attempt completes the student's course; `bank` serves random slots).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         quizzes: Arc<dyn QuizStore>,
+        bank: Arc<dyn BankStore>,
         courses: Arc<dyn CourseStore>,
         groups: Arc<dyn GroupStore>,
         files: Arc<dyn FileRegistry>,
@@ -187,6 +193,7 @@ impl QuizService {
     ) -> Self {
         Self {
             quizzes,
+            bank,
             courses,
             groups,
             files,
@@ -247,7 +254,11 @@ impl QuizService {
             started_at: attempt.started_at,
             deadline: attempt.deadline,
             server_time: self.clock.now(),
-            questions: attempt_questions(questions, attempt, quiz.settings.shuffle_options),
+            questions: attempt_questions(
+                &attempt.questions(questions),
+                attempt,
+                quiz.settings.shuffle_options,
+            ),
             answers: attempt.answers.clone(),
             saved_at: attempt.saved_at,
             result: attempt.result.as_ref().map(ResultTotals::from),
@@ -337,7 +348,7 @@ impl QuizService {
             _ => now,
         };
         let result = score_attempt(
-            &questions_in_attempt(questions, attempt),
+            &attempt.questions(questions),
             &attempt.answers,
             &BTreeMap::new(),
         );
@@ -464,21 +475,11 @@ struct NewBadge {
 }
 
 fn check_question(input: &QuestionInput) -> Result<(), ManageQuestionError> {
-    if input.prompt.is_blank() {
+    // A slot's prompt is only the teacher's label for it.
+    if input.prompt.is_blank() && !input.body.is_random() {
         return Err(ManageQuestionError::Invalid(QuestionError::Prompt));
     }
     input.body.validate().map_err(ManageQuestionError::Invalid)
-}
-
-/// The questions an attempt was given, in its order (questions added to the
-/// quiz after it started are not part of it).
-fn questions_in_attempt(questions: &[Question], attempt: &Attempt) -> Vec<Question> {
-    attempt
-        .question_order
-        .iter()
-        .filter_map(|id| questions.iter().find(|q| q.id == *id))
-        .cloned()
-        .collect()
 }
 
 /// A student's progress in a course from their dashboard data, with

@@ -59,9 +59,19 @@ impl QuizService {
                     }
                 }
             }
-            student_review(&questions, settings, &attempt, now, another_open)
+            student_review(
+                &attempt.questions(&questions),
+                settings,
+                &attempt,
+                now,
+                another_open,
+            )
         } else {
-            staff_review(&questions, &access.quiz.settings, &attempt)
+            staff_review(
+                &attempt.questions(&questions),
+                &access.quiz.settings,
+                &attempt,
+            )
         })
     }
 
@@ -126,10 +136,10 @@ impl QuizService {
         else {
             return Err(GradeEssayError::NotFinished);
         };
-        let questions = self.quizzes.list_questions(access.quiz.id).await?;
-        let question = questions
+        let in_attempt = attempt.questions(&self.quizzes.list_questions(access.quiz.id).await?);
+        let question = in_attempt
             .iter()
-            .find(|q| q.id == question_id && attempt.question_order.contains(&q.id))
+            .find(|q| q.id == question_id)
             .ok_or(GradeEssayError::QuestionNotFound)?;
         if !question.body.needs_manual_grading() {
             return Err(GradeEssayError::NotEssay);
@@ -139,7 +149,6 @@ impl QuizService {
                 max: question.points,
             });
         }
-        let in_attempt = questions_in_attempt(&questions, &attempt);
         let mut manual: BTreeMap<QuestionId, Points> = in_attempt
             .iter()
             .filter(|q| q.body.needs_manual_grading())
@@ -162,6 +171,6 @@ impl QuizService {
                 StorageError::Conflict(Conflict::Stale) => GradeEssayError::ChangedMeanwhile,
                 e => e.into(),
             })?;
-        Ok(staff_review(&questions, &access.quiz.settings, &stored))
+        Ok(staff_review(&in_attempt, &access.quiz.settings, &stored))
     }
 }

@@ -1,7 +1,10 @@
 //! Taking a quiz: starting attempts, saving answers, submitting, and the
 //! sweep that finishes overdue attempts.
 
+use std::collections::BTreeSet;
+
 use super::*;
+use crate::bank::{Pool, Variant, assemble, draw, slots};
 
 impl QuizService {
     // ----- taking a quiz ---------------------------------------------------
@@ -35,13 +38,20 @@ impl QuizService {
             return Err(StartAttemptError::NoQuestions);
         }
         let seed = new_seed();
+        let variant = self
+            .variant(&questions, seed, quiz.settings.shuffle_questions)
+            .await?;
+        if variant.order.is_empty() {
+            return Err(StartAttemptError::NoQuestions);
+        }
         let attempt = Attempt {
             id: AttemptId::new(),
             quiz_id: quiz.id,
             student_id: actor.user_id,
             number: 0,
             seed,
-            question_order: question_order(&questions, seed, quiz.settings.shuffle_questions),
+            question_order: variant.order,
+            drawn: variant.drawn,
             started_at: now,
             deadline: quiz.settings.attempt_deadline(now),
             state: AttemptState::Open,
@@ -87,6 +97,55 @@ impl QuizService {
         }
     }
 
+    /// The questions an attempt starting with `seed` gets: the quiz's own,
+    /// and for each random slot (by position) its draw from the bank, no
+    /// bank question twice. Reads each slot's pool, then the drawn
+    /// questions in one read.
+    async fn variant(
+        &self,
+        questions: &[Question],
+        seed: u64,
+        shuffle: bool,
+    ) -> Result<Variant, StorageError> {
+        let mut picks = Vec::new();
+        let mut taken = BTreeSet::new();
+        let mut courses = BTreeMap::new();
+        for slot in slots(questions) {
+            let QuestionBody::Random { pool, count } = &slot.body else {
+                continue;
+            };
+            let candidates = match pool {
+                Pool::Category {
+                    course_id,
+                    category,
+                    tag,
+                } => {
+                    self.bank
+                        .bank_pool(*course_id, category, tag.clone())
+                        .await?
+                }
+                Pool::Questions { ids, .. } => ids.clone(),
+            };
+            let chosen = draw(&candidates, *count, seed, slot.id, &taken);
+            for id in &chosen {
+                taken.insert(*id);
+                courses.insert(*id, pool.course_id());
+            }
+            picks.push((slot.id, chosen));
+        }
+        let bank = if taken.is_empty() {
+            Vec::new()
+        } else {
+            let wanted: Vec<_> = taken.into_iter().collect();
+            let mut found = self.bank.get_bank_questions(&wanted).await?;
+            // A named question moved to no other bank, but check anyway:
+            // a slot draws only from its own course's bank.
+            found.retain(|q| courses.get(&q.id) == Some(&q.course_id));
+            found
+        };
+        Ok(assemble(questions, &picks, &bank, seed, shuffle))
+    }
+
     /// The actor's own attempt (finished first if its deadline passed).
     pub async fn get_attempt(
         &self,
@@ -118,7 +177,7 @@ impl QuizService {
         if attempt.state != AttemptState::Open {
             return Err(SaveAnswersError::Closed);
         }
-        let questions = self.quizzes.list_questions(quiz.id).await?;
+        let questions = attempt.questions(&self.quizzes.list_questions(quiz.id).await?);
         let now = self.clock.now();
         if !attempt.is_open_at(now) {
             self.finish_if_overdue(attempt, &quiz, &questions).await?;

@@ -552,6 +552,7 @@ pub fn attempt(
         number: 0,
         seed: 42,
         question_order: questions.iter().map(|q| q.id).collect(),
+        drawn: Vec::new(),
         started_at,
         deadline,
         state: AttemptState::Open,

@@ -4,7 +4,7 @@
 //!
 //! Each case is a public `async fn case(storage: Storage)` in the module of
 //! its aggregate ([`users`], [`sessions`], [`courses`], [`homework`],
-//! [`groups`], [`comments`], [`announcements`], [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
+//! [`groups`], [`comments`], [`announcements`], [`bank`], [`quizzes`], [`webinars`], [`outbox`], [`notifications`], [`achievements`],
 //! [`read_models`], [`files`], [`idempotency`], [`onboarding`]). A case gets a **fresh, empty** [`Storage`](crate::ports::Storage),
 //! creates its own data through the ports (see [`fixtures`]) and panics with
 //! a message naming the broken rule. The rustdoc of each port method is the
@@ -33,6 +33,7 @@
 
 pub mod achievements;
 pub mod announcements;
+pub mod bank;
 pub mod comments;
 pub mod courses;
 pub mod files;
@@ -113,6 +114,11 @@ macro_rules! __storage_conformance_cases {
             comments {
                 threads_keep_messages_and_read_marks,
                 reading_a_thread_reads_its_notifications,
+            }
+            bank {
+                bank_questions_filter_and_count,
+                bank_writes_are_whole_and_versioned,
+                attempts_keep_their_drawn_questions,
             }
             announcements {
                 announcements_reach_their_audience,
@@ -313,6 +319,7 @@ mod tests {
             ),
         ),
         ("groups", include_str!("groups.rs")),
+        ("bank", include_str!("bank.rs")),
         ("comments", include_str!("comments.rs")),
         ("announcements", include_str!("announcements.rs")),
         ("webinars", include_str!("webinars.rs")),

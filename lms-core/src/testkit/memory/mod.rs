@@ -157,6 +157,8 @@ struct State {
     comment_reads: HashMap<(SubmissionId, UserId), DateTime<Utc>>,
     /// Course announcements (author names blank), in insertion order.
     announcements: Vec<crate::announcement::Announcement>,
+    /// Question banks.
+    bank: HashMap<crate::ids::BankQuestionId, Row<crate::bank::BankQuestion>>,
 }
 
 /// A stored idempotency record.
@@ -560,6 +562,7 @@ impl State {
 }
 
 mod announcements;
+mod bank;
 mod comments;
 mod courses;
 mod file_store;

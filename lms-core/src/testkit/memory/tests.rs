@@ -369,6 +369,7 @@ fn attempt(quiz: QuizId, student: UserId, deadline: Option<DateTime<Utc>>) -> At
         number: 0,
         seed: 7,
         question_order: Vec::new(),
+        drawn: Vec::new(),
         started_at: t0(),
         deadline,
         state: AttemptState::Open,

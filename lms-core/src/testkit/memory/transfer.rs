@@ -204,6 +204,11 @@ fn check_dump(d: &SchoolDump) -> StorageResult<()> {
             refers(&groups, g)?;
         }
     }
+    unique_keys(d.bank_questions.iter().map(|q| q.id), Conflict::Other)?;
+    for q in &d.bank_questions {
+        refers(&courses, &q.course_id)?;
+        refers(&users, &q.author_id)?;
+    }
     let quizzes = unique_keys(d.quizzes.iter().map(|q| q.id), Conflict::Other)?;
     for q in &d.quizzes {
         refers(&courses, &q.course_id)?;
@@ -303,6 +308,7 @@ impl State {
             && self.comments.is_empty()
             && self.comment_reads.is_empty()
             && self.announcements.is_empty()
+            && self.bank.is_empty()
             && self.quizzes.is_empty()
             && self.questions.is_empty()
             && self.attempts.is_empty()
@@ -417,6 +423,7 @@ impl State {
             comments: self.comments.clone(),
             comment_reads,
             announcements: self.announcements.clone(),
+            bank_questions: in_seq_order(self.bank.values()),
             quizzes: in_seq_order(self.quizzes.values()),
             questions,
             attempts: in_seq_order(self.attempts.values()),
@@ -524,6 +531,8 @@ impl State {
                 a
             })
             .collect();
+        let bank = rows(&mut st, &d.bank_questions);
+        st.bank = bank.into_iter().map(|r| (r.value.id, r)).collect();
         let quizzes = rows(&mut st, &d.quizzes);
         st.quizzes = quizzes.into_iter().map(|r| (r.value.id, r)).collect();
         st.questions = d.questions.iter().map(|q| (q.id, q.clone())).collect();

@@ -47,6 +47,7 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
         comments,
         comment_reads,
         announcements,
+        bank_questions,
         quizzes,
         questions,
         attempts,
@@ -75,6 +76,7 @@ pub fn assert_same_school(actual: &SchoolDump, expected: &SchoolDump, what: &str
     same_rows(what, "comments", &a.comments, comments);
     same_rows(what, "comment_reads", &a.comment_reads, comment_reads);
     same_rows(what, "announcements", &a.announcements, announcements);
+    same_rows(what, "bank_questions", &a.bank_questions, bank_questions);
     same_rows(what, "quizzes", &a.quizzes, quizzes);
     same_rows(what, "questions", &a.questions, questions);
     same_rows(what, "attempts", &a.attempts, attempts);
@@ -101,7 +103,8 @@ pub(super) async fn memory_school() -> SchoolDump {
 /// the target then behaves like the source would: logins and feed tokens
 /// work, groups keep their order, members, mentors and history, lessons
 /// keep their order, the next hand-in is version 3, the open
-/// attempt still blocks a new one, the leased outbox entry stays held until
+/// attempt still blocks a new one, the imported bank is searched and drawn
+/// from, the leased outbox entry stays held until
 /// its lease ends, the Telegram link token works.
 #[allow(clippy::too_many_lines)]
 pub async fn round_trip(
@@ -294,6 +297,7 @@ pub async fn round_trip(
                 number: 0,
                 seed: 1,
                 question_order: school.questions.iter().map(|q| q.id).collect(),
+                drawn: Vec::new(),
                 started_at: at(400),
                 deadline: None,
                 state: AttemptState::Open,
@@ -310,6 +314,45 @@ pub async fn round_trip(
         Err(StorageError::Conflict(Conflict::OpenAttempt)) => {}
         other => panic!("the open attempt must survive the import and block a new one: {other:?}"),
     }
+
+    let hedgehog: Vec<_> = school
+        .expected
+        .bank_questions
+        .iter()
+        .filter(|q| q.category.is_empty())
+        .map(|q| q.id)
+        .collect();
+    let found = ok(
+        target
+            .bank
+            .list_bank_questions(
+                school.course.id,
+                &crate::bank::BankFilter {
+                    text: Some("ЕЖИК".to_owned()),
+                    ..crate::bank::BankFilter::default()
+                },
+                Page::max(),
+            )
+            .await,
+        "search the bank",
+    );
+    assert_eq!(
+        found.iter().map(|q| q.id).collect::<Vec<_>>(),
+        hedgehog,
+        "the imported bank is searched by text"
+    );
+    assert_eq!(
+        ok(
+            target
+                .bank
+                .bank_pool(school.course.id, "ЕГЭ", Some("дроби".to_owned()))
+                .await,
+            "bank pool"
+        )
+        .len(),
+        1,
+        "the imported bank draws by category and tag"
+    );
 
     let (leased, lease_until) = school.leased;
     let early = ok(

@@ -22,8 +22,10 @@
 //! The school is built through the ports (see [`populate_school`]) with every
 //! kind of row and the states that are easy to lose: reordered lessons,
 //! two submission versions with a grade and audit entries, a finished and an
-//! open attempt, outbox entries that are sent, failed, backed off and leased,
-//! two groups created at one instant and a student moved between them.
+//! open attempt (the open one with a question drawn from the course's bank,
+//! which holds a nested category, tags and an edited question), outbox
+//! entries that are sent, failed, backed off and leased, two groups created
+//! at one instant and a student moved between them.
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;

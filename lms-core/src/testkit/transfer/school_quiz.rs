@@ -1,7 +1,62 @@
-//! The quiz of the transfer school: reordered questions, and attempts in
-//! every end state.
+//! The quiz of the transfer school: reordered questions, attempts in every
+//! end state, and the course's question bank an open attempt drew from.
 
 use super::*;
+use crate::bank::BankQuestion;
+use crate::ids::BankQuestionId;
+
+/// Two questions of the course's bank: one in a nested category with tags,
+/// and an edited one at the top (version 2, `updated_at` after creation).
+async fn add_bank(storage: &Storage, x: &mut SchoolDump, course: &Course) -> Vec<BankQuestion> {
+    let mut bank = vec![
+        BankQuestion {
+            id: BankQuestionId::new(),
+            course_id: course.id,
+            category: "ЕГЭ/Задание 1".to_owned(),
+            tags: vec!["дроби".to_owned(), "база".to_owned()],
+            prompt: RichText::sanitize("<p>Сократите дробь <b>6/8</b> 🍕</p>"),
+            points: points(2.0),
+            body: QuestionBody::ShortText {
+                accepted: vec!["3/4".to_owned(), "0,75".to_owned()],
+            },
+            explanation: Some(RichText::sanitize("<p>Делим на 2 🙂</p>")),
+            version: 1,
+            author_id: course.owner_id,
+            created_at: at(-19),
+            updated_at: at(-19),
+        },
+        BankQuestion {
+            id: BankQuestionId::new(),
+            course_id: course.id,
+            category: String::new(),
+            tags: Vec::new(),
+            prompt: RichText::sanitize("<p>Ёжик — это ёж?</p>"),
+            points: points(1.0),
+            body: QuestionBody::TrueFalse { correct: true },
+            explanation: None,
+            version: 1,
+            author_id: course.owner_id,
+            created_at: at(-18),
+            updated_at: at(-18),
+        },
+    ];
+    ok(
+        storage.bank.insert_bank_questions(&bank).await,
+        "insert bank questions",
+    );
+    bank[1] = BankQuestion {
+        prompt: RichText::sanitize("<p>Ёжик — это ёж? 🦔</p>"),
+        version: 2,
+        updated_at: at(-17),
+        ..bank[1].clone()
+    };
+    ok(
+        storage.bank.update_bank_question(&bank[1]).await,
+        "edit a bank question",
+    );
+    x.bank_questions.extend(bank.iter().cloned());
+    bank
+}
 
 /// A quiz with a finished and an open attempt, and an auto-submitted one.
 /// Returns the quiz and its questions (in their reordered positions).
@@ -39,6 +94,9 @@ pub(super) async fn add_quiz(
     questions[0].position = 1;
     questions[1].position = 0;
     x.questions.extend(questions.iter().cloned());
+    let bank = add_bank(storage, x, course).await;
+    // The open attempt drew a copy of a bank question.
+    let drawn = bank[0].as_quiz_question(q.id, 2, points(1.0));
     let QuestionBody::SingleChoice { correct, .. } = &questions[1].body else {
         unreachable!("the second fixture question is single choice")
     };
@@ -62,6 +120,7 @@ pub(super) async fn add_quiz(
         number: 0,
         seed: u64::MAX - 7,
         question_order: vec![questions[1].id, questions[0].id],
+        drawn: Vec::new(),
         started_at: at(started),
         deadline: Some(at(started + 30)),
         state: AttemptState::Open,
@@ -101,7 +160,14 @@ pub(super) async fn add_quiz(
     let a2 = ok(
         storage
             .quizzes
-            .start_attempt(&start(student, 200), Some(3))
+            .start_attempt(
+                &Attempt {
+                    question_order: vec![questions[1].id, questions[0].id, drawn.id],
+                    drawn: vec![drawn.clone()],
+                    ..start(student, 200)
+                },
+                Some(3),
+            )
             .await,
         "start second attempt",
     );

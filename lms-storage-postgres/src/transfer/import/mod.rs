@@ -82,6 +82,11 @@ pub(super) async fn import(conn: &mut PgConnection, d: &SchoolDump) -> StorageRe
     for rows in d.announcements.chunks(BATCH) {
         insert_announcements(conn, rows).await?;
     }
+    // After the courses and the authors' accounts; the search form of each
+    // prompt is written beside it.
+    for rows in d.bank_questions.chunks(BATCH) {
+        insert_bank_rows(conn, rows).await?;
+    }
     for rows in d.quizzes.chunks(BATCH) {
         insert_quizzes(conn, rows).await?;
     }

@@ -77,6 +77,7 @@ pub(super) async fn insert_attempts(
         .map(|a| i64::from_ne_bytes(a.seed.to_ne_bytes()))
         .collect();
     let orders = json_column(rows, |a| &a.question_order)?;
+    let drawn = json_column(rows, |a| &a.drawn)?;
     let started: Vec<DateTime<Utc>> = rows.iter().map(|a| a.started_at).collect();
     let deadlines: Vec<Option<DateTime<Utc>>> = rows.iter().map(|a| a.deadline).collect();
     let states: Vec<String> = rows.iter().map(|a| state_str(a.state).to_owned()).collect();
@@ -90,10 +91,10 @@ pub(super) async fn insert_attempts(
     let keys: Vec<Option<String>> = rows.iter().map(|a| a.submit_key.clone()).collect();
     sqlx::query!(
         "INSERT INTO attempts (id, quiz_id, student_id, number, seed, question_order, started_at, deadline, state,
-                               answers, saved_at, finished_at, result, submit_key)
+                               answers, saved_at, finished_at, result, submit_key, drawn)
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::integer[], $5::bigint[], $6::jsonb[],
                               $7::timestamptz[], $8::timestamptz[], $9::text[], $10::jsonb[], $11::timestamptz[],
-                              $12::timestamptz[], $13::jsonb[], $14::text[])",
+                              $12::timestamptz[], $13::jsonb[], $14::text[], $15::jsonb[])",
         &ids,
         &quizzes,
         &students,
@@ -108,6 +109,7 @@ pub(super) async fn insert_attempts(
         &finished[..] as &[Option<DateTime<Utc>>],
         &results[..] as &[Option<serde_json::Value>],
         &keys[..] as &[Option<String>],
+        &drawn,
     )
     .execute(&mut *conn)
     .await

@@ -348,6 +348,7 @@ pub(super) fn attempt(quiz: QuizId, student: UserId, state: AttemptState) -> Att
         number: 1,
         seed: 7,
         question_order: vec![],
+        drawn: Vec::new(),
         started_at: t0() - Duration::days(1),
         deadline: None,
         state,

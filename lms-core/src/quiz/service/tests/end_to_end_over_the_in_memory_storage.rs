@@ -43,6 +43,7 @@ mod on_memory_storage {
         fn service_over(&self, quizzes: Arc<dyn QuizStore>) -> QuizService {
             QuizService::new(
                 quizzes,
+                self.storage.bank.clone(),
                 self.storage.courses.clone(),
                 self.storage.groups.clone(),
                 self.storage.files.clone(),

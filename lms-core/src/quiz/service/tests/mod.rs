@@ -176,6 +176,7 @@ impl World {
             number: 1,
             seed: 7,
             question_order: self.questions.iter().map(|q| q.id).collect(),
+            drawn: Vec::new(),
             started_at: t0() - Duration::minutes(10),
             deadline: Some(t0() + Duration::minutes(20)),
             state,
@@ -230,6 +231,8 @@ impl World {
     ) -> QuizService {
         QuizService::new(
             Arc::new(quizzes),
+            // No test quiz has a random slot: a call would be a bug.
+            Arc::new(crate::bank::MockBankStore::new()),
             Arc::new(self.courses()),
             Arc::new(crate::group::no_groups()),
             // No test text names a file: a call would be a bug.

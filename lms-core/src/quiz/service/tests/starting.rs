@@ -58,7 +58,9 @@ async fn shuffled_quizzes_start_in_the_seeded_order() {
     let mut q = w.quizzes();
     let questions = w.questions.clone();
     q.expect_start_attempt()
-        .withf(move |a, _| a.question_order == question_order(&questions, a.seed, true))
+        .withf(move |a, _| {
+            a.question_order == crate::quiz::question_order(&questions, a.seed, true)
+        })
         .times(1)
         .returning(|a, _| Ok(a.clone()));
     let view = w

@@ -1,0 +1,2 @@
+ALTER TABLE attempts DROP COLUMN drawn;
+DROP TABLE bank_questions;
