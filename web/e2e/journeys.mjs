@@ -1034,6 +1034,172 @@ export async function journeys({ base, launch, shots, results, mail = null }) {
     if (!/Ваш ответ/.test(await mc.locator('[data-mark=chosen_correct]').innerText())) throw new Error('the chosen right option is not marked')
     if (!/0,5 \/ 1/.test(await mc.locator('[data-test=item-verdict]').innerText())) throw new Error('partial points without a decimal comma')
   })
+  // The question bank: a GIFT file imported with a preview, a quiz that draws
+  // 5 of its 20 questions for each student, and the item analysis.
+  const BANK_CATEGORY = 'ЕГЭ/Задание 1'
+  const bankCount = (page) =>
+    page.evaluate((p) => {
+      const el = [...document.querySelectorAll('[data-test=bank-category]')].find((e) => e.getAttribute('data-path') === p)
+      return el ? Number(el.querySelector('[data-test=bank-category-count]')?.textContent?.trim()) : 0
+    }, BANK_CATEGORY)
+  await step(`the teacher imports a GIFT file of 20 questions into a course's bank: «Проверить» lists 20 questions and no problems, «Импортировать 20 вопросов» puts them into «${BANK_CATEGORY}»`, ['teacher'], async () => {
+    // The demo school's first course (both demo students are enrolled), else another course the teacher runs.
+    const views = (await (await T.request.get('/api/v1/courses')).json()).filter((v) => v.can_manage && v.course.status === 'published')
+    const view = views.find((v) => v.course.id !== state.courseId && /Математика/.test(v.course.title)) ?? views.find((v) => v.course.id !== state.courseId) ?? views[0]
+    if (!view) throw new Error('the teacher runs no published course')
+    const gift = await readFile(path.resolve('..', 'lms-core/src/bank/format/samples/twenty.gift'), 'utf8')
+    await T.goto(`/courses/${view.course.id}`)
+    await T.click('[data-test=to-bank]')
+    await T.waitForURL(/\/bank$/)
+    await T.waitForSelector('[data-test=bank-categories]')
+    const before = await bankCount(T)
+    await T.click('[data-test=bank-import-open]')
+    await T.selectOption('[data-test=import-format]', 'gift')
+    await T.fill('[data-test=import-text]', gift)
+    await T.click('[data-test=import-check]')
+    await T.waitForSelector('[data-test=import-report][data-written=false]', { timeout: 15000 }).catch(async () => {
+      throw new Error(`no preview: ${await T.locator('[data-test=import-error]').innerText().catch(() => '?')}`)
+    })
+    const rows = await T.locator('[data-test=preview-row]').count()
+    const issues = (await text(T, '[data-test=issue-count]')).trim()
+    if (rows !== 20 || issues !== '0') throw new Error(`the preview lists ${rows} questions and ${issues} problems: ${(await T.locator('[data-test=import-issue]').allInnerTexts()).join(' / ')}`)
+    const categories = new Set(await T.locator('[data-test=preview-row] td:nth-child(2)').allInnerTexts())
+    if (categories.size !== 1 || !categories.has(BANK_CATEGORY)) throw new Error(`preview categories: ${[...categories].join(', ')}`)
+    const run = (await text(T, '[data-test=import-run]')).trim()
+    if (run !== 'Импортировать 20 вопросов') throw new Error(`the import button says «${run}»`)
+    await shot(T, 'bank-import-preview-ru')
+    await T.click('[data-test=import-run]')
+    await T.waitForSelector('[data-test=import-report][data-written=true]')
+    await T.waitForSelector('[data-test=toast]:has-text("Импортировано вопросов: 20")')
+    await T.waitForFunction(
+      ({ p, n }) => {
+        const el = [...document.querySelectorAll('[data-test=bank-category]')].find((e) => e.getAttribute('data-path') === p)
+        return Number(el?.querySelector('[data-test=bank-category-count]')?.textContent?.trim()) === n
+      },
+      { p: BANK_CATEGORY, n: before + 20 },
+    ).catch(async () => {
+      throw new Error(`«${BANK_CATEGORY}» holds ${await bankCount(T)} questions, not ${before + 20}`)
+    })
+    // Its parent «ЕГЭ» is in the list, the category indented under it; a click lists its questions.
+    await T.click(`[data-test=bank-category][data-path="${BANK_CATEGORY}"]`)
+    await T.waitForFunction((n) => document.querySelectorAll('[data-test=bank-question]').length === n, Math.min(50, before + 20))
+    if (!(await T.locator('[data-test=bank-category][data-path="ЕГЭ"]').count())) throw new Error('the parent category «ЕГЭ» is not listed')
+    await shot(T, 'bank-ru')
+    state.bankCourse = { id: view.course.id, code: view.course.invite_code, size: before + 20 }
+  })
+  await step(`the teacher builds a quiz drawing 5 questions at random from «${BANK_CATEGORY}» (too many to draw is refused in words) and publishes it`, ['bankCourse'], async () => {
+    const { id, size } = state.bankCourse
+    await T.goto(`/courses/${id}/quizzes/new`)
+    await T.fill('[data-test=quiz-title-input]', 'Разминка: задание 1 ЕГЭ')
+    await T.click('[data-test=quiz-save]')
+    await T.waitForURL(/\/quizzes\/.+\/build/)
+    const quizId = T.url().split('/quizzes/')[1].split('/')[0]
+    await T.click('[data-test=add-mode-random]')
+    await T.waitForSelector(`[data-test=slot-category] option[value="${BANK_CATEGORY}"]`, { state: 'attached' })
+    await T.selectOption('[data-test=slot-category]', BANK_CATEGORY)
+    // More than the category holds: the server's reason, in words, next to the form.
+    await T.fill('[data-test=slot-count]', String(size + 5))
+    await T.click('[data-test=slot-save]')
+    const refused = (await text(T, '[data-test=slot-error]')).trim()
+    if (!refused.includes(`Вопросов в наборе: ${size}`) || !refused.includes(`(${size + 5})`)) throw new Error(`too many to draw: «${refused}»`)
+    await T.fill('[data-test=slot-count]', '5')
+    await T.fill('[data-test=slot-points]', '1')
+    await T.click('[data-test=slot-save]')
+    await T.waitForSelector('[data-test=slot-label]')
+    const label = (await text(T, '[data-test=slot-label]')).trim()
+    if (label !== `Случайно: 5 из «${BANK_CATEGORY}»`) throw new Error(`the slot reads «${label}»`)
+    await T.click('[data-test=quiz-publish]')
+    await T.waitForSelector('[data-test=toast]:has-text("Тест опубликован")')
+    await shot(T, 'quiz-builder-random-ru')
+    // The quiz counts the slot as its 5 questions.
+    await T.goto(`/quizzes/${quizId}`)
+    await T.waitForSelector('[data-test=quiz-title]')
+    if (!(await T.locator('li', { hasText: 'вопросов: 5' }).count())) throw new Error('the quiz does not say it has 5 questions')
+    state.bankQuizId = quizId
+  })
+  await step('two students each get 5 of the 20 questions: different sets, the same 5 in the same order after a reload; both finish', ['bankQuizId', 'student'], async () => {
+    const { id, code } = state.bankCourse
+    const second = process.env.LMS_E2E_STUDENT2 || STUDENT.replace(/^student1@/, 'student2@')
+    if (second === STUDENT) throw new Error('no second student: set LMS_E2E_STUDENT2 (student2@demo.school in the demo school)')
+    const other = await open('student2')
+    const sets = []
+    try {
+      await login(other.page, second)
+      for (const P of [S, other.page]) {
+        // Both demo students are enrolled in the course; anyone else joins with its code.
+        const mine = (await (await P.request.get('/api/v1/courses')).json()).map((v) => v.course.id)
+        if (!mine.includes(id)) {
+          if (!code) throw new Error('a student is not enrolled in the course, which has no invite code')
+          await P.goto('/courses')
+          await P.fill('[data-test=join-code]', code)
+          await P.click('[data-test=join-submit]')
+          await P.waitForSelector('[data-test=course-heading]')
+        }
+        await P.evaluate(() => localStorage.setItem('lms.quiz.all', '1'))
+        await P.goto(`/quizzes/${state.bankQuizId}`)
+        await P.click('[data-test=start-attempt]')
+        await P.waitForURL(/\/attempts\/[^/]+$/)
+        await P.waitForSelector('[data-test=question]')
+        const prompts = async () => (await P.locator('[data-test=question] .rich').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim())
+        const drawn = await prompts()
+        if (drawn.length !== 5 || new Set(drawn).size !== 5) throw new Error(`drawn: ${JSON.stringify(drawn)}`)
+        await P.reload()
+        await P.waitForSelector('[data-test=question]')
+        const again = await prompts()
+        if (again.join('\n') !== drawn.join('\n')) throw new Error(`after a reload: ${JSON.stringify(again)}, before: ${JSON.stringify(drawn)}`)
+        if (P === S) await shot(P, 'quiz-attempt-random-ru')
+        // Something for the first question, whatever its kind.
+        const q = P.locator('[data-test=question]').first()
+        const kind = await q.locator('[data-kind]').getAttribute('data-kind')
+        if (kind === 'single_choice') await q.locator('input[type=radio]').first().check()
+        else if (kind === 'multiple_choice') await q.locator('input[type=checkbox]').first().check()
+        else if (kind === 'true_false') await q.locator('[data-test=tf-true]').click()
+        else if (kind === 'short_text') await q.locator('[data-test=short-text]').fill('сумма')
+        else if (kind === 'numeric') await q.locator('[data-test=numeric]').fill('14')
+        else if (kind === 'essay') await q.locator('[data-test=essay]').fill('Ответ')
+        else if (kind === 'matching') await q.locator('select').first().selectOption({ index: 1 })
+        if (kind !== 'ordering') await P.waitForFunction(() => /Сохранено/.test(document.querySelector('[data-test=save-state]')?.textContent ?? ''))
+        await P.click('[data-test=submit-attempt]')
+        await P.locator('[data-test=confirm-dialog]').waitFor()
+        await P.click('[data-test=confirm-ok]')
+        await P.waitForURL(/\/review$/)
+        sets.push(drawn)
+      }
+    } finally {
+      pages.splice(pages.indexOf(other.page), 1)
+      await other.ctx.close()
+    }
+    const [a, b] = sets
+    if (a.every((p) => b.includes(p))) throw new Error(`both students got the same questions: ${JSON.stringify(a)}`)
+    state.bankDrawn = sets
+  })
+  await step('the teacher opens «Анализ вопросов» from the quiz: 2 attempts, a row for every question drawn, each counted over the attempts that got it', ['bankDrawn'], async () => {
+    await T.goto(`/quizzes/${state.bankQuizId}`)
+    await T.click('[data-test=to-analysis]')
+    await T.waitForURL(/\/analysis$/)
+    await T.waitForSelector('[data-test=analysis-table]')
+    const attempts = (await text(T, '[data-test=analysis-card-attempts] [data-test=analysis-value]')).trim()
+    if (attempts !== '2') throw new Error(`finished attempts: ${attempts}`)
+    const rows = await T.locator('[data-test=analysis-row]').evaluateAll((rs) =>
+      rs.map((r) => ({ prompt: r.querySelector('[data-test=analysis-prompt]').textContent.replace(/\s+/g, ' ').trim(), attempts: Number(r.getAttribute('data-attempts')) })),
+    )
+    const [a, b] = state.bankDrawn
+    const union = new Set([...a, ...b])
+    if (rows.length < 5 || rows.length !== union.size) throw new Error(`${rows.length} rows for ${union.size} questions drawn`)
+    for (const r of rows) {
+      const given = a.filter((p) => p.startsWith(r.prompt)).length + b.filter((p) => p.startsWith(r.prompt)).length
+      if (!given || r.attempts !== given) throw new Error(`«${r.prompt}»: ${r.attempts} attempts, given in ${given}`)
+    }
+    if (rows.reduce((n, r) => n + r.attempts, 0) !== 10) throw new Error(`attempts per question: ${rows.map((r) => r.attempts).join(', ')}`)
+    if ((await T.locator('[data-test=histogram-bin]').count()) !== 10) throw new Error('the histogram has not 10 bins')
+    await T.click('[data-test=analysis-help] summary')
+    await shot(T, 'quiz-analysis-ru')
+    const download = T.waitForEvent('download')
+    await T.click('[data-test=analysis-csv]')
+    const csv = await readFile(await (await download).path(), 'utf8')
+    const csvLines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean)
+    if (!csvLines[0].startsWith('position,question_id,kind,prompt') || csvLines.length !== rows.length + 1) throw new Error(`the CSV: ${csv.slice(0, 200)}`)
+  })
   await step('student sees the webinar in the calendar with a join button', ['joined', 'webinar'], async () => {
     await S.click('[data-test=nav-schedule]')
     await S.click('.fc-listMonth-button')

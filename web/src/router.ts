@@ -37,6 +37,8 @@ export const router = createRouter({
     { path: '/quizzes/:id', name: 'quiz', component: v('Quiz'), props: true },
     { path: '/courses/:courseId/quizzes/new', name: 'quiz-new', component: v('QuizBuilder'), props: true },
     { path: '/quizzes/:id/build', name: 'quiz-build', component: v('QuizBuilder'), props: true },
+    { path: '/quizzes/:id/analysis', name: 'quiz-analysis', component: v('QuizAnalysis'), props: true },
+    { path: '/courses/:courseId/bank', name: 'bank', component: v('QuestionBank'), props: true },
     { path: '/attempts/:id', name: 'attempt', component: v('Attempt'), props: true },
     { path: '/attempts/:id/review', name: 'review', component: v('Review'), props: true },
     { path: linked.schedule, name: 'schedule', component: v('Schedule') },

@@ -168,7 +168,7 @@ const SUBMISSION_KINDS = ['text', 'files', 'text_and_files']
 /** lms-core/src/homework/model.rs `AuditAction` (its `action` tag). */
 const AUDIT_ACTIONS = ['graded', 'returned']
 /** lms-core/src/quiz/model.rs `QuestionBody` (its `kind` tag). */
-const QUESTION_KINDS = ['single_choice', 'multiple_choice', 'true_false', 'short_text', 'numeric', 'matching', 'ordering', 'essay']
+const QUESTION_KINDS = ['single_choice', 'multiple_choice', 'true_false', 'short_text', 'numeric', 'matching', 'ordering', 'essay', 'random']
 /** lms-core/src/quiz/model.rs `AttemptState`. */
 const ATTEMPT_STATES = ['open', 'submitted', 'auto_submitted']
 /** lms-core/src/quiz/model.rs `ScoringPolicy`. */

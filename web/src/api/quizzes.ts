@@ -33,4 +33,8 @@ export const quizzes = {
   review: (attemptId: string) => ok(client.GET('/api/v1/attempts/{attempt_id}/review', attempt(attemptId))),
   gradeEssay: (attemptId: string, questionId: string, points: number) =>
     ok(client.POST('/api/v1/attempts/{attempt_id}/essay-grades', { ...attempt(attemptId), body: { question_id: questionId, points } })),
+  /** `GET /quizzes/{id}/analysis` (course staff): item analysis of the finished attempts. */
+  analysis: (id: string) => ok(client.GET('/api/v1/quizzes/{quiz_id}/analysis', quiz(id))),
+  /** `GET /quizzes/{id}/analysis/csv`: the same as a CSV file's text, one row per question. */
+  analysisCsv: (id: string) => ok(client.GET('/api/v1/quizzes/{quiz_id}/analysis/csv', { ...quiz(id), parseAs: 'text' })),
 }

@@ -396,6 +396,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/bank/{bank_question_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces a bank question's fields. Attempts that already drew it keep
+         *     the version they were given.
+         */
+        put: operations["update_bank_question"];
+        post?: never;
+        /** Deletes a bank question; attempts that drew it keep their copy. */
+        delete: operations["delete_bank_question"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calendar-feed": {
         parameters: {
             query?: never;
@@ -557,6 +578,69 @@ export interface paths {
         post?: never;
         /** Unassigns an assistant (owner or admin). */
         delete: operations["remove_assistant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/bank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of the course's question bank (its teacher and admins), with
+         *     the bank's size and categories.
+         */
+        get: operations["list_bank"];
+        put?: never;
+        /** Adds a question to the course's bank. */
+        post: operations["create_bank_question"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/bank/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The course's bank (or the part the filter selects) as a Moodle GIFT
+         *     file to download.
+         */
+        get: operations["export_bank"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/courses/{course_id}/bank/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports questions from a GIFT, Aiken or CSV file. With `dry_run=true`
+         *     lists what would be created and every line that cannot be (line
+         *     number and reason), writing nothing; otherwise writes every question
+         *     the preview lists in one write and reports the refused lines again.
+         */
+        post: operations["import_bank"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1385,6 +1469,45 @@ export interface paths {
          *     return to the defaults). Attempts already started keep their deadline.
          */
         put: operations["update_quiz"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quizzes/{quiz_id}/analysis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Item analysis of a quiz over the finished attempts of the students the
+         *     caller grades: per question attempts, mean score, facility and
+         *     discrimination (upper/lower 27 %) indices, option counts; the score
+         *     histogram. Course staff only.
+         */
+        get: operations["quiz_analysis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quizzes/{quiz_id}/analysis/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The item analysis as a CSV file, one row per question. */
+        get: operations["quiz_analysis_csv"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -2380,6 +2503,110 @@ export interface components {
          * @enum {string}
          */
         Badge: "first_homework" | "on_time_streak_5" | "perfect_quiz" | "course_completed";
+        /** @description What an import would create (preview) or created, and what it cannot. */
+        BankImportReport: {
+            /** @description Every part of the file that cannot become a question, with its line. */
+            issues: components["schemas"]["ImportIssue"][];
+            /** @description The questions, in file order. */
+            questions: components["schemas"]["ImportedQuestion"][];
+            /** @description Whether the questions were written (`false`: a preview). */
+            written: boolean;
+        };
+        /** @description A file to import. */
+        BankImportRequest: {
+            /** @description Category of questions the file does not place; empty: the top. */
+            category?: string;
+            /** @description `gift` (Moodle), `aiken` or `csv`. */
+            format: components["schemas"]["Format"];
+            /**
+             * Format: double
+             * @description Points of questions the file gives none (default 1).
+             */
+            points?: number | null;
+            /** @description The file's text (UTF-8, at most 1,000,000 bytes). */
+            text: string;
+        };
+        /** @description A page of a course's bank. */
+        BankListing: {
+            /** @description Categories with their counts. */
+            categories: components["schemas"]["CategoryCount"][];
+            /** @description The questions on this page. */
+            questions: components["schemas"]["BankQuestion"][];
+            /**
+             * Format: int32
+             * @description Questions in the whole bank.
+             */
+            total: number;
+        };
+        /**
+         * @description A question of a course's bank: written once, used by many quizzes. An
+         *     attempt keeps a copy of the version it was given, so editing a bank
+         *     question never changes an attempt's grading.
+         */
+        BankQuestion: {
+            /** @description Who created it. */
+            author_id: components["schemas"]["UserId"];
+            /** @description Kind and correct answer. */
+            body: components["schemas"]["QuestionBody"];
+            /** @description Category path, `/`-separated (`ЕГЭ/Задание 5`); empty: the top. */
+            category: string;
+            /** @description The course whose bank holds it. */
+            course_id: components["schemas"]["CourseId"];
+            /**
+             * Format: date-time
+             * @description When created.
+             */
+            created_at: string;
+            explanation?: null | components["schemas"]["RichText"];
+            /** @description Identifier. */
+            id: components["schemas"]["BankQuestionId"];
+            /** @description Default points for a fully right answer (a quiz slot may override). */
+            points: components["schemas"]["Points"];
+            /** @description The question text. */
+            prompt: components["schemas"]["RichText"];
+            /** @description Tags, each once, in the author's order. */
+            tags: string[];
+            /**
+             * Format: date-time
+             * @description When last edited.
+             */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description 1 on creation, +1 on every edit.
+             */
+            version: number;
+        };
+        /**
+         * Format: uuid
+         * @description A question of a course's question bank (all its versions).
+         * @example 3f2b8c1e-5d4a-4b6f-9e2d-7a1c0b9d8e6f
+         */
+        BankQuestionId: string;
+        /** @description A bank question (creation and full update). */
+        BankQuestionRequest: {
+            /** @description Kind and correct answer, as for a quiz question (not `random`). */
+            body: components["schemas"]["QuestionBody"];
+            /** @description Category path, `/`-separated (`ЕГЭ/Задание 5`); empty: the top. */
+            category?: string;
+            /** @description Explanation shown with the correct answer in reviews (HTML). */
+            explanation?: string | null;
+            /**
+             * Format: double
+             * @description Default points for a fully right answer (0..=100000).
+             */
+            points: number;
+            /** @description The question text (HTML from the editor; sanitised; not blank). */
+            prompt: string;
+            /** @description Tags (at most 20, 1 to 50 characters each; stored lower-case). */
+            tags?: string[];
+            /**
+             * Format: int32
+             * @description Updates only: the version the edit started from (`409 stale` when
+             *     someone saved in between).
+             */
+            version?: number | null;
+        };
         /** @description A student of a watched group who falls behind. */
         BehindStudent: components["schemas"]["StudentStanding"] & {
             /**
@@ -2433,6 +2660,19 @@ export interface components {
              *     app. Anyone with the URL sees the schedule; rotate it if it leaks.
              */
             url: string;
+        };
+        /**
+         * @description A category with how many questions it holds itself (not counting
+         *     subcategories).
+         */
+        CategoryCount: {
+            /** @description The category path. */
+            category: string;
+            /**
+             * Format: int32
+             * @description Questions directly in it.
+             */
+            questions: number;
         };
         /**
          * @description A delivery channel.
@@ -2977,6 +3217,11 @@ export interface components {
             /** @description Who uploaded it. */
             uploaded_by: components["schemas"]["UserId"];
         };
+        /**
+         * @description A text format of questions.
+         * @enum {string}
+         */
+        Format: "gift" | "aiken" | "csv";
         /** @description A grade given to a submission. */
         Grade: {
             /** @description Feedback to the student. */
@@ -3249,6 +3494,25 @@ export interface components {
             /** @description The submission with every version. */
             submission: components["schemas"]["Submission"];
         };
+        /** @description One bar of the score histogram. */
+        HistogramBin: {
+            /**
+             * Format: int32
+             * @description Attempts whose percent falls in the bin.
+             */
+            attempts: number;
+            /**
+             * Format: int32
+             * @description Lower bound in percent, included.
+             */
+            from_percent: number;
+            /**
+             * Format: int32
+             * @description Upper bound in percent, excluded except for the last bin (90–100),
+             *     which includes 100.
+             */
+            to_percent: number;
+        };
         /** @description One assignment as its student sees it. */
         HomeworkItem: {
             /** @description The assignment. */
@@ -3319,6 +3583,16 @@ export interface components {
              */
             update_invitation: number;
         };
+        /** @description A part of the file that cannot become a question. */
+        ImportIssue: {
+            /**
+             * Format: int32
+             * @description 1-based line where the part starts.
+             */
+            line: number;
+            /** @description Why, in short English ("matching needs at least two pairs"). */
+            reason: string;
+        };
         /** @description What an import did (or, for a dry run, would do), row by row. */
         ImportReport: {
             /** @description Rows per action. */
@@ -3327,6 +3601,26 @@ export interface components {
             dry_run: boolean;
             /** @description One entry per data row, in file order. */
             rows: components["schemas"]["RowReport"][];
+        };
+        /** @description A question a file would create. */
+        ImportedQuestion: {
+            /** @description Kind and correct answer. */
+            body: components["schemas"]["QuestionBody"];
+            /** @description Normalised category path: the default category, or what the file sets. */
+            category: string;
+            explanation?: null | components["schemas"]["RichText"];
+            /**
+             * Format: int32
+             * @description 1-based line where the question starts.
+             */
+            line: number;
+            points?: null | components["schemas"]["Points"];
+            /** @description The question text. */
+            prompt: components["schemas"]["RichText"];
+            /** @description Normalised tags. */
+            tags: string[];
+            /** @description The question's title (GIFT `::title::`). */
+            title?: string | null;
         };
         /** @description One entry of a user's in-app notification list (the bell). */
         InboxItem: {
@@ -3501,6 +3795,65 @@ export interface components {
             scored: number;
             /** @description Title. */
             title: string;
+        };
+        /** @description Statistics of one question over the attempts that were given it. */
+        ItemStats: {
+            /**
+             * Format: int32
+             * @description Of those, how many saved an answer to it.
+             */
+            answered: number;
+            /**
+             * Format: int32
+             * @description Attempts given this question where it is scored: attempts whose
+             *     answer to it still waits for a teacher are left out.
+             */
+            attempts: number;
+            /**
+             * Format: double
+             * @description Discrimination index `D`, −1…1 (upper/lower 27 %): the mean score
+             *     fraction in the top `k = max(1, round(0.27 × N))` attempts by
+             *     percent minus that in the bottom `k`, each over the group's attempts
+             *     given the question. `None` with fewer than 2 ranked attempts or when
+             *     either group has no attempt given the question.
+             */
+            discrimination?: number | null;
+            /**
+             * Format: double
+             * @description Facility (difficulty) index `F`, 0…1: the mean score fraction
+             *     (points earned / points the question is worth) over
+             *     [`Self::attempts`] — 0 = nobody got it right, 1 = everybody did.
+             *     `None` when the question is worth 0 points or nobody was scored on it.
+             */
+            facility?: number | null;
+            /** @description Stable name of its kind ([`QuestionBody::kind_name`]). */
+            kind: string;
+            /**
+             * Format: double
+             * @description Points the question is worth (as the most recent attempt given it got it).
+             */
+            max_points: number;
+            /**
+             * Format: double
+             * @description Mean points earned over [`Self::attempts`]; `None` when there is none.
+             */
+            mean_score?: number | null;
+            /**
+             * Format: double
+             * @description Mean time spent on the question in seconds. Not recorded yet: always
+             *     `None`.
+             */
+            mean_seconds?: number | null;
+            /**
+             * @description For single choice, multiple choice and true/false questions: how
+             *     many attempts chose each option, in authored order; empty for other
+             *     kinds.
+             */
+            options: components["schemas"]["OptionCount"][];
+            /** @description Plain text of the prompt, white space collapsed, first 120 characters. */
+            prompt: string;
+            /** @description The question (a drawn bank question keeps its bank id). */
+            question_id: components["schemas"]["QuestionId"];
         };
         /** @description An invite code typed by a student. */
         JoinRequest: {
@@ -3972,6 +4325,20 @@ export interface components {
             /** @description The user. */
             user_id: components["schemas"]["UserId"];
         };
+        /** @description How many attempts chose one option of a choice question. */
+        OptionCount: {
+            /**
+             * Format: int32
+             * @description Attempts that chose it (unanswered attempts are not counted).
+             */
+            chosen: number;
+            /** @description Whether the option is (one of) the right answer(s). */
+            correct: boolean;
+            /** @description The option's id, or `"true"` / `"false"` for a true/false question. */
+            option: string;
+            /** @description The option's text (`"true"` / `"false"` for a true/false question). */
+            text: string;
+        };
         /**
          * Format: uuid
          * @description An option of a choice question, or an item of a matching/ordering question.
@@ -4066,6 +4433,27 @@ export interface components {
          * @example 8.5
          */
         Points: number;
+        /** @description Where a quiz slot draws its questions from. */
+        Pool: {
+            /** @description Category path; `""`: the whole bank. */
+            category: string;
+            /**
+             * @description The course whose bank it is (the quiz's own, or another course
+             *     the quiz's author manages).
+             */
+            course_id: components["schemas"]["CourseId"];
+            /** @enum {string} */
+            from: "category";
+            /** @description Only questions with this tag. */
+            tag?: string | null;
+        } | {
+            /** @description The course whose bank holds them. */
+            course_id: components["schemas"]["CourseId"];
+            /** @enum {string} */
+            from: "questions";
+            /** @description The questions (at least one, at most [`MAX_POOL_QUESTIONS`]). */
+            ids: components["schemas"]["BankQuestionId"][];
+        };
         /** @description New notification settings; replaces the previous ones whole. */
         PreferencesRequest: {
             /**
@@ -4169,6 +4557,16 @@ export interface components {
         } | {
             /** @enum {string} */
             kind: "essay";
+        } | {
+            /**
+             * Format: int32
+             * @description How many to draw (1 to [`crate::bank::MAX_DRAW`]).
+             */
+            count: number;
+            /** @enum {string} */
+            kind: "random";
+            /** @description Where the questions come from. */
+            pool: components["schemas"]["Pool"];
         };
         /**
          * Format: uuid
@@ -4287,6 +4685,53 @@ export interface components {
             settings: components["schemas"]["QuizSettings"];
             /** @description Title. */
             title: components["schemas"]["Title"];
+        };
+        /**
+         * @description Item analysis of a quiz's finished attempts (see the [module
+         *     documentation](self) for every formula).
+         */
+        QuizAnalysis: {
+            /**
+             * Format: int32
+             * @description Finished attempts analysed (open attempts and attempts without a
+             *     result are not).
+             */
+            attempts: number;
+            /**
+             * @description Always ten bins, 0–10, 10–20, …, 90–100 %: an attempt with percent
+             *     `P` is in bin `min(9, floor(P / 10))`, so 100 % is in the last one.
+             */
+            histogram: components["schemas"]["HistogramBin"][];
+            /**
+             * Format: double
+             * @description Mean of `score / max_score × 100` over the attempts with
+             *     `max_score > 0`; `None` when there is none.
+             */
+            mean_percent?: number | null;
+            /**
+             * Format: double
+             * @description Median of the same percents (the mean of the two middle values for
+             *     an even number); `None` when there is none.
+             */
+            median_percent?: number | null;
+            /**
+             * Format: int32
+             * @description Analysed attempts with an essay still waiting for a teacher's grade
+             *     (they are analysed with what is scored so far).
+             */
+            pending_manual: number;
+            /**
+             * @description Every question given in at least one analysed attempt, ordered by
+             *     position in the quiz (a drawn question has its random slot's), then
+             *     by first appearance in the attempts' question orders (attempts by
+             *     start time). Random slots are not questions and never appear.
+             */
+            questions: components["schemas"]["ItemStats"][];
+            /**
+             * Format: int32
+             * @description Distinct students among them.
+             */
+            students: number;
         };
         /**
          * Format: uuid
@@ -6859,6 +7304,171 @@ export interface operations {
             };
         };
     };
+    update_bank_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bank question id */
+                bank_question_id: components["schemas"]["BankQuestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BankQuestionRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated (version + 1) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankQuestion"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such question, or not the caller's bank */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Saved by someone else meanwhile (`stale`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid question, category or tag, or no `version` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_bank_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Bank question id */
+                bank_question_id: components["schemas"]["BankQuestionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Cookie-authenticated write without a valid `X-CSRF-Token` header (`csrf_token_invalid`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such question, or not the caller's bank */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     current_feed: {
         parameters: {
             query?: never;
@@ -7930,6 +8540,395 @@ export interface operations {
             };
             /** @description No such course, or not an assistant (`not_assistant`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_bank: {
+        parameters: {
+            query?: {
+                /** @description Only this category and its subcategories. */
+                category?: string;
+                /** @description Only questions with this tag. */
+                tag?: string;
+                /** @description Only questions whose text contains this (case and `ё` ignored). */
+                q?: string;
+                /** @description At most this many (1..=200, default 50). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The questions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankListing"];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the course's teacher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid `category`, `tag` or `q` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_bank_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BankQuestionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankQuestion"];
+                };
+            };
+            /** @description Bad request: a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the course's teacher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The bank is full (`bank_full`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is larger than allowed (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid question, category or tag */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_bank: {
+        parameters: {
+            query?: {
+                /** @description Only this category and its subcategories. */
+                category?: string;
+                /** @description Only questions with this tag. */
+                tag?: string;
+                /** @description Only questions whose text contains this (case and `ё` ignored). */
+                q?: string;
+                /** @description At most this many (1..=200, default 50). */
+                limit?: number;
+                /** @description Items to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The GIFT file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the course's teacher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_bank: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true`: list what would be created and every line that cannot be,
+                 *     writing nothing.
+                 */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Course id */
+                course_id: components["schemas"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BankImportRequest"];
+            };
+        };
+        responses: {
+            /** @description The preview, or what was imported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankImportReport"];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`), or a body that is not JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not the course's teacher */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The bank would be over its limit (`bank_full`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body is not `Content-Type: application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too large a file, an invalid category, or nothing importable (`nothing_to_import`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11845,6 +12844,124 @@ export interface operations {
             };
             /** @description Invalid field (`title`, `settings`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quiz_analysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quiz id */
+                quiz_id: components["schemas"]["QuizId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analysis */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuizAnalysis"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such quiz, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    quiz_analysis_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Quiz id */
+                quiz_id: components["schemas"]["QuizId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not course staff */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such quiz, or not visible */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -114,6 +114,26 @@ export type AttemptReview = S['AttemptReview']
 export type ReviewItem = S['ReviewItem']
 export type QuestionScore = S['QuestionScore']
 
+// The question bank of a course and the item analysis of a quiz
+export type BankQuestion = S['BankQuestion']
+export type BankListing = S['BankListing']
+export type CategoryCount = S['CategoryCount']
+export type BankQuestionRequest = S['BankQuestionRequest']
+export type BankImportRequest = S['BankImportRequest']
+export type ImportedQuestion = S['ImportedQuestion']
+export type ImportIssue = S['ImportIssue']
+/** What an import would create (`written: false`, the preview) or created, and the lines it cannot. */
+export type BankImportReport = S['BankImportReport']
+/** `gift`, `aiken` or `csv`. */
+export type BankFormat = S['Format']
+/** Where a quiz's random slot (`{"kind": "random", "pool", "count"}`) draws its questions from. */
+export type Pool = S['Pool']
+export type QuizAnalysis = S['QuizAnalysis']
+/** One question's statistics in a quiz's item analysis (`ItemStats` in the document). */
+export type QuestionStats = S['ItemStats']
+export type HistogramBin = S['HistogramBin']
+export type OptionCount = S['OptionCount']
+
 // Webinars and the schedule
 export type Webinar = S['Webinar']
 export type WebinarView = S['WebinarView']

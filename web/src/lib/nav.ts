@@ -42,6 +42,8 @@ const ONLY: Record<string, { roles: Role[]; elsewhere: string }> = {
   homework: { roles: ['student'], elsewhere: 'grading' },
   achievements: { roles: ['student'], elsewhere: 'home' },
   grading: { roles: STAFF, elsewhere: 'homework' },
+  bank: { roles: STAFF, elsewhere: 'home' },
+  'quiz-analysis': { roles: STAFF, elsewhere: 'home' },
   users: { roles: ['admin'], elsewhere: 'home' },
   import: { roles: ['admin'], elsewhere: 'home' },
 }
