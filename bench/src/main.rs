@@ -273,7 +273,7 @@ async fn run_storage(kind: StorageKind, args: &Args) -> StorageReport {
     let seed_secs = seeded.elapsed().as_secs_f64();
     eprintln!("lms-bench: {} seeded in {seed_secs:.1} s", kind.name());
     let seeded = format!(
-        "{} students, {} courses, {} lessons, {} assignments, {} hand-ins (half graded), a {}-question quiz",
+        "{} students, {} courses, {} lessons, {} assignments, {} hand-ins (half graded), a {}-question quiz (5 drawn at random from a bank of 200)",
         school.students.len(),
         school.courses.len(),
         school
@@ -288,7 +288,7 @@ async fn run_storage(kind: StorageKind, args: &Args) -> StorageReport {
             .sum::<usize>()
             + 1,
         school.seeded_hand_ins,
-        school.quiz.answers.len()
+        school.quiz.answers.len() + 5
     );
     let mut out = StorageReport::new(kind, seed_secs, seeded);
     scenarios::run_all(&db, &school, args, data.path(), &mut out).await;

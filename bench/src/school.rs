@@ -9,6 +9,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
+use lms_core::bank::format::Format;
+use lms_core::bank::{ImportRequest, Pool};
 use lms_core::clock::SystemClock;
 use lms_core::course::{CourseStatus, LessonInput, NewCourse, Title};
 use lms_core::file::FileLimits;
@@ -149,14 +151,17 @@ pub struct SeededCourse {
     pub students: Vec<usize>,
 }
 
-/// The benchmark quiz: 20 questions, one attempt, answers known.
+/// The benchmark quiz: 15 fixed questions and a random slot drawing 5 of
+/// the course bank's 200 (all true/false, true), one attempt, answers known.
 #[derive(Debug, Clone)]
 pub struct SeededQuiz {
     /// Its id.
     pub id: QuizId,
-    /// The right answer to every question, keyed by question id, as the
-    /// API's `Answer` JSON.
+    /// The right answer to every fixed question, keyed by question id, as
+    /// the API's `Answer` JSON.
     pub answers: Vec<(String, Value)>,
+    /// The right answer to every question drawn from the bank.
+    pub drawn_answer: Value,
     /// Full marks.
     pub max_score: f64,
     /// Indexes into [`School::students`] of the students taking it.
@@ -544,7 +549,7 @@ async fn quiz(
         .await
         .expect("quiz");
     let mut answers = Vec::new();
-    for q in 0..20usize {
+    for q in 0..15usize {
         let (body, answer) = match q % 4 {
             0 | 1 => {
                 let options: Vec<Choice> = (0..4)
@@ -589,6 +594,43 @@ async fn quiz(
             .expect("question");
         answers.push((question.id.to_string(), answer));
     }
+    // The random draw: five of the bank's 200 questions per attempt.
+    let bank: String = (0..200)
+        .map(|i| format!("::В{i}:: Утверждение {i} верно? {{T}}\n\n"))
+        .collect();
+    lms.bank
+        .import(
+            teacher,
+            course.id,
+            &ImportRequest {
+                format: Format::Gift,
+                text: bank,
+                category: "Пробник/Часть 1".to_owned(),
+                points: points(1.0),
+            },
+        )
+        .await
+        .expect("bank");
+    lms.quizzes
+        .add_question(
+            teacher,
+            quiz.id,
+            QuestionInput {
+                prompt: RichText::sanitize("<p>Пять случайных утверждений</p>"),
+                points: points(1.0),
+                body: QuestionBody::Random {
+                    pool: Pool::Category {
+                        course_id: course.id,
+                        category: "Пробник".to_owned(),
+                        tag: None,
+                    },
+                    count: 5,
+                },
+                explanation: None,
+            },
+        )
+        .await
+        .expect("random slot");
     lms.quizzes
         .set_published(teacher, quiz.id, true)
         .await
@@ -596,17 +638,35 @@ async fn quiz(
     SeededQuiz {
         id: quiz.id,
         answers,
+        drawn_answer: json!({"kind": "true_false", "value": true}),
         max_score: 20.0,
         students: taking,
     }
 }
 
-/// Answers of the quiz as a JSON object, for questions `range`.
+/// The right answers to the questions of an attempt view, in its order.
 #[must_use]
-pub fn answers_json(quiz: &SeededQuiz, range: std::ops::Range<usize>) -> Value {
-    let map: BTreeMap<&str, &Value> = quiz.answers[range]
+pub fn attempt_answers(quiz: &SeededQuiz, view: &Value) -> Vec<(String, Value)> {
+    view["questions"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
         .iter()
-        .map(|(q, a)| (q.as_str(), a))
-        .collect();
+        .filter_map(|q| q["id"].as_str())
+        .map(|id| {
+            let answer = quiz
+                .answers
+                .iter()
+                .find(|(q, _)| q == id)
+                .map_or(&quiz.drawn_answer, |(_, a)| a);
+            (id.to_owned(), answer.clone())
+        })
+        .collect()
+}
+
+/// Answers as the API's save request.
+#[must_use]
+pub fn answers_json(answers: &[(String, Value)]) -> Value {
+    let map: BTreeMap<&str, &Value> = answers.iter().map(|(q, a)| (q.as_str(), a)).collect();
     json!({ "answers": map })
 }

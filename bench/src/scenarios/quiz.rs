@@ -12,7 +12,7 @@ use tokio::sync::Barrier;
 use crate::Scale;
 use crate::load::{histogram, percentiles};
 use crate::report::{Check, QuizResult, StorageReport};
-use crate::school::{Db, School, answers_json};
+use crate::school::{Db, School, answers_json, attempt_answers};
 use crate::server::Process;
 
 #[derive(Default)]
@@ -54,6 +54,11 @@ async fn take(
     };
     o.start_us = t.elapsed().as_micros() as u64;
     let attempt = view["attempt_id"].as_str().unwrap_or_default().to_owned();
+    let answers = attempt_answers(&school.quiz, &view);
+    if answers.len() != 20 {
+        o.error = Some(format!("start: {} questions, not 20", answers.len()));
+        return o;
+    }
     for chunk in 0..4 {
         // Students think at different speeds: 0.5× to 1.4× the interval.
         let pause = every * (0.5 + ((s + chunk) % 10) as f64 / 10.0);
@@ -62,7 +67,7 @@ async fn take(
         let saved = client
             .put(format!("{base}/api/v1/attempts/{attempt}/answers"))
             .bearer_auth(&token)
-            .json(&answers_json(&school.quiz, chunk * 5..chunk * 5 + 5))
+            .json(&answers_json(&answers[chunk * 5..chunk * 5 + 5]))
             .send()
             .await;
         match saved {
