@@ -116,6 +116,35 @@ pub fn render(message: &OutboundMessage, web_base_url: &str) -> Content {
             )],
             t("Открыть задание".into(), "Open the assignment".into()),
         ),
+        Notification::QuizReminder {
+            course_title,
+            title,
+            closes_at,
+            hours_before,
+            ..
+        } => (
+            t(
+                format!(
+                    "Тест «{title}» закрывается через {}",
+                    plural_ru(*hours_before, "час", "часа", "часов")
+                ),
+                format!(
+                    "Quiz “{title}” closes in {}",
+                    plural_en(*hours_before, "hour", "hours")
+                ),
+            ),
+            vec![t(
+                format!(
+                    "Тест «{title}» (курс «{course_title}») закрывается {}. Вы ещё не начинали его.",
+                    time(*closes_at)
+                ),
+                format!(
+                    "The quiz “{title}” (course “{course_title}”) closes {}. You have not started it yet.",
+                    time(*closes_at)
+                ),
+            )],
+            t("Открыть тест".into(), "Open the quiz".into()),
+        ),
         Notification::HomeworkGraded {
             title,
             score,
@@ -501,6 +530,61 @@ mod tests {
         assert_eq!(format_number(8.5, Locale::Ru), "8,5");
         assert_eq!(format_number(8.5, Locale::En), "8.5");
         assert_eq!(format_number(10.0, Locale::Ru), "10");
+    }
+
+    fn quiz_reminder(hours_before: u32, locale: Locale) -> OutboundMessage {
+        use chrono::TimeZone as _;
+        OutboundMessage {
+            outbox_id: lms_core::ids::OutboxId::new(),
+            recipient: lms_core::notification::Recipient {
+                user_id: lms_core::ids::UserId::new(),
+                display_name: "Анна".to_owned(),
+                email: "anna@school.example".to_owned(),
+                telegram_chat_id: None,
+                locale,
+                time_zone: TimeZone::default(),
+            },
+            notification: Notification::QuizReminder {
+                course_id: lms_core::ids::CourseId::new(),
+                course_title: "Алгебра 9".to_owned(),
+                quiz_id: lms_core::ids::QuizId::new(),
+                title: "Дроби".to_owned(),
+                closes_at: Utc.with_ymd_and_hms(2026, 12, 1, 15, 0, 0).unwrap(),
+                hours_before,
+            },
+        }
+    }
+
+    #[test]
+    fn a_quiz_reminder_says_the_hours_left_and_links_to_the_quiz() {
+        for (hours, ru, en) in [
+            (1, "1 час", "1 hour"),
+            (2, "2 часа", "2 hours"),
+            (5, "5 часов", "5 hours"),
+            (24, "24 часа", "24 hours"),
+        ] {
+            let msg = quiz_reminder(hours, Locale::Ru);
+            let c = render(&msg, "https://s.example/");
+            assert_eq!(c.subject, format!("Тест «Дроби» закрывается через {ru}"));
+            assert_eq!(
+                c.paragraphs,
+                vec![
+                    "Тест «Дроби» (курс «Алгебра 9») закрывается 01.12.2026 18:00 (MSK). Вы ещё не начинали его."
+                ]
+            );
+            assert_eq!(c.link.label, "Открыть тест");
+            assert_eq!(
+                c.link.url,
+                format!("https://s.example{}", msg.notification.link_path())
+            );
+            assert!(c.link.url.contains("/quizzes/"), "{}", c.link.url);
+            assert!(c.join.is_none());
+            assert!(c.settings.is_some(), "a reminder links to the settings");
+
+            let c = render(&quiz_reminder(hours, Locale::En), "https://s.example");
+            assert_eq!(c.subject, format!("Quiz “Дроби” closes in {en}"));
+            assert_eq!(c.link.label, "Open the quiz");
+        }
     }
 
     #[test]

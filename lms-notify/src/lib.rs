@@ -1,4 +1,4 @@
-//! Delivery of the LMS core's notifications — deadline and webinar
+//! Delivery of the LMS core's notifications — deadline, quiz and webinar
 //! reminders, new assignments, graded or returned homework, webinar changes,
 //! achievements — by e-mail and Telegram, through the core's durable outbox.
 //!

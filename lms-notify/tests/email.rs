@@ -40,6 +40,8 @@ fn cases() -> Vec<Case> {
     let assignment = AssignmentId::new();
     let hw_link = format!("https://school.example/assignments/{assignment}");
     let schedule = "https://school.example/schedule".to_owned();
+    let quiz = common::quiz_reminder(2);
+    let quiz_link = common::quiz_link(&quiz, "https://school.example");
     let webinar = |starts_at, cancelled| Notification::WebinarChanged {
         course_id: CourseId::new(),
         webinar_id: WebinarId::new(),
@@ -76,6 +78,14 @@ fn cases() -> Vec<Case> {
             ru_text: "Срок сдачи задания «Квадратные уравнения» (курс «Алгебра 9») — 01.12.2026 18:00 (MSK). Вы ещё ничего не отправили.",
             en_subject: "24 hours left: “Квадратные уравнения” is due soon",
             en_text: "The assignment “Квадратные уравнения” (course “Алгебра 9”) is due 1 Dec 2026, 18:00 (MSK). You have not handed anything in yet.",
+        },
+        Case {
+            notification: quiz,
+            link: quiz_link,
+            ru_subject: "Тест «Дроби» закрывается через 2 часа",
+            ru_text: "Тест «Дроби» (курс «Алгебра 9») закрывается 01.12.2026 18:00 (MSK). Вы ещё не начинали его.",
+            en_subject: "Quiz “Дроби” closes in 2 hours",
+            en_text: "The quiz “Дроби” (course “Алгебра 9”) closes 1 Dec 2026, 18:00 (MSK). You have not started it yet.",
         },
         Case {
             notification: Notification::HomeworkGraded {

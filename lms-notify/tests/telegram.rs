@@ -151,6 +151,52 @@ async fn links_go_into_the_text_when_telegram_would_refuse_the_button() {
 }
 
 #[tokio::test]
+async fn a_quiz_reminder_has_a_button_to_the_quiz() {
+    let server = MockServer::start().await;
+    mock_send(&server, 200, sent_message(4242, "ok")).await;
+    let reminder = common::quiz_reminder(24);
+    notifier(&server)
+        .deliver(&message(reminder.clone(), recipient(Locale::Ru)))
+        .await
+        .unwrap();
+    let body = &requests_to(&server, "sendMessage").await[0];
+    assert_eq!(
+        body["text"],
+        "<b>Тест «Дроби» закрывается через 24 часа</b>\n\n\
+         Тест «Дроби» (курс «Алгебра 9») закрывается 01.12.2026 18:00 (MSK). Вы ещё не начинали его."
+    );
+    assert_eq!(
+        body["reply_markup"],
+        json!({"inline_keyboard": [[{
+            "text": "Открыть тест",
+            "url": common::quiz_link(&reminder, "https://school.example")
+        }]]})
+    );
+}
+
+#[tokio::test]
+async fn a_quiz_reminder_links_in_the_text_when_telegram_would_refuse_the_button() {
+    let server = MockServer::start().await;
+    mock_send(&server, 200, sent_message(4242, "ok")).await;
+    let reminder = common::quiz_reminder(1);
+    let n = TelegramNotifier::new(&config(&server.uri(), "http://localhost:8080/")).unwrap();
+    n.deliver(&message(reminder.clone(), recipient(Locale::En)))
+        .await
+        .unwrap();
+    let body = &requests_to(&server, "sendMessage").await[0];
+    assert!(body.get("reply_markup").is_none(), "{body}");
+    assert_eq!(
+        body["text"],
+        format!(
+            "<b>Quiz “Дроби” closes in 1 hour</b>\n\n\
+             The quiz “Дроби” (course “Алгебра 9”) closes 1 Dec 2026, 18:00 (MSK). You have not started it yet.\n\n\
+             Open the quiz: {}",
+            common::quiz_link(&reminder, "http://localhost:8080")
+        )
+    );
+}
+
+#[tokio::test]
 async fn too_many_requests_is_transient_with_telegrams_retry_after() {
     let server = MockServer::start().await;
     mock_send(

@@ -11,11 +11,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveTime, Utc};
 use lms_core::StorageError;
 use lms_core::error::{Conflict, StorageResult};
-use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
+use lms_core::ids::{AssignmentId, CourseId, OutboxId, QuizId, UserId};
 use lms_core::notification::{
     Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
     NotificationPreferences, NotificationStore, OpeningTarget, OutboxEntry, OutboxStatus,
-    QuietHours, Recipient, TelegramLinkToken,
+    QuietHours, QuizCloseTarget, Recipient, TelegramLinkToken,
 };
 use lms_core::page::Page;
 use lms_core::user::{Locale, TimeZone, TokenHash};
@@ -582,6 +582,47 @@ impl NotificationStore for PgStorage {
                 student_id: UserId(r.student_id),
                 due_at: r.due_at,
                 submitted: r.submitted,
+            })
+            .collect())
+    }
+
+    async fn quiz_close_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<QuizCloseTarget>> {
+        // `closes_at` lives in the settings document as RFC 3339 text
+        // (`null` or absent when the quiz never closes); the cast compares
+        // it as an instant.
+        let rows = sqlx::query!(
+            r#"SELECT q.id AS "quiz_id!", q.title AS "quiz_title!", c.id AS "course_id!",
+                      c.title AS "course_title!", e.student_id AS "student_id!",
+                      (q.settings->>'closes_at')::timestamptz AS "closes_at!",
+                      EXISTS (SELECT 1 FROM attempts t WHERE t.quiz_id = q.id AND t.student_id = e.student_id)
+                        AS "attempted!"
+               FROM quizzes q
+               JOIN courses c ON c.id = q.course_id AND c.status = 'published'
+               JOIN enrollments e ON e.course_id = q.course_id
+               WHERE q.published
+                 AND (q.settings->>'closes_at')::timestamptz >= $1
+                 AND (q.settings->>'closes_at')::timestamptz < $2
+               ORDER BY 6, 1, 5"#,
+            from,
+            to
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| QuizCloseTarget {
+                quiz_id: QuizId(r.quiz_id),
+                quiz_title: r.quiz_title,
+                course_id: CourseId(r.course_id),
+                course_title: r.course_title,
+                student_id: UserId(r.student_id),
+                closes_at: r.closes_at,
+                attempted: r.attempted,
             })
             .collect())
     }

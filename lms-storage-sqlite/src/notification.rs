@@ -12,11 +12,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveTime, Utc};
 use lms_core::StorageError;
 use lms_core::error::{Conflict, StorageResult};
-use lms_core::ids::{AssignmentId, CourseId, OutboxId, UserId};
+use lms_core::ids::{AssignmentId, CourseId, OutboxId, QuizId, UserId};
 use lms_core::notification::{
     Channel, DeadlineTarget, DedupKey, DeliveryProfile, Notification, NotificationKind,
     NotificationPreferences, NotificationStore, OpeningTarget, OutboxEntry, OutboxStatus,
-    QuietHours, Recipient, TelegramLinkToken,
+    QuietHours, QuizCloseTarget, Recipient, TelegramLinkToken,
 };
 use lms_core::page::Page;
 use lms_core::user::{Locale, TimeZone, TokenHash};
@@ -587,6 +587,59 @@ impl NotificationStore for SqliteStorage {
             .collect()
     }
 
+    async fn quiz_close_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<QuizCloseTarget>> {
+        // `closes_at` lives in the settings JSON as chrono writes it:
+        // `2030-03-04T09:00:00Z`, or with 3, 6 or 9 fractional digits
+        // (`…00.5Z` is written `…00.500Z`). As text those do not sort as
+        // instants (`…00Z` sorts after `…00.500Z`), so both sides are
+        // compared as `closes_key`: the seconds, a dot and the fraction
+        // padded to nine digits (the format of `closes_key_bound`).
+        let rows = sqlx::query!(
+            r#"SELECT q.id AS "quiz_id!: Uuid", q.title AS "quiz_title!: String",
+                      c.id AS "course_id!: Uuid", c.title AS "course_title!: String",
+                      e.student_id AS "student_id!: Uuid", q.closes_at AS "closes_at!: String",
+                      EXISTS (SELECT 1 FROM attempts t WHERE t.quiz_id = q.id AND t.student_id = e.student_id)
+                        AS "attempted!: bool"
+               FROM (SELECT id, course_id, title, closes_at,
+                            substr(closes_at, 1, 19) || '.' ||
+                              substr(CASE WHEN substr(closes_at, 20, 1) = '.'
+                                          THEN substr(closes_at, 21, length(closes_at) - 21)
+                                          ELSE '' END || '000000000', 1, 9) AS closes_key
+                     FROM (SELECT id, course_id, title, json_extract(settings, '$.closes_at') AS closes_at
+                           FROM quizzes WHERE published = 1)
+                     WHERE closes_at IS NOT NULL) q
+               JOIN courses c ON c.id = q.course_id AND c.status = 'published'
+               JOIN enrollments e ON e.course_id = q.course_id
+               WHERE q.closes_key >= $1 AND q.closes_key < $2
+               ORDER BY q.closes_key, q.id, e.student_id"#,
+            closes_key_bound(from),
+            closes_key_bound(to)
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                let closes_at = DateTime::parse_from_rfc3339(&r.closes_at)
+                    .map_err(|e| corrupt("quiz closing time", e))?
+                    .with_timezone(&Utc);
+                Ok(QuizCloseTarget {
+                    quiz_id: QuizId(r.quiz_id),
+                    quiz_title: r.quiz_title,
+                    course_id: CourseId(r.course_id),
+                    course_title: r.course_title,
+                    student_id: UserId(r.student_id),
+                    closes_at,
+                    attempted: r.attempted,
+                })
+            })
+            .collect()
+    }
+
     async fn opening_targets(
         &self,
         from: DateTime<Utc>,
@@ -619,4 +672,12 @@ impl NotificationStore for SqliteStorage {
             })
             .collect()
     }
+}
+
+/// An instant as the `closes_key` of
+/// [`quiz_close_targets`](NotificationStore::quiz_close_targets) compares
+/// it: `2030-03-04T09:00:00.500000000`, fixed width, so text order is time
+/// order (for years 0000 to 9999).
+fn closes_key_bound(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.9f").to_string()
 }

@@ -34,7 +34,7 @@ export const router = createRouter({
     { path: '/courses/:courseId/assignments/new', name: 'assignment-new', component: v('AssignmentEdit'), props: true },
     { path: '/assignments/:id/edit', name: 'assignment-edit', component: v('AssignmentEdit'), props: true },
     { path: '/quizzes', name: 'quizzes', component: v('Quizzes') },
-    { path: '/quizzes/:id', name: 'quiz', component: v('Quiz'), props: true },
+    { path: linked.quiz, name: 'quiz', component: v('Quiz'), props: true },
     { path: '/courses/:courseId/quizzes/new', name: 'quiz-new', component: v('QuizBuilder'), props: true },
     { path: '/quizzes/:id/build', name: 'quiz-build', component: v('QuizBuilder'), props: true },
     { path: '/quizzes/:id/analysis', name: 'quiz-analysis', component: v('QuizAnalysis'), props: true },

@@ -9,6 +9,7 @@ type Of<K extends NoticeData['event']> = Extract<NoticeData, { event: K }>
 export const SAMPLES: { [K in (typeof KINDS)[number]]: Of<K> } = {
   new_assignment: { event: 'new_assignment', assignment_id: 'a1', course_id: 'c1', course_title: 'Алгебра', title: 'ДЗ 1', due_at: '2026-12-12T20:59:00Z' },
   deadline_reminder: { event: 'deadline_reminder', assignment_id: 'a1', course_id: 'c1', course_title: 'Алгебра', title: 'ДЗ 1', due_at: '2026-12-12T20:59:00Z', hours_before: 24 },
+  quiz_reminder: { event: 'quiz_reminder', quiz_id: 'q1', course_id: 'c1', course_title: 'Алгебра', title: 'Тест 1', closes_at: '2026-12-12T20:59:00Z', hours_before: 2 },
   homework_graded: { event: 'homework_graded', assignment_id: 'a1', course_id: 'c1', submission_id: 's1', title: 'ДЗ 1', score: 8.5, max_score: 10 },
   homework_returned: { event: 'homework_returned', assignment_id: 'a1', course_id: 'c1', submission_id: 's1', title: 'ДЗ 1' },
   webinar_scheduled: { event: 'webinar_scheduled', webinar_id: 'w1', course_id: 'c1', course_title: 'Алгебра', title: 'Разбор', starts_at: '2026-12-15T15:00:00Z', join_url: null },

@@ -16,6 +16,7 @@ const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ')
 const RU: Record<(typeof KINDS)[number], string> = {
   new_assignment: 'Новое задание «ДЗ 1» по курсу «Алгебра», срок 12 дек., 23:59',
   deadline_reminder: 'Срок сдачи «ДЗ 1» по курсу «Алгебра» через 24 часа: 12 дек., 23:59',
+  quiz_reminder: 'Тест «Тест 1» по курсу «Алгебра» закрывается через 2 часа: 12 дек., 23:59',
   homework_graded: 'Оценка за «ДЗ 1»: 8,5 из 10',
   homework_returned: 'Работа по заданию «ДЗ 1» возвращена на доработку',
   webinar_scheduled: 'Запланирован вебинар «Разбор» по курсу «Алгебра»: 15 дек., 18:00',
@@ -28,6 +29,7 @@ const RU: Record<(typeof KINDS)[number], string> = {
 const EN: Record<(typeof KINDS)[number], string> = {
   new_assignment: 'New assignment “ДЗ 1” in “Алгебра”, due 12 Dec, 23:59',
   deadline_reminder: '“ДЗ 1” in “Алгебра” is due in 24 hours: 12 Dec, 23:59',
+  quiz_reminder: 'Quiz “Тест 1” in “Алгебра” closes in 2 hours: 12 Dec, 23:59',
   homework_graded: 'Your grade for “ДЗ 1”: 8.5 out of 10',
   homework_returned: 'Your work on “ДЗ 1” was returned for revision',
   webinar_scheduled: 'Webinar “Разбор” scheduled in “Алгебра”: 15 Dec, 18:00',
@@ -58,6 +60,9 @@ describe('the sentence of each kind', () => {
   })
   it('plural forms come from the language: 2 часа, 1 минута, 2 hours', () => {
     expect(plain(sentence({ ...SAMPLES.deadline_reminder, hours_before: 2 }, speech('ru')))).toContain('через 2 часа:')
+    expect(plain(sentence({ ...SAMPLES.quiz_reminder, hours_before: 24 }, speech('ru')))).toContain('закрывается через 24 часа:')
+    setLocale('en')
+    expect(plain(sentence({ ...SAMPLES.quiz_reminder, hours_before: 1 }, speech('en')))).toContain('closes in 1 hour:')
     expect(amount(1, 'minute', 'ru')).toBe('1 минута')
     expect(amount(60, 'minute', 'ru')).toBe('60 минут')
     expect(amount(2, 'hour', 'en')).toBe('2 hours')

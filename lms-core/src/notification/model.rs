@@ -56,6 +56,8 @@ pub enum NotificationKind {
     NewAssignment,
     /// A deadline is near and nothing was handed in.
     DeadlineReminder,
+    /// A quiz closes soon and the student has not attempted it.
+    QuizReminder,
     /// Homework was graded.
     HomeworkGraded,
     /// Homework was returned for rework.
@@ -83,9 +85,10 @@ pub enum NotificationKind {
 impl NotificationKind {
     /// Every kind a user chooses channels for (account messages such as
     /// [`Self::Invitation`] always go by e-mail and are not listed).
-    pub const ALL: [NotificationKind; 10] = [
+    pub const ALL: [NotificationKind; 11] = [
         Self::NewAssignment,
         Self::DeadlineReminder,
+        Self::QuizReminder,
         Self::HomeworkGraded,
         Self::HomeworkReturned,
         Self::WebinarScheduled,
@@ -102,6 +105,7 @@ impl NotificationKind {
         match self {
             Self::NewAssignment => "new_assignment",
             Self::DeadlineReminder => "deadline_reminder",
+            Self::QuizReminder => "quiz_reminder",
             Self::HomeworkGraded => "homework_graded",
             Self::HomeworkReturned => "homework_returned",
             Self::WebinarScheduled => "webinar_scheduled",
@@ -129,7 +133,11 @@ impl NotificationKind {
     pub fn is_urgent(self) -> bool {
         matches!(
             self,
-            Self::DeadlineReminder | Self::WebinarReminder | Self::Invitation | Self::PasswordReset
+            Self::DeadlineReminder
+                | Self::QuizReminder
+                | Self::WebinarReminder
+                | Self::Invitation
+                | Self::PasswordReset
         )
     }
 
@@ -174,6 +182,22 @@ pub enum Notification {
         /// The student's due date.
         due_at: DateTime<Utc>,
         /// Whole hours left when the reminder was planned (24 or 2).
+        hours_before: u32,
+    },
+    /// A quiz closes soon and the student has not attempted it.
+    QuizReminder {
+        /// Course.
+        course_id: CourseId,
+        /// Course title.
+        course_title: String,
+        /// Quiz.
+        quiz_id: QuizId,
+        /// Quiz title.
+        title: String,
+        /// When the quiz closes.
+        closes_at: DateTime<Utc>,
+        /// Whole hours left when the reminder was planned (24 or 2, fewer
+        /// when less time was left).
         hours_before: u32,
     },
     /// Homework was graded.
@@ -313,6 +337,7 @@ impl Notification {
         match self {
             Self::NewAssignment { .. } => NotificationKind::NewAssignment,
             Self::DeadlineReminder { .. } => NotificationKind::DeadlineReminder,
+            Self::QuizReminder { .. } => NotificationKind::QuizReminder,
             Self::HomeworkGraded { .. } => NotificationKind::HomeworkGraded,
             Self::HomeworkReturned { .. } => NotificationKind::HomeworkReturned,
             Self::WebinarScheduled { .. } => NotificationKind::WebinarScheduled,
@@ -344,6 +369,9 @@ impl Notification {
             | Self::HomeworkGraded { assignment_id, .. }
             | Self::HomeworkReturned { assignment_id, .. } => {
                 web_paths::ASSIGNMENT.replace("{id}", &assignment_id.to_string())
+            }
+            Self::QuizReminder { quiz_id, .. } => {
+                web_paths::QUIZ.replace("{id}", &quiz_id.to_string())
             }
             Self::WebinarScheduled { .. }
             | Self::WebinarChanged { .. }
@@ -629,6 +657,8 @@ pub mod web_paths {
     pub const SUBMISSION: &str = "/submissions/{id}";
     /// A course's page (`{id}`: the course id), where its announcements are.
     pub const COURSE: &str = "/courses/{id}";
+    /// A quiz's page, where a student starts an attempt (`{id}`: the quiz id).
+    pub const QUIZ: &str = "/quizzes/{id}";
     /// The user's schedule.
     pub const SCHEDULE: &str = "/schedule";
     /// The user's badges.
@@ -655,6 +685,7 @@ pub mod web_paths {
                 ("assignment".to_owned(), super::ASSIGNMENT.to_owned()),
                 ("submission".to_owned(), super::SUBMISSION.to_owned()),
                 ("course".to_owned(), super::COURSE.to_owned()),
+                ("quiz".to_owned(), super::QUIZ.to_owned()),
                 ("schedule".to_owned(), super::SCHEDULE.to_owned()),
                 ("achievements".to_owned(), super::ACHIEVEMENTS.to_owned()),
                 ("settings".to_owned(), super::SETTINGS.to_owned()),

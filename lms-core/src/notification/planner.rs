@@ -1,33 +1,38 @@
-//! The reminder planner: which deadline and webinar reminders are due at an
-//! instant. Pure; the periodic sweep in
+//! The reminder planner: which deadline, quiz and webinar reminders are due
+//! at an instant. Pure; the periodic sweep in
 //! [`NotificationService::sweep_reminders`](super::NotificationService::sweep_reminders)
-//! loads the targets, calls [`plan_reminders`] and enqueues the result.
+//! loads the targets, calls [`plan_reminders`] and [`plan_quiz_reminders`]
+//! and enqueues the result.
 //!
 //! A reminder with offset `o` before an instant `due` is due while
 //! `due - o <= now < due`. When several offsets of one target are due, only
 //! the smallest is planned, so a sweep that runs late (or a deadline set an
 //! hour ahead) sends "2 hours left" rather than a stale "24 hours left";
-//! and a deadline reminder says the hours really left (rounded up) when
-//! fewer than its offset remain.
-//! Event keys contain the target instant: a moved deadline or webinar gets
-//! new keys, and the old ones are never planned again.
+//! and a deadline or quiz reminder says the hours really left (rounded up)
+//! when fewer than its offset remain.
+//! Event keys contain the target instant: a moved deadline, closing time or
+//! webinar gets new keys, and the old ones are never planned again.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::ids::UserId;
 use crate::notification::model::Notification;
-use crate::notification::ports::DeadlineTarget;
+use crate::notification::ports::{DeadlineTarget, QuizCloseTarget};
 use crate::webinar::{Webinar, WebinarState};
 
 /// Hours before a student's due date at which deadline reminders go out,
 /// largest first.
 pub const DEADLINE_REMINDER_HOURS: [u32; 2] = [24, 2];
 
+/// Hours before a quiz closes at which reminders go out to students who have
+/// not attempted it, largest first.
+pub const QUIZ_REMINDER_HOURS: [u32; 2] = [24, 2];
+
 /// Minutes before a webinar's start at which reminders go out, largest first.
 pub const WEBINAR_REMINDER_MINUTES: [u32; 2] = [60, 10];
 
-/// How far ahead of `now` the sweep must load deadlines and webinars: the
-/// largest reminder offset (24 hours).
+/// How far ahead of `now` the sweep must load deadlines and closing quizzes:
+/// the largest reminder offset (24 hours).
 pub const PLANNER_LOOKAHEAD: Duration = Duration::hours(24);
 
 /// How far ahead of `now` the sweep must load webinars: the largest webinar
@@ -55,6 +60,12 @@ pub fn deadline_event_key(
     hours: u32,
 ) -> String {
     format!("deadline:{assignment}:{}:{hours}h", due_at.timestamp())
+}
+
+/// The event key of a quiz reminder `hours` before `closes_at`.
+#[must_use]
+pub fn quiz_event_key(quiz: crate::ids::QuizId, closes_at: DateTime<Utc>, hours: u32) -> String {
+    format!("quiz:{quiz}:{}:{hours}h", closes_at.timestamp())
 }
 
 /// The event key of a webinar reminder `minutes` before `starts_at`.
@@ -85,6 +96,15 @@ fn smallest_due_offset(
         .min()
 }
 
+/// The whole hours left from `now` until `due` (rounded up, at least 1),
+/// never more than the reminder's `offset`: work set three hours before its
+/// deadline gets "3 hours left", not the 24-hour text.
+fn hours_left(now: DateTime<Utc>, due: DateTime<Utc>, offset: u32) -> u32 {
+    let left_seconds = (due - now).num_seconds().max(1);
+    let left_hours = u32::try_from((left_seconds + 3599) / 3600).unwrap_or(offset);
+    offset.min(left_hours)
+}
+
 /// The reminders due at `now`.
 ///
 /// Deadline reminders go to students who have not handed anything in, 24 and
@@ -101,10 +121,6 @@ pub fn plan_reminders(
 ) -> Vec<PlannedReminder> {
     let deadline_reminders = deadlines.iter().filter(|t| !t.submitted).filter_map(|t| {
         let hours = smallest_due_offset(now, t.due_at, &DEADLINE_REMINDER_HOURS, Duration::hours)?;
-        // The message says the time really left: work set three hours
-        // before its deadline gets "3 hours left", not the 24-hour text.
-        let left_seconds = (t.due_at - now).num_seconds().max(1);
-        let left_hours = u32::try_from((left_seconds + 3599) / 3600).unwrap_or(hours);
         Some(PlannedReminder {
             recipient: t.student_id,
             event_key: deadline_event_key(t.assignment_id, t.due_at, hours),
@@ -114,7 +130,8 @@ pub fn plan_reminders(
                 assignment_id: t.assignment_id,
                 title: t.assignment_title.clone(),
                 due_at: t.due_at,
-                hours_before: hours.min(left_hours),
+                // The message says the time really left.
+                hours_before: hours_left(now, t.due_at, hours),
             },
         })
     });
@@ -153,6 +170,37 @@ pub fn plan_reminders(
         });
 
     deadline_reminders.chain(webinar_reminders).collect()
+}
+
+/// The quiz reminders due at `now`: to students who have not attempted the
+/// quiz (an open attempt counts), 24 and 2 hours before it closes. Like
+/// deadline reminders, each target yields at most one reminder, the one with
+/// the smallest due offset, and it says the hours really left.
+#[must_use]
+pub fn plan_quiz_reminders(
+    now: DateTime<Utc>,
+    quizzes: &[QuizCloseTarget],
+) -> Vec<PlannedReminder> {
+    quizzes
+        .iter()
+        .filter(|t| !t.attempted)
+        .filter_map(|t| {
+            let hours =
+                smallest_due_offset(now, t.closes_at, &QUIZ_REMINDER_HOURS, Duration::hours)?;
+            Some(PlannedReminder {
+                recipient: t.student_id,
+                event_key: quiz_event_key(t.quiz_id, t.closes_at, hours),
+                notification: Notification::QuizReminder {
+                    course_id: t.course_id,
+                    course_title: t.course_title.clone(),
+                    quiz_id: t.quiz_id,
+                    title: t.quiz_title.clone(),
+                    closes_at: t.closes_at,
+                    hours_before: hours_left(now, t.closes_at, hours),
+                },
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -201,7 +249,7 @@ mod tests {
         ));
     }
     use crate::course::Title;
-    use crate::ids::{AssignmentId, CourseId, WebinarId};
+    use crate::ids::{AssignmentId, CourseId, QuizId, WebinarId};
     use crate::webinar::ProviderKind;
     use chrono::TimeZone;
     use proptest::prelude::*;
@@ -220,6 +268,26 @@ mod tests {
             due_at,
             submitted,
         }
+    }
+
+    fn quiz_target(closes_at: DateTime<Utc>, attempted: bool) -> QuizCloseTarget {
+        QuizCloseTarget {
+            quiz_id: QuizId::new(),
+            quiz_title: "Тест: дроби".into(),
+            course_id: CourseId::new(),
+            course_title: "Математика, 5 класс".into(),
+            student_id: UserId::new(),
+            closes_at,
+            attempted,
+        }
+    }
+
+    /// The offset (hours, from the event key) of a single-quiz plan
+    /// (`None` when nothing).
+    fn quiz_label(now: DateTime<Utc>, closes: DateTime<Utc>) -> Option<u32> {
+        let plan = plan_quiz_reminders(now, &[quiz_target(closes, false)]);
+        assert!(plan.len() <= 1);
+        plan.first().map(|p| offset_of(&p.event_key))
     }
 
     fn webinar(starts_at: DateTime<Utc>, state: WebinarState) -> Webinar {
@@ -287,6 +355,138 @@ mod tests {
         for (now, want) in cases {
             assert_eq!(deadline_label(now, due), want, "now = {now}");
         }
+    }
+
+    #[test]
+    fn quiz_offsets_at_every_boundary() {
+        let closes = at(20, 0);
+        let s = Duration::seconds;
+        let cases = [
+            (closes - Duration::hours(30), None),
+            (closes - Duration::hours(24) - s(1), None),
+            (closes - Duration::hours(24), Some(24)),
+            (closes - Duration::hours(24) + s(1), Some(24)),
+            (closes - Duration::hours(3), Some(24)),
+            (closes - Duration::hours(2) - s(1), Some(24)),
+            (closes - Duration::hours(2), Some(2)),
+            (closes - Duration::hours(1), Some(2)),
+            (closes - s(1), Some(2)),
+            (closes, None),
+            (closes + s(1), None),
+            (closes + Duration::hours(5), None),
+        ];
+        for (now, want) in cases {
+            assert_eq!(quiz_label(now, closes), want, "now = {now}");
+        }
+    }
+
+    #[test]
+    fn quiz_reminder_carries_the_target_and_a_keyed_event() {
+        let closes = at(20, 0);
+        let t = quiz_target(closes, false);
+        let plan = plan_quiz_reminders(closes - Duration::hours(23), std::slice::from_ref(&t));
+        assert_eq!(
+            plan,
+            vec![PlannedReminder {
+                recipient: t.student_id,
+                event_key: format!("quiz:{}:{}:24h", t.quiz_id, closes.timestamp()),
+                notification: Notification::QuizReminder {
+                    course_id: t.course_id,
+                    course_title: "Математика, 5 класс".into(),
+                    quiz_id: t.quiz_id,
+                    title: "Тест: дроби".into(),
+                    closes_at: closes,
+                    hours_before: 23,
+                },
+            }]
+        );
+        assert_eq!(
+            quiz_event_key(t.quiz_id, closes, 24),
+            plan[0].event_key,
+            "the key function and the plan agree"
+        );
+        let late = plan_quiz_reminders(closes - Duration::minutes(30), std::slice::from_ref(&t));
+        assert_eq!(
+            late[0].event_key,
+            format!("quiz:{}:{}:2h", t.quiz_id, closes.timestamp())
+        );
+        assert!(matches!(
+            late[0].notification,
+            Notification::QuizReminder {
+                hours_before: 1,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_quiz_closing_three_hours_ahead_says_three_hours_left() {
+        let now = at(9, 0);
+        let t = quiz_target(now + Duration::hours(3), false);
+        let planned = plan_quiz_reminders(now, std::slice::from_ref(&t));
+        assert_eq!(planned.len(), 1);
+        assert!(matches!(
+            planned[0].notification,
+            Notification::QuizReminder {
+                hours_before: 3,
+                ..
+            }
+        ));
+        assert!(planned[0].event_key.ends_with(":24h"));
+        // 2 h 10 min before, still the 24-hour reminder's key: not sent twice.
+        let later = plan_quiz_reminders(now + Duration::minutes(50), &[t]);
+        assert!(later[0].event_key.ends_with(":24h"));
+        assert!(matches!(
+            later[0].notification,
+            Notification::QuizReminder {
+                hours_before: 3,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn students_who_attempted_get_no_quiz_reminder() {
+        let closes = at(20, 0);
+        let done = quiz_target(closes, true);
+        let pending = quiz_target(closes, false);
+        let plan = plan_quiz_reminders(closes - Duration::hours(1), &[done, pending.clone()]);
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan[0].recipient, pending.student_id);
+    }
+
+    #[test]
+    fn a_moved_closing_time_gets_new_keys() {
+        let t = quiz_target(at(20, 0), false);
+        let moved = QuizCloseTarget {
+            closes_at: at(22, 0),
+            ..t.clone()
+        };
+        let now = at(19, 0);
+        let before = plan_quiz_reminders(now, &[t]);
+        let after = plan_quiz_reminders(now, &[moved]);
+        assert!(before[0].event_key.ends_with(":2h"));
+        assert!(
+            after[0]
+                .event_key
+                .ends_with(&format!(":{}:24h", at(22, 0).timestamp()))
+        );
+        assert_ne!(before[0].event_key, after[0].event_key);
+    }
+
+    #[test]
+    fn quiz_and_deadline_keys_never_collide() {
+        let due = at(20, 0);
+        let d = target(due, false);
+        let q = QuizCloseTarget {
+            quiz_id: QuizId(d.assignment_id.0),
+            student_id: d.student_id,
+            ..quiz_target(due, false)
+        };
+        let now = due - Duration::hours(1);
+        let deadline = plan_reminders(now, &[d], &[]);
+        let quiz = plan_quiz_reminders(now, &[q]);
+        assert_ne!(deadline[0].event_key, quiz[0].event_key);
     }
 
     #[test]
@@ -447,6 +647,11 @@ mod tests {
     fn lookahead_covers_the_largest_offsets() {
         let largest_hours = DEADLINE_REMINDER_HOURS.into_iter().max().unwrap();
         assert_eq!(PLANNER_LOOKAHEAD, Duration::hours(i64::from(largest_hours)));
+        let largest_quiz_hours = QUIZ_REMINDER_HOURS.into_iter().max().unwrap();
+        assert_eq!(
+            PLANNER_LOOKAHEAD,
+            Duration::hours(i64::from(largest_quiz_hours))
+        );
         let largest_minutes = WEBINAR_REMINDER_MINUTES.into_iter().max().unwrap();
         assert_eq!(
             WEBINAR_LOOKAHEAD,
@@ -512,6 +717,36 @@ mod tests {
                     prop_assert!(p.event_key.starts_with(&prefix));
                     last = Some(hours_before);
                 }
+            }
+        }
+
+        /// A quiz gets at most one reminder, exactly when it closes within 24
+        /// hours, is not attempted and has not closed; the offset is the
+        /// smallest due, and the message says the hours really left.
+        #[test]
+        fn quiz_plan_matches_the_rule(
+            secs_left in -100_000i64..200_000,
+            attempted in any::<bool>(),
+        ) {
+            let now = at(0, 0);
+            let closes = now + Duration::seconds(secs_left);
+            let plan = plan_quiz_reminders(now, &[quiz_target(closes, attempted)]);
+            let expected = if attempted || secs_left <= 0 || secs_left > 24 * 3600 {
+                None
+            } else if secs_left <= 2 * 3600 {
+                Some(2)
+            } else {
+                Some(24)
+            };
+            prop_assert!(plan.len() <= 1);
+            prop_assert_eq!(plan.first().map(|p| offset_of(&p.event_key)), expected);
+            if let Some(p) = plan.first() {
+                let Notification::QuizReminder { hours_before, .. } = p.notification else {
+                    unreachable!()
+                };
+                let left = u32::try_from((secs_left + 3599) / 3600).unwrap();
+                prop_assert_eq!(hours_before, left.min(offset_of(&p.event_key)));
+                prop_assert!(p.event_key.starts_with("quiz:"));
             }
         }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::error::StorageResult;
-use crate::ids::{AssignmentId, CourseId, OutboxId, UserId};
+use crate::ids::{AssignmentId, CourseId, OutboxId, QuizId, UserId};
 use crate::notification::model::{
     Channel, NotificationPreferences, OutboundMessage, OutboxEntry, Recipient, TelegramLinkToken,
 };
@@ -32,6 +32,25 @@ pub struct DeadlineTarget {
     pub due_at: DateTime<Utc>,
     /// Whether the student has handed anything in.
     pub submitted: bool,
+}
+
+/// One student's quiz that closes soon, for the reminder planner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizCloseTarget {
+    /// The quiz.
+    pub quiz_id: QuizId,
+    /// Its title.
+    pub quiz_title: String,
+    /// The course.
+    pub course_id: CourseId,
+    /// Its title.
+    pub course_title: String,
+    /// The student.
+    pub student_id: UserId,
+    /// When the quiz closes (`closes_at` of its settings).
+    pub closes_at: DateTime<Utc>,
+    /// Whether the student has any attempt at it (open or finished).
+    pub attempted: bool,
 }
 
 /// An assignment that opened, for one enrolled student ("new assignment"
@@ -168,6 +187,16 @@ pub trait NotificationStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StorageResult<Vec<DeadlineTarget>>;
+
+    /// Published quizzes of published courses whose settings' `closes_at`
+    /// is in `[from, to)`, one per enrolled student, with whether the
+    /// student has any attempt (open or finished); by closing time, quiz
+    /// and student. Quizzes without `closes_at` are never listed.
+    async fn quiz_close_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<QuizCloseTarget>>;
 
     /// Reserves the next send slot of `key`, a rate limit shared by every
     /// node (such as one Telegram chat, or a bot's overall budget),

@@ -19,7 +19,7 @@ use crate::notification::model::{
     QuietHours, TelegramLinkToken,
 };
 use crate::notification::planner::{
-    PLANNER_LOOKAHEAD, PlannedReminder, WEBINAR_LOOKAHEAD, plan_reminders,
+    PLANNER_LOOKAHEAD, PlannedReminder, WEBINAR_LOOKAHEAD, plan_quiz_reminders, plan_reminders,
 };
 use crate::notification::ports::NotificationStore;
 use crate::notification::settings::{ChannelAvailability, NotificationSettingsView, settings_view};
@@ -391,7 +391,7 @@ impl NotificationService {
     }
 
     /// The periodic reminder sweep (a system job, no actor): plans the
-    /// deadline and webinar reminders due now and enqueues them, with the
+    /// deadline, quiz and webinar reminders due now and enqueues them, with the
     /// "new assignment" messages of published work that has opened since
     /// [`OPENING_CATCH_UP`] ago (work published to open later is announced
     /// then, never before). Webinars of
@@ -404,6 +404,10 @@ impl NotificationService {
         let deadlines = self
             .notifications
             .deadline_targets(now - SWEEP_SLACK, now + PLANNER_LOOKAHEAD + SWEEP_SLACK)
+            .await?;
+        let quizzes = self
+            .notifications
+            .quiz_close_targets(now - SWEEP_SLACK, now + PLANNER_LOOKAHEAD + SWEEP_SLACK)
             .await?;
         let webinars = self
             .webinars
@@ -428,6 +432,7 @@ impl NotificationService {
         }
 
         let mut planned = plan_reminders(now, &deadlines, &with_recipients);
+        planned.extend(plan_quiz_reminders(now, &quizzes));
         let openings = self
             .notifications
             .opening_targets(now - OPENING_CATCH_UP, now)

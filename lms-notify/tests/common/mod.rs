@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{TimeZone as _, Utc};
-use lms_core::ids::{AssignmentId, CourseId, OutboxId, SubmissionId, UserId, WebinarId};
+use lms_core::ids::{AssignmentId, CourseId, OutboxId, QuizId, SubmissionId, UserId, WebinarId};
 use lms_core::notification::{Notification, OutboundMessage, Recipient};
 use lms_core::user::{Locale, TimeZone};
 use mailin_embedded::response::{self, Response};
@@ -181,6 +181,27 @@ pub fn webinar_reminder() -> Notification {
         minutes_before: 10,
         join_url: Some("https://meet.example/j/1".to_owned()),
     }
+}
+
+/// A reminder that a quiz the student has not attempted closes in `hours`
+/// hours (at [`due`]).
+pub fn quiz_reminder(hours: u32) -> Notification {
+    Notification::QuizReminder {
+        course_id: CourseId::new(),
+        course_title: "Алгебра 9".to_owned(),
+        quiz_id: QuizId::new(),
+        title: "Дроби".to_owned(),
+        closes_at: due(),
+        hours_before: hours,
+    }
+}
+
+/// The quiz page a quiz reminder links to, under `base`.
+pub fn quiz_link(notification: &Notification, base: &str) -> String {
+    let Notification::QuizReminder { quiz_id, .. } = notification else {
+        panic!("not a quiz reminder: {notification:?}")
+    };
+    format!("{base}/quizzes/{quiz_id}")
 }
 
 /// An outbound message.

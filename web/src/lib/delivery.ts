@@ -23,6 +23,7 @@ const chosen = (c: Channel): c is ChosenChannel => (CHANNELS as Channel[]).inclu
 export const KINDS = [
   'new_assignment',
   'deadline_reminder',
+  'quiz_reminder',
   'homework_graded',
   'homework_returned',
   'webinar_scheduled',

@@ -70,6 +70,8 @@ export function sentence(n: NoticeData, s: Speech): string {
       return t('bell.new_assignment', { title: n.title, course: n.course_title, due: when(n.due_at) })
     case 'deadline_reminder':
       return t('bell.deadline_reminder', { title: n.title, course: n.course_title, left: amount(n.hours_before, 'hour', s.locale), due: when(n.due_at) })
+    case 'quiz_reminder':
+      return t('bell.quiz_reminder', { title: n.title, course: n.course_title, left: amount(n.hours_before, 'hour', s.locale), at: when(n.closes_at) })
     case 'homework_graded':
       return t('bell.homework_graded', { title: n.title, score: formatNumber(n.score, s.locale), max: formatNumber(n.max_score, s.locale) })
     case 'homework_returned':

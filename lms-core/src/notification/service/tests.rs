@@ -3,9 +3,11 @@
 use super::*;
 use crate::clock::ManualClock;
 use crate::course::{Course, MockCourseStore, Title};
-use crate::ids::{AssignmentId, WebinarId};
+use crate::ids::{AssignmentId, QuizId, WebinarId};
 use crate::notification::model::{DedupKey, Notification};
-use crate::notification::ports::{DeadlineTarget, DeliveryProfile, MockNotificationStore};
+use crate::notification::ports::{
+    DeadlineTarget, DeliveryProfile, MockNotificationStore, QuizCloseTarget,
+};
 use crate::richtext::RichText;
 use crate::user::Role;
 use crate::webinar::{MockWebinarStore, ProviderKind, Webinar, WebinarState};
@@ -397,6 +399,20 @@ fn world() -> World {
     }
 }
 
+/// A quiz of the world's course closing in 20 hours, not attempted by the
+/// student.
+fn quiz_target(w: &World) -> QuizCloseTarget {
+    QuizCloseTarget {
+        quiz_id: QuizId::new(),
+        quiz_title: "Контрольный тест".into(),
+        course_id: w.course.id,
+        course_title: "Физика".into(),
+        student_id: w.student,
+        closes_at: now() + Duration::hours(20),
+        attempted: false,
+    }
+}
+
 /// Mocks whose outbox remembers de-dup keys like a real adapter.
 fn sweep_service(w: &World, keys: Arc<Mutex<Vec<DedupKey>>>) -> NotificationService {
     let mut n = MockNotificationStore::new();
@@ -406,6 +422,11 @@ fn sweep_service(w: &World, keys: Arc<Mutex<Vec<DedupKey>>>) -> NotificationServ
             *from == now() - SWEEP_SLACK && *to == now() + Duration::hours(24) + SWEEP_SLACK
         })
         .returning(move |_, _| Ok(vec![target.clone()]));
+    n.expect_quiz_close_targets()
+        .withf(|from, to| {
+            *from == now() - SWEEP_SLACK && *to == now() + Duration::hours(24) + SWEEP_SLACK
+        })
+        .returning(|_, _| Ok(vec![]));
     n.expect_opening_targets()
         .withf(|from, to| *from == now() - OPENING_CATCH_UP && *to == now())
         .returning(|_, _| Ok(vec![]));
@@ -512,6 +533,12 @@ async fn sweep_with_nothing_due_touches_no_outbox() {
     };
     n.expect_deadline_targets()
         .returning(move |_, _| Ok(vec![submitted.clone()]));
+    let attempted = QuizCloseTarget {
+        attempted: true,
+        ..quiz_target(&world())
+    };
+    n.expect_quiz_close_targets()
+        .returning(move |_, _| Ok(vec![attempted.clone()]));
     n.expect_opening_targets().returning(|_, _| Ok(vec![]));
     let mut ws = MockWebinarStore::new();
     ws.expect_webinars_starting_between()
@@ -545,6 +572,7 @@ async fn webinars_of_unpublished_courses_remind_nobody() {
 
     let mut n = MockNotificationStore::new();
     n.expect_deadline_targets().returning(|_, _| Ok(vec![]));
+    n.expect_quiz_close_targets().returning(|_, _| Ok(vec![]));
     n.expect_opening_targets().returning(|_, _| Ok(vec![]));
     let (student, teacher) = (w.student, w.teacher);
     n.expect_delivery_profiles().returning(move |_| {
@@ -596,6 +624,7 @@ async fn sweep_enqueues_the_entries_fan_out_builds() {
     let w = world();
     let mut n = MockNotificationStore::new();
     n.expect_deadline_targets().returning(|_, _| Ok(vec![]));
+    n.expect_quiz_close_targets().returning(|_, _| Ok(vec![]));
     n.expect_opening_targets().returning(|_, _| Ok(vec![]));
     let teacher = w.teacher;
     n.expect_delivery_profiles()
@@ -636,5 +665,92 @@ async fn sweep_enqueues_the_entries_fan_out_builds() {
             minutes_before: 10,
             join_url: Some("https://meet.example/k".into()),
         }
+    );
+}
+
+#[tokio::test]
+async fn sweep_reminds_students_who_have_not_attempted_a_closing_quiz() {
+    let w = world();
+    let pending = quiz_target(&w);
+    // Closing in 90 minutes: the 2-hour reminder, saying 2 hours.
+    let soon = QuizCloseTarget {
+        quiz_id: QuizId::new(),
+        closes_at: now() + Duration::minutes(90),
+        ..pending.clone()
+    };
+    let attempted = QuizCloseTarget {
+        student_id: w.silent,
+        attempted: true,
+        ..pending.clone()
+    };
+    let mut n = MockNotificationStore::new();
+    n.expect_deadline_targets().returning(|_, _| Ok(vec![]));
+    let targets = vec![pending.clone(), soon.clone(), attempted];
+    n.expect_quiz_close_targets()
+        .withf(|from, to| {
+            *from == now() - SWEEP_SLACK && *to == now() + Duration::hours(24) + SWEEP_SLACK
+        })
+        .times(1)
+        .returning(move |_, _| Ok(targets.clone()));
+    n.expect_opening_targets().returning(|_, _| Ok(vec![]));
+    let student = w.student;
+    n.expect_delivery_profiles()
+        .withf(move |users| users == [student])
+        .returning(move |_| Ok(vec![profile(student, true, true)]));
+    let captured: Arc<Mutex<Vec<OutboxEntry>>> = Arc::default();
+    let sink = captured.clone();
+    n.expect_enqueue().times(1).returning(move |e| {
+        sink.lock().unwrap().extend_from_slice(e);
+        Ok(e.len() as u64)
+    });
+    let mut ws = MockWebinarStore::new();
+    ws.expect_webinars_starting_between()
+        .returning(|_, _| Ok(vec![]));
+
+    let report = service(n, ws, MockCourseStore::new())
+        .sweep_reminders()
+        .await
+        .unwrap();
+    assert_eq!(
+        report,
+        SweepReport {
+            planned: 2,
+            enqueued: 6
+        },
+        "two quizzes to the student over e-mail, Telegram and in-app; none to who attempted"
+    );
+    let entries = captured.lock().unwrap().clone();
+    let event = |t: &QuizCloseTarget, hours: u32| {
+        format!("quiz:{}:{}:{hours}h", t.quiz_id, t.closes_at.timestamp())
+    };
+    let mut keys: Vec<DedupKey> = entries.iter().map(|e| e.dedup_key.clone()).collect();
+    keys.sort();
+    let mut expected: Vec<DedupKey> = [(event(&pending, 24)), (event(&soon, 2))]
+        .iter()
+        .flat_map(|ev| {
+            [Channel::Email, Channel::Telegram, Channel::InApp]
+                .map(|c| DedupKey::new(student, ev, c))
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(keys, expected);
+    let soon_message = entries
+        .iter()
+        .find(|e| e.dedup_key == DedupKey::new(student, &event(&soon, 2), Channel::Email))
+        .unwrap();
+    assert_eq!(
+        soon_message.notification,
+        Notification::QuizReminder {
+            course_id: w.course.id,
+            course_title: "Физика".into(),
+            quiz_id: soon.quiz_id,
+            title: "Контрольный тест".into(),
+            closes_at: soon.closes_at,
+            hours_before: 2,
+        }
+    );
+    assert_eq!(
+        soon_message.notification.link_path(),
+        format!("/quizzes/{}", soon.quiz_id)
     );
 }

@@ -9,15 +9,16 @@ use chrono::NaiveTime;
 use futures::future::join_all;
 
 use super::fixtures::{
-    add_assignment, add_course, add_hand_in, add_user, assignment, at, at_secs, enroll, ok,
-    published_course_with_student, retry_transient, user,
+    add_assignment, add_course, add_hand_in, add_user, assignment, at, at_secs, attempt,
+    attempt_result, enroll, finish, ok, published_course_with_student, quiz, retry_transient,
+    true_false_question, user,
 };
 use crate::course::CourseStatus;
 use crate::homework::Extension;
 use crate::ids::UserId;
 use crate::notification::{
     Channel, DeadlineTarget, DeliveryProfile, NotificationKind, NotificationPreferences,
-    OpeningTarget, QuietHours, TelegramLinkToken,
+    OpeningTarget, QuietHours, QuizCloseTarget, TelegramLinkToken,
 };
 use crate::ports::Storage;
 use crate::user::{Locale, Role, TimeZone, TokenHash};
@@ -415,6 +416,149 @@ pub async fn deadline_targets_apply_extensions(storage: Storage) {
     assert_eq!(
         got, want,
         "from included, to excluded, extensions applied, drafts and unpublished courses excluded"
+    );
+}
+
+/// Quiz close targets: published quizzes of published courses whose
+/// `closes_at` is in `[from, to)` (compared as instants, to the microsecond,
+/// whatever the fractional digits of either), one per enrolled student, with
+/// whether the student has any attempt at that quiz; by closing time, quiz
+/// and student. Drafts, quizzes that never close, hidden courses, other
+/// courses' students and unenrolled students are left out.
+pub async fn quiz_close_targets_list_students_of_open_quizzes(storage: Storage) {
+    let class = published_course_with_student(&storage).await;
+    let t = class.teacher.id;
+    let s1 = class.student.id;
+    let s2 = add_user(&storage, Role::Student).await.id;
+    let s3 = add_user(&storage, Role::Student).await.id;
+    let gone = add_user(&storage, Role::Student).await.id;
+    for s in [s2, s3, gone] {
+        enroll(&storage, class.course.id, s).await;
+    }
+    let p = &class.course;
+    let ms = chrono::Duration::milliseconds;
+    let us = chrono::Duration::microseconds;
+    // Bounds between whole seconds: a closing time written without
+    // fractional digits must still compare as the instant it is.
+    let from = at(0) + ms(500);
+    let to = at(120) + ms(500);
+
+    let add_quiz = |course, closes_at: Option<chrono::DateTime<chrono::Utc>>, published| {
+        let storage = storage.clone();
+        async move {
+            let mut q = quiz(course, at(-600));
+            q.settings.closes_at = closes_at;
+            q.settings.attempts_allowed = None;
+            q.published = published;
+            ok(storage.quizzes.insert_quiz(&q).await, "insert quiz");
+            let question = ok(
+                storage
+                    .quizzes
+                    .insert_question(&true_false_question(q.id, true))
+                    .await,
+                "insert question",
+            );
+            (q, question)
+        }
+    };
+    let (main, main_q) = add_quiz(p.id, Some(at(60)), true).await;
+    let (at_from, at_from_q) = add_quiz(p.id, Some(from), true).await;
+    let (last_micro, _) = add_quiz(p.id, Some(to - us(1)), true).await;
+    let (whole_second, _) = add_quiz(p.id, Some(at(120)), true).await;
+    // Outside the window, or never reminded.
+    add_quiz(p.id, Some(to), true).await;
+    add_quiz(p.id, Some(at(0)), true).await;
+    add_quiz(p.id, Some(from - us(1)), true).await;
+    add_quiz(p.id, Some(at(200)), true).await;
+    add_quiz(p.id, Some(at(60)), false).await;
+    add_quiz(p.id, None, true).await;
+    for status in [CourseStatus::Draft, CourseStatus::Archived] {
+        let hidden = add_course(&storage, t, status).await;
+        enroll(&storage, hidden.id, s1).await;
+        add_quiz(hidden.id, Some(at(60)), true).await;
+    }
+    let other = add_course(&storage, t, CourseStatus::Published).await;
+    let s4 = add_user(&storage, Role::Student).await.id;
+    enroll(&storage, other.id, s4).await;
+    let (other_quiz, _) = add_quiz(other.id, Some(at(30)), true).await;
+    ok(
+        storage.courses.unenroll(p.id, gone).await,
+        "unenroll a student",
+    );
+
+    // s2 has an open attempt at the main quiz, s3 a finished one; s1 only
+    // attempted another quiz.
+    let open = attempt(&main, std::slice::from_ref(&main_q), s2, at(-10), None);
+    ok(storage.quizzes.start_attempt(&open, None).await, "start");
+    let done = attempt(&main, std::slice::from_ref(&main_q), s3, at(-10), None);
+    ok(storage.quizzes.start_attempt(&done, None).await, "start");
+    ok(
+        storage
+            .quizzes
+            .finish_attempt(&finish(
+                done.id,
+                at(-5),
+                attempt_result(std::slice::from_ref(&main_q), 1.0, 1.0),
+            ))
+            .await,
+        "finish",
+    );
+    let elsewhere = attempt(
+        &at_from,
+        std::slice::from_ref(&at_from_q),
+        s1,
+        at(-10),
+        None,
+    );
+    ok(
+        storage.quizzes.start_attempt(&elsewhere, None).await,
+        "start",
+    );
+
+    let target =
+        |q: &crate::quiz::Quiz, c: &crate::course::Course, student, attempted| QuizCloseTarget {
+            quiz_id: q.id,
+            quiz_title: q.title.as_str().to_owned(),
+            course_id: c.id,
+            course_title: c.title.as_str().to_owned(),
+            student_id: student,
+            closes_at: q.settings.closes_at.expect("closes"),
+            attempted,
+        };
+    let in_course = |q: &crate::quiz::Quiz, attempted: [bool; 3]| {
+        let mut v: Vec<_> = [s1, s2, s3]
+            .into_iter()
+            .zip(attempted)
+            .map(|(s, a)| target(q, p, s, a))
+            .collect();
+        v.sort_by_key(|t| t.student_id);
+        v
+    };
+    let mut want = in_course(&at_from, [true, false, false]);
+    want.push(target(&other_quiz, &other, s4, false));
+    want.extend(in_course(&main, [false, true, true]));
+    want.extend(in_course(&whole_second, [false; 3]));
+    want.extend(in_course(&last_micro, [false; 3]));
+    let got = ok(
+        storage.notifications.quiz_close_targets(from, to).await,
+        "quiz_close_targets",
+    );
+    assert_eq!(
+        got, want,
+        "by closing time then student; from included, to excluded to the microsecond; \
+         drafts, quizzes without closes_at, hidden courses and unenrolled students left out; \
+         attempted per student and quiz"
+    );
+    assert!(
+        ok(
+            storage
+                .notifications
+                .quiz_close_targets(at(-60), at(-1))
+                .await,
+            "quiz_close_targets"
+        )
+        .is_empty(),
+        "nothing closes in an empty window"
     );
 }
 

@@ -339,6 +339,55 @@ impl NotificationStore for MemoryStorage {
         Ok(targets.into_iter().map(|(t, _, _)| t).collect())
     }
 
+    async fn quiz_close_targets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StorageResult<Vec<QuizCloseTarget>> {
+        let st = self.lock();
+        let mut targets: Vec<QuizCloseTarget> = Vec::new();
+        for q in st.quizzes.values() {
+            let quiz = &q.value;
+            let Some(closes_at) = quiz.settings.closes_at else {
+                continue;
+            };
+            let Some(course) = st.courses.get(&quiz.course_id) else {
+                continue;
+            };
+            if !quiz.published
+                || course.value.status != CourseStatus::Published
+                || closes_at < from
+                || closes_at >= to
+            {
+                continue;
+            }
+            for e in st
+                .enrollments
+                .iter()
+                .filter(|e| e.value.course_id == quiz.course_id)
+            {
+                let student = e.value.student_id;
+                targets.push(QuizCloseTarget {
+                    quiz_id: quiz.id,
+                    quiz_title: quiz.title.as_str().to_owned(),
+                    course_id: course.value.id,
+                    course_title: course.value.title.as_str().to_owned(),
+                    student_id: student,
+                    closes_at,
+                    attempted: !st.student_attempts(quiz.id, student).is_empty(),
+                });
+            }
+        }
+        targets.sort_by(|a, b| {
+            (a.closes_at, a.quiz_id.0, a.student_id.0).cmp(&(
+                b.closes_at,
+                b.quiz_id.0,
+                b.student_id.0,
+            ))
+        });
+        Ok(targets)
+    }
+
     async fn opening_targets(
         &self,
         from: DateTime<Utc>,
