@@ -388,7 +388,7 @@ async fn mentors_see_and_grade_only_their_groups() {
         .list_attempts(&mentor_a, quiz.id, &UserFilter::default(), Page::first())
         .await
         .unwrap();
-    assert_eq!(ids(&listed, |a| a.student_id), vec![s1.user_id]);
+    assert_eq!(ids(&listed, |a| a.attempt.student_id), vec![s1.user_id]);
     assert!(matches!(
         lms.quizzes.review(&mentor_a, attempts[1].attempt_id).await,
         Err(AttemptAccessError::NotFound)

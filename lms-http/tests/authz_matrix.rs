@@ -343,6 +343,8 @@ const MATRIX: &[Row] = &[
     // Without `course_id` everyone gets the queue of the courses they grade
     // (empty for students); this is the course's queue.
     row("GET /api/v1/grading-queue?course_id={course_id}", NoBody,        [401, 403, 404, 200, 200, 404, 200]),
+    // Essays waiting in quiz attempts: the homework queue's scope.
+    row("GET /api/v1/grading-queue/essays?course_id={course_id}", NoBody, [401, 403, 404, 200, 200, 404, 200]),
 ];
 
 /// The explanation of the quiz's question: its reveal policy is `never`,

@@ -951,8 +951,213 @@ async fn reveal_after_attempt_and_server_deadlines(db: Db) {
     assert_eq!(deadline - start, Duration::minutes(1));
 }
 
+/// Essays waiting for a grade are queued next to homework, scoped like the
+/// homework queue: the owner sees every student's, a mentor their group's,
+/// a student none; grading the essay takes the attempt off the queue. The
+/// staff list of a quiz's attempts names the students.
+async fn essays_wait_in_the_grading_queue(db: Db) {
+    let c = class(db).await;
+    let t = &c.teacher;
+    // Group A (the assistant mentors it) has s1, group B s2.
+    let mut groups = Vec::new();
+    for (name, mentors) in [
+        ("Группа А", json!([c.assistant.id()])),
+        ("Группа Б", json!([])),
+    ] {
+        let r = t
+            .post(
+                &format!("/api/v1/courses/{}/groups", c.course),
+                json!({"name": name, "mentor_ids": mentors}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+        groups.push(r.1["id"].as_str().unwrap().to_owned());
+    }
+    for (s, g) in [(&c.s1, &groups[0]), (&c.s2, &groups[1])] {
+        let r = t
+            .put(
+                &format!("/api/v1/courses/{}/students/{}/group", c.course, s.id()),
+                json!({"group_id": g}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+    }
+
+    let quiz = create_quiz(t, &c.course, json!({"reveal": "after_attempt"})).await;
+    let r = t
+        .post(
+            &format!("/api/v1/quizzes/{quiz}/questions"),
+            json!({"prompt": "<p>Почему небо голубое?</p>", "points": 3, "body": {"kind": "essay"}}),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+    let essay = r.1["id"].as_str().unwrap().to_owned();
+    let r = t
+        .post(
+            &format!("/api/v1/quizzes/{quiz}/questions"),
+            json!({"prompt": "<p>Вода мокрая?</p>", "points": 1, "body": {"kind": "true_false", "correct": true}}),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::CREATED, "{}", r.1);
+    publish(t, &quiz).await;
+    let mut attempts = Vec::new();
+    for s in [&c.s1, &c.s2] {
+        let started = s
+            .post(&format!("/api/v1/quizzes/{quiz}/attempts"), json!({}))
+            .await;
+        assert_eq!(started.0, StatusCode::CREATED, "{}", started.1);
+        let id = started.1["attempt_id"].as_str().unwrap().to_owned();
+        let r = s
+            .put(
+                &format!("/api/v1/attempts/{id}/answers"),
+                json!({"answers": serde_json::Map::from_iter([(
+                    essay.clone(),
+                    json!({"kind": "essay", "value": "Рассеяние Рэлея."}),
+                )])}),
+            )
+            .await;
+        assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+        let r = s
+            .post(&format!("/api/v1/attempts/{id}/submit"), json!({}))
+            .await;
+        assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+        assert_eq!(r.1["attempt"]["result"]["pending_manual"], true);
+        attempts.push(id);
+    }
+
+    let queue = |who: &Session, query: String| {
+        let who = who.clone();
+        async move {
+            let r = who
+                .get(&format!("/api/v1/grading-queue/essays{query}"))
+                .await;
+            assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+            r.1
+        }
+    };
+    let attempt_ids = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["attempt_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let in_course = format!("?course_id={}", c.course);
+
+    // The owner: both essays, oldest finished first, each naming who and what.
+    let all = queue(t, String::new()).await;
+    assert_eq!(attempt_ids(&all), attempts, "{all}");
+    assert_eq!(all[0]["student_id"], c.s1.id().as_str());
+    assert_eq!(all[0]["student_name"], "Тест s1@example.ru");
+    assert_eq!(all[0]["quiz_id"], quiz.as_str());
+    assert_eq!(all[0]["quiz_title"], "Контрольная");
+    assert_eq!(all[0]["course_id"], c.course.as_str());
+    assert_eq!(all[0]["course_title"], "Физика");
+    assert_eq!(all[0]["essays_pending"], 1);
+    assert!(all[0]["finished_at"].is_string());
+    assert_eq!(queue(t, in_course.clone()).await, all, "the course's queue");
+    let second_group = format!("?course_id={}&group_id={}", c.course, groups[1]);
+    assert_eq!(
+        attempt_ids(&queue(t, second_group).await),
+        attempts[1..],
+        "one group's"
+    );
+    assert_eq!(
+        attempt_ids(&queue(t, "?q=s2%40".into()).await),
+        attempts[1..],
+        "found by e-mail"
+    );
+    assert_eq!(
+        attempt_ids(&queue(t, "?limit=1&offset=1".into()).await),
+        attempts[1..],
+        "paged"
+    );
+
+    // The mentor: their group's student only, across courses and in this one.
+    assert_eq!(
+        attempt_ids(&queue(&c.assistant, String::new()).await),
+        attempts[..1]
+    );
+    assert_eq!(
+        attempt_ids(&queue(&c.assistant, in_course.clone()).await),
+        attempts[..1]
+    );
+
+    // Students: nothing across courses, refused in their course; strangers
+    // do not learn the course exists.
+    assert_eq!(queue(&c.s1, String::new()).await, json!([]));
+    let r =
+        c.s1.get(&format!("/api/v1/grading-queue/essays{in_course}"))
+            .await;
+    assert_error(&r, StatusCode::FORBIDDEN, "forbidden");
+    let r = c
+        .other_teacher
+        .get(&format!("/api/v1/grading-queue/essays{in_course}"))
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "course_not_found");
+    assert_eq!(queue(&c.other_teacher, String::new()).await, json!([]));
+    let r = t
+        .get(&format!(
+            "/api/v1/grading-queue/essays?q={}",
+            "я".repeat(128)
+        ))
+        .await;
+    assert_error(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+
+    // The staff list of attempts names the students (a mentor's: their group's).
+    let listed = t.get(&format!("/api/v1/quizzes/{quiz}/attempts")).await;
+    assert_eq!(listed.0, StatusCode::OK, "{}", listed.1);
+    let named: Vec<(&str, &str)> = listed
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().unwrap(),
+                a["student_name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            (attempts[0].as_str(), "Тест s1@example.ru"),
+            (attempts[1].as_str(), "Тест s2@example.ru"),
+        ]
+    );
+    let mentors = c
+        .assistant
+        .get(&format!("/api/v1/quizzes/{quiz}/attempts"))
+        .await;
+    assert_eq!(mentors.1.as_array().unwrap().len(), 1, "{}", mentors.1);
+    assert_eq!(mentors.1[0]["student_name"], "Тест s1@example.ru");
+    let mine =
+        c.s1.get(&format!("/api/v1/quizzes/{quiz}/attempts/me"))
+            .await;
+    assert_eq!(mine.0, StatusCode::OK, "{}", mine.1);
+    assert!(
+        mine.1[0].get("student_name").is_none(),
+        "a student's own list is unchanged: {}",
+        mine.1
+    );
+
+    // Grading the essay takes the attempt off the queue.
+    let r = c
+        .assistant
+        .post(
+            &format!("/api/v1/attempts/{}/essay-grades", attempts[0]),
+            json!({"question_id": essay, "points": 2}),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::OK, "{}", r.1);
+    assert_eq!(attempt_ids(&queue(t, String::new()).await), attempts[1..]);
+    assert_eq!(queue(&c.assistant, String::new()).await, json!([]));
+}
+
 on_both!(
     teacher_authors_quizzes_and_questions,
     student_takes_a_quiz_and_sees_answers_only_when_revealed,
     reveal_after_attempt_and_server_deadlines,
+    essays_wait_in_the_grading_queue,
 );

@@ -15,8 +15,8 @@ use lms_core::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::quiz::{
-    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz,
-    QuizSettings, QuizStore,
+    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, NamedAttempt, PendingEssay,
+    Question, QuestionBody, Quiz, QuizSettings, QuizStore,
 };
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
@@ -457,12 +457,12 @@ impl QuizStore for PgStorage {
         quiz: QuizId,
         students: &UserFilter,
         page: Page,
-    ) -> StorageResult<Vec<Attempt>> {
+    ) -> StorageResult<Vec<NamedAttempt>> {
         let (lower, capital) = students.like_patterns();
-        sqlx::query_as!(
-            AttemptRow,
+        sqlx::query!(
             r#"SELECT a.id, a.quiz_id, a.student_id, a.number, a.seed, a.question_order, a.drawn, a.started_at, a.deadline,
-                      a.state, a.answers, a.saved_at, a.finished_at, a.result, a.submit_key
+                      a.state, a.answers, a.saved_at, a.finished_at, a.result, a.submit_key,
+                      u.display_name AS student_name
                FROM attempts a JOIN users u ON u.id = a.student_id
                JOIN quizzes q ON q.id = a.quiz_id
                WHERE a.quiz_id = $1
@@ -497,7 +497,96 @@ impl QuizStore for PgStorage {
         .await
         .map_err(map_err)?
         .into_iter()
-        .map(Attempt::try_from)
+        .map(|r| {
+            Ok(NamedAttempt {
+                attempt: Attempt::try_from(AttemptRow {
+                    id: r.id,
+                    quiz_id: r.quiz_id,
+                    student_id: r.student_id,
+                    number: r.number,
+                    seed: r.seed,
+                    question_order: r.question_order,
+                    drawn: r.drawn,
+                    started_at: r.started_at,
+                    deadline: r.deadline,
+                    state: r.state,
+                    answers: r.answers,
+                    saved_at: r.saved_at,
+                    finished_at: r.finished_at,
+                    result: r.result,
+                    submit_key: r.submit_key,
+                })?,
+                student_name: r.student_name,
+            })
+        })
+        .collect()
+    }
+
+    async fn pending_essays(
+        &self,
+        courses: &[CourseId],
+        students: &UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<PendingEssay>> {
+        let course_ids: Vec<Uuid> = courses.iter().map(|c| c.0).collect();
+        let (lower, capital) = students.like_patterns();
+        // The student filter is the grading queue's (`pending_submissions`),
+        // course by course.
+        sqlx::query!(
+            r#"SELECT a.id, a.quiz_id, q.title AS quiz_title, q.course_id, c.title AS course_title,
+                      a.student_id, u.display_name AS student_name, a.finished_at AS "finished_at!",
+                      a.result AS "result!"
+               FROM attempts a
+               JOIN quizzes q ON q.id = a.quiz_id
+               JOIN courses c ON c.id = q.course_id
+               JOIN users u ON u.id = a.student_id
+               WHERE q.course_id = ANY($1) AND a.state <> 'open'
+                 AND (a.result->>'pending_manual')::boolean
+                 AND ($4::bool IS NULL OR u.active = $4)
+                 AND ($5::text IS NULL
+                      OR u.email ILIKE $5 ESCAPE '\'
+                      OR u.display_name ILIKE $5 ESCAPE '\'
+                      OR u.display_name ILIKE ('% ' || $5) ESCAPE '\'
+                      OR u.display_name ILIKE $6 ESCAPE '\'
+                      OR u.display_name ILIKE ('% ' || $6) ESCAPE '\')
+                 AND ($7::uuid IS NULL
+                      OR EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.course_id = q.course_id AND e.student_id = a.student_id
+                                   AND e.group_id = $7))
+                 AND ($8::uuid IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = q.course_id)
+                      OR c.owner_id = $8
+                      OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                 WHERE e.course_id = q.course_id AND e.student_id = a.student_id
+                                   AND gm.user_id = $8))
+               ORDER BY a.finished_at, a.id LIMIT $2 OFFSET $3"#,
+            &course_ids,
+            i64::from(page.limit()),
+            i64::from(page.offset()),
+            students.active,
+            lower,
+            capital,
+            students.group.map(|g| g.0),
+            students.mentored_by.map(|m| m.0)
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?
+        .into_iter()
+        .map(|r| {
+            let result = from_json::<AttemptResult>("attempt result", r.result)?;
+            Ok(PendingEssay {
+                attempt_id: AttemptId(r.id),
+                quiz_id: QuizId(r.quiz_id),
+                quiz_title: r.quiz_title,
+                course_id: CourseId(r.course_id),
+                course_title: r.course_title,
+                student_id: UserId(r.student_id),
+                student_name: r.student_name,
+                finished_at: r.finished_at,
+                essays_pending: result.essays_pending(),
+            })
+        })
         .collect()
     }
 

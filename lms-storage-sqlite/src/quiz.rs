@@ -15,8 +15,8 @@ use lms_core::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use lms_core::notification::OutboxEntry;
 use lms_core::page::Page;
 use lms_core::quiz::{
-    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, QuestionBody, Quiz,
-    QuizSettings, QuizStore,
+    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, NamedAttempt, PendingEssay,
+    Question, QuestionBody, Quiz, QuizSettings, QuizStore,
 };
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
@@ -464,13 +464,12 @@ impl QuizStore for SqliteStorage {
         quiz: QuizId,
         students: &UserFilter,
         page: Page,
-    ) -> StorageResult<Vec<Attempt>> {
+    ) -> StorageResult<Vec<NamedAttempt>> {
         let (lower, capital) = students.like_patterns();
-        sqlx::query_as!(
-            AttemptRow,
-            r#"SELECT a.id AS "id: _", a.quiz_id AS "quiz_id: _", a.student_id AS "student_id: _", a.number, a.seed,
-                      a.question_order, a.drawn, a.started_at, a.deadline, a.state, a.answers, a.saved_at, a.finished_at,
-                      a.result, a.submit_key
+        sqlx::query!(
+            r#"SELECT a.id AS "id: Uuid", a.quiz_id AS "quiz_id: Uuid", a.student_id AS "student_id: Uuid", a.number,
+                      a.seed, a.question_order, a.drawn, a.started_at, a.deadline, a.state, a.answers, a.saved_at,
+                      a.finished_at, a.result, a.submit_key, u.display_name AS student_name
                FROM attempts a JOIN users u ON u.id = a.student_id
                JOIN quizzes q ON q.id = a.quiz_id
                WHERE a.quiz_id = $1
@@ -505,8 +504,100 @@ impl QuizStore for SqliteStorage {
         .await
         .map_err(map_err)?
         .into_iter()
-        .map(Attempt::try_from)
+        .map(|r| {
+            Ok(NamedAttempt {
+                attempt: Attempt::try_from(AttemptRow {
+                    id: r.id,
+                    quiz_id: r.quiz_id,
+                    student_id: r.student_id,
+                    number: r.number,
+                    seed: r.seed,
+                    question_order: r.question_order,
+                    drawn: r.drawn,
+                    started_at: r.started_at,
+                    deadline: r.deadline,
+                    state: r.state,
+                    answers: r.answers,
+                    saved_at: r.saved_at,
+                    finished_at: r.finished_at,
+                    result: r.result,
+                    submit_key: r.submit_key,
+                })?,
+                student_name: r.student_name,
+            })
+        })
         .collect()
+    }
+
+    async fn pending_essays(
+        &self,
+        courses: &[CourseId],
+        students: &UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<PendingEssay>> {
+        let (lower, capital) = students.like_patterns();
+        let course_ids = id_list(courses.iter().map(|c| c.0));
+        // The student filter is the grading queue's (`pending_submissions`),
+        // course by course. Results are serde_json's text: `pending_manual`
+        // reads back as 1 or 0.
+        let rows = sqlx::query!(
+            r#"SELECT a.id AS "id: Uuid", a.quiz_id AS "quiz_id: Uuid", q.title AS quiz_title,
+                      q.course_id AS "course_id: Uuid", c.title AS course_title,
+                      a.student_id AS "student_id: Uuid", u.display_name AS student_name,
+                      a.finished_at AS "finished_at!: i64", a.result AS "result!: String"
+               FROM attempts a
+               JOIN quizzes q ON q.id = a.quiz_id
+               JOIN courses c ON c.id = q.course_id
+               JOIN users u ON u.id = a.student_id
+               WHERE q.course_id IN (SELECT unhex(value) FROM json_each($1))
+                 AND a.state <> 'open'
+                 AND json_extract(a.result, '$.pending_manual') = 1
+                 AND ($4 IS NULL OR u.active = $4)
+                 AND ($5 IS NULL
+                      OR u.email LIKE $5 ESCAPE '\'
+                      OR u.display_name LIKE $5 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $5) ESCAPE '\'
+                      OR u.display_name LIKE $6 ESCAPE '\'
+                      OR u.display_name LIKE ('% ' || $6) ESCAPE '\')
+                 AND ($7 IS NULL
+                      OR EXISTS (SELECT 1 FROM enrollments e
+                                 WHERE e.course_id = q.course_id AND e.student_id = a.student_id
+                                   AND e.group_id = $7))
+                 AND ($8 IS NULL
+                      OR NOT EXISTS (SELECT 1 FROM course_groups g WHERE g.course_id = q.course_id)
+                      OR c.owner_id = $8
+                      OR EXISTS (SELECT 1 FROM enrollments e JOIN group_mentors gm ON gm.group_id = e.group_id
+                                 WHERE e.course_id = q.course_id AND e.student_id = a.student_id
+                                   AND gm.user_id = $8))
+               ORDER BY a.finished_at, a.id LIMIT $2 OFFSET $3"#,
+            course_ids,
+            i64::from(page.limit()),
+            i64::from(page.offset()),
+            students.active,
+            lower,
+            capital,
+            students.group.map(|g| g.0),
+            students.mentored_by.map(|m| m.0)
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|r| {
+                let result = from_json::<AttemptResult>("attempt result", &r.result)?;
+                Ok(PendingEssay {
+                    attempt_id: AttemptId(r.id),
+                    quiz_id: QuizId(r.quiz_id),
+                    quiz_title: r.quiz_title,
+                    course_id: CourseId(r.course_id),
+                    course_title: r.course_title,
+                    student_id: UserId(r.student_id),
+                    student_name: r.student_name,
+                    finished_at: from_ts("attempt finish time", r.finished_at)?,
+                    essays_pending: result.essays_pending(),
+                })
+            })
+            .collect()
     }
 
     async fn save_answers(

@@ -17,7 +17,7 @@ const user = (role: User['role']): User => ({ id: 'u1', email: 'u@x.test', displ
 const names: Record<string, string> = { st1: 'Иван Петров', st2: 'Мария Смирнова' }
 const item = (id: string, student: string) => ({ student_name: names[student], submission_id: id, assignment_id: 'a1', assignment_title: 'ДЗ 1: уравнения', course_id: 'c1', course_title: 'Алгебра', student_id: student, state: 'submitted', version: 1, submitted_at: '2026-03-01T09:00:00Z', late: false })
 const quiz = { quiz: { id: 'q1', course_id: 'c1', title: 'Тест', description: '', settings: {} }, question_count: 3, max_score: 3, attempts_left: 2, attempts: [], open_attempt: null, can_start_now: true, quiz_score: null }
-const attempt = (id: string, student: string) => ({ id, quiz_id: 'q1', student_id: student, number: 1, state: 'submitted', started_at: '2026-03-01T09:00:00Z', deadline: null, finished_at: '2026-03-01T09:10:00Z', result: { score: 2, max_score: 3, pending_manual: false } })
+const attempt = (id: string, student: string) => ({ id, quiz_id: 'q1', student_id: student, student_name: names[student], number: 1, state: 'submitted', started_at: '2026-03-01T09:00:00Z', deadline: null, finished_at: '2026-03-01T09:10:00Z', result: { score: 2, max_score: 3, pending_manual: false } })
 
 beforeEach(() => {
   api.get.mockReset()
@@ -103,12 +103,80 @@ describe('who is it (#13)', () => {
     }
   })
 
+  it('essays waiting for a grade are a second tab of the grading page, with the same filters', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    try {
+      session.user = user('teacher')
+      const essay = (id: string, student: string, n: number) => ({
+        attempt_id: id, quiz_id: 'q1', quiz_title: 'Тест по кинематике', course_id: 'c1', course_title: 'Физика',
+        student_id: student, student_name: names[student], finished_at: '2026-03-01T09:10:00Z', essays_pending: n,
+      })
+      api.get.mockImplementation(async (p: string) => {
+        if (p.startsWith('/grading-queue/essays')) return new URLSearchParams(p.split('?')[1]).get('q') ? [essay('t2', 'st2', 1)] : [essay('t1', 'st1', 2), essay('t2', 'st2', 1)]
+        if (p.startsWith('/grading-queue')) return []
+        throw new Error(`unexpected GET ${p}`)
+      })
+      const w = mount(GradingQueue, opts)
+      await flushPromises()
+      const essayCalls = () => api.get.mock.calls.map((c) => c[0]).filter((p) => p.startsWith('/grading-queue/essays'))
+      expect(essayCalls(), 'read when the tab is opened').toEqual([])
+      expect(w.find('[data-test=essay-item]').exists()).toBe(false)
+
+      await w.get('[data-test=tab-essays]').trigger('click')
+      await flushPromises()
+      expect(essayCalls()).toEqual(['/grading-queue/essays?limit=51&offset=0'])
+      const rows = w.findAll('[data-test=essay-item]')
+      expect(rows.map((r) => r.get('[data-test=essay-student]').text())).toEqual(['Иван Петров', 'Мария Смирнова'])
+      expect(rows[0].text()).toContain('Тест по кинематике')
+      expect(rows[0].text()).toContain('Физика')
+      expect(rows[0].get('[data-test=essay-count]').text()).toBe('Эссе на проверку: 2')
+      // The row opens the attempt's review, where the essay is graded.
+      expect(rows[0].get('[data-test=essay-review]').getComponent(RouterLinkStub).props('to')).toBe('/attempts/t1/review')
+      expect(rows[0].get('[data-test=essay-student]').getComponent(RouterLinkStub).props('to')).toBe('/courses/c1/students/st1')
+      expect(w.find('[data-test=queue-item]').exists()).toBe(false)
+
+      // A search reads the tab shown; the homework tab again when it is opened.
+      const homeworkCalls = () => api.get.mock.calls.map((c) => c[0]).filter((p) => p.startsWith('/grading-queue?'))
+      expect(homeworkCalls()).toEqual(['/grading-queue?limit=51&offset=0'])
+      await w.get('[data-test=queue-search]').setValue('Мар')
+      await vi.advanceTimersByTimeAsync(400)
+      await flushPromises()
+      expect(essayCalls().at(-1)).toBe(`/grading-queue/essays?limit=51&offset=0&q=${encodeURIComponent('Мар')}`)
+      expect(w.findAll('[data-test=essay-student]').map((e) => e.text())).toEqual(['Мария Смирнова'])
+      expect(homeworkCalls()).toHaveLength(1)
+      await w.get('[data-test=tab-homework]').trigger('click')
+      await flushPromises()
+      expect(homeworkCalls().at(-1)).toBe(`/grading-queue?limit=51&offset=0&q=${encodeURIComponent('Мар')}`)
+      expect(w.find('[data-test=essay-item]').exists()).toBe(false)
+      // Back to the essays without a change: nothing is read again.
+      await w.get('[data-test=tab-essays]').trigger('click')
+      await flushPromises()
+      expect(essayCalls()).toHaveLength(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('the essays tab says when nothing waits', async () => {
+    session.user = user('teacher')
+    api.get.mockImplementation(async (p: string) => {
+      if (p.startsWith('/grading-queue')) return []
+      throw new Error(`unexpected GET ${p}`)
+    })
+    const w = mount(GradingQueue, opts)
+    await flushPromises()
+    await w.get('[data-test=tab-essays]').trigger('click')
+    await flushPromises()
+    expect(w.text()).toContain('Эссе, ждущих оценки, нет')
+  })
+
   it('staff see a student column in the quiz attempts and no «attempts left»', async () => {
     session.user = user('teacher')
     const w = mount(Quiz, { props: { id: 'q1' }, ...opts })
     await flushPromises()
     expect(w.find('thead').text()).toContain('Студент')
     expect(w.findAll('[data-test=attempt-student]').map((c) => c.text())).toEqual(['Иван Петров', 'Мария Смирнова'])
+    expect(api.post).not.toHaveBeenCalled() // the names come with the attempts
     expect(w.find('[data-test=attempts-left]').exists()).toBe(false)
     expect(w.text()).not.toContain('Осталось попыток')
   })

@@ -671,6 +671,7 @@ mod tests {
         assert_eq!(r.score, Points::new(3.5).unwrap());
         assert_eq!(r.max_score, Points::new(11.0).unwrap());
         assert!(r.pending_manual);
+        assert_eq!(r.essays_pending(), 1, "one essay waits");
 
         // A teacher's score ends the wait and counts; it is capped at the question's points.
         let graded = score_attempt(
@@ -684,6 +685,7 @@ mod tests {
         );
         assert_eq!(graded.score, Points::new(7.5).unwrap());
         assert!(!graded.pending_manual);
+        assert_eq!(graded.essays_pending(), 0);
         let capped = score_attempt(
             &questions,
             &answers,

@@ -434,6 +434,44 @@ pub struct AttemptResult {
     pub pending_manual: bool,
 }
 
+impl AttemptResult {
+    /// How many essays of the attempt still wait for a teacher.
+    #[must_use]
+    pub fn essays_pending(&self) -> u32 {
+        let n = self
+            .per_question
+            .values()
+            .filter(|s| matches!(s, QuestionScore::PendingManual))
+            .count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+}
+
+/// A finished attempt with essays waiting for a teacher, for the grading
+/// queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingEssay {
+    /// The attempt (graded on its review page).
+    pub attempt_id: AttemptId,
+    /// Its quiz.
+    pub quiz_id: QuizId,
+    /// The quiz's title.
+    pub quiz_title: String,
+    /// The quiz's course.
+    pub course_id: CourseId,
+    /// The course's title.
+    pub course_title: String,
+    /// The student.
+    pub student_id: UserId,
+    /// The student's display name.
+    pub student_name: String,
+    /// When the attempt was finished.
+    pub finished_at: DateTime<Utc>,
+    /// How many of its essays still wait for a grade (at least one).
+    pub essays_pending: u32,
+}
+
 /// A student's attempt at a quiz.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

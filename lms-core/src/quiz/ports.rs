@@ -10,7 +10,9 @@ use crate::error::StorageResult;
 use crate::ids::{AttemptId, CourseId, QuestionId, QuizId, UserId};
 use crate::notification::OutboxEntry;
 use crate::page::Page;
-use crate::quiz::model::{Answer, Attempt, AttemptResult, AttemptState, Question, Quiz};
+use crate::quiz::model::{
+    Answer, Attempt, AttemptResult, AttemptState, PendingEssay, Question, Quiz,
+};
 
 /// Finishing an attempt, with what must be stored together with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +38,15 @@ pub struct FinishAttempt {
     pub outbox: Vec<OutboxEntry>,
     /// Badges to award.
     pub awards: Vec<Achievement>,
+}
+
+/// An attempt with its student's display name, for staff listings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedAttempt {
+    /// The attempt.
+    pub attempt: Attempt,
+    /// Its student's display name.
+    pub student_name: String,
 }
 
 /// Quizzes, questions and attempts.
@@ -80,13 +91,26 @@ pub trait QuizStore: Send + Sync {
     /// A student's attempts at a quiz, by number.
     async fn list_attempts(&self, quiz: QuizId, student: UserId) -> StorageResult<Vec<Attempt>>;
     /// Every attempt at a quiz by a student `students` matches (by name or
-    /// e-mail prefix, or state), by start.
+    /// e-mail prefix, or state), by start, each with its student's name.
     async fn list_quiz_attempts(
         &self,
         quiz: QuizId,
         students: &crate::user::UserFilter,
         page: Page,
-    ) -> StorageResult<Vec<Attempt>>;
+    ) -> StorageResult<Vec<NamedAttempt>>;
+    /// Finished attempts in these courses with essays waiting for a
+    /// teacher (their result's `pending_manual`), whose student's account
+    /// matches `students` the way
+    /// [`HomeworkStore::pending_submissions`](crate::homework::HomeworkStore::pending_submissions)
+    /// matches them (by [`UserFilter::matches`](crate::user::UserFilter::matches),
+    /// its `group` and `mentored_by` applied course by course), oldest
+    /// finished first (ties by attempt id).
+    async fn pending_essays(
+        &self,
+        courses: &[CourseId],
+        students: &crate::user::UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<PendingEssay>>;
     /// Merges answers into an open attempt and sets `saved_at`.
     /// `Conflict(AttemptClosed)` if it is not open or its deadline is before
     /// `at` (saving at the deadline instant itself is accepted); `NotFound`.

@@ -347,6 +347,17 @@ impl From<&Attempt> for AttemptSummary {
     }
 }
 
+/// An attempt in a staff listing: the summary and who made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAttemptSummary {
+    /// The attempt.
+    #[serde(flatten)]
+    pub attempt: AttemptSummary,
+    /// The student's display name.
+    pub student_name: String,
+}
+
 /// One question of a review.
 ///
 /// Built only by [`student_review`] and [`staff_review`]: the score,

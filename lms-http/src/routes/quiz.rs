@@ -14,8 +14,9 @@ use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
 use lms_core::course::Title;
 use lms_core::quiz::{
-    Answer, AttemptOutcome, AttemptReview, AttemptSummary, AttemptView, Question, QuestionBody,
-    QuestionInput, Quiz, QuizInput, QuizOverview, QuizSettings, RevealPolicy, ScoringPolicy,
+    Answer, AttemptOutcome, AttemptReview, AttemptSummary, AttemptView, PendingEssay, Question,
+    QuestionBody, QuestionInput, Quiz, QuizInput, QuizOverview, QuizSettings, RevealPolicy,
+    ScoringPolicy, StaffAttemptSummary,
 };
 use lms_core::richtext::RichText;
 use lms_core::score::Points;
@@ -28,6 +29,7 @@ use utoipa_axum::routes;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, StudentsQuery, field};
+use crate::routes::homework::QueueQuery;
 use crate::state::AppState;
 
 /// Settings of a quiz. Every field may be left out; the default is one
@@ -543,12 +545,13 @@ async fn my_attempts(
     ))
 }
 
-/// Every student's attempts at a quiz, by start: course staff only.
+/// Every student's attempts at a quiz, by start, each naming its student:
+/// course staff only (a mentor, their groups' students).
 #[utoipa::path(
     get, path = "/quizzes/{quiz_id}/attempts", tag = "quizzes",
     params(("quiz_id" = QuizId, Path, description = "Quiz id"), StudentsQuery),
     responses(
-        (status = 200, description = "A page of attempts", body = Vec<AttemptSummary>),
+        (status = 200, description = "A page of attempts", body = Vec<StaffAttemptSummary>),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not course staff", body = ErrorBody),
         (status = 404, description = "No such quiz, or not visible", body = ErrorBody),
@@ -561,7 +564,7 @@ async fn list_attempts(
     auth: Auth,
     ApiPath(quiz_id): ApiPath<QuizId>,
     ApiQuery(q): ApiQuery<StudentsQuery>,
-) -> ApiResult<Json<Vec<AttemptSummary>>> {
+) -> ApiResult<Json<Vec<StaffAttemptSummary>>> {
     let (students, page) = q.parts()?;
     Ok(Json(
         state
@@ -763,6 +766,38 @@ async fn grade_essay(
     ))
 }
 
+/// Finished attempts with essays waiting for a grade, oldest finished first,
+/// in the courses the actor checks (or one of them), scoped like the
+/// homework queue (`/grading-queue`): a mentor sees their groups' students;
+/// empty for students. An essay is graded on the attempt's review
+/// (`POST /attempts/{attempt_id}/essay-grades`).
+#[utoipa::path(
+    get, path = "/grading-queue/essays", tag = "quizzes",
+    params(QueueQuery),
+    responses(
+        (status = 200, description = "A page of the essay queue", body = Vec<PendingEssay>),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "A student of the given course", body = ErrorBody),
+        (status = 404, description = "No such course, or not visible", body = ErrorBody),
+        (status = 422, description = "`q` longer than 254 bytes", body = ErrorBody),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn essay_queue(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+) -> ApiResult<Json<Vec<PendingEssay>>> {
+    let (students, page) = q.parts()?;
+    Ok(Json(
+        state
+            .lms
+            .quizzes
+            .essay_queue(&auth.actor, q.course_id, &students, page)
+            .await?,
+    ))
+}
+
 /// The routes of this module.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -779,4 +814,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(submit))
         .routes(routes!(review))
         .routes(routes!(grade_essay))
+        .routes(routes!(essay_queue))
 }

@@ -20,7 +20,7 @@ export const quizzes = {
     done(client.DELETE('/api/v1/quizzes/{quiz_id}/questions/{question_id}', { params: { path: { quiz_id: id, question_id: questionId } } })),
   reorderQuestions: (id: string, questionIds: string[]) =>
     ok(client.PUT('/api/v1/quizzes/{quiz_id}/questions/order', { ...quiz(id), body: { question_ids: questionIds } })),
-  /** `GET /quizzes/{id}/attempts` (staff): found by the student's name or e-mail, a page at a time. */
+  /** `GET /quizzes/{id}/attempts` (staff): each naming its student, found by the student's name or e-mail, a page at a time. */
   attempts: (id: string, query: QueryOf<'/api/v1/quizzes/{quiz_id}/attempts'> = {}) =>
     ok(client.GET('/api/v1/quizzes/{quiz_id}/attempts', { params: { path: { quiz_id: id }, query } })),
   /** `POST /quizzes/{id}/attempts`: starts (or resumes) the caller's attempt. */
@@ -33,6 +33,8 @@ export const quizzes = {
   review: (attemptId: string) => ok(client.GET('/api/v1/attempts/{attempt_id}/review', attempt(attemptId))),
   gradeEssay: (attemptId: string, questionId: string, points: number) =>
     ok(client.POST('/api/v1/attempts/{attempt_id}/essay-grades', { ...attempt(attemptId), body: { question_id: questionId, points } })),
+  /** `GET /grading-queue/essays` (staff): finished attempts with essays waiting for a grade, scoped like the homework queue. */
+  essayQueue: (query: QueryOf<'/api/v1/grading-queue/essays'> = {}) => ok(client.GET('/api/v1/grading-queue/essays', { params: { query } })),
   /** `GET /quizzes/{id}/analysis` (course staff): item analysis of the finished attempts. */
   analysis: (id: string) => ok(client.GET('/api/v1/quizzes/{quiz_id}/analysis', quiz(id))),
   /** `GET /quizzes/{id}/analysis/csv`: the same as a CSV file's text, one row per question. */

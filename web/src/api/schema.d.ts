@@ -1193,6 +1193,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/grading-queue/essays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finished attempts with essays waiting for a grade, oldest finished first,
+         *     in the courses the actor checks (or one of them), scoped like the
+         *     homework queue (`/grading-queue`): a mentor sees their groups' students;
+         *     empty for students. An essay is graded on the attempt's review
+         *     (`POST /attempts/{attempt_id}/essay-grades`).
+         */
+        get: operations["essay_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups/{group_id}": {
         parameters: {
             query?: never;
@@ -1522,7 +1545,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every student's attempts at a quiz, by start: course staff only. */
+        /**
+         * Every student's attempts at a quiz, by start, each naming its student:
+         *     course staff only (a mentor, their groups' students).
+         */
         get: operations["list_attempts"];
         put?: never;
         /**
@@ -4137,6 +4163,28 @@ export interface components {
             /** @description Assignment title. */
             title: string;
         } | {
+            /**
+             * Format: date-time
+             * @description When the quiz closes.
+             */
+            closes_at: string;
+            /** @description Course. */
+            course_id: components["schemas"]["CourseId"];
+            /** @description Course title. */
+            course_title: string;
+            /** @enum {string} */
+            event: "quiz_reminder";
+            /**
+             * Format: int32
+             * @description Whole hours left when the reminder was planned (24 or 2, fewer
+             *     when less time was left).
+             */
+            hours_before: number;
+            /** @description Quiz. */
+            quiz_id: components["schemas"]["QuizId"];
+            /** @description Quiz title. */
+            title: string;
+        } | {
             /** @description Assignment. */
             assignment_id: components["schemas"]["AssignmentId"];
             /** @description Course. */
@@ -4295,7 +4343,7 @@ export interface components {
          * @description What a notification is about.
          * @enum {string}
          */
-        NotificationKind: "new_assignment" | "deadline_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "submission_comment" | "announcement" | "invitation" | "password_reset";
+        NotificationKind: "new_assignment" | "deadline_reminder" | "quiz_reminder" | "homework_graded" | "homework_returned" | "webinar_scheduled" | "webinar_changed" | "webinar_reminder" | "achievement_awarded" | "submission_comment" | "announcement" | "invitation" | "password_reset";
         /** @description The user's notification settings. */
         NotificationSettings: {
             /**
@@ -4412,6 +4460,36 @@ export interface components {
             current_password?: string | null;
             /** @description The new password (8 characters to 1024 bytes). */
             password: string;
+        };
+        /**
+         * @description A finished attempt with essays waiting for a teacher, for the grading
+         *     queue.
+         */
+        PendingEssay: {
+            /** @description The attempt (graded on its review page). */
+            attempt_id: components["schemas"]["AttemptId"];
+            /** @description The quiz's course. */
+            course_id: components["schemas"]["CourseId"];
+            /** @description The course's title. */
+            course_title: string;
+            /**
+             * Format: int32
+             * @description How many of its essays still wait for a grade (at least one).
+             */
+            essays_pending: number;
+            /**
+             * Format: date-time
+             * @description When the attempt was finished.
+             */
+            finished_at: string;
+            /** @description Its quiz. */
+            quiz_id: components["schemas"]["QuizId"];
+            /** @description The quiz's title. */
+            quiz_title: string;
+            /** @description The student. */
+            student_id: components["schemas"]["UserId"];
+            /** @description The student's display name. */
+            student_name: string;
         };
         /** @description A submission waiting to be checked, for the teacher's queue. */
         PendingSubmission: {
@@ -5111,6 +5189,11 @@ export interface components {
              * @default null
              */
             time_limit_minutes: number | null;
+        };
+        /** @description An attempt in a staff listing: the summary and who made it. */
+        StaffAttemptSummary: components["schemas"]["AttemptSummary"] & {
+            /** @description The student's display name. */
+            student_name: string;
         };
         /** @description Everything on a teacher's or assistant's dashboard. */
         StaffDashboard: {
@@ -11497,6 +11580,100 @@ export interface operations {
             };
         };
     };
+    essay_queue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only this course (which the actor checks); default every course the
+                 *     actor owns or assists in (every course for admins).
+                 */
+                course_id?: string;
+                /**
+                 * @description Only work of students whose e-mail, name or a word of the name
+                 *     starts with this.
+                 */
+                q?: string;
+                /** @description Only students in this group of the course. */
+                group_id?: string;
+                /**
+                 * @description At most this many items (1..=200, default 50; a larger value is
+                 *     capped at 200).
+                 */
+                limit?: number;
+                /** @description Items to skip (0..=2147483647, default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the essay queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingEssay"][];
+                };
+            };
+            /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A student of the given course */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such course, or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `q` longer than 254 bytes */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The storage is temporarily unavailable (`storage_unavailable`); retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     update_group: {
         parameters: {
             query?: never;
@@ -13009,7 +13186,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttemptSummary"][];
+                    "application/json": components["schemas"]["StaffAttemptSummary"][];
                 };
             };
             /** @description Bad request: a malformed or unknown query parameter (`invalid_query`) */

@@ -109,6 +109,10 @@ export type Answer = S['Answer']
 export type CorrectAnswer = S['CorrectAnswer']
 export type AttemptView = S['AttemptView']
 export type AttemptSummary = S['AttemptSummary']
+/** An attempt in a quiz's staff list, naming its student. */
+export type StaffAttemptSummary = S['StaffAttemptSummary']
+/** A finished attempt with essays waiting for a grade (the grading page). */
+export type PendingEssay = S['PendingEssay']
 export type AttemptOutcome = S['AttemptOutcome']
 export type AttemptReview = S['AttemptReview']
 export type ReviewItem = S['ReviewItem']

@@ -2,6 +2,7 @@
 //! queue.
 
 use super::*;
+use crate::course::{QueueScope, Refusal};
 use crate::file::{FileOwner, adopt_pictures};
 use crate::user::UserFilter;
 
@@ -273,41 +274,20 @@ impl HomeworkService {
         students: &UserFilter,
         page: Page,
     ) -> Result<Vec<PendingSubmission>, HomeworkReadError> {
-        let mut students = UserFilter {
-            role: None,
-            ..students.clone()
-        };
-        let courses = match course {
-            Some(id) => {
-                let access = self
-                    .access(actor, id)
-                    .await?
-                    .ok_or(HomeworkReadError::CourseNotFound)?;
-                if !access.can_grade() {
-                    return Err(if access.can_view() {
-                        HomeworkReadError::Forbidden
-                    } else {
-                        HomeworkReadError::CourseNotFound
-                    });
-                }
-                students = access.narrow(&students);
-                vec![id]
-            }
-            None if actor.is_admin() => self.all_course_ids().await?,
-            None => {
-                // Across courses: every student of a course the actor owns
-                // or that has no groups, else their groups' (the adapter
-                // applies this course by course).
-                students.mentored_by = Some(actor.user_id);
-                self.graded_course_ids(actor).await?
-            }
-        };
-        if courses.is_empty() {
+        let scope =
+            match QueueScope::resolve(&*self.courses, &*self.groups, actor, course, students)
+                .await?
+            {
+                Ok(scope) => scope,
+                Err(Refusal::NotFound) => return Err(HomeworkReadError::CourseNotFound),
+                Err(Refusal::Forbidden) => return Err(HomeworkReadError::Forbidden),
+            };
+        if scope.courses.is_empty() {
             return Ok(Vec::new());
         }
         Ok(self
             .homework
-            .pending_submissions(&courses, &students, page)
+            .pending_submissions(&scope.courses, &scope.students, page)
             .await?)
     }
 

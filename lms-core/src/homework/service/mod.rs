@@ -407,47 +407,6 @@ impl HomeworkService {
             },
         )
     }
-
-    /// Every course id (admins), page by page.
-    async fn all_course_ids(&self) -> StorageResult<Vec<CourseId>> {
-        let mut ids = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = Page::new(Page::MAX_LIMIT, offset);
-            let batch = self.courses.list_all_courses(page).await?;
-            let len = batch.len();
-            ids.extend(batch.into_iter().map(|c| c.id));
-            if len < page.limit() as usize {
-                return Ok(ids);
-            }
-            offset += page.limit();
-        }
-    }
-
-    /// Ids of courses the actor checks (owns or assists in with a school
-    /// role that holds the membership), page by page.
-    async fn graded_course_ids(&self, actor: &Actor) -> StorageResult<Vec<CourseId>> {
-        let mut ids = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = Page::new(Page::MAX_LIMIT, offset);
-            let batch = self
-                .courses
-                .list_member_courses(actor.user_id, page)
-                .await?;
-            let len = batch.len();
-            ids.extend(
-                batch
-                    .into_iter()
-                    .filter(|m| policy::can_grade(actor, Some(m.role)))
-                    .map(|m| m.course.id),
-            );
-            if len < page.limit() as usize {
-                return Ok(ids);
-            }
-            offset += page.limit();
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------

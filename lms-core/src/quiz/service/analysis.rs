@@ -27,7 +27,7 @@ impl QuizService {
                 .list_quiz_attempts(quiz_id, &students, Page::new(Page::MAX_LIMIT, offset))
                 .await?;
             let last = batch.len() < Page::MAX_LIMIT as usize;
-            attempts.extend(batch);
+            attempts.extend(batch.into_iter().map(|a| a.attempt));
             if last {
                 break;
             }

@@ -419,21 +419,28 @@ impl QuizService {
     }
 
     /// Every attempt at a quiz by a student `students` matches (by name or
-    /// e-mail prefix; its role is ignored), by start: course staff only.
+    /// e-mail prefix; its role is ignored), by start, each naming its
+    /// student: course staff only.
     pub async fn list_attempts(
         &self,
         actor: &Actor,
         quiz_id: QuizId,
         students: &crate::user::UserFilter,
         page: Page,
-    ) -> Result<Vec<AttemptSummary>, ViewQuizError> {
+    ) -> Result<Vec<StaffAttemptSummary>, ViewQuizError> {
         let access = self.staff_quiz(actor, quiz_id).await?;
         let students = access.course.narrow(students);
         let attempts = self
             .quizzes
             .list_quiz_attempts(quiz_id, &students, page)
             .await?;
-        Ok(attempts.iter().map(AttemptSummary::from).collect())
+        Ok(attempts
+            .into_iter()
+            .map(|a| StaffAttemptSummary {
+                attempt: AttemptSummary::from(&a.attempt),
+                student_name: a.student_name,
+            })
+            .collect())
     }
 
     /// The actor's own attempts at a quiz, by number.

@@ -36,8 +36,8 @@ use crate::quiz::model::{
 };
 use crate::quiz::ports::{FinishAttempt, QuizStore};
 use crate::quiz::view::{
-    AttemptReview, AttemptSummary, ResultTotals, StudentQuestion, attempt_questions,
-    reveal_allowed, staff_review, student_review,
+    AttemptReview, AttemptSummary, ResultTotals, StaffAttemptSummary, StudentQuestion,
+    attempt_questions, reveal_allowed, staff_review, student_review,
 };
 use crate::richtext::RichText;
 use crate::score::Points;

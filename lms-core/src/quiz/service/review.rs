@@ -1,6 +1,9 @@
 //! Reviewing attempts under the reveal policy and grading essays.
 
 use super::*;
+use crate::course::{QueueScope, Refusal};
+use crate::quiz::model::PendingEssay;
+use crate::user::UserFilter;
 
 impl QuizService {
     // ----- reviewing and grading --------------------------------------------
@@ -172,5 +175,35 @@ impl QuizService {
                 e => e.into(),
             })?;
         Ok(staff_review(&in_attempt, &access.quiz.settings, &stored))
+    }
+
+    /// Finished attempts with essays waiting for a grade, oldest finished
+    /// first: in `course` (which the actor must grade in; a mentor sees
+    /// their groups'), or else in every course the actor owns or assists in
+    /// (every course for admins); only those of students `students`
+    /// matches (by name or e-mail prefix, group; its role is ignored). The
+    /// homework queue's scope ([`QueueScope`]).
+    pub async fn essay_queue(
+        &self,
+        actor: &Actor,
+        course: Option<CourseId>,
+        students: &UserFilter,
+        page: Page,
+    ) -> Result<Vec<PendingEssay>, ViewQuizError> {
+        let scope =
+            match QueueScope::resolve(&*self.courses, &*self.groups, actor, course, students)
+                .await?
+            {
+                Ok(scope) => scope,
+                Err(Refusal::NotFound) => return Err(ViewQuizError::CourseNotFound),
+                Err(Refusal::Forbidden) => return Err(ViewQuizError::Forbidden),
+            };
+        if scope.courses.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .quizzes
+            .pending_essays(&scope.courses, &scope.students, page)
+            .await?)
     }
 }

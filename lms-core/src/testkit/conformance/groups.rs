@@ -462,7 +462,7 @@ pub async fn listings_narrow_to_a_group_and_a_mentor(storage: Storage) {
                 "list_quiz_attempts",
             )
             .into_iter()
-            .map(|a| a.student_id)
+            .map(|a| a.attempt.student_id)
             .collect();
             ids.sort();
             ids

@@ -172,6 +172,7 @@ macro_rules! __storage_conformance_cases {
                 overdue_attempts_oldest_deadline_first,
                 closing_a_quiz_caps_open_attempts,
                 quiz_attempts_are_listed_by_start,
+                pending_essays_oldest_finished_first,
             }
             webinars {
                 webinars_round_trip_with_outbox,
@@ -199,6 +200,7 @@ macro_rules! __storage_conformance_cases {
                 telegram_tokens_work_once,
                 telegram_chats_move_between_users,
                 deadline_targets_apply_extensions,
+                quiz_close_targets_list_students_of_open_quizzes,
                 opening_targets_list_work_that_opened,
                 send_slots_are_reserved_interval_apart,
                 concurrent_send_slot_reservations_are_distinct,
@@ -316,6 +318,7 @@ mod tests {
                 include_str!("quizzes/starting.rs"),
                 include_str!("quizzes/finishing.rs"),
                 include_str!("quizzes/listing.rs"),
+                include_str!("quizzes/essays.rs"),
             ),
         ),
         ("groups", include_str!("groups.rs")),

@@ -230,8 +230,16 @@ impl QuizStore for LimitlessQuizzes {
         q: QuizId,
         f: &crate::user::UserFilter,
         p: Page,
-    ) -> StorageResult<Vec<Attempt>> {
+    ) -> StorageResult<Vec<crate::quiz::NamedAttempt>> {
         self.0.quizzes.list_quiz_attempts(q, f, p).await
+    }
+    async fn pending_essays(
+        &self,
+        c: &[CourseId],
+        f: &crate::user::UserFilter,
+        p: Page,
+    ) -> StorageResult<Vec<crate::quiz::PendingEssay>> {
+        self.0.quizzes.pending_essays(c, f, p).await
     }
     async fn save_answers(
         &self,

@@ -44,12 +44,13 @@ use crate::ids::{
 };
 use crate::notification::{
     DeadlineTarget, DeliveryProfile, NotificationPreferences, NotificationStore, OpeningTarget,
-    OutboxEntry, OutboxStatus, Recipient, TelegramLinkToken,
+    OutboxEntry, OutboxStatus, QuizCloseTarget, Recipient, TelegramLinkToken,
 };
 use crate::page::Page;
 use crate::ports::Storage;
 use crate::quiz::{
-    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, Question, Quiz, QuizStore,
+    Answer, Attempt, AttemptResult, AttemptState, FinishAttempt, NamedAttempt, PendingEssay,
+    Question, Quiz, QuizStore,
 };
 use crate::schedule::{ScheduleSources, ScheduleStore};
 use crate::score::Points;
@@ -299,6 +300,14 @@ impl State {
                 role,
             })
             .collect()
+    }
+
+    /// A user's display name; empty for an unknown user.
+    fn display_name(&self, user: UserId) -> String {
+        self.users
+            .get(&user)
+            .map(|u| u.user.display_name.as_str().to_owned())
+            .unwrap_or_default()
     }
 
     /// Whether a student of `course` passes the course-scoped parts of a

@@ -177,7 +177,7 @@ impl QuizStore for MemoryStorage {
         quiz: QuizId,
         students: &crate::user::UserFilter,
         page: Page,
-    ) -> StorageResult<Vec<Attempt>> {
+    ) -> StorageResult<Vec<NamedAttempt>> {
         let st = self.lock();
         let rows = st
             .attempts
@@ -192,7 +192,61 @@ impl QuizStore for MemoryStorage {
                     })
             })
             .collect();
-        Ok(page.slice(&oldest_first(rows, |a| a.started_at)))
+        Ok(page
+            .slice(&oldest_first(rows, |a| a.started_at))
+            .into_iter()
+            .map(|attempt| NamedAttempt {
+                student_name: st.display_name(attempt.student_id),
+                attempt,
+            })
+            .collect())
+    }
+
+    async fn pending_essays(
+        &self,
+        courses: &[CourseId],
+        students: &crate::user::UserFilter,
+        page: Page,
+    ) -> StorageResult<Vec<PendingEssay>> {
+        let st = self.lock();
+        let mut rows: Vec<PendingEssay> = st
+            .attempts
+            .values()
+            .map(|r| &r.value)
+            .filter(|a| a.state != AttemptState::Open)
+            .filter_map(|a| {
+                let result = a.result.as_ref().filter(|r| r.pending_manual)?;
+                let finished_at = a.finished_at?;
+                let quiz = &st.quizzes.get(&a.quiz_id)?.value;
+                if !courses.contains(&quiz.course_id) {
+                    return None;
+                }
+                let student = &st.users.get(&a.student_id)?.user;
+                if !students.matches(student)
+                    || !st.in_filter_scope(students, quiz.course_id, a.student_id)
+                {
+                    return None;
+                }
+                let course = &st.courses.get(&quiz.course_id)?.value;
+                Some(PendingEssay {
+                    attempt_id: a.id,
+                    quiz_id: quiz.id,
+                    quiz_title: quiz.title.as_str().to_owned(),
+                    course_id: course.id,
+                    course_title: course.title.as_str().to_owned(),
+                    student_id: a.student_id,
+                    student_name: student.display_name.as_str().to_owned(),
+                    finished_at,
+                    essays_pending: result.essays_pending(),
+                })
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            a.finished_at
+                .cmp(&b.finished_at)
+                .then(a.attempt_id.cmp(&b.attempt_id))
+        });
+        Ok(page.slice(&rows))
     }
 
     async fn save_answers(

@@ -8,6 +8,7 @@ use lms_core::homework::{
 };
 use lms_core::page::Page;
 use lms_core::score::Points;
+use lms_core::user::UserFilter;
 use lms_core::{CourseId, SubmissionId};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -72,6 +73,20 @@ pub struct QueueQuery {
     #[serde(default, deserialize_with = "crate::extract::offset")]
     pub offset: Option<u32>,
 }
+
+impl QueueQuery {
+    /// The students' filter and the page, the search text's size checked
+    /// (a `q` field error past [`UserFilter::MAX_QUERY_BYTES`]).
+    pub fn parts(&self) -> Result<(UserFilter, Page), ApiError> {
+        let students = crate::extract::student_filter(self.q.clone(), None, self.group_id)?;
+        let page = Page::new(
+            self.limit.unwrap_or(Page::DEFAULT_LIMIT),
+            self.offset.unwrap_or(0),
+        );
+        Ok((students, page))
+    }
+}
+
 /// Grades the latest version (the course's owner, assistants, admins); the
 /// late penalty is applied, the change audited and the student notified.
 #[utoipa::path(
@@ -229,11 +244,7 @@ async fn grading_queue(
     auth: Auth,
     ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Json<Vec<PendingSubmission>>> {
-    let students = crate::extract::student_filter(q.q.clone(), None, q.group_id)?;
-    let page = Page::new(
-        q.limit.unwrap_or(Page::DEFAULT_LIMIT),
-        q.offset.unwrap_or(0),
-    );
+    let (students, page) = q.parts()?;
     Ok(Json(
         state
             .lms

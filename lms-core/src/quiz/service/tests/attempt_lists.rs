@@ -5,17 +5,24 @@ use super::*;
 #[tokio::test]
 async fn attempt_lists_for_staff_and_for_oneself() {
     let w = World::new();
-    let all = vec![
+    let all = [
         finished_with_score(&w, 1, 2.0),
         w.attempt(&w.classmate, AttemptState::Open),
     ];
     let mine = vec![all[0].clone()];
     let mut q = w.quizzes();
     let page = Page::new(10, 0);
-    let a = all.clone();
+    let named: Vec<crate::quiz::NamedAttempt> = all
+        .iter()
+        .zip(["Анна Петрова", "Иван Сидоров"])
+        .map(|(a, name)| crate::quiz::NamedAttempt {
+            attempt: a.clone(),
+            student_name: name.into(),
+        })
+        .collect();
     q.expect_list_quiz_attempts()
         .withf(move |_, f, p| *p == page && f.role.is_none())
-        .returning(move |_, _, _| Ok(a.clone()));
+        .returning(move |_, _, _| Ok(named.clone()));
     let student = w.student.user_id;
     q.expect_list_attempts()
         .withf(move |_, s| *s == student)
@@ -32,7 +39,14 @@ async fn attempt_lists_for_staff_and_for_oneself() {
         .unwrap();
     assert_eq!(
         listed,
-        all.iter().map(AttemptSummary::from).collect::<Vec<_>>()
+        all.iter()
+            .zip(["Анна Петрова", "Иван Сидоров"])
+            .map(|(a, name)| StaffAttemptSummary {
+                attempt: AttemptSummary::from(a),
+                student_name: name.into(),
+            })
+            .collect::<Vec<_>>(),
+        "staff get every attempt with its student's name"
     );
     let err = svc
         .list_attempts(

@@ -409,8 +409,16 @@ mod on_memory_storage {
             q: QuizId,
             f: &crate::user::UserFilter,
             p: Page,
-        ) -> crate::error::StorageResult<Vec<Attempt>> {
+        ) -> crate::error::StorageResult<Vec<crate::quiz::NamedAttempt>> {
             self.inner.list_quiz_attempts(q, f, p).await
+        }
+        async fn pending_essays(
+            &self,
+            c: &[crate::ids::CourseId],
+            f: &crate::user::UserFilter,
+            p: Page,
+        ) -> crate::error::StorageResult<Vec<crate::quiz::PendingEssay>> {
+            self.inner.pending_essays(c, f, p).await
         }
         async fn save_answers(
             &self,

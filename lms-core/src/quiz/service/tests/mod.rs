@@ -375,6 +375,7 @@ fn essay_input() -> QuestionInput {
 mod attempt_lists;
 mod authoring;
 mod end_to_end_over_the_in_memory_storage;
+mod essay_queue;
 mod reading;
 mod reviewing_and_grading;
 mod starting;

@@ -106,7 +106,7 @@ pub async fn quiz_attempts_are_listed_by_start(storage: Storage) {
                 "list_quiz_attempts",
             )
             .into_iter()
-            .map(|a| a.id)
+            .map(|a| a.attempt.id)
             .collect::<Vec<_>>()
         }
     };
@@ -129,12 +129,12 @@ pub async fn quiz_attempts_are_listed_by_start(storage: Storage) {
         "list_quiz_attempts",
     )
     .into_iter()
-    .map(|a| a.id)
+    .map(|a| (a.attempt.id, a.student_name))
     .collect();
     assert_eq!(
         found,
-        [*theirs],
-        "one student's attempts, by e-mail in any case"
+        [(*theirs, someone.display_name.as_str().to_owned())],
+        "one student's attempts, by e-mail in any case, naming the student"
     );
 }
 

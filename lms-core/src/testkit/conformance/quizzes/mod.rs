@@ -1,5 +1,6 @@
 //! Conformance of [`QuizStore`](crate::quiz::QuizStore): quizzes,
-//! questions, attempts with numbering, limits and server-side deadlines.
+//! questions, attempts with numbering, limits and server-side deadlines,
+//! and the queue of essays waiting for a teacher.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,11 +81,13 @@ fn every_kind_of_body() -> Vec<QuestionBody> {
     ]
 }
 
+mod essays;
 mod finishing;
 mod listing;
 mod questions;
 mod starting;
 
+pub use essays::*;
 pub use finishing::*;
 pub use listing::*;
 pub use questions::*;
