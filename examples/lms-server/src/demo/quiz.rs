@@ -1,6 +1,8 @@
 //! The demo quiz: one question of every kind, and finished attempts.
 
 use super::*;
+use lms_core::bank::ImportRequest;
+use lms_core::bank::format::Format;
 
 /// A quiz with one question of every kind, and finished attempts of two
 /// students (one perfect apart from the essay, which the teacher grades).
@@ -196,5 +198,24 @@ pub(super) async fn quiz(
                 .map_err(at("grading the essay"))?;
         }
     }
+    bank(lms, course, teacher).await
+}
+
+/// The course's question bank: a few questions per topic from a GIFT file,
+/// for random slots.
+async fn bank(lms: &Lms, course: CourseId, teacher: &Actor) -> Result<(), DemoError> {
+    lms.bank
+        .import(
+            teacher,
+            course,
+            &ImportRequest {
+                format: Format::Gift,
+                text: include_str!("bank.gift").to_owned(),
+                category: String::new(),
+                points: points(1.0),
+            },
+        )
+        .await
+        .map_err(at("importing the question bank"))?;
     Ok(())
 }

@@ -180,6 +180,24 @@ async fn seeds_a_whole_school_once() {
         .map(|q| q.body.kind_name())
         .collect();
     assert_eq!(kinds.len(), 8, "{kinds:?}");
+    // A question bank with two topics, every line of its file imported.
+    let bank = lms
+        .bank
+        .list(
+            &teacher,
+            math,
+            &lms_core::bank::BankFilter::default(),
+            lms_core::page::Page::max(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(bank.total, 8);
+    let topics: Vec<&str> = bank
+        .categories
+        .iter()
+        .map(|c| c.category.as_str())
+        .collect();
+    assert_eq!(topics, ["ОГЭ/Проценты", "ОГЭ/Степени"]);
     let attempts = lms.quizzes.my_attempts(&student1, quiz_id).await.unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].state, AttemptState::Submitted);
