@@ -327,7 +327,13 @@ mod tests {
         ("announcements", include_str!("announcements.rs")),
         ("webinars", include_str!("webinars.rs")),
         ("outbox", include_str!("outbox.rs")),
-        ("notifications", include_str!("notifications.rs")),
+        (
+            "notifications",
+            concat!(
+                include_str!("notifications/mod.rs"),
+                include_str!("notifications/reminders.rs"),
+            ),
+        ),
         ("achievements", include_str!("achievements.rs")),
         (
             "read_models",
